@@ -1,0 +1,20 @@
+package shm.api;
+
+/**
+ * One process that holds handles to an object.
+ *
+ * @param pid     the process id
+ * @param handles how many handles the process holds, at least 1
+ */
+public record HolderInfo(long pid, int handles) {
+
+    /** Checks that the pid is positive and the process holds at least one handle. */
+    public HolderInfo {
+        if (pid <= 0) {
+            throw new IllegalArgumentException("pid must be positive: " + pid);
+        }
+        if (handles < 1) {
+            throw new IllegalArgumentException("a holder holds at least one handle: " + handles);
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package shm.api;
+
+import java.lang.foreign.MemorySegment;
+import java.util.Optional;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * A handle to a shared memory object, as returned by {@link SharedMemoryService}. Implemented by the platform, not by
+ * users.
+ *
+ * <p>A handle stays valid across a backend swap: {@link #segment()} always answers with the <em>current</em>
+ * mapping. A {@link MemorySegment} obtained earlier belongs to the mapping of its time; once that mapping is
+ * released (by {@link #close()} or by a swap) every access through it throws {@link IllegalStateException}, it
+ * never crashes the JVM. Register a {@link MappingListener} to hear when the mapping changes.
+ *
+ * <p>All methods may be called from any thread. Closing while another thread accesses the segment makes that access
+ * throw {@link IllegalStateException}.
+ */
+@ProviderType
+public interface SharedMemory extends AutoCloseable {
+
+    /** The object's name; empty for an unnamed object. Available after close. */
+    Optional<String> name();
+
+    /** The size callers may use, in bytes: the object's logical size. Available after close. */
+    long byteSize();
+
+    /**
+     * Whether the call that returned this handle found the object already existing (the status Win32 reports as
+     * {@code ERROR_ALREADY_EXISTS}). Available after close.
+     */
+    boolean alreadyExisted();
+
+    /**
+     * The current mapping of the object's data: {@link #byteSize()} bytes, page-aligned, of a shared arena.
+     *
+     * @throws ShmException with {@link ErrorReason#CLOSED} after {@link #close()}
+     */
+    MemorySegment segment();
+
+    /** Whether this handle is still open. */
+    boolean isOpen();
+
+    /**
+     * Hears when this handle's mapping changes (backend swap) or is lost. Listeners are called on the thread that
+     * performs the change, after the new mapping is in place; a listener that throws is logged and skipped.
+     * Adding a listener twice has no further effect.
+     */
+    void addMappingListener(MappingListener listener);
+
+    /** Removes a listener; does nothing if it was not added. */
+    void removeMappingListener(MappingListener listener);
+
+    /**
+     * Releases this handle and unmaps its segment. When it was the last handle of the object in any process, the
+     * object is destroyed. Idempotent: a second call does nothing.
+     */
+    @Override
+    void close();
+}

@@ -1,0 +1,85 @@
+package shm.api;
+
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The one exception type of the platform: a vendor-neutral {@link ErrorReason}, the name of the object concerned
+ * and, where a vendor personality raised it, the vendor's exact number.
+ *
+ * <p>The message always names the object (or says it is unnamed) and the rule that was broken, so that it can be
+ * shown to an operator as it is. When this exception is thrown, nothing was created, mapped or changed by the
+ * failed call.
+ */
+public class ShmException extends RuntimeException {
+
+    private static final long serialVersionUID = 1L;
+
+    private final ErrorReason reason;
+    private final String objectName;
+    private final transient VendorError vendorError;
+
+    /**
+     * A failure without a vendor number.
+     *
+     * @param reason     the neutral reason
+     * @param objectName the object concerned, or {@code null} for an unnamed object or none
+     * @param rule       the rule that was broken, in words an operator understands
+     */
+    public ShmException(ErrorReason reason, String objectName, String rule) {
+        this(reason, objectName, rule, null, null);
+    }
+
+    /**
+     * A failure with all details.
+     *
+     * @param reason      the neutral reason
+     * @param objectName  the object concerned, or {@code null} for an unnamed object or none
+     * @param rule        the rule that was broken
+     * @param vendorError the vendor's number, or {@code null} where no personality is involved
+     * @param cause       the underlying failure, or {@code null}
+     */
+    public ShmException(ErrorReason reason, String objectName, String rule, VendorError vendorError, Throwable cause) {
+        super(message(reason, objectName, rule, vendorError), cause);
+        this.reason = Objects.requireNonNull(reason, "reason");
+        this.objectName = objectName;
+        this.vendorError = vendorError;
+    }
+
+    private static String message(ErrorReason reason, String objectName, String rule, VendorError vendorError) {
+        String object = objectName == null ? "unnamed object" : "'" + printable(objectName) + "'";
+        String vendor = vendorError == null ? "" : " [" + vendorError + "]";
+        return object + ": " + Objects.requireNonNull(rule, "rule") + " (" + reason + ")" + vendor;
+    }
+
+    /** Names may hold control characters; messages must stay one readable line. */
+    private static String printable(String name) {
+        StringBuilder out = new StringBuilder(Math.min(name.length(), 200));
+        name.codePoints().limit(200).forEach(c -> {
+            if (Character.isISOControl(c)) {
+                out.append(String.format("\\u%04X", c));
+            } else {
+                out.appendCodePoint(c);
+            }
+        });
+        if (name.codePointCount(0, name.length()) > 200) {
+            out.append("...");
+        }
+        return out.toString();
+    }
+
+    /** The vendor-neutral reason; never {@code null}. */
+    public ErrorReason reason() {
+        return reason;
+    }
+
+    /** The object concerned; empty for unnamed objects and failures that concern no object. */
+    public Optional<String> objectName() {
+        return Optional.ofNullable(objectName);
+    }
+
+    /** The vendor's exact number where a personality raised this exception; empty otherwise. */
+    public Optional<VendorError> vendorError() {
+        return Optional.ofNullable(vendorError);
+    }
+}

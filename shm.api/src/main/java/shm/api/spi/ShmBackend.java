@@ -1,0 +1,70 @@
+package shm.api.spi;
+
+import java.util.List;
+import java.util.Optional;
+
+import shm.api.MapOptions;
+import shm.api.ObjectInfo;
+import shm.api.ObjectType;
+
+/**
+ * A store of named, typed, shared objects, registered as an OSGi service by a backend bundle. Implemented by backends
+ * (see the package documentation for the role decision).
+ *
+ * <p>Semantics every backend provides: create-or-open where the existing object's size wins; one namespace for all
+ * types; a handle count per object across processes, the last close destroying the object; a process's handles
+ * released when it dies. All methods are thread-safe and may block on cross-process locks for a bounded time. After
+ * the backend is closed (its component deactivated) every handle it gave out is closed and every method throws
+ * {@link shm.api.ShmException} with {@link shm.api.ErrorReason#CLOSED}.
+ */
+@org.osgi.annotation.versioning.ProviderType
+public interface ShmBackend {
+
+    /** Service property naming the backend's type, such as {@code "mmap"}; use it in reference target filters. */
+    String TYPE_PROPERTY = "shm.backend.type";
+
+    /** The backend's type, the value of its {@link #TYPE_PROPERTY} service property. */
+    String type();
+
+    /**
+     * Creates the named object of the given type, or opens it if an object of that type and name exists (its size
+     * wins; {@link BackendHandle#alreadyExisted()} says which happened). Nothing is created when this throws.
+     *
+     * @param type    the object's type
+     * @param name    the name, non-empty
+     * @param size    the size in bytes for a new object, at least 1
+     * @param options how to map the object
+     * @throws shm.api.ShmException INVALID_NAME, INVALID_PARAMETER, NO_MEMORY, NAME_USED_BY_OTHER_TYPE,
+     *                              ACCESS_DENIED, INCOMPATIBLE_STORE, CLOSED
+     */
+    BackendHandle createOrOpen(ObjectType type, String name, long size, MapOptions options);
+
+    /**
+     * Creates an object without a name, reachable only through the returned handle.
+     *
+     * @throws shm.api.ShmException INVALID_PARAMETER, NO_MEMORY, CLOSED
+     */
+    BackendHandle createUnnamed(ObjectType type, long size, MapOptions options);
+
+    /**
+     * Opens an existing object of the given type.
+     *
+     * @throws shm.api.ShmException NOT_FOUND, INVALID_NAME, NAME_USED_BY_OTHER_TYPE (the name holds another type),
+     *                              ACCESS_DENIED, INCOMPATIBLE_STORE, CLOSED
+     */
+    BackendHandle open(ObjectType type, String name, MapOptions options);
+
+    /**
+     * A snapshot of the named object of any type; empty when none has that name.
+     *
+     * @throws shm.api.ShmException INVALID_NAME, CLOSED
+     */
+    Optional<ObjectInfo> lookup(String name);
+
+    /**
+     * A snapshot of every named object of every type, sorted by name.
+     *
+     * @throws shm.api.ShmException CLOSED
+     */
+    List<ObjectInfo> list();
+}

@@ -1,0 +1,23 @@
+/**
+ * The backend SPI: what a backend (POSIX shared memory, a vendor library) offers to the neutral service and to the
+ * vendor personalities.
+ *
+ * <p><b>Roles.</b> {@link shm.api.spi.ShmBackend} and {@link shm.api.spi.BackendHandle} are {@code @ProviderType}:
+ * they are implemented by the backend bundles, which are responsible for this contract, and are consumed by the
+ * neutral service and the personalities. A backend therefore imports this package with the provider range
+ * {@code [1.0,1.1)}; consumers import {@code [1.0,2)}. Adding a method here is a minor version change.
+ *
+ * <p><b>Mechanism, not policy.</b> A backend knows memory, names, handles, lifetimes and processes; it knows no vendor
+ * rule and raises only neutral {@link shm.api.ShmException}s without a vendor number. Personalities translate.
+ *
+ * <p><b>Shape.</b> Creating returns an object that is already mapped, so that a vendor library whose create call
+ * maps (RTX, INtime) implements the SPI one to one. Named objects of every {@link shm.api.ObjectType} share one
+ * namespace: a backend refuses a name held by another type with
+ * {@link shm.api.ErrorReason#NAME_USED_BY_OTHER_TYPE} and reports the holder's type in the message.
+ */
+@Export
+@Version("1.0.0")
+package shm.api.spi;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;
