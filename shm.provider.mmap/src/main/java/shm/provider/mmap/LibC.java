@@ -1,0 +1,205 @@
+package shm.provider.mmap;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.foreign.SymbolLookup;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+
+/**
+ * The few Linux libc calls the JDK does not offer: creating a file with an exact mode, reserving its blocks
+ * ({@code posix_fallocate}) and locking pages ({@code mlock}). One instance per backend, made when the backend is
+ * created, never in a static initializer, so a bundle that is stopped leaves nothing bound behind.
+ *
+ * <p>Linux only (x86-64 and AArch64 share the {@code O_*} values used here). Needs native access
+ * ({@code --enable-native-access=ALL-UNNAMED}); without it the JDK warns once and proceeds.
+ */
+final class LibC {
+
+    static final int O_RDWR = 0x2;
+    static final int O_CREAT = 0x40;
+    static final int O_EXCL = 0x80;
+    static final int O_CLOEXEC = 0x80000;
+
+    static final int EPERM = 1;
+    static final int ENOMEM = 12;
+    static final int EACCES = 13;
+    static final int EEXIST = 17;
+    static final int EFBIG = 27;
+    static final int ENOSPC = 28;
+
+    private static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
+    private static final VarHandle ERRNO =
+            CALL_STATE.varHandle(java.lang.foreign.MemoryLayout.PathElement.groupElement("errno"));
+
+    private final MethodHandle open;
+    private final MethodHandle close;
+    private final MethodHandle fchmod;
+    private final MethodHandle ftruncate;
+    private final MethodHandle posixFallocate;
+    private final MethodHandle pwrite;
+    private final MethodHandle mlock;
+    private final MethodHandle strerror;
+
+    /** Looks the symbols up in the C library the JVM already links. */
+    LibC() {
+        Linker linker = Linker.nativeLinker();
+        SymbolLookup libc = linker.defaultLookup();
+        Linker.Option errno = Linker.Option.captureCallState("errno");
+        ValueLayout.OfInt cInt = ValueLayout.JAVA_INT;
+        ValueLayout.OfLong cLong = ValueLayout.JAVA_LONG;
+        open = linker.downcallHandle(find(libc, "open"),
+                FunctionDescriptor.of(cInt, ValueLayout.ADDRESS, cInt, cInt), errno, Linker.Option.firstVariadicArg(2));
+        close = linker.downcallHandle(find(libc, "close"), FunctionDescriptor.of(cInt, cInt), errno);
+        fchmod = linker.downcallHandle(find(libc, "fchmod"), FunctionDescriptor.of(cInt, cInt, cInt), errno);
+        ftruncate = linker.downcallHandle(find(libc, "ftruncate"), FunctionDescriptor.of(cInt, cInt, cLong), errno);
+        posixFallocate = linker.downcallHandle(find(libc, "posix_fallocate"),
+                FunctionDescriptor.of(cInt, cInt, cLong, cLong));
+        pwrite = linker.downcallHandle(find(libc, "pwrite"),
+                FunctionDescriptor.of(cLong, cInt, ValueLayout.ADDRESS, cLong, cLong), errno);
+        mlock = linker.downcallHandle(find(libc, "mlock"), FunctionDescriptor.of(cInt, ValueLayout.ADDRESS, cLong),
+                errno);
+        strerror = linker.downcallHandle(find(libc, "strerror"), FunctionDescriptor.of(ValueLayout.ADDRESS, cInt));
+    }
+
+    private static MemorySegment find(SymbolLookup lookup, String symbol) {
+        return lookup.find(symbol).orElseThrow(() -> new IllegalStateException("libc has no symbol " + symbol));
+    }
+
+    /** A failed call: the function's name and the errno it left. */
+    static final class Failure extends Exception {
+        private static final long serialVersionUID = 1L;
+        final int errno;
+
+        Failure(String call, int errno, String description) {
+            super(call + ": " + description + " (errno " + errno + ")");
+            this.errno = errno;
+        }
+    }
+
+    /** {@code open(path, flags, mode)}; returns the descriptor. */
+    int open(String path, int flags, int mode) throws Failure {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            int fd = (int) open.invokeExact(state, arena.allocateFrom(path), flags, mode);
+            if (fd < 0) {
+                throw failure("open", errno(state));
+            }
+            return fd;
+        } catch (Failure f) {
+            throw f;
+        } catch (Throwable t) {
+            throw new IllegalStateException("open", t);
+        }
+    }
+
+    /** {@code close(fd)}; errors are ignored as the descriptor is gone either way. */
+    void close(int fd) {
+        try (Arena arena = Arena.ofConfined()) {
+            int ignored = (int) close.invokeExact(arena.allocate(CALL_STATE), fd);
+        } catch (Throwable t) {
+            throw new IllegalStateException("close", t);
+        }
+    }
+
+    /** {@code fchmod(fd, mode)}: the exact mode, whatever the umask. */
+    void fchmod(int fd, int mode) throws Failure {
+        callInt("fchmod", fchmod, fd, mode);
+    }
+
+    /** {@code ftruncate(fd, length)}. */
+    void ftruncate(int fd, long length) throws Failure {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            if ((int) ftruncate.invokeExact(state, fd, length) != 0) {
+                throw failure("ftruncate", errno(state));
+            }
+        } catch (Failure f) {
+            throw f;
+        } catch (Throwable t) {
+            throw new IllegalStateException("ftruncate", t);
+        }
+    }
+
+    /** {@code posix_fallocate(fd, 0, length)}: reserves every block now, so a full tmpfs fails here. */
+    void reserve(int fd, long length) throws Failure {
+        int error;
+        try {
+            error = (int) posixFallocate.invokeExact(fd, 0L, length);
+        } catch (Throwable t) {
+            throw new IllegalStateException("posix_fallocate", t);
+        }
+        if (error != 0) {
+            throw failure("posix_fallocate", error);
+        }
+    }
+
+    /** Writes all of {@code data} at {@code offset}. */
+    void pwriteFully(int fd, MemorySegment data, long offset) throws Failure {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            long done = 0;
+            while (done < data.byteSize()) {
+                long n = (long) pwrite.invokeExact(state, fd, data.asSlice(done), data.byteSize() - done,
+                        offset + done);
+                if (n < 0) {
+                    throw failure("pwrite", errno(state));
+                }
+                done += n;
+            }
+        } catch (Failure f) {
+            throw f;
+        } catch (Throwable t) {
+            throw new IllegalStateException("pwrite", t);
+        }
+    }
+
+    /** {@code mlock(address, length)}: keeps the pages of a mapping in RAM until it is unmapped. */
+    void mlock(MemorySegment mapping) throws Failure {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            if ((int) mlock.invokeExact(state, mapping, mapping.byteSize()) != 0) {
+                throw failure("mlock", errno(state));
+            }
+        } catch (Failure f) {
+            throw f;
+        } catch (Throwable t) {
+            throw new IllegalStateException("mlock", t);
+        }
+    }
+
+    private void callInt(String name, MethodHandle handle, int a, int b) throws Failure {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            if ((int) handle.invokeExact(state, a, b) != 0) {
+                throw failure(name, errno(state));
+            }
+        } catch (Failure f) {
+            throw f;
+        } catch (Throwable t) {
+            throw new IllegalStateException(name, t);
+        }
+    }
+
+    private static int errno(MemorySegment state) {
+        return (int) ERRNO.get(state, 0L);
+    }
+
+    private Failure failure(String call, int errno) {
+        return new Failure(call, errno, describe(errno));
+    }
+
+    /** The C library's text for an errno value. */
+    String describe(int errno) {
+        try {
+            MemorySegment text = (MemorySegment) strerror.invokeExact(errno);
+            return text.reinterpret(256).getString(0);
+        } catch (Throwable t) {
+            return "errno " + errno;
+        }
+    }
+}

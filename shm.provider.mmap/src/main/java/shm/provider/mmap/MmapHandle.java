@@ -1,0 +1,100 @@
+package shm.provider.mmap;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+import shm.api.ErrorReason;
+import shm.api.ObjectType;
+import shm.api.ShmException;
+import shm.api.spi.BackendHandle;
+
+/** One mapping of one object file, owned by a shared arena of its own. */
+final class MmapHandle implements BackendHandle {
+
+    private final MmapBackend backend;
+    private final String fileName;
+    private final ObjectType type;
+    private final String name;
+    private final boolean alreadyExisted;
+    private final long reservedSize;
+    private final Arena arena;
+    private final MemorySegment segment;
+    private volatile boolean open = true;
+
+    MmapHandle(MmapBackend backend, String fileName, ObjectType type, String name, boolean alreadyExisted,
+               long reservedSize, Arena arena, MemorySegment segment) {
+        this.backend = backend;
+        this.fileName = fileName;
+        this.type = type;
+        this.name = name;
+        this.alreadyExisted = alreadyExisted;
+        this.reservedSize = reservedSize;
+        this.arena = arena;
+        this.segment = segment;
+    }
+
+    String fileName() {
+        return fileName;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public ObjectType type() {
+        return type;
+    }
+
+    @Override
+    public boolean alreadyExisted() {
+        return alreadyExisted;
+    }
+
+    @Override
+    public long reservedSize() {
+        return reservedSize;
+    }
+
+    @Override
+    public long byteSize() {
+        return segment.byteSize();
+    }
+
+    @Override
+    public MemorySegment segment() {
+        if (!open) {
+            throw new ShmException(ErrorReason.CLOSED, name, "the handle is closed");
+        }
+        return segment;
+    }
+
+    @Override
+    public void shrinkLogicalSize(long newLogicalSize) {
+        backend.shrinkLogicalSize(this, newLogicalSize);
+    }
+
+    @Override
+    public boolean isOpen() {
+        return open;
+    }
+
+    @Override
+    public void close() {
+        if (open) {
+            backend.release(this);
+        }
+    }
+
+    /** Closes the arena (unmapping the data); called by the backend under its lock. */
+    void unmap() {
+        arena.close();
+        open = false;
+    }
+
+    @Override
+    public String toString() {
+        return "mmap handle of " + (name == null ? "an unnamed object" : "'" + name + "'") + (open ? "" : " (closed)");
+    }
+}

@@ -1,0 +1,38 @@
+package shm.provider.mmap;
+
+import java.nio.file.Path;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/** An object this process holds handles to, with those handles. Not thread-safe: guarded by the backend's lock. */
+final class OpenObject {
+
+    private final Path path;
+    private final Set<MmapHandle> handles = new LinkedHashSet<>();
+
+    OpenObject(Path path) {
+        this.path = path;
+    }
+
+    Path path() {
+        return path;
+    }
+
+    void add(MmapHandle handle) {
+        handles.add(handle);
+    }
+
+    boolean remove(MmapHandle handle) {
+        return handles.remove(handle);
+    }
+
+    boolean isEmpty() {
+        return handles.isEmpty();
+    }
+
+    /** A copy of the open handles, in opening order. */
+    List<MmapHandle> handles() {
+        return List.copyOf(handles);
+    }
+}
