@@ -1,0 +1,94 @@
+package shm.itest;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNotEquals;
+import static shm.itest.ShmAssert.assertFreshObjectWorks;
+import static shm.itest.ShmAssert.assertReason;
+
+import java.util.List;
+
+import org.junit.After;
+import org.junit.Test;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.ServiceReference;
+
+import shm.api.ErrorReason;
+import shm.api.SharedMemoryService;
+import shm.api.spi.ShmBackend;
+
+/**
+ * Stopping a bundle of the platform with handles open releases everything it held (handles, files, mappings), and
+ * starting it again brings the services back.
+ */
+public class BundleRestartIT extends ShmTestBase {
+
+    /** Stopping the backend closes the handles, deletes the files and unmaps everything under the root. */
+    @Test
+    public void stopAndStartOfTheBackend() throws Exception {
+        SharedMemoryService shm = services.shm();
+        long backendId = services.ids(ShmBackend.class, Services.MMAP).getFirst();
+        Workload workload = Workload.open(shm, "itest.provider");
+        assertEquals(3, root.objectFiles().size());
+        assertFalse(ProcMaps.objectsUnder(root.path()).isEmpty());
+
+        Bundle provider = Bundles.named(context, Bundles.PROVIDER_MMAP);
+        provider.stop();
+
+        assertEquals("files left in the root", List.of(), root.entries());
+        assertEquals("mappings left under the root", List.of(), ProcMaps.under(root.path()));
+        workload.assertAllClosed();
+        assertEquals(List.of(), services.references(ShmBackend.class, Services.MMAP));
+        assertServiceGoneOrClosed(shm);
+
+        provider.start();
+        services.mmap();
+        assertNotEquals("a new backend service", backendId,
+                (long) services.ids(ShmBackend.class, Services.MMAP).getFirst());
+        assertFreshObjectWorks(services.shm(), root, "itest.provider.after");
+    }
+
+    /** Stopping the service bundle closes its handles and unregisters it; the backend is left clean and running. */
+    @Test
+    public void stopAndStartOfTheCore() throws Exception {
+        SharedMemoryService shm = services.shm();
+        long backendId = services.ids(ShmBackend.class, Services.MMAP).getFirst();
+        Workload workload = Workload.open(shm, "itest.core");
+
+        Bundle core = Bundles.named(context, Bundles.CORE);
+        core.stop();
+
+        assertEquals("object files left in the root", List.of(), root.objectFiles());
+        assertEquals("object mappings left", List.of(), ProcMaps.objectsUnder(root.path()));
+        workload.assertAllClosed();
+        assertEquals(List.of(), services.references(SharedMemoryService.class, null));
+        assertReason(ErrorReason.CLOSED, shm::list);
+        assertReason(ErrorReason.CLOSED, () -> shm.createOrOpen("itest.core.late", 4096));
+        assertEquals("the backend stays", List.of(backendId), services.ids(ShmBackend.class, Services.MMAP));
+        assertEquals(List.of(), services.mmap().list());
+
+        core.start();
+        assertFreshObjectWorks(services.shm(), root, "itest.core.after");
+    }
+
+    /** Without a backend the neutral service is either unregistered (its old object then says CLOSED) or says so. */
+    private void assertServiceGoneOrClosed(SharedMemoryService old) {
+        List<ServiceReference<SharedMemoryService>> registered = services.references(SharedMemoryService.class, null);
+        if (registered.isEmpty()) {
+            assertReason(ErrorReason.CLOSED, old::list);
+            return;
+        }
+        SharedMemoryService current = context.getService(registered.getFirst());
+        try {
+            assertReason(ErrorReason.CLOSED, () -> current.createOrOpen("itest.nobackend", 4096));
+        } finally {
+            context.ungetService(registered.getFirst());
+        }
+    }
+
+    /** Leaves the platform running for the next test, whatever this one did. */
+    @After
+    public void restartStoppedBundles() throws Exception {
+        Bundles.startIfStopped(context, Bundles.PROVIDER_MMAP, Bundles.CORE);
+    }
+}
