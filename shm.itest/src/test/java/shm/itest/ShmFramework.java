@@ -53,7 +53,8 @@ final class ShmFramework {
                 frameworkProperty(CONFIGURED_NANOS).value(Long.toString(configured)),
                 // Should the configuration come late, the backend still stays out of /dev/shm (and the tests see it).
                 frameworkProperty(MMAP_ROOT_PROPERTY).value(fallback.toString()),
-                systemProperty("logback.configurationFile").value(resource("logback-test.xml")),
+                // Pax Exam's own bundles log through pax-logging-api, whose fallback logger prints DEBUG by default.
+                systemProperty("org.ops4j.pax.logging.DefaultServiceLog.level").value("WARN"),
                 cleanCaches(true),
                 junitBundles(),
                 ConfigurationAdminOptions.newConfiguration(MMAP_PID).put("root", root.toString()).asOption(),
@@ -88,13 +89,5 @@ final class ShmFramework {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot make a temporary directory under " + parent, e);
         }
-    }
-
-    private static String resource(String name) {
-        var url = ShmFramework.class.getClassLoader().getResource(name);
-        if (url == null) {
-            throw new IllegalStateException(name + " is not on the test class path");
-        }
-        return url.toExternalForm();
     }
 }
