@@ -23,10 +23,19 @@ final class Await {
      * @throws AssertionError naming {@code what} when the deadline passes first
      */
     static void until(String what, Duration timeout, BooleanSupplier condition) {
+        until(() -> what, timeout, condition);
+    }
+
+    /**
+     * Returns as soon as {@code condition} holds.
+     *
+     * @throws AssertionError with the message {@code what} gives at the deadline, when the deadline passes first
+     */
+    static void until(Supplier<String> what, Duration timeout, BooleanSupplier condition) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() - deadline >= 0) {
-                throw new AssertionError("not within " + timeout.toMillis() + " ms: " + what);
+                throw new AssertionError("not within " + timeout.toMillis() + " ms: " + what.get());
             }
             LockSupport.parkNanos(POLL_NANOS);
         }
@@ -35,18 +44,5 @@ final class Await {
     /** {@link #until(String, Duration, BooleanSupplier)} with {@link #DEFAULT}. */
     static void until(String what, BooleanSupplier condition) {
         until(what, DEFAULT, condition);
-    }
-
-    /**
-     * Returns as soon as {@code value} yields a non-null result, with {@link #DEFAULT} as deadline.
-     *
-     * @throws AssertionError naming {@code what} when the deadline passes first
-     */
-    static <T> T value(String what, Supplier<T> value) {
-        Object[] seen = new Object[1];
-        until(what, () -> (seen[0] = value.get()) != null);
-        @SuppressWarnings("unchecked")
-        T result = (T) seen[0];
-        return result;
     }
 }

@@ -7,10 +7,12 @@ import static shm.itest.ShmAssert.assertFreshObjectWorks;
 import static shm.itest.ShmAssert.assertReason;
 
 import java.util.List;
+import java.util.Set;
 
 import org.junit.After;
 import org.junit.Test;
 import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleException;
 import org.osgi.framework.ServiceReference;
 
 import shm.api.ErrorReason;
@@ -18,8 +20,8 @@ import shm.api.SharedMemoryService;
 import shm.api.spi.ShmBackend;
 
 /**
- * Stopping a bundle of the platform with handles open releases everything it held (handles, files, mappings), and
- * starting it again brings the services back.
+ * Stopping a bundle of the platform with handles open releases everything it held (handles, files, mappings,
+ * threads), and starting it again brings the services back.
  */
 public class BundleRestartIT extends ShmTestBase {
 
@@ -35,17 +37,23 @@ public class BundleRestartIT extends ShmTestBase {
         Bundle provider = Bundles.named(context, Bundles.PROVIDER_MMAP);
         provider.stop();
 
-        assertEquals("files left in the root", List.of(), root.entries());
-        assertEquals("mappings left under the root", List.of(), ProcMaps.under(root.path()));
+        assertBackendLeftNothing();
         workload.assertAllClosed();
         assertEquals(List.of(), services.references(ShmBackend.class, Services.MMAP));
         assertServiceGoneOrClosed(shm);
 
+        Set<Long> threadsWhileStopped = Threads.ids();
         provider.start();
         services.mmap();
         assertNotEquals("a new backend service", backendId,
                 (long) services.ids(ShmBackend.class, Services.MMAP).getFirst());
         assertFreshObjectWorks(services.shm(), root, "itest.provider.after");
+
+        provider.stop();
+        assertBackendLeftNothing();
+        assertNoThreadLeft(provider, threadsWhileStopped);
+        provider.start();
+        assertFreshObjectWorks(services.shm(), root, "itest.provider.again");
     }
 
     /** Stopping the service bundle closes its handles and unregisters it; the backend is left clean and running. */
@@ -67,8 +75,32 @@ public class BundleRestartIT extends ShmTestBase {
         assertEquals("the backend stays", List.of(backendId), services.ids(ShmBackend.class, Services.MMAP));
         assertEquals(List.of(), services.mmap().list());
 
+        Set<Long> threadsWhileStopped = Threads.ids();
         core.start();
         assertFreshObjectWorks(services.shm(), root, "itest.core.after");
+
+        core.stop();
+        assertNoThreadLeft(core, threadsWhileStopped);
+        core.start();
+        assertFreshObjectWorks(services.shm(), root, "itest.core.again");
+    }
+
+    /** Leaves the platform running for the next test, whatever this one did. */
+    @After
+    public void restartStoppedBundles() throws BundleException {
+        Bundles.startIfStopped(context, Bundles.PROVIDER_MMAP, Bundles.CORE);
+    }
+
+    /** With the backend stopped, its root holds no file at all and nothing under it is mapped. */
+    private void assertBackendLeftNothing() {
+        assertEquals("files left in the root", List.of(), root.entries());
+        assertEquals("mappings left under the root", List.of(), ProcMaps.under(root.path()));
+    }
+
+    /** Threads started while {@code bundle} ran end once it has stopped. */
+    private static void assertNoThreadLeft(Bundle bundle, Set<Long> before) {
+        Await.until(() -> "threads left running by " + bundle.getSymbolicName() + ": " + Threads.startedSince(before),
+                Await.DEFAULT, () -> Threads.startedSince(before).isEmpty());
     }
 
     /** Without a backend the neutral service is either unregistered (its old object then says CLOSED) or says so. */
@@ -84,11 +116,5 @@ public class BundleRestartIT extends ShmTestBase {
         } finally {
             context.ungetService(registered.getFirst());
         }
-    }
-
-    /** Leaves the platform running for the next test, whatever this one did. */
-    @After
-    public void restartStoppedBundles() throws Exception {
-        Bundles.startIfStopped(context, Bundles.PROVIDER_MMAP, Bundles.CORE);
     }
 }

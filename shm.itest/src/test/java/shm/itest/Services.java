@@ -82,11 +82,6 @@ final class Services implements AutoCloseable {
         return references(type, filter).stream().map(r -> (Long) r.getProperty(Constants.SERVICE_ID)).toList();
     }
 
-    /** Waits until no service of {@code type} matching {@code filter} is registered. */
-    void awaitGone(Class<?> type, String filter) {
-        Await.until("no " + type.getSimpleName() + " registered", () -> references(type, filter).isEmpty());
-    }
-
     /** Closes every tracker opened here, releasing the services found. */
     @Override
     public void close() {
