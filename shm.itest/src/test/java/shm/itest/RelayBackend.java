@@ -1,0 +1,52 @@
+package shm.itest;
+
+import java.util.List;
+import java.util.Optional;
+
+import shm.api.MapOptions;
+import shm.api.ObjectInfo;
+import shm.api.ObjectType;
+import shm.api.spi.BackendHandle;
+import shm.api.spi.ShmBackend;
+
+/**
+ * A second backend for swap tests: a backend of its own type whose every call goes to the real mmap backend, so
+ * objects moved onto it stay in the same root, with the same files and counts.
+ *
+ * @param target the real backend every call goes to
+ */
+record RelayBackend(ShmBackend target) implements ShmBackend {
+
+    /** The value of {@link ShmBackend#TYPE_PROPERTY} for the relay. */
+    static final String TYPE = "itest-relay";
+
+    @Override
+    public String type() {
+        return TYPE;
+    }
+
+    @Override
+    public BackendHandle createOrOpen(ObjectType type, String name, long size, MapOptions options) {
+        return target.createOrOpen(type, name, size, options);
+    }
+
+    @Override
+    public BackendHandle createUnnamed(ObjectType type, long size, MapOptions options) {
+        return target.createUnnamed(type, size, options);
+    }
+
+    @Override
+    public BackendHandle open(ObjectType type, String name, MapOptions options) {
+        return target.open(type, name, options);
+    }
+
+    @Override
+    public Optional<ObjectInfo> lookup(String name) {
+        return target.lookup(name);
+    }
+
+    @Override
+    public List<ObjectInfo> list() {
+        return target.list();
+    }
+}
