@@ -1,0 +1,102 @@
+package shm.shell;
+
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.time.Duration;
+import java.util.Hashtable;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import org.apache.felix.service.command.CommandProcessor;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+
+/**
+ * The command-line entry point of a runtime started by the bnd launcher ({@code java -jar runtime.jar [arguments]}).
+ *
+ * <p>Only when the framework property {@value #ENABLE_PROPERTY} is {@code true} (a runtime opts in; tests and other
+ * launchers that want the launcher's main thread for themselves do not), this component hands the launcher a
+ * {@code main.thread} {@link Callable}: the launcher calls it on its main thread with the process's arguments and
+ * exits with the code it answers (see {@link CommandLineRun} and {@link Invocation}). Without arguments that is an
+ * interactive Gogo shell that ends with its input; with arguments, the commands run once and the process exits.
+ * The runtime should set {@code gosh.args=--nointeractive} so that the Gogo shell bundle does not start a second
+ * console of its own.
+ *
+ * <p>The framework property {@value #PATIENCE_PROPERTY} sets how many seconds to wait for the {@code shm} commands
+ * before giving up (default {@value #DEFAULT_PATIENCE_SECONDS}).
+ */
+@Component(immediate = true)
+public final class CommandLineEntry {
+
+    /** Framework property that enables the entry point when {@code true}. */
+    public static final String ENABLE_PROPERTY = "shm.shell.entrypoint";
+    /** Framework property: seconds to wait for the commands to be registered. */
+    public static final String PATIENCE_PROPERTY = "shm.shell.entrypoint.wait";
+    /** Seconds to wait for the commands when {@value #PATIENCE_PROPERTY} is not set. */
+    public static final long DEFAULT_PATIENCE_SECONDS = 20;
+
+    /** Service property of the bnd launcher's own service that holds the arguments of {@code main}. */
+    static final String LAUNCHER_ARGUMENTS = "launcher.arguments";
+    /** Service property with which the bnd launcher picks the callable to run on its main thread. */
+    static final String MAIN_THREAD = "main.thread";
+
+    private final ServiceRegistration<?> registration;
+
+    /**
+     * Registers the main-thread callable when enabled; does nothing otherwise.
+     *
+     * @param context   this bundle's context
+     * @param launcher  the service properties of the bnd launcher, which registers itself once the framework runs
+     * @param processor Gogo's command processor
+     * @throws IllegalArgumentException when {@value #PATIENCE_PROPERTY} is not a positive whole number
+     */
+    @Activate
+    public CommandLineEntry(BundleContext context,
+            @Reference(name = "launcher", service = Object.class, target = "(launcher.ready=true)")
+            Map<String, Object> launcher,
+            @Reference(name = "processor") CommandProcessor processor) {
+        if (!Boolean.parseBoolean(context.getProperty(ENABLE_PROPERTY))) {
+            this.registration = null;
+            return;
+        }
+        String[] arguments = launcher.get(LAUNCHER_ARGUMENTS) instanceof String[] given ? given : new String[0];
+        CommandLineRun run = new CommandLineRun(Invocation.parse(arguments), processor, new ServiceArrival(context),
+                patience(context.getProperty(PATIENCE_PROPERTY)), new FileInputStream(FileDescriptor.in),
+                new FileOutputStream(FileDescriptor.out), new FileOutputStream(FileDescriptor.err));
+        Hashtable<String, Object> properties = new Hashtable<>();
+        properties.put(MAIN_THREAD, "true");
+        this.registration = context.registerService(Callable.class, run, properties);
+    }
+
+    /** Withdraws the callable, if it was registered. */
+    @Deactivate
+    void withdraw() {
+        if (registration != null) {
+            try {
+                registration.unregister();
+            } catch (IllegalStateException alreadyUnregistered) {
+                // The framework unregisters a stopping bundle's services itself; nothing is left to do.
+            }
+        }
+    }
+
+    private static Duration patience(String seconds) {
+        if (seconds == null || seconds.isBlank()) {
+            return Duration.ofSeconds(DEFAULT_PATIENCE_SECONDS);
+        }
+        try {
+            long value = Long.parseLong(seconds.strip());
+            if (value > 0) {
+                return Duration.ofSeconds(value);
+            }
+        } catch (NumberFormatException notANumber) {
+            // reported below with the property's name
+        }
+        throw new IllegalArgumentException(PATIENCE_PROPERTY + " must be a positive number of seconds: " + seconds);
+    }
+}

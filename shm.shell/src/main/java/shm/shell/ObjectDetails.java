@@ -1,0 +1,42 @@
+package shm.shell;
+
+import shm.api.ObjectInfo;
+
+/**
+ * Formats one object for {@code shm:info}: a label and a value per line, the labels padded to one width.
+ *
+ * <pre>
+ * name          demo
+ * type          SHARED_MEMORY
+ * size          4096 bytes
+ * logical size  4096 bytes
+ * holders       4711x1 (1 handle in all processes)
+ * this shell    1 handle
+ * </pre>
+ */
+final class ObjectDetails {
+
+    private ObjectDetails() {
+    }
+
+    /**
+     * The details of {@code object}.
+     *
+     * @param object         the snapshot to show
+     * @param handlesInShell how many handles of the object this shell holds
+     */
+    static String format(ObjectInfo object, int handlesInShell) {
+        String name = object.name() == null ? "(unnamed)" : OperatorText.printable(object.name());
+        String holders = ObjectTable.holders(object.holders());
+        if (!object.holders().isEmpty()) {
+            holders += " (" + OperatorText.counted(object.handleCount(), "handle") + " in all processes)";
+        }
+        return String.join("\n",
+                "name          " + name,
+                "type          " + object.type().name(),
+                "size          " + OperatorText.counted(object.byteSize(), "byte"),
+                "logical size  " + OperatorText.counted(object.logicalSize(), "byte"),
+                "holders       " + holders,
+                "this shell    " + OperatorText.counted(handlesInShell, "handle"));
+    }
+}

@@ -1,0 +1,36 @@
+package shm.shell;
+
+/**
+ * Small pieces of text that every command's output shares, so that names and counts read the same everywhere.
+ */
+final class OperatorText {
+
+    private OperatorText() {
+    }
+
+    /**
+     * The name with every control character written as {@code \\uXXXX}, so that a name cannot break a line of
+     * output.
+     */
+    static String printable(String name) {
+        StringBuilder out = new StringBuilder(name.length());
+        name.codePoints().forEach(c -> {
+            if (Character.isISOControl(c)) {
+                out.append(String.format("\\u%04X", c));
+            } else {
+                out.appendCodePoint(c);
+            }
+        });
+        return out.toString();
+    }
+
+    /** The {@linkplain #printable(String) printable} name in single quotes, as messages show it. */
+    static String quoted(String name) {
+        return "'" + printable(name) + "'";
+    }
+
+    /** A count with its noun, singular for one: {@code counted(1, "handle")} is {@code "1 handle"}. */
+    static String counted(long count, String noun) {
+        return count + " " + noun + (count == 1 ? "" : "s");
+    }
+}

@@ -1,0 +1,217 @@
+package shm.shell;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+import shm.api.ErrorReason;
+import shm.api.ObjectInfo;
+import shm.api.SharedMemory;
+import shm.api.SharedMemoryService;
+import shm.api.ShmException;
+
+/**
+ * What the {@code shm:} commands do, apart from Gogo: each method takes the words the operator typed after the
+ * command name, does the work on the current {@link SharedMemoryService} and answers the text to show.
+ *
+ * <p>Handles opened by {@code create} and {@code open} stay in the given {@link HeldHandles} until {@code close}.
+ * {@code write} and {@code dump} use a held handle of the object when there is one; otherwise they open the object
+ * for the one command and close it again (so they work on any object another process holds, and say so).
+ *
+ * <p>Failures are exceptions with a one-line message: {@link UsageException} for arguments the command cannot use,
+ * {@link ShmException} for what the service refused, {@link IllegalArgumentException} for data that does not fit
+ * the object, {@link IllegalStateException} when no service is bound.
+ */
+final class ShellOperations {
+
+    /** Usage of {@code shm:list}. */
+    static final String LIST_USAGE = "shm:list";
+    /** Usage of {@code shm:create}. */
+    static final String CREATE_USAGE = "shm:create <name> <size>";
+    /** Usage of {@code shm:open}. */
+    static final String OPEN_USAGE = "shm:open <name>";
+    /** Usage of {@code shm:write}. */
+    static final String WRITE_USAGE = "shm:write [--hex] <name> <offset> <text or hex bytes>";
+    /** Usage of {@code shm:dump}. */
+    static final String DUMP_USAGE = "shm:dump <name> [<offset> [<length>]]";
+    /** Usage of {@code shm:info}. */
+    static final String INFO_USAGE = "shm:info <name>";
+    /** Usage of {@code shm:close}. */
+    static final String CLOSE_USAGE = "shm:close <name>";
+
+    /** How many bytes {@code shm:dump} shows when no length is given (fewer when the object ends before). */
+    static final int DEFAULT_DUMP_LENGTH = 256;
+
+    private final Supplier<SharedMemoryService> service;
+    private final HeldHandles held;
+
+    /**
+     * @param service answers the service to use now, or {@code null} when none is bound
+     * @param held    where handles live between commands
+     */
+    ShellOperations(Supplier<SharedMemoryService> service, HeldHandles held) {
+        this.service = Objects.requireNonNull(service, "service");
+        this.held = Objects.requireNonNull(held, "held");
+    }
+
+    /** {@code shm:list}: the table of all named objects of all types ({@link ObjectTable}). */
+    String list(List<String> arguments) {
+        expectCount(arguments, 0, 0, LIST_USAGE);
+        return ObjectTable.format(service().list());
+    }
+
+    /**
+     * {@code shm:create <name> <size>}: creates the object, or opens it when it exists (its size wins), and keeps
+     * the handle. Answers which of the two happened, the object's size and how many handles this shell now holds.
+     */
+    String create(List<String> arguments) {
+        expectCount(arguments, 2, 2, CREATE_USAGE);
+        String name = arguments.get(0);
+        long requested = count(arguments.get(1), true, CREATE_USAGE);
+        SharedMemory handle = service().createOrOpen(name, requested);
+        held.keep(name, handle);
+        String what = handle.alreadyExisted()
+                ? "opened existing " + OperatorText.quoted(name) + " (" + OperatorText.counted(handle.byteSize(), "byte")
+                        + (handle.byteSize() == requested ? "" : "; its size wins over the requested " + requested)
+                        + ")"
+                : "created " + OperatorText.quoted(name) + " (" + OperatorText.counted(handle.byteSize(), "byte") + ")";
+        return what + "; " + heldNow(name);
+    }
+
+    /** {@code shm:open <name>}: opens an existing object and keeps the handle. */
+    String open(List<String> arguments) {
+        expectCount(arguments, 1, 1, OPEN_USAGE);
+        String name = arguments.get(0);
+        SharedMemory handle = service().open(name);
+        held.keep(name, handle);
+        return "opened " + OperatorText.quoted(name) + " (" + OperatorText.counted(handle.byteSize(), "byte") + "); "
+                + heldNow(name);
+    }
+
+    /**
+     * {@code shm:write [--hex] <name> <offset> <text...>}: writes the words after the offset, joined by single
+     * spaces, as UTF-8; with {@code hex}, writes the bytes they spell in hex ({@link HexBytes}).
+     */
+    String write(boolean hex, List<String> arguments) {
+        expectCount(arguments, 3, Integer.MAX_VALUE, WRITE_USAGE);
+        String name = arguments.get(0);
+        long offset = count(arguments.get(1), false, WRITE_USAGE);
+        String data = String.join(" ", arguments.subList(2, arguments.size()));
+        byte[] bytes;
+        try {
+            bytes = hex ? HexBytes.parse(data) : data.getBytes(StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException badHex) {
+            throw new UsageException(badHex.getMessage(), WRITE_USAGE);
+        }
+        return withHandle(name, (handle, transientNote) -> {
+            MemorySegment segment = handle.segment();
+            requireInside(name, segment.byteSize(), offset, bytes.length);
+            MemorySegment.copy(bytes, 0, segment, ValueLayout.JAVA_BYTE, offset, bytes.length);
+            return "wrote " + OperatorText.counted(bytes.length, "byte") + " to " + OperatorText.quoted(name)
+                    + " at offset " + offset + transientNote;
+        });
+    }
+
+    /**
+     * {@code shm:dump <name> [offset] [length]}: a {@link HexDump} of the object's bytes, by default the first
+     * {@value #DEFAULT_DUMP_LENGTH} (fewer when the object is smaller), under a line saying what is shown.
+     */
+    String dump(List<String> arguments) {
+        expectCount(arguments, 1, 3, DUMP_USAGE);
+        String name = arguments.get(0);
+        long offset = arguments.size() > 1 ? count(arguments.get(1), false, DUMP_USAGE) : 0;
+        Long length = arguments.size() > 2 ? count(arguments.get(2), false, DUMP_USAGE) : null;
+        return withHandle(name, (handle, transientNote) -> {
+            MemorySegment segment = handle.segment();
+            long size = segment.byteSize();
+            long shown = length != null ? length : Math.min(DEFAULT_DUMP_LENGTH, Math.max(0, size - offset));
+            requireInside(name, size, offset, shown);
+            if (shown > Integer.MAX_VALUE - 8) {
+                throw new IllegalArgumentException("cannot dump " + shown + " bytes at once");
+            }
+            byte[] bytes = segment.asSlice(offset, shown).toArray(ValueLayout.JAVA_BYTE);
+            String heading = OperatorText.quoted(name) + ": " + OperatorText.counted(shown, "byte") + " from offset "
+                    + offset + " of " + size + transientNote;
+            return bytes.length == 0 ? heading : heading + "\n" + HexDump.format(offset, bytes);
+        });
+    }
+
+    /** {@code shm:info <name>}: the object's {@link ObjectDetails}; fails with NOT_FOUND when there is none. */
+    String info(List<String> arguments) {
+        expectCount(arguments, 1, 1, INFO_USAGE);
+        String name = arguments.get(0);
+        ObjectInfo object = service().info(name)
+                .orElseThrow(() -> new ShmException(ErrorReason.NOT_FOUND, name, "no object has this name"));
+        return ObjectDetails.format(object, held.count(name));
+    }
+
+    /** {@code shm:close <name>}: closes the handles of the object this shell holds, and says how many, or none. */
+    String close(List<String> arguments) {
+        expectCount(arguments, 1, 1, CLOSE_USAGE);
+        String name = arguments.get(0);
+        int closed = held.closeAll(name);
+        return closed == 0
+                ? "this shell holds no handle of " + OperatorText.quoted(name) + ": nothing to close"
+                : "closed " + OperatorText.counted(closed, "handle") + " of " + OperatorText.quoted(name);
+    }
+
+    /** Closes every handle this shell holds and answers how many were open. */
+    int closeEverything() {
+        return held.closeEverything();
+    }
+
+    private String withHandle(String name, HandleWork work) {
+        var kept = held.anyOpen(name);
+        if (kept.isPresent()) {
+            return work.apply(kept.get(), "");
+        }
+        try (SharedMemory transientHandle = service().open(name)) {
+            return work.apply(transientHandle, " (this shell holds no handle of it: opened for this command only)");
+        }
+    }
+
+    /** Work on one handle; {@code transientNote} is what to add to the first line when the handle is transient. */
+    @FunctionalInterface
+    private interface HandleWork {
+        String apply(SharedMemory handle, String transientNote);
+    }
+
+    private String heldNow(String name) {
+        return "this shell holds " + OperatorText.counted(held.count(name), "handle") + " of it";
+    }
+
+    private SharedMemoryService service() {
+        SharedMemoryService current = service.get();
+        if (current == null) {
+            throw new IllegalStateException("no shared-memory service is available");
+        }
+        return current;
+    }
+
+    private static void expectCount(List<String> arguments, int least, int most, String usage) {
+        if (arguments.size() < least) {
+            throw new UsageException("missing arguments", usage);
+        }
+        if (arguments.size() > most) {
+            throw new UsageException("too many arguments", usage);
+        }
+    }
+
+    private static long count(String text, boolean isSize, String usage) {
+        try {
+            return isSize ? ByteCounts.parseSize(text) : ByteCounts.parseCount(text);
+        } catch (IllegalArgumentException notACount) {
+            throw new UsageException(notACount.getMessage(), usage);
+        }
+    }
+
+    private static void requireInside(String name, long size, long offset, long length) {
+        if (offset > size || length > size - offset) {
+            throw new IllegalArgumentException(OperatorText.quoted(name) + " has " + OperatorText.counted(size, "byte")
+                    + ": " + OperatorText.counted(length, "byte") + " at offset " + offset + " do not fit");
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package shm.shell;
+
+import java.util.List;
+import java.util.function.Supplier;
+
+import org.apache.felix.service.command.Descriptor;
+import org.apache.felix.service.command.Parameter;
+import org.apache.felix.service.command.annotations.GogoCommand;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+
+import shm.api.SharedMemoryService;
+
+/**
+ * The operator's Gogo commands in scope {@code shm}: {@code list}, {@code create}, {@code open}, {@code write},
+ * {@code dump}, {@code info} and {@code close}. Each prints its answer to the session's standard output; each
+ * failure is an exception with a one-line message (which the Gogo shell prints as one line).
+ *
+ * <p>The commands work on whichever {@link SharedMemoryService} is bound now (the reference is dynamic and greedy,
+ * so a better-ranked service replaces the current one without restarting the commands). Handles opened by
+ * {@code shm:create} and {@code shm:open} stay open until {@code shm:close}, or until this component is deactivated,
+ * which closes them all.
+ */
+@Component(service = ShmCommands.class)
+@GogoCommand(scope = "shm", function = {"list", "create", "open", "write", "dump", "info", "close"})
+public final class ShmCommands {
+
+    @Reference(policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    private volatile SharedMemoryService service;
+
+    private final ShellOperations operations;
+
+    /** Creates the commands with no handle held; Declarative Services binds the service right after. */
+    @Activate
+    public ShmCommands() {
+        this.operations = new ShellOperations(() -> service, new HeldHandles());
+    }
+
+    /**
+     * Creates the commands over a service that is not injected by Declarative Services, for use outside a
+     * framework (tests).
+     *
+     * @param currentService answers the service to use now
+     */
+    ShmCommands(Supplier<SharedMemoryService> currentService) {
+        this.operations = new ShellOperations(currentService, new HeldHandles());
+    }
+
+    /** Closes every handle the commands still hold. */
+    @Deactivate
+    void closeHeldHandles() {
+        operations.closeEverything();
+    }
+
+    /** Prints the table of all named objects of every type. */
+    @Descriptor("list all named objects: name, type, size, logical size, holders (pid x handles)")
+    public void list(@Descriptor("none") String... arguments) {
+        print(operations.list(List.of(arguments)));
+    }
+
+    /** Creates or opens the named object and keeps the handle open until {@link #close(String...)}. */
+    @Descriptor("create a shared memory object, or open it if it exists (its size wins); the handle stays open"
+            + " until shm:close. Usage: " + ShellOperations.CREATE_USAGE + "; size: 4096, 0x1000, 4k, 1M or 2G")
+    public void create(@Descriptor("<name> <size>") String... arguments) {
+        print(operations.create(List.of(arguments)));
+    }
+
+    /** Opens the existing named object and keeps the handle open until {@link #close(String...)}. */
+    @Descriptor("open an existing shared memory object; the handle stays open until shm:close. Usage: "
+            + ShellOperations.OPEN_USAGE)
+    public void open(@Descriptor("<name>") String... arguments) {
+        print(operations.open(List.of(arguments)));
+    }
+
+    /** Writes text (UTF-8) or hex bytes into the named object. */
+    @Descriptor("write text (UTF-8; the words after the offset joined by single spaces) or, with --hex, hex bytes"
+            + " at an offset. Uses a handle this shell holds; if it holds none, opens the object for this command"
+            + " only. Usage: " + ShellOperations.WRITE_USAGE)
+    public void write(
+            @Descriptor("the data is hex bytes such as 48656c6c6f or '48 65 6c'")
+            @Parameter(names = {"-x", "--hex"}, presentValue = "true", absentValue = "false") boolean hex,
+            @Descriptor("<name> <offset> <text or hex bytes>") String... arguments) {
+        print(operations.write(hex, List.of(arguments)));
+    }
+
+    /** Prints a hex and ASCII dump of the named object's bytes. */
+    @Descriptor("hex and ASCII dump of an object's bytes, by default the first 256. Uses a handle this shell holds;"
+            + " if it holds none, opens the object for this command only. Usage: " + ShellOperations.DUMP_USAGE)
+    public void dump(@Descriptor("<name> [<offset> [<length>]]") String... arguments) {
+        print(operations.dump(List.of(arguments)));
+    }
+
+    /** Prints the details of the named object. */
+    @Descriptor("show an object's type, sizes, holders and the handles this shell holds. Usage: "
+            + ShellOperations.INFO_USAGE)
+    public void info(@Descriptor("<name>") String... arguments) {
+        print(operations.info(List.of(arguments)));
+    }
+
+    /** Closes the handles of the named object that this shell holds. */
+    @Descriptor("close the handles of an object that this shell opened (says so if it holds none). Usage: "
+            + ShellOperations.CLOSE_USAGE)
+    public void close(@Descriptor("<name>") String... arguments) {
+        print(operations.close(List.of(arguments)));
+    }
+
+    private static void print(String answer) {
+        System.out.println(answer);
+    }
+}

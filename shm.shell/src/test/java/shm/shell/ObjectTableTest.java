@@ -1,0 +1,54 @@
+package shm.shell;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import shm.api.HolderInfo;
+import shm.api.ObjectInfo;
+import shm.api.ObjectType;
+
+class ObjectTableTest {
+
+    @Test
+    void columnsAreAsWideAsTheirWidestCellAndNumbersAlignRight() {
+        List<ObjectInfo> objects = List.of(
+                new ObjectInfo("demo", ObjectType.SHARED_MEMORY, 4096, 4096, List.of(new HolderInfo(4711, 1))),
+                new ObjectInfo("a-much-longer-name", ObjectType.SHARED_MEMORY, 1048576, 1000,
+                        List.of(new HolderInfo(12, 2), new HolderInfo(345678, 1))),
+                new ObjectInfo("lock", ObjectType.MUTEX, 0, 0, List.of()));
+        String expected = String.join("\n",
+                "NAME                TYPE              SIZE  LOGICAL  HOLDERS",
+                "demo                SHARED_MEMORY     4096     4096  4711x1",
+                "a-much-longer-name  SHARED_MEMORY  1048576     1000  12x2, 345678x1",
+                "lock                MUTEX                0        0  -");
+        assertEquals(expected, ObjectTable.format(objects));
+    }
+
+    @Test
+    void noObjectsSaysSo() {
+        assertEquals("no objects", ObjectTable.format(List.of()));
+    }
+
+    @Test
+    void controlCharactersInNamesCannotBreakTheTable() {
+        String table = ObjectTable.format(
+                List.of(new ObjectInfo("bad\nname", ObjectType.EVENT, 1, 1, List.of(new HolderInfo(1, 1)))));
+        assertEquals(2, table.lines().count());
+        assertEquals("bad\\u000Aname  EVENT     1        1  1x1", table.lines().toList().get(1));
+    }
+
+    @Test
+    void unnamedObjectsAreMarked() {
+        String table = ObjectTable.format(List.of(new ObjectInfo(null, ObjectType.SHARED_MEMORY, 8, 8, List.of())));
+        assertEquals("(unnamed)  SHARED_MEMORY     8        8  -", table.lines().toList().get(1));
+    }
+
+    @Test
+    void holdersAreWrittenPidTimesHandles() {
+        assertEquals("7x3, 9x1", ObjectTable.holders(List.of(new HolderInfo(7, 3), new HolderInfo(9, 1))));
+        assertEquals("-", ObjectTable.holders(List.of()));
+    }
+}
