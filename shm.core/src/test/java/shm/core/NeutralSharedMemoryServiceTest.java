@@ -118,6 +118,18 @@ class NeutralSharedMemoryServiceTest {
     }
 
     @Test
+    void swapToABackendOverTheSameStoreKeepsTheObjectAlive() throws IOException {
+        try (MmapBackend sameStore = new MmapBackend(MmapSettings.under(base.resolve("first")));
+             SharedMemory h = service.createOrOpen("kept", 16)) {
+            h.segment().setString(0, "same");
+            service.switchTo(sameStore);
+            assertEquals("same", h.segment().getString(0));
+            assertEquals(List.of("n.kept"), fileNames(base.resolve("first")), "the object was never destroyed");
+            assertEquals(1, sameStore.lookup("kept").orElseThrow().handleCount());
+        }
+    }
+
+    @Test
     void backendGoneWithoutSuccessorClosesHandlesAndTellsListeners() {
         SharedMemory h = service.createOrOpen("lost", 16);
         List<MappingEvent> events = new ArrayList<>();
@@ -143,9 +155,10 @@ class NeutralSharedMemoryServiceTest {
                 assertThrows(ShmException.class, () -> service.createOrOpen("svc", 16)).reason());
     }
 
+    /** The object files of a store: everything but the object table, which lives as long as a participant. */
     private static List<String> fileNames(Path directory) throws IOException {
         try (Stream<Path> files = Files.list(directory)) {
-            return files.map(p -> p.getFileName().toString()).sorted().toList();
+            return files.map(p -> p.getFileName().toString()).filter(n -> !n.equals("table")).sorted().toList();
         }
     }
 }

@@ -49,4 +49,9 @@ record RelayBackend(ShmBackend target) implements ShmBackend {
     public List<ObjectInfo> list() {
         return target.list();
     }
+
+    @Override
+    public List<Long> reapDeadProcesses() {
+        return target.reapDeadProcesses();
+    }
 }

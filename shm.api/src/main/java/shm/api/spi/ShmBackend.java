@@ -67,4 +67,13 @@ public interface ShmBackend {
      * @throws shm.api.ShmException CLOSED
      */
     List<ObjectInfo> list();
+
+    /**
+     * Releases now the handles of processes that died holding them (each backend also does this on its own, at the
+     * latest on its next operation) and destroys objects left without handles.
+     *
+     * @return the pids of the processes whose handles were released, empty when none had died
+     * @throws shm.api.ShmException CLOSED
+     */
+    List<Long> reapDeadProcesses();
 }

@@ -25,7 +25,13 @@ final class LibC {
     static final int O_EXCL = 0x80;
     static final int O_CLOEXEC = 0x80000;
 
+    static final int LOCK_EX = 2;
+    static final int LOCK_NB = 4;
+
     static final int EPERM = 1;
+    static final int ESRCH = 3;
+    static final int EINTR = 4;
+    static final int EWOULDBLOCK = 11;
     static final int ENOMEM = 12;
     static final int EACCES = 13;
     static final int EEXIST = 17;
@@ -44,6 +50,8 @@ final class LibC {
     private final MethodHandle pwrite;
     private final MethodHandle mlock;
     private final MethodHandle strerror;
+    private final MethodHandle flock;
+    private final MethodHandle kill;
 
     /** Looks the symbols up in the C library the JVM already links. */
     LibC() {
@@ -64,6 +72,8 @@ final class LibC {
         mlock = linker.downcallHandle(find(libc, "mlock"), FunctionDescriptor.of(cInt, ValueLayout.ADDRESS, cLong),
                 errno);
         strerror = linker.downcallHandle(find(libc, "strerror"), FunctionDescriptor.of(ValueLayout.ADDRESS, cInt));
+        flock = linker.downcallHandle(find(libc, "flock"), FunctionDescriptor.of(cInt, cInt, cInt), errno);
+        kill = linker.downcallHandle(find(libc, "kill"), FunctionDescriptor.of(cInt, cInt, cInt), errno);
     }
 
     private static MemorySegment find(SymbolLookup lookup, String symbol) {
@@ -169,6 +179,52 @@ final class LibC {
             throw f;
         } catch (Throwable t) {
             throw new IllegalStateException("mlock", t);
+        }
+    }
+
+    /**
+     * {@code flock(fd, LOCK_EX | LOCK_NB)}: takes the exclusive lock of an open file description without waiting.
+     * The kernel drops it when the description is closed, including when its process dies.
+     *
+     * @return {@code true} when taken, {@code false} when another description holds it
+     */
+    boolean tryLockExclusive(int fd) throws Failure {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            while (true) {
+                if ((int) flock.invokeExact(state, fd, LOCK_EX | LOCK_NB) == 0) {
+                    return true;
+                }
+                int error = errno(state);
+                if (error == EWOULDBLOCK) {
+                    return false;
+                }
+                if (error != EINTR) {
+                    throw failure("flock", error);
+                }
+            }
+        } catch (Failure f) {
+            throw f;
+        } catch (Throwable t) {
+            throw new IllegalStateException("flock", t);
+        }
+    }
+
+    /** {@code flock(fd, LOCK_UN)}. */
+    void unlock(int fd) throws Failure {
+        callInt("flock", flock, fd, 8);
+    }
+
+    /** Whether a process with this pid exists ({@code kill(pid, 0)}; a process of another user counts). */
+    boolean processExists(long pid) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            if ((int) kill.invokeExact(state, (int) pid, 0) == 0) {
+                return true;
+            }
+            return errno(state) != ESRCH;
+        } catch (Throwable t) {
+            throw new IllegalStateException("kill", t);
         }
     }
 

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
@@ -15,14 +14,16 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.ReentrantLock;
 
 import shm.api.Access;
@@ -36,20 +37,19 @@ import shm.api.spi.BackendHandle;
 import shm.api.spi.ShmBackend;
 
 /**
- * POSIX shared memory on tmpfs: one file per named object under {@link MmapSettings#root()}, a header page
- * ({@link ObjectHeader}) followed by the data, file names from {@link NameCodec}. Usable as a plain library:
+ * POSIX shared memory on tmpfs, shared by every process that uses the same root: one file per object (a header page
+ * {@link ObjectHeader} followed by the data, file names from {@link NameCodec}) and one {@link ObjectTable} that
+ * counts, per object, the handles each live process holds. Usable as a plain library:
  * {@code try (var backend = new MmapBackend(MmapSettings.defaults())) { ... }}.
  *
- * <p>An object file appears in the root only complete: it is written under a temporary name and then linked to its
- * final name, which fails if another creator was first (that creator wins, this call opens its object). Space is
- * reserved at create unless {@link MmapSettings#reserveSpace()} is off. Each handle maps the data into an
+ * <p>Every operation runs under the table lock. The last close in any process unlinks the object's file; a process
+ * that dies has its handles released by the next operation of any participant, or by {@link #reapDeadProcesses()}.
+ * Space is reserved at create unless {@link MmapSettings#reserveSpace()} is off. Each handle maps the data into an
  * {@link Arena#ofShared() arena of its own}; closing the handle closes the arena.
  *
- * <p>Handle counts are kept per object in this process, and the last close in this process unlinks the file.
- * Counting across processes needs the shared object table, which this class does not have yet.
- *
- * <p>A file in the root that this class did not write (wrong magic, wrong layout version, a symbolic link, a
- * directory) is reported with {@link ErrorReason#INCOMPATIBLE_STORE} and never modified or deleted.
+ * <p>A file in the root that this platform did not write (wrong magic or layout version, a link, a directory, a file
+ * the table does not know) or that another user owns (unless {@link MmapSettings#groupShared()}) is reported with
+ * {@link ErrorReason#INCOMPATIBLE_STORE} or {@link ErrorReason#ACCESS_DENIED} and never modified or deleted.
  */
 public class MmapBackend implements ShmBackend, AutoCloseable {
 
@@ -62,24 +62,28 @@ public class MmapBackend implements ShmBackend, AutoCloseable {
 
     private final MmapSettings settings;
     private final LibC libc;
-    private final long pid = ProcessHandle.current().pid();
+    private final ProcessIdentity self;
+    private final int uid;
+    private final ObjectTable table;
     private final ReentrantLock lock = new ReentrantLock();
-    /** Objects this process holds handles to, by file name. Guarded by {@link #lock}. */
+    /** Objects this backend holds handles to, by file name. Guarded by {@link #lock}. */
     private final Map<String, OpenObject> openObjects = new HashMap<>();
-    /** Guarded by {@link #lock}. */
-    private long sequence;
     /** Guarded by {@link #lock}. */
     private boolean closed;
 
     /**
-     * Prepares the root directory (created with the configured mode if missing) and binds the C library.
+     * Prepares the root directory (created with the configured mode if missing), binds the C library and opens the
+     * root's object table (created if missing).
      *
-     * @throws ShmException ACCESS_DENIED or INCOMPATIBLE_STORE when the root cannot be used
+     * @throws ShmException ACCESS_DENIED or INCOMPATIBLE_STORE when the root or its table cannot be used
      */
     public MmapBackend(MmapSettings settings) {
         this.settings = Objects.requireNonNull(settings, "settings");
         new RootDirectory(settings).prepare();
         this.libc = new LibC();
+        this.self = ProcessIdentity.current();
+        this.uid = RootDirectory.currentUid();
+        this.table = ObjectTable.open(settings, libc, self);
     }
 
     /** The settings this backend was made with. */
@@ -98,26 +102,13 @@ public class MmapBackend implements ShmBackend, AutoCloseable {
         Objects.requireNonNull(options, "options");
         String fileName = NameCodec.fileName(name);
         checkSize(name, size);
-        lock.lock();
-        try {
-            ensureOpen(name);
-            Path path = settings.root().resolve(fileName);
-            for (int attempt = 1; ; attempt++) {
-                if (!exists(path) && createFile(path, type, name, size)) {
-                    return map(path, fileName, type, name, options, false, true);
-                }
-                try {
-                    return map(path, fileName, type, name, options, true, false);
-                } catch (ShmException e) {
-                    // Another process may unlink the object between our check and our open: create it then.
-                    if (e.reason() != ErrorReason.NOT_FOUND || attempt == 3) {
-                        throw e;
-                    }
-                }
+        return locked(name, () -> {
+            int slot = table.find(fileName);
+            if (slot >= 0) {
+                return openExisting(slot, type, name, options, true);
             }
-        } finally {
-            lock.unlock();
-        }
+            return createNew(fileName, type, name, size, options);
+        });
     }
 
     @Override
@@ -125,19 +116,8 @@ public class MmapBackend implements ShmBackend, AutoCloseable {
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(options, "options");
         checkSize(null, size);
-        lock.lock();
-        try {
-            ensureOpen(null);
-            String fileName = NameCodec.UNNAMED_PREFIX + pid + "." + (++sequence);
-            Path path = settings.root().resolve(fileName);
-            if (!createFile(path, type, null, size)) {
-                throw new ShmException(ErrorReason.INCOMPATIBLE_STORE, null,
-                        "the file " + path + " for a new unnamed object already exists; it was left untouched");
-            }
-            return map(path, fileName, type, null, options, false, true);
-        } finally {
-            lock.unlock();
-        }
+        String fileName = NameCodec.UNNAMED_PREFIX + self.pid() + "." + randomSuffix();
+        return locked(null, () -> createNew(fileName, type, null, size, options));
     }
 
     @Override
@@ -145,74 +125,68 @@ public class MmapBackend implements ShmBackend, AutoCloseable {
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(options, "options");
         String fileName = NameCodec.fileName(name);
-        lock.lock();
-        try {
-            ensureOpen(name);
-            return map(settings.root().resolve(fileName), fileName, type, name, options, true, false);
-        } finally {
-            lock.unlock();
-        }
+        return locked(name, () -> {
+            int slot = table.find(fileName);
+            if (slot < 0) {
+                Path path = settings.root().resolve(fileName);
+                if (Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+                    throw new ShmException(ErrorReason.INCOMPATIBLE_STORE, name, path + " exists but the object table"
+                            + " does not know it, so it was not created by this platform's protocol; it was left"
+                            + " untouched");
+                }
+                throw new ShmException(ErrorReason.NOT_FOUND, name, "no object of that name exists");
+            }
+            return openExisting(slot, type, name, options, true);
+        });
     }
 
     @Override
     public Optional<ObjectInfo> lookup(String name) {
         String fileName = NameCodec.fileName(name);
-        lock.lock();
-        try {
-            ensureOpen(name);
-            Path path = settings.root().resolve(fileName);
-            if (!exists(path)) {
+        return locked(name, () -> {
+            int slot = table.find(fileName);
+            if (slot < 0) {
                 return Optional.empty();
             }
-            ObjectHeader header = readHeader(path, name);
-            return Optional.of(info(fileName, header));
-        } finally {
-            lock.unlock();
-        }
+            return Optional.of(info(table.entry(slot), name));
+        });
     }
 
-    /**
-     * {@inheritDoc}
-     *
-     * <p>Unnamed objects, files being created and files this backend did not write are not listed; a file whose
-     * header cannot be read is skipped here and reported by {@link #lookup} and {@link #open}.
-     */
+    /** {@inheritDoc} Unnamed objects are not listed. */
     @Override
     public List<ObjectInfo> list() {
-        lock.lock();
-        try {
-            ensureOpen(null);
+        return locked(null, () -> {
             List<ObjectInfo> result = new ArrayList<>();
-            try (DirectoryStream<Path> files = Files.newDirectoryStream(settings.root())) {
-                for (Path path : files) {
-                    String fileName = path.getFileName().toString();
-                    Optional<String> name = NameCodec.nameOf(fileName);
-                    if (name.isEmpty() && !NameCodec.isHashed(fileName)) {
-                        continue;
-                    }
-                    try {
-                        ObjectHeader header = readHeader(path, name.orElse(null));
-                        result.add(info(fileName, header));
-                    } catch (ShmException unreadable) {
-                        if (unreadable.reason() != ErrorReason.NOT_FOUND
-                                && unreadable.reason() != ErrorReason.INCOMPATIBLE_STORE) {
-                            throw unreadable;
-                        }
-                    }
+            for (TableEntry entry : table.liveEntries()) {
+                if (entry.fileName().startsWith(NameCodec.UNNAMED_PREFIX)) {
+                    continue;
                 }
-            } catch (IOException e) {
-                throw failure(null, "cannot list the root directory " + settings.root(), e);
+                String name = NameCodec.nameOf(entry.fileName()).orElseGet(() -> readHeader(
+                        settings.root().resolve(entry.fileName()), null).name());
+                result.add(info(entry, name));
             }
             result.sort(Comparator.comparing(ObjectInfo::name));
             return List.copyOf(result);
-        } finally {
-            lock.unlock();
-        }
+        });
+    }
+
+    @Override
+    public List<Long> reapDeadProcesses() {
+        return locked(null, () -> {
+            List<Long> reaped = table.reapNow();
+            removeTemporaryFilesOfDeadProcesses();
+            return reaped;
+        });
+    }
+
+    /** The pids of the processes registered in the object table, this one included. */
+    public List<Long> participants() {
+        return locked(null, table::registeredProcesses);
     }
 
     /**
-     * Closes every handle this backend gave out (unlinking objects whose last handle in this process that was) and
-     * refuses further calls. Idempotent.
+     * Closes every handle this backend gave out (the last handle of an object in any process destroys it), leaves
+     * the object table and refuses further calls. Idempotent.
      */
     @Override
     public void close() {
@@ -221,7 +195,6 @@ public class MmapBackend implements ShmBackend, AutoCloseable {
             if (closed) {
                 return;
             }
-            closed = true;
             RuntimeException first = null;
             for (OpenObject object : List.copyOf(openObjects.values())) {
                 for (MmapHandle handle : object.handles()) {
@@ -236,6 +209,17 @@ public class MmapBackend implements ShmBackend, AutoCloseable {
                     }
                 }
             }
+            closed = true;
+            try {
+                table.locked(() -> {
+                    if (openObjects.isEmpty()) {
+                        table.leave();
+                    }
+                    return null;
+                });
+            } finally {
+                table.close();
+            }
             if (first != null) {
                 throw first;
             }
@@ -244,7 +228,7 @@ public class MmapBackend implements ShmBackend, AutoCloseable {
         }
     }
 
-    /** Releases one handle: unmaps it and, when it was this process's last handle of the object, unlinks the file. */
+    /** Releases one handle: unmaps it, then removes its count from the table (the last count unlinks the object). */
     void release(MmapHandle handle) {
         lock.lock();
         try {
@@ -261,93 +245,152 @@ public class MmapBackend implements ShmBackend, AutoCloseable {
             }
             if (object.isEmpty()) {
                 openObjects.remove(handle.fileName());
-                try {
-                    Files.deleteIfExists(object.path());
-                } catch (IOException e) {
-                    throw failure(handle.name(), "cannot unlink " + object.path() + " after its last close", e);
-                }
             }
+            table.locked(() -> table.closeHandle(handle.slot()));
         } finally {
             lock.unlock();
         }
     }
 
-    /** Lowers the logical size recorded in the object's header. */
+    /** Lowers the logical size recorded in the object table. */
     void shrinkLogicalSize(MmapHandle handle, long newLogicalSize) {
-        lock.lock();
-        try {
+        locked(handle.name(), () -> {
             if (!handle.isOpen()) {
                 throw new ShmException(ErrorReason.CLOSED, handle.name(), "the handle is closed");
             }
-            Path path = settings.root().resolve(handle.fileName());
-            ObjectHeader header = readHeader(path, handle.name());
-            if (newLogicalSize < 1 || newLogicalSize > header.logicalSize()) {
+            TableEntry entry = table.entry(handle.slot());
+            if (newLogicalSize < 1 || newLogicalSize > entry.logicalSize()) {
                 throw new ShmException(ErrorReason.INVALID_PARAMETER, handle.name(), "the logical size can only shrink,"
-                        + " to between 1 and " + header.logicalSize() + " bytes; " + newLogicalSize + " was asked");
+                        + " to between 1 and " + entry.logicalSize() + " bytes; " + newLogicalSize + " was asked");
             }
-            try (FileChannel channel = FileChannel.open(path, READ_WRITE)) {
-                ByteBuffer field = ByteBuffer.allocate(Long.BYTES).order(ByteOrder.LITTLE_ENDIAN)
-                        .putLong(0, newLogicalSize);
-                while (field.hasRemaining()) {
-                    channel.write(field, ObjectHeader.LOGICAL_SIZE_OFFSET + field.position());
-                }
-            } catch (IOException e) {
-                throw failure(handle.name(), "cannot write the logical size of " + path, e);
+            table.setLogicalSize(handle.slot(), newLogicalSize);
+            return null;
+        });
+    }
+
+    /** Test hook: simulates a kill at a point of the table protocol (see {@link ObjectTable.CrashPoint}). */
+    void crashPoint(ObjectTable.CrashPoint point) {
+        table.crashPoint(point);
+    }
+
+    /** The object table, for tests that check its invariants. */
+    ObjectTable table() {
+        return table;
+    }
+
+    private <T> T locked(String name, java.util.function.Supplier<T> work) {
+        lock.lock();
+        try {
+            if (closed) {
+                throw new ShmException(ErrorReason.CLOSED, name, "the mmap backend at " + settings.root()
+                        + " is closed");
             }
+            return table.locked(work);
         } finally {
             lock.unlock();
         }
     }
 
-    /**
-     * Creates a complete object file at {@code path}: written under a temporary name, then linked.
-     *
-     * @return {@code false} when another creator linked the name first (nothing of ours is left behind)
-     */
-    private boolean createFile(Path path, ObjectType type, String name, long size) {
-        Path temporary = settings.root().resolve(NameCodec.TEMPORARY_PREFIX + pid + "." + (++sequence));
-        long fileLength = ObjectHeader.DATA_OFFSET + size;
+    private MmapHandle createNew(String fileName, ObjectType type, String name, long size, MapOptions options) {
+        Path path = settings.root().resolve(fileName);
+        if (Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+            throw new ShmException(ErrorReason.INCOMPATIBLE_STORE, name, path + " exists but the object table does not"
+                    + " know it, so it was not created by this platform's protocol; it was left untouched");
+        }
+        int slot = table.beginCreate(fileName, type, size);
+        boolean linked = false;
         try {
-            writeNewFile(temporary, new ObjectHeader(type, size, size, name, pid, System.currentTimeMillis()),
-                    fileLength);
+            writeObjectFile(path, new ObjectHeader(type, size, size, name, self.pid(), System.currentTimeMillis()));
+            linked = true;
+            MmapHandle handle = map(path, fileName, slot, type, name, size, size, options, false);
+            try {
+                table.finishCreate(slot);
+            } catch (RuntimeException e) {
+                handle.unmap();
+                throw e;
+            }
+            register(handle, path);
+            return handle;
+        } catch (RuntimeException e) {
+            if (linked) {
+                deleteQuietly(path, e);
+            }
+            table.abandonCreate(slot);
+            throw e;
+        }
+    }
+
+    private MmapHandle openExisting(int slot, ObjectType type, String name, MapOptions options,
+                                    boolean alreadyExisted) {
+        TableEntry entry = table.entry(slot);
+        if (entry.type() != type) {
+            throw new ShmException(ErrorReason.NAME_USED_BY_OTHER_TYPE, name,
+                    "the name is held by an object of type " + entry.type() + ", not " + type);
+        }
+        Path path = settings.root().resolve(entry.fileName());
+        ObjectHeader header = readHeader(path, name);
+        if (header.reservedSize() != entry.reservedSize() || header.type() != entry.type()) {
+            throw new ShmException(ErrorReason.INCOMPATIBLE_STORE, name, path + " does not match its object table"
+                    + " entry (size or type differ); it was left untouched");
+        }
+        MmapHandle handle = map(path, entry.fileName(), slot, type, name, entry.reservedSize(), entry.logicalSize(),
+                options, alreadyExisted);
+        try {
+            table.openHandle(slot);
+        } catch (RuntimeException e) {
+            handle.unmap();
+            throw e;
+        }
+        register(handle, path);
+        return handle;
+    }
+
+    private void register(MmapHandle handle, Path path) {
+        openObjects.computeIfAbsent(handle.fileName(), f -> new OpenObject(path)).add(handle);
+    }
+
+    /**
+     * Writes a complete object file under a temporary name and links it to {@code path}; the temporary name is
+     * always removed.
+     */
+    private void writeObjectFile(Path path, ObjectHeader header) {
+        String name = header.name();
+        Path temporary = settings.root().resolve(NameCodec.TEMPORARY_PREFIX + self.pid() + "." + randomSuffix());
+        long fileLength = ObjectHeader.DATA_OFFSET + header.reservedSize();
+        try {
+            int fd;
+            try {
+                fd = libc.open(temporary.toString(), LibC.O_RDWR | LibC.O_CREAT | LibC.O_EXCL | LibC.O_CLOEXEC,
+                        settings.fileMode());
+            } catch (LibC.Failure f) {
+                throw failure(name, f.errno, "cannot create " + temporary + ": " + f.getMessage(), f);
+            }
+            try (Arena arena = Arena.ofConfined()) {
+                libc.fchmod(fd, settings.fileMode());
+                libc.ftruncate(fd, fileLength);
+                if (settings.reserveSpace()) {
+                    libc.reserve(fd, fileLength);
+                }
+                MemorySegment page = arena.allocate(ObjectHeader.DATA_OFFSET);
+                header.writeTo(page);
+                libc.pwriteFully(fd, page, 0);
+            } catch (LibC.Failure f) {
+                throw failure(name, f.errno, describeCreateFailure(f, fileLength), f);
+            } finally {
+                libc.close(fd);
+            }
             Files.createLink(path, temporary);
-            return true;
-        } catch (FileAlreadyExistsException raceLost) {
-            return false;
+        } catch (FileAlreadyExistsException e) {
+            throw new ShmException(ErrorReason.INCOMPATIBLE_STORE, name, path + " appeared in the root while it was"
+                    + " being created, outside the object table's protocol; it was left untouched");
         } catch (IOException e) {
             throw failure(name, "cannot create the object file " + path, e);
         } finally {
             try {
                 Files.deleteIfExists(temporary);
             } catch (IOException e) {
-                // The temporary name is ours alone and invisible to lookups; a failed delete leaves it for the
-                // operator, and must not hide the outcome of the create.
+                // invisible to lookups; the reaper removes temporary files of dead processes
             }
-        }
-    }
-
-    private void writeNewFile(Path temporary, ObjectHeader header, long fileLength) {
-        String name = header.name();
-        int fd;
-        try {
-            fd = libc.open(temporary.toString(), LibC.O_RDWR | LibC.O_CREAT | LibC.O_EXCL | LibC.O_CLOEXEC,
-                    settings.fileMode());
-        } catch (LibC.Failure f) {
-            throw failure(name, f.errno, "cannot create " + temporary, f);
-        }
-        try (Arena arena = Arena.ofConfined()) {
-            libc.fchmod(fd, settings.fileMode());
-            libc.ftruncate(fd, fileLength);
-            if (settings.reserveSpace()) {
-                libc.reserve(fd, fileLength);
-            }
-            MemorySegment page = arena.allocate(ObjectHeader.DATA_OFFSET);
-            header.writeTo(page);
-            libc.pwriteFully(fd, page, 0);
-        } catch (LibC.Failure f) {
-            throw failure(name, f.errno, describeCreateFailure(f, fileLength), f);
-        } finally {
-            libc.close(fd);
         }
     }
 
@@ -359,56 +402,42 @@ public class MmapBackend implements ShmBackend, AutoCloseable {
         return "cannot create the object file: " + f.getMessage();
     }
 
-    /** Opens and maps an object file; {@code created} says whether this call created it (to undo on failure). */
-    private MmapHandle map(Path path, String fileName, ObjectType type, String name, MapOptions options,
-                           boolean alreadyExisted, boolean created) {
-        try {
-            ObjectHeader header = readHeader(path, name);
-            if (header.type() != type) {
-                throw new ShmException(ErrorReason.NAME_USED_BY_OTHER_TYPE, name,
-                        "the name is held by an object of type " + header.type() + ", not " + type);
+    /** Maps {@code logicalSize} bytes of data; on failure nothing stays mapped. */
+    private MmapHandle map(Path path, String fileName, int slot, ObjectType type, String name, long reservedSize,
+                           long logicalSize, MapOptions options, boolean alreadyExisted) {
+        boolean writable = options.access() == Access.READ_WRITE;
+        Arena arena = Arena.ofShared();
+        try (FileChannel channel = FileChannel.open(path, writable ? READ_WRITE : READ_ONLY)) {
+            MemorySegment segment = channel.map(writable ? FileChannel.MapMode.READ_WRITE
+                    : FileChannel.MapMode.READ_ONLY, ObjectHeader.DATA_OFFSET, logicalSize, arena);
+            if (options.lockPages() || settings.lockPages()) {
+                libc.mlock(segment);
             }
-            boolean writable = options.access() == Access.READ_WRITE;
-            Arena arena = Arena.ofShared();
-            try (FileChannel channel = FileChannel.open(path, writable ? READ_WRITE : READ_ONLY)) {
-                MemorySegment segment = channel.map(writable ? FileChannel.MapMode.READ_WRITE
-                        : FileChannel.MapMode.READ_ONLY, ObjectHeader.DATA_OFFSET, header.logicalSize(), arena);
-                if (options.lockPages() || settings.lockPages()) {
-                    libc.mlock(segment);
-                }
-                if (options.prefault() || settings.prefault()) {
-                    segment.load();
-                }
-                MmapHandle handle = new MmapHandle(this, fileName, type, name, alreadyExisted, header.reservedSize(),
-                        arena, segment);
-                openObjects.computeIfAbsent(fileName, f -> new OpenObject(path)).add(handle);
-                return handle;
-            } catch (IOException e) {
-                arena.close();
-                throw failure(name, "cannot map " + path, e);
-            } catch (LibC.Failure f) {
-                arena.close();
-                throw failure(name, f.errno, "cannot lock the pages of " + path + " in RAM (" + f.getMessage()
-                        + "; raise RLIMIT_MEMLOCK or grant CAP_IPC_LOCK)", f);
-            } catch (RuntimeException | Error e) {
-                arena.close();
-                throw e;
+            if (options.prefault() || settings.prefault()) {
+                segment.load();
             }
+            return new MmapHandle(this, fileName, slot, type, name, alreadyExisted, reservedSize, arena, segment);
+        } catch (IOException e) {
+            arena.close();
+            throw failure(name, "cannot map " + path, e);
+        } catch (LibC.Failure f) {
+            arena.close();
+            throw failure(name, f.errno, "cannot lock the pages of " + path + " in RAM (" + f.getMessage()
+                    + "; raise RLIMIT_MEMLOCK or grant CAP_IPC_LOCK)", f);
         } catch (RuntimeException e) {
-            if (created) {
-                deleteQuietly(path, e);
-            }
+            arena.close();
             throw e;
         }
     }
 
     /** Reads and checks an object's header; {@code expectedName} is checked against it where not {@code null}. */
     private ObjectHeader readHeader(Path path, String expectedName) {
-        BasicFileAttributes attributes;
+        PosixFileAttributes attributes;
         try {
-            attributes = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            attributes = Files.readAttributes(path, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         } catch (NoSuchFileException e) {
-            throw new ShmException(ErrorReason.NOT_FOUND, expectedName, "no object of that name exists");
+            throw new ShmException(ErrorReason.INCOMPATIBLE_STORE, expectedName, "the object table lists " + path
+                    + " but the file is gone (removed by hand?)");
         } catch (IOException e) {
             throw failure(expectedName, "cannot read the attributes of " + path, e);
         }
@@ -417,6 +446,7 @@ public class MmapBackend implements ShmBackend, AutoCloseable {
                     + " is not a regular file (a link, directory or device) and was not written by this platform;"
                     + " it was left untouched");
         }
+        RootDirectory.checkOwner(path, uid, settings.groupShared(), expectedName);
         ObjectHeader header;
         try (FileChannel channel = FileChannel.open(path, READ_ONLY)) {
             ByteBuffer page = ByteBuffer.allocate(ObjectHeader.DATA_OFFSET);
@@ -424,8 +454,6 @@ public class MmapBackend implements ShmBackend, AutoCloseable {
                 // keep reading until the page is full or the file ends
             }
             header = ObjectHeader.readFrom(MemorySegment.ofBuffer(page.clear()), channel.size());
-        } catch (NoSuchFileException e) {
-            throw new ShmException(ErrorReason.NOT_FOUND, expectedName, "no object of that name exists");
         } catch (IOException e) {
             throw failure(expectedName, "cannot read the header of " + path, e);
         } catch (IllegalArgumentException e) {
@@ -439,16 +467,35 @@ public class MmapBackend implements ShmBackend, AutoCloseable {
         return header;
     }
 
-    private ObjectInfo info(String fileName, ObjectHeader header) {
-        OpenObject object = openObjects.get(fileName);
-        List<HolderInfo> holders = object == null ? List.of() : List.of(new HolderInfo(pid, object.handles().size()));
-        return new ObjectInfo(header.name(), header.type(), header.reservedSize(), header.logicalSize(), holders);
+    private static ObjectInfo info(TableEntry entry, String name) {
+        List<HolderInfo> holders = entry.holders().stream()
+                .map(h -> new HolderInfo(h.pid(), (int) h.handles())).toList();
+        return new ObjectInfo(name, entry.type(), entry.reservedSize(), entry.logicalSize(), holders);
     }
 
-    private void ensureOpen(String name) {
-        if (closed) {
-            throw new ShmException(ErrorReason.CLOSED, name, "the mmap backend at " + settings.root() + " is closed");
+    /** Removes {@code .t.<pid>.*} files whose process no longer runs. */
+    private void removeTemporaryFilesOfDeadProcesses() {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(settings.root(),
+                NameCodec.TEMPORARY_PREFIX + "*")) {
+            for (Path file : files) {
+                String[] parts = file.getFileName().toString().split("\\.");
+                long pid;
+                try {
+                    pid = Long.parseLong(parts[2]);
+                } catch (NumberFormatException | ArrayIndexOutOfBoundsException notOurs) {
+                    continue;
+                }
+                if (!libc.processExists(pid)) {
+                    Files.deleteIfExists(file);
+                }
+            }
+        } catch (IOException e) {
+            throw failure(null, "cannot clean temporary files in " + settings.root(), e);
         }
+    }
+
+    private static String randomSuffix() {
+        return HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
     }
 
     private static void checkSize(String name, long size) {
@@ -459,10 +506,6 @@ public class MmapBackend implements ShmBackend, AutoCloseable {
             throw new ShmException(ErrorReason.INVALID_PARAMETER, name,
                     "the size must be at most " + ObjectHeader.MAX_SIZE + " bytes, not " + size);
         }
-    }
-
-    private static boolean exists(Path path) {
-        return Files.exists(path, LinkOption.NOFOLLOW_LINKS);
     }
 
     private static void deleteQuietly(Path path, RuntimeException reason) {

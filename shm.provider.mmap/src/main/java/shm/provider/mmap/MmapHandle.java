@@ -13,6 +13,7 @@ final class MmapHandle implements BackendHandle {
 
     private final MmapBackend backend;
     private final String fileName;
+    private final int slot;
     private final ObjectType type;
     private final String name;
     private final boolean alreadyExisted;
@@ -21,10 +22,11 @@ final class MmapHandle implements BackendHandle {
     private final MemorySegment segment;
     private volatile boolean open = true;
 
-    MmapHandle(MmapBackend backend, String fileName, ObjectType type, String name, boolean alreadyExisted,
+    MmapHandle(MmapBackend backend, String fileName, int slot, ObjectType type, String name, boolean alreadyExisted,
                long reservedSize, Arena arena, MemorySegment segment) {
         this.backend = backend;
         this.fileName = fileName;
+        this.slot = slot;
         this.type = type;
         this.name = name;
         this.alreadyExisted = alreadyExisted;
@@ -35,6 +37,11 @@ final class MmapHandle implements BackendHandle {
 
     String fileName() {
         return fileName;
+    }
+
+    /** The object's slot in the object table. */
+    int slot() {
+        return slot;
     }
 
     @Override

@@ -49,11 +49,7 @@ public record MmapSettings(Path root, boolean groupShared, boolean reserveSpace,
     }
 
     private static int currentUid() {
-        try {
-            return (Integer) java.nio.file.Files.getAttribute(Path.of("/proc/self"), "unix:uid");
-        } catch (java.io.IOException | UnsupportedOperationException e) {
-            throw new IllegalStateException("cannot tell the current user id from /proc/self", e);
-        }
+        return RootDirectory.currentUid();
     }
 
     /** A copy with another root. */

@@ -53,6 +53,37 @@ final class RootDirectory {
         }
     }
 
+    /** The uid of this process. */
+    static int currentUid() {
+        try {
+            return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+        } catch (IOException | UnsupportedOperationException e) {
+            throw new IllegalStateException("cannot tell the current user id from /proc/self", e);
+        }
+    }
+
+    /**
+     * Refuses a file owned by another user, unless the store is shared with the group.
+     *
+     * @throws ShmException ACCESS_DENIED naming the owner
+     */
+    static void checkOwner(Path file, int uid, boolean groupShared, String objectName) {
+        if (groupShared) {
+            return;
+        }
+        int owner;
+        try {
+            owner = (Integer) Files.getAttribute(file, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException e) {
+            throw new ShmException(ErrorReason.ACCESS_DENIED, objectName, "cannot tell the owner of " + file + ": " + e,
+                    null, e);
+        }
+        if (owner != uid) {
+            throw new ShmException(ErrorReason.ACCESS_DENIED, objectName, file + " is owned by uid " + owner
+                    + ", not by this user (uid " + uid + "), and the store is not group-shared; it was left untouched");
+        }
+    }
+
     /** {@code 0750} as {@code rwxr-x---}. */
     static String toRwx(int mode) {
         StringBuilder out = new StringBuilder(9);

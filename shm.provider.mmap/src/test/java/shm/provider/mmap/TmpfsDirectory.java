@@ -32,6 +32,11 @@ final class TmpfsDirectory implements AutoCloseable {
         }
     }
 
+    /** The object files in a root: every file but the object table. */
+    static List<String> objectFiles(Path root) {
+        return fileNames(root).stream().filter(name -> !name.equals(TableLayout.FILE_NAME)).toList();
+    }
+
     @Override
     public void close() throws IOException {
         if (!Files.exists(path)) {

@@ -23,7 +23,7 @@ import shm.api.ShmException;
 import shm.api.spi.BackendHandle;
 
 /**
- * A create that does not fit the tmpfs fails at create with NO_MEMORY, never with a SIGBUS later. Runs on a 1 MiB
+ * A create that does not fit the tmpfs fails at create with NO_MEMORY, never with a SIGBUS later. Runs on an 8 MiB
  * tmpfs that the test mounts itself, which needs root (CAP_SYS_ADMIN); elsewhere it is skipped with the reason.
  */
 class TmpfsExhaustionTest {
@@ -34,7 +34,7 @@ class TmpfsExhaustionTest {
     @BeforeEach
     void mountSmallTmpfs() throws Exception {
         mountPoint = Files.createTempDirectory("shm-small-tmpfs");
-        Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=1m,mode=0700", "tmpfs",
+        Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=8m,mode=0700", "tmpfs",
                 mountPoint.toString()).redirectErrorStream(true).start();
         String output = new String(mount.getInputStream().readAllBytes()).strip();
         assumeTrue(mount.waitFor(30, TimeUnit.SECONDS), "mount did not finish in 30 s");
@@ -54,21 +54,26 @@ class TmpfsExhaustionTest {
     void createThatDoesNotFitFailsCleanlyAndLeavesNothing() throws IOException {
         Path root = mountPoint.resolve("ns");
         try (MmapBackend backend = new MmapBackend(MmapSettings.under(root))) {
+            long free = Files.getFileStore(root).getUsableSpace();
+            long tooBig = free + (1 << 20);
             ShmException e = assertThrows(ShmException.class,
-                    () -> backend.createOrOpen(ObjectType.SHARED_MEMORY, "too-big", 2 << 20, MapOptions.DEFAULT));
+                    () -> backend.createOrOpen(ObjectType.SHARED_MEMORY, "too-big", tooBig, MapOptions.DEFAULT));
             assertEquals(ErrorReason.NO_MEMORY, e.reason(), e.getMessage());
-            assertTrue(e.getMessage().startsWith("'too-big': the object needs 2101248 bytes"), e.getMessage());
-            assertEquals(List.of(), TmpfsDirectory.fileNames(root), "no object and no temporary file is left");
+            assertTrue(e.getMessage().startsWith("'too-big': the object needs " + (tooBig + 4096) + " bytes"),
+                    e.getMessage());
+            assertEquals(List.of(), TmpfsDirectory.objectFiles(root), "no object and no temporary file is left");
+            assertTrue(backend.lookup("too-big").isEmpty(), "the table holds no trace of it");
 
-            try (BackendHandle fits = backend.createOrOpen(ObjectType.SHARED_MEMORY, "fits", 600 << 10,
+            long half = free / 2 + (256 << 10);
+            try (BackendHandle fits = backend.createOrOpen(ObjectType.SHARED_MEMORY, "fits", half,
                     MapOptions.DEFAULT)) {
                 fits.segment().fill((byte) 1);
                 ShmException second = assertThrows(ShmException.class, () -> backend.createOrOpen(
-                        ObjectType.SHARED_MEMORY, "second", 600 << 10, MapOptions.DEFAULT));
+                        ObjectType.SHARED_MEMORY, "second", half, MapOptions.DEFAULT));
                 assertEquals(ErrorReason.NO_MEMORY, second.reason());
-                assertEquals(1, fits.segment().get(ValueLayout.JAVA_BYTE, (600 << 10) - 1),
+                assertEquals(1, fits.segment().get(ValueLayout.JAVA_BYTE, half - 1),
                         "the object that fit is fully usable: its pages were reserved at create");
-                assertEquals(List.of("n.fits"), TmpfsDirectory.fileNames(root));
+                assertEquals(List.of("n.fits"), TmpfsDirectory.objectFiles(root));
             }
         }
     }
