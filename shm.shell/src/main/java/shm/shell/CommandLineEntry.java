@@ -1,8 +1,5 @@
 package shm.shell;
 
-import java.io.FileDescriptor;
-import java.io.FileInputStream;
-import java.io.FileOutputStream;
 import java.time.Duration;
 import java.util.Hashtable;
 import java.util.Map;
@@ -10,7 +7,9 @@ import java.util.concurrent.Callable;
 
 import org.apache.felix.service.command.CommandProcessor;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceRegistration;
+import org.osgi.framework.startlevel.FrameworkStartLevel;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -24,11 +23,18 @@ import org.osgi.service.component.annotations.Reference;
  * {@code main.thread} {@link Callable}: the launcher calls it on its main thread with the process's arguments and
  * exits with the code it answers (see {@link CommandLineRun} and {@link Invocation}). Without arguments that is an
  * interactive Gogo shell that ends with its input; with arguments, the commands run once and the process exits.
- * The runtime should set {@code gosh.args=--nointeractive} so that the Gogo shell bundle does not start a second
- * console of its own.
  *
- * <p>The framework property {@value #PATIENCE_PROPERTY} sets how many seconds to wait for the {@code shm} commands
- * before giving up (default {@value #DEFAULT_PATIENCE_SECONDS}).
+ * <p>Framework properties that shape it:
+ * <ul>
+ * <li>{@value #PATIENCE_PROPERTY}: seconds to wait for the {@code shm} commands before giving up (default
+ * {@value #DEFAULT_PATIENCE_SECONDS});</li>
+ * <li>{@value #CONSOLE_START_LEVEL_PROPERTY}: the framework start level at which Gogo's shell bundle starts. A
+ * runtime places that bundle above its beginning start level, so that it does not start at all when commands
+ * run from the command line (a shell bundle starting while the framework already stops again fails noisily); the
+ * interactive shell raises the framework to this level first. Unset: the start level is left alone.</li>
+ * </ul>
+ * The runtime should also set {@code gosh.args=--nointeractive} so that the Gogo shell bundle does not start a
+ * second console of its own.
  */
 @Component(immediate = true)
 public final class CommandLineEntry {
@@ -37,6 +43,8 @@ public final class CommandLineEntry {
     public static final String ENABLE_PROPERTY = "shm.shell.entrypoint";
     /** Framework property: seconds to wait for the commands to be registered. */
     public static final String PATIENCE_PROPERTY = "shm.shell.entrypoint.wait";
+    /** Framework property: the start level to raise the framework to before the interactive shell starts. */
+    public static final String CONSOLE_START_LEVEL_PROPERTY = "shm.shell.entrypoint.console.startlevel";
     /** Seconds to wait for the commands when {@value #PATIENCE_PROPERTY} is not set. */
     public static final long DEFAULT_PATIENCE_SECONDS = 20;
 
@@ -53,7 +61,8 @@ public final class CommandLineEntry {
      * @param context   this bundle's context
      * @param launcher  the service properties of the bnd launcher, which registers itself once the framework runs
      * @param processor Gogo's command processor
-     * @throws IllegalArgumentException when {@value #PATIENCE_PROPERTY} is not a positive whole number
+     * @throws IllegalArgumentException when {@value #PATIENCE_PROPERTY} or {@value #CONSOLE_START_LEVEL_PROPERTY}
+     *                                  is not a positive whole number
      */
     @Activate
     public CommandLineEntry(BundleContext context,
@@ -65,9 +74,10 @@ public final class CommandLineEntry {
             return;
         }
         String[] arguments = launcher.get(LAUNCHER_ARGUMENTS) instanceof String[] given ? given : new String[0];
+        Duration patience = Duration.ofSeconds(positive(context, PATIENCE_PROPERTY, DEFAULT_PATIENCE_SECONDS));
+        long consoleLevel = positive(context, CONSOLE_START_LEVEL_PROPERTY, 0);
         CommandLineRun run = new CommandLineRun(Invocation.parse(arguments), processor, new ServiceArrival(context),
-                patience(context.getProperty(PATIENCE_PROPERTY)), new FileInputStream(FileDescriptor.in),
-                new FileOutputStream(FileDescriptor.out), new FileOutputStream(FileDescriptor.err));
+                patience, () -> raiseStartLevel(context, (int) consoleLevel), ProcessStreams.ofProcess());
         Hashtable<String, Object> properties = new Hashtable<>();
         properties.put(MAIN_THREAD, "true");
         this.registration = context.registerService(Callable.class, run, properties);
@@ -85,18 +95,31 @@ public final class CommandLineEntry {
         }
     }
 
-    private static Duration patience(String seconds) {
-        if (seconds == null || seconds.isBlank()) {
-            return Duration.ofSeconds(DEFAULT_PATIENCE_SECONDS);
+    /** Raises (never lowers) the framework's start level to {@code level}; does nothing for 0. */
+    private static void raiseStartLevel(BundleContext context, int level) {
+        if (level <= 0) {
+            return;
+        }
+        FrameworkStartLevel framework = context.getBundle(Constants.SYSTEM_BUNDLE_LOCATION)
+                .adapt(FrameworkStartLevel.class);
+        if (framework.getStartLevel() < level) {
+            framework.setStartLevel(level);
+        }
+    }
+
+    private static long positive(BundleContext context, String property, long absent) {
+        String value = context.getProperty(property);
+        if (value == null || value.isBlank()) {
+            return absent;
         }
         try {
-            long value = Long.parseLong(seconds.strip());
-            if (value > 0) {
-                return Duration.ofSeconds(value);
+            long number = Long.parseLong(value.strip());
+            if (number > 0 && number <= Integer.MAX_VALUE) {
+                return number;
             }
         } catch (NumberFormatException notANumber) {
             // reported below with the property's name
         }
-        throw new IllegalArgumentException(PATIENCE_PROPERTY + " must be a positive number of seconds: " + seconds);
+        throw new IllegalArgumentException(property + " must be a positive whole number: " + value);
     }
 }

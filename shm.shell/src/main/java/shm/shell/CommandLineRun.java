@@ -1,7 +1,5 @@
 package shm.shell;
 
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -21,9 +19,12 @@ import org.apache.felix.service.command.Function;
  * process's exit code: {@value #SUCCESS} success, {@value #COMMAND_FAILED} a command failed, {@value #BAD_ARGUMENTS}
  * bad arguments, {@value #COMMANDS_UNAVAILABLE} the shm commands did not become available in time.
  *
- * <p>Before running anything it waits, up to the deadline, until the {@code shm} commands are registered (and, for
- * the interactive shell, Gogo's {@code gosh}). Results that commands return are printed to standard output; a
- * failure is printed as one line, {@code error: <message>}, to standard error, never as a stack trace.
+ * <p>Before running anything it waits, up to the deadline, until the {@code shm} commands are registered. For the
+ * interactive shell it first starts the console's bundles (see {@link CommandLineEntry}) and waits for Gogo's
+ * {@code gosh}, then runs {@code gosh --login --noshutdown} until its input ends. Commands and scripts run in a
+ * session whose {@code SCOPE} is {@code shm:*}, so {@code list} means {@code shm:list}. Results that commands return
+ * are printed to standard output; a failure is printed as one line, {@code error: <message>}, to standard error,
+ * never as a stack trace.
  */
 final class CommandLineRun implements Callable<Integer> {
 
@@ -43,37 +44,35 @@ final class CommandLineRun implements Callable<Integer> {
 
     private final Invocation invocation;
     private final CommandProcessor processor;
-    private final ServiceWait arrival;
+    private final ServiceWait serviceWait;
     private final Duration patience;
-    private final InputStream in;
-    private final OutputStream out;
-    private final OutputStream err;
+    private final Runnable consoleStarter;
+    private final ProcessStreams streams;
 
     /**
-     * @param invocation what to run
-     * @param processor  the Gogo command processor to run it with
-     * @param arrival    how to wait for the commands
-     * @param patience   how long to wait for the commands, counted from the start of {@link #call()}
-     * @param in         the standard input of the process (not {@code System.in}, which Gogo redirects)
-     * @param out        the standard output of the process (not {@code System.out}, which Gogo redirects)
-     * @param err        the standard error of the process (not {@code System.err}, which Gogo redirects)
+     * @param invocation     what to run
+     * @param processor      the Gogo command processor to run it with
+     * @param serviceWait    how to wait for the commands
+     * @param patience       how long to wait for the commands, counted from the start of {@link #call()}
+     * @param consoleStarter starts what the interactive console needs (Gogo's shell bundle); called only for the
+     *                       interactive shell, before waiting for {@code gosh}
+     * @param streams        the process's standard streams
      */
-    CommandLineRun(Invocation invocation, CommandProcessor processor, ServiceWait arrival, Duration patience,
-            InputStream in, OutputStream out, OutputStream err) {
+    CommandLineRun(Invocation invocation, CommandProcessor processor, ServiceWait serviceWait, Duration patience,
+            Runnable consoleStarter, ProcessStreams streams) {
         this.invocation = Objects.requireNonNull(invocation, "invocation");
         this.processor = Objects.requireNonNull(processor, "processor");
-        this.arrival = Objects.requireNonNull(arrival, "arrival");
+        this.serviceWait = Objects.requireNonNull(serviceWait, "serviceWait");
         this.patience = Objects.requireNonNull(patience, "patience");
-        this.in = Objects.requireNonNull(in, "in");
-        this.out = Objects.requireNonNull(out, "out");
-        this.err = Objects.requireNonNull(err, "err");
+        this.consoleStarter = Objects.requireNonNull(consoleStarter, "consoleStarter");
+        this.streams = Objects.requireNonNull(streams, "streams");
     }
 
     /** Runs the invocation and answers the exit code; never throws. */
     @Override
     public Integer call() {
-        PrintStream output = new PrintStream(out, true, StandardCharsets.UTF_8);
-        PrintStream errors = new PrintStream(err, true, StandardCharsets.UTF_8);
+        PrintStream output = new PrintStream(streams.out(), true, StandardCharsets.UTF_8);
+        PrintStream errors = new PrintStream(streams.err(), true, StandardCharsets.UTF_8);
         try {
             return switch (invocation) {
                 case Invocation.Help help -> {
@@ -84,39 +83,45 @@ final class CommandLineRun implements Callable<Integer> {
                     errors.println("error: " + invalid.problem() + " (--help shows the usage)");
                     yield BAD_ARGUMENTS;
                 }
-                case Invocation.Interactive interactive -> run(output, errors, true,
-                        session -> session.execute("gosh --login --noshutdown"));
-                case Invocation.Script script -> run(output, errors, false, session -> session.execute(script.text()));
-                case Invocation.SingleCommand single -> run(output, errors, false,
-                        session -> runSingle(session, single));
+                case Invocation.Interactive interactive -> interactive(output, errors);
+                case Invocation.Script script -> once(output, errors, session -> session.execute(script.text()));
+                case Invocation.SingleCommand single -> once(output, errors, session -> runSingle(session, single));
             };
+        } catch (RuntimeException unexpected) {
+            errors.println("error: " + oneLine(unexpected));
+            return COMMAND_FAILED;
         } finally {
             output.flush();
             errors.flush();
         }
     }
 
-    private int run(PrintStream output, PrintStream errors, boolean interactive, SessionWork work) {
-        try {
-            Instant deadline = Instant.now().plus(patience);
-            if (!arrival.await(SHM_COMMANDS_FILTER, deadline)) {
-                errors.println("error: the shm commands were not registered within " + patience.toSeconds()
-                        + " s: is a SharedMemoryService available?");
-                return COMMANDS_UNAVAILABLE;
-            }
-            if (interactive && !arrival.await(GOSH_FILTER, deadline)) {
-                errors.println("error: the Gogo shell (gogo:gosh) was not registered within " + patience.toSeconds()
-                        + " s");
-                return COMMANDS_UNAVAILABLE;
-            }
-        } catch (InterruptedException interrupted) {
-            Thread.currentThread().interrupt();
-            errors.println("error: interrupted while waiting for the shm commands");
+    private int interactive(PrintStream output, PrintStream errors) {
+        Instant deadline = Instant.now().plus(patience);
+        if (!awaitCommands(errors, deadline)) {
             return COMMANDS_UNAVAILABLE;
         }
-        try (CommandSession session = processor.createSession(in, out, err)) {
+        consoleStarter.run();
+        if (!await(errors, GOSH_FILTER, deadline, "the Gogo shell (gogo:gosh)")) {
+            return COMMANDS_UNAVAILABLE;
+        }
+        try (CommandSession session = processor.createSession(streams.in(), streams.out(), streams.err())) {
+            session.execute("gosh --login --noshutdown");
+            return SUCCESS;
+        } catch (Exception failure) {
+            errors.println("error: " + oneLine(failure));
+            return COMMAND_FAILED;
+        }
+    }
+
+    private int once(PrintStream output, PrintStream errors, SessionWork work) {
+        if (!awaitCommands(errors, Instant.now().plus(patience))) {
+            return COMMANDS_UNAVAILABLE;
+        }
+        try (CommandSession session = processor.createSession(streams.in(), streams.out(), streams.err())) {
+            session.put("SCOPE", "shm:*");
             Object result = work.run(session);
-            if (result != null && !interactive) {
+            if (result != null) {
                 output.println(session.format(result, Converter.INSPECT));
             }
             return SUCCESS;
@@ -126,10 +131,30 @@ final class CommandLineRun implements Callable<Integer> {
         }
     }
 
+    private boolean awaitCommands(PrintStream errors, Instant deadline) {
+        return await(errors, SHM_COMMANDS_FILTER, deadline,
+                "the shm commands (is a SharedMemoryService available?)");
+    }
+
+    private boolean await(PrintStream errors, String filter, Instant deadline, String what) {
+        try {
+            if (serviceWait.await(filter, deadline)) {
+                return true;
+            }
+            errors.println("error: " + what + " did not become available within " + patience.toSeconds() + " s");
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            errors.println("error: interrupted while waiting for " + what);
+        }
+        return false;
+    }
+
     private static Object runSingle(CommandSession session, Invocation.SingleCommand single) throws Exception {
-        Object command = session.get(single.command());
+        String name = single.command();
+        // Gogo looks a name up in the session's SCOPE only when it is written "*:name".
+        Object command = session.get(name.contains(":") ? name : "*:" + name);
         if (!(command instanceof Function function)) {
-            throw new IllegalArgumentException("Command not found: " + single.command());
+            throw new IllegalArgumentException("Command not found: " + name);
         }
         return function.execute(session, new ArrayList<Object>(single.arguments()));
     }

@@ -23,9 +23,10 @@ import shm.api.SharedMemoryService;
  * <p>The commands work on whichever {@link SharedMemoryService} is bound now (the reference is dynamic and greedy,
  * so a better-ranked service replaces the current one without restarting the commands). Handles opened by
  * {@code shm:create} and {@code shm:open} stay open until {@code shm:close}, or until this component is deactivated,
- * which closes them all.
+ * which closes them all. The component is immediate: a delayed one would be disposed (and its handles closed)
+ * whenever Gogo releases the service between two commands.
  */
-@Component(service = ShmCommands.class)
+@Component(service = ShmCommands.class, immediate = true)
 @GogoCommand(scope = "shm", function = {"list", "create", "open", "write", "dump", "info", "close"})
 public final class ShmCommands {
 
