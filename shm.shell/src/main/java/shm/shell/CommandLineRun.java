@@ -149,14 +149,24 @@ final class CommandLineRun implements Callable<Integer> {
         return false;
     }
 
+    /** The session variable through which a single command runs inside a Gogo job (see {@link #runSingle}). */
+    static final String SINGLE_COMMAND_VARIABLE = "_shm_command_line";
+
+    /**
+     * Runs one command with its arguments exactly as given. The command is called through a function stored in a
+     * session variable, so that it runs as a Gogo job: with the session's streams as its {@code System.out} and
+     * {@code System.err}, like a command typed at the console, yet without parsing (or quoting) its arguments.
+     */
     private static Object runSingle(CommandSession session, Invocation.SingleCommand single) throws Exception {
         String name = single.command();
         // Gogo looks a name up in the session's SCOPE only when it is written "*:name".
-        Object command = session.get(name.contains(":") ? name : "*:" + name);
-        if (!(command instanceof Function function)) {
+        if (!(session.get(name.contains(":") ? name : "*:" + name) instanceof Function command)) {
             throw new IllegalArgumentException("Command not found: " + name);
         }
-        return function.execute(session, new ArrayList<Object>(single.arguments()));
+        List<Object> arguments = List.copyOf(single.arguments());
+        session.put(SINGLE_COMMAND_VARIABLE,
+                (Function) (jobSession, unused) -> command.execute(jobSession, new ArrayList<>(arguments)));
+        return session.execute(SINGLE_COMMAND_VARIABLE);
     }
 
     /** The failure's message on one line; its type's simple name when it has no message. */
