@@ -1,0 +1,187 @@
+package shm.shell;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.lang.foreign.ValueLayout;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.apache.felix.gogo.runtime.CommandProcessorImpl;
+import org.apache.felix.gogo.runtime.threadio.ThreadIOImpl;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import shm.api.SharedMemory;
+import shm.core.NeutralSharedMemoryService;
+import shm.provider.mmap.MmapBackend;
+import shm.provider.mmap.MmapSettings;
+
+/**
+ * The command line run through the real Gogo runtime with the real shm commands over the real mmap backend; only
+ * the OSGi service registry is left out (the commands are added to the processor directly).
+ */
+class CommandLineRunTest {
+
+    private static final List<String> FUNCTIONS = List.of("list", "create", "open", "write", "dump", "info", "close");
+
+    @TempDir
+    Path temporary;
+
+    private MmapBackend backend;
+    private NeutralSharedMemoryService service;
+    private ShmCommands commands;
+    private ThreadIOImpl threadIO;
+    private CommandProcessorImpl processor;
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private final AtomicInteger consoleStarts = new AtomicInteger();
+
+    @BeforeEach
+    void startGogoWithTheShmCommands() {
+        backend = new MmapBackend(MmapSettings.under(temporary.resolve("root")));
+        service = new NeutralSharedMemoryService(backend);
+        commands = new ShmCommands(() -> service);
+        threadIO = new ThreadIOImpl();
+        threadIO.start();
+        processor = new CommandProcessorImpl(threadIO);
+        FUNCTIONS.forEach(function -> processor.addCommand("shm", commands, function));
+    }
+
+    @AfterEach
+    void stopEverything() {
+        processor.stop();
+        threadIO.stop();
+        commands.closeHeldHandles();
+        service.close();
+        backend.close();
+    }
+
+    private int run(Invocation invocation, boolean commandsArrive) {
+        CommandLineRun run = new CommandLineRun(invocation, processor, (filter, deadline) -> commandsArrive,
+                Duration.ofSeconds(1), consoleStarts::incrementAndGet,
+                new ProcessStreams(new ByteArrayInputStream(new byte[0]), out, err));
+        return run.call();
+    }
+
+    private String output() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private String errors() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void scriptRunsItsStatementsInOneSessionAndPrintsEachAnswer() {
+        int exit = run(Invocation.parse("-c", "shm:create demo 4k; shm:write demo 0 hello; shm:dump demo 0 16;"
+                + " shm:close demo"), true);
+        assertEquals(CommandLineRun.SUCCESS, exit, errors());
+        assertEquals(String.join("\n",
+                "created 'demo' (4096 bytes); this shell holds 1 handle of it",
+                "wrote 5 bytes to 'demo' at offset 0",
+                "'demo': 16 bytes from offset 0 of 4096",
+                "00000000  68 65 6c 6c 6f 00 00 00  00 00 00 00 00 00 00 00  |hello...........|",
+                "closed 1 handle of 'demo'",
+                ""), output());
+        assertEquals("", errors());
+        assertTrue(service.info("demo").isEmpty());
+    }
+
+    @Test
+    void singleCommandGetsItsArgumentsExactlyWithoutGogoParsing() {
+        try (SharedMemory held = service.createOrOpen("demo", 64)) {
+            int exit = run(Invocation.parse("shm:write", "demo", "0", "a  b;c"), true);
+            assertEquals(CommandLineRun.SUCCESS, exit, errors());
+            assertEquals("wrote 6 bytes to 'demo' at offset 0 (this shell holds no handle of it: opened for this"
+                    + " command only)\n", output());
+            byte[] written = held.segment().asSlice(0, 6).toArray(ValueLayout.JAVA_BYTE);
+            assertEquals("a  b;c", new String(written, StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
+    void commandNamesWithoutScopeMeanTheShmCommands() {
+        try (SharedMemory held = service.createOrOpen("demo", 4096)) {
+            assertEquals(CommandLineRun.SUCCESS, run(Invocation.parse("list"), true), errors());
+            assertTrue(output().contains("demo  SHARED_MEMORY  4096     4096  " + ProcessHandle.current().pid() + "x1"),
+                    output());
+            assertTrue(held.isOpen());
+        }
+    }
+
+    @Test
+    void failingCommandPrintsOneErrorLineAndExitsWithOne() {
+        int exit = run(Invocation.parse("shm:create", "demo", "4q"), true);
+        assertEquals(CommandLineRun.COMMAND_FAILED, exit);
+        assertEquals("error: '4q' is not a byte count: " + ByteCounts.ACCEPTED_FORMS
+                + "; usage: shm:create <name> <size>\n", errors());
+        assertEquals("", output());
+    }
+
+    @Test
+    void serviceRefusalIsPrintedAsTheServicesOneLineMessage() {
+        assertEquals(CommandLineRun.COMMAND_FAILED, run(Invocation.parse("shm:info", "nothing"), true));
+        assertEquals("error: 'nothing': no object has this name (NOT_FOUND)\n", errors());
+    }
+
+    @Test
+    void unknownCommandIsOneErrorLine() {
+        assertEquals(CommandLineRun.COMMAND_FAILED, run(Invocation.parse("shm:bogus"), true));
+        assertEquals("error: Command not found: shm:bogus\n", errors());
+        err.reset();
+        assertEquals(CommandLineRun.COMMAND_FAILED, run(Invocation.parse("-c", "shm:bogus x"), true));
+        assertEquals(1, errors().lines().count(), errors());
+        assertTrue(errors().startsWith("error: Command not found: shm:bogus"), errors());
+    }
+
+    @Test
+    void scriptStopsAtTheFirstFailure() {
+        int exit = run(Invocation.parse("-c", "shm:dump nothing; shm:create later 4k"), true);
+        assertEquals(CommandLineRun.COMMAND_FAILED, exit);
+        assertEquals(1, errors().lines().count(), errors());
+        assertTrue(errors().startsWith("error: 'nothing': "), errors());
+        assertFalse(errors().contains("\tat "));
+        assertTrue(service.info("later").isEmpty(), "nothing after the failure ran");
+    }
+
+    @Test
+    void helpPrintsTheUsageAndInvalidArgumentsExitWithTwo() {
+        assertEquals(CommandLineRun.SUCCESS, run(Invocation.parse("--help"), true));
+        assertEquals(Invocation.USAGE + "\n", output());
+        assertEquals(CommandLineRun.BAD_ARGUMENTS, run(Invocation.parse("--frobnicate"), true));
+        assertEquals("error: unknown option --frobnicate (--help shows the usage)\n", errors());
+    }
+
+    @Test
+    void commandsThatNeverArriveEndTheRunWithThree() {
+        assertEquals(CommandLineRun.COMMANDS_UNAVAILABLE, run(Invocation.parse("shm:list"), false));
+        assertEquals("error: the shm commands (is a SharedMemoryService available?) did not become available"
+                + " within 1 s\n", errors());
+        assertEquals(0, consoleStarts.get());
+    }
+
+    @Test
+    void interactiveShellStartsTheConsoleBundlesAndWaitsForGosh() {
+        CommandLineRun run = new CommandLineRun(Invocation.parse(), processor,
+                (filter, deadline) -> filter.equals(CommandLineRun.SHM_COMMANDS_FILTER), Duration.ofSeconds(1),
+                consoleStarts::incrementAndGet, new ProcessStreams(new ByteArrayInputStream(new byte[0]), out, err));
+        assertEquals(CommandLineRun.COMMANDS_UNAVAILABLE, run.call());
+        assertEquals(1, consoleStarts.get());
+        assertEquals("error: the Gogo shell (gogo:gosh) did not become available within 1 s\n", errors());
+    }
+
+    @Test
+    void oneLineJoinsMultiLineMessagesAndNamesTheTypeWhenThereIsNoMessage() {
+        assertEquals("a | b", CommandLineRun.oneLine(new IllegalStateException("a\nb\n")));
+        assertEquals("NullPointerException", CommandLineRun.oneLine(new NullPointerException()));
+    }
+}
