@@ -128,12 +128,7 @@ public class MmapBackend implements ShmBackend, AutoCloseable {
         return locked(name, () -> {
             int slot = table.find(fileName);
             if (slot < 0) {
-                Path path = settings.root().resolve(fileName);
-                if (Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
-                    throw new ShmException(ErrorReason.INCOMPATIBLE_STORE, name, path + " exists but the object table"
-                            + " does not know it, so it was not created by this platform's protocol; it was left"
-                            + " untouched");
-                }
+                refuseUnknownFile(settings.root().resolve(fileName), name);
                 throw new ShmException(ErrorReason.NOT_FOUND, name, "no object of that name exists");
             }
             return openExisting(slot, type, name, options, true);
@@ -293,10 +288,7 @@ public class MmapBackend implements ShmBackend, AutoCloseable {
 
     private MmapHandle createNew(String fileName, ObjectType type, String name, long size, MapOptions options) {
         Path path = settings.root().resolve(fileName);
-        if (Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
-            throw new ShmException(ErrorReason.INCOMPATIBLE_STORE, name, path + " exists but the object table does not"
-                    + " know it, so it was not created by this platform's protocol; it was left untouched");
-        }
+        refuseUnknownFile(path, name);
         int slot = table.beginCreate(fileName, type, size);
         boolean linked = false;
         try {
@@ -343,6 +335,18 @@ public class MmapBackend implements ShmBackend, AutoCloseable {
         }
         register(handle, path);
         return handle;
+    }
+
+    /**
+     * A file under an object's name that the table does not list was not made by this platform's protocol: refused,
+     * never touched. Another user's file is named as such.
+     */
+    private void refuseUnknownFile(Path path, String name) {
+        if (Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+            RootDirectory.checkOwner(path, uid, settings.groupShared(), name);
+            throw new ShmException(ErrorReason.INCOMPATIBLE_STORE, name, path + " exists but the object table does"
+                    + " not know it, so it was not created by this platform's protocol; it was left untouched");
+        }
     }
 
     private void register(MmapHandle handle, Path path) {

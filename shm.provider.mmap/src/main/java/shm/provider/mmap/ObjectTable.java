@@ -81,6 +81,8 @@ final class ObjectTable implements AutoCloseable {
     private final Map<Integer, Long> verifiedAt = new HashMap<>();
     /** Guarded by {@link #jvmLock}. */
     private int selfSlot = -1;
+    /** Pids reaped when the lock was taken for the work now running. Guarded by {@link #jvmLock}. */
+    private List<Long> reapedOnEntry = List.of();
     private volatile CrashPoint crashPoint = where -> { };
 
     private ObjectTable(MmapSettings settings, LibC libc, ProcessIdentity self) {
@@ -266,7 +268,7 @@ final class ObjectTable implements AutoCloseable {
             try {
                 recover();
                 registerSelf();
-                reapDeadProcesses();
+                reapedOnEntry = reapDeadProcesses();
                 return work.get();
             } finally {
                 releaseFileLock();
@@ -412,13 +414,19 @@ final class ObjectTable implements AutoCloseable {
         selfSlot = slot;
     }
 
-    /** Releases the handles of every process in the table that is no longer running. */
-    private void reapDeadProcesses() {
+    /** Releases the handles of every process in the table that is no longer running; returns their pids. */
+    private List<Long> reapDeadProcesses() {
+        List<Long> reaped = List.of();
         for (int slot = 0; slot < processCapacity; slot++) {
             if (slot != selfSlot && processWord(slot, PROCESS_STATE) == PROCESS_LIVE && !isAlive(slot)) {
+                if (reaped.isEmpty()) {
+                    reaped = new ArrayList<>();
+                }
+                reaped.add(processWord(slot, PROCESS_PID));
                 reapProcess(slot);
             }
         }
+        return reaped;
     }
 
     private boolean isAlive(int slot) {
@@ -628,18 +636,13 @@ final class ObjectTable implements AutoCloseable {
     }
 
     /**
-     * Releases every handle of dead processes and reports which processes were reaped. Used by the operator's
-     * reaper; every lock acquisition does the same silently.
+     * Releases every handle of dead processes, checking every start time again, and reports which processes were
+     * reaped, including those reaped when the lock was taken for this call. Used by the operator's reaper.
      */
     List<Long> reapNow() {
-        List<Long> reaped = new ArrayList<>();
         verifiedAt.clear();
-        for (int slot = 0; slot < processCapacity; slot++) {
-            if (slot != selfSlot && processWord(slot, PROCESS_STATE) == PROCESS_LIVE && !isAlive(slot)) {
-                reaped.add(processWord(slot, PROCESS_PID));
-                reapProcess(slot);
-            }
-        }
+        List<Long> reaped = new ArrayList<>(reapedOnEntry);
+        reaped.addAll(reapDeadProcesses());
         return reaped;
     }
 

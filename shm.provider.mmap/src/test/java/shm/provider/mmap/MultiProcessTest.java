@@ -1,0 +1,169 @@
+package shm.provider.mmap;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import shm.api.HolderInfo;
+import shm.api.MapOptions;
+import shm.api.ObjectInfo;
+import shm.api.ObjectType;
+import shm.api.spi.BackendHandle;
+
+/** Lifetime across real processes: child JVMs use the provider as a plain library over the same root. */
+class MultiProcessTest {
+
+    private static final ObjectType SHM = ObjectType.SHARED_MEMORY;
+    private static final long PID = ProcessHandle.current().pid();
+
+    private TmpfsDirectory tmpfs;
+    private Path root;
+    private MmapBackend backend;
+    private final List<ChildJvm> children = new ArrayList<>();
+
+    @BeforeEach
+    void open() {
+        tmpfs = new TmpfsDirectory();
+        root = tmpfs.path().resolve("ns");
+        backend = new MmapBackend(MmapSettings.under(root));
+    }
+
+    @AfterEach
+    void closeAll() throws IOException {
+        children.forEach(ChildJvm::close);
+        backend.close();
+        tmpfs.close();
+    }
+
+    private ChildJvm child() {
+        ChildJvm child = ChildJvm.start(root);
+        children.add(child);
+        return child;
+    }
+
+    @Test
+    void objectsAreSharedAndCountedAcrossProcesses() {
+        ChildJvm child = child();
+        assertEquals("created", child.ok("create plant 4096"));
+        child.ok("write plant 0 from-child");
+        try (BackendHandle mine = backend.createOrOpen(SHM, "plant", 1, MapOptions.DEFAULT)) {
+            assertTrue(mine.alreadyExisted());
+            assertEquals(4096, mine.byteSize());
+            assertEquals("from-child", mine.segment().getString(0));
+            mine.segment().setString(100, "from-parent");
+            assertEquals("DATA from-parent", child.send("read plant 100"));
+            assertEquals(Set.of(new HolderInfo(child.pid(), 1), new HolderInfo(PID, 1)), holders("plant"));
+            String childView = child.send("holders plant");
+            assertTrue(childView.contains(new HolderInfo(PID, 1).toString())
+                    && childView.contains(new HolderInfo(child.pid(), 1).toString()), childView);
+            child.ok("close plant");
+            assertEquals(Set.of(new HolderInfo(PID, 1)), holders("plant"), "the child's close left ours");
+            assertEquals(List.of("n.plant"), TmpfsDirectory.objectFiles(root));
+        }
+        assertEquals(List.of(), TmpfsDirectory.objectFiles(root), "the last close anywhere destroyed it");
+        assertEquals("HOLDERS none", child.send("holders plant"));
+        child.exit();
+        assertEquals(List.of(PID), backend.participants(), "the child left the table");
+    }
+
+    @Test
+    void aKilledHolderIsReapedByTheNextOperationOfAnyParticipant() {
+        ChildJvm child = child();
+        child.ok("create held 8192");
+        child.ok("open held");
+        child.ok("create other 4096");
+        assertEquals(2, backend.lookup("held").orElseThrow().handleCount());
+        child.kill();
+        assertEquals(List.of(), backend.list(), "listing is a table operation: it reaped the dead child");
+        assertEquals(List.of(), TmpfsDirectory.objectFiles(root));
+        assertEquals(List.of(PID), backend.participants());
+        assertEquals(List.of(), TableInvariants.violations(backend));
+    }
+
+    @Test
+    void theOperatorsReaperNamesTheDeadProcessAndKeepsTheLivingOnesHandles() {
+        ChildJvm dead = child();
+        ChildJvm alive = child();
+        dead.ok("create shared 4096");
+        alive.ok("open shared");
+        dead.ok("create only-dead 4096");
+        dead.kill();
+        assertEquals(List.of(dead.pid()), backend.reapDeadProcesses());
+        assertEquals(List.of(), backend.reapDeadProcesses(), "nothing is left to reap");
+        assertEquals(Set.of(new HolderInfo(alive.pid(), 1)), holders("shared"));
+        assertTrue(backend.lookup("only-dead").isEmpty());
+        assertEquals(List.of("n.shared"), TmpfsDirectory.objectFiles(root));
+        alive.exit();
+        assertEquals(List.of(), TmpfsDirectory.objectFiles(root));
+    }
+
+    @Test
+    void racingCreatorsInSeveralProcessesCreateExactlyOnceAndSeeTheSameBytes() throws IOException {
+        int racers = 4;
+        Path start = tmpfs.path().resolve("go");
+        List<ChildJvm> racing = new ArrayList<>();
+        for (int i = 0; i < racers; i++) {
+            ChildJvm child = child();
+            racing.add(child);
+        }
+        List<Thread> senders = new ArrayList<>();
+        List<String> answers = java.util.Collections.synchronizedList(new ArrayList<>());
+        for (ChildJvm child : racing) {
+            Thread t = new Thread(() -> answers.add(child.pid() + " " + child.send("race contested " + start)));
+            t.start();
+            senders.add(t);
+        }
+        Files.createFile(start);
+        for (Thread t : senders) {
+            try {
+                t.join(ChildJvm.ANSWER_TIMEOUT.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        List<String> creators = answers.stream().filter(a -> a.endsWith("OK created")).toList();
+        assertEquals(racers, answers.size(), answers.toString());
+        assertEquals(1, creators.size(), answers.toString());
+        String creator = creators.getFirst().split(" ")[0];
+        Set<String> seen = new HashSet<>();
+        for (ChildJvm child : racing) {
+            seen.add(child.send("read contested 0"));
+        }
+        assertEquals(Set.of("DATA creator=" + creator), seen);
+        assertEquals(racers, backend.lookup("contested").orElseThrow().handleCount());
+        racing.forEach(ChildJvm::exit);
+        assertEquals(List.of(), TmpfsDirectory.objectFiles(root));
+    }
+
+    @Test
+    void filesAndDirectoriesArePrivateWhateverTheUmaskOfTheCreator() throws IOException {
+        Path fresh = tmpfs.path().resolve("umask0");
+        ChildJvm child = ChildJvm.start(fresh, "umask 000;");
+        children.add(child);
+        child.ok("create loose 4096");
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(fresh)));
+        assertEquals("rw-------",
+                PosixFilePermissions.toString(Files.getPosixFilePermissions(fresh.resolve("n.loose"))));
+        assertEquals("rw-------",
+                PosixFilePermissions.toString(Files.getPosixFilePermissions(fresh.resolve("table"))));
+        child.exit();
+        assertFalse(Files.exists(fresh.resolve("table")), "the last participant removed the unused table");
+    }
+
+    private Set<HolderInfo> holders(String name) {
+        return new HashSet<>(backend.lookup(name).map(ObjectInfo::holders).orElseThrow());
+    }
+}
