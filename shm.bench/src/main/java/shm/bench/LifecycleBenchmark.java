@@ -1,0 +1,82 @@
+package shm.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+import shm.api.MapOptions;
+import shm.api.ObjectType;
+import shm.api.spi.BackendHandle;
+import shm.provider.mmap.MmapBackend;
+import shm.provider.mmap.MmapSettings;
+
+/**
+ * The create→map→close cycle of the mmap backend within one process, to set beside {@code shmbase life} (C:
+ * shm_open, ftruncate, mmap, munmap, close, shm_unlink) from {@code ../shared/bench}. With {@code reserve=true} the
+ * backend reserves every page ({@code posix_fallocate}), which compares with C's {@code life+touch}; with
+ * {@code reserve=false} it only sizes the file, which compares with plain {@code life}. Each cycle also takes the
+ * object table's lock and writes its journaled transactions.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+public class LifecycleBenchmark {
+
+    @Param({"4096", "1048576", "67108864"})
+    long size;
+
+    @Param({"false", "true"})
+    boolean reserve;
+
+    private Path root;
+    private MmapBackend backend;
+    private BackendHandle held;
+
+    @Setup(Level.Trial)
+    public void open() {
+        root = Path.of("/dev/shm", "shm-bench-" + ProcessHandle.current().pid(), "ns");
+        backend = new MmapBackend(MmapSettings.under(root).withReserveSpace(reserve));
+        held = backend.createOrOpen(ObjectType.SHARED_MEMORY, "existing", size, MapOptions.DEFAULT);
+    }
+
+    @TearDown(Level.Trial)
+    public void close() throws IOException {
+        held.close();
+        backend.close();
+        try (Stream<Path> all = Files.walk(root.getParent())) {
+            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
+    /** Create a new object, map it, close it: the last close unlinks it. */
+    @Benchmark
+    public long createMapClose() {
+        try (BackendHandle h = backend.createOrOpen(ObjectType.SHARED_MEMORY, "cycle", size, MapOptions.DEFAULT)) {
+            return h.segment().address();
+        }
+    }
+
+    /** Open an object that another handle keeps alive, map it, close the handle. */
+    @Benchmark
+    public long openMapClose() {
+        try (BackendHandle h = backend.open(ObjectType.SHARED_MEMORY, "existing", MapOptions.DEFAULT)) {
+            return h.segment().address();
+        }
+    }
+}
