@@ -1,0 +1,173 @@
+package shm.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs the exported runtime jar as a separate process, as an operator or a script would: commands on the command
+ * line, a script with {@code -c}, and the interactive Gogo prompt fed through standard input. Every process uses a
+ * temporary root for the mmap backend.
+ */
+class RuntimeJarIT {
+
+    private static final Duration PATIENCE = Duration.ofSeconds(60);
+
+    @TempDir
+    Path temporary;
+
+    private Path root() {
+        return temporary.resolve("root");
+    }
+
+    @Test
+    void scriptCreatesWritesDumpsShowsListsAndCloses() throws Exception {
+        RuntimeProcess.Finished run = RuntimeProcess.run(root(), "-c", "shm:create demo 4k; shm:write demo 0 hello;"
+                + " shm:dump demo 0 32; shm:info demo; shm:list; shm:close demo");
+        assertEquals(0, run.exitCode(), run.errors());
+        List<String> lines = run.output().lines().toList();
+        assertEquals("created 'demo' (4096 bytes); this shell holds 1 handle of it", lines.get(0));
+        assertEquals("wrote 5 bytes to 'demo' at offset 0", lines.get(1));
+        assertEquals("'demo': 32 bytes from offset 0 of 4096", lines.get(2));
+        assertEquals("00000000  68 65 6c 6c 6f 00 00 00  00 00 00 00 00 00 00 00  |hello...........|", lines.get(3));
+        assertTrue(lines.contains("type          SHARED_MEMORY"), run.output());
+        assertTrue(lines.stream().anyMatch(line -> line.matches("holders       \\d+x1 \\(1 handle in all processes\\)")),
+                run.output());
+        assertTrue(lines.stream().anyMatch(line -> line.matches("demo  SHARED_MEMORY  4096     4096  \\d+x1")),
+                run.output());
+        assertEquals("closed 1 handle of 'demo'", lines.get(lines.size() - 1));
+        assertEquals("", run.errorsWithoutJvmWarnings());
+        assertTrue(Files.isDirectory(root()), "the backend used the root given by -Dshm.provider.mmap.root");
+        assertEquals(List.of(), objectFilesIn(root()), "closing the last handle destroyed the object");
+    }
+
+    @Test
+    void singleCommandOnTheCommandLine() throws Exception {
+        RuntimeProcess.Finished run = RuntimeProcess.run(root(), "shm:list");
+        assertEquals(0, run.exitCode(), run.errors());
+        assertEquals("no objects\n", run.output());
+        assertEquals("", run.errorsWithoutJvmWarnings());
+    }
+
+    @Test
+    void badArgumentGivesOneErrorLineAndExitCodeOne() throws Exception {
+        RuntimeProcess.Finished run = RuntimeProcess.run(root(), "shm:create", "demo", "4q");
+        assertEquals(1, run.exitCode());
+        assertEquals("error: '4q' is not a byte count: use bytes (4096, 0x1000) or a number with k, M or G (4k, 1M,"
+                + " 2G); usage: shm:create <name> <size>", run.errorsWithoutJvmWarnings());
+        assertEquals("", run.output());
+    }
+
+    @Test
+    void unknownCommandAndMissingObjectGiveOneErrorLineEach() throws Exception {
+        RuntimeProcess.Finished unknown = RuntimeProcess.run(root(), "-c", "shm:bogus demo");
+        assertEquals(1, unknown.exitCode());
+        assertEquals("error: Command not found: shm:bogus", unknown.errorsWithoutJvmWarnings());
+
+        RuntimeProcess.Finished missing = RuntimeProcess.run(root(), "shm:dump", "nothing");
+        assertEquals(1, missing.exitCode());
+        assertEquals(1, missing.errorsWithoutJvmWarnings().lines().count(), missing.errors());
+        assertTrue(missing.errorsWithoutJvmWarnings().startsWith("error: 'nothing': "), missing.errors());
+        assertTrue(missing.errorsWithoutJvmWarnings().endsWith("(NOT_FOUND)"), missing.errors());
+        assertNoStackTrace(unknown);
+        assertNoStackTrace(missing);
+    }
+
+    @Test
+    void badCommandLineOptionExitsWithTwo() throws Exception {
+        RuntimeProcess.Finished run = RuntimeProcess.run(root(), "--frobnicate");
+        assertEquals(2, run.exitCode());
+        assertEquals("error: unknown option --frobnicate (--help shows the usage)", run.errorsWithoutJvmWarnings());
+        assertNoStackTrace(run);
+    }
+
+    @Test
+    void interactivePromptRunsTheCommandsTypedIntoIt() throws Exception {
+        try (RuntimeProcess shell = RuntimeProcess.start(root())) {
+            Duration toPrompt = shell.awaitOutput("g! ", PATIENCE);
+            report("java -jar to the first Gogo prompt", toPrompt);
+            shell.typeLine("shm:create demo 4k");
+            shell.typeLine("shm:write demo 0 hello");
+            shell.typeLine("shm:dump demo 0 16");
+            shell.typeLine("shm:info demo");
+            shell.typeLine("shm:create other 4q");
+            shell.typeLine("shm:list");
+            shell.typeLine("shm:close demo");
+            shell.closeInput();
+            RuntimeProcess.Finished run = shell.awaitExit(PATIENCE);
+            assertEquals(0, run.exitCode(), run.errors());
+            String output = run.output();
+            assertTrue(output.contains("g! created 'demo' (4096 bytes); this shell holds 1 handle of it"), output);
+            assertTrue(output.contains("g! wrote 5 bytes to 'demo' at offset 0"), output);
+            assertTrue(output.contains(
+                    "00000000  68 65 6c 6c 6f 00 00 00  00 00 00 00 00 00 00 00  |hello...........|"), output);
+            assertTrue(output.contains("this shell    1 handle"), output);
+            assertTrue(output.contains("g! gogo: UsageException: '4q' is not a byte count"), output);
+            assertTrue(output.contains("g! closed 1 handle of 'demo'"), output);
+            assertFalse(output.contains("\tat "), output);
+            assertEquals("", run.errorsWithoutJvmWarnings());
+            assertEquals(List.of(), objectFilesIn(root()));
+        }
+    }
+
+    @Test
+    void objectHeldByTheInteractiveShellIsSeenByAnotherProcess() throws Exception {
+        try (RuntimeProcess holder = RuntimeProcess.start(root())) {
+            holder.awaitOutput("g! ", PATIENCE);
+            holder.typeLine("shm:create shared 4k");
+            holder.typeLine("shm:write shared 0 from the shell");
+            holder.awaitOutput("wrote 14 bytes to 'shared' at offset 0", PATIENCE);
+
+            RuntimeProcess.Finished reader = RuntimeProcess.run(root(), "-c", "shm:dump shared 0 14; shm:info shared");
+            assertEquals(0, reader.exitCode(), reader.errors());
+            assertTrue(reader.output().contains("|from the shell|"), reader.output());
+            assertTrue(reader.output().contains("holders       " + holder.pid() + "x1 (1 handle in all processes)"),
+                    reader.output());
+
+            holder.typeLine("shm:close shared");
+            holder.closeInput();
+            assertEquals(0, holder.awaitExit(PATIENCE).exitCode());
+        }
+        RuntimeProcess.Finished after = RuntimeProcess.run(root(), "shm:list");
+        assertEquals("no objects\n", after.output(), "the holder's last close destroyed the object");
+    }
+
+    @Test
+    void firstAnswerOfACommandLineRun() throws Exception {
+        try (RuntimeProcess run = RuntimeProcess.start(root(), "shm:list")) {
+            run.closeInput();
+            Duration toAnswer = run.awaitOutput("no objects", PATIENCE);
+            report("java -jar shm.jar shm:list to its answer", toAnswer);
+            assertEquals(0, run.awaitExit(PATIENCE).exitCode());
+        }
+    }
+
+    private static void assertNoStackTrace(RuntimeProcess.Finished run) {
+        assertFalse(run.errors().contains("\tat "), run.errors());
+        assertFalse(run.output().contains("\tat "), run.output());
+        assertFalse(run.errors().contains("Exception in thread"), run.errors());
+    }
+
+    private static List<Path> objectFilesIn(Path root) throws IOException {
+        if (!Files.isDirectory(root)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(root)) {
+            return files.filter(file -> !file.getFileName().toString().startsWith(".")).toList();
+        }
+    }
+
+    private static void report(String what, Duration elapsed) {
+        System.out.printf("timing: %s: %d ms%n", what, elapsed.toMillis());
+    }
+}
