@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
@@ -49,6 +50,7 @@ class RuntimeJarIT {
         assertEquals("", run.errorsWithoutJvmWarnings());
         assertTrue(Files.isDirectory(root()), "the backend used the root given by -Dshm.provider.mmap.root");
         assertEquals(List.of(), objectFilesIn(root()), "closing the last handle destroyed the object");
+        assertEquals("no objects\n", RuntimeProcess.run(root(), "shm:list").output());
     }
 
     @Test
@@ -127,6 +129,8 @@ class RuntimeJarIT {
             holder.typeLine("shm:create shared 4k");
             holder.typeLine("shm:write shared 0 from the shell");
             holder.awaitOutput("wrote 14 bytes to 'shared' at offset 0", PATIENCE);
+            assertEquals(List.of(root().resolve("n.shared")), objectFilesIn(root()),
+                    "the object lives in the root given by -Dshm.provider.mmap.root (docs/mmap-store.md names it)");
 
             RuntimeProcess.Finished reader = RuntimeProcess.run(root(), "-c", "shm:dump shared 0 14; shm:info shared");
             assertEquals(0, reader.exitCode(), reader.errors());
@@ -152,18 +156,38 @@ class RuntimeJarIT {
         }
     }
 
+    @Test
+    void launcherScriptRunsTheJarWithoutJvmWarnings() throws Exception {
+        ProcessBuilder script = new ProcessBuilder(System.getProperty("shm.runtime.script"), "-c",
+                "shm:create demo 4k; shm:write demo 0 hi; shm:dump demo 0 2");
+        script.environment().put("SHM_JAVA", RuntimeProcess.java().toString());
+        script.environment().put("SHM_RUNTIME_JAR", RuntimeProcess.jar().toString());
+        script.environment().put("SHM_JAVA_OPTS", "-Dshm.provider.mmap.root=" + root());
+        script.redirectError(temporary.resolve("script.err").toFile());
+        script.redirectOutput(temporary.resolve("script.out").toFile());
+        Process process = script.start();
+        process.getOutputStream().close();
+        assertTrue(process.waitFor(PATIENCE.toSeconds(), TimeUnit.SECONDS), "the script ended");
+        assertEquals(0, process.exitValue(), Files.readString(temporary.resolve("script.err")));
+        List<String> lines = Files.readAllLines(temporary.resolve("script.out"));
+        String lastLine = lines.get(lines.size() - 1);
+        assertTrue(lastLine.startsWith("00000000  68 69 ") && lastLine.endsWith("|hi|"), lastLine);
+        assertEquals("", Files.readString(temporary.resolve("script.err")), "no warning about sun.misc.Unsafe");
+    }
+
     private static void assertNoStackTrace(RuntimeProcess.Finished run) {
         assertFalse(run.errors().contains("\tat "), run.errors());
         assertFalse(run.output().contains("\tat "), run.output());
         assertFalse(run.errors().contains("Exception in thread"), run.errors());
     }
 
+    /** The object files in the mmap root: named {@code n.}, {@code h.} or {@code u.} (docs/mmap-store.md). */
     private static List<Path> objectFilesIn(Path root) throws IOException {
         if (!Files.isDirectory(root)) {
             return List.of();
         }
         try (Stream<Path> files = Files.list(root)) {
-            return files.filter(file -> !file.getFileName().toString().startsWith(".")).toList();
+            return files.filter(file -> file.getFileName().toString().matches("[nhu]\\..+")).toList();
         }
     }
 
