@@ -17,6 +17,7 @@ public class ShmException extends RuntimeException {
 
     private final ErrorReason reason;
     private final String objectName;
+    private final String rule;
     private final transient VendorError vendorError;
 
     /**
@@ -43,6 +44,7 @@ public class ShmException extends RuntimeException {
         super(message(reason, objectName, rule, vendorError), cause);
         this.reason = Objects.requireNonNull(reason, "reason");
         this.objectName = objectName;
+        this.rule = rule;
         this.vendorError = vendorError;
     }
 
@@ -76,6 +78,11 @@ public class ShmException extends RuntimeException {
     /** The object concerned; empty for unnamed objects and failures that concern no object. */
     public Optional<String> objectName() {
         return Optional.ofNullable(objectName);
+    }
+
+    /** The rule that was broken, as given to the constructor (the message without object, reason and number). */
+    public String rule() {
+        return rule;
     }
 
     /** The vendor's exact number where a personality raised this exception; empty otherwise. */
