@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.jar.JarFile;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
@@ -42,8 +43,8 @@ class RuntimeJarIT {
         assertEquals("'demo': 32 bytes from offset 0 of 4096", lines.get(2));
         assertEquals("00000000  68 65 6c 6c 6f 00 00 00  00 00 00 00 00 00 00 00  |hello...........|", lines.get(3));
         assertTrue(lines.contains("type          SHARED_MEMORY"), run.output());
-        assertTrue(lines.stream().anyMatch(line -> line.matches("holders       \\d+x1 \\(1 handle in all processes\\)")),
-                run.output());
+        assertTrue(lines.stream()
+                .anyMatch(line -> line.matches("holders       \\d+x1 \\(1 handle in all processes\\)")), run.output());
         assertTrue(lines.stream().anyMatch(line -> line.matches("demo  SHARED_MEMORY  4096     4096  \\d+x1")),
                 run.output());
         assertEquals("closed 1 handle of 'demo'", lines.get(lines.size() - 1));
@@ -153,6 +154,20 @@ class RuntimeJarIT {
             Duration toAnswer = run.awaitOutput("no objects", PATIENCE);
             report("java -jar shm.jar shm:list to its answer", toAnswer);
             assertEquals(0, run.awaitExit(PATIENCE).exitCode());
+        }
+    }
+
+    @Test
+    void nativeAccessOfTheBundlesIsGrantedByTheJarManifest() throws Exception {
+        try (JarFile jar = new JarFile(RuntimeProcess.jar().toFile())) {
+            assertEquals("ALL-UNNAMED", jar.getManifest().getMainAttributes().getValue("Enable-Native-Access"));
+        }
+        try (RuntimeProcess strict = RuntimeProcess.start(List.of("--illegal-native-access=deny"), root(), "-c",
+                "shm:create demo 4k; shm:write demo 0 hi; shm:close demo")) {
+            strict.closeInput();
+            RuntimeProcess.Finished run = strict.awaitExit(PATIENCE);
+            assertEquals(0, run.exitCode(), run.errors());
+            assertEquals("", run.errorsWithoutJvmWarnings());
         }
     }
 

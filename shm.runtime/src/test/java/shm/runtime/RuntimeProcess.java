@@ -47,8 +47,15 @@ final class RuntimeProcess implements AutoCloseable {
 
     /** Starts the runtime jar with the given arguments. */
     static RuntimeProcess start(Path root, String... arguments) throws IOException {
-        List<String> command = new ArrayList<>(List.of(java().toString(),
-                "-Dshm.provider.mmap.root=" + root, "-jar", jar().toString()));
+        return start(List.of(), root, arguments);
+    }
+
+    /** Starts the runtime jar with extra JVM options and the given arguments. */
+    static RuntimeProcess start(List<String> jvmOptions, Path root, String... arguments) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(java().toString());
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-Dshm.provider.mmap.root=" + root, "-jar", jar().toString()));
         command.addAll(List.of(arguments));
         long startNanos = System.nanoTime();
         return new RuntimeProcess(new ProcessBuilder(command).start(), startNanos);

@@ -42,6 +42,13 @@ final class CommandLineRun implements Callable<Integer> {
     /** Matches the service of Gogo's {@code gosh} command, which runs the interactive console. */
     static final String GOSH_FILTER = "(&(osgi.command.scope=gogo)(osgi.command.function=gosh))";
 
+    private static final String SHM_LIST = "shm:list";
+    private static final String GOSH = "gogo:gosh";
+    private static final String SHM_COMMANDS = "the shm commands (is a SharedMemoryService available?)";
+    private static final String GOSH_SHELL = "the Gogo shell (" + GOSH + ")";
+    /** How often to ask whether Gogo knows a command whose service is already registered. */
+    private static final Duration KNOWN_POLL = Duration.ofMillis(2);
+
     private final Invocation invocation;
     private final CommandProcessor processor;
     private final ServiceWait serviceWait;
@@ -50,6 +57,8 @@ final class CommandLineRun implements Callable<Integer> {
     private final ProcessStreams streams;
 
     /**
+     * A run that does nothing until {@link #call()}.
+     *
      * @param invocation     what to run
      * @param processor      the Gogo command processor to run it with
      * @param serviceWait    how to wait for the commands
@@ -102,10 +111,14 @@ final class CommandLineRun implements Callable<Integer> {
             return COMMANDS_UNAVAILABLE;
         }
         consoleStarter.run();
-        if (!await(errors, GOSH_FILTER, deadline, "the Gogo shell (gogo:gosh)")) {
+        if (!await(errors, GOSH_FILTER, deadline, GOSH_SHELL)) {
             return COMMANDS_UNAVAILABLE;
         }
         try (CommandSession session = processor.createSession(streams.in(), streams.out(), streams.err())) {
+            if (!awaitKnown(session, errors, SHM_LIST, SHM_COMMANDS, deadline)
+                    || !awaitKnown(session, errors, GOSH, GOSH_SHELL, deadline)) {
+                return COMMANDS_UNAVAILABLE;
+            }
             session.execute("gosh --login --noshutdown");
             return SUCCESS;
         } catch (Exception failure) {
@@ -115,10 +128,14 @@ final class CommandLineRun implements Callable<Integer> {
     }
 
     private int once(PrintStream output, PrintStream errors, SessionWork work) {
-        if (!awaitCommands(errors, Instant.now().plus(patience))) {
+        Instant deadline = Instant.now().plus(patience);
+        if (!awaitCommands(errors, deadline)) {
             return COMMANDS_UNAVAILABLE;
         }
         try (CommandSession session = processor.createSession(streams.in(), streams.out(), streams.err())) {
+            if (!awaitKnown(session, errors, SHM_LIST, SHM_COMMANDS, deadline)) {
+                return COMMANDS_UNAVAILABLE;
+            }
             session.put("SCOPE", "shm:*");
             Object result = work.run(session);
             if (result != null) {
@@ -132,8 +149,32 @@ final class CommandLineRun implements Callable<Integer> {
     }
 
     private boolean awaitCommands(PrintStream errors, Instant deadline) {
-        return await(errors, SHM_COMMANDS_FILTER, deadline,
-                "the shm commands (is a SharedMemoryService available?)");
+        return await(errors, SHM_COMMANDS_FILTER, deadline, SHM_COMMANDS);
+    }
+
+    /**
+     * Waits until the session can call {@code command}. Gogo adds a command when it hears of the command's service,
+     * on the thread that registers the service and possibly after this thread has heard of it too, so a command
+     * whose service is registered may still be unknown for a moment; this polls for that moment, up to the
+     * deadline.
+     */
+    private boolean awaitKnown(CommandSession session, PrintStream errors, String command, String what,
+            Instant deadline) {
+        try {
+            while (session.get(command) == null) {
+                if (!Instant.now().isBefore(deadline)) {
+                    errors.println("error: " + what + " did not become available within " + patience.toSeconds()
+                            + " s");
+                    return false;
+                }
+                Thread.sleep(KNOWN_POLL.toMillis());
+            }
+            return true;
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            errors.println("error: interrupted while waiting for " + what);
+            return false;
+        }
     }
 
     private boolean await(PrintStream errors, String filter, Instant deadline, String what) {

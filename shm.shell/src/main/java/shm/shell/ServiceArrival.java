@@ -16,7 +16,11 @@ final class ServiceArrival implements ServiceWait {
 
     private final BundleContext context;
 
-    /** @param context the context whose view of the service registry is used */
+    /**
+     * Waits in the registry as {@code context} sees it.
+     *
+     * @param context the context whose view of the service registry is used
+     */
     ServiceArrival(BundleContext context) {
         this.context = Objects.requireNonNull(context, "context");
     }

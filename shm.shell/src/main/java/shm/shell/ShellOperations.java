@@ -49,6 +49,8 @@ final class ShellOperations {
     private final HeldHandles held;
 
     /**
+     * Operations that hold no handle yet.
+     *
      * @param service answers the service to use now, or {@code null} when none is bound
      * @param held    where handles live between commands
      */
@@ -73,11 +75,12 @@ final class ShellOperations {
         long requested = count(arguments.get(1), true, CREATE_USAGE);
         SharedMemory handle = service().createOrOpen(name, requested);
         held.keep(name, handle);
+        String size = OperatorText.counted(handle.byteSize(), "byte");
         String what = handle.alreadyExisted()
-                ? "opened existing " + OperatorText.quoted(name) + " (" + OperatorText.counted(handle.byteSize(), "byte")
+                ? "opened existing " + OperatorText.quoted(name) + " (" + size
                         + (handle.byteSize() == requested ? "" : "; its size wins over the requested " + requested)
                         + ")"
-                : "created " + OperatorText.quoted(name) + " (" + OperatorText.counted(handle.byteSize(), "byte") + ")";
+                : "created " + OperatorText.quoted(name) + " (" + size + ")";
         return what + "; " + heldNow(name);
     }
 

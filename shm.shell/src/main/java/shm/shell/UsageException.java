@@ -12,6 +12,8 @@ public final class UsageException extends IllegalArgumentException {
     private static final long serialVersionUID = 1L;
 
     /**
+     * An exception whose message is {@code "<problem>; usage: <usage>"}.
+     *
      * @param problem what is wrong with the arguments, for example {@code "'4q' is not a byte count"}
      * @param usage   the command's usage line, for example {@code "shm:create <name> <size>"}
      */

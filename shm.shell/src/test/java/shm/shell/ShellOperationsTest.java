@@ -74,7 +74,8 @@ class ShellOperationsTest {
     @Test
     void writeThenDumpShowsTheBytes() {
         shell.create(List.of("demo", "4k"));
-        assertEquals("wrote 11 bytes to 'demo' at offset 16", shell.write(false, List.of("demo", "16", "hello", "world")));
+        assertEquals("wrote 11 bytes to 'demo' at offset 16",
+                shell.write(false, List.of("demo", "16", "hello", "world")));
         String dump = shell.dump(List.of("demo", "0", "32"));
         assertEquals(String.join("\n",
                 "'demo': 32 bytes from offset 0 of 4096",
@@ -88,7 +89,8 @@ class ShellOperationsTest {
         assertEquals("wrote 4 bytes to 'demo' at offset 16",
                 shell.write(true, List.of("demo", "0x10", "de", "ad", "be", "ef")));
         assertEquals("deadbeef", HexFormat.of().formatHex(bytesOf("demo", 16, 4)));
-        UsageException badHex = assertThrows(UsageException.class, () -> shell.write(true, List.of("demo", "0", "xyz")));
+        UsageException badHex =
+                assertThrows(UsageException.class, () -> shell.write(true, List.of("demo", "0", "xyz")));
         assertTrue(badHex.getMessage().startsWith("'xyz' is not hex bytes"), badHex.getMessage());
         assertTrue(badHex.getMessage().endsWith("; usage: " + ShellOperations.WRITE_USAGE), badHex.getMessage());
     }
