@@ -1,0 +1,136 @@
+package shm.personality.rtx;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static shm.api.rtx.RtxConstants.*;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import shm.api.rtx.RtxResult;
+
+/**
+ * RTX lifetime across real processes: an object created through the personality in a child JVM is opened in this
+ * one and destroyed when the last handle closes, in either order; a child that dies has its handle closed.
+ */
+class CrossProcessRtxTest {
+
+    private RtxFixture store;
+    private RtxPersonality windows;
+    private Child child;
+
+    @BeforeEach
+    void open() {
+        store = new RtxFixture();
+        windows = store.windows();
+    }
+
+    @AfterEach
+    void close() throws IOException {
+        if (child != null) {
+            child.process.destroyForcibly();
+        }
+        store.close();
+    }
+
+    @Test
+    void createdInAChildOpenedHereDestroyedByTheLastCloseHere() throws Exception {
+        child = new Child(store.root, "RTSS_PROCESS");
+        assertTrue(child.send("create telemetry 4096 from-rtss").startsWith("RESULT 0 "));
+        RtxResult here = windows.RtOpenSharedMemory(SHM_MAP_WRITE, false, "telemetry");
+        assertEquals("from-rtss", here.location().getString(0));
+        here.location().setString(0, "from-windows");
+        assertEquals("DATA from-windows", child.send("read"));
+        assertEquals("CLOSED true 0", child.send("close"));
+        assertEquals(List.of("n.telemetry"), store.objectFiles(), "this process still holds it");
+        assertTrue(windows.RtCloseHandle(here.handle()));
+        assertEquals(List.of(), store.objectFiles(), "the last RtCloseHandle in any process destroyed it");
+        child.exit();
+    }
+
+    @Test
+    void createdHereOpenedInAChildDestroyedByTheLastCloseThere() throws Exception {
+        RtxResult here = windows.RtCreateSharedMemory(PAGE_READWRITE, 0, 4096, "setpoints");
+        here.location().setString(0, "42");
+        child = new Child(store.root, "WINDOWS_PROCESS");
+        assertTrue(child.send("open setpoints").startsWith("RESULT 0 "));
+        assertEquals("DATA 42", child.send("read"));
+        assertTrue(windows.RtCloseHandle(here.handle()));
+        assertEquals(List.of("n.setpoints"), store.objectFiles());
+        assertEquals("CLOSED true 0", child.send("close"));
+        assertEquals(List.of(), store.objectFiles());
+        child.exit();
+    }
+
+    @Test
+    void theEndOfAProcessClosesItsHandles() throws Exception {
+        child = new Child(store.root, "RTSS_PROCESS");
+        assertTrue(child.send("create orphan 4096 x").startsWith("RESULT 0 "));
+        RtxResult here = windows.RtOpenSharedMemory(SHM_MAP_WRITE, false, "orphan");
+        child.process.destroyForcibly();
+        assertTrue(child.process.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(1, store.backend.lookup("orphan").orElseThrow().handleCount(), "the dead child's handle is gone");
+        assertTrue(windows.RtCloseHandle(here.handle()));
+        assertEquals(List.of(), store.objectFiles());
+    }
+
+    /** A child JVM running {@link RtxChildMain}; answers are awaited with a deadline. */
+    private static final class Child {
+        final Process process;
+        private final Writer in;
+        private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+
+        Child(Path root, String context) throws Exception {
+            process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                    RtxChildMain.class.getName(), root.toString(), context)
+                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            in = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
+            Thread reader = new Thread(() -> {
+                try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                        StandardCharsets.UTF_8))) {
+                    for (String line = out.readLine(); line != null; line = out.readLine()) {
+                        lines.add(line);
+                    }
+                } catch (IOException ignored) {
+                    // the child ended
+                }
+            });
+            reader.setDaemon(true);
+            reader.start();
+            assertEquals("READY " + process.pid(), next());
+        }
+
+        String send(String command) throws Exception {
+            in.write(command + "\n");
+            in.flush();
+            return next();
+        }
+
+        String next() throws InterruptedException {
+            String line = lines.poll(30, TimeUnit.SECONDS);
+            if (line == null) {
+                throw new AssertionError("child " + process.pid() + " gave no answer in 30 s");
+            }
+            return line;
+        }
+
+        void exit() throws Exception {
+            assertEquals("EXITED", send("exit"));
+            assertTrue(process.waitFor(30, TimeUnit.SECONDS));
+        }
+    }
+}
