@@ -140,6 +140,14 @@ class VendorSemanticsRtxMatrixTest {
     }
 
     @Test
+    void emptyNamesAndNamesWithNulAreRefused() {
+        assertEquals(ERROR_INVALID_PARAMETER, rtss.RtCreateSharedMemory(0, 0, 8, "").errorCode());
+        assertEquals(ERROR_INVALID_PARAMETER, rtss.RtCreateSharedMemory(0, 0, 8, "ab\0cd").errorCode());
+        assertEquals(ERROR_INVALID_PARAMETER, windows.RtOpenSharedMemory(SHM_MAP_WRITE, false, "").errorCode());
+        assertTrue(store.backend.list().isEmpty());
+    }
+
+    @Test
     void sizeZero() {
         assertEquals(ERROR_INVALID_PARAMETER, rtss.RtCreateSharedMemory(0, 0, 0, "zero").errorCode());
         assertEquals(ERROR_INVALID_PARAMETER, windows.RtCreateSharedMemory(PAGE_READWRITE, 0, 0, "zero").errorCode());
