@@ -95,6 +95,17 @@ class RuntimeJarIT {
     }
 
     @Test
+    void unusableEntryPointSettingEndsTheProcessAtOnceWithTwo() throws Exception {
+        try (RuntimeProcess run = RuntimeProcess.start(List.of("-Dshm.shell.entrypoint.wait=soon"), root(), "shm:list")) {
+            run.closeInput();
+            RuntimeProcess.Finished finished = run.awaitExit(PATIENCE);
+            assertEquals(2, finished.exitCode());
+            assertEquals("error: shm.shell.entrypoint.wait must be a positive whole number: soon",
+                    finished.errorsWithoutJvmWarnings());
+        }
+    }
+
+    @Test
     void interactivePromptRunsTheCommandsTypedIntoIt() throws Exception {
         try (RuntimeProcess shell = RuntimeProcess.start(root())) {
             Duration toPrompt = shell.awaitOutput("g! ", PATIENCE);

@@ -56,13 +56,13 @@ public final class CommandLineEntry {
     private final ServiceRegistration<?> registration;
 
     /**
-     * Registers the main-thread callable when enabled; does nothing otherwise.
+     * Registers the main-thread callable when enabled; does nothing otherwise. When {@value #PATIENCE_PROPERTY} or
+     * {@value #CONSOLE_START_LEVEL_PROPERTY} is not a positive whole number, the callable only says so and ends the
+     * process with exit code {@value CommandLineRun#BAD_ARGUMENTS}.
      *
      * @param context   this bundle's context
      * @param launcher  the service properties of the bnd launcher, which registers itself once the framework runs
      * @param processor Gogo's command processor
-     * @throws IllegalArgumentException when {@value #PATIENCE_PROPERTY} or {@value #CONSOLE_START_LEVEL_PROPERTY}
-     *                                  is not a positive whole number
      */
     @Activate
     public CommandLineEntry(BundleContext context,
@@ -74,13 +74,19 @@ public final class CommandLineEntry {
             return;
         }
         String[] arguments = launcher.get(LAUNCHER_ARGUMENTS) instanceof String[] given ? given : new String[0];
-        Duration patience = Duration.ofSeconds(positive(context, PATIENCE_PROPERTY, DEFAULT_PATIENCE_SECONDS));
-        long consoleLevel = positive(context, CONSOLE_START_LEVEL_PROPERTY, 0);
-        CommandLineRun run = new CommandLineRun(Invocation.parse(arguments), processor, new ServiceArrival(context),
-                patience, () -> raiseStartLevel(context, (int) consoleLevel), ProcessStreams.ofProcess());
+        ProcessStreams streams = ProcessStreams.ofProcess();
+        Callable<Integer> mainThread;
+        try {
+            Duration patience = Duration.ofSeconds(positive(context, PATIENCE_PROPERTY, DEFAULT_PATIENCE_SECONDS));
+            int consoleLevel = (int) positive(context, CONSOLE_START_LEVEL_PROPERTY, 0);
+            mainThread = new CommandLineRun(Invocation.parse(arguments), processor, new ServiceArrival(context),
+                    patience, () -> raiseStartLevel(context, consoleLevel), streams);
+        } catch (IllegalArgumentException unusable) {
+            mainThread = new UnusableSettings(unusable.getMessage(), streams);
+        }
         Hashtable<String, Object> properties = new Hashtable<>();
         properties.put(MAIN_THREAD, "true");
-        this.registration = context.registerService(Callable.class, run, properties);
+        this.registration = context.registerService(Callable.class, mainThread, properties);
     }
 
     /** Withdraws the callable, if it was registered. */
