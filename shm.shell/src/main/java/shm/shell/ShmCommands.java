@@ -59,7 +59,7 @@ public final class ShmCommands {
 
     /** Prints the table of all named objects of every type. */
     @Descriptor("list all named objects: name, type, size, logical size, holders (pid x handles)")
-    public void list(@Descriptor("none") String... arguments) {
+    public void list(@Descriptor("(no arguments)") String... arguments) {
         print(operations.list(List.of(arguments)));
     }
 
