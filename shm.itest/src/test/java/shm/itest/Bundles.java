@@ -13,6 +13,8 @@ final class Bundles {
     static final String PROVIDER_MMAP = "shm.provider.mmap";
     /** The neutral service bundle. */
     static final String CORE = "shm.core";
+    /** The RTX personality bundle. */
+    static final String PERSONALITY_RTX = "shm.personality.rtx";
 
     private Bundles() {
     }

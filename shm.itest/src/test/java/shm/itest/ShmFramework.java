@@ -2,6 +2,7 @@ package shm.itest;
 
 import static org.ops4j.pax.exam.CoreOptions.bundle;
 import static org.ops4j.pax.exam.CoreOptions.cleanCaches;
+import static org.ops4j.pax.exam.CoreOptions.composite;
 import static org.ops4j.pax.exam.CoreOptions.frameworkProperty;
 import static org.ops4j.pax.exam.CoreOptions.junitBundles;
 import static org.ops4j.pax.exam.CoreOptions.options;
@@ -41,13 +42,17 @@ final class ShmFramework {
     private ShmFramework() {
     }
 
-    /** The options for a test class: the framework, its bundles and a new temporary root named after the class. */
-    static Option[] forTest(Class<?> testClass) {
+    /**
+     * The options for a test class: the framework, its bundles and a new temporary root named after the class, plus
+     * {@code extra} options (such as configurations) of the test class. The extra options come last: options listed
+     * before the bundles would have Pax Exam install its probe before them.
+     */
+    static Option[] forTest(Class<?> testClass, Option... extra) {
         long configured = System.nanoTime();
         Path base = temporaryBase(testClass);
         Path root = base.resolve("root");
         Path fallback = base.resolve("fallback-root");
-        return options(
+        return options(composite(
                 frameworkProperty(ROOT).value(root.toString()),
                 frameworkProperty(FALLBACK_ROOT).value(fallback.toString()),
                 frameworkProperty(CONFIGURED_NANOS).value(Long.toString(configured)),
@@ -65,7 +70,8 @@ final class ShmFramework {
                 bundleAt(2, "org.apache.felix.scr"),
                 bundleAt(3, "shm.api"),
                 bundleAt(3, Bundles.PROVIDER_MMAP),
-                bundleAt(3, Bundles.CORE));
+                bundleAt(3, Bundles.CORE),
+                bundleAt(3, Bundles.PERSONALITY_RTX)), composite(extra));
     }
 
     private static UrlProvisionOption bundleAt(int startLevel, String artifactId) {
