@@ -10,14 +10,16 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 import shm.api.SharedMemoryService;
+import shm.api.spi.ShmBackend;
 
 /**
  * The operator's Gogo commands in scope {@code shm}: {@code list}, {@code create}, {@code open}, {@code write},
- * {@code dump}, {@code info} and {@code close}. Each prints its answer to the session's standard output; each
+ * {@code dump}, {@code info}, {@code close} and {@code reap}. Each prints its answer to the session's standard output; each
  * failure is an exception with a one-line message (which the Gogo shell prints as one line).
  *
  * <p>The commands work on whichever {@link SharedMemoryService} is bound now (the reference is dynamic and greedy,
@@ -27,11 +29,15 @@ import shm.api.SharedMemoryService;
  * whenever Gogo releases the service between two commands.
  */
 @Component(service = ShmCommands.class, immediate = true)
-@GogoCommand(scope = "shm", function = {"list", "create", "open", "write", "dump", "info", "close"})
+@GogoCommand(scope = "shm", function = {"list", "create", "open", "write", "dump", "info", "close", "reap"})
 public final class ShmCommands {
 
     @Reference(policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     private volatile SharedMemoryService service;
+
+    @Reference(policy = ReferencePolicy.DYNAMIC, cardinality = ReferenceCardinality.MULTIPLE,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile List<ShmBackend> backends = List.of();
 
     private final ShellOperations operations;
 
@@ -107,6 +113,16 @@ public final class ShmCommands {
             + ShellOperations.CLOSE_USAGE)
     public void close(@Descriptor("<name>") String... arguments) {
         print(operations.close(List.of(arguments)));
+    }
+
+    /** Releases the handles of processes that died holding them, on every backend. */
+    @Descriptor("release now the handles of processes that died holding them (every backend also does it on its next"
+            + " operation) and destroy the objects left without handles; names the dead processes")
+    public void reap(@Descriptor("(no arguments)") String... arguments) {
+        if (arguments.length != 0) {
+            throw new UsageException("shm:reap takes no arguments", "shm:reap");
+        }
+        print(DeadProcessReport.reap(List.copyOf(backends)));
     }
 
     private static void print(String answer) {
