@@ -1,0 +1,1622 @@
+/*
+ * shm_peer.c - a C participant in the shm platform's mmap store.
+ *
+ * The mmap backend (Java module shm.provider.mmap) keeps every named object of a root directory in a file on tmpfs
+ * and lists them in one shared object table, the file `table` in the root. This program takes part in that store
+ * exactly as docs/mmap-store.md describes it, so it can share objects with Java processes (and with other copies of
+ * itself): it creates or opens one named shared-memory object, reads and writes its bytes, reports its handle
+ * counts, holds it, and closes it; handle counts, creation and destruction go through the table's lock and journal.
+ *
+ * Build:  gcc -std=c11 -Wall -Wextra -Werror -O2 -o shm_peer shm_peer.c      (Linux, little-endian)
+ *
+ * Usage:  shm_peer [-g] ROOT NAME STEP...
+ *   -g        the store is group-shared: new files 0660 and directories 0770, files of other users are accepted
+ *             (the Java setting groupShared=true); without it: 0600 / 0700 and only this user's files
+ *   ROOT      the root directory, e.g. /dev/shm/shm-$USER/default; created (mode set explicitly) when missing
+ *   NAME      the object name: valid UTF-8, not empty, at most 4032 bytes
+ *   STEP...   run in order, each printing one line on stdout:
+ *     open             open the existing object           OPENED existed=true size=S reserved=R file=F
+ *     create SIZE      create it with SIZE bytes, or open it if it exists (its own size then counts)
+ *                                                         OPENED existed=true|false size=S reserved=R file=F
+ *     write OFF TEXT   copy the bytes of TEXT to data offset OFF             WROTE off=OFF len=N
+ *     read OFF LEN     LEN bytes from data offset OFF     READ off=OFF len=LEN hex=HEX text=TEXT
+ *                      (text: printable ASCII as is, every other byte and '\' as \xHH)
+ *     info             the object's table entry           INFO exists=false
+ *                                                         INFO exists=true size=S reserved=R handles=N
+ *                                                              holders=PID:COUNT[,PID:COUNT...]   (one line)
+ *     hold             print READY, then wait for one line on stdin (conventionally "close") or its end,
+ *                      then print RELEASED and go on; the handle stays open meanwhile
+ *     close            close the handle; the last handle in any process destroys the object
+ *                                                         CLOSED handles=N destroyed=true|false
+ *   At the end a handle that is still open is closed (printing CLOSED, as a Java backend's close() does), and the
+ *   process leaves the table:                             LEFT table=kept|removed
+ *   A first line "PEER pid=PID file=F" names this process and the object's file name.
+ *
+ * Errors: one line on stderr, "shm_peer: 'NAME': <what and which rule> (<REASON>)" with the reason names of
+ * shm.api.ErrorReason (NOT_FOUND, INVALID_NAME, INCOMPATIBLE_STORE, ...); exit status 1, or 2 for a bad command
+ * line. A failure inside a table transaction rolls the transaction back first; the handle is then closed and the
+ * process leaves the table, so a failed run leaves the table as it found it (apart from the generation counter).
+ *
+ * What it implements (the numbers are the steps of "Locking protocol" in docs/mmap-store.md):
+ *   - the table: created complete under a temporary name and linked when missing, header checked, mapped shared;
+ *   - (2) flock(LOCK_EX | LOCK_NB) polled with a growing pause (20 us .. 2 ms) up to a 10 s deadline;
+ *   - (3) the inode check, re-opening a table that the last participant unlinked meanwhile;
+ *   - (4) recovery: journal rollback, then finishing the creating/destroying intents of dead writers;
+ *   - (5) registration of this process (pid + start time, field 22 of /proc/self/stat);
+ *   - (6) reaping of dead processes (their handles released, objects left without handles destroyed).
+ *         Unlike Java, each object is released in a transaction of its own and the process slot freed in a last
+ *         one, so that reaping a process that held many objects never overflows the journal; every intermediate
+ *         state is consistent and a crash in between only leaves work for the next reaper;
+ *   - (7) every table write as a journaled transaction; create, open, close and leave as in "Object lifetime".
+ * What it leaves out: unnamed objects and the other object types (event, mutex, semaphore: opening one of those
+ * names fails with NAME_USED_BY_OTHER_TYPE, as in Java), page locking and pre-faulting, and the removal of
+ * temporary files `.t.<pid>.*` of dead processes (the operator's reaper, MmapBackend.reapDeadProcesses, does it).
+ * It is single-threaded, so the "process-wide lock" of step 1 is not needed.
+ *
+ * Test hook: with SHM_PEER_CRASH_AT=N in the environment the program kills itself with SIGKILL at its N-th crash
+ * point (after a journal entry, after a word, after a commit, after a link or unlink; like Java's
+ * ObjectTable.CrashPoint), printing "CRASH where=POINT" first, so that tests can check how the other participants
+ * recover what it left.
+ */
+#define _GNU_SOURCE
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/mman.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "the store is little-endian and this program reads its words in place"
+#endif
+
+/* ------------------------------------------------------------------------------------------------------------------
+ * On-disk layout (docs/mmap-store.md; TableLayout.java and ObjectHeader.java). Offsets in bytes, words u64 LE.
+ * ------------------------------------------------------------------------------------------------------------------ */
+
+/* Object file: a 4096-byte header page, then the data. */
+#define PAGE 4096u
+#define OH_MAGIC 0          /* "SHMPLAT\0" */
+#define OH_VERSION 8        /* u32, 1 */
+#define OH_TYPE 12          /* u32: 1 shared memory, 2 event, 3 mutex, 4 semaphore */
+#define OH_RESERVED 16      /* u64 */
+#define OH_LOGICAL 24       /* u64 */
+#define OH_DATA_OFFSET 32   /* u64, 4096 */
+#define OH_NAME_LENGTH 40   /* u32 */
+#define OH_FLAGS 44         /* u32, bit 0 unnamed */
+#define OH_CREATOR_PID 48   /* u64 */
+#define OH_CREATED 56       /* u64, ms since the epoch */
+#define OH_NAME 64          /* UTF-8, up to the end of the page */
+#define MAX_NAME_BYTES (PAGE - OH_NAME) /* 4032 */
+#define TYPE_SHARED_MEMORY 1
+#define MAX_SIZE ((uint64_t)INT64_MAX - PAGE)
+
+/* Table header. */
+#define T_MAGIC 0             /* "SHMTABL\0" */
+#define T_VERSION 8           /* u32, 1 */
+#define T_HEADER_SIZE 12      /* u32, 4096 */
+#define T_OBJECT_CAPACITY 16  /* power of 2 */
+#define T_PROCESS_CAPACITY 24
+#define T_RT_CAPACITY 32
+#define T_JOURNAL_CAPACITY 40
+#define T_GENERATION 48
+#define T_JOURNAL_COUNT 56
+#define T_POOL_LIMIT 64
+#define T_POOL_USED 72
+#define T_LIVE_OBJECTS 80
+#define T_JOURNAL_OFFSET 88
+#define T_PROCESS_OFFSET 96
+#define T_OBJECT_OFFSET 104
+#define T_RT_OFFSET 112
+#define T_TABLE_SIZE 120
+#define T_PENDING_INTENTS 128
+
+#define JOURNAL_ENTRY_SIZE 16 /* { offset, old value } */
+
+#define PROCESS_SLOT_SIZE 32  /* { pid, start time, state, handles } */
+#define P_PID 0
+#define P_START_TIME 8
+#define P_STATE 16
+#define P_HANDLES 24
+#define PROCESS_FREE 0
+#define PROCESS_LIVE 1
+
+#define OBJECT_SLOT_SIZE 576
+#define O_STATE 0
+#define O_TYPE 8
+#define O_RESERVED 16
+#define O_LOGICAL 24
+#define O_HANDLES 32
+#define O_HASH 40             /* FNV-1a 64 of the file name */
+#define O_CREATOR 48          /* process slot of the creator */
+#define O_FILE_NAME_LENGTH 56
+#define O_FILE_NAME 64        /* 256 bytes, ASCII, zero padded */
+#define SLOT_FILE_NAME 256
+#define O_HOLDERS 320         /* 16 x { process slot + 1 (0 = free), handle count } */
+#define HOLDERS 16
+#define HOLDER_SIZE 16
+
+#define EMPTY 0
+#define CREATING 1
+#define LIVE 2
+#define DESTROYING 3
+#define TOMBSTONE 4
+
+#define RT_SLOT_SIZE 64
+
+/* A new table's capacities (an existing table keeps its own). */
+#define NEW_OBJECTS 4096
+#define NEW_PROCESSES 256
+#define NEW_RT_SLOTS 8192
+#define NEW_JOURNAL 1024
+
+#define MAX_FILE_NAME 255          /* longer encoded names are hashed: "h." + SHA-256 hex */
+#define LOCK_TIMEOUT_NS 10000000000LL
+#define TABLE_FILE "table"
+
+/* ------------------------------------------------------------------------------------------------------------------
+ * State. The program holds at most one handle to one object.
+ * ------------------------------------------------------------------------------------------------------------------ */
+
+static const char *root;              /* as given */
+static const char *name;              /* the object name, UTF-8 */
+static size_t name_len;
+static char file_name[MAX_FILE_NAME + 1];
+static bool group_shared;
+static int root_fd = -1;              /* the root directory; every file is reached relative to it */
+
+static uint64_t self_pid, self_start; /* this process as the table knows it */
+
+static int table_fd = -1;             /* our own open file description of `table`, the one we flock */
+static unsigned char *table;          /* the whole table, mapped shared */
+static uint64_t table_size;
+static dev_t table_dev;
+static ino_t table_ino;
+static uint64_t object_capacity, process_capacity, journal_capacity;
+static uint64_t journal_offset, process_offset, object_offset;
+static long self_slot = -1;           /* our process slot, -1 until registered */
+static bool locked;                   /* we hold the flock and the table is recovered */
+static bool in_transaction;           /* journal entries of ours are not committed yet */
+
+static unsigned char *data;           /* the mapped data of our handle, or NULL */
+static uint64_t data_size;            /* its logical size */
+static long handle_slot = -1;         /* the object slot our handle counts in */
+
+static long creating_slot = -1;       /* a committed creation intent of ours that is not finished yet */
+static bool creating_linked;          /* ... whose file is already linked under its final name */
+static bool departing;                /* inside the final close and leave */
+static long crash_countdown;          /* SHM_PEER_CRASH_AT: the crash point to die at, 0 for none */
+
+static void depart(void);
+
+/* ------------------------------------------------------------------------------------------------------------------
+ * Errors
+ * ------------------------------------------------------------------------------------------------------------------ */
+
+/*
+ * Prints the object name on one line, as ShmException does: control characters (U+0000..U+001F, U+007F..U+009F) as
+ * \uXXXX, at most 200 characters, then "...".
+ */
+static void print_name(FILE *out)
+{
+    const unsigned char *s = (const unsigned char *)name;
+    size_t characters = 0;
+    for (size_t i = 0; i < name_len; i++) {
+        if ((s[i] & 0xc0) != 0x80 && ++characters > 200) {   /* a character starts at every non-continuation byte */
+            fputs("...", out);
+            return;
+        }
+        if (s[i] < 0x20 || s[i] == 0x7f) {
+            fprintf(out, "\\u%04X", s[i]);
+        } else if (s[i] == 0xc2 && i + 1 < name_len && s[i + 1] >= 0x80 && s[i + 1] <= 0x9f) {
+            fprintf(out, "\\u%04X", s[++i]);
+        } else {
+            fputc(s[i], out);
+        }
+    }
+}
+
+static void rollback(void);
+
+/*
+ * Reports a failure as one line "shm_peer: 'NAME': RULE (REASON)" and exits with status 1. An open transaction is
+ * rolled back, a creation intent of ours is abandoned, our handle is closed and we leave the table, so nothing of
+ * this run stays behind.
+ */
+__attribute__((noreturn, format(printf, 2, 3)))
+static void fail(const char *reason, const char *rule, ...)
+{
+    fflush(stdout);
+    fputs("shm_peer: '", stderr);
+    print_name(stderr);
+    fputs("': ", stderr);
+    va_list args;
+    va_start(args, rule);
+    vfprintf(stderr, rule, args);
+    va_end(args);
+    fprintf(stderr, " (%s)\n", reason);
+    if (in_transaction) {
+        rollback();
+    }
+    if (!departing && table != NULL && (self_slot >= 0 || data != NULL)) {
+        departing = true;
+        depart();   /* may fail itself: then that failure is reported and the process exits without departing */
+    }
+    exit(1);
+}
+
+/* The ErrorReason for a failed system call, as MmapBackend maps errno values. */
+static const char *reason_of(int error)
+{
+    switch (error) {
+    case ENOSPC: case ENOMEM: case EFBIG: return "NO_MEMORY";
+    case EACCES: case EPERM: return "ACCESS_DENIED";
+    case ENOENT: return "NOT_FOUND";
+    default: return "INTERNAL";
+    }
+}
+
+/* Test hook: a place where a real kill could strike; dies there when SHM_PEER_CRASH_AT counts down to it. */
+static void crash_point(const char *where)
+{
+    if (crash_countdown > 0 && --crash_countdown == 0) {
+        printf("CRASH where=%s\n", where);
+        fflush(stdout);
+        raise(SIGKILL);
+    }
+}
+
+/* ------------------------------------------------------------------------------------------------------------------
+ * Names: "n." + percent-encoded UTF-8, or "h." + SHA-256 hex when that would exceed 255 bytes
+ * ------------------------------------------------------------------------------------------------------------------ */
+
+/* Whether s[0..n) is well-formed UTF-8 (no overlong forms, no surrogates, nothing above U+10FFFF). */
+static bool valid_utf8(const unsigned char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        unsigned char c = s[i];
+        size_t extra;
+        uint32_t cp;
+        if (c < 0x80) {
+            i++;
+            continue;
+        } else if (c >= 0xc2 && c <= 0xdf) {
+            extra = 1; cp = c & 0x1f;
+        } else if (c >= 0xe0 && c <= 0xef) {
+            extra = 2; cp = c & 0x0f;
+        } else if (c >= 0xf0 && c <= 0xf4) {
+            extra = 3; cp = c & 0x07;
+        } else {
+            return false;
+        }
+        if (n - i <= extra) {
+            return false;
+        }
+        for (size_t k = 1; k <= extra; k++) {
+            if ((s[i + k] & 0xc0) != 0x80) {
+                return false;
+            }
+            cp = (cp << 6) | (s[i + k] & 0x3f);
+        }
+        if ((extra == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff)))
+                || (extra == 3 && (cp < 0x10000 || cp > 0x10ffff))) {
+            return false;
+        }
+        i += extra + 1;
+    }
+    return true;
+}
+
+/* SHA-256 (FIPS 180-4), only for the file names of names that do not fit 255 bytes encoded. */
+static uint32_t ror(uint32_t x, int n) { return (x >> n) | (x << (32 - n)); }
+
+static void sha256_block(uint32_t h[8], const unsigned char *p)
+{
+    static const uint32_t k[64] = {
+        0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
+        0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
+        0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+        0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
+        0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
+        0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+        0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+        0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2};
+    uint32_t w[64], v[8];
+    for (int i = 0; i < 16; i++) {
+        w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 | (uint32_t)p[4 * i + 2] << 8 | p[4 * i + 3];
+    }
+    for (int i = 16; i < 64; i++) {
+        uint32_t s0 = ror(w[i - 15], 7) ^ ror(w[i - 15], 18) ^ (w[i - 15] >> 3);
+        uint32_t s1 = ror(w[i - 2], 17) ^ ror(w[i - 2], 19) ^ (w[i - 2] >> 10);
+        w[i] = w[i - 16] + s0 + w[i - 7] + s1;
+    }
+    memcpy(v, h, sizeof v);
+    for (int i = 0; i < 64; i++) {
+        uint32_t t1 = v[7] + (ror(v[4], 6) ^ ror(v[4], 11) ^ ror(v[4], 25)) + ((v[4] & v[5]) ^ (~v[4] & v[6]))
+                + k[i] + w[i];
+        uint32_t t2 = (ror(v[0], 2) ^ ror(v[0], 13) ^ ror(v[0], 22)) + ((v[0] & v[1]) ^ (v[0] & v[2]) ^ (v[1] & v[2]));
+        memmove(v + 1, v, 7 * sizeof v[0]);
+        v[4] += t1;
+        v[0] = t1 + t2;
+    }
+    for (int i = 0; i < 8; i++) {
+        h[i] += v[i];
+    }
+}
+
+static void sha256_hex(const unsigned char *msg, size_t n, char out[65])
+{
+    uint32_t h[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
+    size_t done = 0;
+    for (; n - done >= 64; done += 64) {
+        sha256_block(h, msg + done);
+    }
+    unsigned char tail[128] = {0};
+    size_t rest = n - done;
+    memcpy(tail, msg + done, rest);
+    tail[rest] = 0x80;
+    size_t tail_len = rest + 9 <= 64 ? 64 : 128;
+    uint64_t bits = (uint64_t)n * 8;
+    for (int i = 0; i < 8; i++) {
+        tail[tail_len - 1 - i] = (unsigned char)(bits >> (8 * i));
+    }
+    sha256_block(h, tail);
+    if (tail_len == 128) {
+        sha256_block(h, tail + 64);
+    }
+    for (int i = 0; i < 8; i++) {
+        snprintf(out + 8 * i, 9, "%08" PRIx32, h[i]);
+    }
+}
+
+static bool is_plain(unsigned char c)
+{
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_'
+            || c == '.';
+}
+
+/* Checks the name as NameCodec.validUtf8 does and sets file_name as NameCodec.fileName does. */
+static void encode_name(void)
+{
+    const unsigned char *s = (const unsigned char *)name;
+    if (name_len == 0) {
+        fail("INVALID_NAME", "a name must not be empty (create an unnamed object instead)");
+    }
+    if (!valid_utf8(s, name_len)) {
+        fail("INVALID_NAME", "a name must be valid Unicode (it is not well-formed UTF-8)");
+    }
+    if (name_len > MAX_NAME_BYTES) {
+        fail("INVALID_NAME", "a name must be at most %u bytes in UTF-8, this one is %zu", MAX_NAME_BYTES, name_len);
+    }
+    static const char hex[] = "0123456789ABCDEF";
+    size_t n = 0;
+    bool fits = true;
+    file_name[n++] = 'n';
+    file_name[n++] = '.';
+    for (size_t i = 0; i < name_len && fits; i++) {
+        size_t need = is_plain(s[i]) ? 1 : 3;
+        if (n + need > MAX_FILE_NAME) {
+            fits = false;
+        } else if (need == 1) {
+            file_name[n++] = (char)s[i];
+        } else {
+            file_name[n++] = '%';
+            file_name[n++] = hex[s[i] >> 4];
+            file_name[n++] = hex[s[i] & 15];
+        }
+    }
+    file_name[n] = '\0';
+    if (!fits) {
+        char digest[65];
+        sha256_hex(s, name_len, digest);
+        snprintf(file_name, sizeof file_name, "h.%s", digest);
+    }
+}
+
+/* ------------------------------------------------------------------------------------------------------------------
+ * Small helpers
+ * ------------------------------------------------------------------------------------------------------------------ */
+
+static int64_t now_ns(clockid_t clock)
+{
+    struct timespec t;
+    clock_gettime(clock, &t);
+    return (int64_t)t.tv_sec * 1000000000LL + t.tv_nsec;
+}
+
+static void pause_ns(long ns)
+{
+    struct timespec t = {ns / 1000000000L, ns % 1000000000L};
+    while (nanosleep(&t, &t) != 0 && errno == EINTR) {
+    }
+}
+
+static uint64_t random64(void)
+{
+    uint64_t r;
+    if (getrandom(&r, sizeof r, 0) != (ssize_t)sizeof r) {
+        r = (uint64_t)now_ns(CLOCK_REALTIME) ^ (self_pid << 40);
+    }
+    return r;
+}
+
+static bool write_fully(int fd, const void *buf, size_t n, off_t at)
+{
+    const unsigned char *p = buf;
+    while (n > 0) {
+        ssize_t w = pwrite(fd, p, n, at);
+        if (w < 0 && errno == EINTR) {
+            continue;
+        }
+        if (w <= 0) {
+            return false;
+        }
+        p += w; n -= (size_t)w; at += w;
+    }
+    return true;
+}
+
+/* Reads up to n bytes; the rest of buf stays as it was (zero). */
+static bool read_fully(int fd, void *buf, size_t n, off_t at)
+{
+    unsigned char *p = buf;
+    while (n > 0) {
+        ssize_t r = pread(fd, p, n, at);
+        if (r < 0 && errno == EINTR) {
+            continue;
+        }
+        if (r < 0) {
+            return false;
+        }
+        if (r == 0) {
+            return true;
+        }
+        p += r; n -= (size_t)r; at += r;
+    }
+    return true;
+}
+
+static uint64_t le64(const unsigned char *p) { uint64_t v; memcpy(&v, p, 8); return v; }
+static uint32_t le32(const unsigned char *p) { uint32_t v; memcpy(&v, p, 4); return v; }
+static void put64(unsigned char *p, uint64_t v) { memcpy(p, &v, 8); }
+static void put32(unsigned char *p, uint32_t v) { memcpy(p, &v, 4); }
+
+/*
+ * The start time of a process: field 22 of /proc/<pid>/stat, in clock ticks since boot. The command name (field 2)
+ * is in parentheses and may hold spaces and parentheses itself, so fields are counted after the last ')'.
+ * Returns false when no such process runs (or its stat cannot be read).
+ */
+static bool start_time_of(uint64_t pid, uint64_t *start)
+{
+    char path[64], buf[4096];
+    snprintf(path, sizeof path, "/proc/%" PRIu64 "/stat", pid);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        return false;
+    }
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n <= 0) {
+        return false;
+    }
+    buf[n] = '\0';
+    char *p = strrchr(buf, ')');
+    if (p == NULL) {
+        return false;
+    }
+    p++;
+    for (int field = 3; field < 22; field++) {   /* skip fields 3 .. 21 */
+        while (*p == ' ') p++;
+        while (*p != ' ' && *p != '\0') p++;
+    }
+    while (*p == ' ') p++;
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(p, &end, 10);
+    if (end == p || errno != 0) {
+        return false;
+    }
+    *start = v;
+    return true;
+}
+
+/* A process slot is alive while kill(pid, 0) finds the pid and its start time is unchanged. */
+static bool process_alive(uint64_t pid, uint64_t start)
+{
+    if (pid == 0 || pid > INT_MAX) {
+        return false;
+    }
+    if (kill((pid_t)pid, 0) != 0 && errno == ESRCH) {
+        return false;
+    }
+    uint64_t now;
+    return start_time_of(pid, &now) && now == start;
+}
+
+/* ------------------------------------------------------------------------------------------------------------------
+ * Table words and transactions
+ * ------------------------------------------------------------------------------------------------------------------ */
+
+static uint64_t get(uint64_t offset)
+{
+    return __atomic_load_n((uint64_t *)(table + offset), __ATOMIC_ACQUIRE);
+}
+
+static void set_release(uint64_t offset, uint64_t value)
+{
+    __atomic_store_n((uint64_t *)(table + offset), value, __ATOMIC_RELEASE);
+}
+
+static uint64_t object_at(uint64_t slot, uint64_t field) { return object_offset + slot * OBJECT_SLOT_SIZE + field; }
+static uint64_t holder_at(uint64_t slot, int h, uint64_t field)
+{
+    return object_at(slot, O_HOLDERS + (uint64_t)h * HOLDER_SIZE + field);
+}
+static uint64_t process_at(uint64_t slot, uint64_t field) { return process_offset + slot * PROCESS_SLOT_SIZE + field; }
+
+/*
+ * Writes one word as part of the current transaction: append { offset, old value } at journal index count, store
+ * count + 1 into the journal count (release), then store the new word (release). A word that already has the value
+ * is not journaled, like ObjectTable.put.
+ */
+static void put(uint64_t offset, uint64_t value)
+{
+    uint64_t old = get(offset);
+    if (old == value) {
+        return;
+    }
+    uint64_t count = get(T_JOURNAL_COUNT);
+    if (count == journal_capacity) {
+        fail("INTERNAL", "a table transaction wrote more than %" PRIu64 " words", journal_capacity);
+    }
+    in_transaction = true;
+    uint64_t entry = journal_offset + count * JOURNAL_ENTRY_SIZE;
+    set_release(entry, offset);
+    set_release(entry + 8, old);
+    set_release(T_JOURNAL_COUNT, count + 1);
+    crash_point("journaled");
+    set_release(offset, value);
+    crash_point("written");
+}
+
+/* Commits: increment the generation the same way, then store 0 into the journal count. */
+static void commit(void)
+{
+    put(T_GENERATION, get(T_GENERATION) + 1);
+    set_release(T_JOURNAL_COUNT, 0);
+    in_transaction = false;
+    crash_point("committed");
+}
+
+/* Writes back every journal entry's old value, newest first, then clears the count. */
+static void rollback(void)
+{
+    uint64_t count = get(T_JOURNAL_COUNT);
+    for (uint64_t i = count; i-- > 0;) {
+        uint64_t entry = journal_offset + i * JOURNAL_ENTRY_SIZE;
+        uint64_t offset = get(entry);
+        if (offset % 8 != 0 || offset > table_size - 8) {
+            in_transaction = false;
+            fail("INCOMPATIBLE_STORE", "the journal of the object table %s/%s names offset %" PRIu64
+                 ", outside the table; it was left untouched", root, TABLE_FILE, offset);
+        }
+        set_release(offset, get(entry + 8));
+    }
+    set_release(T_JOURNAL_COUNT, 0);
+    in_transaction = false;
+}
+
+/* ------------------------------------------------------------------------------------------------------------------
+ * Attaching to the table
+ * ------------------------------------------------------------------------------------------------------------------ */
+
+static int file_mode(void) { return group_shared ? 0660 : 0600; }
+static int dir_mode(void) { return group_shared ? 0770 : 0700; }
+
+/* Creates missing directories down to the root with the exact mode (whatever the umask), like RootDirectory. */
+static void prepare_root(void)
+{
+    char path[PATH_MAX];
+    if (root[0] != '/') {
+        fail("INVALID_PARAMETER", "the root directory must be an absolute path: %s", root);
+    }
+    if (strlen(root) >= sizeof path) {
+        fail("INVALID_PARAMETER", "the root directory path is too long: %s", root);
+    }
+    strcpy(path, root);
+    for (char *p = path + 1;; p++) {
+        if (*p == '/' || *p == '\0') {
+            char saved = *p;
+            *p = '\0';
+            struct stat st;
+            if (lstat(path, &st) != 0 && errno == ENOENT) {
+                if (mkdir(path, (mode_t)dir_mode()) == 0) {
+                    chmod(path, (mode_t)dir_mode());
+                } else if (errno != EEXIST) {
+                    fail("ACCESS_DENIED", "cannot create the root directory %s: %s", root, strerror(errno));
+                }
+            }
+            *p = saved;
+            if (saved == '\0') {
+                break;
+            }
+        }
+    }
+    root_fd = open(root, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (root_fd < 0) {
+        if (errno == ENOTDIR || errno == ELOOP) {
+            fail("INCOMPATIBLE_STORE", "the root %s is not a directory (or is a symbolic link); it was left untouched",
+                 root);
+        }
+        fail(reason_of(errno), "cannot open the root directory %s: %s", root, strerror(errno));
+    }
+    if (faccessat(root_fd, ".", R_OK | W_OK | X_OK, 0) != 0) {
+        fail("ACCESS_DENIED", "the root directory %s is not readable and writable by this user", root);
+    }
+}
+
+/* Makes a new, complete table under a temporary name and links it to `table` (EEXIST: another creator was first). */
+static void create_table(void)
+{
+    uint64_t journal = 4096;
+    uint64_t processes = journal + NEW_JOURNAL * JOURNAL_ENTRY_SIZE;
+    uint64_t objects = processes + NEW_PROCESSES * PROCESS_SLOT_SIZE;
+    uint64_t rt = objects + (uint64_t)NEW_OBJECTS * OBJECT_SLOT_SIZE;
+    uint64_t size = rt + (uint64_t)NEW_RT_SLOTS * RT_SLOT_SIZE;
+    char temporary[96];
+    snprintf(temporary, sizeof temporary, ".t.%" PRIu64 ".table.%" PRId64, self_pid, now_ns(CLOCK_MONOTONIC));
+    int fd = openat(root_fd, temporary, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, (mode_t)file_mode());
+    if (fd < 0) {
+        fail(reason_of(errno), "cannot create the object table %s/%s: %s", root, TABLE_FILE, strerror(errno));
+    }
+    unsigned char header[PAGE] = {0};
+    memcpy(header + T_MAGIC, "SHMTABL", 8);
+    put32(header + T_VERSION, 1);
+    put32(header + T_HEADER_SIZE, PAGE);
+    put64(header + T_OBJECT_CAPACITY, NEW_OBJECTS);
+    put64(header + T_PROCESS_CAPACITY, NEW_PROCESSES);
+    put64(header + T_RT_CAPACITY, NEW_RT_SLOTS);
+    put64(header + T_JOURNAL_CAPACITY, NEW_JOURNAL);
+    put64(header + T_JOURNAL_OFFSET, journal);
+    put64(header + T_PROCESS_OFFSET, processes);
+    put64(header + T_OBJECT_OFFSET, objects);
+    put64(header + T_RT_OFFSET, rt);
+    put64(header + T_TABLE_SIZE, size);
+    int error = 0;
+    if (fchmod(fd, (mode_t)file_mode()) != 0 || ftruncate(fd, (off_t)size) != 0) {
+        error = errno;
+    } else if ((error = posix_fallocate(fd, 0, (off_t)size)) != 0) {
+        /* posix_fallocate returns the error instead of setting errno */
+    } else if (!write_fully(fd, header, sizeof header, 0)) {
+        error = errno;
+    }
+    close(fd);
+    if (error == 0 && linkat(root_fd, temporary, root_fd, TABLE_FILE, 0) != 0 && errno != EEXIST) {
+        error = errno;   /* EEXIST: that creator's table is complete, it was linked only after being written */
+    }
+    unlinkat(root_fd, temporary, 0);
+    if (error != 0) {
+        fail(error == ENOSPC ? "NO_MEMORY" : "INTERNAL", "cannot create the object table %s/%s: %s", root,
+             TABLE_FILE, strerror(error));
+    }
+}
+
+static void check_owner(const struct stat *st, const char *file)
+{
+    if (!group_shared && st->st_uid != getuid()) {
+        fail("ACCESS_DENIED", "%s/%s is owned by uid %u, not by this user (uid %u), and the store is not"
+             " group-shared; it was left untouched", root, file, (unsigned)st->st_uid, (unsigned)getuid());
+    }
+}
+
+__attribute__((noreturn))
+static void table_incompatible(const char *why)
+{
+    fail("INCOMPATIBLE_STORE", "the object table %s/%s cannot be used: %s; it was left untouched", root, TABLE_FILE,
+         why);
+}
+
+/* Checks the table header as ObjectTable.checkHeader does, plus every section's bounds (C has no bounds checks). */
+static void check_table_header(void)
+{
+    if (memcmp(table + T_MAGIC, "SHMTABL", 8) != 0) {
+        table_incompatible("it does not start with the SHMTABL magic");
+    }
+    uint32_t version = le32(table + T_VERSION);
+    if (version != 1) {
+        char why[128];
+        snprintf(why, sizeof why, "its layout version is %" PRIu32 ", this code reads version 1; use a matching"
+                 " release or another root", version);
+        table_incompatible(why);
+    }
+    uint64_t objects = le64(table + T_OBJECT_CAPACITY), processes = le64(table + T_PROCESS_CAPACITY);
+    uint64_t journal = le64(table + T_JOURNAL_CAPACITY), rt = le64(table + T_RT_CAPACITY);
+    uint64_t size = table_size;
+    bool fits_objects = objects <= size / OBJECT_SLOT_SIZE && le64(table + T_OBJECT_OFFSET) >= PAGE
+            && le64(table + T_OBJECT_OFFSET) <= size - objects * OBJECT_SLOT_SIZE;
+    bool fits_processes = processes <= size / PROCESS_SLOT_SIZE && le64(table + T_PROCESS_OFFSET) >= PAGE
+            && le64(table + T_PROCESS_OFFSET) <= size - processes * PROCESS_SLOT_SIZE;
+    bool fits_journal = journal <= size / JOURNAL_ENTRY_SIZE && le64(table + T_JOURNAL_OFFSET) >= PAGE
+            && le64(table + T_JOURNAL_OFFSET) <= size - journal * JOURNAL_ENTRY_SIZE;
+    bool fits_rt = rt <= size / RT_SLOT_SIZE && le64(table + T_RT_OFFSET) <= size - rt * RT_SLOT_SIZE;
+    bool aligned = (le64(table + T_OBJECT_OFFSET) | le64(table + T_PROCESS_OFFSET) | le64(table + T_JOURNAL_OFFSET))
+            % 8 == 0;
+    bool sane = le32(table + T_HEADER_SIZE) == PAGE && objects > 0 && (objects & (objects - 1)) == 0
+            && processes > 0 && journal > 0 && le64(table + T_TABLE_SIZE) == size
+            && fits_objects && fits_processes && fits_journal && fits_rt && aligned;
+    if (!sane) {
+        char why[128];
+        snprintf(why, sizeof why, "its header describes sections that do not fit its %" PRIu64 " bytes", size);
+        table_incompatible(why);
+    }
+}
+
+/* Opens (creating it if missing) and maps `table`. */
+static void attach(void)
+{
+    for (int attempt = 0;; attempt++) {
+        struct stat st;
+        if (fstatat(root_fd, TABLE_FILE, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+            if (errno != ENOENT) {
+                fail(reason_of(errno), "cannot open the object table %s/%s: %s", root, TABLE_FILE, strerror(errno));
+            }
+            create_table();
+        }
+        table_fd = openat(root_fd, TABLE_FILE, O_RDWR | O_NOFOLLOW | O_CLOEXEC);
+        if (table_fd >= 0) {
+            break;
+        }
+        if (errno != ENOENT || attempt == 100) {   /* ENOENT: the last participant unlinked it just now */
+            fail(errno == EACCES ? "ACCESS_DENIED" : errno == ELOOP ? "INCOMPATIBLE_STORE" : "INTERNAL",
+                 "cannot open the object table %s/%s: %s", root, TABLE_FILE, strerror(errno));
+        }
+    }
+    struct stat st;
+    if (fstat(table_fd, &st) != 0) {
+        fail("INTERNAL", "cannot stat the object table %s/%s: %s", root, TABLE_FILE, strerror(errno));
+    }
+    if (!S_ISREG(st.st_mode)) {
+        table_incompatible("it is not a regular file");
+    }
+    check_owner(&st, TABLE_FILE);
+    if (st.st_size < (off_t)PAGE) {
+        table_incompatible("it is shorter than a table header");
+    }
+    table_size = (uint64_t)st.st_size;
+    void *mapped = mmap(NULL, table_size, PROT_READ | PROT_WRITE, MAP_SHARED, table_fd, 0);
+    if (mapped == MAP_FAILED) {
+        fail("INTERNAL", "cannot map the object table %s/%s: %s", root, TABLE_FILE, strerror(errno));
+    }
+    table = mapped;
+    table_dev = st.st_dev;
+    table_ino = st.st_ino;
+    check_table_header();
+    object_capacity = le64(table + T_OBJECT_CAPACITY);
+    process_capacity = le64(table + T_PROCESS_CAPACITY);
+    journal_capacity = le64(table + T_JOURNAL_CAPACITY);
+    journal_offset = le64(table + T_JOURNAL_OFFSET);
+    process_offset = le64(table + T_PROCESS_OFFSET);
+    object_offset = le64(table + T_OBJECT_OFFSET);
+    self_slot = -1;
+}
+
+static void detach(void)
+{
+    munmap(table, table_size);
+    table = NULL;
+    close(table_fd);
+    table_fd = -1;
+}
+
+/* ------------------------------------------------------------------------------------------------------------------
+ * Objects in the table
+ * ------------------------------------------------------------------------------------------------------------------ */
+
+/* FNV-1a, 64 bit, of the file name's bytes. */
+static uint64_t fnv1a(const char *s)
+{
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (; *s != '\0'; s++) {
+        h ^= (unsigned char)*s;
+        h *= 0x100000001b3ULL;
+    }
+    return h;
+}
+
+/* The file name of an object slot, NUL-terminated. */
+static void slot_file_name(uint64_t slot, char out[SLOT_FILE_NAME + 1])
+{
+    uint64_t length = get(object_at(slot, O_FILE_NAME_LENGTH));
+    if (length > SLOT_FILE_NAME) {
+        length = SLOT_FILE_NAME;
+    }
+    memcpy(out, table + object_at(slot, O_FILE_NAME), length);
+    out[length] = '\0';
+}
+
+/* Open addressing: from hash & (capacity - 1), probe linearly until an empty slot; tombstones are skipped. */
+static long find_object(const char *file)
+{
+    uint64_t hash = fnv1a(file), mask = object_capacity - 1;
+    uint64_t slot = hash & mask;
+    for (uint64_t i = 0; i < object_capacity; i++, slot = (slot + 1) & mask) {
+        uint64_t state = get(object_at(slot, O_STATE));
+        if (state == EMPTY) {
+            return -1;
+        }
+        if (state != TOMBSTONE && get(object_at(slot, O_HASH)) == hash) {
+            char other[SLOT_FILE_NAME + 1];
+            slot_file_name(slot, other);
+            if (strcmp(other, file) == 0) {
+                return (long)slot;
+            }
+        }
+    }
+    return -1;
+}
+
+/* Frees an object slot: a tombstone, or empty (with the tombstones before it) when the next slot is empty. */
+static void free_slot(uint64_t slot)
+{
+    uint64_t mask = object_capacity - 1;
+    put(object_at(slot, O_HANDLES), 0);
+    put(object_at(slot, O_STATE), TOMBSTONE);
+    if (get(object_at((slot + 1) & mask, O_STATE)) == EMPTY) {
+        for (uint64_t s = slot; get(object_at(s, O_STATE)) == TOMBSTONE; s = (s - 1) & mask) {
+            put(object_at(s, O_STATE), EMPTY);
+        }
+    }
+}
+
+/* slot -> destroying: pending intents + 1, live objects - 1 (inside a transaction). */
+static void mark_destroying(uint64_t slot)
+{
+    put(object_at(slot, O_STATE), DESTROYING);
+    put(T_PENDING_INTENTS, get(T_PENDING_INTENTS) + 1);
+    put(T_LIVE_OBJECTS, get(T_LIVE_OBJECTS) - 1);
+}
+
+/* Unlinks the file of a creating or destroying slot, then commits: holders cleared, slot freed, pending - 1. */
+static void finish_destroy(uint64_t slot)
+{
+    char file[SLOT_FILE_NAME + 1];
+    slot_file_name(slot, file);
+    if (file[0] == '\0' || strchr(file, '/') != NULL || strcmp(file, ".") == 0 || strcmp(file, "..") == 0) {
+        fail("INCOMPATIBLE_STORE", "the object table %s/%s lists the impossible file name '%s'; it was left"
+             " untouched", root, TABLE_FILE, file);
+    }
+    if (unlinkat(root_fd, file, 0) != 0 && errno != ENOENT) {
+        fail(reason_of(errno), "cannot unlink %s/%s: %s", root, file, strerror(errno));
+    }
+    crash_point("unlinked");
+    put(T_PENDING_INTENTS, get(T_PENDING_INTENTS) - 1);
+    for (int h = 0; h < HOLDERS; h++) {
+        put(holder_at(slot, h, 0), 0);
+        put(holder_at(slot, h, 8), 0);
+    }
+    free_slot(slot);
+    commit();
+}
+
+static int holder_index(uint64_t slot, long process_slot)
+{
+    for (int h = 0; h < HOLDERS; h++) {
+        if (get(holder_at(slot, h, 0)) == (uint64_t)process_slot + 1) {
+            return h;
+        }
+    }
+    return -1;
+}
+
+/* One more handle of this process: its holder entry, the object's and the process's counts (in a transaction). */
+static void add_handle(uint64_t slot)
+{
+    int h = holder_index(slot, self_slot);
+    if (h < 0) {
+        for (int i = 0; i < HOLDERS && h < 0; i++) {
+            if (get(holder_at(slot, i, 0)) == 0) {
+                h = i;
+            }
+        }
+        if (h < 0) {
+            fail("LIMIT", "an object can be held by at most %d processes at once, and %s is", HOLDERS, file_name);
+        }
+        put(holder_at(slot, h, 0), (uint64_t)self_slot + 1);
+    }
+    put(holder_at(slot, h, 8), get(holder_at(slot, h, 8)) + 1);
+    put(object_at(slot, O_HANDLES), get(object_at(slot, O_HANDLES)) + 1);
+    put(process_at((uint64_t)self_slot, P_HANDLES), get(process_at((uint64_t)self_slot, P_HANDLES)) + 1);
+}
+
+/* ------------------------------------------------------------------------------------------------------------------
+ * The locking protocol
+ * ------------------------------------------------------------------------------------------------------------------ */
+
+/* Step 2: flock(LOCK_EX | LOCK_NB), retried with a growing pause (20 us up to 2 ms) until a 10 s deadline. */
+static void flock_with_deadline(void)
+{
+    int64_t deadline = now_ns(CLOCK_MONOTONIC) + LOCK_TIMEOUT_NS;
+    long pause = 20000;
+    while (flock(table_fd, LOCK_EX | LOCK_NB) != 0) {
+        if (errno == EINTR) {
+            continue;
+        }
+        if (errno != EWOULDBLOCK) {
+            fail("INTERNAL", "cannot lock the object table of %s: %s", root, strerror(errno));
+        }
+        if (now_ns(CLOCK_MONOTONIC) - deadline > 0) {
+            fail("INTERNAL", "the object table of %s stayed locked by another live process for %lld ms", root,
+                 LOCK_TIMEOUT_NS / 1000000);
+        }
+        pause_ns(pause);
+        pause = pause * 2 > 2000000 ? 2000000 : pause * 2;
+    }
+}
+
+/* Step 3: whether `table` in the root is still the file we have open. */
+static bool still_linked(void)
+{
+    struct stat st;
+    return fstatat(root_fd, TABLE_FILE, &st, AT_SYMLINK_NOFOLLOW) == 0 && st.st_ino == table_ino
+            && st.st_dev == table_dev;
+}
+
+/* Step 4: roll back a dead writer's journal, then finish the intents of dead writers. */
+static void recover(void)
+{
+    if (get(T_JOURNAL_COUNT) != 0) {
+        rollback();
+    }
+    if (get(T_PENDING_INTENTS) == 0) {
+        return;
+    }
+    for (uint64_t slot = 0; slot < object_capacity; slot++) {
+        uint64_t state = get(object_at(slot, O_STATE));
+        if (state == CREATING || state == DESTROYING) {
+            finish_destroy(slot);
+        }
+    }
+}
+
+/* Step 5: our process slot (pid + start time), taken from the free ones if we are not registered yet. */
+static void register_self(void)
+{
+    if (self_slot >= 0 && get(process_at((uint64_t)self_slot, P_STATE)) == PROCESS_LIVE
+            && get(process_at((uint64_t)self_slot, P_PID)) == self_pid
+            && get(process_at((uint64_t)self_slot, P_START_TIME)) == self_start) {
+        return;
+    }
+    long free = -1;
+    for (uint64_t slot = 0; slot < process_capacity; slot++) {
+        if (get(process_at(slot, P_STATE)) == PROCESS_LIVE) {
+            if (get(process_at(slot, P_PID)) == self_pid && get(process_at(slot, P_START_TIME)) == self_start) {
+                self_slot = (long)slot;
+                return;
+            }
+        } else if (free < 0) {
+            free = (long)slot;
+        }
+    }
+    if (free < 0) {
+        fail("LIMIT", "the object table of %s has room for %" PRIu64 " processes and all are in use", root,
+             process_capacity);
+    }
+    put(process_at((uint64_t)free, P_PID), self_pid);
+    put(process_at((uint64_t)free, P_START_TIME), self_start);
+    put(process_at((uint64_t)free, P_HANDLES), 0);
+    put(process_at((uint64_t)free, P_STATE), PROCESS_LIVE);
+    commit();
+    self_slot = free;
+}
+
+/*
+ * Step 6: every other live process slot whose process is gone has its holder entries removed, the objects' handle
+ * counts lowered, objects left at 0 handles destroyed, and the slot freed.
+ */
+static void reap_dead_processes(void)
+{
+    for (uint64_t p = 0; p < process_capacity; p++) {
+        if ((long)p == self_slot || get(process_at(p, P_STATE)) != PROCESS_LIVE
+                || process_alive(get(process_at(p, P_PID)), get(process_at(p, P_START_TIME)))) {
+            continue;
+        }
+        for (uint64_t slot = 0; slot < object_capacity; slot++) {
+            if (get(object_at(slot, O_STATE)) != LIVE) {
+                continue;
+            }
+            bool destroy = false, changed = false;
+            for (int h = 0; h < HOLDERS; h++) {
+                if (get(holder_at(slot, h, 0)) == p + 1) {
+                    uint64_t remaining = get(object_at(slot, O_HANDLES)) - get(holder_at(slot, h, 8));
+                    put(holder_at(slot, h, 0), 0);
+                    put(holder_at(slot, h, 8), 0);
+                    put(object_at(slot, O_HANDLES), remaining);
+                    changed = true;
+                    if (remaining == 0 && !destroy) {
+                        mark_destroying(slot);
+                        destroy = true;
+                    }
+                }
+            }
+            if (changed) {
+                commit();
+            }
+            if (destroy) {
+                finish_destroy(slot);
+            }
+        }
+        put(process_at(p, P_HANDLES), 0);
+        put(process_at(p, P_STATE), PROCESS_FREE);
+        commit();
+    }
+}
+
+/* Steps 2 to 6; step 7, the work, is the caller's, which then calls unlock_table. */
+static void lock_table(void)
+{
+    flock_with_deadline();
+    while (!still_linked()) {
+        /* The last participant removed this table after we opened it: use the current one. */
+        flock(table_fd, LOCK_UN);
+        detach();
+        attach();
+        flock_with_deadline();
+    }
+    locked = true;
+    recover();
+    register_self();
+    reap_dead_processes();
+}
+
+static void unlock_table(void)
+{
+    locked = false;
+    if (flock(table_fd, LOCK_UN) != 0) {
+        fail("INTERNAL", "cannot unlock the object table of %s: %s", root, strerror(errno));
+    }
+}
+
+/* ------------------------------------------------------------------------------------------------------------------
+ * Object lifetime (all called with the table locked)
+ * ------------------------------------------------------------------------------------------------------------------ */
+
+/* Reads and checks an open object file's header page, as ObjectHeader.readFrom and MmapBackend.readHeader do. */
+static void check_object_header(int fd, uint64_t want_reserved)
+{
+    struct stat st;
+    if (fstat(fd, &st) != 0) {
+        fail("INTERNAL", "cannot read the attributes of %s/%s: %s", root, file_name, strerror(errno));
+    }
+    if (!S_ISREG(st.st_mode)) {
+        fail("INCOMPATIBLE_STORE", "%s/%s is not a regular file (a link, directory or device) and was not written by"
+             " this platform; it was left untouched", root, file_name);
+    }
+    check_owner(&st, file_name);
+    unsigned char page[PAGE] = {0};
+    if (!read_fully(fd, page, sizeof page, 0)) {
+        fail("INTERNAL", "cannot read the header of %s/%s: %s", root, file_name, strerror(errno));
+    }
+    char why[160] = "";
+    uint64_t reserved = le64(page + OH_RESERVED), logical = le64(page + OH_LOGICAL);
+    uint32_t name_length = le32(page + OH_NAME_LENGTH);
+    bool unnamed = (le32(page + OH_FLAGS) & 1) != 0;
+    if (memcmp(page + OH_MAGIC, "SHMPLAT", 8) != 0) {
+        snprintf(why, sizeof why, "not a shm platform object (no SHMPLAT magic)");
+    } else if (le32(page + OH_VERSION) != 1) {
+        snprintf(why, sizeof why, "object layout version %" PRIu32 " is not supported (this code reads 1)",
+                 le32(page + OH_VERSION));
+    } else if (le32(page + OH_TYPE) < 1 || le32(page + OH_TYPE) > 4) {
+        snprintf(why, sizeof why, "object type code %" PRIu32 " is unknown", le32(page + OH_TYPE));
+    } else if (le64(page + OH_DATA_OFFSET) != PAGE) {
+        snprintf(why, sizeof why, "data offset %" PRIu64 " is not %u", le64(page + OH_DATA_OFFSET), PAGE);
+    } else if (reserved < 1 || reserved > MAX_SIZE || logical < 1 || logical > reserved) {
+        snprintf(why, sizeof why, "sizes are inconsistent: reserved %" PRIu64 ", logical %" PRIu64, reserved, logical);
+    } else if ((uint64_t)st.st_size < PAGE + reserved) {
+        snprintf(why, sizeof why, "file is %lld bytes, shorter than its header says (%" PRIu64 ")",
+                 (long long)st.st_size, PAGE + reserved);
+    } else if (name_length > MAX_NAME_BYTES || (unnamed && name_length != 0) || (!unnamed && name_length == 0)) {
+        snprintf(why, sizeof why, "name length %" PRIu32 " is invalid", name_length);
+    }
+    if (why[0] != '\0') {
+        fail("INCOMPATIBLE_STORE", "%s/%s is not usable: %s; it was left untouched", root, file_name, why);
+    }
+    if (name_length != name_len || memcmp(page + OH_NAME, name, name_len) != 0) {
+        fail("INCOMPATIBLE_STORE", "%s/%s holds the object '%.*s', not this one; it was left untouched", root,
+             file_name, (int)(name_length > 200 ? 200 : name_length), (const char *)page + OH_NAME);
+    }
+    if (reserved != want_reserved || le32(page + OH_TYPE) != TYPE_SHARED_MEMORY) {
+        fail("INCOMPATIBLE_STORE", "%s/%s does not match its object table entry (size or type differ); it was left"
+             " untouched", root, file_name);
+    }
+}
+
+/* Maps [4096, 4096 + size) of the object file shared, read-write. */
+static void map_data(int fd, uint64_t size)
+{
+    if (size > SIZE_MAX) {
+        fail("NO_MEMORY", "the object's %" PRIu64 " bytes cannot be mapped in this process", size);
+    }
+    void *p = mmap(NULL, (size_t)size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, PAGE);
+    if (p == MAP_FAILED) {
+        fail(reason_of(errno), "cannot map %s/%s: %s", root, file_name, strerror(errno));
+    }
+    data = p;
+    data_size = size;
+}
+
+/* Open: find the live slot; check type, header and owner; map; commit (holder + 1, handles + 1). */
+static void open_existing(long slot)
+{
+    uint64_t type = get(object_at((uint64_t)slot, O_TYPE));
+    if (type != TYPE_SHARED_MEMORY) {
+        static const char *types[] = {"?", "SHARED_MEMORY", "EVENT", "MUTEX", "SEMAPHORE"};
+        fail("NAME_USED_BY_OTHER_TYPE", "the name is held by an object of type %s, not SHARED_MEMORY",
+             type <= 4 ? types[type] : "?");
+    }
+    int fd = openat(root_fd, file_name, O_RDWR | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) {
+        if (errno == ENOENT) {
+            fail("INCOMPATIBLE_STORE", "the object table lists %s/%s but the file is gone (removed by hand?)", root,
+                 file_name);
+        }
+        if (errno == ELOOP) {
+            fail("INCOMPATIBLE_STORE", "%s/%s is not a regular file (a link, directory or device) and was not written"
+                 " by this platform; it was left untouched", root, file_name);
+        }
+        fail(reason_of(errno), "cannot open %s/%s: %s", root, file_name, strerror(errno));
+    }
+    check_object_header(fd, get(object_at((uint64_t)slot, O_RESERVED)));
+    map_data(fd, get(object_at((uint64_t)slot, O_LOGICAL)));
+    close(fd);
+    add_handle((uint64_t)slot);
+    commit();
+    handle_slot = slot;
+}
+
+/* Whether a file of that name is in the root although the table does not list it. */
+static void refuse_foreign_file(void)
+{
+    struct stat st;
+    if (fstatat(root_fd, file_name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+        fail("INCOMPATIBLE_STORE", "%s/%s exists but the object table does not know it, so it was not created by this"
+             " platform's protocol; it was left untouched", root, file_name);
+    }
+}
+
+/*
+ * Create: commit an intent (slot -> creating, pending + 1); write the object file under .t.<pid>.<random> (size
+ * reserved with posix_fallocate, header written with pwrite) and link it to its name; map it; commit (slot -> live,
+ * pending - 1, live objects + 1, our holder + 1, handles + 1).
+ */
+static void create_new(uint64_t size)
+{
+    refuse_foreign_file();
+    /* the intent */
+    uint64_t hash = fnv1a(file_name), mask = object_capacity - 1, slot = hash & mask;
+    long free = -1;
+    for (uint64_t i = 0; i < object_capacity; i++, slot = (slot + 1) & mask) {
+        uint64_t state = get(object_at(slot, O_STATE));
+        if (state == EMPTY || state == TOMBSTONE) {
+            free = (long)slot;
+            break;
+        }
+    }
+    if (free < 0) {
+        fail("LIMIT", "the object table of %s holds at most %" PRIu64 " objects and is full", root, object_capacity);
+    }
+    slot = (uint64_t)free;
+    put(object_at(slot, O_TYPE), TYPE_SHARED_MEMORY);
+    put(object_at(slot, O_RESERVED), size);
+    put(object_at(slot, O_LOGICAL), size);
+    put(object_at(slot, O_HANDLES), 0);
+    put(object_at(slot, O_HASH), hash);
+    put(object_at(slot, O_CREATOR), (uint64_t)self_slot);
+    put(object_at(slot, O_FILE_NAME_LENGTH), strlen(file_name));
+    unsigned char padded[SLOT_FILE_NAME] = {0};
+    memcpy(padded, file_name, strlen(file_name));
+    for (int w = 0; w < SLOT_FILE_NAME / 8; w++) {
+        put(object_at(slot, O_FILE_NAME + 8 * (uint64_t)w), le64(padded + 8 * w));
+    }
+    put(object_at(slot, O_STATE), CREATING);
+    put(T_PENDING_INTENTS, get(T_PENDING_INTENTS) + 1);
+    commit();
+    creating_slot = free;   /* from here on a failure abandons the intent (see fail) */
+
+    /* the file, complete under a temporary name, then linked */
+    char temporary[64];
+    snprintf(temporary, sizeof temporary, ".t.%" PRIu64 ".%016" PRIx64, self_pid, random64());
+    uint64_t length = PAGE + size;
+    int fd = openat(root_fd, temporary, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, (mode_t)file_mode());
+    if (fd < 0) {
+        fail(reason_of(errno), "cannot create %s/%s: %s", root, temporary, strerror(errno));
+    }
+    unsigned char page[PAGE] = {0};
+    memcpy(page + OH_MAGIC, "SHMPLAT", 8);
+    put32(page + OH_VERSION, 1);
+    put32(page + OH_TYPE, TYPE_SHARED_MEMORY);
+    put64(page + OH_RESERVED, size);
+    put64(page + OH_LOGICAL, size);
+    put64(page + OH_DATA_OFFSET, PAGE);
+    put32(page + OH_NAME_LENGTH, (uint32_t)name_len);
+    put32(page + OH_FLAGS, 0);
+    put64(page + OH_CREATOR_PID, self_pid);
+    put64(page + OH_CREATED, (uint64_t)(now_ns(CLOCK_REALTIME) / 1000000));
+    memcpy(page + OH_NAME, name, name_len);
+    int error = 0;
+    if (fchmod(fd, (mode_t)file_mode()) != 0 || ftruncate(fd, (off_t)length) != 0) {
+        error = errno;
+    } else if ((error = posix_fallocate(fd, 0, (off_t)length)) != 0) {
+        /* a full tmpfs fails here (ENOSPC -> NO_MEMORY), never as SIGBUS on a later access */
+    } else if (!write_fully(fd, page, sizeof page, 0)) {
+        error = errno;
+    }
+    close(fd);
+    if (error == 0) {
+        if (linkat(root_fd, temporary, root_fd, file_name, 0) == 0) {
+            creating_linked = true;
+            crash_point("linked");
+        } else if (errno == EEXIST) {
+            /* every creator holds the table lock, so only a foreign file can be there (as in MmapBackend) */
+            unlinkat(root_fd, temporary, 0);
+            fail("INCOMPATIBLE_STORE", "%s/%s appeared in the root while it was being created, outside the object"
+                 " table's protocol; it was left untouched", root, file_name);
+        } else {
+            error = errno;
+        }
+    }
+    unlinkat(root_fd, temporary, 0);
+    if (error != 0) {
+        if (error == ENOSPC || error == EFBIG || error == ENOMEM) {
+            fail("NO_MEMORY", "the object needs %" PRIu64 " bytes (data and header page) and %s cannot hold them (%s)",
+                 length, root, strerror(error));
+        }
+        fail(reason_of(error), "cannot create the object file %s/%s: %s", root, file_name, strerror(error));
+    }
+
+    /* map it, then make it live with our handle */
+    fd = openat(root_fd, file_name, O_RDWR | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) {
+        fail(reason_of(errno), "cannot open %s/%s: %s", root, file_name, strerror(errno));
+    }
+    map_data(fd, size);
+    close(fd);
+    put(object_at(slot, O_STATE), LIVE);
+    put(T_PENDING_INTENTS, get(T_PENDING_INTENTS) - 1);
+    put(T_LIVE_OBJECTS, get(T_LIVE_OBJECTS) + 1);
+    add_handle(slot);
+    commit();
+    creating_slot = -1;
+    creating_linked = false;
+    handle_slot = free;
+}
+
+/* On a failed create: unlink the file if it was linked, then commit (free the slot, pending - 1). */
+static void abandon_create(void)
+{
+    uint64_t slot = (uint64_t)creating_slot;
+    creating_slot = -1;
+    if (data != NULL) {
+        munmap(data, data_size);
+        data = NULL;
+    }
+    if (creating_linked) {
+        unlinkat(root_fd, file_name, 0);
+        creating_linked = false;
+    }
+    put(T_PENDING_INTENTS, get(T_PENDING_INTENTS) - 1);
+    free_slot(slot);
+    commit();
+}
+
+/*
+ * Close: unmap; commit (holder - 1, handles - 1; at 0 handles: slot -> destroying, pending + 1, live - 1); if
+ * destroying, unlink the file and commit (slot freed, pending - 1).
+ */
+static void close_handle(void)
+{
+    uint64_t slot = (uint64_t)handle_slot;
+    munmap(data, data_size);
+    data = NULL;
+    handle_slot = -1;
+    int h = holder_index(slot, self_slot);
+    if (h < 0 || get(object_at(slot, O_STATE)) != LIVE) {
+        fail("INTERNAL", "the object table does not count the handle of this process any more (was it reaped?)");
+    }
+    uint64_t count = get(holder_at(slot, h, 8)) - 1;
+    put(holder_at(slot, h, 8), count);
+    if (count == 0) {
+        put(holder_at(slot, h, 0), 0);
+    }
+    put(process_at((uint64_t)self_slot, P_HANDLES), get(process_at((uint64_t)self_slot, P_HANDLES)) - 1);
+    uint64_t remaining = get(object_at(slot, O_HANDLES)) - 1;
+    put(object_at(slot, O_HANDLES), remaining);
+    if (remaining == 0) {
+        mark_destroying(slot);
+    }
+    commit();
+    if (remaining == 0) {
+        finish_destroy(slot);
+    }
+    printf("CLOSED handles=%" PRIu64 " destroyed=%s\n", remaining, remaining == 0 ? "true" : "false");
+}
+
+/*
+ * Leave: a process that holds no handle frees its slot; when no process and no object is left (nothing live, nothing
+ * pending), it unlinks `table`, so an unused root is empty.
+ */
+static void leave(void)
+{
+    if (self_slot >= 0 && get(process_at((uint64_t)self_slot, P_HANDLES)) == 0
+            && get(process_at((uint64_t)self_slot, P_STATE)) == PROCESS_LIVE) {
+        put(process_at((uint64_t)self_slot, P_STATE), PROCESS_FREE);
+        commit();
+        self_slot = -1;
+    }
+    bool anyone = false;
+    for (uint64_t p = 0; p < process_capacity && !anyone; p++) {
+        anyone = get(process_at(p, P_STATE)) == PROCESS_LIVE;
+    }
+    bool removed = false;
+    if (!anyone && get(T_LIVE_OBJECTS) == 0 && get(T_PENDING_INTENTS) == 0) {
+        if (unlinkat(root_fd, TABLE_FILE, 0) != 0 && errno != ENOENT) {
+            fail("INTERNAL", "cannot unlink the unused object table %s/%s: %s", root, TABLE_FILE, strerror(errno));
+        }
+        removed = true;
+    }
+    printf("LEFT table=%s\n", removed ? "removed" : "kept");
+}
+
+/* The end of every run, also of a failed one: abandon an unfinished create, close our handle, leave the table. */
+static void depart(void)
+{
+    if (!locked) {
+        lock_table();
+    }
+    if (creating_slot >= 0) {
+        abandon_create();
+    }
+    if (data != NULL) {
+        close_handle();
+    }
+    leave();
+    unlock_table();
+    fflush(stdout);
+}
+
+/* ------------------------------------------------------------------------------------------------------------------
+ * Steps
+ * ------------------------------------------------------------------------------------------------------------------ */
+
+enum kind { OPEN, CREATE, WRITE, READ, INFO, HOLD, CLOSE };
+
+struct step {
+    enum kind kind;
+    uint64_t a, b;       /* create: size; write: offset; read: offset, length */
+    const char *text;    /* write */
+};
+
+__attribute__((noreturn))
+static void usage(const char *why)
+{
+    fprintf(stderr, "shm_peer: %s\n"
+            "usage: shm_peer [-g] ROOT NAME STEP...\n"
+            "steps: open | create SIZE | write OFFSET TEXT | read OFFSET LENGTH | info | hold | close\n", why);
+    exit(2);
+}
+
+static uint64_t number(const char *s, const char *what)
+{
+    char *end;
+    errno = 0;
+    if (s == NULL || *s < '0' || *s > '9') {
+        usage(what);
+    }
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno != 0 || *end != '\0') {
+        usage(what);
+    }
+    return v;
+}
+
+static void need_handle(const char *step)
+{
+    if (data == NULL) {
+        fail("WRONG_STATE", "'%s' needs an open handle: put 'open' or 'create SIZE' before it", step);
+    }
+}
+
+/* Checks that [offset, offset + length) lies in the mapped data. */
+static void check_range(uint64_t offset, uint64_t length)
+{
+    if (offset > data_size || length > data_size - offset) {
+        fail("INVALID_PARAMETER", "the range [%" PRIu64 ", %" PRIu64 ") is outside the object's %" PRIu64 " bytes",
+             offset, offset + length, data_size);
+    }
+}
+
+static void run(const struct step *s)
+{
+    switch (s->kind) {
+    case OPEN:
+    case CREATE: {
+        if (data != NULL) {
+            fail("WRONG_STATE", "this program holds one handle at a time and already has one");
+        }
+        lock_table();
+        long slot = find_object(file_name);
+        bool existed = slot >= 0;
+        if (existed) {
+            open_existing(slot);
+        } else if (s->kind == OPEN) {
+            refuse_foreign_file();
+            fail("NOT_FOUND", "no object of that name exists");
+        } else {
+            create_new(s->a);
+        }
+        uint64_t reserved = get(object_at((uint64_t)handle_slot, O_RESERVED));
+        unlock_table();
+        printf("OPENED existed=%s size=%" PRIu64 " reserved=%" PRIu64 " file=%s\n", existed ? "true" : "false",
+               data_size, reserved, file_name);
+        break;
+    }
+    case WRITE: {
+        need_handle("write");
+        size_t length = strlen(s->text);
+        check_range(s->a, length);
+        memcpy(data + s->a, s->text, length);
+        printf("WROTE off=%" PRIu64 " len=%zu\n", s->a, length);
+        break;
+    }
+    case READ: {
+        need_handle("read");
+        check_range(s->a, s->b);
+        printf("READ off=%" PRIu64 " len=%" PRIu64 " hex=", s->a, s->b);
+        for (uint64_t i = 0; i < s->b; i++) {
+            printf("%02x", data[s->a + i]);
+        }
+        fputs(" text=", stdout);
+        for (uint64_t i = 0; i < s->b; i++) {
+            unsigned char c = data[s->a + i];
+            if (c >= 0x20 && c < 0x7f && c != '\\') {
+                putchar(c);
+            } else {
+                printf("\\x%02x", c);
+            }
+        }
+        putchar('\n');
+        break;
+    }
+    case INFO: {
+        lock_table();
+        long slot = find_object(file_name);
+        if (slot < 0 || get(object_at((uint64_t)slot, O_STATE)) != LIVE) {
+            unlock_table();
+            printf("INFO exists=false\n");
+            break;
+        }
+        uint64_t o = (uint64_t)slot;
+        printf("INFO exists=true size=%" PRIu64 " reserved=%" PRIu64 " handles=%" PRIu64 " holders=",
+               get(object_at(o, O_LOGICAL)), get(object_at(o, O_RESERVED)), get(object_at(o, O_HANDLES)));
+        const char *separator = "";
+        for (int h = 0; h < HOLDERS; h++) {
+            uint64_t process = get(holder_at(o, h, 0));
+            if (process != 0) {
+                uint64_t pid = process <= process_capacity ? get(process_at(process - 1, P_PID)) : 0;
+                printf("%s%" PRIu64 ":%" PRIu64, separator, pid, get(holder_at(o, h, 8)));
+                separator = ",";
+            }
+        }
+        putchar('\n');
+        unlock_table();
+        break;
+    }
+    case HOLD: {
+        need_handle("hold");
+        printf("READY\n");
+        fflush(stdout);
+        char line[256];
+        if (fgets(line, sizeof line, stdin) != NULL) {   /* one line ("close" by convention) or the end */
+            while (strchr(line, '\n') == NULL && fgets(line, sizeof line, stdin) != NULL) {
+            }
+        }
+        printf("RELEASED\n");
+        break;
+    }
+    case CLOSE:
+        need_handle("close");
+        lock_table();
+        close_handle();
+        unlock_table();
+        break;
+    }
+    fflush(stdout);
+}
+
+int main(int argc, char **argv)
+{
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    int first = 1;
+    if (argc > 1 && strcmp(argv[1], "-g") == 0) {
+        group_shared = true;
+        first = 2;
+    }
+    if (argc - first < 3) {
+        usage("ROOT, NAME and at least one step are needed");
+    }
+    root = argv[first];
+    name = argv[first + 1];
+    name_len = strlen(name);
+
+    /* The whole command line is checked before the table is touched. */
+    int count = argc - first - 2;
+    struct step *steps = calloc((size_t)count, sizeof *steps);
+    if (steps == NULL) {
+        usage("out of memory");
+    }
+    int n = 0;
+    for (int i = first + 2; i < argc; i++) {
+        const char *word = argv[i];
+        struct step *s = &steps[n++];
+        if (strcmp(word, "open") == 0) {
+            s->kind = OPEN;
+        } else if (strcmp(word, "create") == 0) {
+            s->kind = CREATE;
+            s->a = number(i + 1 < argc ? argv[++i] : NULL, "create needs a SIZE (bytes, at least 1)");
+            if (s->a < 1 || s->a > MAX_SIZE) {
+                usage("the size must be at least 1 byte and fit the file (at most 2^63 - 4097)");
+            }
+        } else if (strcmp(word, "write") == 0) {
+            s->kind = WRITE;
+            s->a = number(i + 1 < argc ? argv[++i] : NULL, "write needs an OFFSET and a TEXT");
+            if (i + 1 >= argc) {
+                usage("write needs an OFFSET and a TEXT");
+            }
+            s->text = argv[++i];
+        } else if (strcmp(word, "read") == 0) {
+            s->kind = READ;
+            s->a = number(i + 1 < argc ? argv[++i] : NULL, "read needs an OFFSET and a LENGTH");
+            s->b = number(i + 1 < argc ? argv[++i] : NULL, "read needs an OFFSET and a LENGTH");
+        } else if (strcmp(word, "info") == 0) {
+            s->kind = INFO;
+        } else if (strcmp(word, "hold") == 0) {
+            s->kind = HOLD;
+        } else if (strcmp(word, "close") == 0) {
+            s->kind = CLOSE;
+        } else {
+            fprintf(stderr, "shm_peer: unknown step '%s'\n", word);
+            usage("see the steps below");
+        }
+    }
+
+    const char *crash_at = getenv("SHM_PEER_CRASH_AT");
+    crash_countdown = crash_at != NULL ? atol(crash_at) : 0;
+    self_pid = (uint64_t)getpid();
+    if (!start_time_of(self_pid, &self_start)) {
+        fail("INTERNAL", "cannot read /proc/%" PRIu64 "/stat of this very process", self_pid);
+    }
+    encode_name();
+    prepare_root();
+    attach();
+    printf("PEER pid=%" PRIu64 " file=%s\n", self_pid, file_name);
+
+    for (int i = 0; i < n; i++) {
+        run(&steps[i]);
+    }
+    departing = true;
+    depart();
+    free(steps);
+    return 0;
+}
