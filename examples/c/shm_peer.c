@@ -497,7 +497,8 @@ static void put32(unsigned char *p, uint32_t v) { memcpy(p, &v, 4); }
 /*
  * The start time of a process: field 22 of /proc/<pid>/stat, in clock ticks since boot. The command name (field 2)
  * is in parentheses and may hold spaces and parentheses itself, so fields are counted after the last ')'.
- * Returns false when no such process runs (or its stat cannot be read).
+ * Returns false when no such process runs, when it is a zombie or dead (state 'Z' or 'X', field 3: a killed
+ * process whose parent has not waited for it yet holds nothing any more), or when its stat cannot be read.
  */
 static bool start_time_of(uint64_t pid, uint64_t *start)
 {
@@ -518,6 +519,10 @@ static bool start_time_of(uint64_t pid, uint64_t *start)
         return false;
     }
     p++;
+    while (*p == ' ') p++;
+    if (*p == 'Z' || *p == 'X') {
+        return false;
+    }
     for (int field = 3; field < 22; field++) {   /* skip fields 3 .. 21 */
         while (*p == ' ') p++;
         while (*p != ' ' && *p != '\0') p++;

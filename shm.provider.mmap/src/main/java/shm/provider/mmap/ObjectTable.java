@@ -449,32 +449,40 @@ final class ObjectTable implements AutoCloseable {
         return same;
     }
 
+    /**
+     * Releases a dead process's handles one object per transaction (a process may hold thousands, more than one
+     * journal can take), then frees its slot. A writer that dies part way leaves a consistent table and a slot still
+     * marked live, which the next lock holder reaps further.
+     */
     private void reapProcess(int processSlot) {
-        List<Integer> destroyed = transaction(() -> {
-            List<Integer> toDestroy = new ArrayList<>();
-            for (int slot = 0; slot < objectCapacity; slot++) {
-                if (objectWord(slot, OBJECT_STATE) != LIVE) {
-                    continue;
-                }
-                for (int h = 0; h < HOLDERS_PER_OBJECT; h++) {
-                    if (holderWord(slot, h, 0) == processSlot + 1) {
-                        long remaining = objectWord(slot, OBJECT_HANDLES) - holderWord(slot, h, 8);
-                        putHolder(slot, h, 0, 0);
-                        putHolder(slot, h, 8, 0);
-                        putObject(slot, OBJECT_HANDLES, remaining);
-                        if (remaining == 0) {
-                            markDestroying(slot);
-                            toDestroy.add(slot);
-                        }
-                    }
-                }
+        for (int slot = 0; slot < objectCapacity; slot++) {
+            if (objectWord(slot, OBJECT_STATE) != LIVE) {
+                continue;
             }
+            int h = holderIndex(slot, processSlot);
+            if (h < 0) {
+                continue;
+            }
+            int object = slot;
+            boolean destroy = transaction(() -> {
+                long remaining = objectWord(object, OBJECT_HANDLES) - holderWord(object, h, 8);
+                putHolder(object, h, 0, 0);
+                putHolder(object, h, 8, 0);
+                putObject(object, OBJECT_HANDLES, remaining);
+                if (remaining == 0) {
+                    markDestroying(object);
+                }
+                return remaining == 0;
+            });
+            if (destroy) {
+                finishDestroy(object);
+            }
+        }
+        transaction(() -> {
             putProcess(processSlot, PROCESS_HANDLES, 0);
             putProcess(processSlot, PROCESS_STATE, PROCESS_FREE);
-            return toDestroy;
         });
         verifiedAt.remove(processSlot);
-        destroyed.forEach(this::finishDestroy);
     }
 
     // ------------------------------------------------------------------ queries

@@ -24,7 +24,10 @@ record ProcessIdentity(long pid, long startTime) {
                 () -> new IllegalStateException("cannot read /proc/" + pid + "/stat of this very process")));
     }
 
-    /** Whether the process that this identity names is still running. */
+    /**
+     * Whether the process that this identity names is still running: a process under this pid with this start time,
+     * which is not a zombie (a killed process whose parent has not waited for it yet holds nothing any more).
+     */
     boolean isAlive() {
         OptionalLong now = startTimeOf(pid);
         return now.isPresent() && now.getAsLong() == startTime;
@@ -45,8 +48,9 @@ record ProcessIdentity(long pid, long startTime) {
     }
 
     /**
-     * Field 22 of a {@code /proc/<pid>/stat} line. The command name (field 2) is in parentheses and may itself hold
-     * spaces and parentheses, so fields are counted after the last {@code ')'}.
+     * Field 22 of a {@code /proc/<pid>/stat} line; empty when the state (field 3) says the process is a zombie or
+     * dead. The command name (field 2) is in parentheses and may itself hold spaces and parentheses, so fields are
+     * counted after the last {@code ')'}.
      */
     static OptionalLong parseStartTime(String statLine) {
         int end = statLine.lastIndexOf(')');
@@ -55,7 +59,7 @@ record ProcessIdentity(long pid, long startTime) {
         }
         String[] fields = statLine.substring(end + 1).trim().split(" ");
         int index = 22 - 3;
-        if (fields.length <= index) {
+        if (fields.length <= index || fields[0].equals("Z") || fields[0].equals("X")) {
             return OptionalLong.empty();
         }
         try {

@@ -78,6 +78,13 @@ public final class ChildMain {
             }
             case "holders" -> "HOLDERS " + backend.lookup(c[1]).map(ObjectInfo::holders).map(Object::toString)
                     .orElse("none");
+            case "many" -> {
+                for (int i = 0; i < Integer.parseInt(c[2]); i++) {
+                    keep(c[1] + i, backend.createOrOpen(ObjectType.SHARED_MEMORY, c[1] + i, 4096,
+                            MapOptions.DEFAULT));
+                }
+                yield "OK";
+            }
             case "race" -> race(c[1], Path.of(c[2]));
             case "stress" -> stress(Long.parseLong(c[1]), List.of(c).subList(2, c.length));
             case "churn" -> churn();

@@ -94,6 +94,18 @@ class MultiProcessTest {
     }
 
     @Test
+    void aKilledProcessHoldingManyObjectsIsReapedCompletely() {
+        ChildJvm child = child();
+        child.ok("many obj 600");
+        assertEquals(600, backend.list().size());
+        child.kill();
+        assertEquals(List.of(child.pid()), backend.reapDeadProcesses());
+        assertEquals(List.of(), backend.list());
+        assertEquals(List.of(), TmpfsDirectory.objectFiles(root));
+        assertEquals(List.of(), TableInvariants.violations(backend));
+    }
+
+    @Test
     void theOperatorsReaperNamesTheDeadProcessAndKeepsTheLivingOnesHandles() {
         ChildJvm dead = child();
         ChildJvm alive = child();

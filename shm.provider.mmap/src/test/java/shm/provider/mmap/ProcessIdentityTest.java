@@ -25,5 +25,7 @@ class ProcessIdentityTest {
         assertEquals(OptionalLong.of(987654), ProcessIdentity.parseStartTime(stat));
         assertEquals(OptionalLong.empty(), ProcessIdentity.parseStartTime("garbage"));
         assertEquals(OptionalLong.empty(), ProcessIdentity.parseStartTime("1 (x) S 1 2"));
+        assertEquals(OptionalLong.empty(), ProcessIdentity.parseStartTime(stat.replace(")) S ", ")) Z ")),
+                "a zombie holds nothing any more");
     }
 }
