@@ -20,6 +20,9 @@ public interface BackendHandle extends AutoCloseable {
     /** The object's type. */
     ObjectType type();
 
+    /** The reference by which any process of the backend can open this object, named or not. */
+    ObjectRef ref();
+
     /** Whether the call that returned this handle found the object already existing. */
     boolean alreadyExisted();
 

@@ -40,11 +40,54 @@ public interface ShmBackend {
     BackendHandle createOrOpen(ObjectType type, String name, long size, MapOptions options);
 
     /**
-     * Creates an object without a name, reachable only through the returned handle.
+     * As {@link #createOrOpen(ObjectType, String, long, MapOptions)}, charging a new object's size to a memory pool
+     * (see {@link #setPoolLimit}); opening an existing object charges nothing.
+     *
+     * @param pool the pool's name, or {@code null} for none
+     * @throws shm.api.ShmException also NO_MEMORY when the pool cannot hold the object (nothing is created)
+     */
+    BackendHandle createOrOpen(ObjectType type, String name, long size, MapOptions options, String pool);
+
+    /**
+     * Creates an object without a name, reachable through the returned handle and its {@link BackendHandle#ref()}.
      *
      * @throws shm.api.ShmException INVALID_PARAMETER, NO_MEMORY, CLOSED
      */
     BackendHandle createUnnamed(ObjectType type, long size, MapOptions options);
+
+    /** As {@link #createUnnamed(ObjectType, long, MapOptions)}, charging the size to a memory pool. */
+    BackendHandle createUnnamed(ObjectType type, long size, MapOptions options, String pool);
+
+    /**
+     * Opens the object a reference names, named or not, adding a handle of this process.
+     *
+     * @throws shm.api.ShmException NOT_FOUND when the object no longer exists, CLOSED
+     */
+    BackendHandle openByRef(ObjectRef ref, MapOptions options);
+
+    /**
+     * Sets the limit of a memory pool that every process of the backend shares; objects created with the pool are
+     * charged to it until they are destroyed. The last limit set wins.
+     *
+     * @throws shm.api.ShmException INVALID_PARAMETER for a negative limit or an empty name, LIMIT when the backend
+     *                              has no room for another pool, CLOSED
+     */
+    void setPoolLimit(String pool, long limitBytes);
+
+    /** A pool's limit and use now; empty when no limit was ever set for it. */
+    Optional<PoolUsage> poolUsage(String pool);
+
+    /**
+     * The descriptor table of this name, shared by every process of the backend; the first process to ask for it
+     * fixes its capacity and per-process limit, later processes get the table as it is.
+     *
+     * @throws shm.api.ShmException INVALID_PARAMETER for a capacity or limit below 1 or above what the backend holds,
+     *                              LIMIT when the backend has no room for another table, CLOSED
+     */
+    DescriptorTable descriptors(String name, int capacity, int perProcessLimit);
+
+    /** The directory of names, shared by every process of the backend. */
+    Directory directory();
 
     /**
      * Opens an existing object of the given type.
