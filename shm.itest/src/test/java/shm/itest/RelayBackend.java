@@ -7,6 +7,10 @@ import shm.api.MapOptions;
 import shm.api.ObjectInfo;
 import shm.api.ObjectType;
 import shm.api.spi.BackendHandle;
+import shm.api.spi.DescriptorTable;
+import shm.api.spi.Directory;
+import shm.api.spi.ObjectRef;
+import shm.api.spi.PoolUsage;
 import shm.api.spi.ShmBackend;
 
 /**
@@ -53,5 +57,40 @@ record RelayBackend(ShmBackend target) implements ShmBackend {
     @Override
     public List<Long> reapDeadProcesses() {
         return target.reapDeadProcesses();
+    }
+
+    @Override
+    public BackendHandle createOrOpen(ObjectType type, String name, long size, MapOptions options, String pool) {
+        return target.createOrOpen(type, name, size, options, pool);
+    }
+
+    @Override
+    public BackendHandle createUnnamed(ObjectType type, long size, MapOptions options, String pool) {
+        return target.createUnnamed(type, size, options, pool);
+    }
+
+    @Override
+    public BackendHandle openByRef(ObjectRef ref, MapOptions options) {
+        return target.openByRef(ref, options);
+    }
+
+    @Override
+    public void setPoolLimit(String pool, long limitBytes) {
+        target.setPoolLimit(pool, limitBytes);
+    }
+
+    @Override
+    public Optional<PoolUsage> poolUsage(String pool) {
+        return target.poolUsage(pool);
+    }
+
+    @Override
+    public DescriptorTable descriptors(String name, int capacity, int perProcessLimit) {
+        return target.descriptors(name, capacity, perProcessLimit);
+    }
+
+    @Override
+    public Directory directory() {
+        return target.directory();
     }
 }

@@ -14,7 +14,7 @@ import org.osgi.annotation.versioning.ProviderType;
 public interface Directory {
 
     /** The longest name, in UTF-8 bytes, that a binding can have. */
-    int MAX_NAME_BYTES = 255;
+    int MAX_NAME_BYTES = 320;
 
     /**
      * Binds {@code name} in {@code scope} to {@code value}.

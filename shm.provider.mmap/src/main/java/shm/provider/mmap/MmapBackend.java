@@ -34,6 +34,10 @@ import shm.api.ObjectInfo;
 import shm.api.ObjectType;
 import shm.api.ShmException;
 import shm.api.spi.BackendHandle;
+import shm.api.spi.DescriptorTable;
+import shm.api.spi.Directory;
+import shm.api.spi.ObjectRef;
+import shm.api.spi.PoolUsage;
 import shm.api.spi.ShmBackend;
 
 /**
@@ -98,6 +102,11 @@ public class MmapBackend implements ShmBackend, AutoCloseable {
 
     @Override
     public BackendHandle createOrOpen(ObjectType type, String name, long size, MapOptions options) {
+        return createOrOpen(type, name, size, options, null);
+    }
+
+    @Override
+    public BackendHandle createOrOpen(ObjectType type, String name, long size, MapOptions options, String pool) {
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(options, "options");
         String fileName = NameCodec.fileName(name);
@@ -107,17 +116,72 @@ public class MmapBackend implements ShmBackend, AutoCloseable {
             if (slot >= 0) {
                 return openExisting(slot, type, name, options, true);
             }
-            return createNew(fileName, type, name, size, options);
+            return createNew(fileName, type, name, size, options, pool);
         });
     }
 
     @Override
     public BackendHandle createUnnamed(ObjectType type, long size, MapOptions options) {
+        return createUnnamed(type, size, options, null);
+    }
+
+    @Override
+    public BackendHandle createUnnamed(ObjectType type, long size, MapOptions options, String pool) {
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(options, "options");
         checkSize(null, size);
         String fileName = NameCodec.UNNAMED_PREFIX + self.pid() + "." + randomSuffix();
-        return locked(null, () -> createNew(fileName, type, null, size, options));
+        return locked(null, () -> createNew(fileName, type, null, size, options, pool));
+    }
+
+    @Override
+    public BackendHandle openByRef(ObjectRef ref, MapOptions options) {
+        Objects.requireNonNull(ref, "ref");
+        Objects.requireNonNull(options, "options");
+        return locked(null, () -> {
+            int slot = table.slotOf(ref.value());
+            if (slot < 0) {
+                throw new ShmException(ErrorReason.NOT_FOUND, null, "the object of reference 0x"
+                        + Long.toHexString(ref.value()) + " no longer exists");
+            }
+            TableEntry entry = table.entry(slot);
+            String name = nameOf(entry);
+            return openExisting(slot, entry.type(), name, options, true);
+        });
+    }
+
+    @Override
+    public void setPoolLimit(String pool, long limitBytes) {
+        Objects.requireNonNull(pool, "pool");
+        if (limitBytes < 0) {
+            throw new ShmException(ErrorReason.INVALID_PARAMETER, null, "the limit of memory pool '" + pool
+                    + "' must not be negative: " + limitBytes);
+        }
+        locked(null, () -> {
+            table.setPoolLimit(pool, limitBytes);
+            return null;
+        });
+    }
+
+    @Override
+    public Optional<PoolUsage> poolUsage(String pool) {
+        Objects.requireNonNull(pool, "pool");
+        return locked(null, () -> {
+            long[] usage = table.poolUsage(pool);
+            return usage == null ? Optional.empty() : Optional.of(new PoolUsage(pool, usage[0], usage[1]));
+        });
+    }
+
+    @Override
+    public DescriptorTable descriptors(String name, int capacity, int perProcessLimit) {
+        Objects.requireNonNull(name, "name");
+        int index = locked(null, () -> table.descriptorTable(name, capacity, perProcessLimit));
+        return new MmapDescriptorTable(this, name, index);
+    }
+
+    @Override
+    public Directory directory() {
+        return new MmapDirectory(this);
     }
 
     @Override
@@ -156,9 +220,7 @@ public class MmapBackend implements ShmBackend, AutoCloseable {
                 if (entry.fileName().startsWith(NameCodec.UNNAMED_PREFIX)) {
                     continue;
                 }
-                String name = NameCodec.nameOf(entry.fileName()).orElseGet(() -> readHeader(
-                        settings.root().resolve(entry.fileName()), null).name());
-                result.add(info(entry, name));
+                result.add(info(entry, nameOf(entry)));
             }
             result.sort(Comparator.comparing(ObjectInfo::name));
             return List.copyOf(result);
@@ -172,6 +234,23 @@ public class MmapBackend implements ShmBackend, AutoCloseable {
             removeTemporaryFilesOfDeadProcesses();
             return reaped;
         });
+    }
+
+    /**
+     * Runs table work for the descriptor tables and the directory under this backend's locks; a closed backend
+     * refuses with CLOSED.
+     */
+    <T> T tableWork(java.util.function.Function<ObjectTable, T> work) {
+        return locked(null, () -> work.apply(table));
+    }
+
+    /** The name of a live object: decoded from its file name, from its header for long names, null for unnamed. */
+    private String nameOf(TableEntry entry) {
+        if (entry.fileName().startsWith(NameCodec.UNNAMED_PREFIX)) {
+            return null;
+        }
+        return NameCodec.nameOf(entry.fileName()).orElseGet(() -> readHeader(
+                settings.root().resolve(entry.fileName()), null).name());
     }
 
     /** The pids of the processes registered in the object table, this one included. */
@@ -286,10 +365,16 @@ public class MmapBackend implements ShmBackend, AutoCloseable {
         }
     }
 
-    private MmapHandle createNew(String fileName, ObjectType type, String name, long size, MapOptions options) {
+    private MmapHandle createNew(String fileName, ObjectType type, String name, long size, MapOptions options,
+                                 String pool) {
         Path path = settings.root().resolve(fileName);
         refuseUnknownFile(path, name);
-        int slot = table.beginCreate(fileName, type, size);
+        int slot;
+        try {
+            slot = table.beginCreate(fileName, type, size, pool);
+        } catch (ShmException e) {
+            throw e.objectName().isPresent() ? e : new ShmException(e.reason(), name, e.rule(), null, e);
+        }
         boolean linked = false;
         try {
             writeObjectFile(path, new ObjectHeader(type, size, size, name, self.pid(), System.currentTimeMillis()));
@@ -420,7 +505,8 @@ public class MmapBackend implements ShmBackend, AutoCloseable {
             if (options.prefault() || settings.prefault()) {
                 segment.load();
             }
-            return new MmapHandle(this, fileName, slot, type, name, alreadyExisted, reservedSize, arena, segment);
+            return new MmapHandle(this, fileName, slot, new ObjectRef(table.refOf(slot)), type, name, alreadyExisted,
+                    reservedSize, arena, segment);
         } catch (IOException e) {
             arena.close();
             throw failure(name, "cannot map " + path, e);

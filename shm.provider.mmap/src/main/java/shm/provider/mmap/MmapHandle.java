@@ -7,6 +7,7 @@ import shm.api.ErrorReason;
 import shm.api.ObjectType;
 import shm.api.ShmException;
 import shm.api.spi.BackendHandle;
+import shm.api.spi.ObjectRef;
 
 /** One mapping of one object file, owned by a shared arena of its own. */
 final class MmapHandle implements BackendHandle {
@@ -14,6 +15,7 @@ final class MmapHandle implements BackendHandle {
     private final MmapBackend backend;
     private final String fileName;
     private final int slot;
+    private final ObjectRef ref;
     private final ObjectType type;
     private final String name;
     private final boolean alreadyExisted;
@@ -22,11 +24,12 @@ final class MmapHandle implements BackendHandle {
     private final MemorySegment segment;
     private volatile boolean open = true;
 
-    MmapHandle(MmapBackend backend, String fileName, int slot, ObjectType type, String name, boolean alreadyExisted,
+    MmapHandle(MmapBackend backend, String fileName, int slot, ObjectRef ref, ObjectType type, String name, boolean alreadyExisted,
                long reservedSize, Arena arena, MemorySegment segment) {
         this.backend = backend;
         this.fileName = fileName;
         this.slot = slot;
+        this.ref = ref;
         this.type = type;
         this.name = name;
         this.alreadyExisted = alreadyExisted;
@@ -47,6 +50,11 @@ final class MmapHandle implements BackendHandle {
     @Override
     public String name() {
         return name;
+    }
+
+    @Override
+    public ObjectRef ref() {
+        return ref;
     }
 
     @Override

@@ -76,6 +76,10 @@ final class ObjectTable implements AutoCloseable {
     private long journalOffset;
     private long processOffset;
     private long objectOffset;
+    private long descriptorSlots;
+    private long descriptorOffset;
+    private long directoryCapacity;
+    private long directoryOffset;
     private final ReentrantLock jvmLock = new ReentrantLock();
     /** Process slot to the time its start time was last verified. Guarded by {@link #jvmLock}. */
     private final Map<Integer, Long> verifiedAt = new HashMap<>();
@@ -137,6 +141,10 @@ final class ObjectTable implements AutoCloseable {
             journalOffset = table.get(WORD, JOURNAL_OFFSET_OFFSET);
             processOffset = table.get(WORD, PROCESS_OFFSET_OFFSET);
             objectOffset = table.get(WORD, OBJECT_OFFSET_OFFSET);
+            descriptorSlots = table.get(WORD, DESCRIPTOR_SLOTS_OFFSET);
+            descriptorOffset = table.get(WORD, DESCRIPTOR_OFFSET_OFFSET);
+            directoryCapacity = table.get(WORD, DIRECTORY_CAPACITY_OFFSET);
+            directoryOffset = table.get(WORD, DIRECTORY_OFFSET_OFFSET);
             selfSlot = -1;
             verifiedAt.clear();
         } catch (IOException e) {
@@ -173,8 +181,9 @@ final class ObjectTable implements AutoCloseable {
         long journalOffset = HEADER_SIZE;
         long processOffset = journalOffset + DEFAULT_JOURNAL_CAPACITY * JOURNAL_ENTRY_SIZE;
         long objectOffset = processOffset + DEFAULT_PROCESS_CAPACITY * PROCESS_SLOT_SIZE;
-        long rtOffset = objectOffset + DEFAULT_OBJECT_CAPACITY * OBJECT_SLOT_SIZE;
-        long size = rtOffset + DEFAULT_RT_CAPACITY * RT_SLOT_SIZE;
+        long descriptorOffset = objectOffset + DEFAULT_OBJECT_CAPACITY * OBJECT_SLOT_SIZE;
+        long directoryOffset = descriptorOffset + DEFAULT_DESCRIPTOR_SLOTS * DESCRIPTOR_SLOT_SIZE;
+        long size = directoryOffset + DEFAULT_DIRECTORY_CAPACITY * DIRECTORY_ENTRY_SIZE;
         Path temporary = settings.root().resolve(NameCodec.TEMPORARY_PREFIX + self.pid() + ".table." + System.nanoTime());
         try {
             int fd = libc.open(temporary.toString(), LibC.O_RDWR | LibC.O_CREAT | LibC.O_EXCL | LibC.O_CLOEXEC,
@@ -191,12 +200,14 @@ final class ObjectTable implements AutoCloseable {
                 header.set(INT, HEADER_SIZE_OFFSET, HEADER_SIZE);
                 header.set(WORD, OBJECT_CAPACITY_OFFSET, DEFAULT_OBJECT_CAPACITY);
                 header.set(WORD, PROCESS_CAPACITY_OFFSET, DEFAULT_PROCESS_CAPACITY);
-                header.set(WORD, RT_CAPACITY_OFFSET, DEFAULT_RT_CAPACITY);
+                header.set(WORD, DESCRIPTOR_SLOTS_OFFSET, DEFAULT_DESCRIPTOR_SLOTS);
+                header.set(WORD, DIRECTORY_CAPACITY_OFFSET, DEFAULT_DIRECTORY_CAPACITY);
+                header.set(WORD, DIRECTORY_OFFSET_OFFSET, directoryOffset);
                 header.set(WORD, JOURNAL_CAPACITY_OFFSET, DEFAULT_JOURNAL_CAPACITY);
                 header.set(WORD, JOURNAL_OFFSET_OFFSET, journalOffset);
                 header.set(WORD, PROCESS_OFFSET_OFFSET, processOffset);
                 header.set(WORD, OBJECT_OFFSET_OFFSET, objectOffset);
-                header.set(WORD, RT_OFFSET_OFFSET, rtOffset);
+                header.set(WORD, DESCRIPTOR_OFFSET_OFFSET, descriptorOffset);
                 header.set(WORD, TABLE_SIZE_OFFSET, size);
                 libc.pwriteFully(fd, header, 0);
             } finally {
@@ -236,7 +247,10 @@ final class ObjectTable implements AutoCloseable {
                 && table.get(WORD, PROCESS_CAPACITY_OFFSET) > 0 && table.get(WORD, JOURNAL_CAPACITY_OFFSET) > 0
                 && size == table.byteSize()
                 && table.get(WORD, OBJECT_OFFSET_OFFSET) + objects * OBJECT_SLOT_SIZE <= size
-                && table.get(WORD, RT_OFFSET_OFFSET) + table.get(WORD, RT_CAPACITY_OFFSET) * RT_SLOT_SIZE <= size;
+                && table.get(WORD, DESCRIPTOR_OFFSET_OFFSET)
+                        + table.get(WORD, DESCRIPTOR_SLOTS_OFFSET) * DESCRIPTOR_SLOT_SIZE <= size
+                && table.get(WORD, DIRECTORY_OFFSET_OFFSET)
+                        + table.get(WORD, DIRECTORY_CAPACITY_OFFSET) * DIRECTORY_ENTRY_SIZE <= size;
         if (!sane) {
             throw incompatible(file, "its header describes sections that do not fit its " + table.byteSize()
                     + " bytes");
@@ -478,8 +492,23 @@ final class ObjectTable implements AutoCloseable {
                 finishDestroy(object);
             }
         }
+        for (int slot = 0; slot < descriptorSlots; slot++) {
+            if (descriptorWord(slot, DESCRIPTOR_STATE) == 1 && descriptorWord(slot, DESCRIPTOR_OWNER) == processSlot) {
+                int descriptor = slot;
+                transaction(() -> freeDescriptor(descriptor));
+            }
+        }
+        for (int entry = 0; entry < directoryCapacity; entry++) {
+            if (directoryWord(entry, DIRECTORY_STATE) == 1 && directoryWord(entry, DIRECTORY_OWNER) == processSlot) {
+                int binding = entry;
+                transaction(() -> putDirectory(binding, DIRECTORY_STATE, 0));
+            }
+        }
         transaction(() -> {
             putProcess(processSlot, PROCESS_HANDLES, 0);
+            for (int t = 0; t < MAX_DESCRIPTOR_TABLES; t++) {
+                putProcess(processSlot, PROCESS_DESCRIPTORS + t * 8L, 0);
+            }
             putProcess(processSlot, PROCESS_STATE, PROCESS_FREE);
         });
         verifiedAt.remove(processSlot);
@@ -542,10 +571,11 @@ final class ObjectTable implements AutoCloseable {
      * Records the intent to create an object: a committed {@link TableLayout#CREATING} slot. Until
      * {@link #finishCreate} commits, a writer that dies leaves an intent the next lock holder cleans up.
      *
+     * @param pool the memory pool to charge {@code size} to, or {@code null}
      * @return the slot
-     * @throws ShmException LIMIT when the table is full
+     * @throws ShmException LIMIT when the table is full, NO_MEMORY when the pool cannot hold {@code size}
      */
-    int beginCreate(String fileName, ObjectType type, long size) {
+    int beginCreate(String fileName, ObjectType type, long size, String pool) {
         if (fileName.length() > MAX_FILE_NAME) {
             throw new IllegalArgumentException("file name longer than " + MAX_FILE_NAME + ": " + fileName);
         }
@@ -564,7 +594,25 @@ final class ObjectTable implements AutoCloseable {
                     + objectCapacity + " objects and is full");
         }
         int slot = free;
+        int poolIndex = pool == null ? -1 : poolIndex(pool);
+        if (pool != null) {
+            if (poolIndex < 0) {
+                throw new ShmException(ErrorReason.INVALID_PARAMETER, null, "the memory pool '" + pool
+                        + "' has no limit set");
+            }
+            long limit = poolWord(poolIndex, POOL_LIMIT);
+            long used = poolWord(poolIndex, POOL_USED);
+            if (size > limit - used) {
+                throw new ShmException(ErrorReason.NO_MEMORY, null, "the memory pool '" + pool + "' has " + (limit
+                        - used) + " of its " + limit + " bytes free, and the object needs " + size);
+            }
+        }
         transaction(() -> {
+            if (poolIndex >= 0) {
+                putPool(poolIndex, POOL_USED, poolWord(poolIndex, POOL_USED) + size);
+            }
+            putObject(slot, OBJECT_POOL, poolIndex + 1);
+            putObject(slot, OBJECT_SERIAL, table.get(WORD, GENERATION_OFFSET) + 1);
             putObject(slot, OBJECT_TYPE, ObjectHeader.typeCode(type));
             putObject(slot, OBJECT_RESERVED_SIZE, size);
             putObject(slot, OBJECT_LOGICAL_SIZE, size);
@@ -572,12 +620,8 @@ final class ObjectTable implements AutoCloseable {
             putObject(slot, OBJECT_HASH, hash);
             putObject(slot, OBJECT_CREATOR, selfSlot);
             byte[] name = fileName.getBytes(StandardCharsets.US_ASCII);
-            java.nio.ByteBuffer padded = java.nio.ByteBuffer.wrap(Arrays.copyOf(name, MAX_FILE_NAME))
-                    .order(ByteOrder.LITTLE_ENDIAN);
             putObject(slot, OBJECT_FILE_NAME_LENGTH, name.length);
-            for (int w = 0; w < MAX_FILE_NAME / 8; w++) {
-                putObject(slot, OBJECT_FILE_NAME + w * 8L, padded.getLong(w * 8));
-            }
+            putBytes(objectBase(slot) + OBJECT_FILE_NAME, name, MAX_FILE_NAME);
             putObject(slot, OBJECT_STATE, CREATING);
             put(PENDING_INTENTS_OFFSET, table.get(WORD, PENDING_INTENTS_OFFSET) + 1);
         });
@@ -671,7 +715,7 @@ final class ObjectTable implements AutoCloseable {
      * file meanwhile notices the unlink after taking the lock, and makes a new table.)
      */
     void leave() {
-        if (selfSlot >= 0 && processWord(selfSlot, PROCESS_HANDLES) == 0
+        if (selfSlot >= 0 && processWord(selfSlot, PROCESS_HANDLES) == 0 && !ownsDescriptorsOrBindings(selfSlot)
                 && processWord(selfSlot, PROCESS_STATE) == PROCESS_LIVE) {
             int slot = selfSlot;
             transaction(() -> putProcess(slot, PROCESS_STATE, PROCESS_FREE));
@@ -733,6 +777,12 @@ final class ObjectTable implements AutoCloseable {
     }
 
     private void freeSlot(int slot) {
+        long pool = objectWord(slot, OBJECT_POOL);
+        if (pool > 0) {
+            int index = (int) pool - 1;
+            putPool(index, POOL_USED, poolWord(index, POOL_USED) - objectWord(slot, OBJECT_RESERVED_SIZE));
+            putObject(slot, OBJECT_POOL, 0);
+        }
         putObject(slot, OBJECT_HANDLES, 0);
         putObject(slot, OBJECT_STATE, TOMBSTONE);
         long mask = objectCapacity - 1;
@@ -752,7 +802,357 @@ final class ObjectTable implements AutoCloseable {
         return -1;
     }
 
+    // ------------------------------------------------------------------ object references
+
+    /** The reference of the object in {@code slot}: its slot and its serial. */
+    long refOf(int slot) {
+        return ((long) slot << REF_SERIAL_BITS) | (objectWord(slot, OBJECT_SERIAL) & ((1L << REF_SERIAL_BITS) - 1));
+    }
+
+    /** The live object a reference names, or -1 when it is gone (or the slot now holds another object). */
+    int slotOf(long ref) {
+        long slot = ref >>> REF_SERIAL_BITS;
+        if (ref < 0 || slot >= objectCapacity) {
+            return -1;
+        }
+        int s = (int) slot;
+        boolean same = objectWord(s, OBJECT_STATE) == LIVE
+                && (objectWord(s, OBJECT_SERIAL) & ((1L << REF_SERIAL_BITS) - 1)) == (ref & ((1L << REF_SERIAL_BITS) - 1));
+        return same ? s : -1;
+    }
+
+    // ------------------------------------------------------------------ pools
+
+    /** The index of the pool with this name, or -1. */
+    int poolIndex(String pool) {
+        for (int i = 0; i < MAX_POOLS; i++) {
+            if (poolName(i).equals(pool)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Sets a pool's limit, making the pool if it is new. */
+    void setPoolLimit(String pool, long limit) {
+        byte[] name = pool.getBytes(StandardCharsets.UTF_8);
+        if (name.length == 0 || name.length > POOL_NAME_BYTES) {
+            throw new ShmException(ErrorReason.INVALID_PARAMETER, null, "a pool name has 1 to " + POOL_NAME_BYTES
+                    + " UTF-8 bytes: '" + pool + "'");
+        }
+        int index = poolIndex(pool);
+        if (index < 0) {
+            for (int i = 0; i < MAX_POOLS && index < 0; i++) {
+                if (poolName(i).isEmpty()) {
+                    index = i;
+                }
+            }
+            if (index < 0) {
+                throw new ShmException(ErrorReason.LIMIT, null, "the object table of " + root + " holds at most "
+                        + MAX_POOLS + " pools");
+            }
+        }
+        int i = index;
+        transaction(() -> {
+            putBytes(POOLS_OFFSET + i * POOL_SIZE, name, POOL_NAME_BYTES);
+            putPool(i, POOL_LIMIT, limit);
+        });
+    }
+
+    /** {limit, used} of a pool, or {@code null} when it has no limit set. */
+    long[] poolUsage(String pool) {
+        int i = poolIndex(pool);
+        return i < 0 ? null : new long[] {poolWord(i, POOL_LIMIT), poolWord(i, POOL_USED)};
+    }
+
+    private String poolName(int i) {
+        return readString(POOLS_OFFSET + i * POOL_SIZE, POOL_NAME_BYTES);
+    }
+
+    private long poolWord(int i, long field) {
+        return table.get(WORD, POOLS_OFFSET + i * POOL_SIZE + field);
+    }
+
+    private void putPool(int i, long field, long value) {
+        put(POOLS_OFFSET + i * POOL_SIZE + field, value);
+    }
+
+    // ------------------------------------------------------------------ descriptor tables
+
+    /**
+     * The index of the descriptor table of this name, made with {@code capacity} and {@code perProcessLimit} if it
+     * does not exist yet.
+     */
+    int descriptorTable(String name, int capacity, int perProcessLimit) {
+        for (int t = 0; t < MAX_DESCRIPTOR_TABLES; t++) {
+            if (descriptorTableName(t).equals(name)) {
+                return t;
+            }
+        }
+        byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length == 0 || bytes.length > DESCRIPTOR_TABLE_NAME_BYTES) {
+            throw new ShmException(ErrorReason.INVALID_PARAMETER, null, "a descriptor table name has 1 to "
+                    + DESCRIPTOR_TABLE_NAME_BYTES + " UTF-8 bytes: '" + name + "'");
+        }
+        long first = 0;
+        int free = -1;
+        for (int t = 0; t < MAX_DESCRIPTOR_TABLES; t++) {
+            if (descriptorTableName(t).isEmpty()) {
+                if (free < 0) {
+                    free = t;
+                }
+            } else {
+                first = Math.max(first, descriptorTableWord(t, DESCRIPTOR_TABLE_FIRST)
+                        + descriptorTableWord(t, DESCRIPTOR_TABLE_CAPACITY));
+            }
+        }
+        if (free < 0) {
+            throw new ShmException(ErrorReason.LIMIT, null, "the object table of " + root + " holds at most "
+                    + MAX_DESCRIPTOR_TABLES + " descriptor tables");
+        }
+        if (capacity < 1 || perProcessLimit < 1 || first + capacity > descriptorSlots) {
+            throw new ShmException(ErrorReason.INVALID_PARAMETER, null, "descriptor table '" + name + "' needs a"
+                    + " capacity and per-process limit of at least 1, and the capacity must fit the "
+                    + (descriptorSlots - first) + " free descriptor slots of " + root + "; asked " + capacity + " / "
+                    + perProcessLimit);
+        }
+        int t = free;
+        long base = first;
+        transaction(() -> {
+            putBytes(DESCRIPTOR_TABLES_OFFSET + t * DESCRIPTOR_TABLE_SIZE, bytes, DESCRIPTOR_TABLE_NAME_BYTES);
+            putDescriptorTable(t, DESCRIPTOR_TABLE_CAPACITY, capacity);
+            putDescriptorTable(t, DESCRIPTOR_TABLE_LIMIT, perProcessLimit);
+            putDescriptorTable(t, DESCRIPTOR_TABLE_USED, 0);
+            putDescriptorTable(t, DESCRIPTOR_TABLE_FIRST, base);
+            putDescriptorTable(t, DESCRIPTOR_TABLE_HINT, 0);
+        });
+        return t;
+    }
+
+    /** {capacity, per-process limit, used} of a descriptor table. */
+    long[] descriptorTableState(int t) {
+        return new long[] {descriptorTableWord(t, DESCRIPTOR_TABLE_CAPACITY),
+                descriptorTableWord(t, DESCRIPTOR_TABLE_LIMIT), descriptorTableWord(t, DESCRIPTOR_TABLE_USED)};
+    }
+
+    /**
+     * Creates a descriptor in table {@code t} for a region of the live object in {@code objectSlot}, owned by this
+     * process.
+     *
+     * @return the descriptor's number within the table
+     */
+    int createDescriptor(int t, int objectSlot, long offset, long size) {
+        long capacity = descriptorTableWord(t, DESCRIPTOR_TABLE_CAPACITY);
+        String name = descriptorTableName(t);
+        if (descriptorTableWord(t, DESCRIPTOR_TABLE_USED) >= capacity) {
+            throw new ShmException(ErrorReason.NO_SLOT, null, "descriptor table '" + name + "' is full: all "
+                    + capacity + " descriptors are in use");
+        }
+        long limit = descriptorTableWord(t, DESCRIPTOR_TABLE_LIMIT);
+        long held = processWord(selfSlot, PROCESS_DESCRIPTORS + t * 8L);
+        if (held >= limit) {
+            throw new ShmException(ErrorReason.LIMIT, null, "this process holds " + held + " descriptors of table '"
+                    + name + "', its limit");
+        }
+        long first = descriptorTableWord(t, DESCRIPTOR_TABLE_FIRST);
+        long hint = descriptorTableWord(t, DESCRIPTOR_TABLE_HINT);
+        int found = -1;
+        for (long i = 0; i < capacity && found < 0; i++) {
+            long index = (hint + i) % capacity;
+            if (descriptorWord((int) (first + index), DESCRIPTOR_STATE) == 0) {
+                found = (int) index;
+            }
+        }
+        int index = found;
+        int slot = (int) (first + index);
+        transaction(() -> {
+            putDescriptor(slot, DESCRIPTOR_TABLE, t + 1);
+            putDescriptor(slot, DESCRIPTOR_OWNER, selfSlot);
+            putDescriptor(slot, DESCRIPTOR_OBJECT, objectSlot);
+            putDescriptor(slot, DESCRIPTOR_SERIAL, objectWord(objectSlot, OBJECT_SERIAL));
+            putDescriptor(slot, DESCRIPTOR_OFFSET, offset);
+            putDescriptor(slot, DESCRIPTOR_SIZE, size);
+            putDescriptor(slot, DESCRIPTOR_STATE, 1);
+            putDescriptorTable(t, DESCRIPTOR_TABLE_USED, descriptorTableWord(t, DESCRIPTOR_TABLE_USED) + 1);
+            putDescriptorTable(t, DESCRIPTOR_TABLE_HINT, (index + 1) % capacity);
+            putProcess(selfSlot, PROCESS_DESCRIPTORS + t * 8L, held + 1);
+        });
+        return index;
+    }
+
+    /**
+     * The descriptor {@code index} of table {@code t} as {object ref, offset, size, owner pid}, or {@code null} when
+     * it is not in use.
+     */
+    long[] descriptor(int t, int index) {
+        if (index < 0 || index >= descriptorTableWord(t, DESCRIPTOR_TABLE_CAPACITY)) {
+            return null;
+        }
+        int slot = (int) (descriptorTableWord(t, DESCRIPTOR_TABLE_FIRST) + index);
+        if (descriptorWord(slot, DESCRIPTOR_STATE) != 1) {
+            return null;
+        }
+        long objectSlot = descriptorWord(slot, DESCRIPTOR_OBJECT);
+        long ref = (objectSlot << REF_SERIAL_BITS)
+                | (descriptorWord(slot, DESCRIPTOR_SERIAL) & ((1L << REF_SERIAL_BITS) - 1));
+        long owner = processWord((int) descriptorWord(slot, DESCRIPTOR_OWNER), PROCESS_PID);
+        return new long[] {ref, descriptorWord(slot, DESCRIPTOR_OFFSET), descriptorWord(slot, DESCRIPTOR_SIZE), owner};
+    }
+
+    /** Deletes a descriptor; {@code false} when it was not in use. */
+    boolean deleteDescriptor(int t, int index) {
+        if (descriptor(t, index) == null) {
+            return false;
+        }
+        int slot = (int) (descriptorTableWord(t, DESCRIPTOR_TABLE_FIRST) + index);
+        transaction(() -> freeDescriptor(slot));
+        return true;
+    }
+
+    private void freeDescriptor(int slot) {
+        int t = (int) descriptorWord(slot, DESCRIPTOR_TABLE) - 1;
+        int owner = (int) descriptorWord(slot, DESCRIPTOR_OWNER);
+        putDescriptor(slot, DESCRIPTOR_STATE, 0);
+        putDescriptorTable(t, DESCRIPTOR_TABLE_USED, descriptorTableWord(t, DESCRIPTOR_TABLE_USED) - 1);
+        putProcess(owner, PROCESS_DESCRIPTORS + t * 8L, processWord(owner, PROCESS_DESCRIPTORS + t * 8L) - 1);
+    }
+
+    private String descriptorTableName(int t) {
+        return readString(DESCRIPTOR_TABLES_OFFSET + t * DESCRIPTOR_TABLE_SIZE, DESCRIPTOR_TABLE_NAME_BYTES);
+    }
+
+    private long descriptorTableWord(int t, long field) {
+        return table.get(WORD, DESCRIPTOR_TABLES_OFFSET + t * DESCRIPTOR_TABLE_SIZE + field);
+    }
+
+    private void putDescriptorTable(int t, long field, long value) {
+        put(DESCRIPTOR_TABLES_OFFSET + t * DESCRIPTOR_TABLE_SIZE + field, value);
+    }
+
+    private long descriptorWord(int slot, long field) {
+        return table.get(WORD, descriptorOffset + slot * DESCRIPTOR_SLOT_SIZE + field);
+    }
+
+    private void putDescriptor(int slot, long field, long value) {
+        put(descriptorOffset + slot * DESCRIPTOR_SLOT_SIZE + field, value);
+    }
+
+    // ------------------------------------------------------------------ directory
+
+    /** Binds {@code name} in {@code scope}, owned by this process. */
+    void bind(String scope, String name, long value) {
+        byte[] scopeBytes = scope.getBytes(StandardCharsets.UTF_8);
+        byte[] nameBytes = name.getBytes(StandardCharsets.UTF_8);
+        if (scopeBytes.length > DIRECTORY_SCOPE_BYTES) {
+            throw new ShmException(ErrorReason.INVALID_PARAMETER, name, "a directory scope has at most "
+                    + DIRECTORY_SCOPE_BYTES + " UTF-8 bytes: '" + scope + "'");
+        }
+        if (nameBytes.length == 0 || nameBytes.length > DIRECTORY_NAME_BYTES) {
+            throw new ShmException(ErrorReason.INVALID_NAME, name, "a directory name has 1 to "
+                    + DIRECTORY_NAME_BYTES + " UTF-8 bytes");
+        }
+        if (findBinding(scope, name) >= 0) {
+            throw new ShmException(ErrorReason.WRONG_STATE, name, "the name is already bound in directory scope '"
+                    + scope + "'");
+        }
+        int free = -1;
+        for (int e = 0; e < directoryCapacity && free < 0; e++) {
+            if (directoryWord(e, DIRECTORY_STATE) == 0) {
+                free = e;
+            }
+        }
+        if (free < 0) {
+            throw new ShmException(ErrorReason.LIMIT, name, "the directory of " + root + " is full ("
+                    + directoryCapacity + " names)");
+        }
+        int e = free;
+        transaction(() -> {
+            putDirectory(e, DIRECTORY_OWNER, selfSlot);
+            putDirectory(e, DIRECTORY_HASH, bindingHash(scope, name));
+            putDirectory(e, DIRECTORY_VALUE, value);
+            putDirectory(e, DIRECTORY_SCOPE_LENGTH, scopeBytes.length);
+            putDirectory(e, DIRECTORY_NAME_LENGTH, nameBytes.length);
+            putBytes(directoryOffset + e * DIRECTORY_ENTRY_SIZE + DIRECTORY_SCOPE, scopeBytes, DIRECTORY_SCOPE_BYTES);
+            putBytes(directoryOffset + e * DIRECTORY_ENTRY_SIZE + DIRECTORY_NAME, nameBytes, DIRECTORY_NAME_BYTES);
+            putDirectory(e, DIRECTORY_STATE, 1);
+        });
+    }
+
+    /** The value bound to {@code name} in {@code scope}, or {@code null}. */
+    Long lookupBinding(String scope, String name) {
+        int e = findBinding(scope, name);
+        return e < 0 ? null : directoryWord(e, DIRECTORY_VALUE);
+    }
+
+    /** Removes a binding; {@code false} when there was none. */
+    boolean unbind(String scope, String name) {
+        int e = findBinding(scope, name);
+        if (e < 0) {
+            return false;
+        }
+        transaction(() -> putDirectory(e, DIRECTORY_STATE, 0));
+        return true;
+    }
+
+    private int findBinding(String scope, String name) {
+        long hash = bindingHash(scope, name);
+        for (int e = 0; e < directoryCapacity; e++) {
+            if (directoryWord(e, DIRECTORY_STATE) == 1 && directoryWord(e, DIRECTORY_HASH) == hash
+                    && readString(directoryOffset + e * DIRECTORY_ENTRY_SIZE + DIRECTORY_SCOPE,
+                    (int) directoryWord(e, DIRECTORY_SCOPE_LENGTH)).equals(scope)
+                    && readString(directoryOffset + e * DIRECTORY_ENTRY_SIZE + DIRECTORY_NAME,
+                    (int) directoryWord(e, DIRECTORY_NAME_LENGTH)).equals(name)) {
+                return e;
+            }
+        }
+        return -1;
+    }
+
+    private static long bindingHash(String scope, String name) {
+        return TableLayout.hash(scope + "\0" + name);
+    }
+
+    private long directoryWord(int e, long field) {
+        return table.get(WORD, directoryOffset + e * DIRECTORY_ENTRY_SIZE + field);
+    }
+
+    private void putDirectory(int e, long field, long value) {
+        put(directoryOffset + e * DIRECTORY_ENTRY_SIZE + field, value);
+    }
+
+    private boolean ownsDescriptorsOrBindings(int processSlot) {
+        for (int t = 0; t < MAX_DESCRIPTOR_TABLES; t++) {
+            if (processWord(processSlot, PROCESS_DESCRIPTORS + t * 8L) != 0) {
+                return true;
+            }
+        }
+        for (int e = 0; e < directoryCapacity; e++) {
+            if (directoryWord(e, DIRECTORY_STATE) == 1 && directoryWord(e, DIRECTORY_OWNER) == processSlot) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     // ------------------------------------------------------------------ word access
+
+    /** Writes {@code bytes} NUL-padded to {@code width} bytes (a multiple of 8) at {@code offset}, journaled. */
+    private void putBytes(long offset, byte[] bytes, int width) {
+        java.nio.ByteBuffer padded = java.nio.ByteBuffer.wrap(Arrays.copyOf(bytes, width)).order(ByteOrder.LITTLE_ENDIAN);
+        for (int w = 0; w < width / 8; w++) {
+            put(offset + w * 8L, padded.getLong(w * 8));
+        }
+    }
+
+    /** The UTF-8 text of up to {@code width} bytes at {@code offset}, up to the first NUL. */
+    private String readString(long offset, int width) {
+        byte[] bytes = table.asSlice(offset, width).toArray(ValueLayout.JAVA_BYTE);
+        int length = 0;
+        while (length < bytes.length && bytes[length] != 0) {
+            length++;
+        }
+        return new String(bytes, 0, length, StandardCharsets.UTF_8);
+    }
 
     private long objectBase(int slot) {
         return objectOffset + slot * OBJECT_SLOT_SIZE;

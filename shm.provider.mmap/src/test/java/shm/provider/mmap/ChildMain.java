@@ -86,6 +86,28 @@ public final class ChildMain {
                 yield "OK";
             }
             case "race" -> race(c[1], Path.of(c[2]));
+            case "unnamed" -> {
+                BackendHandle h = backend.createUnnamed(ObjectType.SHARED_MEMORY, Long.parseLong(c[1]),
+                        MapOptions.DEFAULT);
+                h.segment().setString(0, c[2]);
+                keep("unnamed", h);
+                yield "OK " + h.ref().value();
+            }
+            case "descriptor" -> {
+                shm.api.spi.DescriptorTable table = backend.descriptors(c[1], 100, 10);
+                BackendHandle h = handles.get(c[2]).peek();
+                yield "OK " + table.create(h.ref(), Long.parseLong(c[3]), Long.parseLong(c[4])).index();
+            }
+            case "bind" -> {
+                backend.directory().bind(c[1], c[2], Long.parseLong(c[3]));
+                yield "OK";
+            }
+            case "pooled" -> {
+                backend.setPoolLimit(c[2], Long.parseLong(c[3]));
+                keep(c[1], backend.createOrOpen(ObjectType.SHARED_MEMORY, c[1], Long.parseLong(c[4]),
+                        MapOptions.DEFAULT, c[2]));
+                yield "OK";
+            }
             case "stress" -> stress(Long.parseLong(c[1]), List.of(c).subList(2, c.length));
             case "churn" -> churn();
             default -> "ERR unknown command " + c[0];

@@ -1,0 +1,84 @@
+package shm.provider.mmap;
+
+import java.util.Objects;
+import java.util.Optional;
+
+import shm.api.ErrorReason;
+import shm.api.ShmException;
+import shm.api.spi.Descriptor;
+import shm.api.spi.DescriptorTable;
+import shm.api.spi.ObjectRef;
+
+/** A descriptor table of the object table (see {@link TableLayout}), used through its backend's locks. */
+final class MmapDescriptorTable implements DescriptorTable {
+
+    private final MmapBackend backend;
+    private final String name;
+    private final int index;
+
+    MmapDescriptorTable(MmapBackend backend, String name, int index) {
+        this.backend = backend;
+        this.name = name;
+        this.index = index;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public int capacity() {
+        return (int) backend.tableWork(table -> table.descriptorTableState(index))[0];
+    }
+
+    @Override
+    public int perProcessLimit() {
+        return (int) backend.tableWork(table -> table.descriptorTableState(index))[1];
+    }
+
+    @Override
+    public int used() {
+        return (int) backend.tableWork(table -> table.descriptorTableState(index))[2];
+    }
+
+    @Override
+    public Descriptor create(ObjectRef object, long offset, long size) {
+        Objects.requireNonNull(object, "object");
+        return backend.tableWork(table -> {
+            int slot = table.slotOf(object.value());
+            if (slot < 0) {
+                throw new ShmException(ErrorReason.NOT_FOUND, null, "the object of reference 0x"
+                        + Long.toHexString(object.value()) + " no longer exists");
+            }
+            long reserved = table.entry(slot).reservedSize();
+            if (offset < 0 || size < 1 || offset > reserved - size) {
+                throw new ShmException(ErrorReason.INVALID_PARAMETER, null, "a descriptor of table '" + name
+                        + "' must name a region inside its object: offset " + offset + " and size " + size
+                        + " do not fit " + reserved + " bytes");
+            }
+            int number = table.createDescriptor(index, slot, offset, size);
+            long[] d = table.descriptor(index, number);
+            return new Descriptor(number, new ObjectRef(d[0]), d[1], d[2], d[3]);
+        });
+    }
+
+    @Override
+    public Optional<Descriptor> get(int number) {
+        return backend.tableWork(table -> {
+            long[] d = table.descriptor(index, number);
+            return d == null ? Optional.empty()
+                    : Optional.of(new Descriptor(number, new ObjectRef(d[0]), d[1], d[2], d[3]));
+        });
+    }
+
+    @Override
+    public boolean delete(int number) {
+        return backend.tableWork(table -> table.deleteDescriptor(index, number));
+    }
+
+    @Override
+    public String toString() {
+        return "descriptor table '" + name + "'";
+    }
+}

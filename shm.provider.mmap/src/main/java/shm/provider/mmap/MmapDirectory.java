@@ -1,0 +1,41 @@
+package shm.provider.mmap;
+
+import java.util.Objects;
+import java.util.OptionalLong;
+
+import shm.api.spi.Directory;
+
+/** The directory of the object table (see {@link TableLayout}), used through its backend's locks. */
+final class MmapDirectory implements Directory {
+
+    private final MmapBackend backend;
+
+    MmapDirectory(MmapBackend backend) {
+        this.backend = backend;
+    }
+
+    @Override
+    public void bind(String scope, String name, long value) {
+        Objects.requireNonNull(scope, "scope");
+        Objects.requireNonNull(name, "name");
+        backend.tableWork(table -> {
+            table.bind(scope, name, value);
+            return null;
+        });
+    }
+
+    @Override
+    public OptionalLong lookup(String scope, String name) {
+        Objects.requireNonNull(scope, "scope");
+        Objects.requireNonNull(name, "name");
+        Long value = backend.tableWork(table -> table.lookupBinding(scope, name));
+        return value == null ? OptionalLong.empty() : OptionalLong.of(value);
+    }
+
+    @Override
+    public boolean unbind(String scope, String name) {
+        Objects.requireNonNull(scope, "scope");
+        Objects.requireNonNull(name, "name");
+        return backend.tableWork(table -> table.unbind(scope, name));
+    }
+}

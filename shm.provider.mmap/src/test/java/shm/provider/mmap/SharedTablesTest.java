@@ -1,0 +1,183 @@
+package shm.provider.mmap;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import shm.api.ErrorReason;
+import shm.api.MapOptions;
+import shm.api.ObjectType;
+import shm.api.ShmException;
+import shm.api.spi.BackendHandle;
+import shm.api.spi.Descriptor;
+import shm.api.spi.DescriptorTable;
+import shm.api.spi.Directory;
+import shm.api.spi.ObjectRef;
+import shm.api.spi.PoolUsage;
+
+/**
+ * What the object table shares besides objects: references that open any object from any process, memory pools,
+ * descriptor tables and the directory, in one process and across real processes.
+ */
+class SharedTablesTest {
+
+    private static final ObjectType SHM = ObjectType.SHARED_MEMORY;
+
+    private TmpfsDirectory tmpfs;
+    private Path root;
+    private MmapBackend backend;
+
+    @BeforeEach
+    void open() {
+        tmpfs = new TmpfsDirectory();
+        root = tmpfs.path().resolve("ns");
+        backend = new MmapBackend(MmapSettings.under(root));
+    }
+
+    @AfterEach
+    void close() throws IOException {
+        backend.close();
+        tmpfs.close();
+    }
+
+    private static void assertReason(ErrorReason reason, org.junit.jupiter.api.function.Executable call) {
+        ShmException e = assertThrows(ShmException.class, call);
+        assertEquals(reason, e.reason(), e.getMessage());
+    }
+
+    @Test
+    void aReferenceOpensAnUnnamedObjectAndNamesNoLaterObject() {
+        BackendHandle unnamed = backend.createUnnamed(SHM, 4096, MapOptions.DEFAULT);
+        unnamed.segment().setString(0, "by reference");
+        ObjectRef ref = unnamed.ref();
+        try (BackendHandle again = backend.openByRef(ref, MapOptions.DEFAULT)) {
+            assertEquals("by reference", again.segment().getString(0));
+            assertTrue(again.alreadyExisted());
+            assertNull(again.name());
+            assertEquals(ref, again.ref());
+        }
+        unnamed.close();
+        assertReason(ErrorReason.NOT_FOUND, () -> backend.openByRef(ref, MapOptions.DEFAULT));
+        try (BackendHandle named = backend.createOrOpen(SHM, "named", 16, MapOptions.DEFAULT);
+             BackendHandle viaRef = backend.openByRef(named.ref(), MapOptions.DEFAULT)) {
+            assertEquals("named", viaRef.name());
+        }
+    }
+
+    @Test
+    void aReferenceWorksInAnotherProcess() {
+        try (ChildJvm child = ChildJvm.start(root)) {
+            long ref = Long.parseLong(child.ok("unnamed 8192 made-by-child"));
+            try (BackendHandle mine = backend.openByRef(new ObjectRef(ref), MapOptions.DEFAULT)) {
+                assertEquals("made-by-child", mine.segment().getString(0));
+                assertEquals(8192, mine.byteSize());
+                child.kill();
+                assertEquals("made-by-child", mine.segment().getString(0), "this process's handle keeps it");
+            }
+            backend.reapDeadProcesses();
+            assertEquals(List.of(), TmpfsDirectory.objectFiles(root));
+        }
+    }
+
+    @Test
+    void poolsChargeCreatesAcrossProcessesAndRefundOnDestroy() {
+        backend.setPoolLimit("iwin32", 16384);
+        assertEquals(Optional.of(new PoolUsage("iwin32", 16384, 0)), backend.poolUsage("iwin32"));
+        assertEquals(Optional.empty(), backend.poolUsage("other"));
+        BackendHandle a = backend.createOrOpen(SHM, "a", 8192, MapOptions.DEFAULT, "iwin32");
+        try (ChildJvm child = ChildJvm.start(root)) {
+            child.ok("pooled b iwin32 16384 4096");
+            assertEquals(12288, backend.poolUsage("iwin32").orElseThrow().used(), "the child's create counts here");
+            ShmException full = assertThrows(ShmException.class,
+                    () -> backend.createOrOpen(SHM, "c", 8192, MapOptions.DEFAULT, "iwin32"));
+            assertEquals(ErrorReason.NO_MEMORY, full.reason());
+            assertEquals("c", full.objectName().orElseThrow());
+            assertTrue(full.getMessage().contains("has 4096 of its 16384 bytes free"), full.getMessage());
+            assertTrue(backend.lookup("c").isEmpty(), "the failed create left nothing");
+            try (BackendHandle opened = backend.createOrOpen(SHM, "a", 99999, MapOptions.DEFAULT, "iwin32")) {
+                assertTrue(opened.alreadyExisted(), "opening charges nothing");
+            }
+            assertEquals(12288, backend.poolUsage("iwin32").orElseThrow().used());
+            child.kill();
+            backend.reapDeadProcesses();
+            assertEquals(8192, backend.poolUsage("iwin32").orElseThrow().used(), "the dead child's object refunded");
+        }
+        a.close();
+        assertEquals(0, backend.poolUsage("iwin32").orElseThrow().used());
+        assertReason(ErrorReason.INVALID_PARAMETER, () -> backend.createOrOpen(SHM, "x", 1, MapOptions.DEFAULT, "none"));
+        assertReason(ErrorReason.INVALID_PARAMETER, () -> backend.setPoolLimit("iwin32", -1));
+    }
+
+    @Test
+    void descriptorTablesHandOutSmallNumbersUpToTheirCapacityAndPerProcessLimit() {
+        DescriptorTable gdt = backend.descriptors("gdt", 3, 2);
+        assertEquals(3, backend.descriptors("gdt", 8000, 8000).capacity(), "the first caller fixed the capacity");
+        try (BackendHandle memory = backend.createUnnamed(SHM, 8192, MapOptions.DEFAULT)) {
+            Descriptor first = gdt.create(memory.ref(), 0, 4096);
+            Descriptor second = gdt.create(memory.ref(), 4096, 4096);
+            assertEquals(0, first.index());
+            assertEquals(1, second.index());
+            assertEquals(Optional.of(second), gdt.get(1));
+            assertEquals(ProcessHandle.current().pid(), second.ownerPid());
+            assertReason(ErrorReason.LIMIT, () -> gdt.create(memory.ref(), 0, 1));
+            assertReason(ErrorReason.INVALID_PARAMETER, () -> gdt.create(memory.ref(), 4096, 4097));
+            assertTrue(gdt.delete(0));
+            assertFalse(gdt.delete(0));
+            assertEquals(Optional.empty(), gdt.get(0));
+            assertEquals(1, gdt.used());
+            try (ChildJvm child = ChildJvm.start(root)) {
+                child.ok("create shared 4096");
+                assertEquals("2", child.ok("descriptor gdt shared 0 100"));
+                assertEquals("0", child.ok("descriptor gdt shared 100 100"), "a deleted number is reused");
+                assertReason(ErrorReason.NO_SLOT, () -> gdt.create(memory.ref(), 0, 1));
+                Descriptor childs = gdt.get(2).orElseThrow();
+                assertEquals(child.pid(), childs.ownerPid());
+                try (BackendHandle viaDescriptor = backend.openByRef(childs.object(), MapOptions.DEFAULT)) {
+                    assertEquals("shared", viaDescriptor.name());
+                }
+                child.kill();
+                backend.reapDeadProcesses();
+                assertEquals(1, gdt.used(), "the dead process's descriptors were deleted");
+            }
+            assertEquals(Optional.empty(), gdt.get(2));
+        }
+        Descriptor stale = gdt.get(1).orElseThrow();
+        assertReason(ErrorReason.NOT_FOUND, () -> backend.openByRef(stale.object(), MapOptions.DEFAULT));
+        assertReason(ErrorReason.INVALID_PARAMETER, () -> backend.descriptors("huge", 1_000_000, 1));
+    }
+
+    @Test
+    void theDirectoryBindsNamesPerScopeAcrossProcesses() {
+        Directory directory = backend.directory();
+        directory.bind("root", "SENSOR", 42);
+        assertEquals(OptionalLong.of(42), directory.lookup("root", "SENSOR"));
+        assertEquals(OptionalLong.empty(), directory.lookup("root", "sensor"));
+        assertEquals(OptionalLong.empty(), directory.lookup("process:1", "SENSOR"));
+        assertReason(ErrorReason.WRONG_STATE, () -> directory.bind("root", "SENSOR", 7));
+        directory.bind("process:1", "SENSOR", 7);
+        assertEquals(OptionalLong.of(7), directory.lookup("process:1", "SENSOR"));
+        assertReason(ErrorReason.INVALID_NAME, () -> directory.bind("root", "", 1));
+        try (ChildJvm child = ChildJvm.start(root)) {
+            child.ok("bind root a-very-long-name-" + "x".repeat(200) + " 9");
+            assertEquals(OptionalLong.of(9), directory.lookup("root", "a-very-long-name-" + "x".repeat(200)));
+            child.kill();
+            backend.reapDeadProcesses();
+            assertEquals(OptionalLong.empty(), directory.lookup("root", "a-very-long-name-" + "x".repeat(200)),
+                    "a dead process's bindings go with it");
+        }
+        assertTrue(directory.unbind("root", "SENSOR"));
+        assertFalse(directory.unbind("root", "SENSOR"));
+    }
+}
