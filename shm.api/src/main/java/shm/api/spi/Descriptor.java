@@ -8,6 +8,8 @@ package shm.api.spi;
  * @param offset   where the region starts in the object's data
  * @param size     the region's length in bytes
  * @param ownerPid the process that created the descriptor; its death deletes the descriptor
+ * @param node     where the memory is, as its creator said (a node or location number of the caller's choosing;
+ *                 0 by default); the backend only records it
  */
-public record Descriptor(int index, ObjectRef object, long offset, long size, long ownerPid) {
+public record Descriptor(int index, ObjectRef object, long offset, long size, long ownerPid, long node) {
 }

@@ -26,14 +26,20 @@ public interface DescriptorTable {
     int perProcessLimit();
 
     /**
-     * Creates a descriptor for {@code size} bytes at {@code offset} of {@code object}.
+     * Creates a descriptor for {@code size} bytes at {@code offset} of {@code object}, recording {@code node} as
+     * where the memory is.
      *
      * @return the new descriptor
      * @throws shm.api.ShmException NO_SLOT when the table is full, LIMIT when this process holds its limit,
      *                              INVALID_PARAMETER when the region is not inside the object, NOT_FOUND when the
      *                              object is gone, CLOSED
      */
-    Descriptor create(ObjectRef object, long offset, long size);
+    Descriptor create(ObjectRef object, long offset, long size, long node);
+
+    /** {@link #create(ObjectRef, long, long, long)} on node 0. */
+    default Descriptor create(ObjectRef object, long offset, long size) {
+        return create(object, offset, size, 0);
+    }
 
     /** The descriptor with this number, empty when it is not in use. */
     Optional<Descriptor> get(int index);

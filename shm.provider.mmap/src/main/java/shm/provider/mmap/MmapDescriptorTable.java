@@ -43,7 +43,7 @@ final class MmapDescriptorTable implements DescriptorTable {
     }
 
     @Override
-    public Descriptor create(ObjectRef object, long offset, long size) {
+    public Descriptor create(ObjectRef object, long offset, long size, long node) {
         Objects.requireNonNull(object, "object");
         return backend.tableWork(table -> {
             int slot = table.slotOf(object.value());
@@ -57,9 +57,8 @@ final class MmapDescriptorTable implements DescriptorTable {
                         + "' must name a region inside its object: offset " + offset + " and size " + size
                         + " do not fit " + reserved + " bytes");
             }
-            int number = table.createDescriptor(index, slot, offset, size);
-            long[] d = table.descriptor(index, number);
-            return new Descriptor(number, new ObjectRef(d[0]), d[1], d[2], d[3]);
+            int number = table.createDescriptor(index, slot, offset, size, node);
+            return descriptor(number, table.descriptor(index, number));
         });
     }
 
@@ -67,14 +66,17 @@ final class MmapDescriptorTable implements DescriptorTable {
     public Optional<Descriptor> get(int number) {
         return backend.tableWork(table -> {
             long[] d = table.descriptor(index, number);
-            return d == null ? Optional.empty()
-                    : Optional.of(new Descriptor(number, new ObjectRef(d[0]), d[1], d[2], d[3]));
+            return d == null ? Optional.empty() : Optional.of(descriptor(number, d));
         });
     }
 
     @Override
     public boolean delete(int number) {
         return backend.tableWork(table -> table.deleteDescriptor(index, number));
+    }
+
+    private static Descriptor descriptor(int number, long[] d) {
+        return new Descriptor(number, new ObjectRef(d[0]), d[1], d[2], d[3], d[4]);
     }
 
     @Override

@@ -941,7 +941,7 @@ final class ObjectTable implements AutoCloseable {
      *
      * @return the descriptor's number within the table
      */
-    int createDescriptor(int t, int objectSlot, long offset, long size) {
+    int createDescriptor(int t, int objectSlot, long offset, long size, long node) {
         long capacity = descriptorTableWord(t, DESCRIPTOR_TABLE_CAPACITY);
         String name = descriptorTableName(t);
         if (descriptorTableWord(t, DESCRIPTOR_TABLE_USED) >= capacity) {
@@ -972,6 +972,7 @@ final class ObjectTable implements AutoCloseable {
             putDescriptor(slot, DESCRIPTOR_SERIAL, objectWord(objectSlot, OBJECT_SERIAL));
             putDescriptor(slot, DESCRIPTOR_OFFSET, offset);
             putDescriptor(slot, DESCRIPTOR_SIZE, size);
+            putDescriptor(slot, DESCRIPTOR_NODE, node);
             putDescriptor(slot, DESCRIPTOR_STATE, 1);
             putDescriptorTable(t, DESCRIPTOR_TABLE_USED, descriptorTableWord(t, DESCRIPTOR_TABLE_USED) + 1);
             putDescriptorTable(t, DESCRIPTOR_TABLE_HINT, (index + 1) % capacity);
@@ -981,8 +982,8 @@ final class ObjectTable implements AutoCloseable {
     }
 
     /**
-     * The descriptor {@code index} of table {@code t} as {object ref, offset, size, owner pid}, or {@code null} when
-     * it is not in use.
+     * The descriptor {@code index} of table {@code t} as {object ref, offset, size, owner pid, node}, or {@code null}
+     * when it is not in use.
      */
     long[] descriptor(int t, int index) {
         if (index < 0 || index >= descriptorTableWord(t, DESCRIPTOR_TABLE_CAPACITY)) {
@@ -996,7 +997,8 @@ final class ObjectTable implements AutoCloseable {
         long ref = (objectSlot << REF_SERIAL_BITS)
                 | (descriptorWord(slot, DESCRIPTOR_SERIAL) & ((1L << REF_SERIAL_BITS) - 1));
         long owner = processWord((int) descriptorWord(slot, DESCRIPTOR_OWNER), PROCESS_PID);
-        return new long[] {ref, descriptorWord(slot, DESCRIPTOR_OFFSET), descriptorWord(slot, DESCRIPTOR_SIZE), owner};
+        return new long[] {ref, descriptorWord(slot, DESCRIPTOR_OFFSET), descriptorWord(slot, DESCRIPTOR_SIZE), owner,
+                descriptorWord(slot, DESCRIPTOR_NODE)};
     }
 
     /** Deletes a descriptor; {@code false} when it was not in use. */

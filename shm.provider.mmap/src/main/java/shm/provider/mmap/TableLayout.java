@@ -30,7 +30,7 @@ package shm.provider.mmap;
  * | 384..639 holders: 16 x { process slot + 1 (0 = free), handle count }      |
  * +--------------------------- descriptor slots -----------------------------+
  * | descriptor slots x { state (0 free, 1 used), table + 1, owner process     |
- * |   slot, object slot, object serial, offset, size, zero }  64 bytes each   |
+ * |   slot, object slot, object serial, offset, size, node }  64 bytes each   |
  * +--------------------------- directory ------------------------------------+
  * | directory capacity x 448 bytes: 0 state (0 free, 1 bound), 8 owner        |
  * |   process slot, 16 hash of scope and name, 24 value, 32 scope length,     |
@@ -131,6 +131,7 @@ final class TableLayout {
     static final long DESCRIPTOR_SERIAL = 32;
     static final long DESCRIPTOR_OFFSET = 40;
     static final long DESCRIPTOR_SIZE = 48;
+    static final long DESCRIPTOR_NODE = 56;
 
     static final long DIRECTORY_ENTRY_SIZE = 448;
     static final long DIRECTORY_STATE = 0;
