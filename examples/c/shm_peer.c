@@ -43,14 +43,20 @@
  *   - (3) the inode check, re-opening a table that the last participant unlinked meanwhile;
  *   - (4) recovery: journal rollback, then finishing the creating/destroying intents of dead writers;
  *   - (5) registration of this process (pid + start time, field 22 of /proc/self/stat);
- *   - (6) reaping of dead processes (their handles released, objects left without handles destroyed).
- *         Unlike Java, each object is released in a transaction of its own and the process slot freed in a last
- *         one, so that reaping a process that held many objects never overflows the journal; every intermediate
- *         state is consistent and a crash in between only leaves work for the next reaper;
- *   - (7) every table write as a journaled transaction; create, open, close and leave as in "Object lifetime".
+ *   - (6) reaping of dead processes, as ObjectTable.reapProcess: their handles released (objects left without
+ *         handles destroyed), the descriptors they own deleted and their directory entries removed, each object,
+ *         descriptor and entry in a transaction of its own, and the process slot freed in a last one, so that
+ *         reaping a process that held many never overflows the journal; every intermediate state is consistent and
+ *         a crash in between only leaves work for the next reaper;
+ *   - (7) every table write as a journaled transaction; create, open, close and leave as in "Object lifetime":
+ *         a new object gets its serial (the generation its intent commits, which object references carry) and no
+ *         pool; freeing an object Java charged to a memory pool gives the pool its reserved size back; leaving
+ *         needs no handle, no descriptor and no directory entry left, as in Java.
  * What it leaves out: unnamed objects and the other object types (event, mutex, semaphore: opening one of those
- * names fails with NAME_USED_BY_OTHER_TYPE, as in Java), page locking and pre-faulting, and the removal of
- * temporary files `.t.<pid>.*` of dead processes (the operator's reaper, MmapBackend.reapDeadProcesses, does it).
+ * names fails with NAME_USED_BY_OTHER_TYPE, as in Java), object references, memory pools (it never charges one),
+ * descriptor tables and the directory (it makes no descriptor and binds no name; it only releases those of dead
+ * processes), page locking and pre-faulting, and the removal of temporary files `.t.<pid>.*` of dead processes
+ * (the operator's reaper, MmapBackend.reapDeadProcesses, does it).
  * It is single-threaded, so the "process-wide lock" of step 1 is not needed.
  *
  * Test hook: with SHM_PEER_CRASH_AT=N in the environment the program kills itself with SIGKILL at its N-th crash
@@ -103,48 +109,70 @@
 #define TYPE_SHARED_MEMORY 1
 #define MAX_SIZE ((uint64_t)INT64_MAX - PAGE)
 
-/* Table header. */
-#define T_MAGIC 0             /* "SHMTABL\0" */
-#define T_VERSION 8           /* u32, 1 */
-#define T_HEADER_SIZE 12      /* u32, 4096 */
-#define T_OBJECT_CAPACITY 16  /* power of 2 */
+/*
+ * Table: a 4096-byte header, then the sections journal, processes, objects, descriptor slots, directory (each at the
+ * offset its header word gives). The header also holds the memory pools (at 512) and the descriptor tables (at 1024).
+ */
+#define T_MAGIC 0               /* "SHMTABL\0" */
+#define T_VERSION 8             /* u32, 1 */
+#define T_HEADER_SIZE 12        /* u32, 4096 */
+#define T_OBJECT_CAPACITY 16    /* power of 2 */
 #define T_PROCESS_CAPACITY 24
-#define T_RT_CAPACITY 32
+#define T_DESCRIPTOR_SLOTS 32
 #define T_JOURNAL_CAPACITY 40
 #define T_GENERATION 48
 #define T_JOURNAL_COUNT 56
-#define T_POOL_LIMIT 64
-#define T_POOL_USED 72
+                                /* 64 and 72: unused (the pools have their own records now, below) */
 #define T_LIVE_OBJECTS 80
 #define T_JOURNAL_OFFSET 88
 #define T_PROCESS_OFFSET 96
 #define T_OBJECT_OFFSET 104
-#define T_RT_OFFSET 112
+#define T_DESCRIPTOR_OFFSET 112
 #define T_TABLE_SIZE 120
 #define T_PENDING_INTENTS 128
+#define T_DIRECTORY_CAPACITY 136
+#define T_DIRECTORY_OFFSET 144
 
-#define JOURNAL_ENTRY_SIZE 16 /* { offset, old value } */
+/* Memory pools, in the header: 8 x { name (32 bytes, UTF-8, NUL-padded), limit, used, 0, 0 }. */
+#define POOLS 512
+#define MAX_POOLS 8
+#define POOL_SIZE 64
+#define POOL_USED 40            /* bytes charged: the reserved sizes of the objects made in the pool */
 
-#define PROCESS_SLOT_SIZE 32  /* { pid, start time, state, handles } */
+/*
+ * Descriptor tables, in the header: 4 x { name (32 bytes), capacity, per-process limit, used, first slot, next-free
+ * hint }. Table t owns the descriptor slots [first slot, first slot + capacity).
+ */
+#define DESCRIPTOR_TABLES 1024
+#define MAX_DESCRIPTOR_TABLES 4
+#define DESCRIPTOR_TABLE_SIZE 80
+#define DT_USED 48              /* descriptors in use */
+
+#define JOURNAL_ENTRY_SIZE 16   /* { offset, old value } */
+
+#define PROCESS_SLOT_SIZE 64    /* { pid, start time, state, handles, descriptors held in tables 0..3 } */
 #define P_PID 0
 #define P_START_TIME 8
 #define P_STATE 16
 #define P_HANDLES 24
+#define P_DESCRIPTORS 32        /* + 8 * table: descriptors this process owns in that table */
 #define PROCESS_FREE 0
 #define PROCESS_LIVE 1
 
-#define OBJECT_SLOT_SIZE 576
+#define OBJECT_SLOT_SIZE 640
 #define O_STATE 0
 #define O_TYPE 8
 #define O_RESERVED 16
 #define O_LOGICAL 24
 #define O_HANDLES 32
-#define O_HASH 40             /* FNV-1a 64 of the file name */
-#define O_CREATOR 48          /* process slot of the creator */
+#define O_HASH 40               /* FNV-1a 64 of the file name */
+#define O_CREATOR 48            /* process slot of the creator */
 #define O_FILE_NAME_LENGTH 56
-#define O_FILE_NAME 64        /* 256 bytes, ASCII, zero padded */
+#define O_SERIAL 64             /* generation its creation intent committed; refs: slot << 40 | serial */
+#define O_POOL 72               /* pool index + 1 the reserved size is charged to, 0 = none */
+#define O_FILE_NAME 128         /* 256 bytes, ASCII, zero padded */
 #define SLOT_FILE_NAME 256
-#define O_HOLDERS 320         /* 16 x { process slot + 1 (0 = free), handle count } */
+#define O_HOLDERS 384           /* 16 x { process slot + 1 (0 = free), handle count } */
 #define HOLDERS 16
 #define HOLDER_SIZE 16
 
@@ -154,13 +182,21 @@
 #define DESTROYING 3
 #define TOMBSTONE 4
 
-#define RT_SLOT_SIZE 64
+#define DESCRIPTOR_SLOT_SIZE 64 /* { state, table + 1, owner process slot, object slot, serial, offset, size, 0 } */
+#define D_STATE 0               /* 0 free, 1 used */
+#define D_TABLE 8               /* descriptor table index + 1 */
+#define D_OWNER 16              /* owner process slot */
+
+#define DIRECTORY_ENTRY_SIZE 448 /* state, owner, hash, value, scope and name lengths, scope, name */
+#define E_STATE 0               /* 0 free, 1 bound */
+#define E_OWNER 8               /* owner process slot */
 
 /* A new table's capacities (an existing table keeps its own). */
 #define NEW_OBJECTS 4096
 #define NEW_PROCESSES 256
-#define NEW_RT_SLOTS 8192
+#define NEW_DESCRIPTOR_SLOTS 16384
 #define NEW_JOURNAL 1024
+#define NEW_DIRECTORY 1024
 
 #define MAX_FILE_NAME 255          /* longer encoded names are hashed: "h." + SHA-256 hex */
 #define LOCK_TIMEOUT_NS 10000000000LL
@@ -184,8 +220,8 @@ static unsigned char *table;          /* the whole table, mapped shared */
 static uint64_t table_size;
 static dev_t table_dev;
 static ino_t table_ino;
-static uint64_t object_capacity, process_capacity, journal_capacity;
-static uint64_t journal_offset, process_offset, object_offset;
+static uint64_t object_capacity, process_capacity, journal_capacity, descriptor_slots, directory_capacity;
+static uint64_t journal_offset, process_offset, object_offset, descriptor_offset, directory_offset;
 static long self_slot = -1;           /* our process slot, -1 until registered */
 static bool locked;                   /* we hold the flock and the table is recovered */
 static bool in_transaction;           /* journal entries of ours are not committed yet */
@@ -571,6 +607,19 @@ static uint64_t holder_at(uint64_t slot, int h, uint64_t field)
     return object_at(slot, O_HOLDERS + (uint64_t)h * HOLDER_SIZE + field);
 }
 static uint64_t process_at(uint64_t slot, uint64_t field) { return process_offset + slot * PROCESS_SLOT_SIZE + field; }
+static uint64_t pool_at(uint64_t pool, uint64_t field) { return POOLS + pool * POOL_SIZE + field; }
+static uint64_t descriptor_table_at(uint64_t t, uint64_t field)
+{
+    return DESCRIPTOR_TABLES + t * DESCRIPTOR_TABLE_SIZE + field;
+}
+static uint64_t descriptor_at(uint64_t slot, uint64_t field)
+{
+    return descriptor_offset + slot * DESCRIPTOR_SLOT_SIZE + field;
+}
+static uint64_t directory_at(uint64_t entry, uint64_t field)
+{
+    return directory_offset + entry * DIRECTORY_ENTRY_SIZE + field;
+}
 
 /*
  * Writes one word as part of the current transaction: append { offset, old value } at journal index count, store
@@ -676,11 +725,13 @@ static void prepare_root(void)
 /* Makes a new, complete table under a temporary name and links it to `table` (EEXIST: another creator was first). */
 static void create_table(void)
 {
+    /* the sections and sizes of ObjectTable.create: about 4 MB */
     uint64_t journal = 4096;
     uint64_t processes = journal + NEW_JOURNAL * JOURNAL_ENTRY_SIZE;
     uint64_t objects = processes + NEW_PROCESSES * PROCESS_SLOT_SIZE;
-    uint64_t rt = objects + (uint64_t)NEW_OBJECTS * OBJECT_SLOT_SIZE;
-    uint64_t size = rt + (uint64_t)NEW_RT_SLOTS * RT_SLOT_SIZE;
+    uint64_t descriptors = objects + (uint64_t)NEW_OBJECTS * OBJECT_SLOT_SIZE;
+    uint64_t directory = descriptors + (uint64_t)NEW_DESCRIPTOR_SLOTS * DESCRIPTOR_SLOT_SIZE;
+    uint64_t size = directory + (uint64_t)NEW_DIRECTORY * DIRECTORY_ENTRY_SIZE;
     char temporary[96];
     snprintf(temporary, sizeof temporary, ".t.%" PRIu64 ".table.%" PRId64, self_pid, now_ns(CLOCK_MONOTONIC));
     int fd = openat(root_fd, temporary, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, (mode_t)file_mode());
@@ -693,12 +744,14 @@ static void create_table(void)
     put32(header + T_HEADER_SIZE, PAGE);
     put64(header + T_OBJECT_CAPACITY, NEW_OBJECTS);
     put64(header + T_PROCESS_CAPACITY, NEW_PROCESSES);
-    put64(header + T_RT_CAPACITY, NEW_RT_SLOTS);
+    put64(header + T_DESCRIPTOR_SLOTS, NEW_DESCRIPTOR_SLOTS);
+    put64(header + T_DIRECTORY_CAPACITY, NEW_DIRECTORY);
+    put64(header + T_DIRECTORY_OFFSET, directory);
     put64(header + T_JOURNAL_CAPACITY, NEW_JOURNAL);
     put64(header + T_JOURNAL_OFFSET, journal);
     put64(header + T_PROCESS_OFFSET, processes);
     put64(header + T_OBJECT_OFFSET, objects);
-    put64(header + T_RT_OFFSET, rt);
+    put64(header + T_DESCRIPTOR_OFFSET, descriptors);
     put64(header + T_TABLE_SIZE, size);
     int error = 0;
     if (fchmod(fd, (mode_t)file_mode()) != 0 || ftruncate(fd, (off_t)size) != 0) {
@@ -734,7 +787,20 @@ static void table_incompatible(const char *why)
          why);
 }
 
-/* Checks the table header as ObjectTable.checkHeader does, plus every section's bounds (C has no bounds checks). */
+/*
+ * Whether a section of count items of item_size bytes at the offset in header word offset_word lies after the header,
+ * 8-byte aligned, inside the table's size bytes (written so that no product or sum can overflow).
+ */
+static bool section_fits(uint64_t offset_word, uint64_t count, uint64_t item_size, uint64_t size)
+{
+    uint64_t offset = le64(table + offset_word);
+    return count <= size / item_size && offset >= PAGE && offset % 8 == 0 && offset <= size - count * item_size;
+}
+
+/*
+ * Checks the table header as ObjectTable.checkHeader does, plus every section's bounds and alignment (C has no bounds
+ * checks): journal, processes, objects, descriptor slots and directory.
+ */
 static void check_table_header(void)
 {
     if (memcmp(table + T_MAGIC, "SHMTABL", 8) != 0) {
@@ -748,20 +814,14 @@ static void check_table_header(void)
         table_incompatible(why);
     }
     uint64_t objects = le64(table + T_OBJECT_CAPACITY), processes = le64(table + T_PROCESS_CAPACITY);
-    uint64_t journal = le64(table + T_JOURNAL_CAPACITY), rt = le64(table + T_RT_CAPACITY);
-    uint64_t size = table_size;
-    bool fits_objects = objects <= size / OBJECT_SLOT_SIZE && le64(table + T_OBJECT_OFFSET) >= PAGE
-            && le64(table + T_OBJECT_OFFSET) <= size - objects * OBJECT_SLOT_SIZE;
-    bool fits_processes = processes <= size / PROCESS_SLOT_SIZE && le64(table + T_PROCESS_OFFSET) >= PAGE
-            && le64(table + T_PROCESS_OFFSET) <= size - processes * PROCESS_SLOT_SIZE;
-    bool fits_journal = journal <= size / JOURNAL_ENTRY_SIZE && le64(table + T_JOURNAL_OFFSET) >= PAGE
-            && le64(table + T_JOURNAL_OFFSET) <= size - journal * JOURNAL_ENTRY_SIZE;
-    bool fits_rt = rt <= size / RT_SLOT_SIZE && le64(table + T_RT_OFFSET) <= size - rt * RT_SLOT_SIZE;
-    bool aligned = (le64(table + T_OBJECT_OFFSET) | le64(table + T_PROCESS_OFFSET) | le64(table + T_JOURNAL_OFFSET))
-            % 8 == 0;
+    uint64_t journal = le64(table + T_JOURNAL_CAPACITY), size = table_size;
     bool sane = le32(table + T_HEADER_SIZE) == PAGE && objects > 0 && (objects & (objects - 1)) == 0
             && processes > 0 && journal > 0 && le64(table + T_TABLE_SIZE) == size
-            && fits_objects && fits_processes && fits_journal && fits_rt && aligned;
+            && section_fits(T_JOURNAL_OFFSET, journal, JOURNAL_ENTRY_SIZE, size)
+            && section_fits(T_PROCESS_OFFSET, processes, PROCESS_SLOT_SIZE, size)
+            && section_fits(T_OBJECT_OFFSET, objects, OBJECT_SLOT_SIZE, size)
+            && section_fits(T_DESCRIPTOR_OFFSET, le64(table + T_DESCRIPTOR_SLOTS), DESCRIPTOR_SLOT_SIZE, size)
+            && section_fits(T_DIRECTORY_OFFSET, le64(table + T_DIRECTORY_CAPACITY), DIRECTORY_ENTRY_SIZE, size);
     if (!sane) {
         char why[128];
         snprintf(why, sizeof why, "its header describes sections that do not fit its %" PRIu64 " bytes", size);
@@ -815,6 +875,10 @@ static void attach(void)
     journal_offset = le64(table + T_JOURNAL_OFFSET);
     process_offset = le64(table + T_PROCESS_OFFSET);
     object_offset = le64(table + T_OBJECT_OFFSET);
+    descriptor_slots = le64(table + T_DESCRIPTOR_SLOTS);
+    descriptor_offset = le64(table + T_DESCRIPTOR_OFFSET);
+    directory_capacity = le64(table + T_DIRECTORY_CAPACITY);
+    directory_offset = le64(table + T_DIRECTORY_OFFSET);
     self_slot = -1;
 }
 
@@ -873,9 +937,23 @@ static long find_object(const char *file)
     return -1;
 }
 
-/* Frees an object slot: a tombstone, or empty (with the tombstones before it) when the next slot is empty. */
+/*
+ * Frees an object slot, as ObjectTable.freeSlot: the pool it was charged to (an object Java made in a pool) gets its
+ * reserved size back; then the slot becomes a tombstone, or empty (with the tombstones before it) when the next slot
+ * is empty. Inside a transaction.
+ */
 static void free_slot(uint64_t slot)
 {
+    uint64_t pool = get(object_at(slot, O_POOL));
+    if (pool > 0) {
+        if (pool > MAX_POOLS) {
+            fail("INCOMPATIBLE_STORE", "the object table %s/%s charges an object to the impossible pool %" PRIu64
+                 "; it was left untouched", root, TABLE_FILE, pool - 1);
+        }
+        uint64_t used = pool_at(pool - 1, POOL_USED);
+        put(used, get(used) - get(object_at(slot, O_RESERVED)));
+        put(object_at(slot, O_POOL), 0);
+    }
     uint64_t mask = object_capacity - 1;
     put(object_at(slot, O_HANDLES), 0);
     put(object_at(slot, O_STATE), TOMBSTONE);
@@ -1028,8 +1106,29 @@ static void register_self(void)
 }
 
 /*
- * Step 6: every other live process slot whose process is gone has its holder entries removed, the objects' handle
- * counts lowered, objects left at 0 handles destroyed, and the slot freed.
+ * Deletes descriptor slot d (inside a transaction), as ObjectTable.freeDescriptor: slot -> free, its table's used
+ * count - 1, its owner's count for that table - 1.
+ */
+static void free_descriptor(uint64_t d)
+{
+    uint64_t table_plus_one = get(descriptor_at(d, D_TABLE)), owner = get(descriptor_at(d, D_OWNER));
+    if (table_plus_one < 1 || table_plus_one > MAX_DESCRIPTOR_TABLES || owner >= process_capacity) {
+        fail("INCOMPATIBLE_STORE", "the object table %s/%s lists descriptor slot %" PRIu64 " in table %" PRIu64
+             " owned by process slot %" PRIu64 ", which do not exist; it was left untouched", root, TABLE_FILE, d,
+             table_plus_one - 1, owner);
+    }
+    uint64_t t = table_plus_one - 1;
+    put(descriptor_at(d, D_STATE), 0);
+    put(descriptor_table_at(t, DT_USED), get(descriptor_table_at(t, DT_USED)) - 1);
+    put(process_at(owner, P_DESCRIPTORS + 8 * t), get(process_at(owner, P_DESCRIPTORS + 8 * t)) - 1);
+}
+
+/*
+ * Step 6: every other live process slot whose process is gone is released as ObjectTable.reapProcess does, each
+ * step a transaction of its own (a dead process may hold more than one journal can take): its holder entries are
+ * removed one object at a time, the objects' handle counts lowered and objects left at 0 handles destroyed; then
+ * every descriptor it owns is deleted and every directory entry it bound removed, one at a time; finally its slot is
+ * freed with its handle and descriptor counts cleared.
  */
 static void reap_dead_processes(void)
 {
@@ -1063,7 +1162,22 @@ static void reap_dead_processes(void)
                 finish_destroy(slot);
             }
         }
+        for (uint64_t d = 0; d < descriptor_slots; d++) {
+            if (get(descriptor_at(d, D_STATE)) == 1 && get(descriptor_at(d, D_OWNER)) == p) {
+                free_descriptor(d);
+                commit();
+            }
+        }
+        for (uint64_t e = 0; e < directory_capacity; e++) {
+            if (get(directory_at(e, E_STATE)) == 1 && get(directory_at(e, E_OWNER)) == p) {
+                put(directory_at(e, E_STATE), 0);
+                commit();
+            }
+        }
         put(process_at(p, P_HANDLES), 0);
+        for (uint64_t t = 0; t < MAX_DESCRIPTOR_TABLES; t++) {
+            put(process_at(p, P_DESCRIPTORS + 8 * t), 0);
+        }
         put(process_at(p, P_STATE), PROCESS_FREE);
         commit();
     }
@@ -1223,6 +1337,12 @@ static void create_new(uint64_t size)
         fail("LIMIT", "the object table of %s holds at most %" PRIu64 " objects and is full", root, object_capacity);
     }
     slot = (uint64_t)free;
+    /*
+     * As ObjectTable.beginCreate: no pool (this program never charges one), and the serial that object references
+     * carry is the generation this transaction commits.
+     */
+    put(object_at(slot, O_POOL), 0);
+    put(object_at(slot, O_SERIAL), get(T_GENERATION) + 1);
     put(object_at(slot, O_TYPE), TYPE_SHARED_MEMORY);
     put(object_at(slot, O_RESERVED), size);
     put(object_at(slot, O_LOGICAL), size);
@@ -1359,12 +1479,33 @@ static void close_handle(void)
 }
 
 /*
- * Leave: a process that holds no handle frees its slot; when no process and no object is left (nothing live, nothing
- * pending), it unlinks `table`, so an unused root is empty.
+ * Whether a process slot owns descriptors (its per-table counts) or directory entries, as
+ * ObjectTable.ownsDescriptorsOrBindings. This program makes neither, so for it this only keeps the protocol's leave
+ * rule: a slot that owns any of them is freed by reaping, never by leaving.
+ */
+static bool owns_descriptors_or_bindings(uint64_t p)
+{
+    for (uint64_t t = 0; t < MAX_DESCRIPTOR_TABLES; t++) {
+        if (get(process_at(p, P_DESCRIPTORS + 8 * t)) != 0) {
+            return true;
+        }
+    }
+    for (uint64_t e = 0; e < directory_capacity; e++) {
+        if (get(directory_at(e, E_STATE)) == 1 && get(directory_at(e, E_OWNER)) == p) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/*
+ * Leave: a process that holds no handle, no descriptor and no directory entry frees its slot; when no process and no
+ * object is left (nothing live, nothing pending), it unlinks `table`, so an unused root is empty.
  */
 static void leave(void)
 {
     if (self_slot >= 0 && get(process_at((uint64_t)self_slot, P_HANDLES)) == 0
+            && !owns_descriptors_or_bindings((uint64_t)self_slot)
             && get(process_at((uint64_t)self_slot, P_STATE)) == PROCESS_LIVE) {
         put(process_at((uint64_t)self_slot, P_STATE), PROCESS_FREE);
         commit();
