@@ -1,0 +1,28 @@
+/**
+ * The TenAsys INtime shared-memory API in Java form, for code ported from INtime.
+ *
+ * <p>Two service interfaces, both registered by the INtime personality for one INtime "process" each:
+ * <ul>
+ *   <li>{@link shm.api.intime.Iwin32SharedMemory}: the iwin32 calls ({@code RtCreateSharedMemory},
+ *       {@code RtOpenSharedMemory}, {@code CloseHandle} / {@code RtCloseHandle}, {@code RtUnmapSharedMemory},
+ *       {@code GetLastError}): named, handle-counted shared memory drawn from the iwin32 memory pool, with handles that
+ *       are unique system-wide;</li>
+ *   <li>{@link shm.api.intime.IntimeKernelMemory}: the INtime kernel calls ({@code AllocateRtMemory},
+ *       {@code FreeRtMemory}, {@code CreateRtMemoryHandle}, {@code DeleteRtMemoryHandle}, {@code MapRtSharedMemory},
+ *       the object-directory calls and {@code GetLastRtError}): unnamed memory shared through 16-bit RTHANDLEs, each
+ *       one a slot of the system-wide descriptor table (the GDT).</li>
+ * </ul>
+ * Instead of the {@code VOID **location} out-parameter and {@code GetLastError} / {@code GetLastRtError}, calls that
+ * return a handle or a pointer return a result record ({@link shm.api.intime.Iwin32Result},
+ * {@link shm.api.intime.RtHandleResult}, {@link shm.api.intime.RtMemoryResult}); {@code BOOLEAN} calls return a
+ * {@code boolean} and leave the status for {@code GetLastRtError} / {@code GetLastError}, as INtime does. The numbers of
+ * the vendor headers are in {@link shm.api.intime.IntimeConstants}; how this platform lays out the system-wide tables
+ * that several personalities share (the GDT, the iwin32 handle table, the object directories) is in
+ * {@link shm.api.intime.IntimeTables}.
+ */
+@Export
+@Version("1.0.0")
+package shm.api.intime;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;

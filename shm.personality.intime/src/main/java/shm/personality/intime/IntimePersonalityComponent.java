@@ -1,0 +1,99 @@
+package shm.personality.intime;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+import shm.api.intime.IntimeConstants;
+import shm.api.intime.IntimeKernelMemory;
+import shm.api.intime.Iwin32SharedMemory;
+import shm.api.spi.ShmBackend;
+
+/**
+ * The INtime personality as a DS component: one INtime process per factory configuration of PID {@value #FACTORY_PID},
+ * registered as both {@link Iwin32SharedMemory} and {@link IntimeKernelMemory} (the two share the process's status
+ * storage, as in INtime). Without any configuration, one process runs with {@link IntimeSettings#defaults()}.
+ *
+ * <p>The backend is bound statically and greedily: RTHANDLEs and iwin32 handles are slot numbers of one backend's
+ * tables and cannot move, so a better backend (or the loss of this one) ends the process (its handles are released)
+ * and starts a new one on the backend now in use. A configuration INtime would refuse (an iwin32 pool that is not a
+ * multiple of 4 MiB, for example) fails the activation with a message naming the setting.
+ */
+@Component(service = {Iwin32SharedMemory.class, IntimeKernelMemory.class},
+        configurationPid = IntimePersonalityComponent.FACTORY_PID, configurationPolicy = ConfigurationPolicy.OPTIONAL)
+@Designate(ocd = IntimePersonalityComponent.Config.class, factory = true)
+public final class IntimePersonalityComponent extends IntimePersonality {
+
+    /** The factory configuration PID. */
+    public static final String FACTORY_PID = "shm.personality.intime";
+
+    /** One INtime process and its node. */
+    @ObjectClassDefinition(name = "shm INtime personality",
+            description = "TenAsys INtime iwin32 and kernel shared-memory rules for one INtime process.")
+    public @interface Config {
+
+        /** GDT slots. */
+        @AttributeDefinition(name = "GDT slots", description = "Slots of the system-wide descriptor table (memory"
+                + " handles), 1 to 8191. The first process of a backend fixes it.")
+        int intime_gdtSlots() default IntimeConstants.DEFAULT_GDT_SLOTS;
+
+        /** Object limit. */
+        @AttributeDefinition(name = "Object limit", description = "The most memory handles this process can hold"
+                + " (E_LIMIT beyond).")
+        int intime_objectLimit() default IntimeSettings.DEFAULT_OBJECT_LIMIT;
+
+        /** Virtual segment. */
+        @AttributeDefinition(name = "Virtual segment (bytes)", description = "Address space for allocations and"
+                + " mappings; at least 8 MiB, rounded up to 4 MiB (E_VMEM beyond).")
+        long intime_vsegSize() default IntimeConstants.DEFAULT_VSEG_SIZE;
+
+        /** Process pool. */
+        @AttributeDefinition(name = "Process pool (bytes)", description = "The most AllocateRtMemory may hold (E_MEM"
+                + " beyond); 0 borrows all available memory.")
+        long intime_poolMax() default 0;
+
+        /** iwin32 pool. */
+        @AttributeDefinition(name = "iwin32 SegSize (bytes)", description = "The iwin32 memory pool shared by every"
+                + " process, a multiple of 4 MiB (4194304).")
+        long intime_iwin32SegSize() default IntimeSettings.DEFAULT_IWIN32_SEGSIZE;
+
+        /** iwin32 handle table. */
+        @AttributeDefinition(name = "iwin32 handles", description = "Slots of the system-wide iwin32 handle table. The"
+                + " first process of a backend fixes it.")
+        int intime_iwin32Handles() default IntimeConstants.DEFAULT_GDT_SLOTS;
+
+        /** Filter choosing the backend. */
+        @AttributeDefinition(name = "Backend filter", description = "LDAP filter on the backend services, for example"
+                + " (shm.backend.type=mmap). Among matching backends the highest service.ranking wins.")
+        String backend_target() default "(shm.backend.type=*)";
+
+        /** Instance name shown to operators. */
+        String webconsole_configurationFactory_nameHint() default "INtime process";
+    }
+
+    /**
+     * Starts one INtime process over the bound backend.
+     *
+     * @throws IllegalArgumentException for a setting INtime would refuse
+     */
+    @Activate
+    public IntimePersonalityComponent(Config config,
+                                      @Reference(name = "backend", policyOption = ReferencePolicyOption.GREEDY)
+                                      ShmBackend backend) {
+        super(backend, new IntimeSettings(config.intime_gdtSlots(), config.intime_objectLimit(),
+                config.intime_vsegSize(), config.intime_poolMax(), config.intime_iwin32SegSize(),
+                config.intime_iwin32Handles()));
+    }
+
+    /** The process ends: its handles, memory and catalog entries are released. */
+    @Deactivate
+    void deactivate() {
+        close();
+    }
+}

@@ -1,0 +1,104 @@
+package shm.personality.intime;
+
+import static shm.api.intime.IntimeConstants.E_LIMIT;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import shm.api.ErrorReason;
+import shm.api.intime.IntimeTables;
+import shm.api.spi.Descriptor;
+import shm.api.spi.DescriptorTable;
+import shm.api.spi.ObjectRef;
+
+/**
+ * The memory handles of one INtime process: slots of the system-wide GDT ({@link IntimeTables#GDT_TABLE}), each
+ * naming a region of an object, with INtime's per-process object limit. Deleting a slot returns only the slot;
+ * nothing counts the users of a handle. Not thread-safe on its own: the personality's lock guards it.
+ */
+final class MemoryHandles {
+
+    private final DescriptorTable gdt;
+    private final SlotOwnership owners;
+    private final int objectLimit;
+    private final Map<Integer, Descriptor> owned = new HashMap<>();
+
+    MemoryHandles(DescriptorTable gdt, SlotOwnership owners, int objectLimit) {
+        this.gdt = gdt;
+        this.owners = owners;
+        this.objectLimit = objectLimit;
+    }
+
+    /**
+     * A new handle for {@code size} bytes at {@code offset} of {@code object}.
+     *
+     * @throws shm.api.ShmException E_LIMIT at the object limit; from the table NO_SLOT (E_SLOT), LIMIT (E_LIMIT),
+     *                              NO_MEMORY (E_MEM)
+     */
+    int create(ObjectRef object, long offset, long size) {
+        if (owned.size() >= objectLimit) {
+            forgetLost();
+            if (owned.size() >= objectLimit) {
+                throw IntimeErrors.rt(ErrorReason.LIMIT, E_LIMIT, null, "creating the RT handle exceeds the"
+                        + " process's object limit of " + objectLimit + " handles");
+            }
+        }
+        Descriptor descriptor = gdt.create(object, offset, size);
+        try {
+            owners.claim(descriptor.index());
+        } catch (RuntimeException e) {
+            gdt.delete(descriptor.index());
+            throw e;
+        }
+        owned.put(descriptor.index(), descriptor);
+        return IntimeTables.memoryHandleOfSlot(descriptor.index());
+    }
+
+    /** The slot a memory handle names, of any process; empty when the value names no slot in use. */
+    Optional<Descriptor> find(int rtHandle) {
+        int slot = IntimeTables.slotOfMemoryHandle(rtHandle);
+        if (slot < 0 || slot >= gdt.capacity()) {
+            return Optional.empty();
+        }
+        return gdt.get(slot);
+    }
+
+    /** Deletes a slot, whoever created it: the slot becomes free; the memory and its users are not touched. */
+    void delete(Descriptor descriptor) {
+        gdt.delete(descriptor.index());
+        owners.disown(descriptor.index());
+        owned.remove(descriptor.index());
+    }
+
+    /** How many handles this process holds (slots another process deleted are counted until the next check). */
+    int count() {
+        return owned.size();
+    }
+
+    /** The GDT's capacity as the backend fixed it (the first process to open the table decides). */
+    int capacity() {
+        return gdt.capacity();
+    }
+
+    /** Deletes every slot this process still owns, as INtime deletes a process's objects with it. */
+    void deleteAll() {
+        for (Descriptor descriptor : List.copyOf(owned.values())) {
+            if (stillOwned(descriptor)) {
+                gdt.delete(descriptor.index());
+                owners.release(descriptor.index());
+            }
+        }
+        owned.clear();
+    }
+
+    /** Drops from the count the slots another process deleted (and perhaps reused). */
+    private void forgetLost() {
+        owned.values().removeIf(descriptor -> !stillOwned(descriptor));
+    }
+
+    private boolean stillOwned(Descriptor descriptor) {
+        return gdt.get(descriptor.index()).filter(descriptor::equals).isPresent() && owners.owns(descriptor.index());
+    }
+}

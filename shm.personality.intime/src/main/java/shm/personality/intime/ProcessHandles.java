@@ -1,0 +1,98 @@
+package shm.personality.intime;
+
+import static shm.api.intime.IntimeConstants.NULL_RTHANDLE;
+import static shm.api.intime.IntimeConstants.PAGE_SIZE;
+
+import java.util.Optional;
+
+import shm.api.MapOptions;
+import shm.api.ObjectType;
+import shm.api.intime.IntimeTables;
+import shm.api.spi.BackendHandle;
+import shm.api.spi.Descriptor;
+import shm.api.spi.DescriptorTable;
+import shm.api.spi.ShmBackend;
+
+/**
+ * This INtime process's handle and the directories of every process. A process's handle is a slot of the
+ * system-wide process table ({@link IntimeTables#PROCESS_TABLE}) naming a one-page unnamed object that stands for the
+ * process; it is made on first use and deleted when the process ends, and the object's reference names the process's
+ * directory scope. The root process has the fixed handle {@link IntimeTables#ROOT_PROCESS_HANDLE}. Not thread-safe on
+ * its own: the personality's lock guards it.
+ */
+final class ProcessHandles {
+
+    private final ShmBackend backend;
+    private final DescriptorTable table;
+    private BackendHandle processObject;
+    private Descriptor self;
+
+    ProcessHandles(ShmBackend backend, DescriptorTable table) {
+        this.backend = backend;
+        this.table = table;
+    }
+
+    /** This process's handle, made on first use. */
+    int selfHandle() {
+        return IntimeTables.processHandleOfSlot(self().index());
+    }
+
+    /**
+     * The directory scope a process handle names: {@code NULL_RTHANDLE} and this process's handle name this process's
+     * directory; empty when the value is no live process handle.
+     */
+    Optional<String> directoryOf(int hProcess) {
+        if (hProcess == NULL_RTHANDLE) {
+            return Optional.of(directoryOf(self()));
+        }
+        if (hProcess == IntimeTables.ROOT_PROCESS_HANDLE) {
+            return Optional.of(IntimeTables.ROOT_DIRECTORY);
+        }
+        return find(hProcess).map(ProcessHandles::directoryOf);
+    }
+
+    /** Whether the value is a live process handle (the root process included). */
+    boolean exists(int hProcess) {
+        return hProcess == IntimeTables.ROOT_PROCESS_HANDLE || find(hProcess).isPresent();
+    }
+
+    /** Deletes this process's handle and the object that stands for it. Idempotent. */
+    void close() {
+        if (self != null) {
+            if (table.get(self.index()).filter(self::equals).isPresent()) {
+                table.delete(self.index());
+            }
+            self = null;
+        }
+        if (processObject != null) {
+            processObject.close();
+            processObject = null;
+        }
+    }
+
+    private Optional<Descriptor> find(int hProcess) {
+        int slot = IntimeTables.slotOfProcessHandle(hProcess);
+        if (slot < 0 || slot >= table.capacity()) {
+            return Optional.empty();
+        }
+        return table.get(slot);
+    }
+
+    private Descriptor self() {
+        if (self == null) {
+            BackendHandle object = backend.createUnnamed(ObjectType.SHARED_MEMORY, PAGE_SIZE, MapOptions.DEFAULT);
+            try {
+                self = table.create(object.ref(), 0, PAGE_SIZE);
+            } catch (RuntimeException e) {
+                object.close();
+                throw e;
+            }
+            processObject = object;
+        }
+        return self;
+    }
+
+    private static String directoryOf(Descriptor process) {
+        return IntimeTables.processDirectory(process.object().value());
+    }
+}
