@@ -1,0 +1,53 @@
+package shm.provider.mmap.sync;
+
+import java.time.Duration;
+
+/**
+ * The end of a wait, on the monotonic clock ({@link System#nanoTime()}). A timeout too long to count in nanoseconds
+ * (more than about 292 years) never passes.
+ */
+final class Deadline {
+
+    /** Remaining time of a deadline that never passes. */
+    static final long FOREVER = Long.MAX_VALUE;
+
+    private final long start;
+    private final long timeoutNanos;
+
+    private Deadline(long timeoutNanos) {
+        this.start = System.nanoTime();
+        this.timeoutNanos = timeoutNanos;
+    }
+
+    /**
+     * A deadline {@code timeout} from now.
+     *
+     * @throws IllegalArgumentException when {@code timeout} is negative
+     * @throws NullPointerException     when {@code timeout} is null
+     */
+    static Deadline after(Duration timeout) {
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("a wait's timeout cannot be negative: " + timeout);
+        }
+        long nanos;
+        try {
+            nanos = timeout.toNanos();
+        } catch (ArithmeticException tooLong) {
+            nanos = FOREVER;
+        }
+        return new Deadline(nanos);
+    }
+
+    /** Whether the wait only tests ({@link Duration#ZERO}). */
+    boolean isZero() {
+        return timeoutNanos == 0;
+    }
+
+    /** Nanoseconds left, 0 once passed, {@link #FOREVER} when the deadline never passes. */
+    long remainingNanos() {
+        if (timeoutNanos == FOREVER) {
+            return FOREVER;
+        }
+        return Math.max(0, timeoutNanos - (System.nanoTime() - start));
+    }
+}

@@ -1,0 +1,217 @@
+package shm.provider.mmap.sync;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+import java.util.Locale;
+
+/**
+ * The Linux {@code futex} system call, bound through the FFM API: {@code FUTEX_WAIT} and {@code FUTEX_WAKE} on
+ * <em>shared</em> futex words (never {@code FUTEX_PRIVATE_FLAG}), so that processes that map the same file
+ * {@code MAP_SHARED} wait on and wake the same word.
+ *
+ * <p>One instance per owner (a backend, a test), made when needed: the constructor binds the native call, nothing
+ * is bound in a static initializer. Instances are immutable and thread-safe. Needs native access
+ * ({@code --enable-native-access=ALL-UNNAMED} on the class path).
+ *
+ * <p>A wait passes the word's raw address to the kernel and does not keep the segment's arena acquired, so a
+ * handle that closes (unmaps) its segment while a thread waits does not fail; the waiting thread returns at its
+ * timeout or at the next wake, and its next access to the closed segment throws {@link IllegalStateException}.
+ * A wait in native code does not see {@link Thread#interrupt()}.
+ */
+public final class Futex {
+
+    /** How a {@link #await wait} ended. Callers re-check their state in every case: wakes may be spurious. */
+    public enum Wake {
+        /** {@code FUTEX_WAKE} woke the thread (or a spurious wake-up). */
+        WOKEN,
+        /** The word did not hold the expected value when the wait began ({@code EAGAIN}). */
+        VALUE_CHANGED,
+        /** The timeout passed ({@code ETIMEDOUT}), or it was zero. */
+        TIMED_OUT
+    }
+
+    /** Wait without a timeout: {@code timeoutNanos} that never passes. */
+    public static final long FOREVER = Long.MAX_VALUE;
+
+    /** {@code FUTEX_WAIT}: sleep while the word holds a value. */
+    static final long FUTEX_WAIT = 0;
+    /** {@code FUTEX_WAKE}: wake up to a number of sleepers. */
+    static final long FUTEX_WAKE = 1;
+
+    static final int EINTR = 4;
+    static final int EAGAIN = 11;
+    static final int ETIMEDOUT = 110;
+
+    /** {@code SYS_futex} on x86-64. */
+    static final long SYS_FUTEX_X86_64 = 202;
+    /** {@code SYS_futex} on AArch64 (the generic system call table). */
+    static final long SYS_FUTEX_AARCH64 = 98;
+
+    private static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
+    private static final VarHandle ERRNO = CALL_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+    private static final StructLayout TIMESPEC = MemoryLayout.structLayout(
+            ValueLayout.JAVA_LONG.withName("tv_sec"), ValueLayout.JAVA_LONG.withName("tv_nsec"));
+    private static final long NANOS_PER_SECOND = 1_000_000_000L;
+
+    private final long sysFutex;
+    private final MethodHandle syscall;
+
+    /**
+     * Binds {@code syscall(2)} of the C library the JVM links, for this machine's architecture.
+     *
+     * @throws UnsupportedOperationException when not on Linux x86-64 or AArch64
+     */
+    public Futex() {
+        this.sysFutex = syscallNumber(System.getProperty("os.name", ""), System.getProperty("os.arch", ""));
+        Linker linker = Linker.nativeLinker();
+        MemorySegment symbol = linker.defaultLookup().find("syscall")
+                .orElseThrow(() -> new IllegalStateException("the C library has no symbol syscall"));
+        // long syscall(long number, ...): every variadic argument passed as a full 64-bit register value.
+        FunctionDescriptor descriptor = FunctionDescriptor.of(ValueLayout.JAVA_LONG,
+                ValueLayout.JAVA_LONG, // SYS_futex
+                ValueLayout.ADDRESS, // uint32_t *uaddr
+                ValueLayout.JAVA_LONG, // int futex_op
+                ValueLayout.JAVA_LONG, // uint32_t val
+                ValueLayout.ADDRESS, // const struct timespec *timeout (or val2)
+                ValueLayout.ADDRESS, // uint32_t *uaddr2
+                ValueLayout.JAVA_LONG); // uint32_t val3
+        this.syscall = linker.downcallHandle(symbol, descriptor, Linker.Option.captureCallState("errno"),
+                Linker.Option.firstVariadicArg(1));
+    }
+
+    /**
+     * The {@code SYS_futex} number for an operating system and architecture ({@code os.name}, {@code os.arch}).
+     *
+     * @throws UnsupportedOperationException for anything but Linux on x86-64 or AArch64
+     */
+    static long syscallNumber(String osName, String arch) {
+        if (!osName.toLowerCase(Locale.ROOT).startsWith("linux")) {
+            throw new UnsupportedOperationException("futex is a Linux system call; this is " + osName);
+        }
+        return switch (arch) {
+            case "amd64", "x86_64" -> SYS_FUTEX_X86_64;
+            case "aarch64", "arm64" -> SYS_FUTEX_AARCH64;
+            default -> throw new UnsupportedOperationException("no futex system call number known for " + arch
+                    + " (x86-64 and AArch64 are supported)");
+        };
+    }
+
+    /**
+     * {@code FUTEX_WAIT}: sleeps while the 32-bit word at {@code offset} of {@code segment} holds {@code expected},
+     * until a {@link #wake}, or until {@code timeoutNanos} pass ({@link #FOREVER}: no timeout). The kernel compares
+     * and sleeps atomically, so a wake that follows a change of the word is never lost. Interrupted sleeps
+     * ({@code EINTR}) continue with the time that remains. A zero timeout returns {@link Wake#TIMED_OUT} at once.
+     *
+     * @throws IllegalArgumentException when the word is not 4-byte aligned, outside the segment, or the segment is
+     *                                  not native
+     * @throws IllegalStateException    when the segment is closed or the kernel refuses the call
+     */
+    public Wake await(MemorySegment segment, long offset, int expected, long timeoutNanos) {
+        if (timeoutNanos < 0) {
+            throw new IllegalArgumentException("a futex wait's timeout cannot be negative: " + timeoutNanos);
+        }
+        long address = wordAddress(segment, offset);
+        if (timeoutNanos == 0) {
+            return Wake.TIMED_OUT;
+        }
+        long start = System.nanoTime();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            MemorySegment timespec = timeoutNanos == FOREVER ? MemorySegment.NULL : arena.allocate(TIMESPEC);
+            while (true) {
+                if (timeoutNanos != FOREVER) {
+                    long remaining = timeoutNanos - (System.nanoTime() - start);
+                    if (remaining <= 0) {
+                        return Wake.TIMED_OUT;
+                    }
+                    timespec.set(ValueLayout.JAVA_LONG, 0, remaining / NANOS_PER_SECOND);
+                    timespec.set(ValueLayout.JAVA_LONG, 8, remaining % NANOS_PER_SECOND);
+                }
+                long result = (long) syscall.invokeExact(state, sysFutex, MemorySegment.ofAddress(address),
+                        FUTEX_WAIT, (long) expected, timespec, MemorySegment.NULL, 0L);
+                if (result == 0) {
+                    return Wake.WOKEN;
+                }
+                int errno = (int) ERRNO.get(state, 0L);
+                switch (errno) {
+                    case EAGAIN:
+                        return Wake.VALUE_CHANGED;
+                    case ETIMEDOUT:
+                        return Wake.TIMED_OUT;
+                    case EINTR:
+                        requireAlive(segment);
+                        continue;
+                    default:
+                        throw failure("FUTEX_WAIT", errno, address);
+                }
+            }
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("futex FUTEX_WAIT", t);
+        }
+    }
+
+    /**
+     * {@code FUTEX_WAKE}: wakes up to {@code count} threads (of any process) sleeping on the 32-bit word at
+     * {@code offset} of {@code segment}.
+     *
+     * @return how many were woken
+     * @throws IllegalArgumentException when {@code count} is below 1 or the word is unusable (see {@link #await})
+     * @throws IllegalStateException    when the segment is closed or the kernel refuses the call
+     */
+    public int wake(MemorySegment segment, long offset, int count) {
+        if (count < 1) {
+            throw new IllegalArgumentException("a futex wake wakes at least one thread: " + count);
+        }
+        long address = wordAddress(segment, offset);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            long result = (long) syscall.invokeExact(state, sysFutex, MemorySegment.ofAddress(address), FUTEX_WAKE,
+                    (long) count, MemorySegment.NULL, MemorySegment.NULL, 0L);
+            if (result < 0) {
+                throw failure("FUTEX_WAKE", (int) ERRNO.get(state, 0L), address);
+            }
+            return (int) result;
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("futex FUTEX_WAKE", t);
+        }
+    }
+
+    private static long wordAddress(MemorySegment segment, long offset) {
+        if (!segment.isNative()) {
+            throw new IllegalArgumentException("a futex word lives in native (mapped) memory, not a heap segment");
+        }
+        requireAlive(segment);
+        if (offset < 0 || offset > segment.byteSize() - Integer.BYTES) {
+            throw new IllegalArgumentException("futex word at offset " + offset + " is outside the "
+                    + segment.byteSize() + "-byte segment");
+        }
+        long address = segment.address() + offset;
+        if (address % Integer.BYTES != 0) {
+            throw new IllegalArgumentException("a futex word must be 4-byte aligned; offset " + offset
+                    + " gives address 0x" + Long.toHexString(address));
+        }
+        return address;
+    }
+
+    private static void requireAlive(MemorySegment segment) {
+        if (!segment.scope().isAlive()) {
+            throw new IllegalStateException("Already closed: the segment of the futex word was unmapped");
+        }
+    }
+
+    private static IllegalStateException failure(String operation, int errno, long address) {
+        return new IllegalStateException("futex " + operation + " on address 0x" + Long.toHexString(address)
+                + " failed with errno " + errno);
+    }
+}

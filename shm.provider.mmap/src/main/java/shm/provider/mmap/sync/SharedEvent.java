@@ -1,0 +1,318 @@
+package shm.provider.mmap.sync;
+
+import java.lang.foreign.MemorySegment;
+import java.time.Duration;
+import java.util.Objects;
+
+import shm.api.WaitResult;
+
+/**
+ * An event shared between processes, manual or auto reset, with Win32 semantics: {@link #set}, {@link #reset},
+ * {@link #pulse} and a timed {@link #await}. Waits block in the kernel on a shared futex word.
+ *
+ * <p>State block, 32 bytes, 8-byte aligned, little-endian:
+ *
+ * <pre>
+ *  offset  0        4        8        12       16       20       24              32
+ *         +--------+--------+--------+--------+--------+--------+----------------+
+ *         | magic  |version | flags  |  (0)   | state  |waiters |      (0)       |
+ *         | "SHEV" |   1    |        |        | futex  | manual |                |
+ *         +--------+--------+--------+--------+--------+--------+----------------+
+ *  flags   bit 0: manual reset; written once at initialization
+ *  state   the futex word; bit 0: signaled. The rest depends on the reset mode:
+ *            manual reset: bits 1..31 a generation, advanced by every set (from non-signaled) and every pulse
+ *            auto reset:   bits 1..15 grants  (waits released by set/pulse, not yet returned)
+ *                          bits 16..30 waiters (waits registered in the state word); bit 31 zero
+ *  waiters manual reset only: how many waits may sleep (a hint for set/pulse to skip FUTEX_WAKE); 0 in auto mode
+ * </pre>
+ *
+ * <p><b>Manual reset.</b> A wait that finds the state signaled returns at once; otherwise it notes the generation,
+ * and returns {@link WaitResult#SIGNALED} as soon as the state is signaled or the generation moved on. {@code set}
+ * makes the state signaled and advances the generation, then wakes every sleeper; so even a {@code set} at once
+ * followed by {@code reset} releases every wait present at the {@code set}, as in Win32.
+ *
+ * <p><b>Auto reset.</b> A wait that finds the state signaled clears the flag and returns; otherwise it registers
+ * (waiters + 1) and sleeps until a grant is there, takes it (waiters - 1, grants - 1) and returns. {@code set} gives a
+ * grant when more waits are registered than granted, and wakes one sleeper; otherwise it leaves the state signaled
+ * for the next wait. Every {@code set} releases exactly one wait, immediately or later; several sets in a row
+ * release as many registered waits. A wait that times out leaves the registration (or, when a grant is there,
+ * takes it and returns signaled), so no grant is ever left to a wait that has gone. Which registered wait takes a
+ * grant is unspecified (Win32 does not promise an order either). At most {@value #MAX_WAITERS} waits may be
+ * registered on one auto-reset event at once.
+ *
+ * <p><b>Pulse</b> releases the waits present now (every one for manual reset, one for auto reset; none if none is
+ * waiting) and leaves the event non-signaled. As Win32 documents for {@code PulseEvent}, this is inherently racy: a
+ * thread that is about to wait, or between two waits, misses the pulse, and for auto reset a wait that registered
+ * just after the pulse may take the grant instead of one that was waiting before it. Prefer {@code set}.
+ *
+ * <p><b>A process that dies while waiting</b> cannot deregister. For manual reset this costs only a superfluous
+ * {@code FUTEX_WAKE}. For auto reset its registration stays: a later {@code set} with no live wait grants to it,
+ * and that grant is taken by the next wait that comes, so the event behaves as if it stayed signaled; while such a
+ * stale registration exists, up to two sets without a wait in between can be kept instead of one.
+ *
+ * <p>Thread-safe; the instance holds no mutable state of its own. Waits do not see {@link Thread#interrupt()}.
+ */
+public final class SharedEvent {
+
+    /** The magic word: ASCII {@code "SHEV"} in little-endian byte order. */
+    public static final int MAGIC = 0x56454853;
+    /** The layout version this class reads and writes. */
+    public static final int VERSION = 1;
+    /** Offset of the 32-bit flags word. */
+    public static final long FLAGS_OFFSET = 8;
+    /** Offset of the 32-bit state word, the futex word. */
+    public static final long STATE_OFFSET = 16;
+    /** Offset of the 32-bit waiter hint of a manual-reset event. */
+    public static final long WAITERS_OFFSET = 20;
+    /** Bytes of the state block. */
+    public static final long SIZE = 32;
+
+    /** Flags bit 0: manual reset. */
+    public static final int FLAG_MANUAL_RESET = 1;
+    /** State bit 0: signaled. */
+    public static final int SIGNALED = 1;
+    /** Manual reset: one step of the generation (bits 1..31 of the state). */
+    public static final int GENERATION_STEP = 1 << 1;
+    /** Auto reset: one grant (bits 1..15 of the state). */
+    public static final int GRANT_ONE = 1 << 1;
+    /** Auto reset: the grant field. */
+    public static final int GRANT_MASK = 0x7FFF << 1;
+    /** Auto reset: one registered wait (bits 16..30 of the state). */
+    public static final int WAITER_ONE = 1 << 16;
+    /** Auto reset: the waiter field. */
+    public static final int WAITER_MASK = 0x7FFF << 16;
+    /** Auto reset: the most waits registered at once. */
+    public static final int MAX_WAITERS = 0x7FFF;
+
+    private static final String KIND = "shared event";
+
+    private final MemorySegment segment;
+    private final Futex futex;
+    private final boolean manualReset;
+
+    /**
+     * Attaches to the event initialized in {@code segment}.
+     *
+     * @param segment the mapped state block (at least {@link #requiredBytes()}, 8-byte aligned)
+     * @param futex   the futex binding to wait and wake with
+     * @throws IllegalArgumentException when the segment holds no event of this layout version (the message says
+     *                                  what it found)
+     */
+    public SharedEvent(MemorySegment segment, Futex futex) {
+        Words.checkAttach(segment, SIZE, MAGIC, VERSION, KIND);
+        int flags = Words.getInt(segment, FLAGS_OFFSET);
+        if ((flags & ~FLAG_MANUAL_RESET) != 0) {
+            throw new IllegalArgumentException("the shared event has unknown flags 0x" + Integer.toHexString(flags));
+        }
+        this.segment = segment;
+        this.futex = Objects.requireNonNull(futex, "futex");
+        this.manualReset = (flags & FLAG_MANUAL_RESET) != 0;
+    }
+
+    /** Bytes a segment needs to hold an event's state. */
+    public static long requiredBytes() {
+        return SIZE;
+    }
+
+    /**
+     * Writes a new event's state into a zero-filled segment; others may attach once this returns.
+     *
+     * @throws IllegalArgumentException when the segment is unusable or its first {@link #requiredBytes()} bytes are
+     *                                  not zero
+     */
+    public static void initialize(MemorySegment segment, boolean manualReset, boolean initiallySignaled) {
+        Words.checkZeroed(segment, SIZE, KIND);
+        Words.setInt(segment, FLAGS_OFFSET, manualReset ? FLAG_MANUAL_RESET : 0);
+        Words.setInt(segment, STATE_OFFSET, initiallySignaled ? SIGNALED : 0);
+        Words.publish(segment, MAGIC, VERSION);
+    }
+
+    /** Whether the event stays signaled until reset (manual) or releases one wait and resets (auto). */
+    public boolean manualReset() {
+        return manualReset;
+    }
+
+    /** Whether the event is signaled at this moment (a snapshot, for listings). */
+    public boolean isSignaled() {
+        return (state() & SIGNALED) != 0;
+    }
+
+    /**
+     * Signals the event. Manual reset: releases every wait and stays signaled until {@link #reset}. Auto reset:
+     * releases one registered wait, or, when none is waiting, stays signaled until one wait comes.
+     */
+    public void set() {
+        if (manualReset) {
+            while (true) {
+                int s = state();
+                if ((s & SIGNALED) != 0) {
+                    return;
+                }
+                if (casState(s, ((s & ~SIGNALED) + GENERATION_STEP) | SIGNALED)) {
+                    break;
+                }
+            }
+            wakeAllManual();
+        } else {
+            while (true) {
+                int s = state();
+                if (waiters(s) > grants(s)) {
+                    if (casState(s, s + GRANT_ONE)) {
+                        futex.wake(segment, STATE_OFFSET, 1);
+                        return;
+                    }
+                } else if ((s & SIGNALED) != 0 || casState(s, s | SIGNALED)) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Makes the event non-signaled. Waits already released stay released. */
+    public void reset() {
+        while (true) {
+            int s = state();
+            if ((s & SIGNALED) == 0 || casState(s, s & ~SIGNALED)) {
+                return;
+            }
+        }
+    }
+
+    /**
+     * Releases the waits present now (every one for manual reset, one for auto reset) and leaves the event
+     * non-signaled. Racy by nature, as Win32's {@code PulseEvent}: see the class description.
+     */
+    public void pulse() {
+        if (manualReset) {
+            while (true) {
+                int s = state();
+                if (casState(s, (s & ~SIGNALED) + GENERATION_STEP)) {
+                    break;
+                }
+            }
+            wakeAllManual();
+        } else {
+            while (true) {
+                int s = state();
+                if (waiters(s) > grants(s)) {
+                    if (casState(s, s + GRANT_ONE)) {
+                        futex.wake(segment, STATE_OFFSET, 1);
+                        return;
+                    }
+                } else if ((s & SIGNALED) == 0 || casState(s, s & ~SIGNALED)) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /**
+     * Waits until the event releases this wait or the timeout passes; {@link Duration#ZERO} only tests (and, for
+     * auto reset, consumes a signaled state).
+     *
+     * @return {@link WaitResult#SIGNALED} or {@link WaitResult#TIMEOUT}
+     * @throws IllegalArgumentException when {@code timeout} is negative
+     * @throws IllegalStateException    when {@value #MAX_WAITERS} waits are already registered on an auto-reset
+     *                                  event, or the segment was closed
+     */
+    public WaitResult await(Duration timeout) {
+        Deadline deadline = Deadline.after(timeout);
+        return manualReset ? awaitManual(deadline) : awaitAuto(deadline);
+    }
+
+    private WaitResult awaitManual(Deadline deadline) {
+        int entry = state();
+        if ((entry & SIGNALED) != 0) {
+            return WaitResult.SIGNALED;
+        }
+        if (deadline.isZero()) {
+            return WaitResult.TIMEOUT;
+        }
+        Words.addInt(segment, WAITERS_OFFSET, 1);
+        try {
+            while (true) {
+                int s = state();
+                if ((s & SIGNALED) != 0 || (s & ~SIGNALED) != (entry & ~SIGNALED)) {
+                    return WaitResult.SIGNALED;
+                }
+                long remaining = deadline.remainingNanos();
+                if (remaining == 0) {
+                    return WaitResult.TIMEOUT;
+                }
+                futex.await(segment, STATE_OFFSET, s, remaining);
+            }
+        } finally {
+            Words.addInt(segment, WAITERS_OFFSET, -1);
+        }
+    }
+
+    private WaitResult awaitAuto(Deadline deadline) {
+        while (true) {
+            int s = state();
+            if ((s & SIGNALED) != 0) {
+                if (casState(s, s & ~SIGNALED)) {
+                    return WaitResult.SIGNALED;
+                }
+            } else if (deadline.isZero()) {
+                return WaitResult.TIMEOUT;
+            } else if (waiters(s) == MAX_WAITERS) {
+                throw new IllegalStateException("an auto-reset shared event takes at most " + MAX_WAITERS
+                        + " waits at once");
+            } else if (casState(s, s + WAITER_ONE)) {
+                break;
+            }
+        }
+        while (true) {
+            int s = state();
+            if (grants(s) > 0) {
+                if (casState(s, s - WAITER_ONE - GRANT_ONE)) {
+                    return WaitResult.SIGNALED;
+                }
+                continue;
+            }
+            if ((s & SIGNALED) != 0) {
+                // Not reached while every participant keeps the layout's rules (signaled implies every registered
+                // wait holds a grant); taken anyway, so that a state written otherwise releases rather than strands.
+                if (casState(s, (s & ~SIGNALED) - WAITER_ONE)) {
+                    return WaitResult.SIGNALED;
+                }
+                continue;
+            }
+            long remaining = deadline.remainingNanos();
+            if (remaining == 0) {
+                if (casState(s, s - WAITER_ONE)) {
+                    return WaitResult.TIMEOUT;
+                }
+                continue;
+            }
+            futex.await(segment, STATE_OFFSET, s, remaining);
+        }
+    }
+
+    private void wakeAllManual() {
+        if (Words.getInt(segment, WAITERS_OFFSET) != 0) {
+            futex.wake(segment, STATE_OFFSET, Integer.MAX_VALUE);
+        }
+    }
+
+    private int state() {
+        return Words.getInt(segment, STATE_OFFSET);
+    }
+
+    private boolean casState(int expected, int value) {
+        return Words.casInt(segment, STATE_OFFSET, expected, value);
+    }
+
+    private static int waiters(int state) {
+        return (state & WAITER_MASK) >>> 16;
+    }
+
+    private static int grants(int state) {
+        return (state & GRANT_MASK) >>> 1;
+    }
+
+    /** Auto reset: waits registered now; manual reset: the waiter hint (a snapshot, for listings and tests). */
+    int waitingNow() {
+        return manualReset ? Words.getInt(segment, WAITERS_OFFSET) : waiters(state());
+    }
+}

@@ -1,0 +1,79 @@
+package shm.provider.mmap.sync;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.UUID;
+
+/**
+ * A fresh zero-filled file under {@code /dev/shm}, mapped {@code MAP_SHARED} into a shared arena, as the backend maps
+ * an object's data; closing unmaps it and deletes the file. {@link #attach} maps an existing one (in a child).
+ */
+final class SharedFile implements AutoCloseable {
+
+    /** Bytes of every test file: one page. */
+    static final long SIZE = 4096;
+
+    private final Path path;
+    private final Arena arena;
+    private final MemorySegment segment;
+    private final boolean owner;
+
+    private SharedFile(Path path, boolean owner) {
+        this.path = path;
+        this.owner = owner;
+        this.arena = Arena.ofShared();
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            this.segment = channel.map(FileChannel.MapMode.READ_WRITE, 0, SIZE, arena);
+        } catch (IOException e) {
+            arena.close();
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Creates and maps a new file of {@link #SIZE} zero bytes; {@link #close()} deletes it. */
+    static SharedFile create() {
+        Path path = Path.of("/dev/shm", "shm-sync-test-" + UUID.randomUUID());
+        try {
+            Files.write(path, new byte[(int) SIZE], StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new SharedFile(path, true);
+    }
+
+    /** Maps an existing file made by {@link #create()}; {@link #close()} only unmaps it. */
+    static SharedFile attach(Path path) {
+        return new SharedFile(path, false);
+    }
+
+    Path path() {
+        return path;
+    }
+
+    MemorySegment segment() {
+        return segment;
+    }
+
+    /** The state block at {@code offset}, 64 bytes (every primitive needs 32). */
+    MemorySegment slot(long offset) {
+        return segment.asSlice(offset, 64);
+    }
+
+    @Override
+    public void close() {
+        arena.close();
+        if (owner) {
+            try {
+                Files.deleteIfExists(path);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+}

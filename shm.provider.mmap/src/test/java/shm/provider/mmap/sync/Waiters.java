@@ -1,0 +1,49 @@
+package shm.provider.mmap.sync;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+
+/** Threads of this process that wait on a primitive, each answer awaited with a deadline. */
+final class Waiters<T> implements AutoCloseable {
+
+    private final ExecutorService threads = Executors.newCachedThreadPool();
+    private final List<Future<T>> started = new ArrayList<>();
+
+    /** Starts {@code wait} on a new thread. */
+    Future<T> start(Supplier<T> wait) {
+        Future<T> future = threads.submit(wait::get);
+        started.add(future);
+        return future;
+    }
+
+    /** The answer of {@code future}, within {@link Eventually#DEADLINE}. */
+    static <T> T answer(Future<T> future) {
+        try {
+            return future.get(Eventually.DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        } catch (ExecutionException e) {
+            throw new AssertionError("the waiting thread failed", e.getCause());
+        } catch (TimeoutException e) {
+            throw new AssertionError("no answer within " + Eventually.DEADLINE, e);
+        }
+    }
+
+    /** How many started waits have answered. */
+    long answered() {
+        return started.stream().filter(Future::isDone).count();
+    }
+
+    @Override
+    public void close() {
+        threads.shutdownNow();
+    }
+}
