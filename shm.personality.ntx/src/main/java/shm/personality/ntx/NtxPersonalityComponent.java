@@ -1,0 +1,90 @@
+package shm.personality.ntx;
+
+import java.util.Arrays;
+import java.util.stream.Collectors;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+import shm.api.ntx.NtxSharedMemory;
+import shm.api.spi.ShmBackend;
+
+/**
+ * The NTX personality as a DS component: one instance per factory configuration of PID {@value #FACTORY_PID} (one
+ * Windows process each, with its own mapping cache), over the highest-ranked backend, bound dynamically and greedily.
+ * Without any configuration, one instance runs with {@link NtxSettings#defaults()}. The service carries
+ * {@code ntx.hostNode} and {@code ntx.strictCache} for consumers' target filters.
+ */
+@Component(service = NtxSharedMemory.class, configurationPid = NtxPersonalityComponent.FACTORY_PID,
+        configurationPolicy = ConfigurationPolicy.OPTIONAL)
+@Designate(ocd = NtxPersonalityComponent.Config.class, factory = true)
+public final class NtxPersonalityComponent extends NtxPersonality {
+
+    /** The factory configuration PID. */
+    public static final String FACTORY_PID = "shm.personality.ntx";
+
+    /** One NTX Windows process. */
+    @ObjectClassDefinition(name = "shm NTX personality",
+            description = "TenAsys INtime NTX rules for mapping real-time memory into one Windows process.")
+    public @interface Config {
+
+        /** The INtime node of this host. */
+        @AttributeDefinition(name = "Host node", description = "The INtime node this Windows host runs beside;"
+                + " memory whose GDT descriptor records another node (and none of the shared nodes) fails with"
+                + " E_LOCATION.")
+        long ntx_hostNode() default 0;
+
+        /** Further nodes on this host. */
+        @AttributeDefinition(name = "Shared nodes", description = "Further INtime nodes that share memory with this"
+                + " host.", required = false)
+        long[] ntx_sharedNodes() default {};
+
+        /** Strict cache. */
+        @AttributeDefinition(name = "Strict cache", description = "false: a mapped handle's cached mapping is"
+                + " returned without asking the RT side, as NTX does (a handle deleted or reused while mapped returns"
+                + " the stale mapping); true: each cache hit is checked and a stale one refused (E_EXIST / E_STATE).")
+        boolean ntx_strictCache() default false;
+
+        /** Filter choosing the backend. */
+        @AttributeDefinition(name = "Backend filter", description = "LDAP filter on the backend services, for example"
+                + " (shm.backend.type=mmap). Among matching backends the highest service.ranking wins.")
+        String backend_target() default "(shm.backend.type=*)";
+
+        /** Instance name shown to operators. */
+        String webconsole_configurationFactory_nameHint() default "NTX node {ntx.hostNode}";
+    }
+
+    /** Starts one Windows process with the configured rules; calls fail with E_NTX_INTERNAL_ERROR until a backend is bound. */
+    @Activate
+    public NtxPersonalityComponent(Config config) {
+        super(new NtxSettings(config.ntx_hostNode(),
+                Arrays.stream(config.ntx_sharedNodes()).boxed().collect(Collectors.toSet()), config.ntx_strictCache()));
+    }
+
+    /** A backend was bound: the first one, or a better one for maps from now on. */
+    @Reference(name = "backend", cardinality = ReferenceCardinality.MANDATORY, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, unbind = "unbindBackend")
+    void bindBackend(ShmBackend backend) {
+        useBackend(backend);
+    }
+
+    /** A backend went away: the mappings made through it are unmapped. */
+    void unbindBackend(ShmBackend backend) {
+        backendGone(backend);
+    }
+
+    /** The Windows process ends: its mappings are unmapped. */
+    @Deactivate
+    void deactivate() {
+        close();
+    }
+}

@@ -1,0 +1,77 @@
+package shm.personality.ntx;
+
+import java.util.Objects;
+import java.util.Optional;
+
+import shm.api.intime.IntimeConstants;
+import shm.api.intime.IntimeTables;
+import shm.api.spi.Descriptor;
+import shm.api.spi.DescriptorTable;
+import shm.api.spi.ShmBackend;
+
+/**
+ * The INtime side's system-wide objects as NTX sees them in one backend, laid out as {@link IntimeTables} says: a
+ * memory handle is a slot of the {@link IntimeTables#GDT_TABLE} table, a process handle a slot of the
+ * {@link IntimeTables#PROCESS_TABLE} table, the root process always exists. Reads only; thread-safe.
+ */
+final class RtObjects {
+
+    /**
+     * The capacity and per-process limit asked for when this process is the first to open the GDT: the whole 16-bit
+     * encoding. A backend's tables keep what their first opener asked for, normally the INtime side.
+     */
+    static final int GDT_CAPACITY = IntimeTables.MAX_GDT_SLOTS;
+    /** The capacity and per-process limit asked for when this process is the first to open the process table. */
+    static final int PROCESS_CAPACITY = IntimeTables.PROCESS_SLOTS;
+
+    /** What an RTHANDLE names. */
+    enum Kind {
+        /** A memory handle whose GDT slot is in use. */
+        MEMORY,
+        /** The root process or a process whose slot is in use. */
+        PROCESS,
+        /** Nothing: a deleted handle or a value of no handle's shape. */
+        NONE
+    }
+
+    private final ShmBackend backend;
+    private final DescriptorTable gdt;
+    private final DescriptorTable processes;
+
+    /**
+     * Opens the tables of {@code backend}.
+     *
+     * @throws shm.api.ShmException when the backend cannot hold or open them
+     */
+    RtObjects(ShmBackend backend) {
+        this.backend = Objects.requireNonNull(backend, "backend");
+        this.gdt = backend.descriptors(IntimeTables.GDT_TABLE, GDT_CAPACITY, GDT_CAPACITY);
+        this.processes = backend.descriptors(IntimeTables.PROCESS_TABLE, PROCESS_CAPACITY, PROCESS_CAPACITY);
+    }
+
+    /** The backend these tables belong to. */
+    ShmBackend backend() {
+        return backend;
+    }
+
+    /** The GDT descriptor a memory handle names; empty when the value is no memory handle or its slot is free. */
+    Optional<Descriptor> memory(int rtHandle) {
+        int slot = IntimeTables.slotOfMemoryHandle(rtHandle);
+        return slot < 0 ? Optional.empty() : gdt.get(slot);
+    }
+
+    /** What a 16-bit value names now. */
+    Kind kindOf(int rtHandle) {
+        if (rtHandle == IntimeTables.ROOT_PROCESS_HANDLE) {
+            return Kind.PROCESS;
+        }
+        if (rtHandle == IntimeConstants.NULL_RTHANDLE || rtHandle == IntimeConstants.BAD_RTHANDLE) {
+            return Kind.NONE;
+        }
+        if (memory(rtHandle).isPresent()) {
+            return Kind.MEMORY;
+        }
+        int processSlot = IntimeTables.slotOfProcessHandle(rtHandle);
+        return processSlot >= 0 && processes.get(processSlot).isPresent() ? Kind.PROCESS : Kind.NONE;
+    }
+}
