@@ -15,15 +15,18 @@ import shm.api.WaitResult;
  * <pre>
  *  offset  0        4        8        12       16       20       24              32
  *         +--------+--------+--------+--------+--------+--------+----------------+
- *         | magic  |version | flags  |  (0)   | state  |waiters |      (0)       |
- *         | "SHEV" |   1    |        |        | futex  | manual |                |
+ *         | magic  |version | flags  |  (0)   |   state word    |      (0)       |
+ *         | "SHEV" |   1    |        |        | lo:futex|hi:wait|                |
  *         +--------+--------+--------+--------+--------+--------+----------------+
- *  flags   bit 0: manual reset; written once at initialization
- *  state   the futex word; bit 0: signaled. The rest depends on the reset mode:
- *            manual reset: bits 1..31 a generation, advanced by every set (from non-signaled) and every pulse
- *            auto reset:   bits 1..15 grants  (waits released by set/pulse, not yet returned)
- *                          bits 16..30 waiters (waits registered in the state word); bit 31 zero
- *  waiters manual reset only: how many waits may sleep (a hint for set/pulse to skip FUTEX_WAKE); 0 in auto mode
+ *  flags       bit 0: manual reset; written once at initialization
+ *  state word  64 bits, changed only by compare-and-set or atomic add
+ *    low half (offset 16, the futex word)
+ *              bit 0: signaled
+ *              bits 1..31, manual reset: a generation, advanced by every set (from non-signaled) and every pulse
+ *              bits 1..31, auto reset:   grants: waits released by set/pulse that have not returned yet
+ *    high half (offset 20)
+ *              waiters; auto reset: waits registered now (exact); manual reset: waits that may sleep (a hint for
+ *              set/pulse to skip FUTEX_WAKE)
  * </pre>
  *
  * <p><b>Manual reset.</b> A wait that finds the state signaled returns at once; otherwise it notes the generation,
@@ -31,14 +34,15 @@ import shm.api.WaitResult;
  * makes the state signaled and advances the generation, then wakes every sleeper; so even a {@code set} at once
  * followed by {@code reset} releases every wait present at the {@code set}, as in Win32.
  *
- * <p><b>Auto reset.</b> A wait that finds the state signaled clears the flag and returns; otherwise it registers
- * (waiters + 1) and sleeps until a grant is there, takes it (waiters - 1, grants - 1) and returns. {@code set} gives a
+ * <p><b>Auto reset.</b> A wait that finds the state signaled clears the flag and returns; one that finds a grant
+ * takes it (grants - 1) and returns; otherwise it registers (waiters + 1) and sleeps until a grant is there, takes
+ * it (waiters - 1, grants - 1) and returns. {@code set} gives a
  * grant when more waits are registered than granted, and wakes one sleeper; otherwise it leaves the state signaled
  * for the next wait. Every {@code set} releases exactly one wait, immediately or later; several sets in a row
- * release as many registered waits. A wait that times out leaves the registration (or, when a grant is there,
- * takes it and returns signaled), so no grant is ever left to a wait that has gone. Which registered wait takes a
- * grant is unspecified (Win32 does not promise an order either). At most {@value #MAX_WAITERS} waits may be
- * registered on one auto-reset event at once.
+ * release as many registered waits. A wait that times out deregisters (or, when a grant is there, takes it and
+ * returns signaled), so no grant is left to a wait that has returned. Registering changes only the high half,
+ * so it never disturbs a sleeper's futex word. Which registered wait takes a
+ * grant is unspecified (Win32 does not promise an order either).
  *
  * <p><b>Pulse</b> releases the waits present now (every one for manual reset, one for auto reset; none if none is
  * waiting) and leaves the event non-signaled. As Win32 documents for {@code PulseEvent}, this is inherently racy: a
@@ -47,8 +51,10 @@ import shm.api.WaitResult;
  *
  * <p><b>A process that dies while waiting</b> cannot deregister. For manual reset this costs only a superfluous
  * {@code FUTEX_WAKE}. For auto reset its registration stays: a later {@code set} with no live wait grants to it,
- * and that grant is taken by the next wait that comes, so the event behaves as if it stayed signaled; while such a
- * stale registration exists, up to two sets without a wait in between can be kept instead of one.
+ * and that grant is taken by the next wait that comes (a zero-timeout test too), so the event behaves as if it
+ * stayed signaled; but each such
+ * stale registration lets one more set be kept for later waits than Win32 would (two sets with no live wait in
+ * between then release two later waits instead of one).
  *
  * <p>Thread-safe; the instance holds no mutable state of its own. Waits do not see {@link Thread#interrupt()}.
  */
@@ -60,30 +66,26 @@ public final class SharedEvent {
     public static final int VERSION = 1;
     /** Offset of the 32-bit flags word. */
     public static final long FLAGS_OFFSET = 8;
-    /** Offset of the 32-bit state word, the futex word. */
+    /** Offset of the 64-bit state word; its low half is the futex word. */
     public static final long STATE_OFFSET = 16;
-    /** Offset of the 32-bit waiter hint of a manual-reset event. */
-    public static final long WAITERS_OFFSET = 20;
     /** Bytes of the state block. */
     public static final long SIZE = 32;
 
     /** Flags bit 0: manual reset. */
     public static final int FLAG_MANUAL_RESET = 1;
     /** State bit 0: signaled. */
-    public static final int SIGNALED = 1;
+    public static final long SIGNALED = 1;
     /** Manual reset: one step of the generation (bits 1..31 of the state). */
-    public static final int GENERATION_STEP = 1 << 1;
-    /** Auto reset: one grant (bits 1..15 of the state). */
-    public static final int GRANT_ONE = 1 << 1;
-    /** Auto reset: the grant field. */
-    public static final int GRANT_MASK = 0x7FFF << 1;
-    /** Auto reset: one registered wait (bits 16..30 of the state). */
-    public static final int WAITER_ONE = 1 << 16;
-    /** Auto reset: the waiter field. */
-    public static final int WAITER_MASK = 0x7FFF << 16;
-    /** Auto reset: the most waits registered at once. */
-    public static final int MAX_WAITERS = 0x7FFF;
+    public static final long GENERATION_STEP = 1L << 1;
+    /** Auto reset: one grant (bits 1..31 of the state). */
+    public static final long GRANT_ONE = 1L << 1;
+    /** The low half of the state: the futex word. */
+    public static final long FUTEX_MASK = 0xFFFF_FFFFL;
+    /** One waiter (bits 32..63 of the state). */
+    public static final long WAITER_ONE = 1L << 32;
 
+    private static final long MAX_GRANTS = 0x7FFF_FFFFL;
+    private static final long MAX_WAITERS = 0xFFFF_FFFFL;
     private static final String KIND = "shared event";
 
     private final MemorySegment segment;
@@ -123,7 +125,7 @@ public final class SharedEvent {
     public static void initialize(MemorySegment segment, boolean manualReset, boolean initiallySignaled) {
         Words.checkZeroed(segment, SIZE, KIND);
         Words.setInt(segment, FLAGS_OFFSET, manualReset ? FLAG_MANUAL_RESET : 0);
-        Words.setInt(segment, STATE_OFFSET, initiallySignaled ? SIGNALED : 0);
+        Words.setLong(segment, STATE_OFFSET, initiallySignaled ? SIGNALED : 0);
         Words.publish(segment, MAGIC, VERSION);
     }
 
@@ -138,25 +140,31 @@ public final class SharedEvent {
     }
 
     /**
+     * Waits on the event at this moment (a snapshot, for listings): exact for auto reset; for manual reset a hint
+     * that may count waits of processes that died while waiting.
+     */
+    public long waitingNow() {
+        return waiters(state());
+    }
+
+    /**
      * Signals the event. Manual reset: releases every wait and stays signaled until {@link #reset}. Auto reset:
      * releases one registered wait, or, when none is waiting, stays signaled until one wait comes.
      */
     public void set() {
         if (manualReset) {
-            while (true) {
-                int s = state();
+            long s;
+            do {
+                s = state();
                 if ((s & SIGNALED) != 0) {
                     return;
                 }
-                if (casState(s, ((s & ~SIGNALED) + GENERATION_STEP) | SIGNALED)) {
-                    break;
-                }
-            }
-            wakeAllManual();
+            } while (!casState(s, nextGeneration(s) | SIGNALED));
+            wakeAll(s);
         } else {
             while (true) {
-                int s = state();
-                if (waiters(s) > grants(s)) {
+                long s = state();
+                if (canGrant(s)) {
                     if (casState(s, s + GRANT_ONE)) {
                         futex.wake(segment, STATE_OFFSET, 1);
                         return;
@@ -171,7 +179,7 @@ public final class SharedEvent {
     /** Makes the event non-signaled. Waits already released stay released. */
     public void reset() {
         while (true) {
-            int s = state();
+            long s = state();
             if ((s & SIGNALED) == 0 || casState(s, s & ~SIGNALED)) {
                 return;
             }
@@ -184,17 +192,15 @@ public final class SharedEvent {
      */
     public void pulse() {
         if (manualReset) {
-            while (true) {
-                int s = state();
-                if (casState(s, (s & ~SIGNALED) + GENERATION_STEP)) {
-                    break;
-                }
-            }
-            wakeAllManual();
+            long s;
+            do {
+                s = state();
+            } while (!casState(s, nextGeneration(s)));
+            wakeAll(s);
         } else {
             while (true) {
-                int s = state();
-                if (waiters(s) > grants(s)) {
+                long s = state();
+                if (canGrant(s)) {
                     if (casState(s, s + GRANT_ONE)) {
                         futex.wake(segment, STATE_OFFSET, 1);
                         return;
@@ -212,8 +218,8 @@ public final class SharedEvent {
      *
      * @return {@link WaitResult#SIGNALED} or {@link WaitResult#TIMEOUT}
      * @throws IllegalArgumentException when {@code timeout} is negative
-     * @throws IllegalStateException    when {@value #MAX_WAITERS} waits are already registered on an auto-reset
-     *                                  event, or the segment was closed
+     * @throws IllegalStateException    when 2<sup>32</sup> - 1 waits are registered already, or the segment was
+     *                                  closed
      */
     public WaitResult await(Duration timeout) {
         Deadline deadline = Deadline.after(timeout);
@@ -221,49 +227,54 @@ public final class SharedEvent {
     }
 
     private WaitResult awaitManual(Deadline deadline) {
-        int entry = state();
+        long entry = state();
         if ((entry & SIGNALED) != 0) {
             return WaitResult.SIGNALED;
         }
         if (deadline.isZero()) {
             return WaitResult.TIMEOUT;
         }
-        Words.addInt(segment, WAITERS_OFFSET, 1);
+        register();
         try {
             while (true) {
-                int s = state();
-                if ((s & SIGNALED) != 0 || (s & ~SIGNALED) != (entry & ~SIGNALED)) {
+                long s = state();
+                if ((s & SIGNALED) != 0 || generation(s) != generation(entry)) {
                     return WaitResult.SIGNALED;
                 }
                 long remaining = deadline.remainingNanos();
                 if (remaining == 0) {
                     return WaitResult.TIMEOUT;
                 }
-                futex.await(segment, STATE_OFFSET, s, remaining);
+                futex.await(segment, STATE_OFFSET, (int) s, remaining);
             }
         } finally {
-            Words.addInt(segment, WAITERS_OFFSET, -1);
+            Words.addLong(segment, STATE_OFFSET, -WAITER_ONE);
         }
     }
 
     private WaitResult awaitAuto(Deadline deadline) {
         while (true) {
-            int s = state();
+            long s = state();
             if ((s & SIGNALED) != 0) {
                 if (casState(s, s & ~SIGNALED)) {
+                    return WaitResult.SIGNALED;
+                }
+            } else if (grants(s) > 0) {
+                // A release not yet taken by the registered wait it was meant for (which then keeps waiting), or
+                // left to a wait whose process died: either way one set, one wait released.
+                if (casState(s, s - GRANT_ONE)) {
                     return WaitResult.SIGNALED;
                 }
             } else if (deadline.isZero()) {
                 return WaitResult.TIMEOUT;
             } else if (waiters(s) == MAX_WAITERS) {
-                throw new IllegalStateException("an auto-reset shared event takes at most " + MAX_WAITERS
-                        + " waits at once");
+                throw tooManyWaiters();
             } else if (casState(s, s + WAITER_ONE)) {
                 break;
             }
         }
         while (true) {
-            int s = state();
+            long s = state();
             if (grants(s) > 0) {
                 if (casState(s, s - WAITER_ONE - GRANT_ONE)) {
                     return WaitResult.SIGNALED;
@@ -285,34 +296,62 @@ public final class SharedEvent {
                 }
                 continue;
             }
-            futex.await(segment, STATE_OFFSET, s, remaining);
+            futex.await(segment, STATE_OFFSET, (int) s, remaining);
         }
     }
 
-    private void wakeAllManual() {
-        if (Words.getInt(segment, WAITERS_OFFSET) != 0) {
+    /** Manual reset: counts this wait in the hint, which set and pulse read after changing the futex word. */
+    private void register() {
+        long before = Words.addLong(segment, STATE_OFFSET, WAITER_ONE);
+        if (waiters(before) == MAX_WAITERS) {
+            Words.addLong(segment, STATE_OFFSET, -WAITER_ONE);
+            throw tooManyWaiters();
+        }
+    }
+
+    private IllegalStateException tooManyWaiters() {
+        return new IllegalStateException("a shared event takes at most " + MAX_WAITERS + " waits at once");
+    }
+
+    /**
+     * Manual reset: wakes every sleeper unless the state that set or pulse just replaced counted no waiter. The
+     * count and the futex word are one atomic word, so a wait that registered after the replacement sees the new
+     * futex word and does not sleep on the old one.
+     */
+    private void wakeAll(long replaced) {
+        if (waiters(replaced) != 0) {
             futex.wake(segment, STATE_OFFSET, Integer.MAX_VALUE);
         }
     }
 
-    private int state() {
-        return Words.getInt(segment, STATE_OFFSET);
+    private long state() {
+        return Words.getLong(segment, STATE_OFFSET);
     }
 
-    private boolean casState(int expected, int value) {
-        return Words.casInt(segment, STATE_OFFSET, expected, value);
+    private boolean casState(long expected, long value) {
+        return Words.casLong(segment, STATE_OFFSET, expected, value);
     }
 
-    private static int waiters(int state) {
-        return (state & WAITER_MASK) >>> 16;
+    /** The low half with the generation advanced and the signaled bit clear; the waiters kept. */
+    private static long nextGeneration(long state) {
+        long low = ((state & FUTEX_MASK & ~SIGNALED) + GENERATION_STEP) & FUTEX_MASK;
+        return (state & ~FUTEX_MASK) | low;
     }
 
-    private static int grants(int state) {
-        return (state & GRANT_MASK) >>> 1;
+    private static long generation(long state) {
+        return state & FUTEX_MASK & ~SIGNALED;
     }
 
-    /** Auto reset: waits registered now; manual reset: the waiter hint (a snapshot, for listings and tests). */
-    int waitingNow() {
-        return manualReset ? Words.getInt(segment, WAITERS_OFFSET) : waiters(state());
+    private static boolean canGrant(long state) {
+        long grants = grants(state);
+        return waiters(state) > grants && grants < MAX_GRANTS;
+    }
+
+    private static long waiters(long state) {
+        return state >>> 32;
+    }
+
+    private static long grants(long state) {
+        return (state & FUTEX_MASK) >>> 1;
     }
 }

@@ -59,6 +59,11 @@ final class Words {
         LONG.setRelease(segment, offset, value);
     }
 
+    /** Atomic add to the 64-bit word at {@code offset}; returns the value before. */
+    static long addLong(MemorySegment segment, long offset, long delta) {
+        return (long) LONG.getAndAdd(segment, offset, delta);
+    }
+
     /** Atomic compare-and-set of the 64-bit word at {@code offset}. */
     static boolean casLong(MemorySegment segment, long offset, long expected, long value) {
         return LONG.compareAndSet(segment, offset, expected, value);

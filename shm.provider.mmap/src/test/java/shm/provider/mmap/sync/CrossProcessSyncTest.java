@@ -273,4 +273,21 @@ class CrossProcessSyncTest {
         assertEquals("SIGNALED", two.nextLine());
         assertFalse(auto.isSignaled());
     }
+
+    @Test
+    void anAutoResetWaitKilledWhileWaitingLeavesASetForTheNextWait() {
+        SharedEvent event = event(A, false);
+        SyncChildJvm doomed = child();
+        doomed.post("event-await " + A + " 30000");
+        Eventually.until("the child waits", () -> event.waitingNow() == 1);
+        doomed.kill();
+        assertEquals(1, event.waitingNow(), "a killed wait cannot deregister (documented)");
+        event.set();
+        assertEquals(WaitResult.SIGNALED, event.await(Duration.ZERO), "the set is kept for the next wait");
+        assertEquals(WaitResult.TIMEOUT, event.await(Duration.ZERO), "for one wait only");
+        SyncChildJvm survivor = child();
+        survivor.post("event-await " + A + " 30000");
+        event.set();
+        assertEquals("SIGNALED", survivor.nextLine(), "a live wait is still released by a set");
+    }
 }
