@@ -25,9 +25,9 @@ package shm.api.intime;
  * {@link shm.api.spi.ObjectRef#value()} of the object its process-table slot names, which is unique for the process's
  * life and never reused. A binding's value is the cataloged RTHANDLE.
  *
- * <p><b>Ownership tags.</b> Which INtime process created a slot is bound in {@link #GDT_OWNERS} and
- * {@link #IWIN32_OWNERS} (name: the slot number in decimal; value: a random token of the owning process), because
- * the descriptor tables know only the operating-system process, and one JVM may run several INtime processes.
+ * <p><b>Region.</b> A memory handle's descriptor names the region the handle covers; its node is 0, the local node.
+ * An iwin32 handle's descriptor covers its whole object. A process's descriptor covers the one page of the object that
+ * stands for the process.
  */
 public final class IntimeTables {
 
@@ -43,15 +43,11 @@ public final class IntimeTables {
     public static final String ROOT_DIRECTORY = "intime.root";
     /** The directory scope of a process: this prefix and the hexadecimal reference of its process object. */
     public static final String PROCESS_DIRECTORY_PREFIX = "intime.dir.";
-    /** The directory scope tagging each GDT slot with its owning INtime process. */
-    public static final String GDT_OWNERS = "intime.gdt.owner";
-    /** The directory scope tagging each iwin32 handle with its owning INtime process. */
-    public static final String IWIN32_OWNERS = "intime.iwin32.owner";
 
     /** The most GDT slots the 16-bit encoding can name: selectors 0x0008 to 0xFFF8. */
     public static final int MAX_GDT_SLOTS = 8191;
     /** The capacity of the process table: how many INtime processes can have a handle at once. */
-    public static final int PROCESS_SLOTS = 1024;
+    public static final int PROCESS_SLOTS = 256;
     /** The handle of the root process. */
     public static final int ROOT_PROCESS_HANDLE = 0x0004;
 

@@ -5,7 +5,6 @@ import static shm.api.intime.IntimeConstants.*;
 import java.lang.foreign.MemorySegment;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -50,17 +49,15 @@ public class IntimePersonality implements Iwin32SharedMemory, IntimeKernelMemory
     public IntimePersonality(ShmBackend backend, IntimeSettings settings) {
         Objects.requireNonNull(backend, "backend");
         this.settings = Objects.requireNonNull(settings, "settings");
-        long token = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
         backend.setPoolLimit(IntimeTables.IWIN32_POOL, settings.iwin32SegSize());
         memory = new KernelMemory(backend, settings.vsegSize(), settings.poolMax());
         handles = new MemoryHandles(backend.descriptors(IntimeTables.GDT_TABLE, settings.gdtSlots(),
-                settings.gdtSlots()), new SlotOwnership(backend.directory(), IntimeTables.GDT_OWNERS, token),
-                settings.objectLimit());
+                settings.gdtSlots()), settings.objectLimit());
         processes = new ProcessHandles(backend, backend.descriptors(IntimeTables.PROCESS_TABLE,
                 IntimeTables.PROCESS_SLOTS, IntimeTables.PROCESS_SLOTS));
         directories = new ObjectDirectories(backend.directory(), processes, handles);
         iwin32 = new Iwin32Objects(backend, backend.descriptors(IntimeTables.IWIN32_TABLE, settings.iwin32Handles(),
-                settings.iwin32Handles()), new SlotOwnership(backend.directory(), IntimeTables.IWIN32_OWNERS, token));
+                settings.iwin32Handles()));
     }
 
     /** The settings of this process. */

@@ -66,7 +66,7 @@ public final class IntimePersonalityComponent extends IntimePersonality {
         /** iwin32 handle table. */
         @AttributeDefinition(name = "iwin32 handles", description = "Slots of the system-wide iwin32 handle table. The"
                 + " first process of a backend fixes it.")
-        int intime_iwin32Handles() default IntimeConstants.DEFAULT_GDT_SLOTS;
+        int intime_iwin32Handles() default IntimeSettings.DEFAULT_IWIN32_HANDLES;
 
         /** Filter choosing the backend. */
         @AttributeDefinition(name = "Backend filter", description = "LDAP filter on the backend services, for example"

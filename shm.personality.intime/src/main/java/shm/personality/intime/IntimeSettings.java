@@ -28,6 +28,8 @@ public record IntimeSettings(int gdtSlots, int objectLimit, long vsegSize, long 
     public static final int DEFAULT_OBJECT_LIMIT = 1024;
     /** The default iwin32 pool: 64 MiB. INtime documents no default; see the behaviour table. */
     public static final long DEFAULT_IWIN32_SEGSIZE = 16 * SEGSIZE_UNIT;
+    /** The default size of the iwin32 handle table: {@value}. */
+    public static final int DEFAULT_IWIN32_HANDLES = 4096;
     /** The most iwin32 handles the 24-bit handle values can name above 0x10000. */
     public static final int MAX_IWIN32_HANDLES = 0xFF0000;
 
@@ -62,12 +64,12 @@ public record IntimeSettings(int gdtSlots, int objectLimit, long vsegSize, long 
 
     /**
      * The defaults: the documented GDT of about 8 000 slots, the documented 8 MiB virtual segment, a pool that
-     * borrows all available memory, {@value #DEFAULT_OBJECT_LIMIT} objects per process, a 64 MiB iwin32 pool and as
-     * many iwin32 handles as GDT slots.
+     * borrows all available memory, {@value #DEFAULT_OBJECT_LIMIT} objects per process, a 64 MiB iwin32 pool and
+     * {@value #DEFAULT_IWIN32_HANDLES} iwin32 handles.
      */
     public static IntimeSettings defaults() {
         return new IntimeSettings(DEFAULT_GDT_SLOTS, DEFAULT_OBJECT_LIMIT, DEFAULT_VSEG_SIZE, 0,
-                DEFAULT_IWIN32_SEGSIZE, DEFAULT_GDT_SLOTS);
+                DEFAULT_IWIN32_SEGSIZE, DEFAULT_IWIN32_HANDLES);
     }
 
     /** A copy with another GDT size. */

@@ -47,13 +47,11 @@ final class Iwin32Objects {
 
     private final ShmBackend backend;
     private final DescriptorTable table;
-    private final SlotOwnership owners;
     private final Map<Long, Open> open = new HashMap<>();
 
-    Iwin32Objects(ShmBackend backend, DescriptorTable table, SlotOwnership owners) {
+    Iwin32Objects(ShmBackend backend, DescriptorTable table) {
         this.backend = backend;
         this.table = table;
-        this.owners = owners;
     }
 
     /**
@@ -97,8 +95,9 @@ final class Iwin32Objects {
     void close(long value) {
         Open mine = open.remove(value);
         if (mine != null) {
-            table.delete(mine.descriptor().index());
-            owners.release(mine.descriptor().index());
+            if (held(mine.descriptor())) {
+                table.delete(mine.descriptor().index());
+            }
             mine.handle().close();
             return;
         }
@@ -108,16 +107,12 @@ final class Iwin32Objects {
                     + " is not an open iwin32 handle");
         }
         table.delete(slot);
-        owners.disown(slot);
     }
 
     /** Releases the handles another process closed (their slot is gone or no longer this process's). */
     void reconcile() {
         for (Map.Entry<Long, Open> entry : List.copyOf(open.entrySet())) {
-            Descriptor descriptor = entry.getValue().descriptor();
-            boolean kept = table.get(descriptor.index()).filter(descriptor::equals).isPresent()
-                    && owners.owns(descriptor.index());
-            if (!kept && open.remove(entry.getKey(), entry.getValue())) {
+            if (!held(entry.getValue().descriptor()) && open.remove(entry.getKey(), entry.getValue())) {
                 entry.getValue().handle().close();
             }
         }
@@ -128,7 +123,6 @@ final class Iwin32Objects {
         reconcile();
         for (Open mine : List.copyOf(open.values())) {
             table.delete(mine.descriptor().index());
-            owners.release(mine.descriptor().index());
             mine.handle().close();
         }
         open.clear();
@@ -138,12 +132,6 @@ final class Iwin32Objects {
         Descriptor descriptor;
         try {
             descriptor = table.create(handle.ref(), 0, handle.byteSize());
-            try {
-                owners.claim(descriptor.index());
-            } catch (RuntimeException e) {
-                table.delete(descriptor.index());
-                throw e;
-            }
         } catch (RuntimeException e) {
             handle.close();
             throw e;
@@ -151,6 +139,15 @@ final class Iwin32Objects {
         long value = IntimeTables.iwin32HandleOfSlot(descriptor.index());
         open.put(value, new Open(handle, descriptor));
         return new Opened(value, handle.segment(), existed);
+    }
+
+    /**
+     * Whether the slot still holds the descriptor this process created (same object, region and operating-system
+     * process); another INtime process of this JVM that closed the handle and got an identical descriptor in the same
+     * slot cannot be told apart.
+     */
+    private boolean held(Descriptor descriptor) {
+        return table.get(descriptor.index()).filter(descriptor::equals).isPresent();
     }
 
     /** A create of size 0: only an existing object can answer it (its size wins, the 0 is ignored). */

@@ -16,18 +16,17 @@ import shm.api.spi.ObjectRef;
 /**
  * The memory handles of one INtime process: slots of the system-wide GDT ({@link IntimeTables#GDT_TABLE}), each
  * naming a region of an object, with INtime's per-process object limit. Deleting a slot returns only the slot;
- * nothing counts the users of a handle. Not thread-safe on its own: the personality's lock guards it.
+ * nothing counts the users of a handle. Any process may delete a slot; the creator finds out when it next counts its
+ * handles. Not thread-safe on its own: the personality's lock guards it.
  */
 final class MemoryHandles {
 
     private final DescriptorTable gdt;
-    private final SlotOwnership owners;
     private final int objectLimit;
     private final Map<Integer, Descriptor> owned = new HashMap<>();
 
-    MemoryHandles(DescriptorTable gdt, SlotOwnership owners, int objectLimit) {
+    MemoryHandles(DescriptorTable gdt, int objectLimit) {
         this.gdt = gdt;
-        this.owners = owners;
         this.objectLimit = objectLimit;
     }
 
@@ -46,12 +45,6 @@ final class MemoryHandles {
             }
         }
         Descriptor descriptor = gdt.create(object, offset, size);
-        try {
-            owners.claim(descriptor.index());
-        } catch (RuntimeException e) {
-            gdt.delete(descriptor.index());
-            throw e;
-        }
         owned.put(descriptor.index(), descriptor);
         return IntimeTables.memoryHandleOfSlot(descriptor.index());
     }
@@ -68,7 +61,6 @@ final class MemoryHandles {
     /** Deletes a slot, whoever created it: the slot becomes free; the memory and its users are not touched. */
     void delete(Descriptor descriptor) {
         gdt.delete(descriptor.index());
-        owners.disown(descriptor.index());
         owned.remove(descriptor.index());
     }
 
@@ -87,7 +79,6 @@ final class MemoryHandles {
         for (Descriptor descriptor : List.copyOf(owned.values())) {
             if (stillOwned(descriptor)) {
                 gdt.delete(descriptor.index());
-                owners.release(descriptor.index());
             }
         }
         owned.clear();
@@ -98,7 +89,12 @@ final class MemoryHandles {
         owned.values().removeIf(descriptor -> !stillOwned(descriptor));
     }
 
+    /**
+     * Whether the slot still holds the descriptor this process created: the same region of the same object, created
+     * by this operating-system process (a descriptor records its owner's pid). Another INtime process of this JVM
+     * that deleted the slot and created an identical descriptor in it cannot be told apart.
+     */
     private boolean stillOwned(Descriptor descriptor) {
-        return gdt.get(descriptor.index()).filter(descriptor::equals).isPresent() && owners.owns(descriptor.index());
+        return gdt.get(descriptor.index()).filter(descriptor::equals).isPresent();
     }
 }
