@@ -45,8 +45,11 @@ public final class Futex {
     /** {@code FUTEX_WAKE}: wake up to a number of sleepers. */
     static final long FUTEX_WAKE = 1;
 
+    /** errno: a signal interrupted the wait; it goes on with the time left. */
     static final int EINTR = 4;
+    /** errno: the word did not hold the expected value. */
     static final int EAGAIN = 11;
+    /** errno: the timeout passed. */
     static final int ETIMEDOUT = 110;
 
     /** {@code SYS_futex} on x86-64. */

@@ -11,7 +11,7 @@ import java.nio.ByteOrder;
  * little-endian machine; a header of magic and version.
  *
  * <p>Every state block starts with the same two words: offset 0 the magic (four ASCII characters that name the
- * kind of primitive), offset 4 the layout version. {@link #initialize} writes the magic last, with release
+ * kind of primitive), offset 4 the layout version. {@link #publish} writes the magic last, with release
  * semantics, so a participant that sees the magic sees the complete initial state.
  */
 final class Words {

@@ -52,10 +52,12 @@ final class SharedFile implements AutoCloseable {
         return new SharedFile(path, false);
     }
 
+    /** The file's path, for a child to map it. */
     Path path() {
         return path;
     }
 
+    /** The whole mapping. */
     MemorySegment segment() {
         return segment;
     }
@@ -65,6 +67,7 @@ final class SharedFile implements AutoCloseable {
         return segment.asSlice(offset, 64);
     }
 
+    /** Unmaps the file, and deletes it when this one created it. */
     @Override
     public void close() {
         arena.close();

@@ -131,6 +131,7 @@ final class SyncCPeer implements AutoCloseable {
         }
     }
 
+    /** Kills the peer if it still runs. */
     @Override
     public void close() {
         if (process.isAlive()) {

@@ -55,6 +55,7 @@ final class SyncChildJvm implements AutoCloseable {
         }
     }
 
+    /** The child's pid. */
     long pid() {
         return process.pid();
     }
@@ -114,6 +115,7 @@ final class SyncChildJvm implements AutoCloseable {
         }
     }
 
+    /** Kills the child if it still runs. */
     @Override
     public void close() {
         if (process.isAlive()) {

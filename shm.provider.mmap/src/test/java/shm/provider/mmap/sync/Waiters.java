@@ -42,6 +42,7 @@ final class Waiters<T> implements AutoCloseable {
         return started.stream().filter(Future::isDone).count();
     }
 
+    /** Interrupts and abandons the threads (a thread blocked in a futex wait ends at its timeout). */
     @Override
     public void close() {
         threads.shutdownNow();
