@@ -19,6 +19,7 @@ import org.openjdk.jmh.annotations.TearDown;
 
 import shm.api.MapOptions;
 import shm.api.ObjectType;
+import shm.api.intime.IntimeConstants;
 import shm.api.intime.IntimeTables;
 import shm.api.ntx.NtxConstants;
 import shm.api.ntx.NtxMapResult;
@@ -55,8 +56,8 @@ public class NtxCacheBenchmark {
         root = Path.of("/dev/shm", "shm-bench-ntx-" + ProcessHandle.current().pid(), "ns");
         backend = new MmapBackend(MmapSettings.under(root));
         memory = backend.createUnnamed(ObjectType.SHARED_MEMORY, 64 * 1024, MapOptions.DEFAULT);
-        DescriptorTable gdt = backend.descriptors(IntimeTables.GDT_TABLE, IntimeTables.MAX_GDT_SLOTS,
-                IntimeTables.MAX_GDT_SLOTS);
+        DescriptorTable gdt = backend.descriptors(IntimeTables.GDT_TABLE, IntimeConstants.DEFAULT_GDT_SLOTS,
+                IntimeConstants.DEFAULT_GDT_SLOTS);
         int rtHandle = IntimeTables.memoryHandleOfSlot(gdt.create(memory.ref(), 0, 64 * 1024).index());
         ntx = new NtxPersonality(backend, NtxSettings.defaults());
         strict = new NtxPersonality(backend, NtxSettings.defaults().withStrictCache(true));

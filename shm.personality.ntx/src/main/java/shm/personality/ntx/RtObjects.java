@@ -17,11 +17,12 @@ import shm.api.spi.ShmBackend;
 final class RtObjects {
 
     /**
-     * The capacity and per-process limit asked for when this process is the first to open the GDT: the whole 16-bit
-     * encoding. A backend's tables keep what their first opener asked for, normally the INtime side.
+     * The capacity and per-process limit asked for when this process is the first to open the GDT: the documented
+     * GDT size, which is also the INtime personality's default ({@code intime.gdtSlots}), so that whichever side
+     * opens the table first, the same table results. A backend's tables keep what their first opener asked for.
      */
-    static final int GDT_CAPACITY = IntimeTables.MAX_GDT_SLOTS;
-    /** The capacity and per-process limit asked for when this process is the first to open the process table. */
+    static final int GDT_CAPACITY = IntimeConstants.DEFAULT_GDT_SLOTS;
+    /** The capacity and per-process limit asked for when this process opens the process table first, as INtime does. */
     static final int PROCESS_CAPACITY = IntimeTables.PROCESS_SLOTS;
 
     /** What an RTHANDLE names. */

@@ -46,7 +46,7 @@ class NtxChoicesTest {
 
     @Test
     void anNtxHandleIsTheTaggedRtHandleAndExportIsTheLow16Bits() {
-        int rtHandle = store.rt.allocateWithHandle(4096);
+        int rtHandle = store.rt().allocateWithHandle(4096);
         long h = imported(ntx, rtHandle);
         assertEquals(NTX_HANDLE_TAG | rtHandle, h);
         assertEquals(rtHandle, ntx.ntxExportRtHandle(h));
@@ -57,14 +57,14 @@ class NtxChoicesTest {
     @Test
     void importRefusesHandlesThatNameNothingWithEExist() {
         long root = ntx.ntxGetRootRtProcess().handle();
-        int rtHandle = store.rt.allocateWithHandle(4096);
+        int rtHandle = store.rt().allocateWithHandle(4096);
         int unused = rtHandle == 0x0008 ? 0x0010 : 0x0008;
         assertImportFails(ntx.ntxImportRtHandle(unused, root), E_EXIST, "a free GDT slot");
         assertImportFails(ntx.ntxImportRtHandle(0x0009, root), E_EXIST, "a value of no handle's shape");
         assertImportFails(ntx.ntxImportRtHandle(0x1_0008, root), E_EXIST, "more than 16 bits");
         assertImportFails(ntx.ntxImportRtHandle(rtHandle, rtHandle), E_EXIST, "a source that is no NTXHANDLE");
         assertImportFails(ntx.ntxImportRtHandle(rtHandle, NTX_HANDLE_TAG | unused), E_EXIST, "a deleted source");
-        store.rt.deleteHandle(rtHandle);
+        store.rt().deleteHandle(rtHandle);
         assertImportFails(ntx.ntxImportRtHandle(rtHandle, root), E_EXIST, "a deleted handle");
         assertEquals(E_EXIST, ntx.ntxGetLastRtError());
     }
@@ -72,17 +72,17 @@ class NtxChoicesTest {
     @Test
     void importAcceptsProcessHandlesAndHandlesFromMemorySources() {
         long root = ntx.ntxGetRootRtProcess().handle();
-        int process = store.rt.createProcess();
+        int process = store.rt().createProcess();
         assertEquals(NTX_HANDLE_TAG | process, ntx.ntxImportRtHandle(process, root).handle());
-        long source = imported(ntx, store.rt.allocateWithHandle(4096));
-        int payload = store.rt.allocateWithHandle(4096);
+        long source = imported(ntx, store.rt().allocateWithHandle(4096));
+        int payload = store.rt().allocateWithHandle(4096);
         assertEquals(NTX_HANDLE_TAG | payload, ntx.ntxImportRtHandle(payload, source).handle());
     }
 
     @Test
     void importFromASourceOnANodeThatDoesNotShareMemoryFailsWithELocation() {
-        long remoteSource = NTX_HANDLE_TAG | store.rt.createHandle(store.rt.allocate(4096), 0, 4096, 3);
-        int payload = store.rt.allocateWithHandle(4096);
+        long remoteSource = NTX_HANDLE_TAG | store.rt().createHandle(store.rt().allocate(4096), 0, 4096, 3);
+        int payload = store.rt().allocateWithHandle(4096);
         NtxHandleResult refused = ntx.ntxImportRtHandle(payload, remoteSource);
         assertImportFails(refused, E_LOCATION, "source on node 3");
         assertEquals(ErrorReason.LOCATION, refused.failure().reason());
@@ -96,7 +96,7 @@ class NtxChoicesTest {
 
     @Test
     void aRawRtHandleOrAnIwin32HandleIsNotAnNtxHandle() {
-        int rtHandle = store.rt.allocateWithHandle(4096);
+        int rtHandle = store.rt().allocateWithHandle(4096);
         assertEquals(E_EXIST, ntx.ntxMapRtSharedMemory(rtHandle).status(), "not converted with ntxImportRtHandle");
         assertEquals(E_EXIST, ntx.ntxMapRtSharedMemory(0x10000L | rtHandle).status(), "an iwin32 handle value");
         assertEquals(E_EXIST, ntx.ntxMapRtSharedMemory(NTX_NULL_NTXHANDLE).status());
@@ -105,16 +105,16 @@ class NtxChoicesTest {
 
     @Test
     void aHandleWhoseSlotIsFreeFailsWithEExist() {
-        int rtHandle = store.rt.allocateWithHandle(4096);
+        int rtHandle = store.rt().allocateWithHandle(4096);
         long h = imported(ntx, rtHandle);
-        store.rt.deleteHandle(rtHandle);
+        store.rt().deleteHandle(rtHandle);
         assertEquals(E_EXIST, ntx.ntxMapRtSharedMemory(h).status());
         assertEquals(ErrorReason.NOT_FOUND, ntx.lastFailure().orElseThrow().reason());
     }
 
     @Test
     void undefinedFlagBitsFailWithEParam() {
-        long h = imported(ntx, store.rt.allocateWithHandle(4096));
+        long h = imported(ntx, store.rt().allocateWithHandle(4096));
         assertEquals(E_PARAM, ntx.ntxMapRtSharedMemoryEx(h, 0x2).status(), "SHM_MAP_WRITE of RTX is not NTX's");
         assertEquals(E_PARAM, ntx.ntxMapRtSharedMemoryEx(h, NTX_MAP_WRITE | 0x100).status());
         assertEquals(0, ntx.mappedHandles());
@@ -124,7 +124,7 @@ class NtxChoicesTest {
 
     @Test
     void theLastStatusIsPerThreadAndNotClearedBySuccess() throws Exception {
-        long h = imported(ntx, store.rt.allocateWithHandle(4096));
+        long h = imported(ntx, store.rt().allocateWithHandle(4096));
         assertEquals(E_OK, ntx.ntxGetLastRtError(), "no call of this thread failed yet");
         assertEquals(E_STATE, ntx.ntxUnmapRtSharedMemory(h));
         assertTrue(ntx.ntxMapRtSharedMemory(h).succeeded());
@@ -143,7 +143,7 @@ class NtxChoicesTest {
 
     @Test
     void aBackendGoingAwayUnmapsWhatWasMappedThroughIt() throws IOException {
-        long h = imported(ntx, store.rt.allocateWithHandle(4096));
+        long h = imported(ntx, store.rt().allocateWithHandle(4096));
         MemorySegment view = ntx.ntxMapRtSharedMemory(h).address();
         ntx.backendGone(store.backend);
         assertThrows(IllegalStateException.class, () -> view.get(ValueLayout.JAVA_BYTE, 0));
@@ -157,12 +157,12 @@ class NtxChoicesTest {
 
     @Test
     void aReplacementBackendServesNewMapsWhileEarlierMappingsStay() throws IOException {
-        long h = imported(ntx, store.rt.allocateWithHandle(4096));
+        long h = imported(ntx, store.rt().allocateWithHandle(4096));
         MemorySegment view = ntx.ntxMapRtSharedMemory(h).address();
         try (MmapBackend sameStore = new MmapBackend(MmapSettings.under(store.root))) {
             ntx.useBackend(sameStore);
             assertSame(view, ntx.ntxMapRtSharedMemory(h).address(), "the cached mapping stays");
-            long h2 = imported(ntx, store.rt.allocateWithHandle(4096));
+            long h2 = imported(ntx, store.rt().allocateWithHandle(4096));
             assertTrue(ntx.ntxMapRtSharedMemory(h2).succeeded());
             ntx.backendGone(sameStore);
             assertEquals(1, ntx.mappedHandles(), "only the mapping made through the replacement went");
@@ -172,7 +172,7 @@ class NtxChoicesTest {
 
     @Test
     void anEndedWindowsProcessMapsNothing() {
-        long h = imported(ntx, store.rt.allocateWithHandle(4096));
+        long h = imported(ntx, store.rt().allocateWithHandle(4096));
         ntx.close();
         assertEquals(E_NTX_INTERNAL_ERROR, ntx.ntxMapRtSharedMemory(h).status());
         assertEquals(ErrorReason.CLOSED, ntx.lastFailure().orElseThrow().reason());

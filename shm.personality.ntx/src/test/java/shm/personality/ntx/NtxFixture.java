@@ -18,7 +18,7 @@ import shm.provider.mmap.MmapBackend;
 import shm.provider.mmap.MmapSettings;
 
 /**
- * A real mmap store on tmpfs with the INtime side ({@link RtSide}) and NTX "Windows processes" over it: each
+ * A real mmap store on tmpfs with the INtime side ({@link #rt()}) and NTX "Windows processes" over it: each
  * {@link #windows} is one personality instance with its own mapping cache, as Windows processes have.
  */
 final class NtxFixture implements AutoCloseable {
@@ -28,7 +28,7 @@ final class NtxFixture implements AutoCloseable {
 
     final Path root = Path.of("/dev/shm", "shm-ntx-test-" + UUID.randomUUID(), "ns");
     final MmapBackend backend;
-    final RtSide rt;
+    private RtSide rt;
     private final List<NtxPersonality> processes = new ArrayList<>();
 
     NtxFixture() {
@@ -36,8 +36,26 @@ final class NtxFixture implements AutoCloseable {
     }
 
     NtxFixture(MmapSettings settings) {
+        this(settings, true);
+    }
+
+    /**
+     * A store; with {@code rtSideHere} the INtime side of this JVM opens the GDT at once with {@link #GDT_SLOTS}
+     * slots, otherwise (the RT side is another process) the tables are left to whoever opens them first.
+     */
+    NtxFixture(MmapSettings settings, boolean rtSideHere) {
         backend = new MmapBackend(settings.withRoot(root));
-        rt = new RtSide(backend, GDT_SLOTS);
+        if (rtSideHere) {
+            rt = new RtSide(backend, GDT_SLOTS);
+        }
+    }
+
+    /** The INtime side in this JVM (made now if the fixture was made without it). */
+    RtSide rt() {
+        if (rt == null) {
+            rt = new RtSide(backend, GDT_SLOTS);
+        }
+        return rt;
     }
 
     /** A new Windows process with the default settings (node 0, the cache as NTX keeps it). */

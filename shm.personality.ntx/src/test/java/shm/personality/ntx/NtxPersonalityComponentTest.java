@@ -42,7 +42,7 @@ class NtxPersonalityComponentTest {
     void callsFailWithENtxInternalErrorUntilABackendIsBound() throws IOException {
         try (NtxFixture store = new NtxFixture()) {
             NtxPersonalityComponent component = new NtxPersonalityComponent(config(Map.of()));
-            int rtHandle = store.rt.allocateWithHandle(4096);
+            int rtHandle = store.rt().allocateWithHandle(4096);
             assertEquals(E_NTX_INTERNAL_ERROR, component.ntxMapRtSharedMemory(0x4E58_0000L | rtHandle).status());
             component.bindBackend(store.backend);
             assertTrue(component.ntxMapRtSharedMemory(imported(component, rtHandle)).succeeded());

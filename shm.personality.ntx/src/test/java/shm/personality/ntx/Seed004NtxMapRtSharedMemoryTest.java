@@ -64,9 +64,9 @@ class Seed004NtxMapRtSharedMemoryTest {
 
     @Test
     void obtainsAPointerToASharedMemoryObject() {
-        RtSide.Memory memory = store.rt.allocate(4096);
+        RtSide.Memory memory = store.rt().allocate(4096);
         memory.segment().setString(0, "from the RT side");
-        long h = imported(ntx, store.rt.createHandle(memory, 0, 4096));
+        long h = imported(ntx, store.rt().createHandle(memory, 0, 4096));
         NtxMapResult mapped = ntx.ntxMapRtSharedMemory(h);
         assertTrue(mapped.succeeded());
         assertEquals(E_OK, mapped.status());
@@ -77,9 +77,9 @@ class Seed004NtxMapRtSharedMemoryTest {
 
     @Test
     void hSegmentIsAHandleToTheMemoryAreaAllocatedByTheRtApplication() {
-        RtSide.Memory memory = store.rt.allocate(3 * 4096);
+        RtSide.Memory memory = store.rt().allocate(3 * 4096);
         memory.segment().set(ValueLayout.JAVA_LONG, 4096, 0x1122334455667788L);
-        long h = imported(ntx, store.rt.createHandle(memory, 4096, 4096));
+        long h = imported(ntx, store.rt().createHandle(memory, 4096, 4096));
         MemorySegment area = ntx.ntxMapRtSharedMemory(h).address();
         assertEquals(4096, area.byteSize(), "the handle's area, not the whole allocation");
         assertEquals(0x1122334455667788L, area.get(ValueLayout.JAVA_LONG, 0));
@@ -88,30 +88,30 @@ class Seed004NtxMapRtSharedMemoryTest {
 
     @Test
     void thisCallIsIdenticalToNtxMapRtSharedMemoryExWithTheNtxMapWriteFlagSet() {
-        long h = imported(ntx, store.rt.allocateWithHandle(4096));
+        long h = imported(ntx, store.rt().allocateWithHandle(4096));
         NtxMapResult plain = ntx.ntxMapRtSharedMemory(h);
         assertSame(plain, ntx.ntxMapRtSharedMemoryEx(h, NTX_MAP_WRITE));
         assertFalse(plain.address().isReadOnly());
 
         NtxPersonality other = store.windows();
-        long h2 = imported(other, store.rt.allocateWithHandle(4096));
+        long h2 = imported(other, store.rt().allocateWithHandle(4096));
         NtxMapResult ex = other.ntxMapRtSharedMemoryEx(h2, NTX_MAP_WRITE);
         assertSame(ex, other.ntxMapRtSharedMemory(h2), "either order, one mapping");
 
         // Failures are identical too.
-        long unaligned = imported(ntx, store.rt.createHandle(store.rt.allocate(8192), 100, 4096));
+        long unaligned = imported(ntx, store.rt().createHandle(store.rt().allocate(8192), 100, 4096));
         assertFailed(ntx.ntxMapRtSharedMemory(unaligned), E_ALIGNMENT, ErrorReason.ALIGNMENT);
         assertFailed(ntx.ntxMapRtSharedMemoryEx(unaligned, NTX_MAP_WRITE), E_ALIGNMENT, ErrorReason.ALIGNMENT);
     }
 
     @Test
     void mappingConsumesResourcesInTheWindowsProcessAndUnmapReturnsThem() {
-        RtSide.Memory memory = store.rt.allocate(4096);
-        long h = imported(ntx, store.rt.createHandle(memory, 0, 4096));
+        RtSide.Memory memory = store.rt().allocate(4096);
+        long h = imported(ntx, store.rt().createHandle(memory, 0, 4096));
         assertEquals(0, ntx.mappedHandles());
         ntx.ntxMapRtSharedMemory(h);
         assertEquals(1, ntx.mappedHandles());
-        store.rt.free(memory);
+        store.rt().free(memory);
         assertEquals(1, store.objectFiles().size(), "the mapping holds the memory while it is mapped");
         assertEquals(E_OK, ntx.ntxUnmapRtSharedMemory(h));
         assertEquals(0, ntx.mappedHandles());
@@ -120,7 +120,7 @@ class Seed004NtxMapRtSharedMemoryTest {
 
     @Test
     void youCanMapAnAddressSpaceMultipleTimesEachOperationReturnsTheSamePointerValue() throws Exception {
-        long h = imported(ntx, store.rt.allocateWithHandle(4096));
+        long h = imported(ntx, store.rt().allocateWithHandle(4096));
         NtxMapResult first = ntx.ntxMapRtSharedMemory(h);
         for (int i = 0; i < 100; i++) {
             NtxMapResult again = ntx.ntxMapRtSharedMemory(h);
@@ -143,7 +143,7 @@ class Seed004NtxMapRtSharedMemoryTest {
 
     @Test
     void concurrentFirstMapsOfOneHandleAgreeOnOnePointer() throws Exception {
-        long h = imported(ntx, store.rt.allocateWithHandle(4096));
+        long h = imported(ntx, store.rt().allocateWithHandle(4096));
         ExecutorService threads = Executors.newFixedThreadPool(8);
         try {
             List<Future<MemorySegment>> maps = threads.invokeAll(java.util.Collections.nCopies(16,
@@ -162,7 +162,7 @@ class Seed004NtxMapRtSharedMemoryTest {
 
     @Test
     void theFirstUnmapInvalidatesThisPointer() {
-        long h = imported(ntx, store.rt.allocateWithHandle(4096));
+        long h = imported(ntx, store.rt().allocateWithHandle(4096));
         MemorySegment alias1 = ntx.ntxMapRtSharedMemory(h).address();
         MemorySegment alias2 = ntx.ntxMapRtSharedMemory(h).address();
         alias1.setString(0, "before");
@@ -177,11 +177,11 @@ class Seed004NtxMapRtSharedMemoryTest {
 
     @Test
     void dataContainingRtHandlesMustBeConvertedWithNtxImportRtHandle() {
-        RtSide.Memory directory = store.rt.allocate(4096);
-        int directoryHandle = store.rt.createHandle(directory, 0, 4096);
-        RtSide.Memory payload = store.rt.allocate(4096);
+        RtSide.Memory directory = store.rt().allocate(4096);
+        int directoryHandle = store.rt().createHandle(directory, 0, 4096);
+        RtSide.Memory payload = store.rt().allocate(4096);
         payload.segment().setString(0, "payload");
-        int payloadHandle = store.rt.createHandle(payload, 0, 4096);
+        int payloadHandle = store.rt().createHandle(payload, 0, 4096);
         directory.segment().set(ValueLayout.JAVA_SHORT, 0, (short) payloadHandle); // an RTHANDLE in data
 
         long hDirectory = imported(ntx, directoryHandle);
@@ -199,9 +199,9 @@ class Seed004NtxMapRtSharedMemoryTest {
         try (NtxFixture sparse = new NtxFixture(MmapSettings.under(Path.of("/dev/shm", "unused"))
                 .withReserveSpace(false))) {
             NtxPersonality windows = sparse.windows();
-            RtSide.Memory huge = sparse.rt.allocate(0x1_0000_0000L);
-            long atCap = imported(windows, sparse.rt.createHandle(huge, 0, NTX_MAX_MAP_SIZE));
-            long aboveCap = imported(windows, sparse.rt.createHandle(huge, 0, NTX_MAX_MAP_SIZE + 4096));
+            RtSide.Memory huge = sparse.rt().allocate(0x1_0000_0000L);
+            long atCap = imported(windows, sparse.rt().createHandle(huge, 0, NTX_MAX_MAP_SIZE));
+            long aboveCap = imported(windows, sparse.rt().createHandle(huge, 0, NTX_MAX_MAP_SIZE + 4096));
             NtxMapResult largest = windows.ntxMapRtSharedMemory(atCap);
             assertTrue(largest.succeeded());
             assertEquals(0xFFFFF000L, largest.address().byteSize());
@@ -214,19 +214,19 @@ class Seed004NtxMapRtSharedMemoryTest {
 
     @Test
     void ntxCachesMappedHandlesARemapReturnsTheCachedValueRatherThanRecalculatingTheMapping() {
-        RtSide.Memory first = store.rt.allocate(4096);
+        RtSide.Memory first = store.rt().allocate(4096);
         first.segment().setString(0, "first");
-        int rtHandle = store.rt.createHandle(first, 0, 4096);
+        int rtHandle = store.rt().createHandle(first, 0, 4096);
         long h = imported(ntx, rtHandle);
         NtxMapResult mapped = ntx.ntxMapRtSharedMemory(h);
 
         // The RT side deletes the handle without the Windows side unmapping it: the cache still answers.
-        store.rt.deleteHandle(rtHandle);
+        store.rt().deleteHandle(rtHandle);
         assertSame(mapped, ntx.ntxMapRtSharedMemory(h), "the cached value, not a recalculated mapping");
         assertFailed(store.windows().ntxMapRtSharedMemory(h), E_EXIST, ErrorReason.NOT_FOUND);
 
         // The handle value is reused for other memory: the results are "unpredictable"; here, the stale mapping.
-        RtSide.Memory second = store.rt.allocate(4096);
+        RtSide.Memory second = store.rt().allocate(4096);
         second.segment().setString(0, "second");
         assertEquals(rtHandle, reuse(rtHandle, second));
         NtxMapResult stale = ntx.ntxMapRtSharedMemory(h);
@@ -241,17 +241,17 @@ class Seed004NtxMapRtSharedMemoryTest {
     @Test
     void strictModeRefusesTheStaleCachedValueInstead() {
         NtxPersonality strict = store.windows(NtxSettings.defaults().withStrictCache(true));
-        RtSide.Memory first = store.rt.allocate(4096);
-        int rtHandle = store.rt.createHandle(first, 0, 4096);
+        RtSide.Memory first = store.rt().allocate(4096);
+        int rtHandle = store.rt().createHandle(first, 0, 4096);
         long h = imported(strict, rtHandle);
         NtxMapResult mapped = strict.ntxMapRtSharedMemory(h);
         assertSame(mapped, strict.ntxMapRtSharedMemory(h), "a hit that is still current is returned");
 
-        store.rt.deleteHandle(rtHandle);
+        store.rt().deleteHandle(rtHandle);
         assertFailed(strict.ntxMapRtSharedMemory(h), E_EXIST, ErrorReason.NOT_FOUND);
         assertEquals(E_EXIST, strict.ntxGetLastRtError());
 
-        RtSide.Memory second = store.rt.allocate(4096);
+        RtSide.Memory second = store.rt().allocate(4096);
         second.segment().setString(0, "second");
         reuse(rtHandle, second);
         assertFailed(strict.ntxMapRtSharedMemory(h), E_STATE, ErrorReason.WRONG_STATE);
@@ -264,18 +264,18 @@ class Seed004NtxMapRtSharedMemoryTest {
     /** Creates handles over {@code memory} until one gets the value {@code rtHandle} again (the GDT is small). */
     private int reuse(int rtHandle, RtSide.Memory memory) {
         for (int i = 0; i <= NtxFixture.GDT_SLOTS; i++) {
-            int h = store.rt.createHandle(memory, 0, 4096);
+            int h = store.rt().createHandle(memory, 0, 4096);
             if (h == rtHandle) {
                 return h;
             }
-            store.rt.deleteHandle(h);
+            store.rt().deleteHandle(h);
         }
         throw new AssertionError("the GDT never reused 0x" + Integer.toHexString(rtHandle));
     }
 
     @Test
     void returnsAPointerOnSuccessAndNullWhenTheFunctionFailed() {
-        NtxMapResult ok = ntx.ntxMapRtSharedMemory(imported(ntx, store.rt.allocateWithHandle(4096)));
+        NtxMapResult ok = ntx.ntxMapRtSharedMemory(imported(ntx, store.rt().allocateWithHandle(4096)));
         assertTrue(ok.succeeded());
         assertNotEquals(MemorySegment.NULL, ok.address());
         assertNotEquals(0, ok.address().address());
@@ -288,18 +288,18 @@ class Seed004NtxMapRtSharedMemoryTest {
     void eTypeHSegmentIsNotAnAddressSpace() {
         long root = ntx.ntxGetRootRtProcess().handle();
         assertFailed(ntx.ntxMapRtSharedMemory(root), E_TYPE, ErrorReason.WRONG_TYPE);
-        long process = imported(ntx, store.rt.createProcess());
+        long process = imported(ntx, store.rt().createProcess());
         assertFailed(ntx.ntxMapRtSharedMemory(process), E_TYPE, ErrorReason.WRONG_TYPE);
         assertEquals(E_TYPE, ntx.ntxGetLastRtError());
     }
 
     @Test
     void eAlignmentHSegmentIsNotPageAlignedOnBothEndsUseTheExFormToMapIt() {
-        RtSide.Memory memory = store.rt.allocate(4 * 4096);
+        RtSide.Memory memory = store.rt().allocate(4 * 4096);
         memory.segment().setString(4096 + 100, "unaligned start");
-        long startOff = imported(ntx, store.rt.createHandle(memory, 4096 + 100, 4096));
-        long endOff = imported(ntx, store.rt.createHandle(memory, 4096, 4096 + 1));
-        long aligned = imported(ntx, store.rt.createHandle(memory, 2 * 4096, 2 * 4096));
+        long startOff = imported(ntx, store.rt().createHandle(memory, 4096 + 100, 4096));
+        long endOff = imported(ntx, store.rt().createHandle(memory, 4096, 4096 + 1));
+        long aligned = imported(ntx, store.rt().createHandle(memory, 2 * 4096, 2 * 4096));
         assertFailed(ntx.ntxMapRtSharedMemory(startOff), E_ALIGNMENT, ErrorReason.ALIGNMENT);
         assertFailed(ntx.ntxMapRtSharedMemory(endOff), E_ALIGNMENT, ErrorReason.ALIGNMENT);
         assertFailed(ntx.ntxMapRtSharedMemoryEx(startOff, 0), E_ALIGNMENT, ErrorReason.ALIGNMENT);
@@ -317,8 +317,8 @@ class Seed004NtxMapRtSharedMemoryTest {
 
     @Test
     void eLocationHSegmentIsInAnRtKernelThatDoesNotShareMemoryWithTheHost() {
-        RtSide.Memory memory = store.rt.allocate(4096);
-        int remote = store.rt.createHandle(memory, 0, 4096, 7);
+        RtSide.Memory memory = store.rt().allocate(4096);
+        int remote = store.rt().createHandle(memory, 0, 4096, 7);
         NtxMapResult refused = ntx.ntxMapRtSharedMemory(imported(ntx, remote));
         assertFailed(refused, E_LOCATION, ErrorReason.LOCATION);
         assertTrue(refused.failure().getMessage().contains("node 7"), refused.failure().getMessage());
@@ -328,15 +328,15 @@ class Seed004NtxMapRtSharedMemoryTest {
         assertTrue(onNode7.ntxMapRtSharedMemory(imported(onNode7, remote)).succeeded(), "the host of node 7");
         NtxPersonality sharing = store.windows(NtxSettings.defaults().withSharedNodes(Set.of(7L)));
         assertTrue(sharing.ntxMapRtSharedMemory(imported(sharing, remote)).succeeded(), "node 7 shares memory");
-        assertFailed(onNode7.ntxMapRtSharedMemory(imported(onNode7, store.rt.allocateWithHandle(4096))),
+        assertFailed(onNode7.ntxMapRtSharedMemory(imported(onNode7, store.rt().allocateWithHandle(4096))),
                 E_LOCATION, ErrorReason.LOCATION);
     }
 
     @Test
     void eStateACallToTheExFormWasPreviouslyMadeWithoutNtxMapWrite() {
-        RtSide.Memory memory = store.rt.allocate(4096);
+        RtSide.Memory memory = store.rt().allocate(4096);
         memory.segment().setString(0, "read me");
-        long h = imported(ntx, store.rt.createHandle(memory, 0, 4096));
+        long h = imported(ntx, store.rt().createHandle(memory, 0, 4096));
         NtxMapResult readOnly = ntx.ntxMapRtSharedMemoryEx(h, 0);
         assertTrue(readOnly.succeeded());
         assertTrue(readOnly.address().isReadOnly());
@@ -360,7 +360,7 @@ class Seed004NtxMapRtSharedMemoryTest {
 
     @Test
     void eNtxInternalErrorTheDllCouldNotContactTheRtKernel() {
-        long h = imported(ntx, store.rt.allocateWithHandle(4096));
+        long h = imported(ntx, store.rt().allocateWithHandle(4096));
         NtxPersonality unbound = store.windows();
         unbound.backendGone(store.backend);
         assertFailed(unbound.ntxMapRtSharedMemory(h), E_NTX_INTERNAL_ERROR, ErrorReason.INTERNAL);

@@ -45,8 +45,8 @@ class VendorSemanticsNtxMatrixTest {
     /** "create new": memory allocated by the RT side, its handle mapped with the Ex form. */
     @Test
     void createNewThenMapWithTheExForm() {
-        RtSide.Memory memory = store.rt.allocate(8192);
-        long h = imported(ntx, store.rt.createHandle(memory, 0, 8192));
+        RtSide.Memory memory = store.rt().allocate(8192);
+        long h = imported(ntx, store.rt().createHandle(memory, 0, 8192));
         NtxMapResult mapped = ntx.ntxMapRtSharedMemoryEx(h, NTX_MAP_WRITE);
         assertTrue(mapped.succeeded());
         assertEquals(8192, mapped.address().byteSize());
@@ -57,7 +57,7 @@ class VendorSemanticsNtxMatrixTest {
     /** "map twice": the same pointer is returned (cached). */
     @Test
     void mapTwiceReturnsTheSamePointer() {
-        long h = imported(ntx, store.rt.allocateWithHandle(4096));
+        long h = imported(ntx, store.rt().allocateWithHandle(4096));
         MemorySegment first = ntx.ntxMapRtSharedMemoryEx(h, NTX_MAP_WRITE).address();
         MemorySegment second = ntx.ntxMapRtSharedMemoryEx(h, NTX_MAP_WRITE).address();
         assertSame(first, second);
@@ -75,7 +75,7 @@ class VendorSemanticsNtxMatrixTest {
     /** "unmap then use": the first unmap invalidates the pointer for every mapper; a second unmap gives E_STATE. */
     @Test
     void unmapThenUse() {
-        long h = imported(ntx, store.rt.allocateWithHandle(4096));
+        long h = imported(ntx, store.rt().allocateWithHandle(4096));
         MemorySegment a = ntx.ntxMapRtSharedMemory(h).address();
         MemorySegment b = ntx.ntxMapRtSharedMemoryEx(h, 0).address();
         assertEquals(E_OK, ntx.ntxUnmapRtSharedMemory(h));
@@ -89,7 +89,7 @@ class VendorSemanticsNtxMatrixTest {
     /** "Ex map without write, then ntxMapRtSharedMemory": fails with E_STATE. */
     @Test
     void exMapWithoutWriteThenMapFailsWithEState() {
-        long h = imported(ntx, store.rt.allocateWithHandle(4096));
+        long h = imported(ntx, store.rt().allocateWithHandle(4096));
         assertTrue(ntx.ntxMapRtSharedMemoryEx(h, 0).succeeded());
         NtxMapResult refused = ntx.ntxMapRtSharedMemory(h);
         assertEquals(E_STATE, refused.status());
@@ -101,7 +101,7 @@ class VendorSemanticsNtxMatrixTest {
     /** "non-page-aligned map": E_ALIGNMENT without NTX_MAP_UNALIGNED, allowed with it. */
     @Test
     void nonPageAlignedMap() {
-        long h = imported(ntx, store.rt.createHandle(store.rt.allocate(4096), 8, 4000));
+        long h = imported(ntx, store.rt().createHandle(store.rt().allocate(4096), 8, 4000));
         assertEquals(E_ALIGNMENT, ntx.ntxMapRtSharedMemory(h).status());
         assertEquals(E_ALIGNMENT, ntx.ntxMapRtSharedMemoryEx(h, NTX_MAP_WRITE).status());
         NtxMapResult allowed = ntx.ntxMapRtSharedMemoryEx(h, NTX_MAP_WRITE | NTX_MAP_UNALIGNED);
@@ -115,8 +115,8 @@ class VendorSemanticsNtxMatrixTest {
         try (NtxFixture sparse = new NtxFixture(MmapSettings.under(Path.of("/dev/shm", "unused"))
                 .withReserveSpace(false))) {
             NtxPersonality windows = sparse.windows();
-            RtSide.Memory huge = sparse.rt.allocate(0x1_0000_1000L);
-            long h = imported(windows, sparse.rt.createHandle(huge, 0, 0x1_0000_1000L));
+            RtSide.Memory huge = sparse.rt().allocate(0x1_0000_1000L);
+            long h = imported(windows, sparse.rt().createHandle(huge, 0, 0x1_0000_1000L));
             assertEquals(E_VMEM, windows.ntxMapRtSharedMemory(h).status());
             assertEquals(E_VMEM, windows.ntxMapRtSharedMemoryEx(h, NTX_MAP_UNALIGNED).status());
             assertEquals(0, windows.mappedHandles());
@@ -126,22 +126,22 @@ class VendorSemanticsNtxMatrixTest {
     /** "close last handle": ntxUnmapRtSharedMemory, then the RT side frees the memory (unmap first). */
     @Test
     void unmapThenFreeReleasesTheMemory() {
-        RtSide.Memory memory = store.rt.allocate(4096);
-        long h = imported(ntx, store.rt.createHandle(memory, 0, 4096));
+        RtSide.Memory memory = store.rt().allocate(4096);
+        long h = imported(ntx, store.rt().createHandle(memory, 0, 4096));
         ntx.ntxMapRtSharedMemory(h);
         assertEquals(E_OK, ntx.ntxUnmapRtSharedMemory(h));
         assertEquals(1, store.objectFiles().size());
-        store.rt.free(memory);
+        store.rt().free(memory);
         assertEquals(List.of(), store.objectFiles(), "unmapped and freed: the memory is gone");
     }
 
     /** "close last handle", the wrong order: memory freed while mapped stays valid until the unmap, never a crash. */
     @Test
     void memoryFreedWhileMappedStaysValidUntilTheUnmap() {
-        RtSide.Memory memory = store.rt.allocate(4096);
-        long h = imported(ntx, store.rt.createHandle(memory, 0, 4096));
+        RtSide.Memory memory = store.rt().allocate(4096);
+        long h = imported(ntx, store.rt().createHandle(memory, 0, 4096));
         MemorySegment view = ntx.ntxMapRtSharedMemory(h).address();
-        store.rt.free(memory);
+        store.rt().free(memory);
         view.setString(0, "still mapped");
         assertEquals("still mapped", view.getString(0));
         assertEquals(E_OK, ntx.ntxUnmapRtSharedMemory(h));
@@ -151,10 +151,10 @@ class VendorSemanticsNtxMatrixTest {
     /** "process exit with a handle open" (unknown for NTX): the end of the Windows process unmaps everything. */
     @Test
     void theEndOfTheWindowsProcessUnmapsItsMappings() {
-        RtSide.Memory memory = store.rt.allocate(4096);
-        long h = imported(ntx, store.rt.createHandle(memory, 0, 4096));
+        RtSide.Memory memory = store.rt().allocate(4096);
+        long h = imported(ntx, store.rt().createHandle(memory, 0, 4096));
         MemorySegment view = ntx.ntxMapRtSharedMemory(h).address();
-        store.rt.free(memory);
+        store.rt().free(memory);
         ntx.close();
         assertThrows(IllegalStateException.class, () -> view.get(ValueLayout.JAVA_BYTE, 0));
         assertEquals(List.of(), store.objectFiles(), "nothing of the ended process holds the memory");
