@@ -11,6 +11,7 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 import shm.api.SharedMemoryService;
+import shm.api.SyncObjectService;
 import shm.api.ShmException;
 import shm.api.spi.ShmBackend;
 
@@ -20,7 +21,8 @@ import shm.api.spi.ShmBackend;
  * backend that disappears without a successor closes them. Configuration PID {@value #PID}; its
  * {@code backend.target} pins one backend by filter.
  */
-@Component(service = SharedMemoryService.class, configurationPid = NeutralServiceComponent.PID)
+@Component(service = {SharedMemoryService.class, SyncObjectService.class},
+        configurationPid = NeutralServiceComponent.PID)
 @Designate(ocd = NeutralServiceComponent.Config.class)
 public final class NeutralServiceComponent extends NeutralSharedMemoryService {
 

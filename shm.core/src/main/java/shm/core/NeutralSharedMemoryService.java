@@ -9,11 +9,15 @@ import java.util.concurrent.locks.ReentrantLock;
 
 import shm.api.ErrorReason;
 import shm.api.MapOptions;
+import shm.api.NamedEvent;
+import shm.api.NamedMutex;
+import shm.api.NamedSemaphore;
 import shm.api.ObjectInfo;
 import shm.api.ObjectType;
 import shm.api.SharedMemory;
 import shm.api.SharedMemoryService;
 import shm.api.ShmException;
+import shm.api.SyncObjectService;
 import shm.api.spi.BackendHandle;
 import shm.api.spi.ShmBackend;
 
@@ -29,10 +33,13 @@ import shm.api.spi.ShmBackend;
  * stays on the old backend and the failure is reported. When the backend goes away without a successor
  * ({@link #backendGone}), every handle is closed and its listeners hear {@code LOST}.
  *
+ * <p>Events, mutexes and semaphores ({@link SyncObjectService}) come from the backend bound when they are created and
+ * stay there: a swap does not move them.
+ *
  * <p>Thread-safe: creating, opening, closing and swapping are serialized by one lock; {@link SharedMemory#segment()}
  * reads without locking.
  */
-public class NeutralSharedMemoryService implements SharedMemoryService, AutoCloseable {
+public class NeutralSharedMemoryService implements SharedMemoryService, SyncObjectService, AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(NeutralSharedMemoryService.class.getName());
 
@@ -104,6 +111,46 @@ public class NeutralSharedMemoryService implements SharedMemoryService, AutoClos
         lock.lock();
         try {
             return bound(null).list();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public NamedEvent createOrOpenEvent(String name, boolean manualReset, boolean initiallySignaled) {
+        return current(name).createOrOpenEvent(name, manualReset, initiallySignaled);
+    }
+
+    @Override
+    public NamedEvent openEvent(String name) {
+        return current(name).openEvent(name);
+    }
+
+    @Override
+    public NamedMutex createOrOpenMutex(String name, boolean initiallyOwned) {
+        return current(name).createOrOpenMutex(name, initiallyOwned);
+    }
+
+    @Override
+    public NamedMutex openMutex(String name) {
+        return current(name).openMutex(name);
+    }
+
+    @Override
+    public NamedSemaphore createOrOpenSemaphore(String name, long initialCount, long maximumCount) {
+        return current(name).createOrOpenSemaphore(name, initialCount, maximumCount);
+    }
+
+    @Override
+    public NamedSemaphore openSemaphore(String name) {
+        return current(name).openSemaphore(name);
+    }
+
+    /** The bound backend, taken under the lock; the call itself runs outside it (a wait must not block others). */
+    private ShmBackend current(String name) {
+        lock.lock();
+        try {
+            return bound(name);
         } finally {
             lock.unlock();
         }

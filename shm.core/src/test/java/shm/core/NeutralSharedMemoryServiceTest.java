@@ -146,6 +146,20 @@ class NeutralSharedMemoryServiceTest {
     }
 
     @Test
+    void eventsMutexesAndSemaphoresComeFromTheBoundBackend() {
+        try (shm.api.NamedEvent event = service.createOrOpenEvent("ready", true, false);
+             shm.api.NamedEvent same = first.openEvent("ready");
+             shm.api.NamedSemaphore slots = service.createOrOpenSemaphore("slots", 1, 1)) {
+            same.set();
+            assertEquals(shm.api.WaitResult.SIGNALED, event.await(java.time.Duration.ZERO));
+            assertEquals(shm.api.WaitResult.SIGNALED, slots.acquire(java.time.Duration.ZERO));
+            assertEquals(shm.api.ObjectType.SEMAPHORE, service.info("slots").orElseThrow().type());
+            assertEquals(ErrorReason.NAME_USED_BY_OTHER_TYPE,
+                    assertThrows(ShmException.class, () -> service.createOrOpen("ready", 64)).reason());
+        }
+    }
+
+    @Test
     void closingTheServiceClosesItsHandlesOnly() {
         SharedMemory h = service.createOrOpen("svc", 16);
         service.close();

@@ -4,6 +4,9 @@ import java.util.List;
 import java.util.Optional;
 
 import shm.api.MapOptions;
+import shm.api.NamedEvent;
+import shm.api.NamedMutex;
+import shm.api.NamedSemaphore;
 import shm.api.ObjectInfo;
 import shm.api.ObjectType;
 import shm.api.spi.BackendHandle;
@@ -92,5 +95,35 @@ record RelayBackend(ShmBackend target) implements ShmBackend {
     @Override
     public Directory directory() {
         return target.directory();
+    }
+
+    @Override
+    public NamedEvent createOrOpenEvent(String name, boolean manualReset, boolean initiallySignaled) {
+        return target.createOrOpenEvent(name, manualReset, initiallySignaled);
+    }
+
+    @Override
+    public NamedEvent openEvent(String name) {
+        return target.openEvent(name);
+    }
+
+    @Override
+    public NamedMutex createOrOpenMutex(String name, boolean initiallyOwned) {
+        return target.createOrOpenMutex(name, initiallyOwned);
+    }
+
+    @Override
+    public NamedMutex openMutex(String name) {
+        return target.openMutex(name);
+    }
+
+    @Override
+    public NamedSemaphore createOrOpenSemaphore(String name, long initialCount, long maximumCount) {
+        return target.createOrOpenSemaphore(name, initialCount, maximumCount);
+    }
+
+    @Override
+    public NamedSemaphore openSemaphore(String name) {
+        return target.openSemaphore(name);
     }
 }

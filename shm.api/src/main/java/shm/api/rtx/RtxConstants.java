@@ -22,6 +22,21 @@ public final class RtxConstants {
     public static final int ERROR_INVALID_PARAMETER = 87;
     /** {@code ERROR_ALREADY_EXISTS}: set on success when a create found the object. */
     public static final int ERROR_ALREADY_EXISTS = 183;
+    /** {@code ERROR_NOT_OWNER}: a mutex released by a thread that does not own it. */
+    public static final int ERROR_NOT_OWNER = 288;
+    /** {@code ERROR_TOO_MANY_POSTS}: a semaphore release beyond its maximum count. */
+    public static final int ERROR_TOO_MANY_POSTS = 298;
+
+    /** {@code WAIT_OBJECT_0}: the object was signaled (a mutex: acquired). */
+    public static final int WAIT_OBJECT_0 = 0x00000000;
+    /** {@code WAIT_ABANDONED}: a mutex whose owner ended without releasing it was acquired. */
+    public static final int WAIT_ABANDONED = 0x00000080;
+    /** {@code WAIT_TIMEOUT}. */
+    public static final int WAIT_TIMEOUT = 0x00000102;
+    /** {@code WAIT_FAILED}: see {@code RtGetLastError}. */
+    public static final int WAIT_FAILED = 0xFFFFFFFF;
+    /** {@code INFINITE}: a wait without timeout. */
+    public static final int INFINITE = 0xFFFFFFFF;
 
     /** {@code STATUS_SUCCESS}. */
     public static final int STATUS_SUCCESS = 0x00000000;

@@ -6,6 +6,7 @@ import java.util.Optional;
 import shm.api.MapOptions;
 import shm.api.ObjectInfo;
 import shm.api.ObjectType;
+import shm.api.SyncObjectService;
 
 /**
  * A store of named, typed, shared objects, registered as an OSGi service by a backend bundle. Implemented by backends
@@ -18,7 +19,7 @@ import shm.api.ObjectType;
  * {@link shm.api.ShmException} with {@link shm.api.ErrorReason#CLOSED}.
  */
 @org.osgi.annotation.versioning.ProviderType
-public interface ShmBackend {
+public interface ShmBackend extends SyncObjectService {
 
     /** Service property naming the backend's type, such as {@code "mmap"}; use it in reference target filters. */
     String TYPE_PROPERTY = "shm.backend.type";

@@ -13,11 +13,16 @@ import java.util.concurrent.atomic.AtomicLong;
 import shm.api.Access;
 import shm.api.ErrorReason;
 import shm.api.MapOptions;
+import shm.api.NamedEvent;
+import shm.api.NamedMutex;
+import shm.api.NamedSemaphore;
 import shm.api.ObjectType;
+import shm.api.WaitResult;
 import shm.api.ShmException;
 import shm.api.rtx.RtssInstance;
 import shm.api.rtx.RtxResult;
 import shm.api.rtx.RtxSharedMemory;
+import shm.api.rtx.RtxSync;
 import shm.api.spi.BackendHandle;
 import shm.api.spi.ShmBackend;
 
@@ -27,13 +32,27 @@ import shm.api.spi.ShmBackend;
  * backend, which also provides the lifetime rules (the last close anywhere destroys; a dead process's handles are
  * closed). Usable as a plain library: {@code new RtxPersonality(backend, RtxSettings.defaults())}.
  */
-public class RtxPersonality implements RtxSharedMemory, AutoCloseable {
+public class RtxPersonality implements RtxSharedMemory, RtxSync, AutoCloseable {
 
     /** Which API family a call belongs to: Rt* (user mode) or Rtk* (kernel drivers). */
     private enum Family { RT, RTK }
 
-    /** One open handle: the backend's handle and the view the caller was given. */
-    private record OpenHandle(BackendHandle backendHandle, MemorySegment location, Family family, ShmBackend owner) {
+    /**
+     * One open handle: the backend's object (a {@link BackendHandle}, {@link NamedEvent}, {@link NamedMutex} or
+     * {@link NamedSemaphore}) and, for shared memory, the view the caller was given.
+     */
+    private record OpenHandle(Object resource, MemorySegment location, Family family, ShmBackend owner) {
+
+        /** Releases the backend's object. */
+        void close() {
+            switch (resource) {
+                case BackendHandle h -> h.close();
+                case NamedEvent e -> e.close();
+                case NamedMutex m -> m.close();
+                case NamedSemaphore s -> s.close();
+                default -> throw new IllegalStateException("not an RTX object: " + resource);
+            }
+        }
     }
 
     private final RtxSettings settings;
@@ -80,7 +99,7 @@ public class RtxPersonality implements RtxSharedMemory, AutoCloseable {
             lastError.set(ERROR_INVALID_HANDLE);
             return false;
         }
-        handle.backendHandle().close();
+        handle.close();
         lastError.set(ERROR_SUCCESS);
         return true;
     }
@@ -129,8 +148,182 @@ public class RtxPersonality implements RtxSharedMemory, AutoCloseable {
             // RTX64 / wRTOS: "STATUS_UNSUCCESSFUL means the handle was already invalidated".
             return settings.flavour() == Flavour.RTX64 ? STATUS_UNSUCCESSFUL : ERROR_INVALID_HANDLE;
         }
-        open.backendHandle().close();
+        open.close();
         return ERROR_SUCCESS;
+    }
+
+    // ------------------------------------------------------------------ events, mutexes, semaphores
+
+    @Override
+    public RtxResult RtCreateEvent(boolean bManualReset, boolean bInitialState, String lpName) {
+        return remember(createSync(lpName, backend -> backend.createOrOpenEvent(lpName, bManualReset,
+                bInitialState), NamedEvent::alreadyExisted));
+    }
+
+    @Override
+    public RtxResult RtOpenEvent(int dwDesiredAccess, boolean bInheritHandle, String lpName) {
+        return remember(openSync(lpName, backend -> backend.openEvent(lpName)));
+    }
+
+    @Override
+    public boolean RtSetEvent(long hEvent) {
+        return onEvent(hEvent, NamedEvent::set);
+    }
+
+    @Override
+    public boolean RtResetEvent(long hEvent) {
+        return onEvent(hEvent, NamedEvent::reset);
+    }
+
+    @Override
+    public boolean RtPulseEvent(long hEvent) {
+        return onEvent(hEvent, NamedEvent::pulse);
+    }
+
+    @Override
+    public RtxResult RtCreateMutex(boolean bInitialOwner, String lpName) {
+        return remember(createSync(lpName, backend -> backend.createOrOpenMutex(lpName, bInitialOwner),
+                NamedMutex::alreadyExisted));
+    }
+
+    @Override
+    public RtxResult RtOpenMutex(int dwDesiredAccess, boolean bInheritHandle, String lpName) {
+        return remember(openSync(lpName, backend -> backend.openMutex(lpName)));
+    }
+
+    @Override
+    public boolean RtReleaseMutex(long hMutex) {
+        if (!(resource(hMutex) instanceof NamedMutex mutex)) {
+            return fail(ERROR_INVALID_HANDLE);
+        }
+        if (!mutex.heldByCurrentThread()) {
+            return fail(ERROR_NOT_OWNER);
+        }
+        mutex.release();
+        lastError.set(ERROR_SUCCESS);
+        return true;
+    }
+
+    @Override
+    public RtxResult RtCreateSemaphore(int lInitialCount, int lMaximumCount, String lpName) {
+        if (lMaximumCount < 1 || lInitialCount < 0 || lInitialCount > lMaximumCount) {
+            return remember(failed(ErrorReason.INVALID_PARAMETER, lpName, "a semaphore needs 0 <= lInitialCount <="
+                    + " lMaximumCount and lMaximumCount >= 1, got " + lInitialCount + " and " + lMaximumCount, false));
+        }
+        return remember(createSync(lpName, backend -> backend.createOrOpenSemaphore(lpName, lInitialCount,
+                lMaximumCount), NamedSemaphore::alreadyExisted));
+    }
+
+    @Override
+    public RtxResult RtOpenSemaphore(int dwDesiredAccess, boolean bInheritHandle, String lpName) {
+        return remember(openSync(lpName, backend -> backend.openSemaphore(lpName)));
+    }
+
+    @Override
+    public long RtReleaseSemaphore(long hSemaphore, int lReleaseCount) {
+        if (!(resource(hSemaphore) instanceof NamedSemaphore semaphore)) {
+            fail(ERROR_INVALID_HANDLE);
+            return -1;
+        }
+        if (lReleaseCount < 1) {
+            fail(ERROR_INVALID_PARAMETER);
+            return -1;
+        }
+        try {
+            long previous = semaphore.release(lReleaseCount);
+            lastError.set(ERROR_SUCCESS);
+            return previous;
+        } catch (ShmException e) {
+            fail(e.reason() == ErrorReason.INVALID_PARAMETER ? ERROR_TOO_MANY_POSTS
+                    : (int) RtxErrors.win32(e.reason()).value());
+            return -1;
+        }
+    }
+
+    @Override
+    public int RtWaitForSingleObject(long hHandle, int dwMilliseconds) {
+        Object resource = resource(hHandle);
+        java.util.function.Function<java.time.Duration, WaitResult> wait = switch (resource) {
+            case NamedEvent event -> event::await;
+            case NamedMutex mutex -> mutex::acquire;
+            case NamedSemaphore semaphore -> semaphore::acquire;
+            case null, default -> null;
+        };
+        if (wait == null) {
+            fail(ERROR_INVALID_HANDLE);
+            return WAIT_FAILED;
+        }
+        try {
+            WaitResult result;
+            if (dwMilliseconds == INFINITE) {
+                do {
+                    result = wait.apply(java.time.Duration.ofDays(1));
+                } while (result == WaitResult.TIMEOUT);
+            } else {
+                result = wait.apply(java.time.Duration.ofMillis(Integer.toUnsignedLong(dwMilliseconds)));
+            }
+            lastError.set(ERROR_SUCCESS);
+            return switch (result) {
+                case SIGNALED -> WAIT_OBJECT_0;
+                case ABANDONED -> WAIT_ABANDONED;
+                case TIMEOUT -> WAIT_TIMEOUT;
+            };
+        } catch (ShmException e) {
+            fail((int) RtxErrors.win32(e.reason()).value());
+            return WAIT_FAILED;
+        }
+    }
+
+    private <T> RtxResult createSync(String name, java.util.function.Function<ShmBackend, T> create,
+                                     java.util.function.Predicate<T> existed) {
+        RtxResult badName = checkName(name, false);
+        if (badName != null) {
+            return badName;
+        }
+        try {
+            ShmBackend current = bound(name);
+            T object = create.apply(current);
+            boolean found = existed.test(object);
+            return register(object, MemorySegment.NULL, Family.RT, current, found,
+                    found ? ERROR_ALREADY_EXISTS : ERROR_SUCCESS, name);
+        } catch (ShmException e) {
+            return failed(RtxErrors.translate(e, name, false));
+        }
+    }
+
+    private <T> RtxResult openSync(String name, java.util.function.Function<ShmBackend, T> open) {
+        if (name == null) {
+            return failed(ErrorReason.INVALID_NAME, null, "an open needs a name", false);
+        }
+        RtxResult badName = checkName(name, false);
+        if (badName != null) {
+            return badName;
+        }
+        try {
+            ShmBackend current = bound(name);
+            return register(open.apply(current), MemorySegment.NULL, Family.RT, current, true, ERROR_SUCCESS, name);
+        } catch (ShmException e) {
+            return failed(RtxErrors.translate(e, name, false));
+        }
+    }
+
+    private boolean onEvent(long hEvent, java.util.function.Consumer<NamedEvent> action) {
+        if (!(resource(hEvent) instanceof NamedEvent event)) {
+            return fail(ERROR_INVALID_HANDLE);
+        }
+        action.accept(event);
+        lastError.set(ERROR_SUCCESS);
+        return true;
+    }
+
+    private Object resource(long handle) {
+        OpenHandle open = handles.get(handle);
+        return open == null || open.family() != Family.RT ? null : open.resource();
+    }
+
+    private boolean fail(int code) {
+        lastError.set(code);
+        return false;
     }
 
     // ------------------------------------------------------------------ backend and lifetime
@@ -150,7 +343,7 @@ public class RtxPersonality implements RtxSharedMemory, AutoCloseable {
         }
         for (Map.Entry<Long, OpenHandle> entry : List.copyOf(handles.entrySet())) {
             if (entry.getValue().owner() == gone && handles.remove(entry.getKey(), entry.getValue())) {
-                entry.getValue().backendHandle().close();
+                entry.getValue().close();
             }
         }
     }
@@ -162,7 +355,7 @@ public class RtxPersonality implements RtxSharedMemory, AutoCloseable {
         for (Long handle : List.copyOf(handles.keySet())) {
             OpenHandle open = handles.remove(handle);
             if (open != null) {
-                open.backendHandle().close();
+                open.close();
             }
         }
     }
@@ -328,16 +521,21 @@ public class RtxPersonality implements RtxSharedMemory, AutoCloseable {
 
     private RtxResult opened(BackendHandle backendHandle, MemorySegment location, Family family, ShmBackend owner,
                              boolean existed, int code) {
+        return register(backendHandle, location, family, owner, existed, code, backendHandle.name());
+    }
+
+    /** Puts an object into this process's handle table and answers its new handle. */
+    private RtxResult register(Object resource, MemorySegment location, Family family, ShmBackend owner,
+                               boolean existed, int code, String name) {
         long value = nextHandle.getAndAdd(4);
-        handles.put(value, new OpenHandle(backendHandle, location, family, owner));
+        handles.put(value, new OpenHandle(resource, location, family, owner));
         if (closed) {
             // Closed while this call ran: hand nothing out, keep nothing open.
             OpenHandle open = handles.remove(value);
             if (open != null) {
-                open.backendHandle().close();
+                open.close();
             }
-            return failed(ErrorReason.CLOSED, backendHandle.name(), "the RTX personality is closed",
-                    ntStatus(family));
+            return failed(ErrorReason.CLOSED, name, "the RTX personality is closed", ntStatus(family));
         }
         return new RtxResult(value, location, existed, code, null);
     }

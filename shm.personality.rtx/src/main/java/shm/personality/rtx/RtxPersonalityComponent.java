@@ -14,6 +14,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 import shm.api.rtx.RtxConstants;
 import shm.api.rtx.RtxSharedMemory;
+import shm.api.rtx.RtxSync;
 import shm.api.spi.ShmBackend;
 
 /**
@@ -22,7 +23,7 @@ import shm.api.spi.ShmBackend;
  * bound dynamically and greedily. Without any configuration, one instance runs with {@link RtxSettings#defaults()}.
  * The service carries {@code rtx.callerContext} and {@code rtx.flavour} for consumers' target filters.
  */
-@Component(service = RtxSharedMemory.class, configurationPid = RtxPersonalityComponent.FACTORY_PID,
+@Component(service = {RtxSharedMemory.class, RtxSync.class}, configurationPid = RtxPersonalityComponent.FACTORY_PID,
         configurationPolicy = ConfigurationPolicy.OPTIONAL)
 @Designate(ocd = RtxPersonalityComponent.Config.class, factory = true)
 public final class RtxPersonalityComponent extends RtxPersonality {

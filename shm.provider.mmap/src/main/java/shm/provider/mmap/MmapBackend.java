@@ -39,6 +39,13 @@ import shm.api.spi.Directory;
 import shm.api.spi.ObjectRef;
 import shm.api.spi.PoolUsage;
 import shm.api.spi.ShmBackend;
+import shm.api.NamedEvent;
+import shm.api.NamedMutex;
+import shm.api.NamedSemaphore;
+import shm.provider.mmap.sync.Futex;
+import shm.provider.mmap.sync.SharedEvent;
+import shm.provider.mmap.sync.SharedMutex;
+import shm.provider.mmap.sync.SharedSemaphore;
 
 /**
  * POSIX shared memory on tmpfs, shared by every process that uses the same root: one file per object (a header page
@@ -74,6 +81,8 @@ public class MmapBackend implements ShmBackend, AutoCloseable {
     private final Map<String, OpenObject> openObjects = new HashMap<>();
     /** Guarded by {@link #lock}. */
     private boolean closed;
+    /** Made on first use by {@link #futex()}. */
+    private volatile Futex futex;
 
     /**
      * Prepares the root directory (created with the configured mode if missing), binds the C library and opens the
@@ -116,7 +125,7 @@ public class MmapBackend implements ShmBackend, AutoCloseable {
             if (slot >= 0) {
                 return openExisting(slot, type, name, options, true);
             }
-            return createNew(fileName, type, name, size, options, pool);
+            return createNew(fileName, type, name, size, options, pool, null);
         });
     }
 
@@ -131,7 +140,7 @@ public class MmapBackend implements ShmBackend, AutoCloseable {
         Objects.requireNonNull(options, "options");
         checkSize(null, size);
         String fileName = NameCodec.UNNAMED_PREFIX + self.pid() + "." + randomSuffix();
-        return locked(null, () -> createNew(fileName, type, null, size, options, pool));
+        return locked(null, () -> createNew(fileName, type, null, size, options, pool, null));
     }
 
     @Override
@@ -234,6 +243,99 @@ public class MmapBackend implements ShmBackend, AutoCloseable {
             removeTemporaryFilesOfDeadProcesses();
             return reaped;
         });
+    }
+
+    @Override
+    public NamedEvent createOrOpenEvent(String name, boolean manualReset, boolean initiallySignaled) {
+        BackendHandle handle = createOrOpenTyped(ObjectType.EVENT, name, SharedEvent.requiredBytes(),
+                segment -> SharedEvent.initialize(segment, manualReset, initiallySignaled));
+        return attach(handle, () -> new MmapEvent(handle, new SharedEvent(handle.segment(), futex())));
+    }
+
+    @Override
+    public NamedEvent openEvent(String name) {
+        BackendHandle handle = open(ObjectType.EVENT, name, MapOptions.DEFAULT);
+        return attach(handle, () -> new MmapEvent(handle, new SharedEvent(handle.segment(), futex())));
+    }
+
+    @Override
+    public NamedMutex createOrOpenMutex(String name, boolean initiallyOwned) {
+        BackendHandle handle = createOrOpenTyped(ObjectType.MUTEX, name, SharedMutex.requiredBytes(),
+                SharedMutex::initialize);
+        MmapMutex mutex = attach(handle, () -> new MmapMutex(handle, new SharedMutex(handle.segment(), futex())));
+        if (initiallyOwned && !handle.alreadyExisted()) {
+            mutex.acquire(java.time.Duration.ZERO);
+        }
+        return mutex;
+    }
+
+    @Override
+    public NamedMutex openMutex(String name) {
+        BackendHandle handle = open(ObjectType.MUTEX, name, MapOptions.DEFAULT);
+        return attach(handle, () -> new MmapMutex(handle, new SharedMutex(handle.segment(), futex())));
+    }
+
+    @Override
+    public NamedSemaphore createOrOpenSemaphore(String name, long initialCount, long maximumCount) {
+        if (maximumCount < 1 || initialCount < 0 || initialCount > maximumCount) {
+            throw new ShmException(ErrorReason.INVALID_PARAMETER, name, "a semaphore needs 0 <= initial count <="
+                    + " maximum count and a maximum of at least 1, got " + initialCount + " and " + maximumCount);
+        }
+        BackendHandle handle = createOrOpenTyped(ObjectType.SEMAPHORE, name, SharedSemaphore.requiredBytes(),
+                segment -> SharedSemaphore.initialize(segment, initialCount, maximumCount));
+        return attach(handle, () -> new MmapSemaphore(handle, new SharedSemaphore(handle.segment(), futex())));
+    }
+
+    @Override
+    public NamedSemaphore openSemaphore(String name) {
+        BackendHandle handle = open(ObjectType.SEMAPHORE, name, MapOptions.DEFAULT);
+        return attach(handle, () -> new MmapSemaphore(handle, new SharedSemaphore(handle.segment(), futex())));
+    }
+
+    /** Create-or-open of a typed object whose new state {@code initializer} writes under the table lock. */
+    private BackendHandle createOrOpenTyped(ObjectType type, String name, long size,
+                                            java.util.function.Consumer<MemorySegment> initializer) {
+        if (name == null) {
+            String fileName = NameCodec.UNNAMED_PREFIX + self.pid() + "." + randomSuffix();
+            return locked(null, () -> createNew(fileName, type, null, size, MapOptions.DEFAULT, null, initializer));
+        }
+        String fileName = NameCodec.fileName(name);
+        return locked(name, () -> {
+            int slot = table.find(fileName);
+            if (slot >= 0) {
+                return openExisting(slot, type, name, MapOptions.DEFAULT, true);
+            }
+            return createNew(fileName, type, name, size, MapOptions.DEFAULT, null, initializer);
+        });
+    }
+
+    /** Attaches a primitive to a handle's mapping; a mapping that holds no such state is refused and released. */
+    private static <T> T attach(BackendHandle handle, java.util.function.Supplier<T> attach) {
+        try {
+            return attach.get();
+        } catch (IllegalArgumentException e) {
+            handle.close();
+            throw new ShmException(ErrorReason.INCOMPATIBLE_STORE, handle.name(), "the object's state is not what"
+                    + " this platform writes: " + e.getMessage(), null, e);
+        } catch (RuntimeException e) {
+            handle.close();
+            throw e;
+        }
+    }
+
+    /** The futex binding, made on first use (most backends never wait). */
+    private Futex futex() {
+        Futex current = futex;
+        if (current == null) {
+            synchronized (this) {
+                current = futex;
+                if (current == null) {
+                    current = new Futex();
+                    futex = current;
+                }
+            }
+        }
+        return current;
     }
 
     /**
@@ -365,8 +467,12 @@ public class MmapBackend implements ShmBackend, AutoCloseable {
         }
     }
 
+    /**
+     * Creates an object; {@code initializer}, when given, writes its initial state into the fresh mapping while the
+     * table lock is still held, so no other participant ever sees the object uninitialized.
+     */
     private MmapHandle createNew(String fileName, ObjectType type, String name, long size, MapOptions options,
-                                 String pool) {
+                                 String pool, java.util.function.Consumer<MemorySegment> initializer) {
         Path path = settings.root().resolve(fileName);
         refuseUnknownFile(path, name);
         int slot;
@@ -381,6 +487,9 @@ public class MmapBackend implements ShmBackend, AutoCloseable {
             linked = true;
             MmapHandle handle = map(path, fileName, slot, type, name, size, size, options, false);
             try {
+                if (initializer != null) {
+                    initializer.accept(handle.segment());
+                }
                 table.finishCreate(slot);
             } catch (RuntimeException e) {
                 handle.unmap();

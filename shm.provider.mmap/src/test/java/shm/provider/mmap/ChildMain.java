@@ -86,6 +86,16 @@ public final class ChildMain {
                 yield "OK";
             }
             case "race" -> race(c[1], Path.of(c[2]));
+            case "own-mutex" -> {
+                shm.api.NamedMutex mutex = backend.createOrOpenMutex(c[1], false);
+                yield "OK " + mutex.acquire(java.time.Duration.ofSeconds(10));
+            }
+            case "wait-event" -> {
+                shm.api.NamedEvent event = backend.openEvent(c[1]);
+                System.out.println("WAITING");
+                System.out.flush();
+                yield "OK " + event.await(java.time.Duration.ofSeconds(Long.parseLong(c[2])));
+            }
             case "unnamed" -> {
                 BackendHandle h = backend.createUnnamed(ObjectType.SHARED_MEMORY, Long.parseLong(c[1]),
                         MapOptions.DEFAULT);

@@ -1,0 +1,62 @@
+package shm.api.rtx;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * The RTX event, mutex and semaphore calls, one to one. They share the one namespace with shared memory (a name
+ * held by another type fails with {@code ERROR_INVALID_HANDLE}) and the handle table of the same RTX "process"
+ * ({@link RtxSharedMemory#RtCloseHandle} closes their handles too). Where the RTX documents say nothing, the calls
+ * behave as their Win32 namesakes. The security-attribute parameters of the vendor calls have no Java form.
+ * Implemented by the RTX personality; thread-safe; {@link RtxSharedMemory#RtGetLastError()} reports on them.
+ */
+@ProviderType
+public interface RtxSync {
+
+    /**
+     * {@code HANDLE RtCreateEvent(lpEventAttributes, bManualReset, bInitialState, lpName)}: the existing event of
+     * that name with {@code ERROR_ALREADY_EXISTS}, or a new one.
+     */
+    RtxResult RtCreateEvent(boolean bManualReset, boolean bInitialState, String lpName);
+
+    /** {@code HANDLE RtOpenEvent(dwDesiredAccess, bInheritHandle, lpName)}. */
+    RtxResult RtOpenEvent(int dwDesiredAccess, boolean bInheritHandle, String lpName);
+
+    /** {@code BOOL RtSetEvent(hEvent)}. */
+    boolean RtSetEvent(long hEvent);
+
+    /** {@code BOOL RtResetEvent(hEvent)}. */
+    boolean RtResetEvent(long hEvent);
+
+    /** {@code BOOL RtPulseEvent(hEvent)}: releases the waiters present and leaves the event non-signaled. */
+    boolean RtPulseEvent(long hEvent);
+
+    /** {@code HANDLE RtCreateMutex(lpMutexAttributes, bInitialOwner, lpName)}. */
+    RtxResult RtCreateMutex(boolean bInitialOwner, String lpName);
+
+    /** {@code HANDLE RtOpenMutex(dwDesiredAccess, bInheritHandle, lpName)}. */
+    RtxResult RtOpenMutex(int dwDesiredAccess, boolean bInheritHandle, String lpName);
+
+    /** {@code BOOL RtReleaseMutex(hMutex)}: {@code false} with {@code ERROR_NOT_OWNER} from a thread that does not own it. */
+    boolean RtReleaseMutex(long hMutex);
+
+    /** {@code HANDLE RtCreateSemaphore(lpSemaphoreAttributes, lInitialCount, lMaximumCount, lpName)}. */
+    RtxResult RtCreateSemaphore(int lInitialCount, int lMaximumCount, String lpName);
+
+    /** {@code HANDLE RtOpenSemaphore(dwDesiredAccess, bInheritHandle, lpName)}. */
+    RtxResult RtOpenSemaphore(int dwDesiredAccess, boolean bInheritHandle, String lpName);
+
+    /**
+     * {@code BOOL RtReleaseSemaphore(hSemaphore, lReleaseCount, lpPreviousCount)}.
+     *
+     * @return the previous count, or -1 when the call failed ({@code RtGetLastError} says why; beyond the maximum it
+     *         is {@code ERROR_TOO_MANY_POSTS} and the count is unchanged)
+     */
+    long RtReleaseSemaphore(long hSemaphore, int lReleaseCount);
+
+    /**
+     * {@code DWORD RtWaitForSingleObject(hHandle, dwMilliseconds)} on an event, mutex or semaphore:
+     * {@link RtxConstants#WAIT_OBJECT_0}, {@link RtxConstants#WAIT_ABANDONED}, {@link RtxConstants#WAIT_TIMEOUT}, or
+     * {@link RtxConstants#WAIT_FAILED}; {@link RtxConstants#INFINITE} waits without a timeout.
+     */
+    int RtWaitForSingleObject(long hHandle, int dwMilliseconds);
+}

@@ -1,0 +1,129 @@
+package shm.personality.rtx;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static shm.api.rtx.RtxConstants.*;
+
+import java.io.IOException;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import shm.api.rtx.RtxResult;
+
+/**
+ * The RTX event, mutex and semaphore calls over the real mmap backend: Win32 semantics where the RTX documents are
+ * silent, the one namespace with shared memory in both directions, and the handle table shared with
+ * {@code RtCloseHandle}.
+ */
+class RtxSyncTest {
+
+    private RtxFixture store;
+    private RtxPersonality rtss;
+    private RtxPersonality windows;
+
+    @BeforeEach
+    void open() {
+        store = new RtxFixture();
+        rtss = store.rtss();
+        windows = store.windows();
+    }
+
+    @AfterEach
+    void close() throws IOException {
+        store.close();
+    }
+
+    @Test
+    void aSharedMemoryNameBlocksAnEventMutexAndSemaphoreAndTheReverse() {
+        rtss.RtCreateSharedMemory(0, 0, 64, "plc");
+        assertEquals(ERROR_INVALID_HANDLE, rtss.RtCreateEvent(true, false, "plc").errorCode());
+        assertEquals(ERROR_INVALID_HANDLE, rtss.RtCreateMutex(false, "plc").errorCode());
+        assertEquals(ERROR_INVALID_HANDLE, rtss.RtCreateSemaphore(0, 1, "plc").errorCode());
+        assertEquals(ERROR_INVALID_HANDLE, windows.RtOpenEvent(0, false, "plc").errorCode());
+        assertTrue(rtss.RtCreateEvent(true, false, "ready").succeeded());
+        assertEquals(ERROR_INVALID_HANDLE, rtss.RtCreateSharedMemory(0, 0, 64, "ready").errorCode());
+        assertEquals(ERROR_INVALID_HANDLE, windows.RtOpenSharedMemory(SHM_MAP_WRITE, false, "ready").errorCode());
+        assertEquals(ERROR_INVALID_HANDLE, rtss.RtCreateMutex(false, "ready").errorCode());
+    }
+
+    @Test
+    void createOfAnExistingEventReturnsItWithErrorAlreadyExists() {
+        RtxResult first = rtss.RtCreateEvent(true, false, "ev");
+        assertEquals(ERROR_SUCCESS, first.errorCode());
+        RtxResult second = windows.RtCreateEvent(false, true, "ev");
+        assertTrue(second.alreadyExisted());
+        assertEquals(ERROR_ALREADY_EXISTS, second.errorCode());
+        assertEquals(ERROR_ALREADY_EXISTS, windows.RtGetLastError());
+        assertEquals(WAIT_TIMEOUT, windows.RtWaitForSingleObject(second.handle(), 0), "the existing state is kept");
+        assertEquals(ERROR_FILE_NOT_FOUND, windows.RtOpenEvent(0, false, "missing").errorCode());
+    }
+
+    @Test
+    void eventsSignalAcrossRtxProcessesManualAndAuto() {
+        long manual = rtss.RtCreateEvent(true, false, "manual").handle();
+        long manualThere = windows.RtOpenEvent(0, false, "manual").handle();
+        assertEquals(WAIT_TIMEOUT, windows.RtWaitForSingleObject(manualThere, 1));
+        assertTrue(rtss.RtSetEvent(manual));
+        assertEquals(WAIT_OBJECT_0, windows.RtWaitForSingleObject(manualThere, 0));
+        assertEquals(WAIT_OBJECT_0, windows.RtWaitForSingleObject(manualThere, 0), "manual reset stays signaled");
+        assertTrue(windows.RtResetEvent(manualThere));
+        assertEquals(WAIT_TIMEOUT, rtss.RtWaitForSingleObject(manual, 0));
+
+        long auto = rtss.RtCreateEvent(false, true, "auto").handle();
+        assertEquals(WAIT_OBJECT_0, rtss.RtWaitForSingleObject(auto, 0));
+        assertEquals(WAIT_TIMEOUT, rtss.RtWaitForSingleObject(auto, 0), "auto reset released one wait");
+        assertTrue(rtss.RtPulseEvent(auto));
+        assertEquals(WAIT_TIMEOUT, rtss.RtWaitForSingleObject(auto, 0), "a pulse with no waiter leaves it unsignaled");
+    }
+
+    @Test
+    void mutexesAreOwnedRecursiveAndReleasedByTheOwnerOnly() throws Exception {
+        RtxResult created = rtss.RtCreateMutex(true, "mx");
+        assertEquals(WAIT_OBJECT_0, rtss.RtWaitForSingleObject(created.handle(), 0), "recursive");
+        long other = windows.RtOpenMutex(0, false, "mx").handle();
+        int[] seen = new int[2];
+        Thread thread = Thread.ofPlatform().start(() -> {
+            seen[0] = windows.RtWaitForSingleObject(other, 10);
+            seen[1] = windows.RtReleaseMutex(other) ? ERROR_SUCCESS : windows.RtGetLastError();
+        });
+        thread.join();
+        assertEquals(WAIT_TIMEOUT, seen[0]);
+        assertEquals(ERROR_NOT_OWNER, seen[1]);
+        assertTrue(rtss.RtReleaseMutex(created.handle()));
+        assertTrue(rtss.RtReleaseMutex(created.handle()));
+        assertFalse(rtss.RtReleaseMutex(created.handle()));
+        assertEquals(ERROR_NOT_OWNER, rtss.RtGetLastError());
+        assertEquals(WAIT_OBJECT_0, windows.RtWaitForSingleObject(other, 0));
+        assertTrue(windows.RtReleaseMutex(other));
+    }
+
+    @Test
+    void semaphoresCountBetweenZeroAndTheirMaximum() {
+        assertEquals(ERROR_INVALID_PARAMETER, rtss.RtCreateSemaphore(2, 1, "bad").errorCode());
+        assertEquals(ERROR_INVALID_PARAMETER, rtss.RtCreateSemaphore(0, 0, "bad").errorCode());
+        long sem = rtss.RtCreateSemaphore(1, 2, "sem").handle();
+        assertEquals(WAIT_OBJECT_0, rtss.RtWaitForSingleObject(sem, 0));
+        assertEquals(WAIT_TIMEOUT, rtss.RtWaitForSingleObject(sem, 0));
+        assertEquals(0, rtss.RtReleaseSemaphore(sem, 2));
+        assertEquals(-1, rtss.RtReleaseSemaphore(sem, 1));
+        assertEquals(ERROR_TOO_MANY_POSTS, rtss.RtGetLastError());
+        assertEquals(-1, rtss.RtReleaseSemaphore(sem, 0));
+        assertEquals(ERROR_INVALID_PARAMETER, rtss.RtGetLastError());
+    }
+
+    @Test
+    void handlesOfEveryTypeShareTheTableAndRtCloseHandle() {
+        long event = rtss.RtCreateEvent(true, false, "closing").handle();
+        long memory = rtss.RtCreateSharedMemory(0, 0, 64, "mem").handle();
+        assertEquals(WAIT_FAILED, rtss.RtWaitForSingleObject(memory, 0), "shared memory is not waitable");
+        assertEquals(ERROR_INVALID_HANDLE, rtss.RtGetLastError());
+        assertFalse(rtss.RtSetEvent(memory));
+        assertTrue(rtss.RtCloseHandle(event));
+        assertFalse(rtss.RtSetEvent(event));
+        assertEquals(ERROR_INVALID_HANDLE, rtss.RtGetLastError());
+        assertTrue(store.backend.lookup("closing").isEmpty(), "the last close destroyed the event");
+    }
+}

@@ -1,0 +1,49 @@
+package shm.provider.mmap;
+
+import java.time.Duration;
+
+import shm.api.NamedMutex;
+import shm.api.WaitResult;
+import shm.api.spi.BackendHandle;
+import shm.provider.mmap.sync.SharedMutex;
+
+/** A named mutex of the mmap backend: a {@link SharedMutex} in a {@code MUTEX} object's mapping. */
+final class MmapMutex extends MmapSyncObject implements NamedMutex {
+
+    private final SharedMutex mutex;
+
+    MmapMutex(BackendHandle handle, SharedMutex mutex) {
+        super(handle);
+        this.mutex = mutex;
+    }
+
+    @Override
+    public WaitResult acquire(Duration timeout) {
+        return operate(() -> mutex.acquire(timeout));
+    }
+
+    @Override
+    public void release() {
+        operate(mutex::release);
+    }
+
+    @Override
+    public boolean heldByCurrentThread() {
+        return operate(mutex::heldByCurrentThread);
+    }
+
+    /** Releases the closing thread's ownership, then the handle. */
+    @Override
+    public void close() {
+        try {
+            operate(() -> {
+                if (mutex.heldByCurrentThread()) {
+                    mutex.releaseAll();
+                }
+            });
+        } catch (shm.api.ShmException alreadyClosed) {
+            // closing twice is allowed
+        }
+        super.close();
+    }
+}

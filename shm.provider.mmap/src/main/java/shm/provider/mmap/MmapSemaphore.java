@@ -1,0 +1,34 @@
+package shm.provider.mmap;
+
+import java.time.Duration;
+
+import shm.api.NamedSemaphore;
+import shm.api.WaitResult;
+import shm.api.spi.BackendHandle;
+import shm.provider.mmap.sync.SharedSemaphore;
+
+/** A named semaphore of the mmap backend: a {@link SharedSemaphore} in a {@code SEMAPHORE} object's mapping. */
+final class MmapSemaphore extends MmapSyncObject implements NamedSemaphore {
+
+    private final SharedSemaphore semaphore;
+
+    MmapSemaphore(BackendHandle handle, SharedSemaphore semaphore) {
+        super(handle);
+        this.semaphore = semaphore;
+    }
+
+    @Override
+    public long maximumCount() {
+        return operate(semaphore::maximumCount);
+    }
+
+    @Override
+    public WaitResult acquire(Duration timeout) {
+        return operate(() -> semaphore.acquire(timeout));
+    }
+
+    @Override
+    public long release(long count) {
+        return operate(() -> semaphore.release(count));
+    }
+}
