@@ -31,12 +31,13 @@ final class ObjectDetails {
         if (!object.holders().isEmpty()) {
             holders += " (" + OperatorText.counted(object.handleCount(), "handle") + " in all processes)";
         }
-        return String.join("\n",
+        String details = String.join("\n",
                 "name          " + name,
                 "type          " + object.type().name(),
                 "size          " + OperatorText.counted(object.byteSize(), "byte"),
                 "logical size  " + OperatorText.counted(object.logicalSize(), "byte"),
                 "holders       " + holders,
                 "this shell    " + OperatorText.counted(handlesInShell, "handle"));
+        return object.state().isEmpty() ? details : details + "\nstate         " + object.state();
     }
 }

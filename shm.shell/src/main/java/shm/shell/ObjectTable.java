@@ -8,7 +8,8 @@ import shm.api.HolderInfo;
 import shm.api.ObjectInfo;
 
 /**
- * Formats the objects of the shared namespace as a table with the columns NAME, TYPE, SIZE, LOGICAL and HOLDERS.
+ * Formats the objects of the shared namespace as a table with the columns NAME, TYPE, SIZE, LOGICAL and HOLDERS,
+ * and STATE when an event, mutex or semaphore is listed (its state in words).
  * Sizes are in bytes and right-aligned; holders are written {@code pid x handles}, comma-separated, or {@code -}
  * when the backend names none. Columns are as wide as their widest cell and separated by two spaces; lines are
  * separated by {@code \n} with no trailing spaces and no trailing line break.
@@ -18,8 +19,8 @@ final class ObjectTable {
     /** What the table says when there are no objects. */
     static final String EMPTY = "no objects";
 
-    private static final List<String> HEADINGS = List.of("NAME", "TYPE", "SIZE", "LOGICAL", "HOLDERS");
-    private static final boolean[] RIGHT_ALIGNED = {false, false, true, true, false};
+    private static final List<String> HEADINGS = List.of("NAME", "TYPE", "SIZE", "LOGICAL", "HOLDERS", "STATE");
+    private static final boolean[] RIGHT_ALIGNED = {false, false, true, true, false, false};
 
     private ObjectTable() {
     }
@@ -29,17 +30,19 @@ final class ObjectTable {
         if (objects.isEmpty()) {
             return EMPTY;
         }
+        int columns = objects.stream().anyMatch(o -> !o.state().isEmpty()) ? HEADINGS.size() : HEADINGS.size() - 1;
         List<List<String>> rows = new ArrayList<>(objects.size() + 1);
-        rows.add(HEADINGS);
+        rows.add(HEADINGS.subList(0, columns));
         for (ObjectInfo object : objects) {
             rows.add(List.of(
                     object.name() == null ? "(unnamed)" : OperatorText.printable(object.name()),
                     object.type().name(),
                     Long.toString(object.byteSize()),
                     Long.toString(object.logicalSize()),
-                    holders(object.holders())));
+                    holders(object.holders()),
+                    object.state()).subList(0, columns));
         }
-        int[] widths = new int[HEADINGS.size()];
+        int[] widths = new int[columns];
         for (List<String> row : rows) {
             for (int column = 0; column < widths.length; column++) {
                 widths[column] = Math.max(widths[column], row.get(column).length());

@@ -51,4 +51,16 @@ class ObjectTableTest {
         assertEquals("7x3, 9x1", ObjectTable.holders(List.of(new HolderInfo(7, 3), new HolderInfo(9, 1))));
         assertEquals("-", ObjectTable.holders(List.of()));
     }
+
+    @Test
+    void eventsMutexesAndSemaphoresAddAStateColumn() {
+        String table = ObjectTable.format(java.util.List.of(
+                new shm.api.ObjectInfo("data", shm.api.ObjectType.SHARED_MEMORY, 4096, 4096, java.util.List.of()),
+                new shm.api.ObjectInfo("go", shm.api.ObjectType.EVENT, 32, 32,
+                        java.util.List.of(new shm.api.HolderInfo(7, 1)), "signaled, manual reset, 0 waiting")));
+        org.junit.jupiter.api.Assertions.assertEquals(String.join("\n",
+                "NAME  TYPE           SIZE  LOGICAL  HOLDERS  STATE",
+                "data  SHARED_MEMORY  4096     4096  -",
+                "go    EVENT            32       32  7x1      signaled, manual reset, 0 waiting"), table);
+    }
 }

@@ -666,10 +666,39 @@ public class MmapBackend implements ShmBackend, AutoCloseable {
         return header;
     }
 
-    private static ObjectInfo info(TableEntry entry, String name) {
+    private ObjectInfo info(TableEntry entry, String name) {
         List<HolderInfo> holders = entry.holders().stream()
                 .map(h -> new HolderInfo(h.pid(), (int) h.handles())).toList();
-        return new ObjectInfo(name, entry.type(), entry.reservedSize(), entry.logicalSize(), holders);
+        return new ObjectInfo(name, entry.type(), entry.reservedSize(), entry.logicalSize(), holders,
+                entry.type() == ObjectType.SHARED_MEMORY ? "" : stateOf(entry));
+    }
+
+    /** An event's, mutex's or semaphore's state in words, read through a short-lived mapping of its state block. */
+    private String stateOf(TableEntry entry) {
+        Path path = settings.root().resolve(entry.fileName());
+        try (Arena arena = Arena.ofConfined();
+             FileChannel channel = FileChannel.open(path, READ_WRITE)) {
+            MemorySegment block = channel.map(FileChannel.MapMode.READ_WRITE, ObjectHeader.DATA_OFFSET,
+                    entry.logicalSize(), arena);
+            return switch (entry.type()) {
+                case EVENT -> {
+                    SharedEvent event = new SharedEvent(block, futex());
+                    yield (event.isSignaled() ? "signaled" : "not signaled") + ", "
+                            + (event.manualReset() ? "manual" : "auto") + " reset, " + event.waitingNow() + " waiting";
+                }
+                case MUTEX -> new SharedMutex(block, futex()).currentOwner()
+                        .map(o -> "owned by pid " + o.pid() + " thread " + o.threadId() + " (" + o.recursion()
+                                + (o.recursion() == 1 ? " level)" : " levels)"))
+                        .orElse("free");
+                case SEMAPHORE -> {
+                    SharedSemaphore semaphore = new SharedSemaphore(block, futex());
+                    yield "count " + semaphore.count() + " of " + semaphore.maximumCount();
+                }
+                case SHARED_MEMORY -> "";
+            };
+        } catch (IOException | RuntimeException e) {
+            return "unreadable (" + e.getMessage() + ")";
+        }
     }
 
     /** Removes {@code .t.<pid>.*} files whose process no longer runs. */

@@ -112,6 +112,24 @@ class NamedSyncObjectsTest {
     }
 
     @Test
+    void theListingSaysEachObjectsState() {
+        try (NamedEvent event = backend.createOrOpenEvent("ev", true, true);
+             NamedMutex mutex = backend.createOrOpenMutex("mx", true);
+             NamedSemaphore semaphore = backend.createOrOpenSemaphore("sem", 1, 3);
+             BackendHandle memory = backend.createOrOpen(ObjectType.SHARED_MEMORY, "mem", 64, MapOptions.DEFAULT)) {
+            java.util.Map<String, String> states = new java.util.HashMap<>();
+            backend.list().forEach(info -> states.put(info.name(), info.state()));
+            assertEquals("signaled, manual reset, 0 waiting", states.get("ev"));
+            assertEquals("owned by pid " + ProcessHandle.current().pid() + " thread " + Thread.currentThread().threadId()
+                    + " (1 level)", states.get("mx"));
+            assertEquals("count 1 of 3", states.get("sem"));
+            assertEquals("", states.get("mem"));
+            mutex.release();
+            assertEquals("free", backend.lookup("mx").orElseThrow().state());
+        }
+    }
+
+    @Test
     void useAfterCloseIsRefusedClearly() {
         NamedEvent event = backend.createOrOpenEvent(null, true, false);
         event.close();
