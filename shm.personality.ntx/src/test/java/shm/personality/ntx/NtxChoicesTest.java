@@ -113,6 +113,18 @@ class NtxChoicesTest {
     }
 
     @Test
+    void aHandleWhoseMemoryWasFreedFailsWithEExist() {
+        RtSide.Memory memory = store.rt().allocate(4096);
+        int rtHandle = store.rt().createHandle(memory, 0, 4096);
+        long h = imported(ntx, rtHandle);
+        store.rt().free(memory); // FreeRtMemory without DeleteRtMemoryHandle: the slot still names the freed block
+        assertEquals(E_EXIST, ntx.ntxMapRtSharedMemory(h).status());
+        assertEquals(ErrorReason.NOT_FOUND, ntx.lastFailure().orElseThrow().reason());
+        assertTrue(ntx.lastFailure().orElseThrow().getMessage().contains("freed"));
+        assertEquals(0, ntx.mappedHandles());
+    }
+
+    @Test
     void undefinedFlagBitsFailWithEParam() {
         long h = imported(ntx, store.rt().allocateWithHandle(4096));
         assertEquals(E_PARAM, ntx.ntxMapRtSharedMemoryEx(h, 0x2).status(), "SHM_MAP_WRITE of RTX is not NTX's");
