@@ -23,6 +23,18 @@ jmh_args=("$@")
 "$java25" --enable-native-access=ALL-UNNAMED -cp "$here/target/classes:$here/target/lib/*" org.openjdk.jmh.Main \
   "${jmh_args[@]}" -rf csv -rff "$out/jmh.csv" 'shm.bench.*' | grep -E '^(Benchmark|LifecycleBenchmark)' || true
 
+echo "== cross-process round trip: C reference (spinning, unpinned) and platform events (blocking in the kernel)"
+pp_name=shm-bench-pp-$$
+rm -f /dev/shm/"$pp_name"
+"$out/shmbase" pong "$pp_name" -1 0 & pong_pid=$!
+"$out/shmbase" ping "$pp_name" "${PP_N:-200000}" "${PP_WARM:-50000}" -1 0 | tee "$out/pp-c.txt"
+wait $pong_pid 2>/dev/null || true
+rm -f /dev/shm/"$pp_name"*
+pp_root=/dev/shm/shm-bench-pp-root-$$
+"$java25" --enable-native-access=ALL-UNNAMED -cp "$here/target/classes:$here/target/lib/*" shm.bench.EventPingPong \
+  ping "$pp_root" "${PP_N_EVENTS:-50000}" "${PP_WARM_EVENTS:-10000}" | tee "$out/pp-platform.txt"
+rm -rf "$pp_root"
+
 python3 - "$out/c.txt" "$out/jmh.csv" <<'PY'
 import csv, re, sys
 c = {}
