@@ -87,6 +87,34 @@ class CrossProcessRtxTest {
         assertEquals(List.of(), store.objectFiles());
     }
 
+    @Test
+    void eventsPingPongBetweenProcesses() throws Exception {
+        long go = windows.RtCreateEvent(false, false, "go").handle();
+        long done = windows.RtCreateEvent(false, false, "done").handle();
+        child = new Child(store.root, "RTSS_PROCESS");
+        assertEquals("ECHOING", child.send("echo-events go done 200"));
+        for (int i = 0; i < 200; i++) {
+            assertTrue(windows.RtSetEvent(go));
+            assertEquals(WAIT_OBJECT_0, windows.RtWaitForSingleObject(done, 30_000), "round trip " + i);
+        }
+        assertEquals("ECHOED", child.next());
+        child.exit();
+    }
+
+    @Test
+    void aKilledMutexOwnerLeavesTheMutexAbandonedNotDeadlocked() throws Exception {
+        child = new Child(store.root, "RTSS_PROCESS");
+        assertTrue(child.send("own-mutex guard").startsWith("RESULT 0 "));
+        long mutex = windows.RtOpenMutex(0, false, "guard").handle();
+        assertEquals(WAIT_TIMEOUT, windows.RtWaitForSingleObject(mutex, 10), "a live owner holds it");
+        child.process.destroyForcibly();
+        assertTrue(child.process.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(WAIT_ABANDONED, windows.RtWaitForSingleObject(mutex, 30_000));
+        assertTrue(windows.RtReleaseMutex(mutex));
+        assertEquals(WAIT_OBJECT_0, windows.RtWaitForSingleObject(mutex, 0));
+        assertTrue(windows.RtReleaseMutex(mutex));
+    }
+
     /** A child JVM running {@link RtxChildMain}; answers are awaited with a deadline. */
     private static final class Child {
         final Process process;

@@ -45,6 +45,23 @@ public final class RtxChildMain {
                         System.out.println("RESULT " + current.errorCode() + " " + current.handle());
                     }
                     case "read" -> System.out.println("DATA " + current.location().getString(0));
+                    case "own-mutex" -> {
+                        RtxResult mutex = rtx.RtCreateMutex(true, c[1]);
+                        System.out.println("RESULT " + mutex.errorCode() + " " + mutex.handle());
+                    }
+                    case "echo-events" -> {
+                        long go = rtx.RtOpenEvent(0, false, c[1]).handle();
+                        long done = rtx.RtOpenEvent(0, false, c[2]).handle();
+                        int rounds = Integer.parseInt(c[3]);
+                        System.out.println("ECHOING");
+                        for (int i = 0; i < rounds; i++) {
+                            if (rtx.RtWaitForSingleObject(go, 30_000) != shm.api.rtx.RtxConstants.WAIT_OBJECT_0) {
+                                break;
+                            }
+                            rtx.RtSetEvent(done);
+                        }
+                        System.out.println("ECHOED");
+                    }
                     case "close" -> System.out.println("CLOSED " + rtx.RtCloseHandle(current.handle()) + " "
                             + rtx.RtGetLastError());
                     default -> System.out.println("UNKNOWN " + c[0]);
