@@ -17,10 +17,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import shm.api.ErrorReason;
-import shm.api.MapOptions;
+import shm.api.NamedEvent;
+import shm.api.NamedMutex;
+import shm.api.NamedSemaphore;
 import shm.api.ObjectType;
 import shm.api.intime.Iwin32Result;
-import shm.api.spi.BackendHandle;
 
 /**
  * Seed 001, the INtime "RtCreateSharedMemory (iwin32)" page: one test per sentence that states behaviour, named after
@@ -142,17 +143,19 @@ class Seed001RtCreateSharedMemoryTest {
     }
 
     /**
-     * Until the named events, mutexes and semaphores of the sync issue exist, the backend's typed objects
-     * ({@link ObjectType#EVENT}, {@link ObjectType#MUTEX}, {@link ObjectType#SEMAPHORE} made with
-     * {@code ShmBackend.createOrOpen}) hold the names; they live in the one namespace every type shares.
+     * The real named events, mutexes and semaphores of the platform ({@link shm.api.SyncObjectService}, offered by
+     * every backend) hold the names; they share the one namespace with shared memory.
      */
     @Test
     void aNameOfAnEventMutexOrSemaphoreFailsWithErrorInvalidHandleAsTheyShareTheNameSpace() {
-        for (ObjectType type : new ObjectType[] {ObjectType.EVENT, ObjectType.MUTEX, ObjectType.SEMAPHORE}) {
-            String name = "sync-" + type;
-            try (BackendHandle sync = store.backend.createOrOpen(type, name, 64, MapOptions.DEFAULT)) {
+        try (NamedEvent event = store.backend.createOrOpenEvent("sync-event", true, false);
+             NamedMutex mutex = store.backend.createOrOpenMutex("sync-mutex", false);
+             NamedSemaphore semaphore = store.backend.createOrOpenSemaphore("sync-semaphore", 0, 1)) {
+            for (String name : List.of(event.name().orElseThrow(), mutex.name().orElseThrow(),
+                    semaphore.name().orElseThrow())) {
+                ObjectType type = store.backend.lookup(name).orElseThrow().type();
                 Iwin32Result r = rt.RtCreateSharedMemory(0, 0, 64, name);
-                assertFalse(r.succeeded(), type.toString());
+                assertFalse(r.succeeded(), name);
                 assertEquals(ERROR_INVALID_HANDLE, r.errorCode());
                 assertEquals(ERROR_INVALID_HANDLE, rt.GetLastError());
                 assertEquals(ErrorReason.NAME_USED_BY_OTHER_TYPE, r.failure().reason());
@@ -162,6 +165,7 @@ class Seed001RtCreateSharedMemoryTest {
                 assertEquals(type, store.backend.lookup(name).orElseThrow().type(), "the other object is untouched");
                 assertEquals(1, store.backend.lookup(name).orElseThrow().handleCount());
             }
+            assertEquals(0, store.iwin32Used(), "the failed calls hold no handle");
         }
     }
 

@@ -17,12 +17,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import shm.api.MapOptions;
+import shm.api.NamedEvent;
 import shm.api.ObjectType;
 import shm.api.intime.Iwin32Result;
 import shm.api.intime.RtHandleResult;
 import shm.api.intime.RtMemoryResult;
-import shm.api.spi.BackendHandle;
 
 /**
  * The rows of {@code vendor-semantics.md} §4 for the two INtime columns: iwin32 / iwin32x, and the kernel calls
@@ -134,20 +133,29 @@ class VendorSemanticsIntimeMatrixTest {
     }
 
     /**
-     * Until the named events, mutexes and semaphores of the sync issue exist, the backend's typed objects
-     * ({@code ShmBackend.createOrOpen} with {@link ObjectType#EVENT} and the others) hold the names; they live in the
-     * one namespace every type shares. Object directories are another namespace, type-agnostic.
+     * A real named event of the platform ({@link shm.api.SyncObjectService}) holds the name in the one namespace it
+     * shares with shared memory. Object directories are another namespace, type-agnostic.
      */
     @Test
     void nameCollidesWithAnEvent() {
-        try (BackendHandle event = store.backend.createOrOpen(ObjectType.EVENT, "signal", 64, MapOptions.DEFAULT)) {
+        try (NamedEvent event = store.backend.createOrOpenEvent("signal", false, false)) {
             assertEquals(ERROR_INVALID_HANDLE, a.RtCreateSharedMemory(0, 0, 64, "signal").errorCode());
+            assertEquals(ObjectType.EVENT, store.backend.lookup(event.name().orElseThrow()).orElseThrow().type());
         }
         int process = a.GetRtThreadHandles(THIS_PROCESS).handle();
         assertTrue(a.CatalogRtHandle(ROOT_PROCESS_HANDLE, process, "taken"));
         assertFalse(b.CatalogRtHandle(ROOT_PROCESS_HANDLE, kernelCreate(b, 64), "taken"),
                 "a directory name collides whatever type of object holds it");
         assertEquals(E_CONTEXT, b.GetLastRtError());
+    }
+
+    @Test
+    void emptyNamesAndNamesWithNulAreRefused() {
+        assertEquals(ERROR_INVALID_PARAMETER, a.RtCreateSharedMemory(0, 0, 64, "").errorCode());
+        assertEquals(ERROR_INVALID_PARAMETER, a.RtCreateSharedMemory(0, 0, 64, "ab\0cd").errorCode());
+        assertEquals(ERROR_INVALID_PARAMETER, a.RtOpenSharedMemory(0, false, "").errorCode());
+        assertEquals(ERROR_INVALID_PARAMETER, a.RtOpenSharedMemory(0, false, null).errorCode());
+        assertTrue(store.backend.list().isEmpty());
     }
 
     @Test
