@@ -3,6 +3,7 @@ package shm.personality.intime;
 import static shm.api.intime.IntimeConstants.*;
 
 import java.lang.foreign.MemorySegment;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
@@ -207,6 +208,9 @@ public class IntimePersonality implements Iwin32SharedMemory, IntimeKernelMemory
      * Ends this INtime process: its iwin32 handles are closed, its catalog entries removed, its memory handles and its
      * process handle deleted, its allocations freed and its mappings removed. Mappings other processes made of its
      * memory stay readable (they hold the memory) but its handles no longer name it. Idempotent.
+     *
+     * @throws ShmException the first failure of the backend while releasing (every step is still tried), for example
+     *                      CLOSED when the backend was closed first (its handles are then released already)
      */
     @Override
     public void close() {
@@ -216,11 +220,23 @@ public class IntimePersonality implements Iwin32SharedMemory, IntimeKernelMemory
                 return;
             }
             ended = true;
-            iwin32.closeAll();
-            directories.removeMine();
-            handles.deleteAll();
-            memory.freeAll();
-            processes.close();
+            ShmException first = null;
+            for (Runnable step : List.<Runnable>of(iwin32::closeAll, directories::removeMine, handles::deleteAll,
+                    memory::freeAll, processes::close)) {
+                try {
+                    step.run();
+                } catch (ShmException e) {
+                    // Every step runs (a backend that closed first fails them all); the first failure is reported.
+                    if (first == null) {
+                        first = e;
+                    } else {
+                        first.addSuppressed(e);
+                    }
+                }
+            }
+            if (first != null) {
+                throw first;
+            }
         } finally {
             lock.unlock();
         }

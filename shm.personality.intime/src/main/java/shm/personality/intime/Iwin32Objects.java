@@ -120,12 +120,17 @@ final class Iwin32Objects {
 
     /** Closes every handle of this process, as INtime does when a process ends. */
     void closeAll() {
-        reconcile();
-        for (Open mine : List.copyOf(open.values())) {
-            table.delete(mine.descriptor().index());
-            mine.handle().close();
-        }
+        List<Open> all = List.copyOf(open.values());
         open.clear();
+        for (Open mine : all) {
+            try {
+                if (held(mine.descriptor())) {
+                    table.delete(mine.descriptor().index());
+                }
+            } finally {
+                mine.handle().close();
+            }
+        }
     }
 
     private Opened register(BackendHandle handle, boolean existed) {
