@@ -15,6 +15,8 @@ final class Bundles {
     static final String CORE = "shm.core";
     /** The RTX personality bundle. */
     static final String PERSONALITY_RTX = "shm.personality.rtx";
+    /** The INtime personality bundle. */
+    static final String PERSONALITY_INTIME = "shm.personality.intime";
 
     private Bundles() {
     }

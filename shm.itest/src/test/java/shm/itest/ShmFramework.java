@@ -71,7 +71,8 @@ final class ShmFramework {
                 bundleAt(3, "shm.api"),
                 bundleAt(3, Bundles.PROVIDER_MMAP),
                 bundleAt(3, Bundles.CORE),
-                bundleAt(3, Bundles.PERSONALITY_RTX)), composite(extra));
+                bundleAt(3, Bundles.PERSONALITY_RTX),
+                bundleAt(3, Bundles.PERSONALITY_INTIME)), composite(extra));
     }
 
     private static UrlProvisionOption bundleAt(int startLevel, String artifactId) {
