@@ -1,19 +1,15 @@
 package shm.provider.mmap.sync;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStreamWriter;
-import java.io.UncheckedIOException;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+
+import shm.provider.mmap.LineProcess;
 
 /**
  * One run of the C participant {@code sync_peer.c} (beside this class), which implements the protocols of
@@ -26,25 +22,10 @@ final class SyncCPeer implements AutoCloseable {
     /** Where {@link #build} puts the program. */
     static final Path PROGRAM = Path.of("target/sync-peer/sync_peer");
 
-    private final Process process;
-    private final Writer input;
-    private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    private final LineProcess process;
 
-    private SyncCPeer(Process process) {
+    private SyncCPeer(LineProcess process) {
         this.process = process;
-        this.input = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
-        Thread reader = new Thread(() -> {
-            try (BufferedReader out = new BufferedReader(
-                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line = out.readLine(); line != null; line = out.readLine()) {
-                    lines.add(line);
-                }
-            } catch (IOException ignored) {
-                // the peer is gone; a waiting caller fails at its deadline
-            }
-        }, "sync-c-peer-" + process.pid());
-        reader.setDaemon(true);
-        reader.start();
     }
 
     /**
@@ -80,67 +61,32 @@ final class SyncCPeer implements AutoCloseable {
     static SyncCPeer start(Path file, String... action) {
         List<String> command = new ArrayList<>(List.of(PROGRAM.toAbsolutePath().toString(), file.toString()));
         command.addAll(List.of(action));
-        try {
-            return new SyncCPeer(new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return new SyncCPeer(LineProcess.start("C peer", command, Map.of()));
     }
 
-    /** The next line the peer printed, within {@link Eventually#DEADLINE}. */
+    /** The next line the peer printed, within the deadline. */
     String nextLine() {
-        try {
-            String line = lines.poll(Eventually.DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
-            if (line == null) {
-                throw new AssertionError("C peer " + process.pid() + " printed nothing within " + Eventually.DEADLINE
-                        + "; alive=" + process.isAlive());
-            }
-            return line;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
-        }
+        return process.nextLine();
     }
 
     /** Writes one line to the peer's standard input. */
     void send(String line) {
-        try {
-            input.write(line + "\n");
-            input.flush();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        process.post(line);
     }
 
     /** SIGKILL, then waits until the process is gone (and reaped). */
     void kill() {
-        process.destroyForcibly();
-        exitCode();
+        process.kill();
     }
 
     /** Waits for the peer to end; returns its exit code. */
     int exitCode() {
-        try {
-            if (!process.waitFor(Eventually.DEADLINE.toMillis(), TimeUnit.MILLISECONDS)) {
-                throw new AssertionError("C peer " + process.pid() + " did not end within " + Eventually.DEADLINE);
-            }
-            return process.exitValue();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
-        }
+        return process.waitFor();
     }
 
     /** Kills the peer if it still runs. */
     @Override
     public void close() {
-        if (process.isAlive()) {
-            process.destroyForcibly();
-            try {
-                process.waitFor(Eventually.DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        process.close();
     }
 }
