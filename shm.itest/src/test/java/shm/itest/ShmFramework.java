@@ -72,7 +72,8 @@ final class ShmFramework {
                 bundleAt(3, Bundles.PROVIDER_MMAP),
                 bundleAt(3, Bundles.CORE),
                 bundleAt(3, Bundles.PERSONALITY_RTX),
-                bundleAt(3, Bundles.PERSONALITY_INTIME)), composite(extra));
+                bundleAt(3, Bundles.PERSONALITY_INTIME),
+                bundleAt(3, Bundles.PERSONALITY_NTX)), composite(extra));
     }
 
     private static UrlProvisionOption bundleAt(int startLevel, String artifactId) {
