@@ -57,7 +57,10 @@ public final class IntimeConstants {
     public static final int ERROR_FILE_NOT_FOUND = 2;
     /** {@code ERROR_ACCESS_DENIED}. */
     public static final int ERROR_ACCESS_DENIED = 5;
-    /** {@code ERROR_INVALID_HANDLE}: the name is held by an event, mutex or semaphore; or not a handle. */
+    /**
+     * {@code ERROR_INVALID_HANDLE}: the name is held by an object of another type (shared memory, event, mutex,
+     * semaphore); or the value is not an open handle of a type the call takes.
+     */
     public static final int ERROR_INVALID_HANDLE = 6;
     /** {@code ERROR_NOT_ENOUGH_MEMORY}: the iwin32 pool or the system cannot hold the object (undocumented choice). */
     public static final int ERROR_NOT_ENOUGH_MEMORY = 8;
@@ -67,6 +70,31 @@ public final class IntimeConstants {
     public static final int ERROR_INVALID_PARAMETER = 87;
     /** {@code ERROR_ALREADY_EXISTS}: set on success when a create found the object. */
     public static final int ERROR_ALREADY_EXISTS = 183;
+    /** {@code ERROR_NOT_OWNER}: a mutex released by a thread that does not own it (undocumented; Win32's code). */
+    public static final int ERROR_NOT_OWNER = 288;
+    /**
+     * {@code ERROR_TOO_MANY_POSTS}: a semaphore release beyond its maximum count, which INtime documents as a failure
+     * without a code (Win32's code).
+     */
+    public static final int ERROR_TOO_MANY_POSTS = 298;
+
+    // ------------------------------------------------------------------ iwin32 waits (WaitForSingleObject)
+
+    /** {@code WAIT_OBJECT_0}: the object was signaled (a mutex: acquired by the calling thread). */
+    public static final int WAIT_OBJECT_0 = 0x00000000;
+    /**
+     * {@code WAIT_ABANDONED_0}: INtime documents "the object was deleted while waiting"; the platform also answers it,
+     * as Win32 does, for a mutex whose owner ended without releasing it (the calling thread then owns it).
+     */
+    public static final int WAIT_ABANDONED_0 = 0x00000080;
+    /** {@code WAIT_ABANDONED}: Win32's name of {@link #WAIT_ABANDONED_0}, the same value. */
+    public static final int WAIT_ABANDONED = WAIT_ABANDONED_0;
+    /** {@code WAIT_TIMEOUT}: the time-out interval elapsed and the object is not signaled. */
+    public static final int WAIT_TIMEOUT = 0x00000102;
+    /** {@code WAIT_FAILED}: the DWORD -1; {@code GetLastError} says why (an invalid handle: 6). */
+    public static final int WAIT_FAILED = 0xFFFFFFFF;
+    /** {@code INFINITE}: a wait whose time-out interval never elapses (the DWORD 0xFFFFFFFF). */
+    public static final int INFINITE = 0xFFFFFFFF;
 
     // ------------------------------------------------------------------ handles and sentinels
 

@@ -26,8 +26,10 @@ package shm.api.intime;
  * life and never reused. A binding's value is the cataloged RTHANDLE.
  *
  * <p><b>Region.</b> A memory handle's descriptor names the region the handle covers; its node is 0, the local node.
- * An iwin32 handle's descriptor covers its whole object. A process's descriptor covers the one page of the object that
- * stands for the process.
+ * An iwin32 handle's descriptor covers its whole object: shared memory, or a named event, mutex or semaphore. The
+ * handle of an unnamed event, mutex or semaphore, which no other process can open, names the one page of its creating
+ * process's object instead (the object that stands for the process, below). A process's descriptor covers the one page
+ * of the object that stands for the process.
  */
 public final class IntimeTables {
 

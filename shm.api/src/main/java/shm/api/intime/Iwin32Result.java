@@ -12,7 +12,8 @@ import shm.api.ShmException;
  * already existing, and the Win32 code the call reported ({@code GetLastError}).
  *
  * @param handle         the iwin32 handle (at least {@link IntimeConstants#IWIN32_HANDLE_BASE}), or 0 on failure
- * @param location       the mapping, or {@link MemorySegment#NULL} on failure
+ * @param location       the mapping of a shared-memory object; {@link MemorySegment#NULL} on failure and for a handle
+ *                       of an event, mutex or semaphore
  * @param alreadyExisted whether a create found the object already existing
  * @param errorCode      0, {@link IntimeConstants#ERROR_ALREADY_EXISTS}, or the Win32 error of a failure
  * @param failure        on failure, the exception naming the object, the rule and the vendor number; else {@code null}

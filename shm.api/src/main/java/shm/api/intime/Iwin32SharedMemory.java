@@ -48,8 +48,9 @@ public interface Iwin32SharedMemory {
     Iwin32Result RtOpenSharedMemory(int dwDesiredAccess, boolean bInheritHandle, String lpName);
 
     /**
-     * {@code BOOLEAN CloseHandle(HANDLE hObject)}: closes an iwin32 handle of this or (the value being system-wide)
-     * another process; the last handle of an object destroys it. A handle of another process is released by that
+     * {@code BOOLEAN CloseHandle(HANDLE hObject)}: closes an iwin32 handle of any type (shared memory, or an event,
+     * mutex or semaphore of {@link Iwin32Sync}) of this or (the value being system-wide) another process; the last
+     * handle of an object destroys it. A handle of another process is released by that
      * process at its next iwin32 call or when it ends. Returns {@code false} with {@code ERROR_INVALID_HANDLE} for a
      * value that is not an open handle.
      */

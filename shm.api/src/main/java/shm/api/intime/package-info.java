@@ -1,12 +1,15 @@
 /**
  * The TenAsys INtime shared-memory API in Java form, for code ported from INtime.
  *
- * <p>Two service interfaces, both registered by the INtime personality for one INtime "process" each:
+ * <p>Three service interfaces, all registered by the INtime personality for one INtime "process" each:
  * <ul>
  *   <li>{@link shm.api.intime.Iwin32SharedMemory}: the iwin32 calls ({@code RtCreateSharedMemory},
  *       {@code RtOpenSharedMemory}, {@code CloseHandle} / {@code RtCloseHandle}, {@code RtUnmapSharedMemory},
  *       {@code GetLastError}): named, handle-counted shared memory drawn from the iwin32 memory pool, with handles that
  *       are unique system-wide;</li>
+ *   <li>{@link shm.api.intime.Iwin32Sync}: the iwin32 event, mutex and semaphore calls ({@code RtCreateEvent} …
+ *       {@code RtReleaseSemaphore}, {@code WaitForSingleObject} / {@code RtWaitForSingleObject}), in the namespace
+ *       and the handle table of iwin32 shared memory;</li>
  *   <li>{@link shm.api.intime.IntimeKernelMemory}: the INtime kernel calls ({@code AllocateRtMemory},
  *       {@code FreeRtMemory}, {@code CreateRtMemoryHandle}, {@code DeleteRtMemoryHandle}, {@code MapRtSharedMemory},
  *       the object-directory calls and {@code GetLastRtError}): unnamed memory shared through 16-bit RTHANDLEs, each

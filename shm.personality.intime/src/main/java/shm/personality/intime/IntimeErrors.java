@@ -38,6 +38,14 @@ final class IntimeErrors {
     }
 
     /**
+     * A failure raised by the personality's iwin32 rules with a Win32 code more specific than its reason's (such as
+     * {@code ERROR_NOT_OWNER} for WRONG_STATE).
+     */
+    static ShmException win32(ErrorReason reason, int code, String symbol, String name, String rule) {
+        return new ShmException(reason, name, rule, VendorError.win32(code, symbol), null);
+    }
+
+    /**
      * A failure seen by an iwin32 call: one that already carries a Win32 code as it is; any other with the same reason,
      * object and rule and the Win32 code of its reason.
      */

@@ -16,20 +16,22 @@ import shm.api.intime.IntimeKernelMemory;
 import shm.api.intime.IntimeTables;
 import shm.api.intime.Iwin32Result;
 import shm.api.intime.Iwin32SharedMemory;
+import shm.api.intime.Iwin32Sync;
 import shm.api.intime.RtHandleResult;
 import shm.api.intime.RtMemoryResult;
 import shm.api.spi.Descriptor;
 import shm.api.spi.ShmBackend;
 
 /**
- * One INtime process over any {@link ShmBackend}: the iwin32 and kernel calls with INtime's argument, name and size
- * rules, its status numbers and its limits. It owns no memory: objects, the system-wide tables (GDT, process table,
- * iwin32 handle table), the object directories and the iwin32 pool all live in the backend, which also provides the
- * lifetime rules (the last close anywhere destroys; a dead process's handles, slots and catalog entries go). Calls are
- * serialized per process, except the wait of a lookup. Usable as a plain library:
+ * One INtime process over any {@link ShmBackend}: the iwin32 calls (shared memory, events, mutexes, semaphores) and
+ * the kernel calls with INtime's argument, name and size rules, its status numbers and its limits. It owns no memory:
+ * objects, the system-wide tables (GDT, process table, iwin32 handle table), the object directories and the iwin32
+ * pool all live in the backend, which also provides the lifetime rules (the last close anywhere destroys; a dead
+ * process's handles, slots and catalog entries go). Calls are serialized per process, except the wait of a lookup and
+ * of {@code WaitForSingleObject}. Usable as a plain library:
  * {@code new IntimePersonality(backend, IntimeSettings.defaults())}; {@link #close()} ends the process.
  */
-public class IntimePersonality implements Iwin32SharedMemory, IntimeKernelMemory, AutoCloseable {
+public class IntimePersonality implements Iwin32SharedMemory, Iwin32Sync, IntimeKernelMemory, AutoCloseable {
 
     private final IntimeSettings settings;
     private final ReentrantLock lock = new ReentrantLock();
@@ -38,7 +40,9 @@ public class IntimePersonality implements Iwin32SharedMemory, IntimeKernelMemory
     private final MemoryHandles handles;
     private final ProcessHandles processes;
     private final ObjectDirectories directories;
+    private final Iwin32Handles iwin32Handles;
     private final Iwin32Objects iwin32;
+    private final Iwin32SyncObjects sync;
     private volatile boolean ended;
 
     /**
@@ -57,8 +61,10 @@ public class IntimePersonality implements Iwin32SharedMemory, IntimeKernelMemory
         processes = new ProcessHandles(backend, backend.descriptors(IntimeTables.PROCESS_TABLE,
                 IntimeTables.PROCESS_SLOTS, IntimeTables.PROCESS_SLOTS));
         directories = new ObjectDirectories(backend.directory(), processes, handles);
-        iwin32 = new Iwin32Objects(backend, backend.descriptors(IntimeTables.IWIN32_TABLE, settings.iwin32Handles(),
+        iwin32Handles = new Iwin32Handles(backend.descriptors(IntimeTables.IWIN32_TABLE, settings.iwin32Handles(),
                 settings.iwin32Handles()));
+        iwin32 = new Iwin32Objects(backend, iwin32Handles);
+        sync = new Iwin32SyncObjects(backend, iwin32Handles, processes);
     }
 
     /** The settings of this process. */
@@ -90,7 +96,7 @@ public class IntimePersonality implements Iwin32SharedMemory, IntimeKernelMemory
     @Override
     public boolean CloseHandle(long hObject) {
         return win32Call(null, () -> {
-            iwin32.close(hObject);
+            iwin32Handles.close(hObject);
             return true;
         }, failure -> false);
     }
@@ -113,6 +119,83 @@ public class IntimePersonality implements Iwin32SharedMemory, IntimeKernelMemory
     @Override
     public Optional<ShmException> lastFailure() {
         return lastError.failure();
+    }
+
+    // ------------------------------------------------------------------ iwin32 events, mutexes, semaphores
+
+    @Override
+    public Iwin32Result RtCreateEvent(boolean bManualReset, boolean bInitialState, String lpName) {
+        return created(lpName, () -> sync.createEvent(bManualReset, bInitialState, lpName));
+    }
+
+    @Override
+    public Iwin32Result RtOpenEvent(int dwDesiredAccess, boolean bInheritHandle, String lpName) {
+        // dwDesiredAccess, bInheritHandle: "Ignored." (the iwin32x page).
+        return win32Call(lpName, () -> opened(sync.openEvent(lpName)), this::failedIwin32);
+    }
+
+    @Override
+    public boolean RtSetEvent(long hEvent) {
+        return syncCall(() -> sync.event(hEvent).set());
+    }
+
+    @Override
+    public boolean RtResetEvent(long hEvent) {
+        return syncCall(() -> sync.event(hEvent).reset());
+    }
+
+    @Override
+    public boolean RtPulseEvent(long hEvent) {
+        return syncCall(() -> sync.event(hEvent).pulse());
+    }
+
+    @Override
+    public Iwin32Result RtCreateMutex(boolean bInitialOwner, String lpName) {
+        return created(lpName, () -> sync.createMutex(bInitialOwner, lpName));
+    }
+
+    @Override
+    public Iwin32Result RtOpenMutex(int dwDesiredAccess, boolean bInheritHandle, String lpName) {
+        return win32Call(lpName, () -> opened(sync.openMutex(lpName)), this::failedIwin32);
+    }
+
+    @Override
+    public boolean RtReleaseMutex(long hMutex) {
+        return syncCall(() -> sync.releaseMutex(hMutex));
+    }
+
+    @Override
+    public Iwin32Result RtCreateSemaphore(int lInitialCount, int lMaximumCount, String lpName) {
+        return created(lpName, () -> sync.createSemaphore(lInitialCount, lMaximumCount, lpName));
+    }
+
+    @Override
+    public Iwin32Result RtOpenSemaphore(int dwDesiredAccess, boolean bInheritHandle, String lpName) {
+        return win32Call(lpName, () -> opened(sync.openSemaphore(lpName)), this::failedIwin32);
+    }
+
+    @Override
+    public long RtReleaseSemaphore(long hSemaphore, int lReleaseCount) {
+        return win32Call(null, () -> sync.releaseSemaphore(hSemaphore, lReleaseCount), failure -> -1L);
+    }
+
+    @Override
+    public int WaitForSingleObject(long hHandle, int dwMilliseconds) {
+        Iwin32SyncObjects.Waitable target = win32Call(null, () -> sync.waitable(hHandle), failure -> null);
+        if (target == null) {
+            return WAIT_FAILED;
+        }
+        try {
+            return Iwin32Wait.await(target, dwMilliseconds, slot -> !ended && iwin32Handles.stillNamed(slot));
+        } catch (ShmException e) {
+            lastError.fail(IntimeErrors.win32(e, null));
+            return WAIT_FAILED;
+        }
+    }
+
+    @Override
+    public int RtWaitForSingleObject(long hHandle, int dwMilliseconds) {
+        return WaitForSingleObject(hHandle, dwMilliseconds);
     }
 
     // ------------------------------------------------------------------ kernel memory
@@ -221,8 +304,8 @@ public class IntimePersonality implements Iwin32SharedMemory, IntimeKernelMemory
             }
             ended = true;
             ShmException first = null;
-            for (Runnable step : List.<Runnable>of(iwin32::closeAll, directories::removeMine, handles::deleteAll,
-                    memory::freeAll, processes::close)) {
+            for (Runnable step : List.<Runnable>of(iwin32Handles::closeAll, directories::removeMine,
+                    handles::deleteAll, memory::freeAll, processes::close)) {
                 try {
                     step.run();
                 } catch (ShmException e) {
@@ -307,7 +390,7 @@ public class IntimePersonality implements Iwin32SharedMemory, IntimeKernelMemory
     private <T> T win32Call(String name, Supplier<T> call, Function<ShmException, T> failed) {
         try {
             return locked(() -> {
-                iwin32.reconcile();
+                iwin32Handles.reconcile();
                 return call.get();
             });
         } catch (ShmException e) {
@@ -315,6 +398,23 @@ public class IntimePersonality implements Iwin32SharedMemory, IntimeKernelMemory
             lastError.fail(failure);
             return failed.apply(failure);
         }
+    }
+
+    /** A create of an event, mutex or semaphore: like Win32, it sets 0 or ERROR_ALREADY_EXISTS also on success. */
+    private Iwin32Result created(String name, Supplier<Iwin32Objects.Opened> create) {
+        Iwin32Result result = win32Call(name, () -> opened(create.get()), this::failedIwin32);
+        if (result.succeeded()) {
+            lastError.set(result.errorCode());
+        }
+        return result;
+    }
+
+    /** A BOOLEAN event, mutex or semaphore call: TRUE, or FALSE with the failure stored for GetLastError. */
+    private boolean syncCall(Runnable call) {
+        return win32Call(null, () -> {
+            call.run();
+            return true;
+        }, failure -> false);
     }
 
     private Iwin32Result opened(Iwin32Objects.Opened opened) {

@@ -13,19 +13,20 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import shm.api.intime.IntimeConstants;
 import shm.api.intime.IntimeKernelMemory;
 import shm.api.intime.Iwin32SharedMemory;
+import shm.api.intime.Iwin32Sync;
 import shm.api.spi.ShmBackend;
 
 /**
  * The INtime personality as a DS component: one INtime process per factory configuration of PID {@value #FACTORY_PID},
- * registered as both {@link Iwin32SharedMemory} and {@link IntimeKernelMemory} (the two share the process's status
- * storage, as in INtime). Without any configuration, one process runs with {@link IntimeSettings#defaults()}.
+ * registered as {@link Iwin32SharedMemory}, {@link Iwin32Sync} and {@link IntimeKernelMemory} (the three share the
+ * process's handle table and status storage, as in INtime). Without any configuration, one process runs with {@link IntimeSettings#defaults()}.
  *
  * <p>The backend is bound statically and greedily: RTHANDLEs and iwin32 handles are slot numbers of one backend's
  * tables and cannot move, so a better backend (or the loss of this one) ends the process (its handles are released)
  * and starts a new one on the backend now in use. A configuration INtime would refuse (an iwin32 pool that is not a
  * multiple of 4 MiB, for example) fails the activation with a message naming the setting.
  */
-@Component(service = {Iwin32SharedMemory.class, IntimeKernelMemory.class},
+@Component(service = {Iwin32SharedMemory.class, Iwin32Sync.class, IntimeKernelMemory.class},
         configurationPid = IntimePersonalityComponent.FACTORY_PID, configurationPolicy = ConfigurationPolicy.OPTIONAL)
 @Designate(ocd = IntimePersonalityComponent.Config.class, factory = true)
 public final class IntimePersonalityComponent extends IntimePersonality {

@@ -11,6 +11,7 @@ import shm.api.intime.IntimeTables;
 import shm.api.spi.BackendHandle;
 import shm.api.spi.Descriptor;
 import shm.api.spi.DescriptorTable;
+import shm.api.spi.ObjectRef;
 import shm.api.spi.ShmBackend;
 
 /**
@@ -35,6 +36,14 @@ final class ProcessHandles {
     /** This process's handle, made on first use. */
     int selfHandle() {
         return IntimeTables.processHandleOfSlot(self().index());
+    }
+
+    /**
+     * The reference of the one-page object that stands for this process, made on first use with the process's handle;
+     * it lives until the process ends.
+     */
+    ObjectRef selfObject() {
+        return self().object();
     }
 
     /**

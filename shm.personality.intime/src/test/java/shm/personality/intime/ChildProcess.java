@@ -44,9 +44,14 @@ final class ChildProcess implements AutoCloseable {
 
     /** Sends one command and returns the answer. */
     String send(String command) throws Exception {
+        post(command);
+        return next();
+    }
+
+    /** Sends one command without awaiting its answer (read it later with {@link #next()}). */
+    void post(String command) throws IOException {
         in.write(command + "\n");
         in.flush();
-        return next();
     }
 
     /** The answer's {@code index}-th word (0 is the answer's kind). */
@@ -66,7 +71,8 @@ final class ChildProcess implements AutoCloseable {
         assertTrue(process.waitFor(30, TimeUnit.SECONDS));
     }
 
-    private String next() throws InterruptedException {
+    /** The next answer line, awaited for at most 30 s. */
+    String next() throws InterruptedException {
         String line = lines.poll(30, TimeUnit.SECONDS);
         if (line == null) {
             throw new AssertionError("child " + process.pid() + " gave no answer in 30 s");

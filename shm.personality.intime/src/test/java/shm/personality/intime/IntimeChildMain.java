@@ -27,6 +27,7 @@ import shm.provider.mmap.MmapSettings;
  *   <li>{@code read}: the last block's text: {@code DATA text}</li>
  *   <li>{@code create NAME SIZE TEXT}: iwin32 RtCreateSharedMemory, writes TEXT: {@code IWIN32 handle error}</li>
  *   <li>{@code iread}: the last iwin32 object's text; {@code iclose}: CloseHandle of it</li>
+ *   <li>the event, mutex and semaphore commands of {@link SyncChildCommands}</li>
  *   <li>{@code exit}</li>
  * </ul>
  */
@@ -46,6 +47,7 @@ public final class IntimeChildMain {
             MemorySegment view = MemorySegment.NULL;
             int handle = 0;
             Iwin32Result iwin32 = null;
+            SyncChildCommands sync = new SyncChildCommands(intime);
             for (String line = in.readLine(); line != null && !line.equals("exit"); line = in.readLine()) {
                 String[] c = line.split(" ");
                 switch (c[0]) {
@@ -79,7 +81,10 @@ public final class IntimeChildMain {
                     case "iread" -> System.out.println("DATA " + iwin32.location().getString(0));
                     case "iclose" -> System.out.println("ICLOSED " + intime.CloseHandle(iwin32.handle()) + " "
                             + intime.GetLastError());
-                    default -> System.out.println("UNKNOWN " + c[0]);
+                    default -> {
+                        String answer = sync.answer(c);
+                        System.out.println(answer == null ? "UNKNOWN " + c[0] : answer);
+                    }
                 }
             }
         }

@@ -1,0 +1,78 @@
+package shm.personality.intime;
+
+import static shm.api.intime.IntimeConstants.INFINITE;
+import static shm.api.intime.IntimeConstants.WAIT_ABANDONED_0;
+import static shm.api.intime.IntimeConstants.WAIT_OBJECT_0;
+import static shm.api.intime.IntimeConstants.WAIT_TIMEOUT;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+import shm.api.ErrorReason;
+import shm.api.ShmException;
+import shm.api.WaitResult;
+import shm.api.spi.Descriptor;
+
+/**
+ * {@code WaitForSingleObject} on a resolved handle, without the personality's lock. The wait blocks in the backend's
+ * primitive (in the kernel), in slices of at most {@link #SLICE_MILLIS} ms, so that a wait whose handle is closed
+ * under it (by another thread, by another process, or by the end of this process) ends within a slice with
+ * {@code WAIT_ABANDONED_0}, as INtime answers a wait whose object was deleted, and never outlives its handle. A signal
+ * wakes the wait at once whatever the slice; between two slices the wait is briefly not registered, so a
+ * {@code PulseEvent} at that instant can miss it (pulses are racy in Win32 for the same reason).
+ */
+final class Iwin32Wait {
+
+    /** The longest slice of a wait, in milliseconds. */
+    static final long SLICE_MILLIS = 100;
+
+    private static final long SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(SLICE_MILLIS);
+
+    private Iwin32Wait() {
+    }
+
+    /**
+     * Waits on {@code target} for {@code dwMilliseconds} (an unsigned DWORD; {@code INFINITE} never times out).
+     *
+     * @param stillNamed tells whether the handle is still open: its slot still names what it named when the wait
+     *                   began, and the process has not ended
+     * @return {@code WAIT_OBJECT_0}, {@code WAIT_ABANDONED_0} (an abandoned mutex, or a handle closed during the
+     *         wait) or {@code WAIT_TIMEOUT}
+     * @throws ShmException a failure of the primitive other than a closed handle
+     */
+    static int await(Iwin32SyncObjects.Waitable target, int dwMilliseconds, Predicate<Descriptor> stillNamed) {
+        boolean forever = dwMilliseconds == INFINITE;
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Integer.toUnsignedLong(dwMilliseconds));
+        while (true) {
+            long left = forever ? SLICE_NANOS : Math.max(0, deadline - System.nanoTime());
+            WaitResult result;
+            try {
+                result = target.waiter().apply(Duration.ofNanos(Math.min(left, SLICE_NANOS)));
+            } catch (ShmException e) {
+                // A handle closed under the wait fails it with CLOSED, or, while the unmapping is under way, with
+                // another reason; its slot, deleted before the object is released, tells the two apart.
+                if (e.reason() == ErrorReason.CLOSED || !stillNamed.test(target.descriptor())) {
+                    return WAIT_ABANDONED_0;
+                }
+                throw e;
+            }
+            switch (result) {
+                case SIGNALED -> {
+                    return WAIT_OBJECT_0;
+                }
+                case ABANDONED -> {
+                    return WAIT_ABANDONED_0;
+                }
+                case TIMEOUT -> {
+                    if (!forever && deadline - System.nanoTime() <= 0) {
+                        return WAIT_TIMEOUT;
+                    }
+                    if (!stillNamed.test(target.descriptor())) {
+                        return WAIT_ABANDONED_0;
+                    }
+                }
+            }
+        }
+    }
+}
