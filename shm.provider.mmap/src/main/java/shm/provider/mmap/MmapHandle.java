@@ -102,10 +102,18 @@ final class MmapHandle implements BackendHandle {
         }
     }
 
-    /** Closes the arena (unmapping the data); called by the backend under its lock. */
+    /**
+     * Marks the handle closed, then closes the arena (unmapping the data); called by the backend under its lock. A
+     * thread that races the close therefore sees a closed handle, never an open one whose memory is gone.
+     */
     void unmap() {
-        arena.close();
         open = false;
+        try {
+            arena.close();
+        } catch (IllegalStateException inUse) {
+            open = true;
+            throw inUse;
+        }
     }
 
     @Override
