@@ -44,12 +44,21 @@ for line in open(sys.argv[1]):
 names = {4096: "4KiB", 1048576: "1MiB", 67108864: "64MiB"}
 print("\n| platform benchmark | size | reserve | platform ops/s | C reference | C ops/s | ratio |")
 print("|---|---|---|---|---|---|---|")
+other = []
 for row in csv.DictReader(open(sys.argv[2])):
     bench = row["Benchmark"].split(".")[-1]
+    if not row.get("Param: size"):
+        other.append(row)
+        continue
     size = int(row["Param: size"]); reserve = row["Param: reserve"] == "true"
     ref = ("C.life+touch." if reserve else "C.life.") if bench == "createMapClose" else "C.open+map." 
     ref += names[size]
     ops = float(row["Score"]); cops = c.get(ref)
     ratio = f"{ops / cops:.2f}" if cops else "n/a"
     print(f"| {bench} | {names[size]} | {reserve} | {ops:,.0f} | {ref} | {cops:,.0f} | {ratio} |" if cops else f"| {bench} | {names[size]} | {reserve} | {ops:,.0f} | {ref} | n/a | n/a |")
+if other:
+    print("\n| other benchmark | score | error | unit |")
+    print("|---|---|---|---|")
+    for row in other:
+        print(f"| {row['Benchmark'].split('.', 2)[-1]} | {float(row['Score']):,.1f} | {float(row['Score Error (99.9%)'] or 0):,.1f} | {row['Unit']} |")
 PY
