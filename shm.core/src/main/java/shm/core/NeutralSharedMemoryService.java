@@ -63,54 +63,39 @@ public class NeutralSharedMemoryService implements SharedMemoryService, SyncObje
     @Override
     public SharedMemory createOrOpen(String name, long size, MapOptions options) {
         Objects.requireNonNull(options, "options");
-        lock.lock();
-        try {
-            ShmBackend current = bound(name);
-            return track(current.createOrOpen(ObjectType.SHARED_MEMORY, name, size, options), current, options);
-        } finally {
-            lock.unlock();
-        }
+        return underLock(name, backend -> track(backend.createOrOpen(ObjectType.SHARED_MEMORY, name, size, options),
+                backend, options));
     }
 
     @Override
     public SharedMemory createUnnamed(long size, MapOptions options) {
         Objects.requireNonNull(options, "options");
-        lock.lock();
-        try {
-            ShmBackend current = bound(null);
-            return track(current.createUnnamed(ObjectType.SHARED_MEMORY, size, options), current, options);
-        } finally {
-            lock.unlock();
-        }
+        return underLock(null, backend -> track(backend.createUnnamed(ObjectType.SHARED_MEMORY, size, options),
+                backend, options));
     }
 
     @Override
     public SharedMemory open(String name, MapOptions options) {
         Objects.requireNonNull(options, "options");
-        lock.lock();
-        try {
-            ShmBackend current = bound(name);
-            return track(current.open(ObjectType.SHARED_MEMORY, name, options), current, options);
-        } finally {
-            lock.unlock();
-        }
+        return underLock(name, backend -> track(backend.open(ObjectType.SHARED_MEMORY, name, options), backend,
+                options));
     }
 
     @Override
     public Optional<ObjectInfo> info(String name) {
-        lock.lock();
-        try {
-            return bound(name).lookup(name);
-        } finally {
-            lock.unlock();
-        }
+        return underLock(name, backend -> backend.lookup(name));
     }
 
     @Override
     public List<ObjectInfo> list() {
+        return underLock(null, ShmBackend::list);
+    }
+
+    /** Runs {@code work} on the bound backend under the lock, so that no swap runs meanwhile. */
+    private <T> T underLock(String name, java.util.function.Function<ShmBackend, T> work) {
         lock.lock();
         try {
-            return bound(null).list();
+            return work.apply(bound(name));
         } finally {
             lock.unlock();
         }
@@ -148,12 +133,7 @@ public class NeutralSharedMemoryService implements SharedMemoryService, SyncObje
 
     /** The bound backend, taken under the lock; the call itself runs outside it (a wait must not block others). */
     private ShmBackend current(String name) {
-        lock.lock();
-        try {
-            return bound(name);
-        } finally {
-            lock.unlock();
-        }
+        return underLock(name, backend -> backend);
     }
 
     /** The backend in use; empty while none is bound. */

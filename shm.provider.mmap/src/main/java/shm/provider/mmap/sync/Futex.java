@@ -40,6 +40,9 @@ public final class Futex {
     /** Wait without a timeout: {@code timeoutNanos} that never passes. */
     public static final long FOREVER = Long.MAX_VALUE;
 
+    /** How long a wait spins on the word before it sleeps in the kernel. */
+    static final long SPIN_NANOS = 20_000;
+
     /** {@code FUTEX_WAIT}: sleep while the word holds a value. */
     static final long FUTEX_WAIT = 0;
     /** {@code FUTEX_WAKE}: wake up to a number of sleepers. */
@@ -125,6 +128,16 @@ public final class Futex {
             return Wake.TIMED_OUT;
         }
         long start = System.nanoTime();
+        // Spin briefly first: a signal from a process running on another CPU usually comes within microseconds,
+        // and waking a sleeping thread costs tens of microseconds on a virtual machine. A change seen while
+        // spinning is answered as the kernel answers it (EAGAIN), so callers need no other path.
+        long spinUntil = start + Math.min(SPIN_NANOS, timeoutNanos);
+        do {
+            if (Words.getInt(segment, offset) != expected) {
+                return Wake.VALUE_CHANGED;
+            }
+            Thread.onSpinWait();
+        } while (System.nanoTime() - spinUntil < 0);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
             MemorySegment timespec = timeoutNanos == FOREVER ? MemorySegment.NULL : arena.allocate(TIMESPEC);
