@@ -167,7 +167,7 @@ public class MmapBackend implements ShmBackend, AutoCloseable {
                     + "' must not be negative: " + limitBytes);
         }
         locked(null, () -> {
-            table.setPoolLimit(pool, limitBytes);
+            table.pools().setPoolLimit(pool, limitBytes);
             return null;
         });
     }
@@ -176,7 +176,7 @@ public class MmapBackend implements ShmBackend, AutoCloseable {
     public Optional<PoolUsage> poolUsage(String pool) {
         Objects.requireNonNull(pool, "pool");
         return locked(null, () -> {
-            long[] usage = table.poolUsage(pool);
+            long[] usage = table.pools().poolUsage(pool);
             return usage == null ? Optional.empty() : Optional.of(new PoolUsage(pool, usage[0], usage[1]));
         });
     }
@@ -184,7 +184,7 @@ public class MmapBackend implements ShmBackend, AutoCloseable {
     @Override
     public DescriptorTable descriptors(String name, int capacity, int perProcessLimit) {
         Objects.requireNonNull(name, "name");
-        int index = locked(null, () -> table.descriptorTable(name, capacity, perProcessLimit));
+        int index = locked(null, () -> table.descriptors().table(name, capacity, perProcessLimit));
         return new MmapDescriptorTable(this, name, index);
     }
 

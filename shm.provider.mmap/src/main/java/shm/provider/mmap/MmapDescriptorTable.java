@@ -29,17 +29,17 @@ final class MmapDescriptorTable implements DescriptorTable {
 
     @Override
     public int capacity() {
-        return (int) backend.tableWork(table -> table.descriptorTableState(index))[0];
+        return (int) backend.tableWork(table -> table.descriptors().state(index))[0];
     }
 
     @Override
     public int perProcessLimit() {
-        return (int) backend.tableWork(table -> table.descriptorTableState(index))[1];
+        return (int) backend.tableWork(table -> table.descriptors().state(index))[1];
     }
 
     @Override
     public int used() {
-        return (int) backend.tableWork(table -> table.descriptorTableState(index))[2];
+        return (int) backend.tableWork(table -> table.descriptors().state(index))[2];
     }
 
     @Override
@@ -57,22 +57,22 @@ final class MmapDescriptorTable implements DescriptorTable {
                         + "' must name a region inside its object: offset " + offset + " and size " + size
                         + " do not fit " + reserved + " bytes");
             }
-            int number = table.createDescriptor(index, slot, offset, size, node);
-            return descriptor(number, table.descriptor(index, number));
+            int number = table.descriptors().create(index, slot, offset, size, node, table.selfSlot());
+            return descriptor(number, table.descriptors().get(index, number));
         });
     }
 
     @Override
     public Optional<Descriptor> get(int number) {
         return backend.tableWork(table -> {
-            long[] d = table.descriptor(index, number);
+            long[] d = table.descriptors().get(index, number);
             return d == null ? Optional.empty() : Optional.of(descriptor(number, d));
         });
     }
 
     @Override
     public boolean delete(int number) {
-        return backend.tableWork(table -> table.deleteDescriptor(index, number));
+        return backend.tableWork(table -> table.descriptors().delete(index, number));
     }
 
     private static Descriptor descriptor(int number, long[] d) {

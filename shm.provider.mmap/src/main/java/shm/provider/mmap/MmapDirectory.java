@@ -19,7 +19,7 @@ final class MmapDirectory implements Directory {
         Objects.requireNonNull(scope, "scope");
         Objects.requireNonNull(name, "name");
         backend.tableWork(table -> {
-            table.bind(scope, name, value);
+            table.directory().bind(scope, name, value, table.selfSlot());
             return null;
         });
     }
@@ -28,7 +28,7 @@ final class MmapDirectory implements Directory {
     public OptionalLong lookup(String scope, String name) {
         Objects.requireNonNull(scope, "scope");
         Objects.requireNonNull(name, "name");
-        Long value = backend.tableWork(table -> table.lookupBinding(scope, name));
+        Long value = backend.tableWork(table -> table.directory().lookup(scope, name));
         return value == null ? OptionalLong.empty() : OptionalLong.of(value);
     }
 
@@ -36,6 +36,6 @@ final class MmapDirectory implements Directory {
     public boolean unbind(String scope, String name) {
         Objects.requireNonNull(scope, "scope");
         Objects.requireNonNull(name, "name");
-        return backend.tableWork(table -> table.unbind(scope, name));
+        return backend.tableWork(table -> table.directory().unbind(scope, name));
     }
 }

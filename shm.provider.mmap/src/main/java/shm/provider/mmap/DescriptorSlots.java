@@ -1,0 +1,178 @@
+package shm.provider.mmap;
+
+import static shm.provider.mmap.TableLayout.*;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import shm.api.ErrorReason;
+import shm.api.ShmException;
+
+/**
+ * The descriptor tables of the object table ({@link TableLayout}): up to {@value TableLayout#MAX_DESCRIPTOR_TABLES}
+ * named tables, each owning a range of the descriptor slots, with a capacity and a per-process limit; a descriptor
+ * names a region of an object and belongs to the process that made it.
+ */
+final class DescriptorSlots {
+
+    private final TableWords w;
+    private final Path root;
+
+    DescriptorSlots(TableWords w, Path root) {
+        this.w = w;
+        this.root = root;
+    }
+
+    /**
+     * The index of the descriptor table of this name, made with {@code capacity} and {@code perProcessLimit} if it
+     * does not exist yet.
+     */
+    int table(String name, int capacity, int perProcessLimit) {
+        for (int t = 0; t < MAX_DESCRIPTOR_TABLES; t++) {
+            if (w.descriptorTableName(t).equals(name)) {
+                return t;
+            }
+        }
+        byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length == 0 || bytes.length > DESCRIPTOR_TABLE_NAME_BYTES) {
+            throw new ShmException(ErrorReason.INVALID_PARAMETER, null, "a descriptor table name has 1 to "
+                    + DESCRIPTOR_TABLE_NAME_BYTES + " UTF-8 bytes: '" + name + "'");
+        }
+        long first = 0;
+        int free = -1;
+        for (int t = 0; t < MAX_DESCRIPTOR_TABLES; t++) {
+            if (w.descriptorTableName(t).isEmpty()) {
+                if (free < 0) {
+                    free = t;
+                }
+            } else {
+                first = Math.max(first, w.descriptorTableWord(t, DESCRIPTOR_TABLE_FIRST)
+                        + w.descriptorTableWord(t, DESCRIPTOR_TABLE_CAPACITY));
+            }
+        }
+        if (free < 0) {
+            throw new ShmException(ErrorReason.LIMIT, null, "the object table of " + root + " holds at most "
+                    + MAX_DESCRIPTOR_TABLES + " descriptor tables");
+        }
+        if (capacity < 1 || perProcessLimit < 1 || first + capacity > w.descriptorSlots) {
+            throw new ShmException(ErrorReason.INVALID_PARAMETER, null, "descriptor table '" + name + "' needs a"
+                    + " capacity and per-process limit of at least 1, and the capacity must fit the "
+                    + (w.descriptorSlots - first) + " free descriptor slots of " + root + "; asked " + capacity + " / "
+                    + perProcessLimit);
+        }
+        int t = free;
+        long base = first;
+        w.transaction(() -> {
+            w.putBytes(DESCRIPTOR_TABLES_OFFSET + t * DESCRIPTOR_TABLE_SIZE, bytes, DESCRIPTOR_TABLE_NAME_BYTES);
+            w.putDescriptorTable(t, DESCRIPTOR_TABLE_CAPACITY, capacity);
+            w.putDescriptorTable(t, DESCRIPTOR_TABLE_LIMIT, perProcessLimit);
+            w.putDescriptorTable(t, DESCRIPTOR_TABLE_USED, 0);
+            w.putDescriptorTable(t, DESCRIPTOR_TABLE_FIRST, base);
+            w.putDescriptorTable(t, DESCRIPTOR_TABLE_HINT, 0);
+        });
+        return t;
+    }
+
+    /** {capacity, per-process limit, used} of a descriptor table. */
+    long[] state(int t) {
+        return new long[] {w.descriptorTableWord(t, DESCRIPTOR_TABLE_CAPACITY),
+                w.descriptorTableWord(t, DESCRIPTOR_TABLE_LIMIT), w.descriptorTableWord(t, DESCRIPTOR_TABLE_USED)};
+    }
+
+    /**
+     * Creates a descriptor in table {@code t} for a region of the live object in {@code objectSlot}, owned by this
+     * process.
+     *
+     * @return the descriptor's number within the table
+     */
+    int create(int t, int objectSlot, long offset, long size, long node, int selfSlot) {
+        long capacity = w.descriptorTableWord(t, DESCRIPTOR_TABLE_CAPACITY);
+        String name = w.descriptorTableName(t);
+        if (w.descriptorTableWord(t, DESCRIPTOR_TABLE_USED) >= capacity) {
+            throw new ShmException(ErrorReason.NO_SLOT, null, "descriptor table '" + name + "' is full: all "
+                    + capacity + " descriptors are in use");
+        }
+        long limit = w.descriptorTableWord(t, DESCRIPTOR_TABLE_LIMIT);
+        long held = w.processWord(selfSlot, PROCESS_DESCRIPTORS + t * 8L);
+        if (held >= limit) {
+            throw new ShmException(ErrorReason.LIMIT, null, "this process holds " + held + " descriptors of table '"
+                    + name + "', its limit");
+        }
+        long first = w.descriptorTableWord(t, DESCRIPTOR_TABLE_FIRST);
+        long hint = w.descriptorTableWord(t, DESCRIPTOR_TABLE_HINT);
+        int found = -1;
+        for (long i = 0; i < capacity && found < 0; i++) {
+            long index = (hint + i) % capacity;
+            if (w.descriptorWord((int) (first + index), DESCRIPTOR_STATE) == 0) {
+                found = (int) index;
+            }
+        }
+        int index = found;
+        int slot = (int) (first + index);
+        w.transaction(() -> {
+            w.putDescriptor(slot, DESCRIPTOR_TABLE, t + 1);
+            w.putDescriptor(slot, DESCRIPTOR_OWNER, selfSlot);
+            w.putDescriptor(slot, DESCRIPTOR_OBJECT, objectSlot);
+            w.putDescriptor(slot, DESCRIPTOR_SERIAL, w.objectWord(objectSlot, OBJECT_SERIAL));
+            w.putDescriptor(slot, DESCRIPTOR_OFFSET, offset);
+            w.putDescriptor(slot, DESCRIPTOR_SIZE, size);
+            w.putDescriptor(slot, DESCRIPTOR_NODE, node);
+            w.putDescriptor(slot, DESCRIPTOR_STATE, 1);
+            w.putDescriptorTable(t, DESCRIPTOR_TABLE_USED, w.descriptorTableWord(t, DESCRIPTOR_TABLE_USED) + 1);
+            w.putDescriptorTable(t, DESCRIPTOR_TABLE_HINT, (index + 1) % capacity);
+            w.putProcess(selfSlot, PROCESS_DESCRIPTORS + t * 8L, held + 1);
+        });
+        return index;
+    }
+
+    /**
+     * The descriptor {@code index} of table {@code t} as {object ref, offset, size, owner pid, node}, or {@code null}
+     * when it is not in use.
+     */
+    long[] get(int t, int index) {
+        if (index < 0 || index >= w.descriptorTableWord(t, DESCRIPTOR_TABLE_CAPACITY)) {
+            return null;
+        }
+        int slot = (int) (w.descriptorTableWord(t, DESCRIPTOR_TABLE_FIRST) + index);
+        if (w.descriptorWord(slot, DESCRIPTOR_STATE) != 1) {
+            return null;
+        }
+        long objectSlot = w.descriptorWord(slot, DESCRIPTOR_OBJECT);
+        long ref = TableWords.ref(objectSlot, w.descriptorWord(slot, DESCRIPTOR_SERIAL));
+        long owner = w.processWord((int) w.descriptorWord(slot, DESCRIPTOR_OWNER), PROCESS_PID);
+        return new long[] {ref, w.descriptorWord(slot, DESCRIPTOR_OFFSET), w.descriptorWord(slot, DESCRIPTOR_SIZE), owner,
+                w.descriptorWord(slot, DESCRIPTOR_NODE)};
+    }
+
+    /** Deletes a descriptor; {@code false} when it was not in use. */
+    boolean delete(int t, int index) {
+        if (get(t, index) == null) {
+            return false;
+        }
+        int slot = (int) (w.descriptorTableWord(t, DESCRIPTOR_TABLE_FIRST) + index);
+        w.transaction(() -> free(slot));
+        return true;
+    }
+
+    /** Frees a descriptor slot, inside a transaction. */
+    void free(int slot) {
+        int t = (int) w.descriptorWord(slot, DESCRIPTOR_TABLE) - 1;
+        int owner = (int) w.descriptorWord(slot, DESCRIPTOR_OWNER);
+        w.putDescriptor(slot, DESCRIPTOR_STATE, 0);
+        w.putDescriptorTable(t, DESCRIPTOR_TABLE_USED, w.descriptorTableWord(t, DESCRIPTOR_TABLE_USED) - 1);
+        w.putProcess(owner, PROCESS_DESCRIPTORS + t * 8L, w.processWord(owner, PROCESS_DESCRIPTORS + t * 8L) - 1);
+    }
+
+    /** The descriptor slots in use that a process owns. */
+    List<Integer> ownedBy(int processSlot) {
+        List<Integer> owned = new ArrayList<>();
+        for (int slot = 0; slot < w.descriptorSlots; slot++) {
+            if (w.descriptorWord(slot, DESCRIPTOR_STATE) == 1 && w.descriptorWord(slot, DESCRIPTOR_OWNER) == processSlot) {
+                owned.add(slot);
+            }
+        }
+        return owned;
+    }
+}

@@ -1,0 +1,249 @@
+package shm.provider.mmap;
+
+import static shm.provider.mmap.TableLayout.*;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.function.Supplier;
+
+/**
+ * The mapped object table as words ({@link TableLayout}): where each section is, typed access to the fields of every
+ * slot, and the undo journal through which every write goes. One instance per mapping of the table file; the
+ * {@link ObjectTable} and its sections share it. Not thread-safe: used under the table lock only.
+ *
+ * <p><b>Journal.</b> Before a word is written its old value is appended to the journal and the journal count raised
+ * (release order); committing raises the generation and clears the count; a count found non-zero by the next lock
+ * holder is rolled back, newest entry first.
+ */
+final class TableWords {
+
+    private static final ValueLayout.OfLong WORD = ValueLayout.JAVA_LONG.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final long SERIAL_MASK = (1L << REF_SERIAL_BITS) - 1;
+
+    final MemorySegment table;
+    final long objectCapacity;
+    final long processCapacity;
+    final long journalCapacity;
+    final long descriptorSlots;
+    final long directoryCapacity;
+    private final long journalOffset;
+    private final long processOffset;
+    private final long objectOffset;
+    private final long descriptorOffset;
+    private final long directoryOffset;
+    private volatile ObjectTable.CrashPoint crashPoint = where -> { };
+
+    /** Reads the section offsets of a mapped table whose header was checked. */
+    TableWords(MemorySegment table) {
+        this.table = table;
+        this.objectCapacity = table.get(WORD, OBJECT_CAPACITY_OFFSET);
+        this.processCapacity = table.get(WORD, PROCESS_CAPACITY_OFFSET);
+        this.journalCapacity = table.get(WORD, JOURNAL_CAPACITY_OFFSET);
+        this.descriptorSlots = table.get(WORD, DESCRIPTOR_SLOTS_OFFSET);
+        this.directoryCapacity = table.get(WORD, DIRECTORY_CAPACITY_OFFSET);
+        this.journalOffset = table.get(WORD, JOURNAL_OFFSET_OFFSET);
+        this.processOffset = table.get(WORD, PROCESS_OFFSET_OFFSET);
+        this.objectOffset = table.get(WORD, OBJECT_OFFSET_OFFSET);
+        this.descriptorOffset = table.get(WORD, DESCRIPTOR_OFFSET_OFFSET);
+        this.directoryOffset = table.get(WORD, DIRECTORY_OFFSET_OFFSET);
+    }
+
+    /** Test hook: where a simulated kill strikes. */
+    void crashPoint(ObjectTable.CrashPoint point) {
+        this.crashPoint = point;
+    }
+
+    ObjectTable.CrashPoint crashPoint() {
+        return crashPoint;
+    }
+
+    // ------------------------------------------------------------------ transactions
+
+    /** Writes one word, journaling its old value first. */
+    void put(long offset, long value) {
+        long old = table.get(WORD, offset);
+        if (old == value) {
+            return;
+        }
+        long count = table.get(WORD, JOURNAL_COUNT_OFFSET);
+        if (count == journalCapacity) {
+            throw new IllegalStateException("a table transaction wrote more than " + journalCapacity + " words");
+        }
+        long entry = journalOffset + count * JOURNAL_ENTRY_SIZE;
+        table.set(WORD, entry, offset);
+        table.set(WORD, entry + 8, old);
+        WORD.varHandle().setRelease(table, JOURNAL_COUNT_OFFSET, count + 1);
+        crashPoint.reached("journaled");
+        WORD.varHandle().setRelease(table, offset, value);
+        crashPoint.reached("written");
+    }
+
+    /** Makes every write since the last commit permanent. */
+    void commit() {
+        put(GENERATION_OFFSET, table.get(WORD, GENERATION_OFFSET) + 1);
+        WORD.varHandle().setRelease(table, JOURNAL_COUNT_OFFSET, 0L);
+        crashPoint.reached("committed");
+    }
+
+    /** Undoes every write since the last commit, newest first. */
+    void rollback() {
+        for (long i = table.get(WORD, JOURNAL_COUNT_OFFSET) - 1; i >= 0; i--) {
+            long entry = journalOffset + i * JOURNAL_ENTRY_SIZE;
+            table.set(WORD, table.get(WORD, entry), table.get(WORD, entry + 8));
+        }
+        WORD.varHandle().setRelease(table, JOURNAL_COUNT_OFFSET, 0L);
+    }
+
+    /** Runs {@code change} as one transaction: committed if it returns, rolled back if it throws. */
+    <T> T transaction(Supplier<T> change) {
+        T result;
+        try {
+            result = change.get();
+        } catch (RuntimeException e) {
+            rollback();
+            throw e;
+        }
+        commit();
+        return result;
+    }
+
+    /** Runs {@code change} as one transaction. */
+    void transaction(Runnable change) {
+        transaction(() -> {
+            change.run();
+            return null;
+        });
+    }
+
+    // ------------------------------------------------------------------ header
+
+    /** A header word. */
+    long header(long offset) {
+        return table.get(WORD, offset);
+    }
+
+    /** Adds {@code delta} to a header counter, journaled. */
+    void addToHeader(long offset, long delta) {
+        put(offset, header(offset) + delta);
+    }
+
+    // ------------------------------------------------------------------ slots
+
+    long objectBase(int slot) {
+        return objectOffset + slot * OBJECT_SLOT_SIZE;
+    }
+
+    long objectWord(int slot, long field) {
+        return table.get(WORD, objectBase(slot) + field);
+    }
+
+    void putObject(int slot, long field, long value) {
+        put(objectBase(slot) + field, value);
+    }
+
+    long holderWord(int slot, int holder, long field) {
+        return objectWord(slot, OBJECT_HOLDERS + holder * HOLDER_SIZE + field);
+    }
+
+    void putHolder(int slot, int holder, long field, long value) {
+        putObject(slot, OBJECT_HOLDERS + holder * HOLDER_SIZE + field, value);
+    }
+
+    long processWord(int slot, long field) {
+        return table.get(WORD, processOffset + slot * PROCESS_SLOT_SIZE + field);
+    }
+
+    void putProcess(int slot, long field, long value) {
+        put(processOffset + slot * PROCESS_SLOT_SIZE + field, value);
+    }
+
+    long descriptorWord(int slot, long field) {
+        return table.get(WORD, descriptorOffset + slot * DESCRIPTOR_SLOT_SIZE + field);
+    }
+
+    void putDescriptor(int slot, long field, long value) {
+        put(descriptorOffset + slot * DESCRIPTOR_SLOT_SIZE + field, value);
+    }
+
+    long directoryBase(int entry) {
+        return directoryOffset + entry * DIRECTORY_ENTRY_SIZE;
+    }
+
+    long directoryWord(int entry, long field) {
+        return table.get(WORD, directoryBase(entry) + field);
+    }
+
+    void putDirectory(int entry, long field, long value) {
+        put(directoryBase(entry) + field, value);
+    }
+
+    long poolWord(int pool, long field) {
+        return table.get(WORD, POOLS_OFFSET + pool * POOL_SIZE + field);
+    }
+
+    void putPool(int pool, long field, long value) {
+        put(POOLS_OFFSET + pool * POOL_SIZE + field, value);
+    }
+
+    String poolName(int pool) {
+        return readString(POOLS_OFFSET + pool * POOL_SIZE, POOL_NAME_BYTES);
+    }
+
+    long descriptorTableWord(int t, long field) {
+        return table.get(WORD, DESCRIPTOR_TABLES_OFFSET + t * DESCRIPTOR_TABLE_SIZE + field);
+    }
+
+    void putDescriptorTable(int t, long field, long value) {
+        put(DESCRIPTOR_TABLES_OFFSET + t * DESCRIPTOR_TABLE_SIZE + field, value);
+    }
+
+    String descriptorTableName(int t) {
+        return readString(DESCRIPTOR_TABLES_OFFSET + t * DESCRIPTOR_TABLE_SIZE, DESCRIPTOR_TABLE_NAME_BYTES);
+    }
+
+    /** The ASCII file name stored in an object slot. */
+    String fileNameAt(int slot) {
+        int length = (int) Math.min(objectWord(slot, OBJECT_FILE_NAME_LENGTH), MAX_FILE_NAME);
+        byte[] bytes = table.asSlice(objectBase(slot) + OBJECT_FILE_NAME, length).toArray(ValueLayout.JAVA_BYTE);
+        return new String(bytes, StandardCharsets.US_ASCII);
+    }
+
+    /** The reference of an object slot: its number and serial. */
+    long refOf(int slot) {
+        return ((long) slot << REF_SERIAL_BITS) | (objectWord(slot, OBJECT_SERIAL) & SERIAL_MASK);
+    }
+
+    /** A reference made from a slot number and a serial. */
+    static long ref(long slot, long serial) {
+        return (slot << REF_SERIAL_BITS) | (serial & SERIAL_MASK);
+    }
+
+    /** Whether a serial stored elsewhere names the object now in {@code slot}. */
+    boolean sameSerial(int slot, long serial) {
+        return (objectWord(slot, OBJECT_SERIAL) & SERIAL_MASK) == (serial & SERIAL_MASK);
+    }
+
+    // ------------------------------------------------------------------ bytes
+
+    /** Writes {@code bytes} NUL-padded to {@code width} bytes (a multiple of 8) at {@code offset}, journaled. */
+    void putBytes(long offset, byte[] bytes, int width) {
+        ByteBuffer padded = ByteBuffer.wrap(Arrays.copyOf(bytes, width)).order(ByteOrder.LITTLE_ENDIAN);
+        for (int w = 0; w < width / 8; w++) {
+            put(offset + w * 8L, padded.getLong(w * 8));
+        }
+    }
+
+    /** The UTF-8 text of up to {@code width} bytes at {@code offset}, up to the first NUL. */
+    String readString(long offset, int width) {
+        byte[] bytes = table.asSlice(offset, width).toArray(ValueLayout.JAVA_BYTE);
+        int length = 0;
+        while (length < bytes.length && bytes[length] != 0) {
+            length++;
+        }
+        return new String(bytes, 0, length, StandardCharsets.UTF_8);
+    }
+}
