@@ -9,8 +9,8 @@ final class OperatorText {
     }
 
     /**
-     * The name with every control character written as {@code \\uXXXX}, so that a name cannot break a line of
-     * output.
+     * The name with every control character written as a Java escape ({@code \\u000A} for a line feed), so that a
+     * name cannot break a line of output.
      */
     static String printable(String name) {
         StringBuilder out = new StringBuilder(name.length());

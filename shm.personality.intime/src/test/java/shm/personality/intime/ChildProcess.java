@@ -3,55 +3,34 @@ package shm.personality.intime;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+
+import shm.testkit.LineProcess;
 
 /** A child JVM running {@link IntimeChildMain}; every answer is awaited with a deadline. */
 final class ChildProcess implements AutoCloseable {
 
+    /** The child process, for tests that signal or wait for it directly. */
     final Process process;
-    private final Writer in;
-    private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    private final LineProcess child;
 
-    ChildProcess(Path root, long iwin32SegSize) throws Exception {
-        process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                IntimeChildMain.class.getName(), root.toString(), Long.toString(iwin32SegSize))
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        in = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
-        Thread reader = new Thread(() -> {
-            try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                    StandardCharsets.UTF_8))) {
-                for (String line = out.readLine(); line != null; line = out.readLine()) {
-                    lines.add(line);
-                }
-            } catch (IOException ignored) {
-                // the child ended
-            }
-        });
-        reader.setDaemon(true);
-        reader.start();
+    ChildProcess(Path root, long iwin32SegSize) {
+        child = LineProcess.startJvm(IntimeChildMain.class, "", List.of(), root.toString(),
+                Long.toString(iwin32SegSize));
+        process = child.process();
         assertEquals("READY " + process.pid(), next());
     }
 
     /** Sends one command and returns the answer. */
-    String send(String command) throws Exception {
-        post(command);
-        return next();
+    String send(String command) {
+        return child.send(command);
     }
 
     /** Sends one command without awaiting its answer (read it later with {@link #next()}). */
-    void post(String command) throws IOException {
-        in.write(command + "\n");
-        in.flush();
+    void post(String command) {
+        child.post(command);
     }
 
     /** The answer's {@code index}-th word (0 is the answer's kind). */
@@ -72,16 +51,12 @@ final class ChildProcess implements AutoCloseable {
     }
 
     /** The next answer line, awaited for at most 30 s. */
-    String next() throws InterruptedException {
-        String line = lines.poll(30, TimeUnit.SECONDS);
-        if (line == null) {
-            throw new AssertionError("child " + process.pid() + " gave no answer in 30 s");
-        }
-        return line;
+    String next() {
+        return child.nextLine();
     }
 
     @Override
     public void close() {
-        process.destroyForcibly();
+        child.close();
     }
 }

@@ -6,17 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static shm.api.ntx.NtxConstants.*;
 import static shm.personality.ntx.NtxFixture.imported;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
 import java.lang.foreign.MemorySegment;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
@@ -25,6 +18,7 @@ import org.junit.jupiter.api.Test;
 
 import shm.api.ntx.NtxMapResult;
 import shm.provider.mmap.MmapSettings;
+import shm.testkit.LineProcess;
 
 /**
  * NTX across real processes: a child JVM is the RT side ({@link NtxRtChildMain}: the INtime personality allocates
@@ -140,43 +134,22 @@ class CrossProcessNtxTest {
 
     /** A child JVM running {@link NtxRtChildMain}; answers are awaited with a deadline. */
     private static final class Child {
+        /** The child process, for tests that signal or wait for it directly. */
         final Process process;
-        private final Writer in;
-        private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        private final LineProcess child;
 
-        Child(Path root) throws Exception {
-            process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                    NtxRtChildMain.class.getName(), root.toString())
-                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-            in = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
-            Thread reader = new Thread(() -> {
-                try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                        StandardCharsets.UTF_8))) {
-                    for (String line = out.readLine(); line != null; line = out.readLine()) {
-                        lines.add(line);
-                    }
-                } catch (IOException ignored) {
-                    // the child ended
-                }
-            });
-            reader.setDaemon(true);
-            reader.start();
+        Child(Path root) {
+            child = LineProcess.startJvm(NtxRtChildMain.class, "", List.of(), root.toString());
+            process = child.process();
             assertEquals("READY " + process.pid(), next());
         }
 
-        String send(String command) throws Exception {
-            in.write(command + "\n");
-            in.flush();
-            return next();
+        String send(String command) {
+            return child.send(command);
         }
 
-        String next() throws InterruptedException {
-            String line = lines.poll(30, TimeUnit.SECONDS);
-            if (line == null) {
-                throw new AssertionError("child " + process.pid() + " gave no answer in 30 s");
-            }
-            return line;
+        String next() {
+            return child.nextLine();
         }
 
         void exit() throws Exception {

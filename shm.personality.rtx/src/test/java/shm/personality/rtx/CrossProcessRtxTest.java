@@ -4,16 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static shm.api.rtx.RtxConstants.*;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
@@ -21,6 +14,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import shm.api.rtx.RtxResult;
+import shm.testkit.LineProcess;
 
 /**
  * RTX lifetime across real processes: an object created through the personality in a child JVM is opened in this
@@ -117,43 +111,22 @@ class CrossProcessRtxTest {
 
     /** A child JVM running {@link RtxChildMain}; answers are awaited with a deadline. */
     private static final class Child {
+        /** The child process, for tests that signal or wait for it directly. */
         final Process process;
-        private final Writer in;
-        private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        private final LineProcess child;
 
-        Child(Path root, String context) throws Exception {
-            process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                    RtxChildMain.class.getName(), root.toString(), context)
-                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-            in = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
-            Thread reader = new Thread(() -> {
-                try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                        StandardCharsets.UTF_8))) {
-                    for (String line = out.readLine(); line != null; line = out.readLine()) {
-                        lines.add(line);
-                    }
-                } catch (IOException ignored) {
-                    // the child ended
-                }
-            });
-            reader.setDaemon(true);
-            reader.start();
+        Child(Path root, String context) {
+            child = LineProcess.startJvm(RtxChildMain.class, "", List.of(), root.toString(), context);
+            process = child.process();
             assertEquals("READY " + process.pid(), next());
         }
 
-        String send(String command) throws Exception {
-            in.write(command + "\n");
-            in.flush();
-            return next();
+        String send(String command) {
+            return child.send(command);
         }
 
-        String next() throws InterruptedException {
-            String line = lines.poll(30, TimeUnit.SECONDS);
-            if (line == null) {
-                throw new AssertionError("child " + process.pid() + " gave no answer in 30 s");
-            }
-            return line;
+        String next() {
+            return child.nextLine();
         }
 
         void exit() throws Exception {

@@ -4,6 +4,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
+import shm.testkit.LineProcess;
+
 /** A real child JVM running {@link ChildMain} over a root; every answer is awaited with a deadline. */
 final class ChildJvm implements AutoCloseable {
 

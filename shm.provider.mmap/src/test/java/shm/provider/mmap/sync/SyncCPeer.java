@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import shm.provider.mmap.LineProcess;
+import shm.testkit.LineProcess;
 
 /**
  * One run of the C participant {@code sync_peer.c} (beside this class), which implements the protocols of

@@ -3,7 +3,7 @@ package shm.provider.mmap.sync;
 import java.nio.file.Path;
 import java.util.List;
 
-import shm.provider.mmap.LineProcess;
+import shm.testkit.LineProcess;
 
 /** A real child JVM running {@link SyncChild} over a shared file; every answer is awaited with a deadline. */
 final class SyncChildJvm implements AutoCloseable {

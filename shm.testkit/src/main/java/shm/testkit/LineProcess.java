@@ -1,4 +1,4 @@
-package shm.provider.mmap;
+package shm.testkit;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -20,7 +20,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * A real child process that the multi-process tests talk to in lines: commands on its standard input, answers read
  * from its standard output by a thread of their own, every wait bounded by a deadline. Standard error goes to the
- * test's. The child JVMs, C peers and sync peers of the tests all run through this class.
+ * test's. Every multi-process test of the platform (child JVMs, C peers, sync peers) runs its children through this
+ * class.
  */
 public final class LineProcess implements AutoCloseable {
 
@@ -83,6 +84,11 @@ public final class LineProcess implements AutoCloseable {
             command.addAll(java);
         }
         return start(mainClass.getSimpleName(), command, Map.of());
+    }
+
+    /** The process itself, for tests that signal or wait for it directly. */
+    public Process process() {
+        return process;
     }
 
     /** The process id. */
