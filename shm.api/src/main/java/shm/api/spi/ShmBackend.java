@@ -24,6 +24,15 @@ public interface ShmBackend extends SyncObjectService {
     /** Service property naming the backend's type, such as {@code "mmap"}; use it in reference target filters. */
     String TYPE_PROPERTY = "shm.backend.type";
 
+    /**
+     * Service property naming the namespace the backend's objects live in: two backend services with the same value
+     * see the same objects (one store), so a handle can move between them without copying; with different values
+     * they are separate stores. For the mmap backend it names its root directory.
+     *
+     * @since 1.1
+     */
+    String NAMESPACE_PROPERTY = "shm.backend.namespace";
+
     /** The backend's type, the value of its {@link #TYPE_PROPERTY} service property. */
     String type();
 
