@@ -33,7 +33,12 @@ final class RtxFixture implements AutoCloseable {
 
     /** A new RTX "process" with the given rules. */
     RtxPersonality process(CallerContext context, Flavour flavour) {
-        RtxPersonality process = new RtxPersonality(backend, new RtxSettings(context, flavour, 260));
+        return process(new RtxSettings(context, flavour, 260));
+    }
+
+    /** A new RTX "process" with the given settings. */
+    RtxPersonality process(RtxSettings settings) {
+        RtxPersonality process = new RtxPersonality(backend, settings);
         processes.add(process);
         return process;
     }
