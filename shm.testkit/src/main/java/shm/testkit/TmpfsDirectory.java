@@ -1,9 +1,12 @@
 package shm.testkit;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
+import java.util.stream.Stream;
 
 /**
  * A fresh directory on the real tmpfs ({@code /dev/shm}) with a unique name, removed with everything in it on
@@ -16,6 +19,11 @@ public final class TmpfsDirectory implements AutoCloseable {
 
     private final Path path;
 
+    /** A new directory {@code /dev/shm/shm-test-<uuid>}. */
+    public TmpfsDirectory() {
+        this("shm-test");
+    }
+
     /** A new directory {@code /dev/shm/<prefix>-<uuid>}. */
     public TmpfsDirectory(String prefix) {
         path = Path.of("/dev/shm", prefix + "-" + UUID.randomUUID());
@@ -26,9 +34,18 @@ public final class TmpfsDirectory implements AutoCloseable {
         return path;
     }
 
+    /** The names of the entries of {@code directory}, sorted. */
+    public static List<String> fileNames(Path directory) {
+        try (Stream<Path> files = Files.list(directory)) {
+            return files.map(p -> p.getFileName().toString()).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** The object files of a store root: every entry but the object table, sorted. */
     public static List<String> objectFiles(Path root) {
-        return Trees.fileNames(root).stream().filter(name -> !name.equals(TABLE_FILE)).toList();
+        return fileNames(root).stream().filter(name -> !name.equals(TABLE_FILE)).toList();
     }
 
     /** Removes the directory and everything in it. */
