@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static shm.api.intime.IntimeConstants.*;
 
-import java.io.IOException;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -15,10 +14,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import shm.api.CStruct;
 import shm.api.intime.Iwin32Result;
@@ -43,21 +42,14 @@ class PortedIntimeProgramTest {
     /** {@code #define CMD_START 1}. */
     static final int CMD_START = 1;
 
-    private IntimeFixture store;
+    @RegisterExtension
+    final IntimeFixture store = new IntimeFixture();
     private CExample peer;
 
     @BeforeEach
     void open() {
         peer = CExample.shmPeer();
         Assumptions.assumeTrue(peer.binary().isPresent(), () -> peer.unavailable().orElse(""));
-        store = new IntimeFixture();
-    }
-
-    @AfterEach
-    void close() throws IOException {
-        if (store != null) {
-            store.close();
-        }
     }
 
     @Test

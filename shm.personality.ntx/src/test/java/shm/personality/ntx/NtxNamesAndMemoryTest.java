@@ -5,14 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static shm.api.ntx.NtxConstants.*;
 
-import java.io.IOException;
 import java.lang.foreign.ValueLayout;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import shm.api.ErrorReason;
 import shm.api.intime.IntimeTables;
@@ -26,20 +25,15 @@ import shm.api.ntx.NtxMapResult;
  */
 class NtxNamesAndMemoryTest {
 
-    private NtxFixture store;
+    @RegisterExtension
+    final NtxFixture store = new NtxFixture();
     private NtxPersonality ntx;
     private long root;
 
     @BeforeEach
     void open() {
-        store = new NtxFixture();
         ntx = store.windows();
         root = ntx.ntxGetRootRtProcess().handle();
-    }
-
-    @AfterEach
-    void close() throws IOException {
-        store.close();
     }
 
     @Test

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static shm.api.rtx.RtxConstants.*;
 
-import java.io.IOException;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -15,10 +14,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import shm.api.CStruct;
 import shm.api.rtx.RtxResult;
@@ -42,21 +41,14 @@ class PortedRtxProgramTest {
     /** {@code #define CMD_START 1}. */
     static final int CMD_START = 1;
 
-    private RtxFixture store;
+    @RegisterExtension
+    final RtxFixture store = new RtxFixture();
     private CExample peer;
 
     @BeforeEach
     void open() {
         peer = CExample.shmPeer();
         Assumptions.assumeTrue(peer.binary().isPresent(), () -> peer.unavailable().orElse(""));
-        store = new RtxFixture();
-    }
-
-    @AfterEach
-    void close() throws IOException {
-        if (store != null) {
-            store.close();
-        }
     }
 
     @Test

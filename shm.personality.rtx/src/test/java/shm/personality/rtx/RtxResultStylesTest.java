@@ -5,11 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static shm.api.rtx.RtxConstants.*;
 
-import java.io.IOException;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import shm.api.rtx.RtxResult;
 
@@ -20,17 +18,8 @@ import shm.api.rtx.RtxResult;
  */
 class RtxResultStylesTest {
 
-    private RtxFixture store;
-
-    @BeforeEach
-    void open() {
-        store = new RtxFixture();
-    }
-
-    @AfterEach
-    void close() throws IOException {
-        store.close();
-    }
+    @RegisterExtension
+    final RtxFixture store = new RtxFixture();
 
     @Test
     void theLegacyRtkCloseHandleIsTrueOnSuccessAndStoresTheErrorCode() {

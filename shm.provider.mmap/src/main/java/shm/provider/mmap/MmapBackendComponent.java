@@ -1,6 +1,8 @@
 package shm.provider.mmap;
 
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
@@ -10,17 +12,31 @@ import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
+import shm.api.MapOptions;
+import shm.api.NamedEvent;
+import shm.api.NamedMutex;
+import shm.api.NamedSemaphore;
+import shm.api.ObjectInfo;
+import shm.api.ObjectType;
+import shm.api.spi.BackendHandle;
+import shm.api.spi.DescriptorTable;
+import shm.api.spi.Directory;
+import shm.api.spi.ObjectRef;
+import shm.api.spi.PoolUsage;
 import shm.api.spi.ShmBackend;
 
 /**
  * The mmap backend as a DS component: registers {@link ShmBackend} with {@code shm.backend.type=mmap}, configured
  * through Config Admin under the PID {@value #PID} and running with defaults when there is no configuration. A change
  * of configuration deactivates the component (closing every handle it gave out) and activates a new one.
+ *
+ * <p>The component holds an {@link MmapBackend} made from its configuration and forwards every call to it; it adds
+ * nothing but the wiring.
  */
 @Component(service = ShmBackend.class, configurationPid = MmapBackendComponent.PID,
         property = ShmBackend.TYPE_PROPERTY + "=" + MmapBackend.TYPE)
 @Designate(ocd = MmapBackendComponent.Config.class)
-public final class MmapBackendComponent extends MmapBackend {
+public final class MmapBackendComponent implements ShmBackend {
 
     /** The configuration PID. */
     public static final String PID = "shm.provider.mmap";
@@ -63,10 +79,12 @@ public final class MmapBackendComponent extends MmapBackend {
         int service_ranking() default 0;
     }
 
+    private final MmapBackend backend;
+
     /** Opens the backend with the configured settings. */
     @Activate
     public MmapBackendComponent(Config config, BundleContext context) {
-        super(settings(config, context));
+        this.backend = new MmapBackend(settings(config, context));
     }
 
     private static MmapSettings settings(Config config, BundleContext context) {
@@ -79,6 +97,111 @@ public final class MmapBackendComponent extends MmapBackend {
     /** Closes every handle this component gave out. */
     @Deactivate
     void deactivate() {
-        close();
+        backend.close();
+    }
+
+    /** The settings the backend runs with. */
+    public MmapSettings settings() {
+        return backend.settings();
+    }
+
+    @Override
+    public String type() {
+        return backend.type();
+    }
+
+    @Override
+    public BackendHandle createOrOpen(ObjectType type, String name, long size, MapOptions options) {
+        return backend.createOrOpen(type, name, size, options);
+    }
+
+    @Override
+    public BackendHandle createOrOpen(ObjectType type, String name, long size, MapOptions options, String pool) {
+        return backend.createOrOpen(type, name, size, options, pool);
+    }
+
+    @Override
+    public BackendHandle createUnnamed(ObjectType type, long size, MapOptions options) {
+        return backend.createUnnamed(type, size, options);
+    }
+
+    @Override
+    public BackendHandle createUnnamed(ObjectType type, long size, MapOptions options, String pool) {
+        return backend.createUnnamed(type, size, options, pool);
+    }
+
+    @Override
+    public BackendHandle openByRef(ObjectRef ref, MapOptions options) {
+        return backend.openByRef(ref, options);
+    }
+
+    @Override
+    public void setPoolLimit(String pool, long limitBytes) {
+        backend.setPoolLimit(pool, limitBytes);
+    }
+
+    @Override
+    public Optional<PoolUsage> poolUsage(String pool) {
+        return backend.poolUsage(pool);
+    }
+
+    @Override
+    public DescriptorTable descriptors(String name, int capacity, int perProcessLimit) {
+        return backend.descriptors(name, capacity, perProcessLimit);
+    }
+
+    @Override
+    public Directory directory() {
+        return backend.directory();
+    }
+
+    @Override
+    public BackendHandle open(ObjectType type, String name, MapOptions options) {
+        return backend.open(type, name, options);
+    }
+
+    @Override
+    public Optional<ObjectInfo> lookup(String name) {
+        return backend.lookup(name);
+    }
+
+    @Override
+    public List<ObjectInfo> list() {
+        return backend.list();
+    }
+
+    @Override
+    public List<Long> reapDeadProcesses() {
+        return backend.reapDeadProcesses();
+    }
+
+    @Override
+    public NamedEvent createOrOpenEvent(String name, boolean manualReset, boolean initiallySignaled) {
+        return backend.createOrOpenEvent(name, manualReset, initiallySignaled);
+    }
+
+    @Override
+    public NamedEvent openEvent(String name) {
+        return backend.openEvent(name);
+    }
+
+    @Override
+    public NamedMutex createOrOpenMutex(String name, boolean initiallyOwned) {
+        return backend.createOrOpenMutex(name, initiallyOwned);
+    }
+
+    @Override
+    public NamedMutex openMutex(String name) {
+        return backend.openMutex(name);
+    }
+
+    @Override
+    public NamedSemaphore createOrOpenSemaphore(String name, long initialCount, long maximumCount) {
+        return backend.createOrOpenSemaphore(name, initialCount, maximumCount);
+    }
+
+    @Override
+    public NamedSemaphore openSemaphore(String name) {
+        return backend.openSemaphore(name);
     }
 }
