@@ -24,6 +24,9 @@ final class ObjectFiles implements ObjectSlots.FileRemover {
     private final LibC libc;
     private final ProcessIdentity self;
     private final StoreRoot root;
+    /** One header page per thread, reused by every {@link #open}. */
+    private final ThreadLocal<MemorySegment> headerPage =
+            ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(ObjectHeader.DATA_OFFSET));
 
     /**
      * An object file opened for mapping: its descriptor (closed by the caller), its header and what it is.
@@ -69,13 +72,13 @@ final class ObjectFiles implements ObjectSlots.FileRemover {
                 throw StoreErrors.failure(name, "cannot create " + describe(temporary), f);
             }
             long inode;
-            try (Arena arena = Arena.ofConfined()) {
+            try {
                 libc.fchmod(fd, settings.fileMode());
                 libc.ftruncate(fd, fileLength);
                 if (settings.reserveSpace()) {
                     libc.reserve(fd, fileLength);
                 }
-                MemorySegment page = arena.allocate(ObjectHeader.DATA_OFFSET);
+                MemorySegment page = headerPage.get().fill((byte) 0);
                 header.writeTo(page);
                 libc.pwriteFully(fd, page, 0);
                 inode = libc.fstat(fd).inode();
@@ -141,7 +144,7 @@ final class ObjectFiles implements ObjectSlots.FileRemover {
                 throw notRegular(expectedName, path);
             }
             checkOwner(stat, path, expectedName);
-            MemorySegment page = Arena.ofAuto().allocate(ObjectHeader.DATA_OFFSET);
+            MemorySegment page = headerPage.get().fill((byte) 0);
             libc.preadFully(fd, page, 0);
             ObjectHeader header;
             try {

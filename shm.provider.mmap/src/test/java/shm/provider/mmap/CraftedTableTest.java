@@ -22,6 +22,7 @@ import shm.api.ObjectType;
 import shm.api.ShmException;
 import shm.api.spi.BackendHandle;
 import shm.api.spi.StoreReport;
+import shm.testkit.TmpfsDirectory;
 
 /**
  * A table crafted to name files outside the root (issue 12, break 1): whatever state the slot is in, the next

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import shm.api.MapOptions;
 import shm.api.ObjectType;
 import shm.api.spi.BackendHandle;
+import shm.testkit.TmpfsDirectory;
 
 /**
  * What is not ours is never removed (issue 12, breaks 3 and 7): an object file replaced behind the table's back, a

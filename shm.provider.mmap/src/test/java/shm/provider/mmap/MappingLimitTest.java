@@ -20,6 +20,7 @@ import shm.api.MapOptions;
 import shm.api.ObjectType;
 import shm.api.ShmException;
 import shm.api.spi.BackendHandle;
+import shm.testkit.TmpfsDirectory;
 
 /**
  * One object opened over and over (issue 12, break 5): the backend refuses the handle beyond its mapping limit with

@@ -20,6 +20,7 @@ import shm.api.MapOptions;
 import shm.api.ObjectType;
 import shm.api.ShmException;
 import shm.api.spi.BackendHandle;
+import shm.testkit.TmpfsDirectory;
 
 /**
  * The root (issue 12, breaks 4 and 8): a root swapped for a link while in use redirects nothing; a root reached

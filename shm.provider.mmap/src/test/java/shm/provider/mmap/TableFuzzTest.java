@@ -25,6 +25,7 @@ import shm.api.ObjectType;
 import shm.api.ShmException;
 import shm.api.spi.BackendHandle;
 import shm.api.spi.StoreReport;
+import shm.testkit.TmpfsDirectory;
 
 /**
  * The table fuzzed with random bit flips (issue 12, break 2), a bounded run with a fixed seed: whatever is flipped,

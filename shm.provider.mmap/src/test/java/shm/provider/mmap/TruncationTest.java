@@ -22,6 +22,7 @@ import shm.api.ObjectInfo;
 import shm.api.ObjectType;
 import shm.api.ShmException;
 import shm.api.spi.BackendHandle;
+import shm.testkit.TmpfsDirectory;
 
 /**
  * An object file truncated under a live mapping (issue 12, break 6): calls on that object fail with a clear reason,
