@@ -30,7 +30,11 @@ import shm.api.Access;
 import shm.api.ErrorReason;
 import shm.api.HolderInfo;
 import shm.api.MapOptions;
+import shm.api.NamedEvent;
+import shm.api.NamedMutex;
+import shm.api.NamedSemaphore;
 import shm.api.ObjectInfo;
+import shm.api.ObjectState;
 import shm.api.ObjectType;
 import shm.api.ShmException;
 import shm.api.spi.BackendHandle;
@@ -39,9 +43,6 @@ import shm.api.spi.Directory;
 import shm.api.spi.ObjectRef;
 import shm.api.spi.PoolUsage;
 import shm.api.spi.ShmBackend;
-import shm.api.NamedEvent;
-import shm.api.NamedMutex;
-import shm.api.NamedSemaphore;
 import shm.provider.mmap.sync.Futex;
 import shm.provider.mmap.sync.SharedEvent;
 import shm.provider.mmap.sync.SharedMutex;
@@ -670,11 +671,11 @@ public class MmapBackend implements ShmBackend, AutoCloseable {
         List<HolderInfo> holders = entry.holders().stream()
                 .map(h -> new HolderInfo(h.pid(), (int) h.handles())).toList();
         return new ObjectInfo(name, entry.type(), entry.reservedSize(), entry.logicalSize(), holders,
-                entry.type() == ObjectType.SHARED_MEMORY ? "" : stateOf(entry));
+                entry.type() == ObjectType.SHARED_MEMORY ? ObjectState.NONE : stateOf(entry));
     }
 
-    /** An event's, mutex's or semaphore's state in words, read through a short-lived mapping of its state block. */
-    private String stateOf(TableEntry entry) {
+    /** An event's, mutex's or semaphore's state, read through a short-lived mapping of its state block. */
+    private ObjectState stateOf(TableEntry entry) {
         Path path = settings.root().resolve(entry.fileName());
         try (Arena arena = Arena.ofConfined();
              FileChannel channel = FileChannel.open(path, READ_WRITE)) {
@@ -683,21 +684,19 @@ public class MmapBackend implements ShmBackend, AutoCloseable {
             return switch (entry.type()) {
                 case EVENT -> {
                     SharedEvent event = new SharedEvent(block, futex());
-                    yield (event.isSignaled() ? "signaled" : "not signaled") + ", "
-                            + (event.manualReset() ? "manual" : "auto") + " reset, " + event.waitingNow() + " waiting";
+                    yield new ObjectState.Event(event.isSignaled(), event.manualReset(), event.waitingNow());
                 }
                 case MUTEX -> new SharedMutex(block, futex()).currentOwner()
-                        .map(o -> "owned by pid " + o.pid() + " thread " + o.threadId() + " (" + o.recursion()
-                                + (o.recursion() == 1 ? " level)" : " levels)"))
-                        .orElse("free");
+                        .map(o -> (ObjectState) new ObjectState.Mutex(o.pid(), o.threadId(), o.recursion()))
+                        .orElse(ObjectState.Mutex.FREE);
                 case SEMAPHORE -> {
                     SharedSemaphore semaphore = new SharedSemaphore(block, futex());
-                    yield "count " + semaphore.count() + " of " + semaphore.maximumCount();
+                    yield new ObjectState.Semaphore(semaphore.count(), semaphore.maximumCount());
                 }
-                case SHARED_MEMORY -> "";
+                case SHARED_MEMORY -> ObjectState.NONE;
             };
         } catch (IOException | RuntimeException e) {
-            return "unreadable (" + e.getMessage() + ")";
+            return new ObjectState.Unreadable(String.valueOf(e.getMessage()));
         }
     }
 
