@@ -54,7 +54,7 @@ public final class RtxBackendFactory {
             Capabilities capabilities = new Capabilities(TYPE, VENDOR, rtapi.name(), ns, MAX_OBJECT_SIZE,
                     MAX_NAME_LENGTH, BackendCapabilities.DESCRIPTOR_TABLES_NONE, BackendCapabilities.DIRECTORY_NONE,
                     false);
-            return new Win32Backend(api, capabilities, new VendorExtension() { });
+            return new Win32Backend(api, capabilities, new VendorExtension() { }, true);
         } catch (LibraryUnavailableException | RuntimeException e) {
             rtapi.close();
             system.close();

@@ -42,6 +42,7 @@ public final class Win32Backend implements ShmBackend, AutoCloseable {
     public static final long EXTENSION_REF_BIT = 1L << 48;
 
     private final Win32ObjectApi api;
+    private final boolean createMatchesSize;
     private final Capabilities capabilities;
     private final VendorExtension extension;
     private final Win32SyncObjects sync;
@@ -55,8 +56,16 @@ public final class Win32Backend implements ShmBackend, AutoCloseable {
     private record RefEntry(ObjectType type, String name, NativeObject unnamed) {
     }
 
-    /** A backend over bound functions; it owns {@code api}'s libraries and unloads them on {@link #close()}. */
-    public Win32Backend(Win32ObjectApi api, Capabilities capabilities, VendorExtension extension) {
+    /**
+     * A backend over bound functions; it owns {@code api}'s libraries and unloads them on {@link #close()}.
+     *
+     * @param createMatchesSize whether the vendor's create of an existing name succeeds only with the same size (RTX
+     *                          from a Windows process), so that the size asked is the object's; otherwise (iwin32
+     *                          ignores the size) an existing object's size is learnt from its mapping
+     */
+    public Win32Backend(Win32ObjectApi api, Capabilities capabilities, VendorExtension extension,
+                        boolean createMatchesSize) {
+        this.createMatchesSize = createMatchesSize;
         this.api = api;
         this.capabilities = capabilities;
         this.extension = extension;
@@ -126,15 +135,14 @@ public final class Win32Backend implements ShmBackend, AutoCloseable {
             throw refusal("RtCreateSharedMemory", ObjectType.SHARED_MEMORY, name, r);
         }
         boolean existed = r.lastError() == Win32Errors.ALREADY_EXISTS;
-        long mapped = existed ? Math.max(api.regionSize(r.out()), 0) : size;
-        long objectSize = existed ? mappedOrAsked(mapped, size) : size;
+        long objectSize = existed && !createMatchesSize ? api.regionSize(r.out()) : size;
+        if (objectSize <= 0) {
+            api.closeHandle(r.value());
+            throw new ShmException(ErrorReason.INTERNAL, name, "VirtualQuery does not know the mapping the vendor"
+                    + " returned, so its size is unknown; the handle was closed");
+        }
         NativeObject object = new NativeObject(api, ObjectType.SHARED_MEMORY, name, r.value(), r.out(), objectSize);
         return handle(object, existed, options);
-    }
-
-    /** An existing object of the same size reports the size asked; a region rounded up to pages covers it. */
-    private static long mappedOrAsked(long regionSize, long asked) {
-        return regionSize == 0 || (regionSize >= asked && regionSize - asked < Protect.PAGE) ? asked : regionSize;
     }
 
     @Override
