@@ -54,6 +54,20 @@ public final class TestDoubleStore implements AutoCloseable {
         }
     }
 
+    /**
+     * Makes {@code root} the store of this JVM's double at {@code library} (for a fixture that owns and deletes the
+     * directory itself) and lets go of this handle on the library; the caller's own handle keeps it loaded.
+     */
+    public static void useRoot(Path library, Path root) {
+        try (Arena arena = Arena.ofConfined()) {
+            MethodHandle setRoot = Linker.nativeLinker().downcallHandle(SymbolLookup.libraryLookup(library, arena)
+                    .findOrThrow("TestDouble_SetRoot"), FunctionDescriptor.ofVoid(ValueLayout.ADDRESS));
+            setRoot.invokeExact(arena.allocateFrom(root.toString()));
+        } catch (Throwable t) {
+            throw new IllegalStateException("TestDouble_SetRoot failed", t);
+        }
+    }
+
     /** The test double's library path given by a system property the test build sets. */
     public static Path libraryFromProperty(String property) {
         String value = System.getProperty(property);

@@ -10,8 +10,10 @@ import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
 
+import shm.api.spi.ShmBackend;
 import shm.provider.mmap.MmapBackend;
 import shm.provider.mmap.MmapSettings;
+import shm.testkit.BackendUnderTest;
 
 /**
  * A real mmap store on tmpfs with RTX "processes" over it: each {@link #process} is one personality instance with
@@ -20,7 +22,7 @@ import shm.provider.mmap.MmapSettings;
 final class RtxFixture implements AutoCloseable {
 
     final Path root = Path.of("/dev/shm", "shm-rtx-test-" + UUID.randomUUID(), "ns");
-    final MmapBackend backend;
+    final ShmBackend backend;
     private final List<RtxPersonality> processes = new ArrayList<>();
 
     RtxFixture() {
@@ -28,7 +30,7 @@ final class RtxFixture implements AutoCloseable {
     }
 
     RtxFixture(MmapSettings settings) {
-        backend = new MmapBackend(settings.withRoot(root));
+        backend = BackendUnderTest.open(root, () -> new MmapBackend(settings.withRoot(root)));
     }
 
     /** A new RTX "process" with the given rules. */
@@ -58,7 +60,7 @@ final class RtxFixture implements AutoCloseable {
     @Override
     public void close() throws IOException {
         processes.forEach(RtxPersonality::close);
-        backend.close();
+        BackendUnderTest.close(backend);
         try (Stream<Path> all = Files.walk(root.getParent())) {
             for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
                 Files.delete(p);
