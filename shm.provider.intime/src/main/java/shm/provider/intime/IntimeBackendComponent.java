@@ -31,17 +31,20 @@ public final class IntimeBackendComponent {
     public @interface Config {
 
         /** The iwin32x library. */
-        @AttributeDefinition(name = "iwin32x library", description = "Name or path of INtime's iwin32x DLL.")
-        String library() default IntimeBackendFactory.DEFAULT_LIBRARY;
+        @AttributeDefinition(name = "iwin32x library", description = "Name or path of INtime's iwin32x DLL. Empty: the"
+                + " framework property shm.provider.intime.library, else " + IntimeBackendFactory.DEFAULT_LIBRARY + ".")
+        String library() default "";
 
         /** The NTX library. */
-        @AttributeDefinition(name = "NTX library", description = "Name or path of INtime's NTX DLL.")
-        String ntxLibrary() default IntimeBackendFactory.DEFAULT_NTX_LIBRARY;
+        @AttributeDefinition(name = "NTX library", description = "Name or path of INtime's NTX DLL. Empty: the framework"
+                + " property shm.provider.intime.ntxLibrary, else " + IntimeBackendFactory.DEFAULT_NTX_LIBRARY + ".")
+        String ntxLibrary() default "";
 
         /** The library exporting VirtualQuery. */
         @AttributeDefinition(name = "System library", description = "Library exporting VirtualQuery (kernel32 on"
-                + " Windows), used to learn the size of an object this process opened.")
-        String systemLibrary() default IntimeBackendFactory.DEFAULT_SYSTEM_LIBRARY;
+                + " Windows), used to learn the size of an object this process opened. Empty: the framework property"
+                + " shm.provider.intime.systemLibrary, else " + IntimeBackendFactory.DEFAULT_SYSTEM_LIBRARY + ".")
+        String systemLibrary() default "";
 
         /** The INtime node, for the namespace. */
         @AttributeDefinition(name = "Node", description = "The INtime node NTX reaches (as configured in INtime's"
@@ -64,7 +67,13 @@ public final class IntimeBackendComponent {
     @Activate
     public IntimeBackendComponent(Config config, BundleContext context) {
         registration = new BackendRegistration(context, PID, config.service_ranking(),
-                () -> IntimeBackendFactory.open(config.library(), config.ntxLibrary(), config.systemLibrary(),
+                () -> IntimeBackendFactory.open(
+                        BackendRegistration.setting(config.library(), context, PID + ".library",
+                                IntimeBackendFactory.DEFAULT_LIBRARY),
+                        BackendRegistration.setting(config.ntxLibrary(), context, PID + ".ntxLibrary",
+                                IntimeBackendFactory.DEFAULT_NTX_LIBRARY),
+                        BackendRegistration.setting(config.systemLibrary(), context, PID + ".systemLibrary",
+                                IntimeBackendFactory.DEFAULT_SYSTEM_LIBRARY),
                         config.namespace(), config.node()));
     }
 

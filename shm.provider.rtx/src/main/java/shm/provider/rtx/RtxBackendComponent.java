@@ -33,13 +33,15 @@ public final class RtxBackendComponent {
 
         /** The RTAPI library. */
         @AttributeDefinition(name = "RTAPI library", description = "Name or path of the RTAPI DLL of the RTX64 or"
-                + " wRTOS installation (Windows side), e.g. C:\\Program Files\\IntervalZero\\RTX64\\bin\\RtApi.dll.")
-        String library() default RtxBackendFactory.DEFAULT_LIBRARY;
+                + " wRTOS installation (Windows side). Empty: the framework property shm.provider.rtx.library, else "
+                + RtxBackendFactory.DEFAULT_LIBRARY + ".")
+        String library() default "";
 
         /** The library exporting VirtualQuery. */
         @AttributeDefinition(name = "System library", description = "Library exporting VirtualQuery (kernel32 on"
-                + " Windows), used to learn the size of an object this process opened.")
-        String systemLibrary() default RtxBackendFactory.DEFAULT_SYSTEM_LIBRARY;
+                + " Windows), used to learn the size of an object this process opened. Empty: the framework property"
+                + " shm.provider.rtx.systemLibrary, else " + RtxBackendFactory.DEFAULT_SYSTEM_LIBRARY + ".")
+        String systemLibrary() default "";
 
         /** The namespace published. */
         @AttributeDefinition(name = "Namespace", description = "Value of shm.backend.namespace: backends with the"
@@ -58,7 +60,12 @@ public final class RtxBackendComponent {
     @Activate
     public RtxBackendComponent(Config config, BundleContext context) {
         registration = new BackendRegistration(context, PID, config.service_ranking(),
-                () -> RtxBackendFactory.open(config.library(), config.systemLibrary(), config.namespace()));
+                () -> RtxBackendFactory.open(
+                        BackendRegistration.setting(config.library(), context, PID + ".library",
+                                RtxBackendFactory.DEFAULT_LIBRARY),
+                        BackendRegistration.setting(config.systemLibrary(), context, PID + ".systemLibrary",
+                                RtxBackendFactory.DEFAULT_SYSTEM_LIBRARY),
+                        config.namespace()));
     }
 
     /** Whether the backend is registered (the library and every entry point were found). */

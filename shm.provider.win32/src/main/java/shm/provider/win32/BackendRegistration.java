@@ -53,6 +53,15 @@ public final class BackendRegistration implements AutoCloseable {
         this.registration = registered;
     }
 
+    /** A component's setting: the configured value, else the framework property, else the default. */
+    public static String setting(String configured, BundleContext context, String property, String fallback) {
+        if (configured != null && !configured.isBlank()) {
+            return configured.strip();
+        }
+        String fromFramework = context.getProperty(property);
+        return fromFramework == null || fromFramework.isBlank() ? fallback : fromFramework.strip();
+    }
+
     /** Whether the backend is registered. */
     public boolean registered() {
         return registration != null;
