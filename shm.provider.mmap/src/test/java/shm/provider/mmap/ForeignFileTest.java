@@ -9,9 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import shm.api.MapOptions;
 import shm.api.ObjectType;
@@ -25,19 +24,9 @@ import shm.testkit.TmpfsDirectory;
  */
 class ForeignFileTest {
 
-    private TmpfsDirectory tmpfs;
-    private Path root;
-
-    @BeforeEach
-    void setUp() {
-        tmpfs = new TmpfsDirectory();
-        root = tmpfs.path().resolve("ns");
-    }
-
-    @AfterEach
-    void tearDown() throws IOException {
-        tmpfs.close();
-    }
+    @RegisterExtension
+    final TmpfsDirectory tmpfs = new TmpfsDirectory();
+    private final Path root = tmpfs.path().resolve("ns");
 
     @Test
     void lastCloseLeavesAFileOfAnotherUserThatReplacedTheObjectFile() throws IOException {

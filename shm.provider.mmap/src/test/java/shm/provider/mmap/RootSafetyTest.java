@@ -11,9 +11,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import shm.api.ErrorReason;
 import shm.api.MapOptions;
@@ -29,19 +28,9 @@ import shm.testkit.TmpfsDirectory;
  */
 class RootSafetyTest {
 
-    private TmpfsDirectory tmpfs;
-    private Path root;
-
-    @BeforeEach
-    void setUp() {
-        tmpfs = new TmpfsDirectory();
-        root = tmpfs.path().resolve("ns");
-    }
-
-    @AfterEach
-    void tearDown() throws IOException {
-        tmpfs.close();
-    }
+    @RegisterExtension
+    final TmpfsDirectory tmpfs = new TmpfsDirectory();
+    private final Path root = tmpfs.path().resolve("ns");
 
     @Test
     void aRootSwappedForALinkWhileInUseRedirectsNothing() throws IOException {
