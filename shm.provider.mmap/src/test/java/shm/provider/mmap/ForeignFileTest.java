@@ -15,7 +15,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import shm.api.MapOptions;
 import shm.api.ObjectType;
 import shm.api.spi.BackendHandle;
-import shm.testkit.TmpfsDirectory;
+import shm.testkit.StoreFixture;
 
 /**
  * What is not ours is never removed (issue 12, breaks 3 and 7): an object file replaced behind the table's back, a
@@ -24,9 +24,10 @@ import shm.testkit.TmpfsDirectory;
  */
 class ForeignFileTest {
 
+    /** A fresh directory on tmpfs and a root in it that does not exist yet; no backend: each test makes its own. */
     @RegisterExtension
-    final TmpfsDirectory tmpfs = new TmpfsDirectory();
-    private final Path root = tmpfs.path().resolve("ns");
+    final StoreFixture<AutoCloseable> store = new StoreFixture<>("shm-test", root -> () -> { });
+    private final Path root = store.root();
 
     @Test
     void lastCloseLeavesAFileOfAnotherUserThatReplacedTheObjectFile() throws IOException {

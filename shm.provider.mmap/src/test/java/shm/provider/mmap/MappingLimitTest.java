@@ -17,7 +17,7 @@ import shm.api.MapOptions;
 import shm.api.ObjectType;
 import shm.api.ShmException;
 import shm.api.spi.BackendHandle;
-import shm.testkit.TmpfsDirectory;
+import shm.testkit.StoreFixture;
 
 /**
  * One object opened over and over (issue 12, break 5): the backend refuses the handle beyond its mapping limit with
@@ -25,9 +25,10 @@ import shm.testkit.TmpfsDirectory;
  */
 class MappingLimitTest {
 
+    /** A fresh directory on tmpfs and a root in it that does not exist yet; no backend: each test makes its own. */
     @RegisterExtension
-    final TmpfsDirectory tmpfs = new TmpfsDirectory();
-    private final Path root = tmpfs.path().resolve("ns");
+    final StoreFixture<AutoCloseable> store = new StoreFixture<>("shm-test", root -> () -> { });
+    private final Path root = store.root();
 
     @Test
     void theHandleBeyondTheLimitIsRefusedWithLimit() {

@@ -22,7 +22,7 @@ import shm.api.ObjectState;
 import shm.api.ObjectType;
 import shm.api.ShmException;
 import shm.api.spi.BackendHandle;
-import shm.testkit.TmpfsDirectory;
+import shm.testkit.StoreFixture;
 
 /**
  * An object file truncated under a live mapping (issue 12, break 6): calls on that object fail with a clear reason,
@@ -30,9 +30,10 @@ import shm.testkit.TmpfsDirectory;
  */
 class TruncationTest {
 
+    /** A fresh directory on tmpfs and a root in it that does not exist yet; no backend: each test makes its own. */
     @RegisterExtension
-    final TmpfsDirectory tmpfs = new TmpfsDirectory();
-    private final Path root = tmpfs.path().resolve("ns");
+    final StoreFixture<AutoCloseable> store = new StoreFixture<>("shm-test", root -> () -> { });
+    private final Path root = store.root();
 
     @Test
     void aTruncatedMutexFailsClearlyClosesAndLeavesTheRestWorking() throws IOException {
