@@ -60,7 +60,8 @@ public class VendorBackendUpdateIT extends ShmTestBase {
     @Configuration
     public Option[] configuration() {
         install("shm.testdouble.rtapi");
-        Path bundles = Path.of(System.getProperty("shm.itest.bundles", "target/bundles")).toAbsolutePath();
+        Path bundles = Path.of(System.getProperty("shm.itest.vendor.bundles", "target/vendor-bundles"))
+                .toAbsolutePath();
         return ShmFramework.forTest(getClass(),
                 ConfigurationAdminOptions.newConfiguration("shm.provider.rtx")
                         .put("library", library().toString())
