@@ -1,0 +1,140 @@
+package shm.shell.runtime;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.logging.FileHandler;
+import java.util.logging.Formatter;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.log.LogEntry;
+import org.osgi.service.log.LogLevel;
+import org.osgi.service.log.LogListener;
+import org.osgi.service.log.LogReaderService;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/**
+ * Writes what the OSGi Log Service records to a rotating file under the platform home ({@code log/shm.log.0} the
+ * newest, then {@code log/shm.log.1}, ...; the JDK's {@link FileHandler} rotates) and, from a threshold on, to the console's
+ * standard error, one line per entry: {@code time level bundle message}. Which entries reach the Log Service at all is
+ * set per bundle by the Log Service's own configuration ({@code etc/org.osgi.service.log.admin.cfg}); the threshold
+ * of the console and the file's size and count are this component's configuration (PID {@value #PID}).
+ */
+@Component(immediate = true, configurationPid = LogFile.PID)
+@Designate(ocd = LogFile.Config.class)
+public final class LogFile implements LogListener {
+
+    /** The configuration PID. */
+    public static final String PID = "shm.log";
+
+    /** The log's settings. */
+    @ObjectClassDefinition(name = "shm log file", description = "Where the runtime's log goes: a rotating file under"
+            + " <shm.home>/log and the console.")
+    public @interface Config {
+
+        /** Console threshold. */
+        @AttributeDefinition(name = "Console level", description = "Entries at this level or more severe are also"
+                + " printed on the console's standard error (OFF: none).",
+                options = {
+                    @org.osgi.service.metatype.annotations.Option(value = "ERROR"),
+                    @org.osgi.service.metatype.annotations.Option(value = "WARN"),
+                    @org.osgi.service.metatype.annotations.Option(value = "INFO"),
+                    @org.osgi.service.metatype.annotations.Option(value = "DEBUG"),
+                    @org.osgi.service.metatype.annotations.Option(value = "OFF")})
+        String consoleLevel() default "WARN";
+
+        /** File size. */
+        @AttributeDefinition(name = "File size (bytes)", description = "Size after which the file rotates.",
+                min = "1024")
+        int fileSize() default 1 << 20;
+
+        /** File count. */
+        @AttributeDefinition(name = "Files kept", description = "How many files rotate (shm.log, shm.log.1, ...).",
+                min = "1", max = "100")
+        int fileCount() default 5;
+    }
+
+    private final LogReaderService reader;
+    private final FileHandler file;
+    private final LogLevel consoleLevel;
+    private final PrintStream console = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.err),
+            true, StandardCharsets.UTF_8);
+
+    /**
+     * Opens the file and listens to the Log Service.
+     *
+     * @param config  the settings
+     * @param context for the home ({@code shm.home}); without a home the file goes to the working directory's
+     *                {@code log/}
+     * @param reader  the Log Service's reader
+     * @throws IOException when the file cannot be opened
+     */
+    @Activate
+    public LogFile(Config config, BundleContext context, @Reference LogReaderService reader) throws IOException {
+        String home = context.getProperty("shm.home");
+        Path folder = (home == null || home.isBlank() ? Path.of("") : Path.of(home.strip())).resolve("log");
+        Files.createDirectories(folder);
+        this.consoleLevel = "OFF".equals(config.consoleLevel()) ? null : LogLevel.valueOf(config.consoleLevel());
+        this.file = new FileHandler(folder.toAbsolutePath().toString().replace("%", "%%") + "/shm.log.%g",
+                config.fileSize(), config.fileCount(), true);
+        this.file.setEncoding(StandardCharsets.UTF_8.name());
+        this.file.setFormatter(new Formatter() {
+            @Override
+            public String format(LogRecord record) {
+                return record.getMessage() + System.lineSeparator();
+            }
+        });
+        this.reader = reader;
+        reader.addLogListener(this);
+    }
+
+    /** Stops listening and closes the file. */
+    @Deactivate
+    void close() {
+        reader.removeLogListener(this);
+        file.close();
+    }
+
+    @Override
+    public void logged(LogEntry entry) {
+        String logger = entry.getLoggerName();
+        if (logger != null && logger.startsWith("Events.") && entry.getLogLevel().ordinal() > LogLevel.WARN.ordinal()
+                && !"Events.Bundle".equals(logger)) {
+            return; // one line per service registration or framework event is noise; bundle events are kept
+        }
+        String line = line(entry);
+        String withTrace = entry.getException() == null ? line : line + System.lineSeparator() + trace(entry);
+        file.publish(new LogRecord(Level.INFO, withTrace));
+        if (consoleLevel != null && entry.getLogLevel().ordinal() <= consoleLevel.ordinal()) {
+            console.println(line);
+        }
+    }
+
+    /** One line for an entry: time, level, bundle, message, and the exception's type and message. */
+    static String line(LogEntry entry) {
+        String bundle = entry.getBundle() == null ? "-" : String.valueOf(entry.getBundle().getSymbolicName());
+        String message = String.valueOf(entry.getMessage()).replace('\n', ' ');
+        Throwable failure = entry.getException();
+        String cause = failure == null ? "" : " (" + failure.getClass().getSimpleName()
+                + (failure.getMessage() == null ? "" : ": " + failure.getMessage().replace('\n', ' ')) + ")";
+        return Instant.ofEpochMilli(entry.getTime()) + " " + String.format("%-5s", entry.getLogLevel()) + " "
+                + bundle + " " + message + cause;
+    }
+
+    private static String trace(LogEntry entry) {
+        java.io.StringWriter out = new java.io.StringWriter();
+        entry.getException().printStackTrace(new java.io.PrintWriter(out));
+        return out.toString().stripTrailing();
+    }
+}
