@@ -168,6 +168,11 @@ final class ShellOperations {
                 : "closed " + OperatorText.counted(closed, "handle") + " of " + OperatorText.quoted(name);
     }
 
+    /** The handles, for the next revision of the shell to take over ({@link ShellHandover}). */
+    HeldHandles held() {
+        return held;
+    }
+
     /** Closes every handle this shell holds and answers how many were open. */
     int closeEverything() {
         return held.closeEverything();

@@ -42,6 +42,7 @@ public final class ShmCommands {
     private volatile List<ShmBackend> backends = List.of();
 
     private final ShellOperations operations;
+    private final BundleContext context;
 
     /**
      * Creates the commands with no handle held; Declarative Services binds the service right after. The handles are
@@ -52,7 +53,24 @@ public final class ShmCommands {
     @Activate
     public ShmCommands(BundleContext context) {
         this.operations = new ShellOperations(() -> service, new HeldHandles());
+        this.context = context;
         FrameworkStopping.onStop(context, operations::closeEverything);
+        // The service field is injected after the constructor: take the previous revision's handles over as soon as
+        // it is there (a few milliseconds; given up after the handover's own patience).
+        Thread.ofVirtual().name("shm.shell takeover").start(() -> {
+            long deadline = System.nanoTime() + ShellHandover.PATIENCE_SECONDS * 1_000_000_000L;
+            while (service == null && System.nanoTime() < deadline) {
+                try {
+                    Thread.sleep(10);
+                } catch (InterruptedException interrupted) {
+                    return;
+                }
+            }
+            SharedMemoryService current = service;
+            if (current != null) {
+                ShellHandover.takeOver(context, current, operations.held()).forEach(System.err::println);
+            }
+        });
     }
 
     /**
@@ -63,12 +81,23 @@ public final class ShmCommands {
      */
     ShmCommands(Supplier<SharedMemoryService> currentService) {
         this.operations = new ShellOperations(currentService, new HeldHandles());
+        this.context = null;
     }
 
-    /** Closes every handle the commands still hold. */
+    /**
+     * Hands the handles the commands still hold over to the next revision of shm.shell when the framework goes on
+     * (an update of shm.shell), so that an object only the shell holds survives; closes them when it stops.
+     */
     @Deactivate
     void closeHeldHandles() {
-        operations.closeEverything();
+        if (context == null) {
+            operations.closeEverything();
+            return;
+        }
+        var handles = operations.held().takeAll();
+        if (!ShellHandover.handOver(context, handles)) {
+            handles.values().forEach(list -> list.forEach(shm.api.SharedMemory::close));
+        }
     }
 
     /** Prints the table of all named objects of every type. */

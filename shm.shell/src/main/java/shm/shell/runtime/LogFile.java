@@ -97,14 +97,58 @@ public final class LogFile implements LogListener {
         });
         this.reader = reader;
         reader.addLogListener(this);
+        java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
+        for (java.util.logging.Handler handler : root.getHandlers()) {
+            if (handler instanceof java.util.logging.ConsoleHandler) {
+                root.removeHandler(handler);
+                replacedConsole = handler;
+            }
+        }
+        root.addHandler(julBridge);
     }
 
-    /** Stops listening and closes the file. */
+    /** Stops listening, gives java.util.logging its console back, and closes the file. */
     @Deactivate
     void close() {
         reader.removeLogListener(this);
+        java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
+        root.removeHandler(julBridge);
+        if (replacedConsole != null) {
+            root.addHandler(replacedConsole);
+        }
         file.close();
     }
+
+    /** Records of java.util.logging (libraries and bundles that use it) go to the same file and console. */
+    private final java.util.logging.Handler julBridge = new java.util.logging.Handler() {
+        @Override
+        public void publish(LogRecord record) {
+            LogLevel level = record.getLevel().intValue() >= Level.SEVERE.intValue() ? LogLevel.ERROR
+                    : record.getLevel().intValue() >= Level.WARNING.intValue() ? LogLevel.WARN
+                    : record.getLevel().intValue() >= Level.INFO.intValue() ? LogLevel.INFO : LogLevel.DEBUG;
+            String message = record.getMessage();
+            if (record.getParameters() != null && message != null) {
+                message = java.text.MessageFormat.format(message, record.getParameters());
+            }
+            String line = Instant.ofEpochMilli(record.getMillis()) + " " + String.format("%-5s", level) + " "
+                    + record.getLoggerName() + " " + String.valueOf(message).replace('\n', ' ');
+            file.publish(new LogRecord(Level.INFO, line));
+            if (consoleLevel != null && level.ordinal() <= consoleLevel.ordinal()) {
+                console.println(line);
+            }
+        }
+
+        @Override
+        public void flush() {
+            file.flush();
+        }
+
+        @Override
+        public void close() {
+            // the file is closed with the component
+        }
+    };
+    private java.util.logging.Handler replacedConsole;
 
     @Override
     public void logged(LogEntry entry) {
