@@ -51,6 +51,8 @@ final class CommandLineRun implements Callable<Integer> {
     private static final String GOSH = "gogo:gosh";
     private static final String SHM_COMMANDS = "the shm commands (is a SharedMemoryService available?)";
     private static final String GOSH_SHELL = "the Gogo shell (" + GOSH + ")";
+    /** How long a command given on the command line may take to appear after the shm commands did. */
+    private static final Duration COMMAND_APPEARS = Duration.ofSeconds(5);
     /** How often to ask whether Gogo knows a command whose service is already registered. */
     private static final Duration KNOWN_POLL = Duration.ofMillis(2);
 
@@ -214,8 +216,14 @@ final class CommandLineRun implements Callable<Integer> {
      */
     private static Object runSingle(CommandSession session, Invocation.SingleCommand single) throws Exception {
         String name = single.command();
-        // Gogo looks a name up in the session's SCOPE only when it is written "*:name".
-        if (!(session.get(name.contains(":") ? name : "*:" + name) instanceof Function command)) {
+        // Gogo looks a name up in the session's SCOPE only when it is written "*:name". The commands of one bundle
+        // register one after the other: give a command a moment to appear after shm:list did.
+        String key = name.contains(":") ? name : "*:" + name;
+        long deadline = System.nanoTime() + COMMAND_APPEARS.toNanos();
+        while (!(session.get(key) instanceof Function) && System.nanoTime() < deadline) {
+            Thread.sleep(KNOWN_POLL.toMillis());
+        }
+        if (!(session.get(key) instanceof Function command)) {
             throw new UsageException("no command named " + OperatorText.quoted(name), "help lists the commands");
         }
         List<Object> arguments = List.copyOf(single.arguments());

@@ -227,7 +227,8 @@ final class SyncOperations {
     private String state(String name) {
         ObjectInfo object = objects.get().stream().filter(o -> name.equals(o.name())).findFirst()
                 .orElseThrow(() -> new ShmException(ErrorReason.NOT_FOUND, name, "no object of that name exists"));
-        String state = object.state().isEmpty() ? "-" : object.state();
+        String words = OperatorText.state(object.objectState());
+        String state = words.isEmpty() ? "-" : words;
         return OperatorText.quoted(name) + " " + object.type().name() + ": " + state + "; holders "
                 + ObjectListing.holders(object.holders());
     }

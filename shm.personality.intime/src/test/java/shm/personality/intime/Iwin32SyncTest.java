@@ -16,16 +16,19 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 import java.util.stream.LongStream;
+import java.util.stream.Stream;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
+import shm.api.ObjectState;
 import shm.api.ObjectType;
 import shm.api.VendorError;
 import shm.api.intime.Iwin32Result;
+import shm.testkit.Await;
 
 /**
  * The iwin32 event, mutex and semaphore calls over the real mmap backend on tmpfs, in one JVM: create, open and
@@ -36,23 +39,12 @@ import shm.api.intime.Iwin32Result;
  */
 class Iwin32SyncTest {
 
-    private static final long DEADLINE_SECONDS = 30;
+    private static final long DEADLINE_SECONDS = Await.DEADLINE.toSeconds();
 
-    private IntimeFixture store;
-    private IntimePersonality a;
-    private IntimePersonality b;
-
-    @BeforeEach
-    void open() {
-        store = new IntimeFixture();
-        a = store.process();
-        b = store.process();
-    }
-
-    @AfterEach
-    void close() throws IOException {
-        store.close();
-    }
+    @RegisterExtension
+    final IntimeFixture store = new IntimeFixture();
+    private final IntimePersonality a = store.process();
+    private final IntimePersonality b = store.process();
 
     // ------------------------------------------------------------------ create and open
 
@@ -115,8 +107,8 @@ class Iwin32SyncTest {
         assertEquals(ERROR_ALREADY_EXISTS, outOfRange.errorCode(), "the counts of an existing semaphore are ignored,"
                 + " even out of range");
         assertEquals(1, b.RtReleaseSemaphore(semaphoreAgain.handle(), 2), "the count 1 was kept");
-        assertEquals("count 3 of 3", store.backend.lookup("kept-semaphore").orElseThrow().state(),
-                "and the maximum 3");
+        assertEquals(new ObjectState.Semaphore(3, 3),
+                store.backend.lookup("kept-semaphore").orElseThrow().objectState(), "and the maximum 3");
         assertEquals(-1, a.RtReleaseSemaphore(semaphore, 1));
         assertEquals(ERROR_TOO_MANY_POSTS, a.GetLastError());
     }
@@ -226,7 +218,7 @@ class Iwin32SyncTest {
         Future<Integer> other = released == first ? second : first;
         assertEquals(WAIT_OBJECT_0, released.get());
         assertStillBlocked(other);
-        assertTrue(store.backend.lookup("pulse-auto").orElseThrow().state().startsWith("not signaled"),
+        assertFalse(((ObjectState.Event) store.backend.lookup("pulse-auto").orElseThrow().objectState()).signaled(),
                 "one wait released, the event left non-signaled");
         assertTrue(a.RtSetEvent(auto));
         assertEquals(WAIT_OBJECT_0, other.get(DEADLINE_SECONDS, SECONDS));
@@ -282,7 +274,8 @@ class Iwin32SyncTest {
         assertEquals(0, a.RtReleaseSemaphore(semaphore, 2));
         assertEquals(-1, a.RtReleaseSemaphore(semaphore, 1));
         assertEquals(ERROR_TOO_MANY_POSTS, a.GetLastError());
-        assertEquals("count 2 of 2", store.backend.lookup("sem").orElseThrow().state(), "the count did not change");
+        assertEquals(new ObjectState.Semaphore(2, 2), store.backend.lookup("sem").orElseThrow().objectState(),
+                "the count did not change");
         assertEquals(-1, a.RtReleaseSemaphore(semaphore, 0));
         assertEquals(ERROR_INVALID_PARAMETER, a.GetLastError());
         assertEquals(-1, a.RtReleaseSemaphore(semaphore, -3));
@@ -291,19 +284,44 @@ class Iwin32SyncTest {
         assertEquals(WAIT_TIMEOUT, a.WaitForSingleObject(semaphore, 0));
     }
 
+    @Test
+    void anInterruptEndsAnInfiniteWaitWithWaitFailedAndOperationAborted() throws Exception {
+        long event = a.RtCreateEvent(false, false, "interrupted").handle();
+        java.util.concurrent.CompletableFuture<int[]> outcome = new java.util.concurrent.CompletableFuture<>();
+        Thread waiter = Thread.ofPlatform().daemon().start(() -> outcome.complete(new int[] {
+                b.WaitForSingleObject(event, INFINITE), b.GetLastError(),
+                Thread.currentThread().isInterrupted() ? 1 : 0}));
+        Thread.sleep(50);
+        waiter.interrupt();
+        int[] answer = outcome.get(DEADLINE_SECONDS, SECONDS);
+        assertEquals(WAIT_FAILED, answer[0]);
+        assertEquals(ERROR_OPERATION_ABORTED, answer[1]);
+        assertEquals(1, answer[2], "the thread keeps its interrupt status");
+        assertTrue(a.RtSetEvent(event));
+        assertEquals(WAIT_OBJECT_0, a.WaitForSingleObject(event, 0), "the event was not consumed");
+    }
+
+    @Test
+    void theBooleanReleaseReadsAsC() {
+        long semaphore = a.RtCreateSemaphore(1, 2, "boolsem").handle();
+        int[] previous = {-1};
+        assertTrue(a.RtReleaseSemaphore(semaphore, 1, previous), "TRUE on success");
+        assertEquals(1, previous[0]);
+        assertFalse(a.RtReleaseSemaphore(semaphore, 1, previous), "FALSE beyond the maximum");
+        assertEquals(ERROR_TOO_MANY_POSTS, a.GetLastError());
+        assertEquals(1, previous[0], "untouched on failure");
+        assertFalse(a.RtReleaseSemaphore(0x10, 1, null), "not a handle");
+        assertEquals(ERROR_INVALID_HANDLE, a.GetLastError());
+    }
+
     // ------------------------------------------------------------------ WaitForSingleObject
 
     @Test
     void waitForSingleObjectTimesOutFailsOnNonWaitableHandlesAndSetsTheStatusOnlyOnFailure() {
         long event = a.RtCreateEvent(true, false, "timing").handle();
-        long start = System.nanoTime();
+        // How long a timed-out wait really takes is measured by shm.bench's Iwin32WaitBenchmark, not asserted here.
         assertEquals(WAIT_TIMEOUT, a.WaitForSingleObject(event, 50));
-        long elapsedMs = (System.nanoTime() - start) / 1_000_000;
-        assertTrue(elapsedMs >= 50, "waited the whole interval: " + elapsedMs + " ms");
-        start = System.nanoTime();
         assertEquals(WAIT_TIMEOUT, a.RtWaitForSingleObject(event, 250), "the synonym, across several slices");
-        elapsedMs = (System.nanoTime() - start) / 1_000_000;
-        assertTrue(elapsedMs >= 250 && elapsedMs < 10_000, "waited the whole interval: " + elapsedMs + " ms");
 
         long memory = a.RtCreateSharedMemory(0, 0, 64, "not-waitable").handle();
         long closed = a.RtCreateEvent(true, false, null).handle();
@@ -460,30 +478,16 @@ class Iwin32SyncTest {
 
     /** Waits until the event's state shows {@code count} waits (the backend's count of registered waits). */
     private void awaitWaiting(String name, int count) {
-        long deadline = System.nanoTime() + SECONDS.toNanos(DEADLINE_SECONDS);
-        while (!store.backend.lookup(name).orElseThrow().state().endsWith(", " + count + " waiting")) {
-            assertTrue(System.nanoTime() < deadline, "no " + count + " waits on " + name + " in time");
-            Thread.onSpinWait();
-        }
+        Await.until(count + " waits on " + name,
+                () -> store.backend.lookup(name).orElseThrow().objectState() instanceof ObjectState.Event e
+                        && e.waiting() == count);
     }
 
     /** The first of the waits to finish, awaited with a deadline. */
     @SafeVarargs
-    private static Future<Integer> firstDone(Future<Integer>... waits) throws Exception {
-        long deadline = System.nanoTime() + SECONDS.toNanos(DEADLINE_SECONDS);
-        while (true) {
-            for (Future<Integer> wait : waits) {
-                if (wait.isDone()) {
-                    return wait;
-                }
-            }
-            assertTrue(System.nanoTime() < deadline, "no wait finished in time");
-            try {
-                waits[0].get(5, MILLISECONDS);
-            } catch (TimeoutException stillWaiting) {
-                // look at all of them again
-            }
-        }
+    private static Future<Integer> firstDone(Future<Integer>... waits) {
+        Await.until("a wait finished", () -> Stream.of(waits).anyMatch(Future::isDone));
+        return Stream.of(waits).filter(Future::isDone).findFirst().orElseThrow();
     }
 
     /**
@@ -491,19 +495,12 @@ class Iwin32SyncTest {
      * of a pulse misses it, as any thread that is not waiting then does; the next pulse releases it.
      */
     @SafeVarargs
-    private Future<Integer> pulseUntilOneIsReleased(long event, Future<Integer>... waits) throws Exception {
-        long deadline = System.nanoTime() + SECONDS.toNanos(DEADLINE_SECONDS);
-        while (true) {
+    private Future<Integer> pulseUntilOneIsReleased(long event, Future<Integer>... waits) {
+        Await.until("a pulse released a wait", () -> {
             assertTrue(a.RtPulseEvent(event));
-            for (Future<Integer> wait : waits) {
-                try {
-                    wait.get(20, MILLISECONDS);
-                    return wait;
-                } catch (TimeoutException notYet) {
-                    // try the next one, then pulse again
-                }
-            }
-            assertTrue(System.nanoTime() < deadline, "no pulse released a wait in time");
-        }
+            LockSupport.parkNanos(MILLISECONDS.toNanos(20));
+            return Stream.of(waits).anyMatch(Future::isDone);
+        });
+        return firstDone(waits);
     }
 }

@@ -2,17 +2,15 @@ package shm.provider.mmap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static shm.testkit.Reasons.assertReason;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import shm.api.ErrorReason;
 import shm.api.MapOptions;
@@ -20,10 +18,11 @@ import shm.api.NamedEvent;
 import shm.api.NamedMutex;
 import shm.api.NamedSemaphore;
 import shm.api.ObjectInfo;
+import shm.api.ObjectState;
 import shm.api.ObjectType;
-import shm.api.ShmException;
 import shm.api.WaitResult;
 import shm.api.spi.BackendHandle;
+import shm.testkit.StoreFixture;
 
 /**
  * Events, mutexes and semaphores as named objects of the mmap backend: one namespace with shared memory in both
@@ -32,27 +31,11 @@ import shm.api.spi.BackendHandle;
  */
 class NamedSyncObjectsTest {
 
-    private TmpfsDirectory tmpfs;
-    private Path root;
-    private MmapBackend backend;
+    @RegisterExtension
+    final StoreFixture<MmapBackend> store = MmapStores.fresh();
+    private final Path root = store.root();
+    private final MmapBackend backend = store.backend();
 
-    @BeforeEach
-    void open() {
-        tmpfs = new TmpfsDirectory();
-        root = tmpfs.path().resolve("ns");
-        backend = new MmapBackend(MmapSettings.under(root));
-    }
-
-    @AfterEach
-    void close() throws IOException {
-        backend.close();
-        tmpfs.close();
-    }
-
-    private static void assertReason(ErrorReason reason, org.junit.jupiter.api.function.Executable call) {
-        ShmException e = assertThrows(ShmException.class, call);
-        assertEquals(reason, e.reason(), e.getMessage());
-    }
 
     @Test
     void theNamespaceIsSharedWithSharedMemoryInBothDirections() {
@@ -117,15 +100,15 @@ class NamedSyncObjectsTest {
              NamedMutex mutex = backend.createOrOpenMutex("mx", true);
              NamedSemaphore semaphore = backend.createOrOpenSemaphore("sem", 1, 3);
              BackendHandle memory = backend.createOrOpen(ObjectType.SHARED_MEMORY, "mem", 64, MapOptions.DEFAULT)) {
-            java.util.Map<String, String> states = new java.util.HashMap<>();
-            backend.list().forEach(info -> states.put(info.name(), info.state()));
-            assertEquals("signaled, manual reset, 0 waiting", states.get("ev"));
-            assertEquals("owned by pid " + ProcessHandle.current().pid() + " thread " + Thread.currentThread().threadId()
-                    + " (1 level)", states.get("mx"));
-            assertEquals("count 1 of 3", states.get("sem"));
-            assertEquals("", states.get("mem"));
+            java.util.Map<String, ObjectState> states = new java.util.HashMap<>();
+            backend.list().forEach(info -> states.put(info.name(), info.objectState()));
+            assertEquals(new ObjectState.Event(true, true, 0), states.get("ev"));
+            assertEquals(new ObjectState.Mutex(ProcessHandle.current().pid(), Thread.currentThread().threadId(), 1),
+                    states.get("mx"));
+            assertEquals(new ObjectState.Semaphore(1, 3), states.get("sem"));
+            assertEquals(ObjectState.NONE, states.get("mem"));
             mutex.release();
-            assertEquals("free", backend.lookup("mx").orElseThrow().state());
+            assertEquals(ObjectState.Mutex.FREE, backend.lookup("mx").orElseThrow().objectState());
         }
     }
 

@@ -3,14 +3,12 @@ package shm.provider.mmap;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -21,6 +19,8 @@ import shm.api.MapOptions;
 import shm.api.ObjectType;
 import shm.api.ShmException;
 import shm.api.spi.BackendHandle;
+import shm.testkit.SmallTmpfs;
+import shm.testkit.TmpfsDirectory;
 
 /**
  * A create that does not fit the tmpfs fails at create with NO_MEMORY, never with a SIGBUS later. Runs on an 8 MiB
@@ -28,31 +28,23 @@ import shm.api.spi.BackendHandle;
  */
 class TmpfsExhaustionTest {
 
-    private Path mountPoint;
-    private boolean mounted;
+    private SmallTmpfs small;
 
     @BeforeEach
     void mountSmallTmpfs() throws Exception {
-        mountPoint = Files.createTempDirectory("shm-small-tmpfs");
-        Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=8m,mode=0700", "tmpfs",
-                mountPoint.toString()).redirectErrorStream(true).start();
-        String output = new String(mount.getInputStream().readAllBytes()).strip();
-        assumeTrue(mount.waitFor(30, TimeUnit.SECONDS), "mount did not finish in 30 s");
-        mounted = mount.exitValue() == 0;
-        assumeTrue(mounted, "cannot mount a small tmpfs here (needs root / CAP_SYS_ADMIN): " + output);
+        small = SmallTmpfs.mount(8);
     }
 
     @AfterEach
     void unmount() throws Exception {
-        if (mounted) {
-            new ProcessBuilder("umount", mountPoint.toString()).inheritIO().start().waitFor(30, TimeUnit.SECONDS);
+        if (small != null) {
+            small.close();
         }
-        Files.deleteIfExists(mountPoint);
     }
 
     @Test
     void createThatDoesNotFitFailsCleanlyAndLeavesNothing() throws IOException {
-        Path root = mountPoint.resolve("ns");
+        Path root = small.path().resolve("ns");
         try (MmapBackend backend = new MmapBackend(MmapSettings.under(root))) {
             long free = Files.getFileStore(root).getUsableSpace();
             long tooBig = free + (1 << 20);
@@ -75,6 +67,34 @@ class TmpfsExhaustionTest {
                         "the object that fit is fully usable: its pages were reserved at create");
                 assertEquals(List.of("n.fits"), TmpfsDirectory.objectFiles(root));
             }
+        }
+    }
+
+    /**
+     * Without space reserved for objects, the table's space is still reserved: a table that cannot be made on a full
+     * tmpfs fails the start with NO_MEMORY, naming the store, instead of an InternalError (SIGBUS) at a later write.
+     */
+    @Test
+    void aTableThatDoesNotFitFailsAtStartEvenWithoutReservedSpace() throws IOException {
+        Path filler = small.path().resolve("filler");
+        long free = Files.getFileStore(small.path()).getUsableSpace();
+        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(filler,
+                java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE)) {
+            java.nio.ByteBuffer block = java.nio.ByteBuffer.allocate(1 << 20);
+            long written = 0;
+            while (written < free - (1 << 20)) {
+                written += channel.write(block.clear());
+            }
+        }
+        Path root = small.path().resolve("sparse");
+        ShmException e = assertThrows(ShmException.class,
+                () -> new MmapBackend(MmapSettings.under(root).withReserveSpace(false)));
+        assertEquals(ErrorReason.NO_MEMORY, e.reason(), e.getMessage());
+        assertTrue(e.getMessage().startsWith("store " + root + ": cannot create the object table"), e.getMessage());
+        assertEquals(List.of(), TmpfsDirectory.fileNames(root), "no table and no temporary file is left");
+        Files.delete(filler);
+        try (MmapBackend backend = new MmapBackend(MmapSettings.under(root).withReserveSpace(false))) {
+            backend.createOrOpen(ObjectType.SHARED_MEMORY, "works", 8, MapOptions.DEFAULT).close();
         }
     }
 }

@@ -106,6 +106,9 @@ public final class RuntimeHome {
         setDefault("felix.fileinstall.dir", etc + "," + home.resolve("deploy"));
         setDefault("felix.fileinstall.tmpdir", home.resolve("data").resolve("fileinstall").toString());
         setDefault("gosh.home", home.toString());
+        // The bnd launcher gives every bundle installed or updated while it runs this start level; the shm bundles'
+        // level, which the framework has reached, so that a bundle installed at the prompt or through deploy/ starts.
+        setDefault("launch.startlevel.default", "2");
     }
 
     private static void copyExamples(Path etc) throws IOException {

@@ -83,9 +83,16 @@ public final class LogFile implements LogListener {
     @Activate
     public LogFile(Config config, BundleContext context, @Reference LogReaderService reader) throws IOException {
         String home = context.getProperty("shm.home");
-        Path folder = (home == null || home.isBlank() ? Path.of("") : Path.of(home.strip())).resolve("log");
-        Files.createDirectories(folder);
         this.consoleLevel = "OFF".equals(config.consoleLevel()) ? null : LogLevel.valueOf(config.consoleLevel());
+        if (home == null || home.isBlank()) {
+            // No platform home (an embedding framework, the in-framework tests): the console only.
+            this.file = null;
+            this.reader = reader;
+            reader.addLogListener(this);
+            return;
+        }
+        Path folder = Path.of(home.strip()).resolve("log");
+        Files.createDirectories(folder);
         this.file = new FileHandler(folder.toAbsolutePath().toString().replace("%", "%%") + "/shm.log.%g",
                 config.fileSize(), config.fileCount(), true);
         this.file.setEncoding(StandardCharsets.UTF_8.name());
@@ -116,7 +123,9 @@ public final class LogFile implements LogListener {
         if (replacedConsole != null) {
             root.addHandler(replacedConsole);
         }
-        file.close();
+        if (file != null) {
+            file.close();
+        }
     }
 
     /** Records of java.util.logging (libraries and bundles that use it) go to the same file and console. */
@@ -132,7 +141,9 @@ public final class LogFile implements LogListener {
             }
             String line = Instant.ofEpochMilli(record.getMillis()) + " " + String.format("%-5s", level) + " "
                     + record.getLoggerName() + " " + String.valueOf(message).replace('\n', ' ');
-            file.publish(new LogRecord(Level.INFO, line));
+            if (file != null) {
+                file.publish(new LogRecord(Level.INFO, line));
+            }
             if (consoleLevel != null && level.ordinal() <= consoleLevel.ordinal()) {
                 console.println(line);
             }
@@ -140,7 +151,9 @@ public final class LogFile implements LogListener {
 
         @Override
         public void flush() {
-            file.flush();
+            if (file != null) {
+                file.flush();
+            }
         }
 
         @Override
@@ -159,7 +172,9 @@ public final class LogFile implements LogListener {
         }
         String line = line(entry);
         String withTrace = entry.getException() == null ? line : line + System.lineSeparator() + trace(entry);
-        file.publish(new LogRecord(Level.INFO, withTrace));
+        if (file != null) {
+            file.publish(new LogRecord(Level.INFO, withTrace));
+        }
         if (consoleLevel != null && entry.getLogLevel().ordinal() <= consoleLevel.ordinal()) {
             console.println(line);
         }

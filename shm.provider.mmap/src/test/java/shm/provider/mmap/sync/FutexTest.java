@@ -8,20 +8,18 @@ import java.lang.foreign.MemorySegment;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import shm.testkit.Await;
 
 /** The futex binding on a shared mapping: wait outcomes, wake, and the checks on its arguments. */
 class FutexTest {
 
     private final Futex futex = new Futex();
-    private final SharedFile file = SharedFile.create();
+    @RegisterExtension
+    final SharedFile file = SharedFile.create();
     private final MemorySegment memory = file.segment();
-
-    @AfterEach
-    void close() {
-        file.close();
-    }
 
     @Test
     void aWaitOnAnotherValueReturnsValueChanged() {
@@ -41,7 +39,7 @@ class FutexTest {
         CompletableFuture<Futex.Wake> sleeper = CompletableFuture.supplyAsync(
                 () -> futex.await(memory, 16, 0, Futex.FOREVER));
         int[] woken = new int[1];
-        Eventually.until("the sleeper is in the kernel and is woken", () -> (woken[0] = futex.wake(memory, 16, 1)) > 0);
+        Await.until("the sleeper is in the kernel and is woken", () -> (woken[0] = futex.wake(memory, 16, 1)) > 0);
         assertEquals(1, woken[0]);
         assertEquals(Futex.Wake.WOKEN, sleeper.get(30, TimeUnit.SECONDS));
     }

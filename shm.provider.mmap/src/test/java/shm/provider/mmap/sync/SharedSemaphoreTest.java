@@ -9,10 +9,11 @@ import java.util.List;
 import java.util.concurrent.Future;
 import java.util.stream.IntStream;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import shm.api.WaitResult;
+import shm.testkit.Await;
 
 /** Semaphore semantics with threads of one process (the cross-process bound is in {@link CrossProcessSyncTest}). */
 class SharedSemaphoreTest {
@@ -20,14 +21,10 @@ class SharedSemaphoreTest {
     private static final Duration LONG = Duration.ofSeconds(30);
 
     private final Futex futex = new Futex();
-    private final SharedFile file = SharedFile.create();
-    private final Waiters<WaitResult> waiters = new Waiters<>();
-
-    @AfterEach
-    void close() {
-        waiters.close();
-        file.close();
-    }
+    @RegisterExtension
+    final SharedFile file = SharedFile.create();
+    @RegisterExtension
+    final Waiters<WaitResult> waiters = new Waiters<>();
 
     private SharedSemaphore semaphore(long initial, long maximum) {
         SharedSemaphore.initialize(file.slot(0), initial, maximum);
@@ -88,10 +85,10 @@ class SharedSemaphoreTest {
         SharedSemaphore s = semaphore(0, 10);
         List<Future<WaitResult>> three = IntStream.range(0, 3).mapToObj(i -> waiters.start(() -> s.acquire(LONG)))
                 .toList();
-        Eventually.until("three acquirers wait",
+        Await.until("three acquirers wait",
                 () -> Words.getInt(file.slot(0), SharedSemaphore.WAITERS_OFFSET) == 3);
         assertEquals(0, s.release(2));
-        Eventually.until("two acquired", () -> waiters.answered() == 2);
+        Await.until("two acquired", () -> waiters.answered() == 2);
         assertEquals(0, s.count());
         assertEquals(0, s.release(1));
         for (Future<WaitResult> f : three) {

@@ -10,8 +10,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
-/** Threads of this process that wait on a primitive, each answer awaited with a deadline. */
-final class Waiters<T> implements AutoCloseable {
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+import shm.testkit.Await;
+
+/**
+ * Threads of this process that wait on a primitive, each answer awaited with a deadline. A test registers it as an
+ * extension ({@code @RegisterExtension}), which closes it after each test.
+ */
+final class Waiters<T> implements AutoCloseable, AfterEachCallback {
 
     private final ExecutorService threads = Executors.newCachedThreadPool();
     private final List<Future<T>> started = new ArrayList<>();
@@ -23,17 +31,17 @@ final class Waiters<T> implements AutoCloseable {
         return future;
     }
 
-    /** The answer of {@code future}, within {@link Eventually#DEADLINE}. */
+    /** The answer of {@code future}, within {@link Await#DEADLINE}. */
     static <T> T answer(Future<T> future) {
         try {
-            return future.get(Eventually.DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
+            return future.get(Await.DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError("interrupted", e);
         } catch (ExecutionException e) {
             throw new AssertionError("the waiting thread failed", e.getCause());
         } catch (TimeoutException e) {
-            throw new AssertionError("no answer within " + Eventually.DEADLINE, e);
+            throw new AssertionError("no answer within " + Await.DEADLINE, e);
         }
     }
 
@@ -46,5 +54,11 @@ final class Waiters<T> implements AutoCloseable {
     @Override
     public void close() {
         threads.shutdownNow();
+    }
+
+    /** Closes the threads after each test of a class that registered it as an extension. */
+    @Override
+    public void afterEach(ExtensionContext context) {
+        close();
     }
 }
