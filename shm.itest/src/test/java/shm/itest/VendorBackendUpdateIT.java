@@ -25,6 +25,7 @@ import shm.api.MapOptions;
 import shm.api.ObjectType;
 import shm.api.spi.BackendHandle;
 import shm.api.spi.ShmBackend;
+import shm.testkit.Await;
 
 /**
  * The RTX vendor backend in a running framework, its library a <b>test double</b> of RtApi.dll at a path of this
@@ -72,7 +73,7 @@ public class VendorBackendUpdateIT extends ShmTestBase {
 
     @Test
     public void aBundleUpdatePicksUpAChangedLibrary() throws Exception {
-        ShmBackend rtx = services.await(ShmBackend.class, RTX, Await.DEFAULT);
+        ShmBackend rtx = services.await(ShmBackend.class, RTX, Await.DEADLINE);
         try (BackendHandle h = rtx.createOrOpen(ObjectType.SHARED_MEMORY, "itest.vendor", 4096, MapOptions.DEFAULT)) {
             h.segment().setString(0, "through the double");
             assertEquals("through the double", rtx.open(ObjectType.SHARED_MEMORY, "itest.vendor",
@@ -112,7 +113,7 @@ public class VendorBackendUpdateIT extends ShmTestBase {
 
             install("shm.testdouble.rtapi");
             bundle.update();
-            ShmBackend again = services.await(ShmBackend.class, RTX, Await.DEFAULT);
+            ShmBackend again = services.await(ShmBackend.class, RTX, Await.DEADLINE);
             try (BackendHandle h = again.createOrOpen(ObjectType.SHARED_MEMORY, "itest.vendor.after", 64,
                     MapOptions.DEFAULT)) {
                 assertEquals(64, h.byteSize());
