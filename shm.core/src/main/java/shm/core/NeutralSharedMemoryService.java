@@ -20,6 +20,7 @@ import shm.api.ShmException;
 import shm.api.SyncObjectService;
 import shm.api.spi.BackendHandle;
 import shm.api.spi.ShmBackend;
+import shm.util.Failures;
 
 /**
  * The neutral {@link SharedMemoryService}: Win32 file-mapping semantics, which are exactly the semantics every
@@ -160,22 +161,14 @@ public class NeutralSharedMemoryService implements SharedMemoryService, SyncObje
             if (previous == null || previous == replacement) {
                 return;
             }
-            ShmException first = null;
-            for (NeutralHandle handle : List.copyOf(handles)) {
+            Failures.forEach(ShmException.class, List.copyOf(handles), handle -> {
                 try {
                     move(handle, replacement);
                 } catch (ShmException e) {
                     LOG.log(System.Logger.Level.ERROR, "cannot move " + handle + " to " + replacement.type(), e);
-                    if (first == null) {
-                        first = e;
-                    } else {
-                        first.addSuppressed(e);
-                    }
+                    throw e;
                 }
-            }
-            if (first != null) {
-                throw first;
-            }
+            });
         } finally {
             lock.unlock();
         }

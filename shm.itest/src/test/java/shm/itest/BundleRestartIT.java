@@ -4,7 +4,7 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNotEquals;
 import static shm.itest.ShmAssert.assertFreshObjectWorks;
-import static shm.itest.ShmAssert.assertReason;
+import static shm.testkit.Reasons.assertReason;
 
 import java.util.List;
 import java.util.Set;
@@ -18,6 +18,7 @@ import org.osgi.framework.ServiceReference;
 import shm.api.ErrorReason;
 import shm.api.SharedMemoryService;
 import shm.api.spi.ShmBackend;
+import shm.testkit.Await;
 
 /**
  * Stopping a bundle of the platform with handles open releases everything it held (handles, files, mappings,
@@ -100,7 +101,7 @@ public class BundleRestartIT extends ShmTestBase {
     /** Threads started while {@code bundle} ran end once it has stopped. */
     private static void assertNoThreadLeft(Bundle bundle, Set<Long> before) {
         Await.until(() -> "threads left running by " + bundle.getSymbolicName() + ": " + Threads.startedSince(before),
-                Await.DEFAULT, () -> Threads.startedSince(before).isEmpty());
+                Await.DEADLINE, () -> Threads.startedSince(before).isEmpty());
     }
 
     /** Without a backend the neutral service is either unregistered (its old object then says CLOSED) or says so. */

@@ -34,10 +34,11 @@ final class ObjectDetails {
         String details = String.join("\n",
                 "name          " + name,
                 "type          " + object.type().name(),
-                "size          " + OperatorText.counted(object.byteSize(), "byte"),
+                "size          " + OperatorText.counted(object.reservedSize(), "byte"),
                 "logical size  " + OperatorText.counted(object.logicalSize(), "byte"),
                 "holders       " + holders,
                 "this shell    " + OperatorText.counted(handlesInShell, "handle"));
-        return object.state().isEmpty() ? details : details + "\nstate         " + object.state();
+        String state = OperatorText.state(object.objectState());
+        return state.isEmpty() ? details : details + "\nstate         " + state;
     }
 }

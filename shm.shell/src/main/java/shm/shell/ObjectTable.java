@@ -30,17 +30,18 @@ final class ObjectTable {
         if (objects.isEmpty()) {
             return EMPTY;
         }
-        int columns = objects.stream().anyMatch(o -> !o.state().isEmpty()) ? HEADINGS.size() : HEADINGS.size() - 1;
+        boolean anyState = objects.stream().anyMatch(o -> !OperatorText.state(o.objectState()).isEmpty());
+        int columns = anyState ? HEADINGS.size() : HEADINGS.size() - 1;
         List<List<String>> rows = new ArrayList<>(objects.size() + 1);
         rows.add(HEADINGS.subList(0, columns));
         for (ObjectInfo object : objects) {
             rows.add(List.of(
                     object.name() == null ? "(unnamed)" : OperatorText.printable(object.name()),
                     object.type().name(),
-                    Long.toString(object.byteSize()),
+                    Long.toString(object.reservedSize()),
                     Long.toString(object.logicalSize()),
                     holders(object.holders()),
-                    object.state()).subList(0, columns));
+                    OperatorText.state(object.objectState())).subList(0, columns));
         }
         int[] widths = new int[columns];
         for (List<String> row : rows) {

@@ -23,6 +23,7 @@ import shm.api.NamedEvent;
 import shm.api.NamedMutex;
 import shm.api.NamedSemaphore;
 import shm.api.ObjectInfo;
+import shm.api.ObjectState;
 import shm.api.ObjectType;
 import shm.api.ShmException;
 import shm.api.spi.BackendHandle;
@@ -509,11 +510,11 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
         List<HolderInfo> holders = entry.holders().stream()
                 .map(h -> new HolderInfo(h.pid(), (int) h.handles())).toList();
         return new ObjectInfo(name, entry.type(), entry.reservedSize(), entry.logicalSize(), holders,
-                entry.type() == ObjectType.SHARED_MEMORY ? "" : stateOf(entry));
+                entry.type() == ObjectType.SHARED_MEMORY ? ObjectState.NONE : stateOf(entry));
     }
 
-    /** An event's, mutex's or semaphore's state in words, read through a short-lived mapping of its state block. */
-    private String stateOf(TableEntry entry) {
+    /** An event's, mutex's or semaphore's state, read through a short-lived mapping of its state block. */
+    private ObjectState stateOf(TableEntry entry) {
         try {
             ObjectFiles.OpenFile file = files.open(entry.fileName(), null, true);
             Mapper.Mapping mapping;
@@ -524,10 +525,10 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
                 files.close(file);
             }
             try (Arena arena = mapping.arena()) {
-                return syncObjects.describe(entry.type(), mapping.segment());
+                return syncObjects.state(entry.type(), mapping.segment());
             }
         } catch (RuntimeException | InternalError e) {
-            return "unreadable (" + e.getMessage() + ")";
+            return new ObjectState.Unreadable(String.valueOf(e.getMessage()));
         }
     }
 

@@ -11,8 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -22,7 +22,7 @@ import shm.api.ObjectType;
 import shm.api.ShmException;
 import shm.api.spi.BackendHandle;
 import shm.api.spi.StoreReport;
-import shm.testkit.TmpfsDirectory;
+import shm.testkit.StoreFixture;
 
 /**
  * A table crafted to name files outside the root (issue 12, break 1): whatever state the slot is in, the next
@@ -31,23 +31,18 @@ import shm.testkit.TmpfsDirectory;
  */
 class CraftedTableTest {
 
-    private TmpfsDirectory tmpfs;
-    private Path root;
+    /** A fresh directory on tmpfs and a root in it that does not exist yet; no backend: each test makes its own. */
+    @RegisterExtension
+    final StoreFixture<AutoCloseable> store = new StoreFixture<>("shm-test", root -> () -> { });
+    private final Path root = store.root();
     private Path victim;
     private Path absoluteVictim;
 
     @BeforeEach
     void setUp() throws IOException {
-        tmpfs = new TmpfsDirectory();
-        root = tmpfs.path().resolve("ns");
-        Path elsewhere = Files.createDirectories(tmpfs.path().resolve("elsewhere"));
+        Path elsewhere = Files.createDirectories(store.directory().resolve("elsewhere"));
         victim = Files.writeString(elsewhere.resolve("victim"), "not the store's");
-        absoluteVictim = Files.writeString(tmpfs.path().resolve("absolute-victim"), "not the store's either");
-    }
-
-    @AfterEach
-    void tearDown() throws IOException {
-        tmpfs.close();
+        absoluteVictim = Files.writeString(store.directory().resolve("absolute-victim"), "not the store's either");
     }
 
     @ParameterizedTest

@@ -9,14 +9,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import shm.api.MapOptions;
 import shm.api.ObjectType;
 import shm.api.spi.BackendHandle;
-import shm.testkit.TmpfsDirectory;
+import shm.testkit.StoreFixture;
 
 /**
  * What is not ours is never removed (issue 12, breaks 3 and 7): an object file replaced behind the table's back, a
@@ -25,19 +24,10 @@ import shm.testkit.TmpfsDirectory;
  */
 class ForeignFileTest {
 
-    private TmpfsDirectory tmpfs;
-    private Path root;
-
-    @BeforeEach
-    void setUp() {
-        tmpfs = new TmpfsDirectory();
-        root = tmpfs.path().resolve("ns");
-    }
-
-    @AfterEach
-    void tearDown() throws IOException {
-        tmpfs.close();
-    }
+    /** A fresh directory on tmpfs and a root in it that does not exist yet; no backend: each test makes its own. */
+    @RegisterExtension
+    final StoreFixture<AutoCloseable> store = new StoreFixture<>("shm-test", root -> () -> { });
+    private final Path root = store.root();
 
     @Test
     void lastCloseLeavesAFileOfAnotherUserThatReplacedTheObjectFile() throws IOException {

@@ -1,7 +1,5 @@
 package shm.provider.mmap;
 
-import java.io.IOException;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,16 +9,15 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import shm.api.ErrorReason;
 import shm.api.MapOptions;
 import shm.api.ObjectType;
 import shm.api.ShmException;
 import shm.api.spi.BackendHandle;
-import shm.testkit.TmpfsDirectory;
+import shm.testkit.StoreFixture;
 
 /**
  * One object opened over and over (issue 12, break 5): the backend refuses the handle beyond its mapping limit with
@@ -28,19 +25,10 @@ import shm.testkit.TmpfsDirectory;
  */
 class MappingLimitTest {
 
-    private TmpfsDirectory tmpfs;
-    private Path root;
-
-    @BeforeEach
-    void setUp() {
-        tmpfs = new TmpfsDirectory();
-        root = tmpfs.path().resolve("ns");
-    }
-
-    @AfterEach
-    void tearDown() throws IOException {
-        tmpfs.close();
-    }
+    /** A fresh directory on tmpfs and a root in it that does not exist yet; no backend: each test makes its own. */
+    @RegisterExtension
+    final StoreFixture<AutoCloseable> store = new StoreFixture<>("shm-test", root -> () -> { });
+    private final Path root = store.root();
 
     @Test
     void theHandleBeyondTheLimitIsRefusedWithLimit() {

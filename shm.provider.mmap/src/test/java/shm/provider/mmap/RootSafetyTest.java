@@ -11,15 +11,15 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import shm.api.ErrorReason;
 import shm.api.MapOptions;
 import shm.api.ObjectType;
 import shm.api.ShmException;
 import shm.api.spi.BackendHandle;
+import shm.testkit.StoreFixture;
 import shm.testkit.TmpfsDirectory;
 
 /**
@@ -29,24 +29,15 @@ import shm.testkit.TmpfsDirectory;
  */
 class RootSafetyTest {
 
-    private TmpfsDirectory tmpfs;
-    private Path root;
-
-    @BeforeEach
-    void setUp() {
-        tmpfs = new TmpfsDirectory();
-        root = tmpfs.path().resolve("ns");
-    }
-
-    @AfterEach
-    void tearDown() throws IOException {
-        tmpfs.close();
-    }
+    /** A fresh directory on tmpfs and a root in it that does not exist yet; no backend: each test makes its own. */
+    @RegisterExtension
+    final StoreFixture<AutoCloseable> store = new StoreFixture<>("shm-test", root -> () -> { });
+    private final Path root = store.root();
 
     @Test
     void aRootSwappedForALinkWhileInUseRedirectsNothing() throws IOException {
-        Path attacker = Files.createDirectories(tmpfs.path().resolve("attacker"));
-        Path moved = tmpfs.path().resolve("ns.moved");
+        Path attacker = Files.createDirectories(store.directory().resolve("attacker"));
+        Path moved = store.directory().resolve("ns.moved");
         try (MmapBackend backend = new MmapBackend(MmapSettings.under(root))) {
             BackendHandle before = backend.createOrOpen(ObjectType.SHARED_MEMORY, "before", 64, MapOptions.DEFAULT);
             Files.move(root, moved);
@@ -66,14 +57,14 @@ class RootSafetyTest {
 
     @Test
     void aRootThatIsALinkOrBehindALinkIsRefusedUnlessTrusted() throws IOException {
-        Path real = Files.createDirectories(tmpfs.path().resolve("real").resolve("ns"));
+        Path real = Files.createDirectories(store.directory().resolve("real").resolve("ns"));
         Files.createSymbolicLink(root, real);
         ShmException e = assertThrows(ShmException.class, () -> new MmapBackend(MmapSettings.under(root)));
         assertEquals(ErrorReason.INCOMPATIBLE_STORE, e.reason());
         assertTrue(e.getMessage().startsWith("store " + root + ": "), e.getMessage());
         assertTrue(e.getMessage().contains("symbolic link"), e.getMessage());
 
-        Path parentLink = Files.createSymbolicLink(tmpfs.path().resolve("parent-link"), tmpfs.path().resolve("real"));
+        Path parentLink = Files.createSymbolicLink(store.directory().resolve("parent-link"), store.directory().resolve("real"));
         ShmException behind = assertThrows(ShmException.class,
                 () -> new MmapBackend(MmapSettings.under(parentLink.resolve("ns"))));
         assertEquals(ErrorReason.INCOMPATIBLE_STORE, behind.reason());
@@ -111,7 +102,7 @@ class RootSafetyTest {
     @Test
     void aTableThatIsALinkIsRefusedWithoutFollowingIt() throws IOException {
         Files.createDirectories(root);
-        Path target = Files.writeString(tmpfs.path().resolve("target"), "not a table");
+        Path target = Files.writeString(store.directory().resolve("target"), "not a table");
         Files.createSymbolicLink(root.resolve("table"), target);
         ShmException e = assertThrows(ShmException.class, () -> new MmapBackend(MmapSettings.under(root)));
         assertEquals(ErrorReason.INCOMPATIBLE_STORE, e.reason());

@@ -15,9 +15,9 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import shm.api.MapOptions;
 import shm.api.NamedMutex;
@@ -25,7 +25,7 @@ import shm.api.ObjectType;
 import shm.api.ShmException;
 import shm.api.spi.BackendHandle;
 import shm.api.spi.StoreReport;
-import shm.testkit.TmpfsDirectory;
+import shm.testkit.StoreFixture;
 
 /**
  * The table fuzzed with random bit flips (issue 12, break 2), a bounded run with a fixed seed: whatever is flipped,
@@ -41,18 +41,14 @@ class TableFuzzTest {
     static final int TRIALS = 400;
     static final Duration BUDGET = Duration.ofSeconds(60);
 
-    private TmpfsDirectory tmpfs;
+    /** A fresh directory on tmpfs and a root in it that does not exist yet; no backend: each test makes its own. */
+    @RegisterExtension
+    final StoreFixture<AutoCloseable> store = new StoreFixture<>("shm-test", root -> () -> { });
     private Path sentinel;
 
     @BeforeEach
     void setUp() throws IOException {
-        tmpfs = new TmpfsDirectory();
-        sentinel = Files.writeString(Files.createDirectories(tmpfs.path()).resolve("sentinel"), "outside every root");
-    }
-
-    @AfterEach
-    void tearDown() throws IOException {
-        tmpfs.close();
+        sentinel = Files.writeString(Files.createDirectories(store.directory()).resolve("sentinel"), "outside every root");
     }
 
     @Test
@@ -65,7 +61,7 @@ class TableFuzzTest {
         long flips = 0;
         for (; trials < (only < 0 ? TRIALS : only + 1) && System.nanoTime() < deadline; trials++, ran++) {
             SplittableRandom random = new SplittableRandom(SEED + trials);   // replays alone: -Dshm.fuzz.trial=N
-            Path root = tmpfs.path().resolve("trial-" + trials);
+            Path root = store.directory().resolve("trial-" + trials);
             try (MmapBackend owner = new MmapBackend(MmapSettings.under(root))) {
                 List<AutoCloseable> held = populate(owner);
                 int bits = 1 + random.nextInt(16);

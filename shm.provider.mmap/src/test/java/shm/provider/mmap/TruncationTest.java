@@ -11,18 +11,18 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import shm.api.ErrorReason;
 import shm.api.MapOptions;
 import shm.api.NamedMutex;
 import shm.api.ObjectInfo;
+import shm.api.ObjectState;
 import shm.api.ObjectType;
 import shm.api.ShmException;
 import shm.api.spi.BackendHandle;
-import shm.testkit.TmpfsDirectory;
+import shm.testkit.StoreFixture;
 
 /**
  * An object file truncated under a live mapping (issue 12, break 6): calls on that object fail with a clear reason,
@@ -30,19 +30,10 @@ import shm.testkit.TmpfsDirectory;
  */
 class TruncationTest {
 
-    private TmpfsDirectory tmpfs;
-    private Path root;
-
-    @BeforeEach
-    void setUp() {
-        tmpfs = new TmpfsDirectory();
-        root = tmpfs.path().resolve("ns");
-    }
-
-    @AfterEach
-    void tearDown() throws IOException {
-        tmpfs.close();
-    }
+    /** A fresh directory on tmpfs and a root in it that does not exist yet; no backend: each test makes its own. */
+    @RegisterExtension
+    final StoreFixture<AutoCloseable> store = new StoreFixture<>("shm-test", root -> () -> { });
+    private final Path root = store.root();
 
     @Test
     void aTruncatedMutexFailsClearlyClosesAndLeavesTheRestWorking() throws IOException {
@@ -77,7 +68,7 @@ class TruncationTest {
                 file.truncate(ObjectHeader.DATA_OFFSET);
             }
             ObjectInfo info = backend.lookup("ev").orElseThrow();
-            assertTrue(info.state().startsWith("unreadable"), info.state());
+            assertTrue(info.objectState() instanceof ObjectState.Unreadable, info.objectState().toString());
             ShmException open = assertThrows(ShmException.class, () -> backend.openEvent("ev"));
             assertEquals(ErrorReason.INCOMPATIBLE_STORE, open.reason());
             event.close();
