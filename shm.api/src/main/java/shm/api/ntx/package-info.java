@@ -12,7 +12,7 @@
  * per configured Windows process.
  */
 @Export
-@Version("1.1.0")
+@Version("2.0.0")
 package shm.api.ntx;
 
 import org.osgi.annotation.bundle.Export;
