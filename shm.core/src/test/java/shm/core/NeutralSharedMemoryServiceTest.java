@@ -160,6 +160,75 @@ class NeutralSharedMemoryServiceTest {
     }
 
     @Test
+    void handlesParkWhenTheirBackendLeavesAndTheNextBackendOfTheStoreTakesThemOver() throws Exception {
+        first.parkHoldsFor(Duration.ofMinutes(1));
+        service.backendAdded(new Candidate(first, "A", 0, 1, "mmap", 60_000));
+        service.setSwapWait(Duration.ofSeconds(30));
+        SharedMemory h = service.createOrOpen("parked", 4096);
+        h.segment().setString(0, "still here");
+        MemorySegment before = h.segment();
+        List<MappingEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+        h.addMappingListener(events::add);
+
+        service.backendRemoved(first);
+        first.park();
+        assertTrue(h.isOpen(), "a parked handle is open");
+        assertThrows(IllegalStateException.class, () -> before.get(ValueLayout.JAVA_BYTE, 0));
+        var call = java.util.concurrent.CompletableFuture.supplyAsync(() -> h.segment().getString(0));
+        Thread.sleep(50);
+        assertFalse(call.isDone(), "a call on a parked handle waits for the successor");
+
+        try (MmapBackend next = new MmapBackend(MmapSettings.under(base.resolve("first")))) {
+            service.backendAdded(new Candidate(next, "A", 0, 3, "next mmap", 0));
+            assertEquals("still here", call.get(30, java.util.concurrent.TimeUnit.SECONDS));
+            assertEquals(List.of(new MappingEvent(h, MappingEvent.Kind.REMAPPED, "mmap", "mmap")), events);
+            assertEquals(1, next.lookup("parked").orElseThrow().handleCount(), "the parked hold was taken over");
+            assertEquals(List.of(), next.parkedHolds());
+            h.close();
+            assertTrue(next.lookup("parked").isEmpty());
+        }
+    }
+
+    @Test
+    void orphanedHandlesFindTheNextRevisionOfTheService() {
+        first.parkHoldsFor(Duration.ofMinutes(1));
+        service.backendAdded(new Candidate(first, "A", 0, 1, "mmap", 60_000));
+        SharedMemory h = service.createOrOpen("orphan", 64);
+        h.segment().setString(0, "follows");
+        List<MappingEvent> events = new ArrayList<>();
+        h.addMappingListener(events::add);
+        NeutralSharedMemoryService next = new NeutralSharedMemoryService(Duration.ofSeconds(5));
+        next.backendAdded(new Candidate(first, "A", 0, 1, "mmap", 60_000));
+        List<SharedMemory> adopted = new ArrayList<>();
+
+        assertEquals(1, service.orphanAll(orphan -> {
+            SharedMemory successor = next.open(orphan.nameOrNull(), orphan.options());
+            adopted.add(successor);
+            return new Successor.Adopted() {
+                @Override
+                public SharedMemory handle() {
+                    return successor;
+                }
+
+                @Override
+                public void close() {
+                    successor.close();
+                }
+            };
+        }));
+        assertEquals(1, first.lookup("orphan").orElseThrow().handleCount(), "the hold is parked, not released");
+
+        assertEquals("follows", h.segment().getString(0));
+        assertEquals(1, adopted.size());
+        assertEquals(List.of(new MappingEvent(h, MappingEvent.Kind.REMAPPED, "mmap", "mmap")), events);
+        assertEquals(1, first.lookup("orphan").orElseThrow().handleCount(), "taken over by the next revision");
+        h.close();
+        assertFalse(adopted.getFirst().isOpen());
+        assertTrue(first.lookup("orphan").isEmpty());
+        next.close();
+    }
+
+    @Test
     void aCallDuringASwapWaitsForTheSuccessorThenFailsWithTheReason() throws Exception {
         NeutralSharedMemoryService waiting = new NeutralSharedMemoryService(Duration.ofSeconds(30));
         var call = java.util.concurrent.CompletableFuture.supplyAsync(() -> waiting.createOrOpen("late", 32));

@@ -6,6 +6,7 @@ import static org.ops4j.pax.exam.CoreOptions.composite;
 import static org.ops4j.pax.exam.CoreOptions.frameworkProperty;
 import static org.ops4j.pax.exam.CoreOptions.junitBundles;
 import static org.ops4j.pax.exam.CoreOptions.options;
+import static org.ops4j.pax.exam.CoreOptions.systemPackages;
 import static org.ops4j.pax.exam.CoreOptions.systemProperty;
 
 import java.io.IOException;
@@ -48,6 +49,11 @@ final class ShmFramework {
      * before the bundles would have Pax Exam install its probe before them.
      */
     static Option[] forTest(Class<?> testClass, Option... extra) {
+        return forTest(testClass, java.util.Map.of(), extra);
+    }
+
+    /** As {@link #forTest(Class, Option...)}, with more settings of the mmap backend's configuration. */
+    static Option[] forTest(Class<?> testClass, java.util.Map<String, Object> mmapSettings, Option... extra) {
         long configured = System.nanoTime();
         Path base = temporaryBase(testClass);
         Path root = base.resolve("root");
@@ -62,7 +68,9 @@ final class ShmFramework {
                 systemProperty("org.ops4j.pax.logging.DefaultServiceLog.level").value("WARN"),
                 cleanCaches(true),
                 junitBundles(),
-                ConfigurationAdminOptions.newConfiguration(MMAP_PID).put("root", root.toString()).asOption(),
+                mmapConfiguration(root, mmapSettings),
+                // The multi-process tests start their children through shm.testkit, on the class path.
+                systemPackages("shm.testkit"),
                 bundleAt(1, "org.apache.felix.configadmin"),
                 bundleAt(2, "org.osgi.util.function"),
                 bundleAt(2, "org.osgi.util.promise"),
@@ -74,6 +82,17 @@ final class ShmFramework {
                 bundleAt(3, Bundles.PERSONALITY_RTX),
                 bundleAt(3, Bundles.PERSONALITY_INTIME),
                 bundleAt(3, Bundles.PERSONALITY_NTX)), composite(extra));
+    }
+
+    private static Option mmapConfiguration(Path root, java.util.Map<String, Object> settings) {
+        var configuration = ConfigurationAdminOptions.newConfiguration(MMAP_PID).put("root", root.toString());
+        settings.forEach(configuration::put);
+        return configuration.asOption();
+    }
+
+    /** The jar of a platform bundle as the build copied it. */
+    static Path jarOf(String artifactId) {
+        return bundlesDirectory().resolve(artifactId + ".jar");
     }
 
     private static UrlProvisionOption bundleAt(int startLevel, String artifactId) {

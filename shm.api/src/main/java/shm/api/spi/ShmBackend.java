@@ -42,6 +42,16 @@ public interface ShmBackend extends SyncObjectService {
      */
     String PARK_DEADLINE_PROPERTY = "shm.backend.park.deadline.millis";
 
+    /**
+     * Every hold parked in this backend's store, by any process, for the operator.
+     *
+     * @throws shm.api.ShmException CLOSED
+     * @since 1.2
+     */
+    default List<ParkedHold> parkedHolds() {
+        return List.of();
+    }
+
     /** The backend's type, the value of its {@link #TYPE_PROPERTY} service property. */
     String type();
 

@@ -81,6 +81,11 @@ public class MmapBackend implements ShmBackend, AutoCloseable {
     private final Map<String, OpenObject> openObjects = new HashMap<>();
     /** Guarded by {@link #lock}. */
     private boolean closed;
+    /** How long parked holds are kept, in milliseconds; 0: this backend does not park. */
+    private volatile long parkMillis;
+    /** The parked slot this instance parks in and its deadline; -1 before the first park. Guarded by {@link #lock}. */
+    private int parkingSlot = -1;
+    private long parkingDeadline;
     /** Made on first use by {@link #futex()}. */
     private volatile Futex futex;
 
@@ -399,6 +404,102 @@ public class MmapBackend implements ShmBackend, AutoCloseable {
             if (first != null) {
                 throw first;
             }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Lets this backend park holds ({@link BackendHandle#park()}, {@link #park()}) for {@code deadline}; zero (the
+     * default of the plain library) turns parking off, so that handles are released as by {@link #close()}.
+     */
+    public void parkHoldsFor(java.time.Duration deadline) {
+        parkMillis = Math.max(0, deadline.toMillis());
+    }
+
+    /** How long parked holds are kept; zero when this backend does not park. */
+    public java.time.Duration parkDeadline() {
+        return java.time.Duration.ofMillis(parkMillis);
+    }
+
+    /**
+     * This instance goes away while its process lives: every handle it gave out is unmapped and its hold parked in the
+     * object table (see {@link ParkedHolds}) until {@link #parkDeadline()}, for the process's next open of the object,
+     * through any backend instance over the same root, to take over; then the backend is closed as by
+     * {@link #close()}. Without a park deadline this is {@link #close()}. Idempotent.
+     *
+     * @return how many holds were parked
+     */
+    public int park() {
+        lock.lock();
+        try {
+            int count = 0;
+            if (!closed && parkMillis > 0) {
+                for (OpenObject object : List.copyOf(openObjects.values())) {
+                    for (MmapHandle handle : object.handles()) {
+                        try {
+                            count += park(handle) ? 1 : 0;
+                        } catch (RuntimeException e) {
+                            System.getLogger(MmapBackend.class.getName()).log(System.Logger.Level.ERROR,
+                                    "cannot park " + handle + "; it is released", e);
+                        }
+                    }
+                }
+            }
+            close();
+            return count;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Every hold parked in this backend's root, by any process. */
+    @Override
+    public List<shm.api.spi.ParkedHold> parkedHolds() {
+        return locked(null, () -> table.parkedHolds().stream().map(p -> new shm.api.spi.ParkedHold(
+                p.fileName().startsWith(NameCodec.UNNAMED_PREFIX) ? null : NameCodec.nameOf(p.fileName())
+                        .orElseGet(() -> readHeader(settings.root().resolve(p.fileName()), null).name()),
+                p.fileName(), p.pid(), p.holds(),
+                java.time.Instant.ofEpochMilli(p.deadlineMillis()))).toList());
+    }
+
+    /** Parks one handle's hold; {@code false} when this backend does not park or the handle is closed. */
+    boolean park(MmapHandle handle) {
+        if (parkMillis == 0) {
+            return false;
+        }
+        lock.lock();
+        try {
+            OpenObject object = openObjects.get(handle.fileName());
+            if (closed || object == null || !handle.isOpen()) {
+                return false;
+            }
+            boolean moved = table.locked(() -> {
+                if (!table.isParkingSlot(parkingSlot, parkingDeadline)) {
+                    long deadline = System.currentTimeMillis() + parkMillis;
+                    int slot = table.openParkingSlot(deadline);
+                    if (slot < 0) {
+                        return false;
+                    }
+                    parkingSlot = slot;
+                    parkingDeadline = deadline;
+                }
+                return table.parkHandle(handle.slot(), parkingSlot);
+            });
+            if (!moved) {
+                return false;
+            }
+            object.remove(handle);
+            if (object.isEmpty()) {
+                openObjects.remove(handle.fileName());
+            }
+            try {
+                handle.unmap();
+            } catch (IllegalStateException inUse) {
+                System.getLogger(MmapBackend.class.getName()).log(System.Logger.Level.WARNING, handle
+                        + " was parked while a native call used its mapping; the mapping goes with the arena");
+            }
+            return true;
         } finally {
             lock.unlock();
         }

@@ -2,10 +2,17 @@ package shm.provider.mmap;
 
 import java.nio.file.Path;
 
+import java.time.Duration;
+import java.util.Dictionary;
+import java.util.Hashtable;
+
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -13,14 +20,19 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import shm.api.spi.ShmBackend;
 
 /**
- * The mmap backend as a DS component: registers {@link ShmBackend} with {@code shm.backend.type=mmap}, configured
- * through Config Admin under the PID {@value #PID} and running with defaults when there is no configuration. A change
- * of configuration deactivates the component (closing every handle it gave out) and activates a new one.
+ * The mmap backend as a DS component: opens an {@link MmapBackend} with the settings configured through Config Admin
+ * under the PID {@value #PID} (defaults when there is none) and registers it as {@link ShmBackend} itself, so that
+ * the service carries the computed {@link ShmBackend#NAMESPACE_PROPERTY} (the root) and
+ * {@link ShmBackend#PARK_DEADLINE_PROPERTY}.
+ *
+ * <p>A configuration change never closes a handle: a new ranking or park deadline only changes the service's
+ * properties; new store settings open a second backend, register it, and only then unregister the first and park its
+ * holds (consumers move their handles over in between, make-before-break). Deactivation (an update or stop of the
+ * bundle) unregisters the service and parks every hold for the next instance; see {@link MmapBackend#park}.
  */
-@Component(service = ShmBackend.class, configurationPid = MmapBackendComponent.PID,
-        property = ShmBackend.TYPE_PROPERTY + "=" + MmapBackend.TYPE)
+@Component(configurationPid = MmapBackendComponent.PID, immediate = true)
 @Designate(ocd = MmapBackendComponent.Config.class)
-public final class MmapBackendComponent extends MmapBackend {
+public final class MmapBackendComponent {
 
     /** The configuration PID. */
     public static final String PID = "shm.provider.mmap";
@@ -58,15 +70,90 @@ public final class MmapBackendComponent extends MmapBackend {
         boolean prefault() default false;
 
         /** The service ranking, for choosing among backends. */
-        @AttributeDefinition(name = "Service ranking",
-                description = "Among several backends, consumers bind the highest ranking.")
+        @AttributeDefinition(name = "Service ranking", description = "Among several backends, consumers bind the"
+                + " highest ranking. Changing it changes the service's properties only: no handle is touched.")
         int service_ranking() default 0;
+
+        /** How long parked holds are kept. */
+        @AttributeDefinition(name = "Park deadline (s)", description = "When this backend instance goes away while"
+                + " the process lives (update, stop, a new root), its holds stay parked in the object table this long"
+                + " for the next instance to take over; then any participant releases them. 0: release at once.")
+        long park_deadline_seconds() default 120;
     }
 
-    /** Opens the backend with the configured settings. */
+    private final BundleContext context;
+    /** Guarded by {@code this}. */
+    private MmapBackend backend;
+    /** Guarded by {@code this}. */
+    private ServiceRegistration<ShmBackend> registration;
+    /** Guarded by {@code this}. */
+    private Duration parkDeadline;
+
+    /** Opens the backend with the configured settings and registers it. */
     @Activate
     public MmapBackendComponent(Config config, BundleContext context) {
-        super(settings(config, context));
+        this.context = context;
+        this.parkDeadline = Duration.ofSeconds(Math.max(0, config.park_deadline_seconds()));
+        this.backend = new MmapBackend(settings(config, context));
+        backend.parkHoldsFor(parkDeadline);
+        this.registration = context.registerService(ShmBackend.class, backend, properties(config, backend));
+    }
+
+    /** Applies a new configuration without closing a handle (see the class documentation). */
+    @Modified
+    synchronized void modified(Config config) {
+        parkDeadline = Duration.ofSeconds(Math.max(0, config.park_deadline_seconds()));
+        backend.parkHoldsFor(parkDeadline);
+        MmapSettings wanted = settings(config, context);
+        if (wanted.equals(backend.settings())) {
+            registration.setProperties(properties(config, backend));
+            return;
+        }
+        MmapBackend next = new MmapBackend(wanted);
+        next.parkHoldsFor(parkDeadline);
+        ServiceRegistration<ShmBackend> nextRegistration;
+        try {
+            nextRegistration = context.registerService(ShmBackend.class, next, properties(config, next));
+        } catch (RuntimeException e) {
+            next.close();
+            throw e;
+        }
+        ServiceRegistration<ShmBackend> previousRegistration = registration;
+        MmapBackend previous = backend;
+        backend = next;
+        registration = nextRegistration;
+        previousRegistration.unregister();
+        previous.park();
+    }
+
+    /** Unregisters the backend and parks every hold it still has for the next instance. */
+    @Deactivate
+    synchronized void deactivate() {
+        try {
+            registration.unregister();
+        } catch (IllegalStateException alreadyGone) {
+            // the framework unregistered it with the bundle
+        }
+        backend.park();
+    }
+
+    private Dictionary<String, Object> properties(Config config, MmapBackend of) {
+        Dictionary<String, Object> properties = new Hashtable<>();
+        properties.put(ShmBackend.TYPE_PROPERTY, MmapBackend.TYPE);
+        properties.put(ShmBackend.NAMESPACE_PROPERTY, namespace(of.settings().root()));
+        properties.put(ShmBackend.PARK_DEADLINE_PROPERTY, parkDeadline.toMillis());
+        properties.put(Constants.SERVICE_RANKING, config.service_ranking());
+        properties.put(Constants.SERVICE_PID, PID);
+        return properties;
+    }
+
+    /** The namespace of a root: {@code mmap:} and the root's real path, so that two spellings of one root agree. */
+    static String namespace(Path root) {
+        try {
+            return MmapBackend.TYPE + ":" + root.toRealPath();
+        } catch (java.io.IOException e) {
+            return MmapBackend.TYPE + ":" + root;
+        }
     }
 
     private static MmapSettings settings(Config config, BundleContext context) {
@@ -74,11 +161,5 @@ public final class MmapBackendComponent extends MmapBackend {
         Path rootPath = root == null || root.isBlank() ? MmapSettings.defaultRoot() : Path.of(root.strip());
         return new MmapSettings(rootPath, config.groupShared(), config.reserveSpace(), config.lockPages(),
                 config.prefault());
-    }
-
-    /** Closes every handle this component gave out. */
-    @Deactivate
-    void deactivate() {
-        close();
     }
 }

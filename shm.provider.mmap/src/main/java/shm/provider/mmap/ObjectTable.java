@@ -77,6 +77,7 @@ final class ObjectTable implements AutoCloseable {
     private MemoryPools pools;
     private DescriptorSlots descriptors;
     private DirectoryEntries directory;
+    private ParkedHolds parked;
     private final ReentrantLock jvmLock = new ReentrantLock();
     /** Process slot to the time its start time was last verified. Guarded by {@link #jvmLock}. */
     private final Map<Integer, Long> verifiedAt = new HashMap<>();
@@ -138,6 +139,7 @@ final class ObjectTable implements AutoCloseable {
             pools = new MemoryPools(w, root);
             descriptors = new DescriptorSlots(w, root);
             directory = new DirectoryEntries(w, root);
+            parked = new ParkedHolds(w, self);
             selfSlot = -1;
             verifiedAt.clear();
         } catch (IOException e) {
@@ -346,8 +348,8 @@ final class ObjectTable implements AutoCloseable {
                     selfSlot = slot;
                     return;
                 }
-            } else if (free < 0) {
-                free = slot;
+            } else if (free < 0 && w.processWord(slot, PROCESS_STATE) == PROCESS_FREE) {
+                free = slot; // a parked slot (state 2) is not free
             }
         }
         if (free < 0) {
@@ -367,8 +369,11 @@ final class ObjectTable implements AutoCloseable {
     /** Releases the handles of every process in the table that is no longer running; returns their pids. */
     private List<Long> reapDeadProcesses() {
         List<Long> reaped = List.of();
+        long now = System.currentTimeMillis();
         for (int slot = 0; slot < w.processCapacity; slot++) {
-            if (slot != selfSlot && w.processWord(slot, PROCESS_STATE) == PROCESS_LIVE && !isAlive(slot)) {
+            boolean gone = slot != selfSlot && (w.processWord(slot, PROCESS_STATE) == PROCESS_LIVE && !isAlive(slot)
+                    || parked.isParked(slot) && (parked.expired(slot, now) || !isAlive(slot)));
+            if (gone) {
                 if (reaped.isEmpty()) {
                     reaped = new ArrayList<>();
                 }
@@ -652,6 +657,9 @@ final class ObjectTable implements AutoCloseable {
     }
 
     private void addHandle(int slot) {
+        if (parked.takeOver(slot, selfSlot)) {
+            return;
+        }
         int h = holderIndex(slot, selfSlot);
         if (h < 0) {
             for (int i = 0; i < HOLDERS_PER_OBJECT && h < 0; i++) {
@@ -736,6 +744,33 @@ final class ObjectTable implements AutoCloseable {
         }
         int s = (int) slot;
         return w.objectWord(s, OBJECT_STATE) == LIVE && w.sameSerial(s, ref) ? s : -1;
+    }
+
+    // ------------------------------------------------------------------ parked holds
+
+    /** Whether {@code slot} is still a parked slot of this process with {@code deadlineMillis}. */
+    boolean isParkingSlot(int slot, long deadlineMillis) {
+        return parked.isOurs(slot, deadlineMillis);
+    }
+
+    /** A new parked slot of this process with {@code deadlineMillis}; -1 when the process table is full. */
+    int openParkingSlot(long deadlineMillis) {
+        return w.transaction(() -> parked.open(deadlineMillis));
+    }
+
+    /**
+     * Moves one hold of this process on the object in {@code slot} to the parked slot {@code parkingSlot}; the object
+     * lives on. Inside {@link #locked}.
+     *
+     * @return {@code false} when it cannot (nothing changed)
+     */
+    boolean parkHandle(int slot, int parkingSlot) {
+        return w.transaction(() -> parked.park(slot, selfSlot, parkingSlot));
+    }
+
+    /** Every parked hold in the table. Inside {@link #locked}. */
+    List<ParkedHolds.Parked> parkedHolds() {
+        return parked.list();
     }
 
     /** Test hook: where a simulated kill strikes. */

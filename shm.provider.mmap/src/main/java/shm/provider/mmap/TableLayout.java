@@ -99,6 +99,10 @@ final class TableLayout {
     static final long PROCESS_DESCRIPTORS = 32;
     static final long PROCESS_FREE = 0;
     static final long PROCESS_LIVE = 1;
+    /** A slot holding the parked holds of a live process (see {@link ParkedHolds}). */
+    static final long PROCESS_PARKED = 2;
+    /** In a parked slot, the deadline in milliseconds since the epoch (where a live slot counts descriptors). */
+    static final long PROCESS_PARK_DEADLINE = PROCESS_DESCRIPTORS;
 
     static final long OBJECT_SLOT_SIZE = 640;
     static final long OBJECT_STATE = 0;

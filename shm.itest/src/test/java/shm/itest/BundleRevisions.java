@@ -1,0 +1,64 @@
+package shm.itest;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarInputStream;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+
+/**
+ * A second version of a platform bundle, built by the test: the jar the build copied, with another
+ * {@code Bundle-Version} (the qualifier replaced), so that an update installs a genuinely different revision.
+ */
+final class BundleRevisions {
+
+    private BundleRevisions() {
+    }
+
+    /**
+     * Writes {@code <artifactId>-<qualifier>.jar} next to the original jar: the same content, its
+     * {@code Bundle-Version} with {@code qualifier} as qualifier. Returns the path (made once, then reused).
+     */
+    static Path withQualifier(String artifactId, String qualifier) {
+        Path original = ShmFramework.jarOf(artifactId);
+        Path copy = original.resolveSibling(artifactId + "-" + qualifier + ".jar");
+        if (Files.isRegularFile(copy)) {
+            return copy;
+        }
+        Path temporary = original.resolveSibling("." + artifactId + "-" + qualifier + "." + ProcessHandle.current().pid());
+        try (JarInputStream in = new JarInputStream(Files.newInputStream(original));
+             OutputStream file = Files.newOutputStream(temporary)) {
+            Manifest manifest = new Manifest(in.getManifest());
+            Attributes main = manifest.getMainAttributes();
+            String version = main.getValue("Bundle-Version");
+            String[] parts = version.split("\\.");
+            main.putValue("Bundle-Version", parts[0] + "." + parts[1] + "." + parts[2] + "." + qualifier);
+            try (JarOutputStream out = new JarOutputStream(file, manifest)) {
+                for (JarEntry entry = in.getNextJarEntry(); entry != null; entry = in.getNextJarEntry()) {
+                    out.putNextEntry(new JarEntry(entry.getName()));
+                    in.transferTo(out);
+                    out.closeEntry();
+                }
+            }
+            Files.move(temporary, copy, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            return copy;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write a second revision of " + original, e);
+        }
+    }
+
+    /** The stream of a jar, for {@code Bundle.update(InputStream)}. */
+    static InputStream open(Path jar) {
+        try {
+            return Files.newInputStream(jar);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
