@@ -7,13 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static shm.api.intime.IntimeConstants.*;
 import static shm.api.intime.IntimeTables.ROOT_PROCESS_HANDLE;
 
-import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import shm.api.intime.IntimeTables;
 import shm.api.intime.Iwin32Result;
@@ -29,19 +27,9 @@ class CrossProcessIntimeTest {
 
     private static final long POOL = SEGSIZE_UNIT;
 
-    private IntimeFixture store;
-    private IntimePersonality here;
-
-    @BeforeEach
-    void open() {
-        store = new IntimeFixture();
-        here = store.process(IntimeSettings.defaults().withIwin32SegSize(POOL));
-    }
-
-    @AfterEach
-    void close() throws IOException {
-        store.close();
-    }
+    @RegisterExtension
+    final IntimeFixture store = new IntimeFixture();
+    private final IntimePersonality here = store.process(IntimeSettings.defaults().withIwin32SegSize(POOL));
 
     @Test
     void aMemoryHandleCreatedInAChildIsFoundByNameAndMappedHere() throws Exception {

@@ -14,9 +14,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import shm.api.ErrorReason;
 import shm.api.intime.IntimeTables;
@@ -32,17 +31,8 @@ import shm.api.intime.RtMemoryResult;
  */
 class IntimeExhaustionTest {
 
-    private IntimeFixture store;
-
-    @BeforeEach
-    void open() {
-        store = new IntimeFixture();
-    }
-
-    @AfterEach
-    void close() throws IOException {
-        store.close();
-    }
+    @RegisterExtension
+    final IntimeFixture store = new IntimeFixture();
 
     @Test
     void theDefaultGdtOfAbout8000SlotsFillsUpWithESlotAndADeletedSlotIsReused() {

@@ -1,29 +1,25 @@
 package shm.personality.intime;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
-import java.util.UUID;
-import java.util.stream.Stream;
 
 import shm.api.intime.IntimeTables;
 import shm.api.spi.PoolUsage;
 import shm.provider.mmap.MmapBackend;
 import shm.provider.mmap.MmapSettings;
+import shm.testkit.StoreFixture;
 
 /**
  * A real mmap store on tmpfs with INtime processes over it: each {@link #process} is one personality instance with
  * its own handles, memory, directory and status storage, as INtime processes have.
  */
-final class IntimeFixture implements AutoCloseable {
+final class IntimeFixture extends StoreFixture<MmapBackend> {
 
-    final Path root = Path.of("/dev/shm", "shm-intime-test-" + UUID.randomUUID(), "ns");
-    final MmapBackend backend = new MmapBackend(MmapSettings.under(root));
-    private final List<IntimePersonality> processes = new ArrayList<>();
+    final Path root = root();
+    final MmapBackend backend = backend();
+
+    IntimeFixture() {
+        super("shm-intime-test", root -> new MmapBackend(MmapSettings.under(root)));
+    }
 
     /** A new INtime process with the default settings. */
     IntimePersonality process() {
@@ -32,9 +28,7 @@ final class IntimeFixture implements AutoCloseable {
 
     /** A new INtime process with the given settings. */
     IntimePersonality process(IntimeSettings settings) {
-        IntimePersonality process = new IntimePersonality(backend, settings);
-        processes.add(process);
-        return process;
+        return track(new IntimePersonality(backend, settings));
     }
 
     /** How many GDT slots are in use, in every process. */
@@ -50,25 +44,5 @@ final class IntimeFixture implements AutoCloseable {
     /** The iwin32 pool as the backend accounts it. */
     PoolUsage iwin32Pool() {
         return backend.poolUsage(IntimeTables.IWIN32_POOL).orElseThrow();
-    }
-
-    /** The object files in the store (everything but the object table). */
-    List<String> objectFiles() {
-        try (Stream<Path> files = Files.list(root)) {
-            return files.map(p -> p.getFileName().toString()).filter(n -> !n.equals("table")).sorted().toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    @Override
-    public void close() throws IOException {
-        processes.forEach(IntimePersonality::close);
-        backend.close();
-        try (Stream<Path> all = Files.walk(root.getParent())) {
-            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 }

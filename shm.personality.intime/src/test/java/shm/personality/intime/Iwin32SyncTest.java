@@ -16,16 +16,18 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 import java.util.stream.LongStream;
+import java.util.stream.Stream;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import shm.api.ObjectType;
 import shm.api.VendorError;
 import shm.api.intime.Iwin32Result;
+import shm.testkit.Await;
 
 /**
  * The iwin32 event, mutex and semaphore calls over the real mmap backend on tmpfs, in one JVM: create, open and
@@ -36,23 +38,12 @@ import shm.api.intime.Iwin32Result;
  */
 class Iwin32SyncTest {
 
-    private static final long DEADLINE_SECONDS = 30;
+    private static final long DEADLINE_SECONDS = Await.DEADLINE.toSeconds();
 
-    private IntimeFixture store;
-    private IntimePersonality a;
-    private IntimePersonality b;
-
-    @BeforeEach
-    void open() {
-        store = new IntimeFixture();
-        a = store.process();
-        b = store.process();
-    }
-
-    @AfterEach
-    void close() throws IOException {
-        store.close();
-    }
+    @RegisterExtension
+    final IntimeFixture store = new IntimeFixture();
+    private final IntimePersonality a = store.process();
+    private final IntimePersonality b = store.process();
 
     // ------------------------------------------------------------------ create and open
 
@@ -296,14 +287,9 @@ class Iwin32SyncTest {
     @Test
     void waitForSingleObjectTimesOutFailsOnNonWaitableHandlesAndSetsTheStatusOnlyOnFailure() {
         long event = a.RtCreateEvent(true, false, "timing").handle();
-        long start = System.nanoTime();
+        // How long a timed-out wait really takes is measured by shm.bench's Iwin32WaitBenchmark, not asserted here.
         assertEquals(WAIT_TIMEOUT, a.WaitForSingleObject(event, 50));
-        long elapsedMs = (System.nanoTime() - start) / 1_000_000;
-        assertTrue(elapsedMs >= 50, "waited the whole interval: " + elapsedMs + " ms");
-        start = System.nanoTime();
         assertEquals(WAIT_TIMEOUT, a.RtWaitForSingleObject(event, 250), "the synonym, across several slices");
-        elapsedMs = (System.nanoTime() - start) / 1_000_000;
-        assertTrue(elapsedMs >= 250 && elapsedMs < 10_000, "waited the whole interval: " + elapsedMs + " ms");
 
         long memory = a.RtCreateSharedMemory(0, 0, 64, "not-waitable").handle();
         long closed = a.RtCreateEvent(true, false, null).handle();
@@ -460,30 +446,15 @@ class Iwin32SyncTest {
 
     /** Waits until the event's state shows {@code count} waits (the backend's count of registered waits). */
     private void awaitWaiting(String name, int count) {
-        long deadline = System.nanoTime() + SECONDS.toNanos(DEADLINE_SECONDS);
-        while (!store.backend.lookup(name).orElseThrow().state().endsWith(", " + count + " waiting")) {
-            assertTrue(System.nanoTime() < deadline, "no " + count + " waits on " + name + " in time");
-            Thread.onSpinWait();
-        }
+        Await.until(count + " waits on " + name,
+                () -> store.backend.lookup(name).orElseThrow().state().endsWith(", " + count + " waiting"));
     }
 
     /** The first of the waits to finish, awaited with a deadline. */
     @SafeVarargs
-    private static Future<Integer> firstDone(Future<Integer>... waits) throws Exception {
-        long deadline = System.nanoTime() + SECONDS.toNanos(DEADLINE_SECONDS);
-        while (true) {
-            for (Future<Integer> wait : waits) {
-                if (wait.isDone()) {
-                    return wait;
-                }
-            }
-            assertTrue(System.nanoTime() < deadline, "no wait finished in time");
-            try {
-                waits[0].get(5, MILLISECONDS);
-            } catch (TimeoutException stillWaiting) {
-                // look at all of them again
-            }
-        }
+    private static Future<Integer> firstDone(Future<Integer>... waits) {
+        Await.until("a wait finished", () -> Stream.of(waits).anyMatch(Future::isDone));
+        return Stream.of(waits).filter(Future::isDone).findFirst().orElseThrow();
     }
 
     /**
@@ -491,19 +462,12 @@ class Iwin32SyncTest {
      * of a pulse misses it, as any thread that is not waiting then does; the next pulse releases it.
      */
     @SafeVarargs
-    private Future<Integer> pulseUntilOneIsReleased(long event, Future<Integer>... waits) throws Exception {
-        long deadline = System.nanoTime() + SECONDS.toNanos(DEADLINE_SECONDS);
-        while (true) {
+    private Future<Integer> pulseUntilOneIsReleased(long event, Future<Integer>... waits) {
+        Await.until("a pulse released a wait", () -> {
             assertTrue(a.RtPulseEvent(event));
-            for (Future<Integer> wait : waits) {
-                try {
-                    wait.get(20, MILLISECONDS);
-                    return wait;
-                } catch (TimeoutException notYet) {
-                    // try the next one, then pulse again
-                }
-            }
-            assertTrue(System.nanoTime() < deadline, "no pulse released a wait in time");
-        }
+            LockSupport.parkNanos(MILLISECONDS.toNanos(20));
+            return Stream.of(waits).anyMatch(Future::isDone);
+        });
+        return firstDone(waits);
     }
 }

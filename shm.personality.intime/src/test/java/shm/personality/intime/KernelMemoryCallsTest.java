@@ -12,9 +12,8 @@ import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import shm.api.ErrorReason;
 import shm.api.intime.IntimeTables;
@@ -28,21 +27,10 @@ import shm.api.intime.RtMemoryResult;
  */
 class KernelMemoryCallsTest {
 
-    private IntimeFixture store;
-    private IntimePersonality owner;
-    private IntimePersonality user;
-
-    @BeforeEach
-    void open() {
-        store = new IntimeFixture();
-        owner = store.process();
-        user = store.process();
-    }
-
-    @AfterEach
-    void close() throws IOException {
-        store.close();
-    }
+    @RegisterExtension
+    final IntimeFixture store = new IntimeFixture();
+    private final IntimePersonality owner = store.process();
+    private final IntimePersonality user = store.process();
 
     @Test
     void allocateRtMemoryRoundsUpToWholePagesOfZeroedMemory() {

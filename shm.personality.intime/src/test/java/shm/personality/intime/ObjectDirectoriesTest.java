@@ -6,13 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static shm.api.intime.IntimeConstants.*;
 import static shm.api.intime.IntimeTables.ROOT_PROCESS_HANDLE;
 
-import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import shm.api.intime.RtHandleResult;
 
@@ -22,23 +20,11 @@ import shm.api.intime.RtHandleResult;
  */
 class ObjectDirectoriesTest {
 
-    private IntimeFixture store;
-    private IntimePersonality a;
-    private IntimePersonality b;
-    private int memory;
-
-    @BeforeEach
-    void open() {
-        store = new IntimeFixture();
-        a = store.process();
-        b = store.process();
-        memory = a.CreateRtMemoryHandle(a.AllocateRtMemory(64).address(), 64).handle();
-    }
-
-    @AfterEach
-    void close() throws IOException {
-        store.close();
-    }
+    @RegisterExtension
+    final IntimeFixture store = new IntimeFixture();
+    private final IntimePersonality a = store.process();
+    private final IntimePersonality b = store.process();
+    private final int memory = a.CreateRtMemoryHandle(a.AllocateRtMemory(64).address(), 64).handle();
 
     @Test
     void eachProcessHasItsOwnDirectoryAndTheRootProcessOneForAll() {

@@ -12,9 +12,8 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import shm.api.ErrorReason;
 import shm.api.NamedEvent;
@@ -29,21 +28,10 @@ import shm.api.intime.Iwin32Result;
  */
 class Seed001RtCreateSharedMemoryTest {
 
-    private IntimeFixture store;
-    private IntimePersonality rt;
-    private IntimePersonality other;
-
-    @BeforeEach
-    void open() {
-        store = new IntimeFixture();
-        rt = store.process();
-        other = store.process();
-    }
-
-    @AfterEach
-    void close() throws IOException {
-        store.close();
-    }
+    @RegisterExtension
+    final IntimeFixture store = new IntimeFixture();
+    private final IntimePersonality rt = store.process();
+    private final IntimePersonality other = store.process();
 
     @Test
     void createsASharedMemoryObject() {

@@ -8,14 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static shm.api.intime.IntimeConstants.*;
 import static shm.api.intime.IntimeTables.ROOT_PROCESS_HANDLE;
 
-import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import shm.api.NamedEvent;
 import shm.api.ObjectType;
@@ -30,21 +28,10 @@ import shm.api.intime.RtMemoryResult;
  */
 class VendorSemanticsIntimeMatrixTest {
 
-    private IntimeFixture store;
-    private IntimePersonality a;
-    private IntimePersonality b;
-
-    @BeforeEach
-    void open() {
-        store = new IntimeFixture();
-        a = store.process();
-        b = store.process();
-    }
-
-    @AfterEach
-    void close() throws IOException {
-        store.close();
-    }
+    @RegisterExtension
+    final IntimeFixture store = new IntimeFixture();
+    private final IntimePersonality a = store.process();
+    private final IntimePersonality b = store.process();
 
     /** Allocate, create a handle for the whole block: the kernel's "create". */
     private int kernelCreate(IntimePersonality process, int bytes) {

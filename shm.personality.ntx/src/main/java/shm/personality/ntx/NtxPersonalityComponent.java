@@ -1,6 +1,7 @@
 package shm.personality.ntx;
 
 import java.util.Arrays;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 import org.osgi.service.component.annotations.Activate;
@@ -15,6 +16,9 @@ import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
+import shm.api.ShmException;
+import shm.api.ntx.NtxHandleResult;
+import shm.api.ntx.NtxMapResult;
 import shm.api.ntx.NtxSharedMemory;
 import shm.api.spi.ShmBackend;
 
@@ -27,7 +31,7 @@ import shm.api.spi.ShmBackend;
 @Component(service = NtxSharedMemory.class, configurationPid = NtxPersonalityComponent.FACTORY_PID,
         configurationPolicy = ConfigurationPolicy.OPTIONAL)
 @Designate(ocd = NtxPersonalityComponent.Config.class, factory = true)
-public final class NtxPersonalityComponent extends NtxPersonality {
+public final class NtxPersonalityComponent implements NtxSharedMemory {
 
     /** The factory configuration PID. */
     public static final String FACTORY_PID = "shm.personality.ntx";
@@ -63,28 +67,86 @@ public final class NtxPersonalityComponent extends NtxPersonality {
         String webconsole_configurationFactory_nameHint() default "NTX node {ntx.hostNode}";
     }
 
-    /** Starts one Windows process with the configured rules; calls fail with E_NTX_INTERNAL_ERROR until a backend is bound. */
+    private final NtxPersonality personality;
+
+    /**
+     * Starts one Windows process with the configured rules; calls fail with E_NTX_INTERNAL_ERROR until a backend is
+     * bound.
+     */
     @Activate
     public NtxPersonalityComponent(Config config) {
-        super(new NtxSettings(config.ntx_hostNode(),
+        personality = new NtxPersonality(new NtxSettings(config.ntx_hostNode(),
                 Arrays.stream(config.ntx_sharedNodes()).boxed().collect(Collectors.toSet()), config.ntx_strictCache()));
+    }
+
+    /** The Windows process this component runs. */
+    public NtxPersonality personality() {
+        return personality;
+    }
+
+    /** The settings the configuration gave. */
+    public NtxSettings settings() {
+        return personality.settings();
     }
 
     /** A backend was bound: the first one, or a better one for maps from now on. */
     @Reference(name = "backend", cardinality = ReferenceCardinality.MANDATORY, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY, unbind = "unbindBackend")
     void bindBackend(ShmBackend backend) {
-        useBackend(backend);
+        personality.useBackend(backend);
     }
 
     /** A backend went away: the mappings made through it are unmapped. */
     void unbindBackend(ShmBackend backend) {
-        backendGone(backend);
+        personality.backendGone(backend);
     }
 
     /** The Windows process ends: its mappings are unmapped. */
     @Deactivate
     void deactivate() {
-        close();
+        personality.close();
+    }
+
+    // ------------------------------------------------------------------ the calls, answered by the personality
+
+
+    @Override
+    public NtxMapResult ntxMapRtSharedMemory(long hSegment) {
+        return personality.ntxMapRtSharedMemory(hSegment);
+    }
+
+    @Override
+    public NtxMapResult ntxMapRtSharedMemoryEx(long hSegment, int dwFlags) {
+        return personality.ntxMapRtSharedMemoryEx(hSegment, dwFlags);
+    }
+
+    @Override
+    public int ntxUnmapRtSharedMemory(long hSegment) {
+        return personality.ntxUnmapRtSharedMemory(hSegment);
+    }
+
+    @Override
+    public NtxHandleResult ntxImportRtHandle(int incomingObject, long hObjectSource) {
+        return personality.ntxImportRtHandle(incomingObject, hObjectSource);
+    }
+
+    @Override
+    public int ntxExportRtHandle(long hObject) {
+        return personality.ntxExportRtHandle(hObject);
+    }
+
+    @Override
+    public NtxHandleResult ntxGetRootRtProcess() {
+        return personality.ntxGetRootRtProcess();
+    }
+
+    @Override
+    public int ntxGetLastRtError() {
+        return personality.ntxGetLastRtError();
+    }
+
+    @Override
+    public Optional<ShmException> lastFailure() {
+        return personality.lastFailure();
     }
 }

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static shm.api.ntx.NtxConstants.*;
 import static shm.personality.ntx.NtxFixture.imported;
 
-import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.util.List;
@@ -15,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import shm.api.ntx.NtxMapResult;
 import shm.provider.mmap.MmapSettings;
@@ -30,21 +30,20 @@ import shm.testkit.LineProcess;
  */
 class CrossProcessNtxTest {
 
-    private NtxFixture store;
+    @RegisterExtension
+    final NtxFixture store = new NtxFixture(MmapSettings.under(Path.of("/dev/shm", "unused")), false);
     private NtxPersonality windows;
     private Child child;
 
     @BeforeEach
     void open() throws Exception {
-        store = new NtxFixture(MmapSettings.under(Path.of("/dev/shm", "unused")), false);
         child = new Child(store.root); // the INtime process opens the system-wide tables, as on INtime
         windows = store.windows();
     }
 
     @AfterEach
-    void close() throws IOException {
+    void close() {
         child.process.destroyForcibly();
-        store.close();
     }
 
     /** Sends {@code alloc} and returns the RTHANDLE the child created. */

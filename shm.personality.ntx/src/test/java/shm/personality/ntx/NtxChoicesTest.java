@@ -13,9 +13,8 @@ import java.lang.foreign.ValueLayout;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import shm.api.ErrorReason;
 import shm.api.intime.IntimeTables;
@@ -30,19 +29,9 @@ import shm.provider.mmap.MmapSettings;
  */
 class NtxChoicesTest {
 
-    private NtxFixture store;
-    private NtxPersonality ntx;
-
-    @BeforeEach
-    void open() {
-        store = new NtxFixture();
-        ntx = store.windows();
-    }
-
-    @AfterEach
-    void close() throws IOException {
-        store.close();
-    }
+    @RegisterExtension
+    final NtxFixture store = new NtxFixture();
+    private final NtxPersonality ntx = store.windows();
 
     @Test
     void anNtxHandleIsTheTaggedRtHandleAndExportIsTheLow16Bits() {

@@ -45,9 +45,9 @@ class NtxPersonalityComponentTest {
             int rtHandle = store.rt().allocateWithHandle(4096);
             assertEquals(E_NTX_INTERNAL_ERROR, component.ntxMapRtSharedMemory(0x4E58_0000L | rtHandle).status());
             component.bindBackend(store.backend);
-            assertTrue(component.ntxMapRtSharedMemory(imported(component, rtHandle)).succeeded());
+            assertTrue(component.ntxMapRtSharedMemory(imported(component.personality(), rtHandle)).succeeded());
             component.unbindBackend(store.backend);
-            assertEquals(0, component.mappedHandles());
+            assertEquals(0, component.personality().mappedHandles());
             component.deactivate();
         }
     }

@@ -20,9 +20,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import shm.api.ErrorReason;
 import shm.api.ShmException;
@@ -37,19 +36,9 @@ import shm.provider.mmap.MmapSettings;
  */
 class Seed004NtxMapRtSharedMemoryTest {
 
-    private NtxFixture store;
-    private NtxPersonality ntx;
-
-    @BeforeEach
-    void open() {
-        store = new NtxFixture();
-        ntx = store.windows();
-    }
-
-    @AfterEach
-    void close() throws IOException {
-        store.close();
-    }
+    @RegisterExtension
+    final NtxFixture store = new NtxFixture();
+    private final NtxPersonality ntx = store.windows();
 
     private static void assertFailed(NtxMapResult result, int status, ErrorReason reason) {
         assertFalse(result.succeeded());

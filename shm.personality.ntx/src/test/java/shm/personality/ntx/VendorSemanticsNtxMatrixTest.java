@@ -14,9 +14,8 @@ import java.lang.foreign.ValueLayout;
 import java.nio.file.Path;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import shm.api.ntx.NtxMapResult;
 import shm.provider.mmap.MmapSettings;
@@ -28,19 +27,9 @@ import shm.provider.mmap.MmapSettings;
  */
 class VendorSemanticsNtxMatrixTest {
 
-    private NtxFixture store;
-    private NtxPersonality ntx;
-
-    @BeforeEach
-    void open() {
-        store = new NtxFixture();
-        ntx = store.windows();
-    }
-
-    @AfterEach
-    void close() throws IOException {
-        store.close();
-    }
+    @RegisterExtension
+    final NtxFixture store = new NtxFixture();
+    private final NtxPersonality ntx = store.windows();
 
     /** "create new": memory allocated by the RT side, its handle mapped with the Ex form. */
     @Test

@@ -5,6 +5,7 @@ import static shm.api.rtx.RtxConstants.*;
 import shm.api.ErrorReason;
 import shm.api.ShmException;
 import shm.api.VendorError;
+import shm.api.rtx.RtxResult;
 
 /**
  * The RTX numbers for each neutral reason, in the two numberings RTX uses: Win32 codes ({@code GetLastError},
@@ -54,5 +55,16 @@ final class RtxErrors {
         ErrorReason reason = backendFailure.reason();
         return new ShmException(reason, name, backendFailure.rule(), ntStatus ? ntStatus(reason) : win32(reason),
                 backendFailure);
+    }
+
+    /** The failed result of a rule the personality checks itself. */
+    static RtxResult failed(ErrorReason reason, String name, String rule, boolean ntStatus) {
+        return failed(failure(reason, name, rule, ntStatus));
+    }
+
+    /** The failed result carrying {@code failure} and its vendor number. */
+    static RtxResult failed(ShmException failure) {
+        int code = (int) failure.vendorError().orElseThrow().value();
+        return new RtxResult(0, java.lang.foreign.MemorySegment.NULL, false, code, failure);
     }
 }

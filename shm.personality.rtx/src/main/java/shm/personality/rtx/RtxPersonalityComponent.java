@@ -12,7 +12,9 @@ import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
+import shm.api.rtx.RtssInstance;
 import shm.api.rtx.RtxConstants;
+import shm.api.rtx.RtxResult;
 import shm.api.rtx.RtxSharedMemory;
 import shm.api.rtx.RtxSync;
 import shm.api.spi.ShmBackend;
@@ -26,7 +28,7 @@ import shm.api.spi.ShmBackend;
 @Component(service = {RtxSharedMemory.class, RtxSync.class}, configurationPid = RtxPersonalityComponent.FACTORY_PID,
         configurationPolicy = ConfigurationPolicy.OPTIONAL)
 @Designate(ocd = RtxPersonalityComponent.Config.class, factory = true)
-public final class RtxPersonalityComponent extends RtxPersonality {
+public final class RtxPersonalityComponent implements RtxSharedMemory, RtxSync {
 
     /** The factory configuration PID. */
     public static final String FACTORY_PID = "shm.personality.rtx";
@@ -59,27 +61,144 @@ public final class RtxPersonalityComponent extends RtxPersonality {
         String webconsole_configurationFactory_nameHint() default "RTX {rtx.callerContext} {rtx.flavour}";
     }
 
+    private final RtxPersonality personality;
+
     /** Starts one RTX "process" with the configured rules; calls fail until a backend is bound. */
     @Activate
     public RtxPersonalityComponent(Config config) {
-        super(new RtxSettings(config.rtx_callerContext(), config.rtx_flavour(), config.rtx_maxNameLength()));
+        personality = new RtxPersonality(new RtxSettings(config.rtx_callerContext(), config.rtx_flavour(),
+                config.rtx_maxNameLength()));
+    }
+
+    /** The RTX "process" this component runs. */
+    public RtxPersonality personality() {
+        return personality;
+    }
+
+    /** The settings the configuration gave. */
+    public RtxSettings settings() {
+        return personality.settings();
     }
 
     /** A backend was bound: the first one, or a better one for calls from now on. */
     @Reference(name = "backend", cardinality = ReferenceCardinality.MANDATORY, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY, unbind = "unbindBackend")
     void bindBackend(ShmBackend backend) {
-        useBackend(backend);
+        personality.useBackend(backend);
     }
 
     /** A backend went away: the handles that came from it are closed. */
     void unbindBackend(ShmBackend backend) {
-        backendGone(backend);
+        personality.backendGone(backend);
     }
 
     /** The "process" ends: its handles are closed. */
     @Deactivate
     void deactivate() {
-        close();
+        personality.close();
+    }
+
+    // ------------------------------------------------------------------ the calls, answered by the personality
+
+
+    @Override
+    public RtxResult RtCreateSharedMemory(int flProtect, int maximumSizeHigh, int maximumSizeLow, String lpName) {
+        return personality.RtCreateSharedMemory(flProtect, maximumSizeHigh, maximumSizeLow, lpName);
+    }
+
+    @Override
+    public RtxResult RtOpenSharedMemory(int dwDesiredAccess, boolean bInheritHandle, String lpName) {
+        return personality.RtOpenSharedMemory(dwDesiredAccess, bInheritHandle, lpName);
+    }
+
+    @Override
+    public boolean RtCloseHandle(long hObject) {
+        return personality.RtCloseHandle(hObject);
+    }
+
+    @Override
+    public int RtGetLastError() {
+        return personality.RtGetLastError();
+    }
+
+    @Override
+    public RtssInstance RtkRtssAttach(int maxWfso) {
+        return personality.RtkRtssAttach(maxWfso);
+    }
+
+    @Override
+    public RtxResult RtkCreateSharedMemory(long rtssInst, int flProtect, int maximumSizeHigh, int maximumSizeLow,
+                                           String name) {
+        return personality.RtkCreateSharedMemory(rtssInst, flProtect, maximumSizeHigh, maximumSizeLow, name);
+    }
+
+    @Override
+    public RtxResult RtkOpenSharedMemory(long rtssInst, int desiredAccess, boolean inheritHandle, String name) {
+        return personality.RtkOpenSharedMemory(rtssInst, desiredAccess, inheritHandle, name);
+    }
+
+    @Override
+    public int RtkCloseHandle(long rtssInst, long handle) {
+        return personality.RtkCloseHandle(rtssInst, handle);
+    }
+
+    @Override
+    public RtxResult RtCreateEvent(boolean bManualReset, boolean bInitialState, String lpName) {
+        return personality.RtCreateEvent(bManualReset, bInitialState, lpName);
+    }
+
+    @Override
+    public RtxResult RtOpenEvent(int dwDesiredAccess, boolean bInheritHandle, String lpName) {
+        return personality.RtOpenEvent(dwDesiredAccess, bInheritHandle, lpName);
+    }
+
+    @Override
+    public boolean RtSetEvent(long hEvent) {
+        return personality.RtSetEvent(hEvent);
+    }
+
+    @Override
+    public boolean RtResetEvent(long hEvent) {
+        return personality.RtResetEvent(hEvent);
+    }
+
+    @Override
+    public boolean RtPulseEvent(long hEvent) {
+        return personality.RtPulseEvent(hEvent);
+    }
+
+    @Override
+    public RtxResult RtCreateMutex(boolean bInitialOwner, String lpName) {
+        return personality.RtCreateMutex(bInitialOwner, lpName);
+    }
+
+    @Override
+    public RtxResult RtOpenMutex(int dwDesiredAccess, boolean bInheritHandle, String lpName) {
+        return personality.RtOpenMutex(dwDesiredAccess, bInheritHandle, lpName);
+    }
+
+    @Override
+    public boolean RtReleaseMutex(long hMutex) {
+        return personality.RtReleaseMutex(hMutex);
+    }
+
+    @Override
+    public RtxResult RtCreateSemaphore(int lInitialCount, int lMaximumCount, String lpName) {
+        return personality.RtCreateSemaphore(lInitialCount, lMaximumCount, lpName);
+    }
+
+    @Override
+    public RtxResult RtOpenSemaphore(int dwDesiredAccess, boolean bInheritHandle, String lpName) {
+        return personality.RtOpenSemaphore(dwDesiredAccess, bInheritHandle, lpName);
+    }
+
+    @Override
+    public long RtReleaseSemaphore(long hSemaphore, int lReleaseCount) {
+        return personality.RtReleaseSemaphore(hSemaphore, lReleaseCount);
+    }
+
+    @Override
+    public int RtWaitForSingleObject(long hHandle, int dwMilliseconds) {
+        return personality.RtWaitForSingleObject(hHandle, dwMilliseconds);
     }
 }

@@ -10,8 +10,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import shm.api.rtx.RtxResult;
 import shm.testkit.LineProcess;
@@ -22,22 +22,16 @@ import shm.testkit.LineProcess;
  */
 class CrossProcessRtxTest {
 
-    private RtxFixture store;
-    private RtxPersonality windows;
+    @RegisterExtension
+    final RtxFixture store = new RtxFixture();
+    private final RtxPersonality windows = store.windows();
     private Child child;
-
-    @BeforeEach
-    void open() {
-        store = new RtxFixture();
-        windows = store.windows();
-    }
 
     @AfterEach
     void close() throws IOException {
         if (child != null) {
             child.process.destroyForcibly();
         }
-        store.close();
     }
 
     @Test

@@ -5,11 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static shm.api.rtx.RtxConstants.*;
 
-import java.io.IOException;
-
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import shm.api.rtx.RtxResult;
 
@@ -20,21 +17,10 @@ import shm.api.rtx.RtxResult;
  */
 class RtxSyncTest {
 
-    private RtxFixture store;
-    private RtxPersonality rtss;
-    private RtxPersonality windows;
-
-    @BeforeEach
-    void open() {
-        store = new RtxFixture();
-        rtss = store.rtss();
-        windows = store.windows();
-    }
-
-    @AfterEach
-    void close() throws IOException {
-        store.close();
-    }
+    @RegisterExtension
+    final RtxFixture store = new RtxFixture();
+    private final RtxPersonality rtss = store.rtss();
+    private final RtxPersonality windows = store.windows();
 
     @Test
     void aSharedMemoryNameBlocksAnEventMutexAndSemaphoreAndTheReverse() {

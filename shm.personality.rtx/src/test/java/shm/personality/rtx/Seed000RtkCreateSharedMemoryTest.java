@@ -10,9 +10,8 @@ import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import shm.api.ErrorReason;
 import shm.api.rtx.RtxResult;
@@ -25,21 +24,10 @@ import shm.provider.mmap.MmapSettings;
  */
 class Seed000RtkCreateSharedMemoryTest {
 
-    private RtxFixture store;
-    private RtxPersonality driver;
-    private long inst;
-
-    @BeforeEach
-    void attach() {
-        store = new RtxFixture();
-        driver = store.process(CallerContext.RTSS_PROCESS, Flavour.LEGACY_RTX);
-        inst = driver.RtkRtssAttach(1).value();
-    }
-
-    @AfterEach
-    void detach() throws IOException {
-        store.close();
-    }
+    @RegisterExtension
+    final RtxFixture store = new RtxFixture();
+    private final RtxPersonality driver = store.process(CallerContext.RTSS_PROCESS, Flavour.LEGACY_RTX);
+    private final long inst = driver.RtkRtssAttach(1).value();
 
     private RtxResult create(int high, int low, String name) {
         return driver.RtkCreateSharedMemory(inst, PAGE_READWRITE, high, low, name);

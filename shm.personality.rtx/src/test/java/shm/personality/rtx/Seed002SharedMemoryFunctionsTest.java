@@ -4,23 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static shm.api.rtx.RtxConstants.*;
 
-import java.io.IOException;
 import java.lang.foreign.MemorySegment;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import shm.api.ErrorReason;
 import shm.api.rtx.RtxResult;
 import shm.provider.mmap.MmapSettings;
+import shm.testkit.SmallTmpfs;
+import shm.testkit.TmpfsDirectory;
 
 /**
  * Seed 002, the wRTOS "Shared Memory Functions" page: one test per sentence that states behaviour, named after it.
@@ -28,21 +24,10 @@ import shm.provider.mmap.MmapSettings;
  */
 class Seed002SharedMemoryFunctionsTest {
 
-    private RtxFixture store;
-    private RtxPersonality rtss;
-    private RtxPersonality windows;
-
-    @BeforeEach
-    void open() {
-        store = new RtxFixture();
-        rtss = store.rtss();
-        windows = store.windows();
-    }
-
-    @AfterEach
-    void close() throws IOException {
-        store.close();
-    }
+    @RegisterExtension
+    final RtxFixture store = new RtxFixture();
+    private final RtxPersonality rtss = store.rtss();
+    private final RtxPersonality windows = store.windows();
 
     @Test
     void sharedMemoryObjectsShareDataAmongRtssAndWindowsProcesses() {
@@ -81,32 +66,18 @@ class Seed002SharedMemoryFunctionsTest {
     @Test
     void rtCreateSharedMemoryFailsIfTheMemoryCannotBeAllocatedAndThenMapsNothingAndReturnsNoHandle()
             throws Exception {
-        Path mountPoint = Files.createTempDirectory("rtx-small-tmpfs");
-        Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", mountPoint.toString())
-                .redirectErrorStream(true).start();
-        String output = new String(mount.getInputStream().readAllBytes()).strip();
-        boolean mounted = mount.waitFor(30, TimeUnit.SECONDS) && mount.exitValue() == 0;
-        try {
-            assumeTrue(mounted, "cannot mount a small tmpfs here (needs root / CAP_SYS_ADMIN): " + output);
-            try (shm.provider.mmap.MmapBackend small = new shm.provider.mmap.MmapBackend(
-                    MmapSettings.under(mountPoint.resolve("ns")));
-                 RtxPersonality process = new RtxPersonality(small, RtxSettings.defaults())) {
-                RtxResult r = process.RtCreateSharedMemory(0, 0, 16 << 20, "too-big");
-                assertEquals(0, r.handle());
-                assertEquals(MemorySegment.NULL, r.location());
-                assertEquals(ERROR_NOT_ENOUGH_MEMORY, r.errorCode());
-                assertEquals(ERROR_NOT_ENOUGH_MEMORY, process.RtGetLastError());
-                assertEquals(ErrorReason.NO_MEMORY, r.failure().reason());
-                assertTrue(small.list().isEmpty());
-                try (var files = Files.list(mountPoint.resolve("ns"))) {
-                    assertEquals(List.of("table"), files.map(p -> p.getFileName().toString()).toList());
-                }
-            }
-        } finally {
-            if (mounted) {
-                new ProcessBuilder("umount", mountPoint.toString()).inheritIO().start().waitFor(30, TimeUnit.SECONDS);
-            }
-            Files.deleteIfExists(mountPoint);
+        try (SmallTmpfs small = SmallTmpfs.mount(8);
+             shm.provider.mmap.MmapBackend backend = new shm.provider.mmap.MmapBackend(
+                     MmapSettings.under(small.path().resolve("ns")));
+             RtxPersonality process = new RtxPersonality(backend, RtxSettings.defaults())) {
+            RtxResult r = process.RtCreateSharedMemory(0, 0, 16 << 20, "too-big");
+            assertEquals(0, r.handle());
+            assertEquals(MemorySegment.NULL, r.location());
+            assertEquals(ERROR_NOT_ENOUGH_MEMORY, r.errorCode());
+            assertEquals(ERROR_NOT_ENOUGH_MEMORY, process.RtGetLastError());
+            assertEquals(ErrorReason.NO_MEMORY, r.failure().reason());
+            assertTrue(backend.list().isEmpty());
+            assertEquals(List.of("table"), TmpfsDirectory.fileNames(small.path().resolve("ns")));
         }
     }
 

@@ -7,13 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static shm.api.rtx.RtxConstants.*;
 
-import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import shm.api.MapOptions;
 import shm.api.ObjectType;
@@ -26,29 +24,14 @@ import shm.api.spi.BackendHandle;
  */
 class VendorSemanticsRtxMatrixTest {
 
-    private RtxFixture store;
-    private RtxPersonality rtss;
-    private RtxPersonality windows;
-    private RtxPersonality legacyKernel;
-    private RtxPersonality rtx64Kernel;
-    private long legacyInst;
-    private long rtx64Inst;
-
-    @BeforeEach
-    void open() {
-        store = new RtxFixture();
-        rtss = store.rtss();
-        windows = store.windows();
-        legacyKernel = store.process(CallerContext.RTSS_PROCESS, Flavour.LEGACY_RTX);
-        rtx64Kernel = store.process(CallerContext.RTSS_PROCESS, Flavour.RTX64);
-        legacyInst = legacyKernel.RtkRtssAttach(1).value();
-        rtx64Inst = rtx64Kernel.RtkRtssAttach(1).value();
-    }
-
-    @AfterEach
-    void close() throws IOException {
-        store.close();
-    }
+    @RegisterExtension
+    final RtxFixture store = new RtxFixture();
+    private final RtxPersonality rtss = store.rtss();
+    private final RtxPersonality windows = store.windows();
+    private final RtxPersonality legacyKernel = store.process(CallerContext.RTSS_PROCESS, Flavour.LEGACY_RTX);
+    private final RtxPersonality rtx64Kernel = store.process(CallerContext.RTSS_PROCESS, Flavour.RTX64);
+    private final long legacyInst = legacyKernel.RtkRtssAttach(1).value();
+    private final long rtx64Inst = rtx64Kernel.RtkRtssAttach(1).value();
 
     @Test
     void createNew() {

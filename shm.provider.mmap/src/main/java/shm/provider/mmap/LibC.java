@@ -29,14 +29,22 @@ final class LibC {
     static final int LOCK_NB = 4;
 
     static final int EPERM = 1;
+    static final int ENOENT = 2;
     static final int ESRCH = 3;
     static final int EINTR = 4;
     static final int EWOULDBLOCK = 11;
     static final int ENOMEM = 12;
     static final int EACCES = 13;
     static final int EEXIST = 17;
+    static final int ENOTDIR = 20;
+    static final int EISDIR = 21;
+    static final int ENFILE = 23;
+    static final int EMFILE = 24;
     static final int EFBIG = 27;
     static final int ENOSPC = 28;
+    static final int ENOTEMPTY = 39;
+    static final int ELOOP = 40;
+    static final int EDQUOT = 122;
 
     private static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
     private static final VarHandle ERRNO =

@@ -46,12 +46,12 @@ final class MmapDescriptorTable implements DescriptorTable {
     public Descriptor create(ObjectRef object, long offset, long size, long node) {
         Objects.requireNonNull(object, "object");
         return backend.tableWork(table -> {
-            int slot = table.slotOf(object.value());
+            int slot = table.objects().slotOf(object.value());
             if (slot < 0) {
                 throw new ShmException(ErrorReason.NOT_FOUND, null, "the object of reference 0x"
                         + Long.toHexString(object.value()) + " no longer exists");
             }
-            long reserved = table.entry(slot).reservedSize();
+            long reserved = table.objects().entry(slot).reservedSize();
             if (offset < 0 || size < 1 || offset > reserved - size) {
                 throw new ShmException(ErrorReason.INVALID_PARAMETER, null, "a descriptor of table '" + name
                         + "' must name a region inside its object: offset " + offset + " and size " + size

@@ -1,6 +1,5 @@
 package shm.provider.mmap;
 
-import java.nio.file.Path;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -8,16 +7,7 @@ import java.util.Set;
 /** An object this process holds handles to, with those handles. Not thread-safe: guarded by the backend's lock. */
 final class OpenObject {
 
-    private final Path path;
     private final Set<MmapHandle> handles = new LinkedHashSet<>();
-
-    OpenObject(Path path) {
-        this.path = path;
-    }
-
-    Path path() {
-        return path;
-    }
 
     void add(MmapHandle handle) {
         handles.add(handle);

@@ -1,6 +1,8 @@
 package shm.provider.mmap;
 
 import static shm.provider.mmap.TableLayout.HOLDERS_PER_OBJECT;
+import static shm.provider.mmap.TableLayout.HOLDER_HANDLES;
+import static shm.provider.mmap.TableLayout.HOLDER_PROCESS;
 import static shm.provider.mmap.TableLayout.LIVE;
 import static shm.provider.mmap.TableLayout.OBJECT_STATE;
 import static shm.provider.mmap.TableLayout.PROCESS_FREE;
@@ -85,7 +87,7 @@ final class ParkedHolds {
             if (target < 0) {
                 return false;
             }
-            w.putHolder(objectSlot, target, 0, parked + 1);
+            w.putHolder(objectSlot, target, HOLDER_PROCESS, parked + 1);
         }
         move(objectSlot, from, target, parked);
         return true;
@@ -98,7 +100,7 @@ final class ParkedHolds {
      */
     boolean takeOver(int objectSlot, int to) {
         for (int h = 0; h < HOLDERS_PER_OBJECT; h++) {
-            long holder = w.holderWord(objectSlot, h, 0);
+            long holder = w.holderWord(objectSlot, h, HOLDER_PROCESS);
             if (holder == 0 || !isParked((int) holder - 1) || !isThisProcess((int) holder - 1)) {
                 continue;
             }
@@ -109,7 +111,7 @@ final class ParkedHolds {
                 if (target < 0) {
                     return false;
                 }
-                w.putHolder(objectSlot, target, 0, to + 1);
+                w.putHolder(objectSlot, target, HOLDER_PROCESS, to + 1);
             }
             move(objectSlot, parked, target, to);
             if (w.processWord(parked, PROCESS_HANDLES) == 0) {
@@ -134,10 +136,10 @@ final class ParkedHolds {
                 continue;
             }
             for (int h = 0; h < HOLDERS_PER_OBJECT; h++) {
-                long holder = w.holderWord(object, h, 0);
+                long holder = w.holderWord(object, h, HOLDER_PROCESS);
                 if (holder != 0 && isParked((int) holder - 1)) {
                     parked.add(new Parked(w.fileNameAt(object), w.processWord((int) holder - 1, PROCESS_PID),
-                            w.holderWord(object, h, 8),
+                            w.holderWord(object, h, HOLDER_HANDLES),
                             w.processWord((int) holder - 1, TableLayout.PROCESS_PARK_DEADLINE)));
                 }
             }
@@ -158,13 +160,13 @@ final class ParkedHolds {
 
     private void move(int objectSlot, int fromProcess, int toHolder, int toProcess) {
         int source = holderOf(objectSlot, fromProcess);
-        long left = w.holderWord(objectSlot, source, 8) - 1;
-        w.putHolder(objectSlot, source, 8, left);
+        long left = w.holderWord(objectSlot, source, HOLDER_HANDLES) - 1;
+        w.putHolder(objectSlot, source, HOLDER_HANDLES, left);
         if (left == 0) {
-            w.putHolder(objectSlot, source, 0, 0);
+            w.putHolder(objectSlot, source, HOLDER_PROCESS, 0);
         }
         w.putProcess(fromProcess, PROCESS_HANDLES, w.processWord(fromProcess, PROCESS_HANDLES) - 1);
-        w.putHolder(objectSlot, toHolder, 8, w.holderWord(objectSlot, toHolder, 8) + 1);
+        w.putHolder(objectSlot, toHolder, HOLDER_HANDLES, w.holderWord(objectSlot, toHolder, HOLDER_HANDLES) + 1);
         w.putProcess(toProcess, PROCESS_HANDLES, w.processWord(toProcess, PROCESS_HANDLES) + 1);
     }
 
@@ -175,7 +177,7 @@ final class ParkedHolds {
 
     private int holderOf(int objectSlot, int processSlot) {
         for (int h = 0; h < HOLDERS_PER_OBJECT; h++) {
-            if (w.holderWord(objectSlot, h, 0) == processSlot + 1) {
+            if (w.holderWord(objectSlot, h, HOLDER_PROCESS) == processSlot + 1) {
                 return h;
             }
         }
@@ -184,7 +186,7 @@ final class ParkedHolds {
 
     private int freeHolder(int objectSlot) {
         for (int h = 0; h < HOLDERS_PER_OBJECT; h++) {
-            if (w.holderWord(objectSlot, h, 0) == 0) {
+            if (w.holderWord(objectSlot, h, HOLDER_PROCESS) == 0) {
                 return h;
             }
         }

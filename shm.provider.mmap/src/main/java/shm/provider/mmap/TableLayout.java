@@ -51,52 +51,79 @@ final class TableLayout {
 
     static final String FILE_NAME = "table";
     static final int LAYOUT_VERSION = 1;
-    static final int HEADER_SIZE = 4096;
+
+    /** Bytes of one little-endian word, the unit of every field unless noted. */
+    static final int WORD_BYTES = 8;
+    /** Bytes of the two 32-bit fields after the magic. */
+    static final int INT_BYTES = 4;
+
+    // ---------------------------------------------------------------- header words, each after the one before
 
     static final long MAGIC_OFFSET = 0;
-    static final long VERSION_OFFSET = 8;
-    static final long HEADER_SIZE_OFFSET = 12;
-    static final long OBJECT_CAPACITY_OFFSET = 16;
-    static final long PROCESS_CAPACITY_OFFSET = 24;
-    static final long DESCRIPTOR_SLOTS_OFFSET = 32;
-    static final long JOURNAL_CAPACITY_OFFSET = 40;
-    static final long GENERATION_OFFSET = 48;
-    static final long JOURNAL_COUNT_OFFSET = 56;
-    static final long LIVE_OBJECTS_OFFSET = 80;
-    static final long JOURNAL_OFFSET_OFFSET = 88;
-    static final long PROCESS_OFFSET_OFFSET = 96;
-    static final long OBJECT_OFFSET_OFFSET = 104;
-    static final long DESCRIPTOR_OFFSET_OFFSET = 112;
-    static final long TABLE_SIZE_OFFSET = 120;
-    static final long PENDING_INTENTS_OFFSET = 128;
-    static final long DIRECTORY_CAPACITY_OFFSET = 136;
-    static final long DIRECTORY_OFFSET_OFFSET = 144;
+    static final int MAGIC_BYTES = 8;
+    static final long VERSION_OFFSET = MAGIC_OFFSET + MAGIC_BYTES;
+    static final long HEADER_SIZE_OFFSET = VERSION_OFFSET + INT_BYTES;
+    static final long OBJECT_CAPACITY_OFFSET = HEADER_SIZE_OFFSET + INT_BYTES;
+    static final long PROCESS_CAPACITY_OFFSET = OBJECT_CAPACITY_OFFSET + WORD_BYTES;
+    static final long DESCRIPTOR_SLOTS_OFFSET = PROCESS_CAPACITY_OFFSET + WORD_BYTES;
+    static final long JOURNAL_CAPACITY_OFFSET = DESCRIPTOR_SLOTS_OFFSET + WORD_BYTES;
+    static final long GENERATION_OFFSET = JOURNAL_CAPACITY_OFFSET + WORD_BYTES;
+    static final long JOURNAL_COUNT_OFFSET = GENERATION_OFFSET + WORD_BYTES;
+    /** Two words kept zero (64 and 72). */
+    static final long UNUSED_HEADER_OFFSET = JOURNAL_COUNT_OFFSET + WORD_BYTES;
+    static final long LIVE_OBJECTS_OFFSET = UNUSED_HEADER_OFFSET + 2 * WORD_BYTES;
+    static final long JOURNAL_OFFSET_OFFSET = LIVE_OBJECTS_OFFSET + WORD_BYTES;
+    static final long PROCESS_OFFSET_OFFSET = JOURNAL_OFFSET_OFFSET + WORD_BYTES;
+    static final long OBJECT_OFFSET_OFFSET = PROCESS_OFFSET_OFFSET + WORD_BYTES;
+    static final long DESCRIPTOR_OFFSET_OFFSET = OBJECT_OFFSET_OFFSET + WORD_BYTES;
+    static final long TABLE_SIZE_OFFSET = DESCRIPTOR_OFFSET_OFFSET + WORD_BYTES;
+    static final long PENDING_INTENTS_OFFSET = TABLE_SIZE_OFFSET + WORD_BYTES;
+    static final long DIRECTORY_CAPACITY_OFFSET = PENDING_INTENTS_OFFSET + WORD_BYTES;
+    static final long DIRECTORY_OFFSET_OFFSET = DIRECTORY_CAPACITY_OFFSET + WORD_BYTES;
+    /** Where the header words end; zero up to {@link #POOLS_OFFSET}. */
+    static final long HEADER_WORDS_END = DIRECTORY_OFFSET_OFFSET + WORD_BYTES;
+
+    // ---------------------------------------------------------------- pools, in the header
 
     static final long POOLS_OFFSET = 512;
     static final int MAX_POOLS = 8;
-    static final long POOL_SIZE = 64;
     static final int POOL_NAME_BYTES = 32;
-    static final long POOL_LIMIT = 32;
-    static final long POOL_USED = 40;
+    static final long POOL_LIMIT = POOL_NAME_BYTES;
+    static final long POOL_USED = POOL_LIMIT + WORD_BYTES;
+    /** A pool record: name, limit, used, two zero words. */
+    static final long POOL_SIZE = POOL_USED + 3 * WORD_BYTES;
+
+    // ---------------------------------------------------------------- descriptor tables, in the header
 
     static final long DESCRIPTOR_TABLES_OFFSET = 1024;
     static final int MAX_DESCRIPTOR_TABLES = 4;
-    static final long DESCRIPTOR_TABLE_SIZE = 80;
     static final int DESCRIPTOR_TABLE_NAME_BYTES = 32;
-    static final long DESCRIPTOR_TABLE_CAPACITY = 32;
-    static final long DESCRIPTOR_TABLE_LIMIT = 40;
-    static final long DESCRIPTOR_TABLE_USED = 48;
-    static final long DESCRIPTOR_TABLE_FIRST = 56;
-    static final long DESCRIPTOR_TABLE_HINT = 64;
+    static final long DESCRIPTOR_TABLE_CAPACITY = DESCRIPTOR_TABLE_NAME_BYTES;
+    static final long DESCRIPTOR_TABLE_LIMIT = DESCRIPTOR_TABLE_CAPACITY + WORD_BYTES;
+    static final long DESCRIPTOR_TABLE_USED = DESCRIPTOR_TABLE_LIMIT + WORD_BYTES;
+    static final long DESCRIPTOR_TABLE_FIRST = DESCRIPTOR_TABLE_USED + WORD_BYTES;
+    static final long DESCRIPTOR_TABLE_HINT = DESCRIPTOR_TABLE_FIRST + WORD_BYTES;
+    /** A descriptor table record: name, capacity, limit, used, first slot, hint, one zero word. */
+    static final long DESCRIPTOR_TABLE_SIZE = DESCRIPTOR_TABLE_HINT + 2 * WORD_BYTES;
 
-    static final long JOURNAL_ENTRY_SIZE = 16;
+    /** The header: a page, holding the words, the pools and the descriptor tables. */
+    static final int HEADER_SIZE = 4096;
 
-    static final long PROCESS_SLOT_SIZE = 64;
+    // ---------------------------------------------------------------- journal
+
+    static final long JOURNAL_ENTRY_OFFSET = 0;
+    static final long JOURNAL_ENTRY_OLD_VALUE = JOURNAL_ENTRY_OFFSET + WORD_BYTES;
+    static final long JOURNAL_ENTRY_SIZE = JOURNAL_ENTRY_OLD_VALUE + WORD_BYTES;
+
+    // ---------------------------------------------------------------- process slots
+
     static final long PROCESS_PID = 0;
-    static final long PROCESS_START_TIME = 8;
-    static final long PROCESS_STATE = 16;
-    static final long PROCESS_HANDLES = 24;
-    static final long PROCESS_DESCRIPTORS = 32;
+    static final long PROCESS_START_TIME = PROCESS_PID + WORD_BYTES;
+    static final long PROCESS_STATE = PROCESS_START_TIME + WORD_BYTES;
+    static final long PROCESS_HANDLES = PROCESS_STATE + WORD_BYTES;
+    /** The count of descriptors held in table {@code t} is at {@code PROCESS_DESCRIPTORS + 8 t}. */
+    static final long PROCESS_DESCRIPTORS = PROCESS_HANDLES + WORD_BYTES;
+    static final long PROCESS_SLOT_SIZE = PROCESS_DESCRIPTORS + (long) MAX_DESCRIPTOR_TABLES * WORD_BYTES;
     static final long PROCESS_FREE = 0;
     static final long PROCESS_LIVE = 1;
     /** A slot holding the parked holds of a live process (see {@link ParkedHolds}). */
@@ -104,22 +131,28 @@ final class TableLayout {
     /** In a parked slot, the deadline in milliseconds since the epoch (where a live slot counts descriptors). */
     static final long PROCESS_PARK_DEADLINE = PROCESS_DESCRIPTORS;
 
-    static final long OBJECT_SLOT_SIZE = 640;
+    // ---------------------------------------------------------------- object slots
+
     static final long OBJECT_STATE = 0;
-    static final long OBJECT_TYPE = 8;
-    static final long OBJECT_RESERVED_SIZE = 16;
-    static final long OBJECT_LOGICAL_SIZE = 24;
-    static final long OBJECT_HANDLES = 32;
-    static final long OBJECT_HASH = 40;
-    static final long OBJECT_CREATOR = 48;
-    static final long OBJECT_FILE_NAME_LENGTH = 56;
-    static final long OBJECT_SERIAL = 64;
-    static final long OBJECT_POOL = 72;
-    static final long OBJECT_FILE_NAME = 128;
+    static final long OBJECT_TYPE = OBJECT_STATE + WORD_BYTES;
+    static final long OBJECT_RESERVED_SIZE = OBJECT_TYPE + WORD_BYTES;
+    static final long OBJECT_LOGICAL_SIZE = OBJECT_RESERVED_SIZE + WORD_BYTES;
+    static final long OBJECT_HANDLES = OBJECT_LOGICAL_SIZE + WORD_BYTES;
+    static final long OBJECT_HASH = OBJECT_HANDLES + WORD_BYTES;
+    static final long OBJECT_CREATOR = OBJECT_HASH + WORD_BYTES;
+    static final long OBJECT_FILE_NAME_LENGTH = OBJECT_CREATOR + WORD_BYTES;
+    static final long OBJECT_SERIAL = OBJECT_FILE_NAME_LENGTH + WORD_BYTES;
+    static final long OBJECT_POOL = OBJECT_SERIAL + WORD_BYTES;
+    /** Six words kept zero (80..127). */
+    static final long OBJECT_UNUSED = OBJECT_POOL + WORD_BYTES;
+    static final long OBJECT_FILE_NAME = OBJECT_UNUSED + 6 * WORD_BYTES;
     static final int MAX_FILE_NAME = 256;
-    static final long OBJECT_HOLDERS = 384;
+    static final long OBJECT_HOLDERS = OBJECT_FILE_NAME + MAX_FILE_NAME;
     static final int HOLDERS_PER_OBJECT = 16;
-    static final long HOLDER_SIZE = 16;
+    static final long HOLDER_PROCESS = 0;
+    static final long HOLDER_HANDLES = HOLDER_PROCESS + WORD_BYTES;
+    static final long HOLDER_SIZE = HOLDER_HANDLES + WORD_BYTES;
+    static final long OBJECT_SLOT_SIZE = OBJECT_HOLDERS + HOLDERS_PER_OBJECT * HOLDER_SIZE;
 
     static final long EMPTY = 0;
     static final long CREATING = 1;
@@ -127,27 +160,33 @@ final class TableLayout {
     static final long DESTROYING = 3;
     static final long TOMBSTONE = 4;
 
-    static final long DESCRIPTOR_SLOT_SIZE = 64;
-    static final long DESCRIPTOR_STATE = 0;
-    static final long DESCRIPTOR_TABLE = 8;
-    static final long DESCRIPTOR_OWNER = 16;
-    static final long DESCRIPTOR_OBJECT = 24;
-    static final long DESCRIPTOR_SERIAL = 32;
-    static final long DESCRIPTOR_OFFSET = 40;
-    static final long DESCRIPTOR_SIZE = 48;
-    static final long DESCRIPTOR_NODE = 56;
+    // ---------------------------------------------------------------- descriptor slots
 
-    static final long DIRECTORY_ENTRY_SIZE = 448;
+    static final long DESCRIPTOR_STATE = 0;
+    static final long DESCRIPTOR_TABLE = DESCRIPTOR_STATE + WORD_BYTES;
+    static final long DESCRIPTOR_OWNER = DESCRIPTOR_TABLE + WORD_BYTES;
+    static final long DESCRIPTOR_OBJECT = DESCRIPTOR_OWNER + WORD_BYTES;
+    static final long DESCRIPTOR_SERIAL = DESCRIPTOR_OBJECT + WORD_BYTES;
+    static final long DESCRIPTOR_OFFSET = DESCRIPTOR_SERIAL + WORD_BYTES;
+    static final long DESCRIPTOR_SIZE = DESCRIPTOR_OFFSET + WORD_BYTES;
+    static final long DESCRIPTOR_NODE = DESCRIPTOR_SIZE + WORD_BYTES;
+    static final long DESCRIPTOR_SLOT_SIZE = DESCRIPTOR_NODE + WORD_BYTES;
+
+    // ---------------------------------------------------------------- directory entries
+
     static final long DIRECTORY_STATE = 0;
-    static final long DIRECTORY_OWNER = 8;
-    static final long DIRECTORY_HASH = 16;
-    static final long DIRECTORY_VALUE = 24;
-    static final long DIRECTORY_SCOPE_LENGTH = 32;
-    static final long DIRECTORY_NAME_LENGTH = 40;
-    static final long DIRECTORY_SCOPE = 64;
+    static final long DIRECTORY_OWNER = DIRECTORY_STATE + WORD_BYTES;
+    static final long DIRECTORY_HASH = DIRECTORY_OWNER + WORD_BYTES;
+    static final long DIRECTORY_VALUE = DIRECTORY_HASH + WORD_BYTES;
+    static final long DIRECTORY_SCOPE_LENGTH = DIRECTORY_VALUE + WORD_BYTES;
+    static final long DIRECTORY_NAME_LENGTH = DIRECTORY_SCOPE_LENGTH + WORD_BYTES;
+    /** Two words kept zero (48..63). */
+    static final long DIRECTORY_UNUSED = DIRECTORY_NAME_LENGTH + WORD_BYTES;
+    static final long DIRECTORY_SCOPE = DIRECTORY_UNUSED + 2 * WORD_BYTES;
     static final int DIRECTORY_SCOPE_BYTES = 64;
-    static final long DIRECTORY_NAME = 128;
+    static final long DIRECTORY_NAME = DIRECTORY_SCOPE + DIRECTORY_SCOPE_BYTES;
     static final int DIRECTORY_NAME_BYTES = 320;
+    static final long DIRECTORY_ENTRY_SIZE = DIRECTORY_NAME + DIRECTORY_NAME_BYTES;
 
     /** Bits of an object reference that hold the object's serial. */
     static final int REF_SERIAL_BITS = 40;
@@ -159,7 +198,30 @@ final class TableLayout {
     static final long DEFAULT_JOURNAL_CAPACITY = 1024;
     static final long DEFAULT_DIRECTORY_CAPACITY = 1024;
 
+    static {
+        check(HEADER_WORDS_END <= POOLS_OFFSET, "the header words overlap the pools");
+        check(POOLS_OFFSET + MAX_POOLS * POOL_SIZE <= DESCRIPTOR_TABLES_OFFSET, "the pools overlap the descriptor tables");
+        check(DESCRIPTOR_TABLES_OFFSET + MAX_DESCRIPTOR_TABLES * DESCRIPTOR_TABLE_SIZE <= HEADER_SIZE,
+                "the descriptor tables do not fit the header page");
+        check(OBJECT_SLOT_SIZE == 640 && PROCESS_SLOT_SIZE == 64 && DESCRIPTOR_SLOT_SIZE == 64
+                && DIRECTORY_ENTRY_SIZE == 448 && POOL_SIZE == 64 && DESCRIPTOR_TABLE_SIZE == 80
+                && JOURNAL_ENTRY_SIZE == 16 && LIVE_OBJECTS_OFFSET == 80 && DIRECTORY_OFFSET_OFFSET == 144,
+                "the slot sizes differ from the documented layout (docs/mmap-store.md, the C peer)");
+        for (long size : new long[] {OBJECT_SLOT_SIZE, PROCESS_SLOT_SIZE, DESCRIPTOR_SLOT_SIZE, DIRECTORY_ENTRY_SIZE,
+                POOL_SIZE, DESCRIPTOR_TABLE_SIZE, JOURNAL_ENTRY_SIZE, HEADER_SIZE, OBJECT_FILE_NAME, OBJECT_HOLDERS,
+                DIRECTORY_SCOPE, DIRECTORY_NAME}) {
+            check(size % WORD_BYTES == 0, "a section or field is not word-aligned: " + size);
+        }
+    }
+
     private TableLayout() {
+    }
+
+    /** The layout's self-check: constants derived from each other must still give the documented layout. */
+    private static void check(boolean holds, String what) {
+        if (!holds) {
+            throw new IllegalStateException("TableLayout is inconsistent: " + what);
+        }
     }
 
     /** FNV-1a, 64 bit, of the bytes of an ASCII file name. */

@@ -25,9 +25,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -38,6 +38,8 @@ import shm.api.ObjectInfo;
 import shm.api.ObjectType;
 import shm.api.ShmException;
 import shm.api.spi.BackendHandle;
+import shm.testkit.StoreFixture;
+import shm.testkit.TmpfsDirectory;
 
 /**
  * The C example {@code examples/c/shm_peer.c} and the Java backend share one root: compiled here with gcc, the C
@@ -56,10 +58,11 @@ class CPeerTest {
     /** Why the peer cannot be built here (no gcc), or {@code null}. */
     private static String unavailable;
 
-    private TmpfsDirectory tmpfs;
-    private Path root;
-    private MmapBackend backend;
-    private final List<CPeerProcess> peers = new ArrayList<>();
+    @RegisterExtension
+    final StoreFixture<MmapBackend> store =
+            new StoreFixture<>("shm-test", ns -> new MmapBackend(MmapSettings.under(ns)));
+    private final Path root = store.root();
+    private final MmapBackend backend = store.backend();
 
     /**
      * Compiles the example with the flags its README gives; every test is skipped, each with the reason, when gcc is
@@ -101,29 +104,13 @@ class CPeerTest {
     }
 
     @BeforeEach
-    void open() throws IOException, InterruptedException {
+    void compileThePeer() throws IOException, InterruptedException {
         compile();
-        tmpfs = new TmpfsDirectory();
-        root = tmpfs.path().resolve("ns");
-        backend = new MmapBackend(MmapSettings.under(root));
-    }
-
-    @AfterEach
-    void closeAll() throws IOException {
-        if (tmpfs == null) {
-            return;   // skipped before anything was made
-        }
-        try {
-            peers.forEach(CPeerProcess::close);
-            backend.close();
-        } finally {
-            tmpfs.close();
-        }
     }
 
     private CPeerProcess peer(Path in, String name, String... steps) {
         CPeerProcess peer = CPeerProcess.start(binary, in, name, steps);
-        peers.add(peer);
+        store.track(peer);
         return peer;
     }
 
@@ -347,7 +334,7 @@ class CPeerTest {
 
     @Test
     void aFailureAloneInARootLeavesTheRootEmpty() {
-        Path alone = tmpfs.path().resolve("alone");
+        Path alone = store.directory().resolve("alone");
         CPeerProcess c = peer(alone, "missing", "open");
         c.expect("PEER");
         assertEquals("LEFT table=removed", c.expect("LEFT"), "the last participant removes the table");
@@ -424,7 +411,7 @@ class CPeerTest {
 
     @Test
     void theLastParticipantRemovesTheTableWhetherJavaOrC() throws IOException {
-        Path shared = tmpfs.path().resolve("shared");
+        Path shared = store.directory().resolve("shared");
         MmapBackend java = new MmapBackend(MmapSettings.under(shared));
         CPeerProcess c;
         try {
@@ -538,7 +525,7 @@ class CPeerTest {
         for (int n = 1; ; n++) {
             CPeerProcess c = CPeerProcess.start(binary, Map.of("SHM_PEER_CRASH_AT", String.valueOf(n)), root, name,
                     steps.toArray(String[]::new));
-            peers.add(c);
+            store.track(c);
             int status = c.awaitExit();
             String crash = c.output().stream().filter(l -> l.startsWith("CRASH ")).findFirst().orElse(null);
             if (crash == null) {
@@ -561,7 +548,7 @@ class CPeerTest {
         boolean sawJournal = false;
         boolean sawIntent = false;
         for (int n = 1; ; n++) {
-            Path at = tmpfs.path().resolve("crash-" + n);
+            Path at = store.directory().resolve("crash-" + n);
             MmapBackend survivor = new MmapBackend(MmapSettings.under(at));
             BackendHandle held = survivor.createOrOpen(SHM, "held", 8, MapOptions.DEFAULT);
             MmapBackend victim = new MmapBackend(MmapSettings.under(at));

@@ -18,6 +18,7 @@ import shm.api.MapOptions;
 import shm.api.ObjectInfo;
 import shm.api.ObjectType;
 import shm.api.spi.BackendHandle;
+import shm.testkit.TmpfsDirectory;
 
 /**
  * A writer that dies at any point leaves a store that the next participant makes consistent. Deterministically: a

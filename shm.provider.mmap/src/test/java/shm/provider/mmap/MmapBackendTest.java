@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static shm.testkit.Reasons.assertReason;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
@@ -17,9 +18,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Optional;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import shm.api.Access;
 import shm.api.ErrorReason;
@@ -29,28 +29,20 @@ import shm.api.ObjectInfo;
 import shm.api.ObjectType;
 import shm.api.ShmException;
 import shm.api.spi.BackendHandle;
+import shm.testkit.StoreFixture;
+import shm.testkit.TmpfsDirectory;
 
 class MmapBackendTest {
 
     private static final ObjectType SHM = ObjectType.SHARED_MEMORY;
     private static final long PID = ProcessHandle.current().pid();
 
-    private TmpfsDirectory tmpfs;
-    private Path root;
-    private MmapBackend backend;
-
-    @BeforeEach
-    void open() {
-        tmpfs = new TmpfsDirectory();
-        root = tmpfs.path().resolve("ns");
-        backend = new MmapBackend(MmapSettings.under(root));
-    }
-
-    @AfterEach
-    void closeAll() throws IOException {
-        backend.close();
-        tmpfs.close();
-    }
+    @RegisterExtension
+    final StoreFixture<MmapBackend> store =
+            new StoreFixture<>("shm-test", ns -> new MmapBackend(MmapSettings.under(ns)));
+    private final Path root = store.root();
+    /** The store's backend; a test that needs other settings closes it and tracks its own in the store. */
+    private MmapBackend backend = store.backend();
 
     @Test
     void rootDirectoriesAreCreatedPrivateWhateverTheUmask() throws IOException {
@@ -76,7 +68,8 @@ class MmapBackendTest {
     @Test
     void groupSharingGivesExactGroupModes() throws IOException {
         backend.close();
-        backend = new MmapBackend(MmapSettings.under(root.resolveSibling("group")).withGroupShared(true));
+        backend = store.track(
+                new MmapBackend(MmapSettings.under(root.resolveSibling("group")).withGroupShared(true)));
         try (BackendHandle h = backend.createOrOpen(SHM, "g", 10, MapOptions.DEFAULT)) {
             Path dir = root.resolveSibling("group");
             assertEquals("rwxrwx---", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)));
@@ -144,7 +137,7 @@ class MmapBackendTest {
         for (String name : names) {
             backend.createOrOpen(SHM, name, 64, MapOptions.DEFAULT).segment().setString(0, name);
         }
-        assertEquals(List.of("ns"), TmpfsDirectory.fileNames(tmpfs.path()), "nothing was written beside the root");
+        assertEquals(List.of("ns"), TmpfsDirectory.fileNames(store.directory()), "nothing was written beside the root");
         assertEquals(names.size(), TmpfsDirectory.objectFiles(root).size());
         for (String name : names) {
             try (BackendHandle h = backend.open(SHM, name, MapOptions.DEFAULT)) {
@@ -201,7 +194,7 @@ class MmapBackendTest {
             assertEquals(0x5A, h.segment().get(ValueLayout.JAVA_BYTE, 64 * 1024 - 1));
         }
         backend.close();
-        backend = new MmapBackend(MmapSettings.under(root).withLockPages(true).withPrefault(true));
+        backend = store.track(new MmapBackend(MmapSettings.under(root).withLockPages(true).withPrefault(true)));
         try (BackendHandle h = backend.createOrOpen(SHM, "rt", 8192, MapOptions.DEFAULT)) {
             assertTrue(h.segment().isLoaded());
         }
@@ -210,7 +203,7 @@ class MmapBackendTest {
     @Test
     void segmentsAboveTwoGibibytesWorkSparse() {
         backend.close();
-        backend = new MmapBackend(MmapSettings.under(root).withReserveSpace(false));
+        backend = store.track(new MmapBackend(MmapSettings.under(root).withReserveSpace(false)));
         long size = 3L << 30;
         long far = (5L << 29) + 13;
         try (BackendHandle h = backend.createOrOpen(SHM, "big", size, MapOptions.DEFAULT);
@@ -323,10 +316,5 @@ class MmapBackendTest {
             handles.forEach(BackendHandle::close);
         }
         assertEquals(List.of(), TmpfsDirectory.objectFiles(root));
-    }
-
-    private static void assertReason(ErrorReason expected, org.junit.jupiter.api.function.Executable call) {
-        ShmException e = assertThrows(ShmException.class, call);
-        assertEquals(expected, e.reason(), e.getMessage());
     }
 }

@@ -13,15 +13,16 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import shm.api.HolderInfo;
 import shm.api.MapOptions;
 import shm.api.ObjectInfo;
 import shm.api.ObjectType;
 import shm.api.spi.BackendHandle;
+import shm.testkit.StoreFixture;
+import shm.testkit.TmpfsDirectory;
 
 /** Lifetime across real processes: child JVMs use the provider as a plain library over the same root. */
 class MultiProcessTest {
@@ -29,28 +30,15 @@ class MultiProcessTest {
     private static final ObjectType SHM = ObjectType.SHARED_MEMORY;
     private static final long PID = ProcessHandle.current().pid();
 
-    private TmpfsDirectory tmpfs;
-    private Path root;
-    private MmapBackend backend;
-    private final List<ChildJvm> children = new ArrayList<>();
-
-    @BeforeEach
-    void open() {
-        tmpfs = new TmpfsDirectory();
-        root = tmpfs.path().resolve("ns");
-        backend = new MmapBackend(MmapSettings.under(root));
-    }
-
-    @AfterEach
-    void closeAll() throws IOException {
-        children.forEach(ChildJvm::close);
-        backend.close();
-        tmpfs.close();
-    }
+    @RegisterExtension
+    final StoreFixture<MmapBackend> store =
+            new StoreFixture<>("shm-test", ns -> new MmapBackend(MmapSettings.under(ns)));
+    private final Path root = store.root();
+    private final MmapBackend backend = store.backend();
 
     private ChildJvm child() {
         ChildJvm child = ChildJvm.start(root);
-        children.add(child);
+        store.track(child);
         return child;
     }
 
@@ -125,7 +113,7 @@ class MultiProcessTest {
     @Test
     void racingCreatorsInSeveralProcessesCreateExactlyOnceAndSeeTheSameBytes() throws IOException {
         int racers = 4;
-        Path start = tmpfs.path().resolve("go");
+        Path start = store.directory().resolve("go");
         List<ChildJvm> racing = new ArrayList<>();
         for (int i = 0; i < racers; i++) {
             ChildJvm child = child();
@@ -162,9 +150,9 @@ class MultiProcessTest {
 
     @Test
     void filesAndDirectoriesArePrivateWhateverTheUmaskOfTheCreator() throws IOException {
-        Path fresh = tmpfs.path().resolve("umask0");
+        Path fresh = store.directory().resolve("umask0");
         ChildJvm child = ChildJvm.start(fresh, "umask 000;");
-        children.add(child);
+        store.track(child);
         child.ok("create loose 4096");
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(fresh)));
         assertEquals("rw-------",

@@ -2,17 +2,15 @@ package shm.provider.mmap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static shm.testkit.Reasons.assertReason;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import shm.api.ErrorReason;
 import shm.api.MapOptions;
@@ -21,9 +19,9 @@ import shm.api.NamedMutex;
 import shm.api.NamedSemaphore;
 import shm.api.ObjectInfo;
 import shm.api.ObjectType;
-import shm.api.ShmException;
 import shm.api.WaitResult;
 import shm.api.spi.BackendHandle;
+import shm.testkit.StoreFixture;
 
 /**
  * Events, mutexes and semaphores as named objects of the mmap backend: one namespace with shared memory in both
@@ -32,27 +30,12 @@ import shm.api.spi.BackendHandle;
  */
 class NamedSyncObjectsTest {
 
-    private TmpfsDirectory tmpfs;
-    private Path root;
-    private MmapBackend backend;
+    @RegisterExtension
+    final StoreFixture<MmapBackend> store =
+            new StoreFixture<>("shm-test", ns -> new MmapBackend(MmapSettings.under(ns)));
+    private final Path root = store.root();
+    private final MmapBackend backend = store.backend();
 
-    @BeforeEach
-    void open() {
-        tmpfs = new TmpfsDirectory();
-        root = tmpfs.path().resolve("ns");
-        backend = new MmapBackend(MmapSettings.under(root));
-    }
-
-    @AfterEach
-    void close() throws IOException {
-        backend.close();
-        tmpfs.close();
-    }
-
-    private static void assertReason(ErrorReason reason, org.junit.jupiter.api.function.Executable call) {
-        ShmException e = assertThrows(ShmException.class, call);
-        assertEquals(reason, e.reason(), e.getMessage());
-    }
 
     @Test
     void theNamespaceIsSharedWithSharedMemoryInBothDirections() {

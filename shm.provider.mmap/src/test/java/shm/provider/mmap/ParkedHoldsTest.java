@@ -21,6 +21,7 @@ import shm.api.MapOptions;
 import shm.api.ObjectType;
 import shm.api.spi.BackendHandle;
 import shm.api.spi.ParkedHold;
+import shm.testkit.TmpfsDirectory;
 
 /**
  * Parked holds: a backend instance that goes away while its process lives keeps the process's holds in the table

@@ -5,16 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static shm.testkit.Reasons.assertReason;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import shm.api.ErrorReason;
 import shm.api.MapOptions;
@@ -26,6 +25,8 @@ import shm.api.spi.DescriptorTable;
 import shm.api.spi.Directory;
 import shm.api.spi.ObjectRef;
 import shm.api.spi.PoolUsage;
+import shm.testkit.StoreFixture;
+import shm.testkit.TmpfsDirectory;
 
 /**
  * What the object table shares besides objects: references that open any object from any process, memory pools,
@@ -35,27 +36,12 @@ class SharedTablesTest {
 
     private static final ObjectType SHM = ObjectType.SHARED_MEMORY;
 
-    private TmpfsDirectory tmpfs;
-    private Path root;
-    private MmapBackend backend;
+    @RegisterExtension
+    final StoreFixture<MmapBackend> store =
+            new StoreFixture<>("shm-test", ns -> new MmapBackend(MmapSettings.under(ns)));
+    private final Path root = store.root();
+    private final MmapBackend backend = store.backend();
 
-    @BeforeEach
-    void open() {
-        tmpfs = new TmpfsDirectory();
-        root = tmpfs.path().resolve("ns");
-        backend = new MmapBackend(MmapSettings.under(root));
-    }
-
-    @AfterEach
-    void close() throws IOException {
-        backend.close();
-        tmpfs.close();
-    }
-
-    private static void assertReason(ErrorReason reason, org.junit.jupiter.api.function.Executable call) {
-        ShmException e = assertThrows(ShmException.class, call);
-        assertEquals(reason, e.reason(), e.getMessage());
-    }
 
     @Test
     void aReferenceOpensAnUnnamedObjectAndNamesNoLaterObject() {

@@ -15,7 +15,6 @@ import java.nio.file.StandardOpenOption;
 import java.util.List;
 
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import shm.api.ErrorReason;
@@ -23,20 +22,15 @@ import shm.api.MapOptions;
 import shm.api.ObjectType;
 import shm.api.ShmException;
 import shm.api.spi.BackendHandle;
+import shm.testkit.TmpfsDirectory;
 
 /** Stores the platform did not write, or another user owns, are refused clearly and never changed. */
 class StoreSafetyTest {
 
     private static final int OTHER_UID = 4242;
 
-    private TmpfsDirectory tmpfs;
-    private Path root;
-
-    @BeforeEach
-    void setUp() {
-        tmpfs = new TmpfsDirectory();
-        root = tmpfs.path().resolve("ns");
-    }
+    private final TmpfsDirectory tmpfs = new TmpfsDirectory();
+    private final Path root = tmpfs.path().resolve("ns");
 
     @AfterEach
     void tearDown() throws IOException {

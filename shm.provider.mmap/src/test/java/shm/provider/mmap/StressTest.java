@@ -12,6 +12,8 @@ import java.util.concurrent.Future;
 
 import org.junit.jupiter.api.Test;
 
+import shm.testkit.TmpfsDirectory;
+
 /**
  * Several processes race create-or-open and close on a few shared names for a bounded time ({@code
  * shm.stress.seconds}, default 15): no lost object, no leaked file, no corrupted table.

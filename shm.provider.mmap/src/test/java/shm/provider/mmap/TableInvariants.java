@@ -34,7 +34,7 @@ final class TableInvariants {
             }
             Set<Long> processes = new HashSet<>(table.registeredProcesses());
             Set<String> files = new HashSet<>();
-            for (TableEntry entry : table.liveEntries()) {
+            for (TableEntry entry : table.objects().liveEntries()) {
                 files.add(entry.fileName());
                 if (!Files.isRegularFile(root.resolve(entry.fileName()))) {
                     broken.add(entry.fileName() + " is live but has no file");

@@ -3,14 +3,12 @@ package shm.provider.mmap;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -21,6 +19,8 @@ import shm.api.MapOptions;
 import shm.api.ObjectType;
 import shm.api.ShmException;
 import shm.api.spi.BackendHandle;
+import shm.testkit.SmallTmpfs;
+import shm.testkit.TmpfsDirectory;
 
 /**
  * A create that does not fit the tmpfs fails at create with NO_MEMORY, never with a SIGBUS later. Runs on an 8 MiB
@@ -28,31 +28,23 @@ import shm.api.spi.BackendHandle;
  */
 class TmpfsExhaustionTest {
 
-    private Path mountPoint;
-    private boolean mounted;
+    private SmallTmpfs small;
 
     @BeforeEach
     void mountSmallTmpfs() throws Exception {
-        mountPoint = Files.createTempDirectory("shm-small-tmpfs");
-        Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=8m,mode=0700", "tmpfs",
-                mountPoint.toString()).redirectErrorStream(true).start();
-        String output = new String(mount.getInputStream().readAllBytes()).strip();
-        assumeTrue(mount.waitFor(30, TimeUnit.SECONDS), "mount did not finish in 30 s");
-        mounted = mount.exitValue() == 0;
-        assumeTrue(mounted, "cannot mount a small tmpfs here (needs root / CAP_SYS_ADMIN): " + output);
+        small = SmallTmpfs.mount(8);
     }
 
     @AfterEach
     void unmount() throws Exception {
-        if (mounted) {
-            new ProcessBuilder("umount", mountPoint.toString()).inheritIO().start().waitFor(30, TimeUnit.SECONDS);
+        if (small != null) {
+            small.close();
         }
-        Files.deleteIfExists(mountPoint);
     }
 
     @Test
     void createThatDoesNotFitFailsCleanlyAndLeavesNothing() throws IOException {
-        Path root = mountPoint.resolve("ns");
+        Path root = small.path().resolve("ns");
         try (MmapBackend backend = new MmapBackend(MmapSettings.under(root))) {
             long free = Files.getFileStore(root).getUsableSpace();
             long tooBig = free + (1 << 20);

@@ -1,6 +1,5 @@
 package shm.provider.mmap.sync;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemoryLayout;
@@ -8,7 +7,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
 import java.util.Locale;
 
 /**
@@ -60,14 +58,13 @@ public final class Futex {
     /** {@code SYS_futex} on AArch64 (the generic system call table). */
     static final long SYS_FUTEX_AARCH64 = 98;
 
-    private static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
-    private static final VarHandle ERRNO = CALL_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
     private static final StructLayout TIMESPEC = MemoryLayout.structLayout(
             ValueLayout.JAVA_LONG.withName("tv_sec"), ValueLayout.JAVA_LONG.withName("tv_nsec"));
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
 
     private final long sysFutex;
     private final MethodHandle syscall;
+    private final CallState callState = new CallState();
 
     /**
      * Binds {@code syscall(2)} of the C library the JVM links, for this machine's architecture.
@@ -88,7 +85,7 @@ public final class Futex {
                 ValueLayout.ADDRESS, // const struct timespec *timeout (or val2)
                 ValueLayout.ADDRESS, // uint32_t *uaddr2
                 ValueLayout.JAVA_LONG); // uint32_t val3
-        this.syscall = linker.downcallHandle(symbol, descriptor, Linker.Option.captureCallState("errno"),
+        this.syscall = linker.downcallHandle(symbol, descriptor, CallState.captureErrno(),
                 Linker.Option.firstVariadicArg(1));
     }
 
@@ -138,9 +135,10 @@ public final class Futex {
             }
             Thread.onSpinWait();
         } while (System.nanoTime() - spinUntil < 0);
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CALL_STATE);
-            MemorySegment timespec = timeoutNanos == FOREVER ? MemorySegment.NULL : arena.allocate(TIMESPEC);
+        try {
+            MemorySegment state = callState.segment();
+            MemorySegment timespec = timeoutNanos == FOREVER ? MemorySegment.NULL
+                    : callState.scratch().asSlice(0, TIMESPEC);
             while (true) {
                 if (timeoutNanos != FOREVER) {
                     long remaining = timeoutNanos - (System.nanoTime() - start);
@@ -155,7 +153,7 @@ public final class Futex {
                 if (result == 0) {
                     return Wake.WOKEN;
                 }
-                int errno = (int) ERRNO.get(state, 0L);
+                int errno = callState.errno();
                 switch (errno) {
                     case EAGAIN:
                         return Wake.VALUE_CHANGED;
@@ -188,12 +186,11 @@ public final class Futex {
             throw new IllegalArgumentException("a futex wake wakes at least one thread: " + count);
         }
         long address = wordAddress(segment, offset);
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CALL_STATE);
-            long result = (long) syscall.invokeExact(state, sysFutex, MemorySegment.ofAddress(address), FUTEX_WAKE,
-                    (long) count, MemorySegment.NULL, MemorySegment.NULL, 0L);
+        try {
+            long result = (long) syscall.invokeExact(callState.segment(), sysFutex, MemorySegment.ofAddress(address),
+                    FUTEX_WAKE, (long) count, MemorySegment.NULL, MemorySegment.NULL, 0L);
             if (result < 0) {
-                throw failure("FUTEX_WAKE", (int) ERRNO.get(state, 0L), address);
+                throw failure("FUTEX_WAKE", callState.errno(), address);
             }
             return (int) result;
         } catch (RuntimeException | Error e) {

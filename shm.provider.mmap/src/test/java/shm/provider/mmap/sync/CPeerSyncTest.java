@@ -14,6 +14,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import shm.api.WaitResult;
+import shm.testkit.Await;
 
 /**
  * A C program written from {@code docs/sync-objects.md} alone ({@code sync_peer.c}) takes part beside Java
@@ -76,7 +77,7 @@ class CPeerSyncTest {
         SyncCPeer peer = c("pong", s(A), s(B), s(rounds));
         for (int i = 0; i < rounds; i++) {
             ping.set();
-            assertEquals(WaitResult.SIGNALED, pong.await(Eventually.DEADLINE), "round " + i);
+            assertEquals(WaitResult.SIGNALED, pong.await(Await.DEADLINE), "round " + i);
         }
         assertEquals("OK", peer.nextLine());
         assertEquals(0, peer.exitCode());
@@ -125,7 +126,7 @@ class CPeerSyncTest {
         assertEquals("HELD", holder.nextLine());
         assertEquals(WaitResult.TIMEOUT, mutex.acquire(Duration.ofMillis(120)), "the C owner lives");
         holder.kill();
-        assertEquals(WaitResult.ABANDONED, mutex.acquire(Eventually.DEADLINE));
+        assertEquals(WaitResult.ABANDONED, mutex.acquire(Await.DEADLINE));
         mutex.release();
     }
 
@@ -138,7 +139,7 @@ class CPeerSyncTest {
         assertEquals("SIGNALED", holder.send("mutex-acquire " + A + " 0"));
         assertEquals("TIMEOUT", c("acquire", s(A), "0").nextLine(), "the Java owner lives");
         SyncCPeer waiter = c("acquire", s(A), "30000");
-        Eventually.until("the C peer sleeps on the mutex",
+        Await.until("the C peer sleeps on the mutex",
                 () -> (Words.getLong(memory, A + SharedMutex.OWNER_OFFSET) & SharedMutex.WAITERS) != 0);
         holder.kill();
         assertEquals("ABANDONED", waiter.nextLine());

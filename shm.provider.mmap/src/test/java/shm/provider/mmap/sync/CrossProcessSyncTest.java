@@ -17,6 +17,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import shm.api.WaitResult;
+import shm.testkit.Await;
 
 /**
  * The primitives across real processes: child JVMs ({@link SyncChild}) map the same file on {@code /dev/shm} as
@@ -136,7 +137,7 @@ class CrossProcessSyncTest {
         SyncChildJvm holder = child();
         assertEquals("SIGNALED", holder.send("mutex-acquire " + A + " 0"));
         Future<WaitResult> waiting = owner.submit(() -> mutex.acquire(LONG));
-        Eventually.until("the survivor sleeps on the mutex",
+        Await.until("the survivor sleeps on the mutex",
                 () -> (Words.getLong(memory, A + SharedMutex.OWNER_OFFSET) & SharedMutex.WAITERS) != 0);
         holder.kill();
         assertEquals(WaitResult.ABANDONED, Waiters.answer(waiting));
@@ -155,7 +156,7 @@ class CrossProcessSyncTest {
         SyncChildJvm child = child();
         assertEquals(WaitResult.SIGNALED, mutex.acquire(Duration.ZERO));
         child.post("mutex-acquire " + A + " 30000");
-        Eventually.until("the child sleeps on the mutex",
+        Await.until("the child sleeps on the mutex",
                 () -> (Words.getLong(memory, A + SharedMutex.OWNER_OFFSET) & SharedMutex.WAITERS) != 0);
         mutex.release();
         assertEquals("SIGNALED", child.nextLine());
@@ -217,7 +218,7 @@ class CrossProcessSyncTest {
         SyncChildJvm two = child();
         one.post("event-await " + A + " 30000");
         two.post("event-await " + A + " 30000");
-        Eventually.until("both children wait", () -> event.waitingNow() == 2);
+        Await.until("both children wait", () -> event.waitingNow() == 2);
         event.set();
         assertEquals("SIGNALED", one.nextLine());
         assertEquals("SIGNALED", two.nextLine());
@@ -233,9 +234,9 @@ class CrossProcessSyncTest {
         SyncChildJvm two = child();
         one.post("event-await " + A + " 30000");
         two.post("event-await " + A + " 30000");
-        Eventually.until("both children wait", () -> event.waitingNow() == 2);
+        Await.until("both children wait", () -> event.waitingNow() == 2);
         event.set();
-        Eventually.until("one child released", () -> event.waitingNow() == 1);
+        Await.until("one child released", () -> event.waitingNow() == 1);
         assertFalse(event.isSignaled(), "the set went to a waiter, not to the state");
         event.set();
         assertEquals("SIGNALED", one.nextLine());
@@ -255,7 +256,7 @@ class CrossProcessSyncTest {
         SyncChildJvm two = child();
         one.post("event-await " + A + " 30000");
         two.post("event-await " + A + " 30000");
-        Eventually.until("both children wait on the manual-reset event", () -> manual.waitingNow() == 2);
+        Await.until("both children wait on the manual-reset event", () -> manual.waitingNow() == 2);
         manual.pulse();
         assertEquals("SIGNALED", one.nextLine());
         assertEquals("SIGNALED", two.nextLine());
@@ -264,9 +265,9 @@ class CrossProcessSyncTest {
 
         one.post("event-await " + B + " 30000");
         two.post("event-await " + B + " 30000");
-        Eventually.until("both children wait on the auto-reset event", () -> auto.waitingNow() == 2);
+        Await.until("both children wait on the auto-reset event", () -> auto.waitingNow() == 2);
         auto.pulse();
-        Eventually.until("one child released", () -> auto.waitingNow() == 1);
+        Await.until("one child released", () -> auto.waitingNow() == 1);
         assertFalse(auto.isSignaled());
         assertEquals("OK", child().send("event-pulse " + B), "a third process pulses the other one free");
         assertEquals("SIGNALED", one.nextLine());
@@ -279,7 +280,7 @@ class CrossProcessSyncTest {
         SharedEvent event = event(A, false);
         SyncChildJvm doomed = child();
         doomed.post("event-await " + A + " 30000");
-        Eventually.until("the child waits", () -> event.waitingNow() == 1);
+        Await.until("the child waits", () -> event.waitingNow() == 1);
         doomed.kill();
         assertEquals(1, event.waitingNow(), "a killed wait cannot deregister (documented)");
         event.set();

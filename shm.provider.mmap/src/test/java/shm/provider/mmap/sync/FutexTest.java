@@ -11,6 +11,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import shm.testkit.Await;
+
 /** The futex binding on a shared mapping: wait outcomes, wake, and the checks on its arguments. */
 class FutexTest {
 
@@ -41,7 +43,7 @@ class FutexTest {
         CompletableFuture<Futex.Wake> sleeper = CompletableFuture.supplyAsync(
                 () -> futex.await(memory, 16, 0, Futex.FOREVER));
         int[] woken = new int[1];
-        Eventually.until("the sleeper is in the kernel and is woken", () -> (woken[0] = futex.wake(memory, 16, 1)) > 0);
+        Await.until("the sleeper is in the kernel and is woken", () -> (woken[0] = futex.wake(memory, 16, 1)) > 0);
         assertEquals(1, woken[0]);
         assertEquals(Futex.Wake.WOKEN, sleeper.get(30, TimeUnit.SECONDS));
     }

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import shm.api.WaitResult;
+import shm.testkit.Await;
 
 /** Event semantics with threads of one process (the cross-process cases are in {@link CrossProcessSyncTest}). */
 class SharedEventTest {
@@ -39,7 +40,7 @@ class SharedEventTest {
     private List<Future<WaitResult>> waiting(SharedEvent event, int count) {
         List<Future<WaitResult>> futures = IntStream.range(0, count)
                 .mapToObj(i -> waiters.start(() -> event.await(LONG))).toList();
-        Eventually.until(count + " waits registered", () -> event.waitingNow() == count);
+        Await.until(count + " waits registered", () -> event.waitingNow() == count);
         return futures;
     }
 
@@ -60,7 +61,7 @@ class SharedEventTest {
         SharedEvent event = event(false, false);
         List<Future<WaitResult>> three = waiting(event, 3);
         event.set();
-        Eventually.until("one wait released", () -> event.waitingNow() == 2);
+        Await.until("one wait released", () -> event.waitingNow() == 2);
         awaitAnswers(three, 1);
         assertEquals(1, waiters.answered(), "exactly one released");
         event.set();
@@ -74,7 +75,7 @@ class SharedEventTest {
 
     /** Waits until at least {@code expected} of the futures are done. */
     private static void awaitAnswers(List<Future<WaitResult>> futures, int expected) {
-        Eventually.until(expected + " answers", () -> futures.stream().filter(Future::isDone).count() >= expected);
+        Await.until(expected + " answers", () -> futures.stream().filter(Future::isDone).count() >= expected);
     }
 
     @Test
@@ -139,7 +140,7 @@ class SharedEventTest {
         SharedEvent event = event(false, false);
         List<Future<WaitResult>> two = waiting(event, 2);
         event.pulse();
-        Eventually.until("one wait released", () -> event.waitingNow() == 1);
+        Await.until("one wait released", () -> event.waitingNow() == 1);
         awaitAnswers(two, 1);
         assertEquals(1, waiters.answered(), "exactly one released");
         assertFalse(event.isSignaled());
@@ -177,7 +178,7 @@ class SharedEventTest {
     void aWaitForeverIsReleasedBySet() {
         SharedEvent event = event(false, false);
         Future<WaitResult> forever = waiters.start(() -> event.await(Duration.ofSeconds(Long.MAX_VALUE)));
-        Eventually.until("the wait registered", () -> event.waitingNow() == 1);
+        Await.until("the wait registered", () -> event.waitingNow() == 1);
         event.set();
         assertEquals(WaitResult.SIGNALED, Waiters.answer(forever));
     }

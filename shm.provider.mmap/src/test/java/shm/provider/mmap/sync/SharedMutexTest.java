@@ -24,6 +24,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import shm.api.WaitResult;
+import shm.testkit.Await;
 
 /**
  * Mutex semantics with threads of one process, and dead owners made from real processes that ended, are zombies,
@@ -106,7 +107,7 @@ class SharedMutexTest {
         SharedMutex m = mutex();
         assertEquals(WaitResult.SIGNALED, m.acquire(Duration.ZERO));
         Future<WaitResult> blocked = other.submit(() -> m.acquire(LONG));
-        Eventually.until("the acquirer announced itself (WAITERS)", () ->
+        Await.until("the acquirer announced itself (WAITERS)", () ->
                 (Words.getLong(block, SharedMutex.OWNER_OFFSET) & SharedMutex.WAITERS) != 0);
         m.release();
         assertEquals(WaitResult.SIGNALED, Waiters.answer(blocked));
@@ -152,7 +153,7 @@ class SharedMutexTest {
         try {
             long zombie = Long.parseLong(new BufferedReader(
                     new InputStreamReader(parent.getInputStream(), StandardCharsets.US_ASCII)).readLine().strip());
-            Eventually.until("pid " + zombie + " is a zombie",
+            Await.until("pid " + zombie + " is a zombie",
                     () -> ProcessStat.of(zombie).map(ProcessStat::state).orElse('?') == 'Z');
             SharedMutex m = mutex();
             plantOwner(zombie, ProcessStat.of(zombie).orElseThrow().startTime());
@@ -193,7 +194,7 @@ class SharedMutexTest {
         SharedMutex m = mutex();
         plantOwner(sleeper.pid(), start);
         Future<WaitResult> blocked = other.submit(() -> m.acquire(LONG));
-        Eventually.until("the acquirer sleeps (WAITERS)", () ->
+        Await.until("the acquirer sleeps (WAITERS)", () ->
                 (Words.getLong(block, SharedMutex.OWNER_OFFSET) & SharedMutex.WAITERS) != 0);
         sleeper.destroyForcibly();
         assertTrue(sleeper.waitFor(30, TimeUnit.SECONDS));
@@ -213,7 +214,7 @@ class SharedMutexTest {
                     m.release();
                     return r;
                 })).toList();
-        Eventually.until("acquirers sleep", () ->
+        Await.until("acquirers sleep", () ->
                 (Words.getLong(block, SharedMutex.OWNER_OFFSET) & SharedMutex.WAITERS) != 0);
         sleeper.destroyForcibly();
         assertTrue(sleeper.waitFor(30, TimeUnit.SECONDS));

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import shm.api.WaitResult;
+import shm.testkit.Await;
 
 /** Semaphore semantics with threads of one process (the cross-process bound is in {@link CrossProcessSyncTest}). */
 class SharedSemaphoreTest {
@@ -88,10 +89,10 @@ class SharedSemaphoreTest {
         SharedSemaphore s = semaphore(0, 10);
         List<Future<WaitResult>> three = IntStream.range(0, 3).mapToObj(i -> waiters.start(() -> s.acquire(LONG)))
                 .toList();
-        Eventually.until("three acquirers wait",
+        Await.until("three acquirers wait",
                 () -> Words.getInt(file.slot(0), SharedSemaphore.WAITERS_OFFSET) == 3);
         assertEquals(0, s.release(2));
-        Eventually.until("two acquired", () -> waiters.answered() == 2);
+        Await.until("two acquired", () -> waiters.answered() == 2);
         assertEquals(0, s.count());
         assertEquals(0, s.release(1));
         for (Future<WaitResult> f : three) {

@@ -10,6 +10,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
+import shm.testkit.Await;
+
 /** Threads of this process that wait on a primitive, each answer awaited with a deadline. */
 final class Waiters<T> implements AutoCloseable {
 
@@ -23,17 +25,17 @@ final class Waiters<T> implements AutoCloseable {
         return future;
     }
 
-    /** The answer of {@code future}, within {@link Eventually#DEADLINE}. */
+    /** The answer of {@code future}, within {@link Await#DEADLINE}. */
     static <T> T answer(Future<T> future) {
         try {
-            return future.get(Eventually.DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
+            return future.get(Await.DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError("interrupted", e);
         } catch (ExecutionException e) {
             throw new AssertionError("the waiting thread failed", e.getCause());
         } catch (TimeoutException e) {
-            throw new AssertionError("no answer within " + Eventually.DEADLINE, e);
+            throw new AssertionError("no answer within " + Await.DEADLINE, e);
         }
     }
 

@@ -1,0 +1,42 @@
+package shm.personality.rtx;
+
+import shm.api.ErrorReason;
+import shm.api.rtx.RtxResult;
+
+/** RTX's rules for an object name: any character but the backslash and NUL, at most {@code RTX_MAX_PATH}. */
+final class NameRules {
+
+    private final int maxNameLength;
+
+    NameRules(int maxNameLength) {
+        this.maxNameLength = maxNameLength;
+    }
+
+    /**
+     * The failed result for a name RTX refuses, with a Win32 code or ({@code nt}) an NTSTATUS; {@code null} for a
+     * good name or {@code null} (an unnamed object).
+     */
+    RtxResult check(String name, boolean nt) {
+        if (name == null) {
+            return null;
+        }
+        String rule = null;
+        if (name.isEmpty()) {
+            rule = "an empty name is not a name; pass NULL for an unnamed object";
+        } else if (name.indexOf('\\') >= 0) {
+            rule = "a name can contain any character except the backslash path-separator character (\\)";
+        } else if (name.indexOf('\0') >= 0) {
+            rule = "a name must not contain NUL: the C string would end there";
+        } else if (name.length() > maxNameLength) {
+            rule = "a name is limited to " + maxNameLength + " characters (RTX_MAX_PATH), this one has "
+                    + name.length();
+        }
+        return rule == null ? null : RtxErrors.failed(ErrorReason.INVALID_NAME, name, rule, nt);
+    }
+
+    /** Like {@link #check}, but a missing name is refused too (an open needs one). */
+    RtxResult checkForOpen(String name, boolean nt) {
+        return name == null ? RtxErrors.failed(ErrorReason.INVALID_NAME, null, "an open needs a name", nt)
+                : check(name, nt);
+    }
+}

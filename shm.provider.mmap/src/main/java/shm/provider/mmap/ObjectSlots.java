@@ -1,0 +1,332 @@
+package shm.provider.mmap;
+
+import static shm.provider.mmap.TableLayout.*;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import shm.api.ErrorReason;
+import shm.api.ObjectType;
+import shm.api.ShmException;
+
+/**
+ * The object slots of the object table ({@link TableLayout}): finding an object by file name (open addressing on the
+ * hash, probing linearly), the creation and destruction intents, and the holders (which process holds how many
+ * handles). One instance per mapping of the table; used under the table lock only.
+ */
+final class ObjectSlots {
+
+    /** Removes the file of an object whose last handle went, or whose creator or destroyer died. */
+    @FunctionalInterface
+    interface FileRemover {
+        /** Removes the object file recorded in a CREATING or DESTROYING slot. */
+        void remove(String fileName);
+    }
+
+    private final TableWords w;
+    private final Path root;
+    private final ProcessSlots processes;
+    private final MemoryPools pools;
+    private final FileRemover files;
+
+    ObjectSlots(TableWords w, Path root, ProcessSlots processes, MemoryPools pools, FileRemover files) {
+        this.w = w;
+        this.root = root;
+        this.processes = processes;
+        this.pools = pools;
+        this.files = files;
+    }
+
+    // ------------------------------------------------------------------ probing and snapshots
+
+    /** The slot of the object with this file name, or -1. */
+    int find(String fileName) {
+        long hash = TableLayout.hash(fileName);
+        long mask = w.objectCapacity - 1;
+        for (long i = 0, slot = hash & mask; i < w.objectCapacity; i++, slot = (slot + 1) & mask) {
+            long state = w.objectWord((int) slot, OBJECT_STATE);
+            if (state == EMPTY) {
+                return -1;
+            }
+            if (state != TOMBSTONE && w.objectWord((int) slot, OBJECT_HASH) == hash
+                    && fileName.equals(w.fileNameAt((int) slot))) {
+                return (int) slot;
+            }
+        }
+        return -1;
+    }
+
+    /** A snapshot of one slot. */
+    TableEntry entry(int slot) {
+        List<TableEntry.Holder> holders = new ArrayList<>();
+        for (int h = 0; h < HOLDERS_PER_OBJECT; h++) {
+            long process = w.holderWord(slot, h, HOLDER_PROCESS);
+            if (process != 0) {
+                holders.add(new TableEntry.Holder(processes.pidOf((int) process - 1),
+                        w.holderWord(slot, h, HOLDER_HANDLES)));
+            }
+        }
+        return new TableEntry(slot, w.objectWord(slot, OBJECT_STATE), ObjectHeader.typeOf((int) w.objectWord(slot,
+                OBJECT_TYPE)), w.objectWord(slot, OBJECT_RESERVED_SIZE), w.objectWord(slot, OBJECT_LOGICAL_SIZE),
+                w.objectWord(slot, OBJECT_HANDLES), w.fileNameAt(slot), holders);
+    }
+
+    /** Every live object. */
+    List<TableEntry> liveEntries() {
+        List<TableEntry> entries = new ArrayList<>();
+        for (int slot = 0; slot < w.objectCapacity; slot++) {
+            if (w.objectWord(slot, OBJECT_STATE) == LIVE) {
+                entries.add(entry(slot));
+            }
+        }
+        return entries;
+    }
+
+    /** Handles a process holds to the object in {@code slot}. */
+    long handlesOf(int slot, int processSlot) {
+        int h = holderIndex(slot, processSlot);
+        return h < 0 ? 0 : w.holderWord(slot, h, HOLDER_HANDLES);
+    }
+
+    // ------------------------------------------------------------------ object references
+
+    /** The reference of the object in {@code slot}: its slot and its serial. */
+    long refOf(int slot) {
+        return w.refOf(slot);
+    }
+
+    /** The live object a reference names, or -1 when it is gone (or the slot now holds another object). */
+    int slotOf(long ref) {
+        long slot = ref >>> REF_SERIAL_BITS;
+        if (ref < 0 || slot >= w.objectCapacity) {
+            return -1;
+        }
+        int s = (int) slot;
+        return w.objectWord(s, OBJECT_STATE) == LIVE && w.sameSerial(s, ref) ? s : -1;
+    }
+
+    // ------------------------------------------------------------------ lifetime
+
+    /**
+     * Records the intent to create an object: a committed {@link TableLayout#CREATING} slot. Until
+     * {@link #finishCreate} commits, a writer that dies leaves an intent the next lock holder cleans up.
+     *
+     * @param pool the memory pool to charge {@code size} to, or {@code null}
+     * @return the slot
+     * @throws ShmException LIMIT when the table is full, NO_MEMORY when the pool cannot hold {@code size}
+     */
+    int beginCreate(String fileName, ObjectType type, long size, String pool) {
+        if (fileName.length() > MAX_FILE_NAME) {
+            throw new IllegalArgumentException("file name longer than " + MAX_FILE_NAME + ": " + fileName);
+        }
+        long hash = TableLayout.hash(fileName);
+        long mask = w.objectCapacity - 1;
+        int free = -1;
+        for (long i = 0, slot = hash & mask; i < w.objectCapacity; i++, slot = (slot + 1) & mask) {
+            long state = w.objectWord((int) slot, OBJECT_STATE);
+            if (state == EMPTY || state == TOMBSTONE) {
+                free = (int) slot;
+                break;
+            }
+        }
+        if (free < 0) {
+            throw new ShmException(ErrorReason.LIMIT, null, "the object table of " + root + " holds at most "
+                    + w.objectCapacity + " objects and is full");
+        }
+        int slot = free;
+        int poolIndex = pool == null ? -1 : pools.checkRoom(pool, size);
+        int creator = processes.selfSlot();
+        w.transaction(() -> {
+            if (poolIndex >= 0) {
+                pools.charge(poolIndex, size);
+            }
+            w.putObject(slot, OBJECT_POOL, poolIndex + 1);
+            w.putObject(slot, OBJECT_SERIAL, w.header(GENERATION_OFFSET) + 1);
+            w.putObject(slot, OBJECT_TYPE, ObjectHeader.typeCode(type));
+            w.putObject(slot, OBJECT_RESERVED_SIZE, size);
+            w.putObject(slot, OBJECT_LOGICAL_SIZE, size);
+            w.putObject(slot, OBJECT_HANDLES, 0);
+            w.putObject(slot, OBJECT_HASH, hash);
+            w.putObject(slot, OBJECT_CREATOR, creator);
+            byte[] name = fileName.getBytes(StandardCharsets.US_ASCII);
+            w.putObject(slot, OBJECT_FILE_NAME_LENGTH, name.length);
+            w.putBytes(w.objectBase(slot) + OBJECT_FILE_NAME, name, MAX_FILE_NAME);
+            w.putObject(slot, OBJECT_STATE, CREATING);
+            w.addToHeader(PENDING_INTENTS_OFFSET, 1);
+        });
+        return slot;
+    }
+
+    /** Turns a creation intent into a live object with one handle held by this process. */
+    void finishCreate(int slot) {
+        w.transaction(() -> {
+            w.putObject(slot, OBJECT_STATE, LIVE);
+            w.addToHeader(PENDING_INTENTS_OFFSET, -1);
+            w.addToHeader(LIVE_OBJECTS_OFFSET, 1);
+            addHandle(slot);
+        });
+    }
+
+    /** Abandons a creation intent whose file was never linked or was already removed. */
+    void abandonCreate(int slot) {
+        w.transaction(() -> {
+            w.addToHeader(PENDING_INTENTS_OFFSET, -1);
+            freeSlot(slot);
+        });
+    }
+
+    /** Adds one handle of this process to a live object. */
+    void openHandle(int slot) {
+        w.transaction(() -> addHandle(slot));
+    }
+
+    /**
+     * Removes one handle of this process. When it was the object's last handle in any process, the object's file is
+     * removed and its slot freed.
+     *
+     * @return {@code true} when the object was destroyed
+     */
+    boolean closeHandle(int slot) {
+        int selfSlot = processes.selfSlot();
+        boolean last = w.transaction(() -> {
+            int h = holderIndex(slot, selfSlot);
+            if (h < 0) {
+                throw new IllegalStateException("this process holds no handle to slot " + slot);
+            }
+            long count = w.holderWord(slot, h, HOLDER_HANDLES) - 1;
+            w.putHolder(slot, h, HOLDER_HANDLES, count);
+            if (count == 0) {
+                w.putHolder(slot, h, HOLDER_PROCESS, 0);
+            }
+            processes.addHandlesOfSelf(-1);
+            long remaining = w.objectWord(slot, OBJECT_HANDLES) - 1;
+            w.putObject(slot, OBJECT_HANDLES, remaining);
+            if (remaining == 0) {
+                markDestroying(slot);
+            }
+            return remaining == 0;
+        });
+        if (last) {
+            finishDestroy(slot);
+        }
+        return last;
+    }
+
+    /** Lowers the logical size of a live object. */
+    void setLogicalSize(int slot, long logicalSize) {
+        w.transaction(() -> w.putObject(slot, OBJECT_LOGICAL_SIZE, logicalSize));
+    }
+
+    /**
+     * Releases every handle a dead process held, one object per transaction (a process may hold thousands, more than
+     * one journal can take); objects left without handles are destroyed.
+     */
+    void releaseAllOf(int processSlot) {
+        for (int slot = 0; slot < w.objectCapacity; slot++) {
+            if (w.objectWord(slot, OBJECT_STATE) != LIVE) {
+                continue;
+            }
+            int h = holderIndex(slot, processSlot);
+            if (h < 0) {
+                continue;
+            }
+            int object = slot;
+            boolean destroy = w.transaction(() -> {
+                long remaining = w.objectWord(object, OBJECT_HANDLES) - w.holderWord(object, h, HOLDER_HANDLES);
+                w.putHolder(object, h, HOLDER_PROCESS, 0);
+                w.putHolder(object, h, HOLDER_HANDLES, 0);
+                w.putObject(object, OBJECT_HANDLES, remaining);
+                if (remaining == 0) {
+                    markDestroying(object);
+                }
+                return remaining == 0;
+            });
+            if (destroy) {
+                finishDestroy(object);
+            }
+        }
+    }
+
+    /** Finishes every CREATING or DESTROYING intent, whose writer died: its file is removed and its slot freed. */
+    void finishDeadIntents() {
+        if (w.header(PENDING_INTENTS_OFFSET) == 0) {
+            return;
+        }
+        for (int slot = 0; slot < w.objectCapacity; slot++) {
+            long state = w.objectWord(slot, OBJECT_STATE);
+            if (state == CREATING || state == DESTROYING) {
+                finishDestroy(slot);
+            }
+        }
+    }
+
+    private void addHandle(int slot) {
+        int selfSlot = processes.selfSlot();
+        if (processes.parked().takeOver(slot, selfSlot)) {
+            return; // the process's hold parked by an earlier backend instance is its own again
+        }
+        int h = holderIndex(slot, selfSlot);
+        if (h < 0) {
+            for (int i = 0; i < HOLDERS_PER_OBJECT && h < 0; i++) {
+                if (w.holderWord(slot, i, HOLDER_PROCESS) == 0) {
+                    h = i;
+                }
+            }
+            if (h < 0) {
+                throw new ShmException(ErrorReason.LIMIT, null, "an object can be held by at most "
+                        + HOLDERS_PER_OBJECT + " processes at once, and " + w.fileNameAt(slot) + " is");
+            }
+            w.putHolder(slot, h, HOLDER_PROCESS, selfSlot + 1);
+        }
+        w.putHolder(slot, h, HOLDER_HANDLES, w.holderWord(slot, h, HOLDER_HANDLES) + 1);
+        w.putObject(slot, OBJECT_HANDLES, w.objectWord(slot, OBJECT_HANDLES) + 1);
+        processes.addHandlesOfSelf(1);
+    }
+
+    private void markDestroying(int slot) {
+        w.putObject(slot, OBJECT_STATE, DESTROYING);
+        w.addToHeader(PENDING_INTENTS_OFFSET, 1);
+        w.addToHeader(LIVE_OBJECTS_OFFSET, -1);
+    }
+
+    /** Removes the file of a CREATING or DESTROYING slot, then frees the slot. */
+    private void finishDestroy(int slot) {
+        files.remove(w.fileNameAt(slot));
+        w.crashPoint().reached("unlinked");
+        w.transaction(() -> {
+            w.addToHeader(PENDING_INTENTS_OFFSET, -1);
+            for (int h = 0; h < HOLDERS_PER_OBJECT; h++) {
+                w.putHolder(slot, h, HOLDER_PROCESS, 0);
+                w.putHolder(slot, h, HOLDER_HANDLES, 0);
+            }
+            freeSlot(slot);
+        });
+    }
+
+    private void freeSlot(int slot) {
+        long pool = w.objectWord(slot, OBJECT_POOL);
+        if (pool > 0) {
+            pools.charge((int) pool - 1, -w.objectWord(slot, OBJECT_RESERVED_SIZE));
+            w.putObject(slot, OBJECT_POOL, 0);
+        }
+        w.putObject(slot, OBJECT_HANDLES, 0);
+        w.putObject(slot, OBJECT_STATE, TOMBSTONE);
+        long mask = w.objectCapacity - 1;
+        if (w.objectWord((int) ((slot + 1) & mask), OBJECT_STATE) == EMPTY) {
+            for (long s = slot; w.objectWord((int) s, OBJECT_STATE) == TOMBSTONE; s = (s - 1) & mask) {
+                w.putObject((int) s, OBJECT_STATE, EMPTY);
+            }
+        }
+    }
+
+    private int holderIndex(int slot, int processSlot) {
+        for (int h = 0; h < HOLDERS_PER_OBJECT; h++) {
+            if (w.holderWord(slot, h, HOLDER_PROCESS) == processSlot + 1) {
+                return h;
+            }
+        }
+        return -1;
+    }
+}

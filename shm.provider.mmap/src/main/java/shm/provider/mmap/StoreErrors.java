@@ -1,0 +1,48 @@
+package shm.provider.mmap;
+
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
+
+import shm.api.ErrorReason;
+import shm.api.ShmException;
+
+/**
+ * The one place that turns what the operating system answered (an errno, a JDK I/O exception type) into an
+ * {@link ErrorReason}. Never matches on message text.
+ */
+final class StoreErrors {
+
+    private StoreErrors() {
+    }
+
+    /** The reason for an errno. */
+    static ErrorReason reasonOf(int errno) {
+        return switch (errno) {
+            case LibC.ENOSPC, LibC.ENOMEM, LibC.EFBIG, LibC.EDQUOT -> ErrorReason.NO_MEMORY;
+            case LibC.EACCES, LibC.EPERM -> ErrorReason.ACCESS_DENIED;
+            case LibC.ENOENT -> ErrorReason.NOT_FOUND;
+            case LibC.EMFILE, LibC.ENFILE -> ErrorReason.LIMIT;
+            case LibC.ELOOP, LibC.ENOTDIR, LibC.EISDIR, LibC.EEXIST -> ErrorReason.INCOMPATIBLE_STORE;
+            default -> ErrorReason.INTERNAL;
+        };
+    }
+
+    /** A failure of a C library call, about the object {@code name} ({@code null} for the store itself). */
+    static ShmException failure(String name, String what, LibC.Failure f) {
+        return new ShmException(reasonOf(f.errno), name, what + ": " + f.getMessage(), null, f);
+    }
+
+    /** A failure of a JDK file call, by the exception's type. */
+    static ShmException failure(String name, String what, IOException e) {
+        ErrorReason reason;
+        if (e instanceof NoSuchFileException) {
+            reason = ErrorReason.NOT_FOUND;
+        } else if (e instanceof AccessDeniedException) {
+            reason = ErrorReason.ACCESS_DENIED;
+        } else {
+            reason = ErrorReason.INTERNAL;
+        }
+        return new ShmException(reason, name, what + ": " + e, null, e);
+    }
+}
