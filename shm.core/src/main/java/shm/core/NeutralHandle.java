@@ -262,8 +262,7 @@ final class NeutralHandle implements SharedMemory {
         }
         try {
             Successor.Adopted adopted = orphanedBy.adopt(this);
-            adopted.handle().addMappingListener(event -> notifyListeners(new MappingEvent(this, event.kind(),
-                    event.fromBackend(), event.toBackend())));
+            adopted.handle().addMappingListener(new Forwarding(this));
             successor = adopted;
             String type = owner.backend().type();
             notifyListeners(new MappingEvent(this, MappingEvent.Kind.REMAPPED, type, type));
@@ -272,6 +271,21 @@ final class NeutralHandle implements SharedMemory {
                 lose(e); // the successor refused the object; CLOSED means none came in time: the next call tries again
             }
             throw e;
+        }
+    }
+
+    /** Tells this handle's listeners what the successor's handle heard, as if it had happened to this handle. */
+    static final class Forwarding implements MappingListener {
+
+        private final NeutralHandle orphan;
+
+        Forwarding(NeutralHandle orphan) {
+            this.orphan = orphan;
+        }
+
+        @Override
+        public void mappingChanged(MappingEvent event) {
+            orphan.notifyListeners(new MappingEvent(orphan, event.kind(), event.fromBackend(), event.toBackend()));
         }
     }
 

@@ -70,6 +70,7 @@ public final class NeutralServiceComponent implements SharedMemoryService, SyncO
     /** A service for the bundle that asked for it, waiting for SCR to bind backends. */
     @Activate
     public NeutralServiceComponent(Config config, ComponentContext context) {
+        OrphanClasses.load();
         this.service = new NeutralSharedMemoryService(Duration.ofMillis(config.swap_wait_millis()));
         this.client = context.getUsingBundle();
         this.swapWaitMillis = config.swap_wait_millis();

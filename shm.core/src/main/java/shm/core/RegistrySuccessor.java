@@ -52,21 +52,7 @@ final class RegistrySuccessor implements Successor {
                         + waitMillis + " ms after its bundle was stopped or updated");
             }
             SharedMemory handle = next.open(name, orphan.options());
-            return new Adopted() {
-                @Override
-                public SharedMemory handle() {
-                    return handle;
-                }
-
-                @Override
-                public void close() {
-                    try {
-                        handle.close();
-                    } finally {
-                        tracker.close();
-                    }
-                }
-            };
+            return new TrackedHandle(handle, tracker);
         } catch (InterruptedException e) {
             tracker.close();
             Thread.currentThread().interrupt();
@@ -74,6 +60,35 @@ final class RegistrySuccessor implements Successor {
         } catch (RuntimeException e) {
             tracker.close();
             throw e;
+        }
+    }
+
+    /**
+     * The successor's handle and the tracker that holds the successor service, given back together. A named class
+     * (not an anonymous one) so that {@link OrphanClasses} can load it while this revision's wiring is valid.
+     */
+    static final class TrackedHandle implements Adopted {
+
+        private final SharedMemory handle;
+        private final ServiceTracker<SharedMemoryService, SharedMemoryService> tracker;
+
+        TrackedHandle(SharedMemory handle, ServiceTracker<SharedMemoryService, SharedMemoryService> tracker) {
+            this.handle = handle;
+            this.tracker = tracker;
+        }
+
+        @Override
+        public SharedMemory handle() {
+            return handle;
+        }
+
+        @Override
+        public void close() {
+            try {
+                handle.close();
+            } finally {
+                tracker.close();
+            }
         }
     }
 

@@ -23,13 +23,19 @@ final class BundleRevisions {
 
     /**
      * Writes {@code <artifactId>-<qualifier>.jar} next to the original jar: the same content, its
-     * {@code Bundle-Version} with {@code qualifier} as qualifier. Returns the path (made once, then reused).
+     * {@code Bundle-Version} with {@code qualifier} as qualifier. Returns the path (made again whenever the build
+     * copied a newer original).
      */
     static Path withQualifier(String artifactId, String qualifier) {
         Path original = ShmFramework.jarOf(artifactId);
         Path copy = original.resolveSibling(artifactId + "-" + qualifier + ".jar");
-        if (Files.isRegularFile(copy)) {
-            return copy;
+        try {
+            if (Files.isRegularFile(copy)
+                    && Files.getLastModifiedTime(copy).compareTo(Files.getLastModifiedTime(original)) >= 0) {
+                return copy;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
         Path temporary = original.resolveSibling("." + artifactId + "-" + qualifier + "." + ProcessHandle.current().pid());
         try (JarInputStream in = new JarInputStream(Files.newInputStream(original));
@@ -46,7 +52,8 @@ final class BundleRevisions {
                     out.closeEntry();
                 }
             }
-            Files.move(temporary, copy, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            Files.move(temporary, copy, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             return copy;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write a second revision of " + original, e);
