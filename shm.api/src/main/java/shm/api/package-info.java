@@ -9,7 +9,7 @@
  * personality raised it, the vendor's exact number ({@link shm.api.VendorError}).
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package shm.api;
 
 import org.osgi.annotation.bundle.Export;

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  *
  * @param <B> the backend type
  */
-public final class StoreFixture<B extends AutoCloseable> implements AutoCloseable, AfterEachCallback {
+public class StoreFixture<B extends AutoCloseable> implements AutoCloseable, AfterEachCallback {
 
     private final TmpfsDirectory directory;
     private final Path root;
@@ -71,7 +71,17 @@ public final class StoreFixture<B extends AutoCloseable> implements AutoCloseabl
 
     /** Closes the processes (newest first) and the backend, and removes the directory; a second call does nothing. */
     @Override
-    public void close() throws Exception {
+    public void close() throws IOException {
+        try {
+            closeEverything();
+        } catch (IOException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException(e);
+        }
+    }
+
+    private void closeEverything() throws Exception {
         if (closed) {
             return;
         }

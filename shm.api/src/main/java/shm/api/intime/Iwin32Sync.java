@@ -116,6 +116,25 @@ public interface Iwin32Sync {
     long RtReleaseSemaphore(long hSemaphore, int lReleaseCount);
 
     /**
+     * {@code BOOLEAN RtReleaseSemaphore(hSemaphore, lReleaseCount, lpPreviousCount)} read as C reads it: {@code true} on
+     * success, with the previous count stored in {@code lpPreviousCount[0]} when it is not {@code null};
+     * {@code false} on failure ({@code GetLastError} says why, as for {@link #RtReleaseSemaphore(long, int)}).
+     *
+     * @param lpPreviousCount {@code null}, or an array of at least one element that receives the previous count
+     * @since 1.1
+     */
+    default boolean RtReleaseSemaphore(long hSemaphore, int lReleaseCount, int[] lpPreviousCount) {
+        long previous = RtReleaseSemaphore(hSemaphore, lReleaseCount);
+        if (previous < 0) {
+            return false;
+        }
+        if (lpPreviousCount != null) {
+            lpPreviousCount[0] = (int) previous;
+        }
+        return true;
+    }
+
+    /**
      * {@code DWORD WaitForSingleObject(hHandle, dwMilliseconds)} on an event, mutex or semaphore handle, blocking in
      * the kernel until the object is signaled or the time-out interval elapses; 0 only tests,
      * {@link IntimeConstants#INFINITE} never times out.

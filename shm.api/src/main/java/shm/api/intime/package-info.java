@@ -24,7 +24,7 @@
  * {@link shm.api.intime.IntimeTables}.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package shm.api.intime;
 
 import org.osgi.annotation.bundle.Export;

@@ -94,6 +94,89 @@ public interface NtxSharedMemory {
      */
     NtxHandleResult ntxGetRootRtProcess();
 
+    // ------------------------------------------------------------------ names (object directories), since 1.1
+
+    /**
+     * {@code NTXSTATUS ntxCatalogNtxHandle(NTXHANDLE hProcess, NTXHANDLE hObject, LPSTR pName)}: names
+     * {@code hObject} in the object directory of {@code hProcess} (the root process of
+     * {@link #ntxGetRootRtProcess()}, whose directory every process sees, or another RT process), where RT processes
+     * find it with {@code LookupRtHandle} and Windows processes with {@link #ntxLookupNtxHandle}. Returns
+     * {@code E_OK}; {@code E_PARAM} for a name of 0 or more than 12 bytes (or holding NUL); {@code E_CONTEXT} when the
+     * directory already holds the name; {@code E_EXIST} when a handle names no object; {@code E_TYPE} when
+     * {@code hProcess} is not a process; {@code E_LIMIT} when the directory is full. The entry is this Windows
+     * process's: it goes when the process ends (see the behaviour table).
+     *
+     * @since 1.1
+     */
+    int ntxCatalogNtxHandle(long hProcess, long hObject, String pName);
+
+    /**
+     * {@code NTXHANDLE ntxLookupNtxHandle(NTXHANDLE hRtProcess, LPSTR pName, DWORD dwMilliseconds)}: the handle
+     * cataloged under {@code pName} in the directory of {@code hRtProcess}, waiting up to {@code dwMilliseconds}
+     * (0 does not wait, {@code WAIT_FOREVER} / {@code INFINITE} waits until it appears; an interrupt of the waiting
+     * thread ends the wait with {@code E_TIME} and keeps the thread's interrupt status). Fails with
+     * {@code NTX_BAD_NTXHANDLE} and {@code E_TIME} when the name did not appear in time, {@code E_PARAM},
+     * {@code E_EXIST} or {@code E_TYPE} as {@link #ntxCatalogNtxHandle}.
+     *
+     * @since 1.1
+     */
+    NtxHandleResult ntxLookupNtxHandle(long hRtProcess, String pName, int dwMilliseconds);
+
+    /**
+     * {@code NTXSTATUS ntxUncatalogNtxHandle(NTXHANDLE hProcess, NTXHANDLE hObject, LPSTR pName)} (the {@code ntx.h}
+     * form): removes {@code pName} from the directory of {@code hProcess}, whoever cataloged it. {@code hObject} is
+     * not used (no document says what it checks). Returns {@code E_OK}, or {@code E_CONTEXT} when the directory does
+     * not hold the name, {@code E_PARAM}, {@code E_EXIST}, {@code E_TYPE} as {@link #ntxCatalogNtxHandle}.
+     *
+     * @since 1.1
+     */
+    int ntxUncatalogNtxHandle(long hProcess, long hObject, String pName);
+
+    // ------------------------------------------------------------------ memory, since 1.1
+
+    /**
+     * {@code NTXHANDLE ntxAllocateRtMemory(NTXLOCATION hLoc, DWORD nSize)} (alias {@code ntxCreateRtSegment}):
+     * allocates RT memory of {@code nSize} bytes rounded up to whole pages and a memory handle (GDT slot) covering it,
+     * to be mapped with {@link #ntxMapRtSharedMemoryEx} and freed with {@link #ntxFreeRtMemory}. {@code hLoc} is
+     * {@link NtxConstants#NTX_LOCAL} (this host's node) or the number of an INtime node that shares memory with this
+     * host. Fails with {@code NTX_BAD_NTXHANDLE} and {@code E_PARAM} for a size of 0 or above
+     * {@link NtxConstants#NTX_MAX_MAP_SIZE}, {@code E_LOCATION} for a node this host does not share memory with,
+     * {@code E_MEM} when the memory cannot be had, {@code E_SLOT} when the GDT is full. The memory is this Windows
+     * process's: it is freed when the process ends, if it has not been freed before.
+     *
+     * @since 1.1
+     */
+    NtxHandleResult ntxAllocateRtMemory(long hLoc, int nSize);
+
+    /**
+     * {@code NTXSTATUS ntxFreeRtMemory(NTXHANDLE hSegment)} (alias {@code ntxDeleteRtSegment}): frees memory this
+     * Windows process allocated with {@link #ntxAllocateRtMemory} and deletes its handle. Returns {@code E_OK};
+     * {@code E_STATE} while this process still maps it ("free the mapping before freeing the memory": nothing is
+     * freed); {@code E_EXIST} when the handle names no object; {@code E_CONTEXT} for memory this process did not
+     * allocate (an RT process frees its own memory).
+     *
+     * @since 1.1
+     */
+    int ntxFreeRtMemory(long hSegment);
+
+    /**
+     * {@code WORD ntxGetType(NTXHANDLE hObject)}: {@link NtxConstants#NTX_TYPE_RT_SHARED_MEMORY} for a memory handle,
+     * {@link NtxConstants#NTX_TYPE_RT_PROCESS} for a process (the root process included), or
+     * {@link NtxConstants#NTX_ERROR} with {@code E_EXIST} when the handle names no object.
+     *
+     * @since 1.1
+     */
+    int ntxGetType(long hObject);
+
+    /**
+     * {@code DWORD ntxGetRtSize(NTXHANDLE hObject)}: the size in bytes of the memory a memory handle covers, or
+     * {@link NtxConstants#NTX_BAD_SIZE} with {@code E_TYPE} for a handle that is not a segment, {@code E_EXIST} for one
+     * that names no object.
+     *
+     * @since 1.1
+     */
+    long ntxGetRtSize(long hObject);
+
     /** {@code ntxGetLastRtError}: the 16-bit status the last failing call of this thread left; 0 if none failed. */
     int ntxGetLastRtError();
 

@@ -12,7 +12,7 @@
  * per configured Windows process.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package shm.api.ntx;
 
 import org.osgi.annotation.bundle.Export;

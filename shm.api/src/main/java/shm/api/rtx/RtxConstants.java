@@ -1,42 +1,16 @@
 package shm.api.rtx;
 
+import shm.api.win32.Win32Constants;
+
 /**
  * The numbers of the RTX headers and of Win32 that the RTX shared-memory calls take and return. Values from
- * {@code RtApi.h}, {@code RtkApi.h}, {@code winerror.h} and {@code ntstatus.h}.
+ * {@code RtApi.h}, {@code RtkApi.h}, {@code winerror.h} and {@code ntstatus.h}. The Win32 codes and wait results are
+ * declared once in {@link Win32Constants} and inherited, so this class and {@code IntimeConstants} can be imported
+ * together ({@code import static ...RtxConstants.*;}).
  */
-public final class RtxConstants {
+public final class RtxConstants implements Win32Constants {
 
-    /** {@code ERROR_SUCCESS}. */
-    public static final int ERROR_SUCCESS = 0;
-    /** {@code ERROR_FILE_NOT_FOUND}: the platform's answer to an open of a missing name (a documented guess). */
-    public static final int ERROR_FILE_NOT_FOUND = 2;
-    /** {@code ERROR_ACCESS_DENIED}. */
-    public static final int ERROR_ACCESS_DENIED = 5;
-    /** {@code ERROR_INVALID_HANDLE}: the name is held by an event, mutex or semaphore; or a bad handle. */
-    public static final int ERROR_INVALID_HANDLE = 6;
-    /** {@code ERROR_NOT_ENOUGH_MEMORY}: the memory cannot be allocated (a documented guess). */
-    public static final int ERROR_NOT_ENOUGH_MEMORY = 8;
-    /** {@code ERROR_GEN_FAILURE}: the platform's answer to a failure no RTX code describes (a broken store). */
-    public static final int ERROR_GEN_FAILURE = 31;
-    /** {@code ERROR_INVALID_PARAMETER}. */
-    public static final int ERROR_INVALID_PARAMETER = 87;
-    /** {@code ERROR_ALREADY_EXISTS}: set on success when a create found the object. */
-    public static final int ERROR_ALREADY_EXISTS = 183;
-    /** {@code ERROR_NOT_OWNER}: a mutex released by a thread that does not own it. */
-    public static final int ERROR_NOT_OWNER = 288;
-    /** {@code ERROR_TOO_MANY_POSTS}: a semaphore release beyond its maximum count. */
-    public static final int ERROR_TOO_MANY_POSTS = 298;
 
-    /** {@code WAIT_OBJECT_0}: the object was signaled (a mutex: acquired). */
-    public static final int WAIT_OBJECT_0 = 0x00000000;
-    /** {@code WAIT_ABANDONED}: a mutex whose owner ended without releasing it was acquired. */
-    public static final int WAIT_ABANDONED = 0x00000080;
-    /** {@code WAIT_TIMEOUT}. */
-    public static final int WAIT_TIMEOUT = 0x00000102;
-    /** {@code WAIT_FAILED}: see {@code RtGetLastError}. */
-    public static final int WAIT_FAILED = 0xFFFFFFFF;
-    /** {@code INFINITE}: a wait without timeout. */
-    public static final int INFINITE = 0xFFFFFFFF;
 
     /** {@code STATUS_SUCCESS}. */
     public static final int STATUS_SUCCESS = 0x00000000;
@@ -68,5 +42,15 @@ public final class RtxConstants {
     public static final int RTX_MAX_PATH = 260;
 
     private RtxConstants() {
+    }
+
+    /**
+     * {@code NT_SUCCESS(Status)} of {@code ntdef.h}: whether an NTSTATUS is a success or an informational status
+     * (0x00000000 to 0x7FFFFFFF), for example {@link #STATUS_SUCCESS} and {@link #STATUS_OBJECT_NAME_EXISTS}, which
+     * RTX64 / wRTOS {@code RtkCreateSharedMemory} returns when it found the object. Warnings and errors (bit 31 set)
+     * are not.
+     */
+    public static boolean NT_SUCCESS(int status) {
+        return status >= 0;
     }
 }

@@ -71,4 +71,21 @@ public interface RtxSharedMemory {
      * it is {@code ERROR_INVALID_HANDLE} (legacy) or {@code STATUS_UNSUCCESSFUL} (RTX64 / wRTOS, as documented).
      */
     int RtkCloseHandle(long rtssInst, long handle);
+
+    /**
+     * {@code BOOLEAN RtkCloseHandle(RtssInst, pErrorCode, Handle)}, the legacy RTX form, read as C reads it:
+     * {@code true} (TRUE) on success, {@code false} on failure, with the code of {@link #RtkCloseHandle(long, long)}
+     * stored in {@code pErrorCode[0]} when {@code pErrorCode} is not {@code null} (0 on success). A literal port of
+     * {@code if (!RtkCloseHandle(inst, &err, h))} keeps its meaning.
+     *
+     * @param pErrorCode {@code null}, or an array of at least one element that receives the error code
+     * @since 1.1
+     */
+    default boolean RtkCloseHandle(long rtssInst, int[] pErrorCode, long handle) {
+        int code = RtkCloseHandle(rtssInst, handle);
+        if (pErrorCode != null) {
+            pErrorCode[0] = code;
+        }
+        return code == 0;
+    }
 }

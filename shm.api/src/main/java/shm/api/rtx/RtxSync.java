@@ -54,6 +54,25 @@ public interface RtxSync {
     long RtReleaseSemaphore(long hSemaphore, int lReleaseCount);
 
     /**
+     * {@code BOOL RtReleaseSemaphore(hSemaphore, lReleaseCount, lpPreviousCount)} read as C reads it: {@code true} on
+     * success, with the previous count stored in {@code lpPreviousCount[0]} when it is not {@code null};
+     * {@code false} on failure ({@code RtGetLastError} says why, as for {@link #RtReleaseSemaphore(long, int)}).
+     *
+     * @param lpPreviousCount {@code null}, or an array of at least one element that receives the previous count
+     * @since 1.1
+     */
+    default boolean RtReleaseSemaphore(long hSemaphore, int lReleaseCount, int[] lpPreviousCount) {
+        long previous = RtReleaseSemaphore(hSemaphore, lReleaseCount);
+        if (previous < 0) {
+            return false;
+        }
+        if (lpPreviousCount != null) {
+            lpPreviousCount[0] = (int) previous;
+        }
+        return true;
+    }
+
+    /**
      * {@code DWORD RtWaitForSingleObject(hHandle, dwMilliseconds)} on an event, mutex or semaphore:
      * {@link RtxConstants#WAIT_OBJECT_0}, {@link RtxConstants#WAIT_ABANDONED}, {@link RtxConstants#WAIT_TIMEOUT}, or
      * {@link RtxConstants#WAIT_FAILED}; {@link RtxConstants#INFINITE} waits without a timeout.

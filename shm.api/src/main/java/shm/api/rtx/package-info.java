@@ -9,7 +9,7 @@
  * Services of this package are registered by the RTX personality, one per configured caller context.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package shm.api.rtx;
 
 import org.osgi.annotation.bundle.Export;

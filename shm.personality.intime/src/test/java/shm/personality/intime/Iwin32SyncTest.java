@@ -282,6 +282,19 @@ class Iwin32SyncTest {
         assertEquals(WAIT_TIMEOUT, a.WaitForSingleObject(semaphore, 0));
     }
 
+    @Test
+    void theBooleanReleaseReadsAsC() {
+        long semaphore = a.RtCreateSemaphore(1, 2, "boolsem").handle();
+        int[] previous = {-1};
+        assertTrue(a.RtReleaseSemaphore(semaphore, 1, previous), "TRUE on success");
+        assertEquals(1, previous[0]);
+        assertFalse(a.RtReleaseSemaphore(semaphore, 1, previous), "FALSE beyond the maximum");
+        assertEquals(ERROR_TOO_MANY_POSTS, a.GetLastError());
+        assertEquals(1, previous[0], "untouched on failure");
+        assertFalse(a.RtReleaseSemaphore(0x10, 1, null), "not a handle");
+        assertEquals(ERROR_INVALID_HANDLE, a.GetLastError());
+    }
+
     // ------------------------------------------------------------------ WaitForSingleObject
 
     @Test

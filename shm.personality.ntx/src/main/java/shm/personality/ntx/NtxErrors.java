@@ -19,6 +19,11 @@ final class NtxErrors {
     static String symbol(int status) {
         return switch (status) {
             case E_OK -> "E_OK";
+            case E_TIME -> "E_TIME";
+            case E_MEM -> "E_MEM";
+            case E_LIMIT -> "E_LIMIT";
+            case E_CONTEXT -> "E_CONTEXT";
+            case E_SLOT -> "E_SLOT";
             case E_EXIST -> "E_EXIST";
             case E_STATE -> "E_STATE";
             case E_VMEM -> "E_VMEM";
@@ -35,6 +40,11 @@ final class NtxErrors {
     /** The neutral reason a status stands for. */
     static ErrorReason reason(int status) {
         return switch (status) {
+            case E_TIME -> ErrorReason.NOT_FOUND;
+            case E_MEM -> ErrorReason.NO_MEMORY;
+            case E_LIMIT -> ErrorReason.LIMIT;
+            case E_CONTEXT -> ErrorReason.WRONG_STATE;
+            case E_SLOT -> ErrorReason.NO_SLOT;
             case E_EXIST -> ErrorReason.NOT_FOUND;
             case E_STATE -> ErrorReason.WRONG_STATE;
             case E_VMEM -> ErrorReason.LIMIT;

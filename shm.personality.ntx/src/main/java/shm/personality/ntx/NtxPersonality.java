@@ -33,6 +33,8 @@ public class NtxPersonality implements NtxSharedMemory, AutoCloseable {
     private final LastStatus lastStatus = new LastStatus();
     private final RtKernelLink link = new RtKernelLink();
     private final MapRules mapRules;
+    private final NtxNames names;
+    private final NtxMemory memory;
 
     /** A personality (one Windows process) over {@code backend}. */
     public NtxPersonality(ShmBackend backend, NtxSettings settings) {
@@ -45,6 +47,8 @@ public class NtxPersonality implements NtxSharedMemory, AutoCloseable {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.strict = settings.strictCache();
         this.mapRules = new MapRules(settings, cache, link, lastStatus);
+        this.names = new NtxNames(link);
+        this.memory = new NtxMemory(settings, link, cache);
     }
 
     /** The settings of this instance. */
@@ -143,6 +147,76 @@ public class NtxPersonality implements NtxSharedMemory, AutoCloseable {
         return new NtxHandleResult(ntxHandleOf(IntimeTables.ROOT_PROCESS_HANDLE), E_OK, null);
     }
 
+    // ------------------------------------------------------------------ names and memory
+
+    @Override
+    public int ntxCatalogNtxHandle(long hProcess, long hObject, String pName) {
+        try {
+            names.catalog(hProcess, hObject, pName);
+            return E_OK;
+        } catch (ShmException e) {
+            return failedStatus(vendor(e, pName));
+        }
+    }
+
+    @Override
+    public NtxHandleResult ntxLookupNtxHandle(long hRtProcess, String pName, int dwMilliseconds) {
+        try {
+            return new NtxHandleResult(ntxHandleOf(names.lookup(hRtProcess, pName, dwMilliseconds)), E_OK, null);
+        } catch (ShmException e) {
+            return failedHandle(vendor(e, pName));
+        }
+    }
+
+    @Override
+    public int ntxUncatalogNtxHandle(long hProcess, long hObject, String pName) {
+        try {
+            names.uncatalog(hProcess, pName);
+            return E_OK;
+        } catch (ShmException e) {
+            return failedStatus(vendor(e, pName));
+        }
+    }
+
+    @Override
+    public NtxHandleResult ntxAllocateRtMemory(long hLoc, int nSize) {
+        try {
+            return new NtxHandleResult(memory.allocate(hLoc, nSize), E_OK, null);
+        } catch (ShmException e) {
+            return failedHandle(vendor(e, "ntxAllocateRtMemory"));
+        }
+    }
+
+    @Override
+    public int ntxFreeRtMemory(long hSegment) {
+        try {
+            memory.free(hSegment);
+            return E_OK;
+        } catch (ShmException e) {
+            return failedStatus(vendor(e, NtxErrors.describe(hSegment)));
+        }
+    }
+
+    @Override
+    public int ntxGetType(long hObject) {
+        try {
+            return memory.type(hObject);
+        } catch (ShmException e) {
+            failedStatus(vendor(e, NtxErrors.describe(hObject)));
+            return NTX_ERROR;
+        }
+    }
+
+    @Override
+    public long ntxGetRtSize(long hObject) {
+        try {
+            return memory.size(hObject);
+        } catch (ShmException e) {
+            failedStatus(vendor(e, NtxErrors.describe(hObject)));
+            return NTX_BAD_SIZE;
+        }
+    }
+
     @Override
     public int ntxGetLastRtError() {
         return lastStatus.status();
@@ -175,13 +249,19 @@ public class NtxPersonality implements NtxSharedMemory, AutoCloseable {
     public void backendGone(ShmBackend gone) {
         link.forget(gone);
         cache.removeAll(m -> m.owner() == gone).forEach(NtxPersonality::parkQuietly);
+        memory.freeFrom(gone);
     }
 
-    /** Unmaps every mapping of this Windows process, as its end does. Idempotent. */
+    /**
+     * Ends this Windows process: unmaps every mapping, removes the names it cataloged and frees the memory it
+     * allocated. Idempotent.
+     */
     @Override
     public void close() {
         link.close();
         cache.removeAll(m -> true).forEach(NtxPersonality::unmapQuietly);
+        names.removeMine();
+        memory.freeAll();
     }
 
     private static void parkQuietly(Mapping mapping) {
@@ -200,6 +280,11 @@ public class NtxPersonality implements NtxSharedMemory, AutoCloseable {
         } catch (ShmException e) {
             // The backend is going away and says so; the mapping is gone from the cache either way.
         }
+    }
+
+    /** A failure with its NTX status: as it is when it carries one, else translated. */
+    private static ShmException vendor(ShmException e, String object) {
+        return e.vendorError().isPresent() ? e : NtxErrors.translate(e, object);
     }
 
     private NtxHandleResult failedHandle(ShmException failure) {

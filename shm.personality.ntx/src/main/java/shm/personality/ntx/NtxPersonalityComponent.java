@@ -109,7 +109,6 @@ public final class NtxPersonalityComponent implements NtxSharedMemory {
 
     // ------------------------------------------------------------------ the calls, answered by the personality
 
-
     @Override
     public NtxMapResult ntxMapRtSharedMemory(long hSegment) {
         return personality.ntxMapRtSharedMemory(hSegment);
@@ -138,6 +137,41 @@ public final class NtxPersonalityComponent implements NtxSharedMemory {
     @Override
     public NtxHandleResult ntxGetRootRtProcess() {
         return personality.ntxGetRootRtProcess();
+    }
+
+    @Override
+    public int ntxCatalogNtxHandle(long hProcess, long hObject, String pName) {
+        return personality.ntxCatalogNtxHandle(hProcess, hObject, pName);
+    }
+
+    @Override
+    public NtxHandleResult ntxLookupNtxHandle(long hRtProcess, String pName, int dwMilliseconds) {
+        return personality.ntxLookupNtxHandle(hRtProcess, pName, dwMilliseconds);
+    }
+
+    @Override
+    public int ntxUncatalogNtxHandle(long hProcess, long hObject, String pName) {
+        return personality.ntxUncatalogNtxHandle(hProcess, hObject, pName);
+    }
+
+    @Override
+    public NtxHandleResult ntxAllocateRtMemory(long hLoc, int nSize) {
+        return personality.ntxAllocateRtMemory(hLoc, nSize);
+    }
+
+    @Override
+    public int ntxFreeRtMemory(long hSegment) {
+        return personality.ntxFreeRtMemory(hSegment);
+    }
+
+    @Override
+    public int ntxGetType(long hObject) {
+        return personality.ntxGetType(hObject);
+    }
+
+    @Override
+    public long ntxGetRtSize(long hObject) {
+        return personality.ntxGetRtSize(hObject);
     }
 
     @Override

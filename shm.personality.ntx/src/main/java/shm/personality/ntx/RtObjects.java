@@ -55,6 +55,24 @@ final class RtObjects {
         return backend;
     }
 
+    /** The GDT: where memory handles are created and deleted. */
+    DescriptorTable gdt() {
+        return gdt;
+    }
+
+    /**
+     * The directory scope of a process handle (see {@link IntimeTables}): the root directory for the root process, the
+     * process's own for a live process; empty for anything else.
+     */
+    Optional<String> directoryOf(int rtHandle) {
+        if (rtHandle == IntimeTables.ROOT_PROCESS_HANDLE) {
+            return Optional.of(IntimeTables.ROOT_DIRECTORY);
+        }
+        int slot = IntimeTables.slotOfProcessHandle(rtHandle);
+        return slot < 0 ? Optional.empty()
+                : processes.get(slot).map(process -> IntimeTables.processDirectory(process.object().value()));
+    }
+
     /** The GDT descriptor a memory handle names; empty when the value is no memory handle or its slot is free. */
     Optional<Descriptor> memory(int rtHandle) {
         int slot = IntimeTables.slotOfMemoryHandle(rtHandle);

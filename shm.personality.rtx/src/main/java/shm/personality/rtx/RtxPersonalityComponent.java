@@ -48,6 +48,12 @@ public final class RtxPersonalityComponent implements RtxSharedMemory, RtxSync {
                 + " RTX64: Rtk* return NTSTATUS.")
         Flavour rtx_flavour() default Flavour.LEGACY_RTX;
 
+        /** How flProtect is read. */
+        @AttributeDefinition(name = "flProtect encoding", description = "WINDOWS_PROCESS only. SHM_MAP (default, the"
+                + " wRTOS documents): 1 read-only, 2 and 3 read/write (4 = PAGE_READWRITE also read/write); PAGE (the"
+                + " RTX64 3/4 documents): 2 = PAGE_READONLY read-only, 4 = PAGE_READWRITE read/write.")
+        ProtectEncoding rtx_protectEncoding() default ProtectEncoding.SHM_MAP;
+
         /** The longest name. */
         @AttributeDefinition(name = "Longest name", description = "RTX_MAX_PATH, in characters.")
         int rtx_maxNameLength() default RtxConstants.RTX_MAX_PATH;
@@ -67,7 +73,7 @@ public final class RtxPersonalityComponent implements RtxSharedMemory, RtxSync {
     @Activate
     public RtxPersonalityComponent(Config config) {
         personality = new RtxPersonality(new RtxSettings(config.rtx_callerContext(), config.rtx_flavour(),
-                config.rtx_maxNameLength()));
+                config.rtx_maxNameLength(), config.rtx_protectEncoding()));
     }
 
     /** The RTX "process" this component runs. */

@@ -57,8 +57,10 @@ final class SharedMemoryRules {
             access = protectionOf(flProtect);
             if (access == null) {
                 return RtxErrors.failed(ErrorReason.INVALID_PARAMETER, name, "flProtect 0x"
-                        + Integer.toHexString(flProtect) + " is none of PAGE_READONLY, PAGE_READWRITE, SHM_MAP_READ,"
-                        + " SHM_MAP_WRITE, SHM_MAP_ALL_ACCESS", nt);
+                        + Integer.toHexString(flProtect) + (settings.protectEncoding() == ProtectEncoding.PAGE
+                        ? " is neither PAGE_READONLY nor PAGE_READWRITE (rtx.protectEncoding = PAGE)"
+                        : " is none of SHM_MAP_READ, SHM_MAP_WRITE, SHM_MAP_ALL_ACCESS, PAGE_READWRITE"
+                        + " (rtx.protectEncoding = SHM_MAP)"), nt);
             }
         } else {
             access = Access.READ_WRITE; // "flProtect (ignored by RTSS)"; Rtk64: "Protect is ignored"
@@ -132,8 +134,15 @@ final class SharedMemoryRules {
         }
     }
 
-    /** {@code flProtect} of a Windows process; {@code null} for a value of neither encoding. */
-    private static Access protectionOf(int flProtect) {
+    /** {@code flProtect} of a Windows process, read in the configured encoding; {@code null} for a value it lacks. */
+    private Access protectionOf(int flProtect) {
+        if (settings.protectEncoding() == ProtectEncoding.PAGE) {
+            return switch (flProtect) {
+                case PAGE_READONLY -> Access.READ_ONLY;
+                case PAGE_READWRITE -> Access.READ_WRITE;
+                default -> null;
+            };
+        }
         return switch (flProtect) {
             case SHM_MAP_READ -> Access.READ_ONLY;
             // 2 is both SHM_MAP_WRITE (wRTOS) and PAGE_READONLY (RTX64 3/4): read/write, as the newest documents say.

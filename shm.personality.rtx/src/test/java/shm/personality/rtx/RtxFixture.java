@@ -26,7 +26,12 @@ final class RtxFixture extends StoreFixture<MmapBackend> {
 
     /** A new RTX "process" with the given rules. */
     RtxPersonality process(CallerContext context, Flavour flavour) {
-        return track(new RtxPersonality(backend, new RtxSettings(context, flavour, 260)));
+        return process(new RtxSettings(context, flavour, 260));
+    }
+
+    /** A new RTX "process" with the given settings. */
+    RtxPersonality process(RtxSettings settings) {
+        return track(new RtxPersonality(backend, settings));
     }
 
     RtxPersonality rtss() {
