@@ -58,9 +58,12 @@ public class ParkDeadlineIT extends ShmTestBase {
 
             rig.child().post("exit");
             assertEquals(0, rig.child().waitFor());
+            assertTrue(rig.cPeer().send("stop").startsWith("COUNTED"));
+            assertEquals(0, rig.cPeer().waitFor());
             assertEquals("the child's last close destroyed its object", List.of(), root.objectFiles());
         } finally {
             rig.child().close();
+            rig.cPeer().close();
         }
     }
 }

@@ -13,11 +13,13 @@ import java.util.List;
 
 import shm.api.SharedMemory;
 import shm.api.SharedMemoryService;
+import shm.testkit.CExample;
 import shm.testkit.LineProcess;
 
 /**
  * What every hot-swap step is checked against: a child process (a JVM over the mmap library, {@link CounterChild})
- * writing an increasing counter into an object that it and the framework both hold, and a second object held by the
+ * writing an increasing counter into an object that it and the framework both hold, the C peer
+ * ({@code examples/c/shm_peer.c}, step {@code count 8}) writing its own counter 8 bytes further into the same object, and a second object held by the
  * framework only, filled with a known pattern. {@link #check} after each step: both objects are the very same files
  * (same inodes), the framework's handle reads the child's current counter (it keeps growing), no value went back, and
  * the framework-only bytes are intact. {@link #finish}: the last value the child wrote is what the framework reads.
@@ -30,15 +32,19 @@ final class SwapRig implements AutoCloseable {
 
     private final RootDir root;
     private final LineProcess child;
+    /** The C peer ({@code examples/c/shm_peer.c}) counting at offset 8 of the same object. */
+    private final LineProcess cPeer;
     private final SharedMemory shared;
     private final SharedMemory own;
     private final Object sharedInode;
     private final Object ownInode;
     private long lastSeen;
+    private long lastSeenC;
 
-    private SwapRig(RootDir root, LineProcess child, SharedMemory shared, SharedMemory own) {
+    private SwapRig(RootDir root, LineProcess child, LineProcess cPeer, SharedMemory shared, SharedMemory own) {
         this.root = root;
         this.child = child;
+        this.cPeer = cPeer;
         this.shared = shared;
         this.own = own;
         this.sharedInode = inode(SHARED);
@@ -49,17 +55,28 @@ final class SwapRig implements AutoCloseable {
     static SwapRig start(SharedMemoryService shm, RootDir root) {
         LineProcess child = LineProcess.startJvm(CounterChild.class, "", List.of(), root.path().toString(), SHARED,
                 "4096");
+        LineProcess cPeer = null;
         try {
             assertEquals("READY", child.nextLine());
+            java.nio.file.Path binary = CExample.shmPeer().binary().orElseThrow(() -> new AssertionError(
+                    "the C peer cannot be built here: " + CExample.shmPeer().unavailable().orElse("?")));
+            cPeer = LineProcess.start("c peer", List.of(binary.toString(), root.path().toString(), SHARED, "open",
+                    "count", "8"), java.util.Map.of());
+            assertTrue(cPeer.nextLine().startsWith("PEER"));
+            assertTrue(cPeer.nextLine().startsWith("OPENED"));
+            assertEquals("COUNTING", cPeer.nextLine());
             SharedMemory shared = shm.open(SHARED);
             SharedMemory own = shm.createOrOpen(OWN, OWN_SIZE);
             MemorySegment bytes = own.segment();
             for (long i = 0; i < OWN_SIZE; i++) {
                 bytes.set(JAVA_BYTE, i, pattern(i));
             }
-            return new SwapRig(root, child, shared, own);
+            return new SwapRig(root, child, cPeer, shared, own);
         } catch (RuntimeException | AssertionError e) {
             child.kill();
+            if (cPeer != null) {
+                cPeer.kill();
+            }
             throw e;
         }
     }
@@ -84,6 +101,11 @@ final class SwapRig implements AutoCloseable {
         Await.until(step + ": the framework's handle sees the child's counter grow past " + before,
                 () -> shared.segment().get(JAVA_LONG, 0) > before);
         lastSeen = shared.segment().get(JAVA_LONG, 0);
+        long nowC = shared.segment().get(JAVA_LONG, 8);
+        assertTrue(step + ": the C peer's counter went back from " + lastSeenC + " to " + nowC, nowC >= lastSeenC);
+        Await.until(step + ": the framework's handle sees the C peer's counter grow past " + nowC,
+                () -> shared.segment().get(JAVA_LONG, 8) > nowC);
+        lastSeenC = shared.segment().get(JAVA_LONG, 8);
         MemorySegment bytes = own.segment();
         for (long i = 0; i < OWN_SIZE; i += 61) {
             assertEquals(step + ": framework-only byte " + i, pattern(i), bytes.get(JAVA_BYTE, i));
@@ -91,14 +113,24 @@ final class SwapRig implements AutoCloseable {
         assertEquals(step + ": last framework-only byte", pattern(OWN_SIZE - 1), bytes.get(JAVA_BYTE, OWN_SIZE - 1));
     }
 
-    /** Stops the child's writer: its last value is what the framework reads; then the child exits. */
+    /** Stops both writers: the last value each wrote is what the framework reads; then both exit. */
     void finish() {
+        String counted = cPeer.send("stop");
+        assertTrue(counted, counted.startsWith("COUNTED last="));
+        assertEquals("no write of the C peer was lost", Long.parseLong(counted.substring("COUNTED last=".length())),
+                shared.segment().get(JAVA_LONG, 8));
+        assertEquals(0, cPeer.waitFor());
         String last = child.send("stop");
         assertTrue(last, last.startsWith("LAST "));
         assertEquals("no counter write was lost", Long.parseLong(last.substring(5)),
                 shared.segment().get(JAVA_LONG, 0));
         child.post("exit");
         assertEquals(0, child.waitFor());
+    }
+
+    /** The C peer's process. */
+    LineProcess cPeer() {
+        return cPeer;
     }
 
     /** The child's process. */
@@ -113,6 +145,7 @@ final class SwapRig implements AutoCloseable {
             own.close();
         } finally {
             child.close();
+            cPeer.close();
         }
     }
 

@@ -81,13 +81,9 @@ final class ParkedHolds {
      * @return {@code false} when the object has no free holder entry for the parked slot (nothing changed)
      */
     boolean park(int objectSlot, int from, int parked) {
-        int target = holderOf(objectSlot, parked);
+        int target = holderEntryFor(objectSlot, parked);
         if (target < 0) {
-            target = freeHolder(objectSlot);
-            if (target < 0) {
-                return false;
-            }
-            w.putHolder(objectSlot, target, HOLDER_PROCESS, parked + 1);
+            return false;
         }
         move(objectSlot, from, target, parked);
         return true;
@@ -105,13 +101,9 @@ final class ParkedHolds {
                 continue;
             }
             int parked = (int) holder - 1;
-            int target = holderOf(objectSlot, to);
+            int target = holderEntryFor(objectSlot, to);
             if (target < 0) {
-                target = freeHolder(objectSlot);
-                if (target < 0) {
-                    return false;
-                }
-                w.putHolder(objectSlot, target, HOLDER_PROCESS, to + 1);
+                return false;
             }
             move(objectSlot, parked, target, to);
             if (w.processWord(parked, PROCESS_HANDLES) == 0) {
@@ -182,6 +174,18 @@ final class ParkedHolds {
             }
         }
         return -1;
+    }
+
+    /** The holder entry of {@code processSlot} on the object, taken from the free ones if needed; -1 when full. */
+    private int holderEntryFor(int objectSlot, int processSlot) {
+        int entry = holderOf(objectSlot, processSlot);
+        if (entry < 0) {
+            entry = freeHolder(objectSlot);
+            if (entry >= 0) {
+                w.putHolder(objectSlot, entry, HOLDER_PROCESS, processSlot + 1);
+            }
+        }
+        return entry;
     }
 
     private int freeHolder(int objectSlot) {
