@@ -177,6 +177,7 @@
 #define O_FILE_NAME_LENGTH 56
 #define O_SERIAL 64             /* generation its creation intent committed; refs: slot << 40 | serial */
 #define O_POOL 72               /* pool index + 1 the reserved size is charged to, 0 = none */
+#define O_INODE 80              /* inode of the object file, recorded before it is linked; 0 = not recorded */
 #define O_FILE_NAME 128         /* 256 bytes, ASCII, zero padded */
 #define SLOT_FILE_NAME 256
 #define O_HOLDERS 384           /* 16 x { process slot + 1 (0 = free), handle count } */
@@ -239,6 +240,7 @@ static long handle_slot = -1;         /* the object slot our handle counts in */
 
 static long creating_slot = -1;       /* a committed creation intent of ours that is not finished yet */
 static bool creating_linked;          /* ... whose file is already linked under its final name */
+static uint64_t creating_inode;       /* ... and the inode of that file */
 static bool departing;                /* inside the final close and leave */
 static long crash_countdown;          /* SHM_PEER_CRASH_AT: the crash point to die at, 0 for none */
 
@@ -963,6 +965,7 @@ static void free_slot(uint64_t slot)
     }
     uint64_t mask = object_capacity - 1;
     put(object_at(slot, O_HANDLES), 0);
+    put(object_at(slot, O_INODE), 0);
     put(object_at(slot, O_STATE), TOMBSTONE);
     if (get(object_at((slot + 1) & mask, O_STATE)) == EMPTY) {
         for (uint64_t s = slot; get(object_at(s, O_STATE)) == TOMBSTONE; s = (s - 1) & mask) {
@@ -979,17 +982,56 @@ static void mark_destroying(uint64_t slot)
     put(T_LIVE_OBJECTS, get(T_LIVE_OBJECTS) - 1);
 }
 
-/* Unlinks the file of a creating or destroying slot, then commits: holders cleared, slot freed, pending - 1. */
+/*
+ * Whether a file name read from the table is one the platform writes: "n.", "h." or "u." followed by the bytes
+ * A-Z a-z 0-9 - _ . % only (so never "/", never "." or "..", never outside the root). Java checks the exact encoding
+ * (NameCodec.isObjectFileName); this weaker check is enough to keep every file call inside the root.
+ */
+static bool valid_object_file_name(const char *file)
+{
+    if (strncmp(file, "n.", 2) != 0 && strncmp(file, "h.", 2) != 0 && strncmp(file, "u.", 2) != 0) {
+        return false;
+    }
+    if (file[2] == '\0') {
+        return false;
+    }
+    for (const char *c = file; *c != '\0'; c++) {
+        if (!is_plain((unsigned char)*c) && *c != '%') {
+            return false;
+        }
+    }
+    return true;
+}
+
+/*
+ * Unlinks the file of a creating or destroying slot, then commits: holders cleared, slot freed, pending - 1. The
+ * file is unlinked only when it is the one the slot recorded (same inode; for a slot without an inode, written by an
+ * older release: a regular file of this user, or any user's when group-shared, and only for a destroying slot);
+ * anything else is left alone and reported on stderr, and the slot is freed either way.
+ */
 static void finish_destroy(uint64_t slot)
 {
     char file[SLOT_FILE_NAME + 1];
     slot_file_name(slot, file);
-    if (file[0] == '\0' || strchr(file, '/') != NULL || strcmp(file, ".") == 0 || strcmp(file, "..") == 0) {
-        fail("INCOMPATIBLE_STORE", "the object table %s/%s lists the impossible file name '%s'; it was left"
-             " untouched", root, TABLE_FILE, file);
+    if (!valid_object_file_name(file)) {
+        fail("INCOMPATIBLE_STORE", "the object table %s/%s lists the impossible file name '%s' in slot %" PRIu64
+             "; run the store check with repair (shm:check --repair); nothing was touched", root, TABLE_FILE, file,
+             slot);
     }
-    if (unlinkat(root_fd, file, 0) != 0 && errno != ENOENT) {
-        fail(reason_of(errno), "cannot unlink %s/%s: %s", root, file, strerror(errno));
+    uint64_t inode = get(object_at(slot, O_INODE));
+    bool linked = get(object_at(slot, O_STATE)) == DESTROYING;
+    struct stat st;
+    if (fstatat(root_fd, file, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+        bool ours = S_ISREG(st.st_mode)
+                && (inode != 0 ? (uint64_t)st.st_ino == inode
+                               : linked && (group_shared || st.st_uid == geteuid()));
+        if (!ours) {
+            fprintf(stderr, "shm_peer: store %s: %s was not removed with its object: it is not the file the table"
+                    " recorded; it was left untouched\n", root, file);
+        } else if (unlinkat(root_fd, file, 0) != 0 && errno != ENOENT) {
+            fprintf(stderr, "shm_peer: store %s: %s was not removed with its object: %s; it was left untouched\n",
+                    root, file, strerror(errno));
+        }
     }
     crash_point("unlinked");
     put(T_PENDING_INTENTS, get(T_PENDING_INTENTS) - 1);
@@ -1318,6 +1360,13 @@ static void open_existing(long slot)
         }
         fail(reason_of(errno), "cannot open %s/%s: %s", root, file_name, strerror(errno));
     }
+    struct stat st;
+    uint64_t inode = get(object_at((uint64_t)slot, O_INODE));
+    if (fstat(fd, &st) != 0 || (inode != 0 && (uint64_t)st.st_ino != inode)) {
+        close(fd);
+        fail("INCOMPATIBLE_STORE", "%s/%s does not match its object table entry (its inode differs: the file was"
+             " replaced outside the platform); it was left untouched", root, file_name);
+    }
     check_object_header(fd, get(object_at((uint64_t)slot, O_RESERVED)));
     map_data(fd, get(object_at((uint64_t)slot, O_LOGICAL)));
     close(fd);
@@ -1409,8 +1458,16 @@ static void create_new(uint64_t size)
     } else if (!write_fully(fd, page, sizeof page, 0)) {
         error = errno;
     }
+    struct stat written;
+    if (error == 0 && fstat(fd, &written) != 0) {
+        error = errno;
+    }
     close(fd);
     if (error == 0) {
+        /* which file is the object's, recorded before it gets its name, so a destroyer unlinks only this file */
+        put(object_at(slot, O_INODE), (uint64_t)written.st_ino);
+        commit();
+        creating_inode = (uint64_t)written.st_ino;
         if (linkat(root_fd, temporary, root_fd, file_name, 0) == 0) {
             creating_linked = true;
             crash_point("linked");
@@ -1459,7 +1516,10 @@ static void abandon_create(void)
         data = NULL;
     }
     if (creating_linked) {
-        unlinkat(root_fd, file_name, 0);
+        struct stat st;
+        if (fstatat(root_fd, file_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && (uint64_t)st.st_ino == creating_inode) {
+            unlinkat(root_fd, file_name, 0);
+        }
         creating_linked = false;
     }
     put(T_PENDING_INTENTS, get(T_PENDING_INTENTS) - 1);

@@ -33,6 +33,9 @@ public interface NamedEvent extends AutoCloseable {
 
     /**
      * Waits until the event is signaled or the timeout passes; {@link Duration#ZERO} only tests.
+     * {@link Thread#interrupt()} of the waiting thread ends the wait at once with {@link WaitResult#TIMEOUT} (the thread
+     * keeps its interrupt status, which tells the two apart); since 1.1, where the backend can (the mmap backend on
+     * Linux 5.16 and later).
      *
      * @return {@link WaitResult#SIGNALED} or {@link WaitResult#TIMEOUT}
      */

@@ -22,6 +22,9 @@ public interface NamedMutex extends AutoCloseable {
 
     /**
      * Acquires the mutex for the calling thread, recursively, waiting up to the timeout.
+     * {@link Thread#interrupt()} of the waiting thread ends the wait at once with {@link WaitResult#TIMEOUT} (the thread
+     * keeps its interrupt status, which tells the two apart); since 1.1, where the backend can (the mmap backend on
+     * Linux 5.16 and later).
      *
      * @return SIGNALED when acquired, ABANDONED when acquired from a dead owner, TIMEOUT
      */

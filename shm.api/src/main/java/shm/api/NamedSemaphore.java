@@ -23,6 +23,9 @@ public interface NamedSemaphore extends AutoCloseable {
 
     /**
      * Decrements the count, waiting up to the timeout while it is zero.
+     * {@link Thread#interrupt()} of the waiting thread ends the wait at once with {@link WaitResult#TIMEOUT} (the thread
+     * keeps its interrupt status, which tells the two apart); since 1.1, where the backend can (the mmap backend on
+     * Linux 5.16 and later).
      *
      * @return SIGNALED or TIMEOUT
      */

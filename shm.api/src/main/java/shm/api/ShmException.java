@@ -48,6 +48,30 @@ public class ShmException extends RuntimeException {
         this.vendorError = vendorError;
     }
 
+    private ShmException(ErrorReason reason, String rule, Throwable cause, String message) {
+        super(message, cause);
+        this.reason = Objects.requireNonNull(reason, "reason");
+        this.objectName = null;
+        this.rule = rule;
+        this.vendorError = null;
+    }
+
+    /**
+     * A failure of a store as a whole (a backend's root directory or its shared tables), not of one object: the
+     * message names the store instead of an object, and {@link #objectName()} is empty.
+     *
+     * @param reason the neutral reason
+     * @param store  the store concerned, as an operator knows it (a root directory)
+     * @param rule   the rule that was broken
+     * @param cause  the underlying failure, or {@code null}
+     * @return the exception, to be thrown by the caller
+     * @since 1.1
+     */
+    public static ShmException ofStore(ErrorReason reason, String store, String rule, Throwable cause) {
+        return new ShmException(reason, rule, cause, "store " + printable(Objects.requireNonNull(store, "store"))
+                + ": " + Objects.requireNonNull(rule, "rule") + " (" + reason + ")");
+    }
+
     private static String message(ErrorReason reason, String objectName, String rule, VendorError vendorError) {
         String object = objectName == null ? "unnamed object" : "'" + printable(objectName) + "'";
         String vendor = vendorError == null ? "" : " [" + vendorError + "]";

@@ -36,6 +36,12 @@ public interface Win32Constants {
     int ERROR_NOT_OWNER = 288;
     /** {@code ERROR_TOO_MANY_POSTS}: a semaphore release beyond its maximum count. */
     int ERROR_TOO_MANY_POSTS = 298;
+    /**
+     * {@code ERROR_OPERATION_ABORTED}: the platform's answer to a wait ended by {@link Thread#interrupt()} of the
+     * waiting thread ({@code WAIT_FAILED}; the thread keeps its interrupt status). Win32 has no interrupt; this is its
+     * code for an operation aborted by an application request.
+     */
+    int ERROR_OPERATION_ABORTED = 995;
 
     /** {@code WAIT_OBJECT_0}: the (first signaled) object was signaled; a mutex: acquired by the calling thread. */
     int WAIT_OBJECT_0 = 0x00000000;

@@ -186,7 +186,11 @@ public class IntimePersonality implements Iwin32SharedMemory, Iwin32Sync, Intime
             return WAIT_FAILED;
         }
         try {
-            return Iwin32Wait.await(target, dwMilliseconds, slot -> !ended && iwin32Handles.stillNamed(slot));
+            int result = Iwin32Wait.await(target, dwMilliseconds, slot -> !ended && iwin32Handles.stillNamed(slot));
+            if (result == WAIT_FAILED) {
+                lastError.set(ERROR_OPERATION_ABORTED);
+            }
+            return result;
         } catch (ShmException e) {
             lastError.fail(IntimeErrors.win32(e, null));
             return WAIT_FAILED;

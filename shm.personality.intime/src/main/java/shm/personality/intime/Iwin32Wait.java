@@ -2,6 +2,7 @@ package shm.personality.intime;
 
 import static shm.api.intime.IntimeConstants.INFINITE;
 import static shm.api.intime.IntimeConstants.WAIT_ABANDONED_0;
+import static shm.api.intime.IntimeConstants.WAIT_FAILED;
 import static shm.api.intime.IntimeConstants.WAIT_OBJECT_0;
 import static shm.api.intime.IntimeConstants.WAIT_TIMEOUT;
 
@@ -38,7 +39,8 @@ final class Iwin32Wait {
      * @param stillNamed tells whether the handle is still open: its slot still names what it named when the wait
      *                   began, and the process has not ended
      * @return {@code WAIT_OBJECT_0}, {@code WAIT_ABANDONED_0} (an abandoned mutex, or a handle closed during the
-     *         wait) or {@code WAIT_TIMEOUT}
+     *         wait), {@code WAIT_TIMEOUT}, or {@code WAIT_FAILED} when the waiting thread was interrupted (it keeps
+     *         its interrupt status)
      * @throws ShmException a failure of the primitive other than a closed handle
      */
     static int await(Iwin32SyncObjects.Waitable target, int dwMilliseconds, Predicate<Descriptor> stillNamed) {
@@ -65,6 +67,9 @@ final class Iwin32Wait {
                     return WAIT_ABANDONED_0;
                 }
                 case TIMEOUT -> {
+                    if (Thread.currentThread().isInterrupted()) {
+                        return WAIT_FAILED; // Thread.interrupt() ended the wait; the thread keeps its status
+                    }
                     if (!forever && deadline - System.nanoTime() <= 0) {
                         return WAIT_TIMEOUT;
                     }

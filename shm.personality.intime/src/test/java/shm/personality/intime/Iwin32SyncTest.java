@@ -283,6 +283,23 @@ class Iwin32SyncTest {
     }
 
     @Test
+    void anInterruptEndsAnInfiniteWaitWithWaitFailedAndOperationAborted() throws Exception {
+        long event = a.RtCreateEvent(false, false, "interrupted").handle();
+        java.util.concurrent.CompletableFuture<int[]> outcome = new java.util.concurrent.CompletableFuture<>();
+        Thread waiter = Thread.ofPlatform().daemon().start(() -> outcome.complete(new int[] {
+                b.WaitForSingleObject(event, INFINITE), b.GetLastError(),
+                Thread.currentThread().isInterrupted() ? 1 : 0}));
+        Thread.sleep(50);
+        waiter.interrupt();
+        int[] answer = outcome.get(DEADLINE_SECONDS, SECONDS);
+        assertEquals(WAIT_FAILED, answer[0]);
+        assertEquals(ERROR_OPERATION_ABORTED, answer[1]);
+        assertEquals(1, answer[2], "the thread keeps its interrupt status");
+        assertTrue(a.RtSetEvent(event));
+        assertEquals(WAIT_OBJECT_0, a.WaitForSingleObject(event, 0), "the event was not consumed");
+    }
+
+    @Test
     void theBooleanReleaseReadsAsC() {
         long semaphore = a.RtCreateSemaphore(1, 2, "boolsem").handle();
         int[] previous = {-1};

@@ -17,13 +17,14 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import shm.api.ntx.NtxHandleResult;
 import shm.api.ntx.NtxMapResult;
 import shm.provider.mmap.MmapSettings;
 
 /**
- * The rows of {@code vendor-semantics.md} §4 for the NTX column that concern mapping RT memory (the rows about
- * {@code ntxAllocateRtMemory}, {@code ntxCatalogNtxHandle} and {@code ntxLookupNtxHandle} concern calls this
- * personality does not offer). Each test is one row.
+ * The rows of the vendor survey's behaviour matrix (§4) for the NTX column: mapping RT memory, and the rows about
+ * {@code ntxAllocateRtMemory}, {@code ntxCatalogNtxHandle}, {@code ntxLookupNtxHandle} and {@code ntxFreeRtMemory}.
+ * Each test is one row.
  */
 class VendorSemanticsNtxMatrixTest {
 
@@ -148,5 +149,65 @@ class VendorSemanticsNtxMatrixTest {
         assertThrows(IllegalStateException.class, () -> view.get(ValueLayout.JAVA_BYTE, 0));
         assertEquals(List.of(), store.objectFiles(), "nothing of the ended process holds the memory");
         assertEquals(E_NTX_INTERNAL_ERROR, ntx.ntxMapRtSharedMemory(h).status(), "an ended process maps nothing");
+    }
+
+    /** "create new" (the NTX way): ntxAllocateRtMemory gives an NTXHANDLE, mapped with the Ex form. */
+    @Test
+    void createNewWithNtxAllocateRtMemoryThenMapWithTheExForm() {
+        NtxHandleResult segment = ntx.ntxAllocateRtMemory(NTX_LOCAL, 8192);
+        assertEquals(E_OK, segment.status());
+        NtxMapResult mapped = ntx.ntxMapRtSharedMemoryEx(segment.handle(), NTX_MAP_WRITE);
+        assertTrue(mapped.succeeded());
+        assertEquals(8192, mapped.address().byteSize());
+    }
+
+    /** "create existing" and "name collides with an event": the directory is type-agnostic, a taken name E_CONTEXT. */
+    @Test
+    void catalogingATakenNameFailsWithEContextWhateverHoldsIt() {
+        long root = ntx.ntxGetRootRtProcess().handle();
+        long memory = ntx.ntxAllocateRtMemory(NTX_LOCAL, 4096).handle();
+        assertEquals(E_OK, ntx.ntxCatalogNtxHandle(root, memory, "taken"));
+        assertEquals(E_CONTEXT, ntx.ntxCatalogNtxHandle(root, memory, "taken"));
+        assertEquals(E_CONTEXT, ntx.ntxCatalogNtxHandle(root, root, "taken"), "a process's handle collides too");
+    }
+
+    /** "open missing name": ntxLookupNtxHandle waits, then NTX_BAD_NTXHANDLE with E_TIME. */
+    @Test
+    void lookupOfAMissingNameWaitsThenFailsWithETime() {
+        long root = ntx.ntxGetRootRtProcess().handle();
+        NtxHandleResult missing = ntx.ntxLookupNtxHandle(root, "missing", 30);
+        assertEquals(NTX_BAD_NTXHANDLE, missing.handle());
+        assertEquals(E_TIME, missing.status());
+    }
+
+    /** "name with backslash": allowed; "name too long": more than 12 bytes is E_PARAM. */
+    @Test
+    void aBackslashIsAllowedAndMoreThanTwelveBytesIsEParam() {
+        long root = ntx.ntxGetRootRtProcess().handle();
+        long memory = ntx.ntxAllocateRtMemory(NTX_LOCAL, 4096).handle();
+        assertEquals(E_OK, ntx.ntxCatalogNtxHandle(root, memory, "a\\b"));
+        assertEquals(memory, ntx.ntxLookupNtxHandle(root, "a\\b", NO_WAIT).handle());
+        assertEquals(E_PARAM, ntx.ntxCatalogNtxHandle(root, memory, "thirteen-char"));
+    }
+
+    /** "size zero": ntxAllocateRtMemory(0) gives E_PARAM. "unnamed create": an allocation is unnamed. */
+    @Test
+    void sizeZeroIsEParamAndAnAllocationIsUnnamed() {
+        assertEquals(E_PARAM, ntx.ntxAllocateRtMemory(NTX_LOCAL, 0).status());
+        int before = store.backend.list().size();
+        assertEquals(E_OK, ntx.ntxAllocateRtMemory(NTX_LOCAL, 4096).status());
+        assertEquals(before, store.backend.list().size(), "no named object appeared");
+    }
+
+    /** "close last handle" (NTX): ntxUnmapRtSharedMemory, then ntxFreeRtMemory; not the other way round. */
+    @Test
+    void closeIsUnmapThenFree() {
+        long memory = ntx.ntxAllocateRtMemory(NTX_LOCAL, 4096).handle();
+        MemorySegment view = ntx.ntxMapRtSharedMemory(memory).address();
+        assertEquals(E_STATE, ntx.ntxFreeRtMemory(memory), "unmap first");
+        assertEquals(E_OK, ntx.ntxUnmapRtSharedMemory(memory));
+        assertEquals(E_OK, ntx.ntxFreeRtMemory(memory));
+        assertFalse(view.scope().isAlive());
+        assertEquals(NTX_ERROR, ntx.ntxGetType(memory), "the handle is gone");
     }
 }

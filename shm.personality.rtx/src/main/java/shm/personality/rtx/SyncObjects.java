@@ -117,7 +117,8 @@ final class SyncObjects {
 
     /**
      * {@code RtWaitForSingleObject}: {@code WAIT_OBJECT_0}, {@code WAIT_ABANDONED}, {@code WAIT_TIMEOUT} or
-     * {@code WAIT_FAILED}.
+     * {@code WAIT_FAILED}; an interrupt of the waiting thread ends the wait with {@code WAIT_FAILED} and
+     * {@code ERROR_OPERATION_ABORTED}.
      */
     int waitForSingleObject(long hHandle, int dwMilliseconds) {
         Function<Duration, WaitResult> wait = switch (handles.resource(hHandle)) {
@@ -135,9 +136,14 @@ final class SyncObjects {
             if (dwMilliseconds == INFINITE) {
                 do {
                     result = wait.apply(Duration.ofDays(1));
-                } while (result == WaitResult.TIMEOUT);
+                } while (result == WaitResult.TIMEOUT && !Thread.currentThread().isInterrupted());
             } else {
                 result = wait.apply(Duration.ofMillis(Integer.toUnsignedLong(dwMilliseconds)));
+            }
+            if (result == WaitResult.TIMEOUT && Thread.currentThread().isInterrupted()) {
+                // Thread.interrupt() ended the wait in the kernel; the thread keeps its interrupt status.
+                lastError.fail(ERROR_OPERATION_ABORTED);
+                return WAIT_FAILED;
             }
             lastError.succeed();
             return switch (result) {

@@ -78,4 +78,22 @@ class RtxResultStylesTest {
                 "the default (SHM_MAP): 2 is SHM_MAP_WRITE");
         assertEquals(ProtectEncoding.SHM_MAP, RtxSettings.defaults().protectEncoding());
     }
+
+    @Test
+    void anInterruptEndsAnInfiniteWaitWithWaitFailedAndOperationAborted() throws Exception {
+        RtxPersonality process = store.rtss();
+        long event = process.RtCreateEvent(false, false, "never").handle();
+        java.util.concurrent.CompletableFuture<int[]> outcome = new java.util.concurrent.CompletableFuture<>();
+        Thread waiter = Thread.ofPlatform().daemon().start(() -> outcome.complete(new int[] {
+                process.RtWaitForSingleObject(event, INFINITE), process.RtGetLastError(),
+                Thread.currentThread().isInterrupted() ? 1 : 0}));
+        Thread.sleep(50);
+        waiter.interrupt();
+        int[] answer = outcome.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(WAIT_FAILED, answer[0]);
+        assertEquals(ERROR_OPERATION_ABORTED, answer[1]);
+        assertEquals(1, answer[2], "the thread keeps its interrupt status");
+        assertTrue(process.RtSetEvent(event));
+        assertEquals(WAIT_OBJECT_0, process.RtWaitForSingleObject(event, 0), "the event was not consumed");
+    }
 }

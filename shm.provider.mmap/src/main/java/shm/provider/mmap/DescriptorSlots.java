@@ -100,11 +100,11 @@ final class DescriptorSlots {
             throw new ShmException(ErrorReason.LIMIT, null, "this process holds " + held + " descriptors of table '"
                     + name + "', its limit");
         }
-        long first = w.descriptorTableWord(t, DESCRIPTOR_TABLE_FIRST);
+        long first = slotOf(t, 0);
         long hint = w.descriptorTableWord(t, DESCRIPTOR_TABLE_HINT);
         int found = -1;
         for (long i = 0; i < capacity && found < 0; i++) {
-            long index = (hint + i) % capacity;
+            long index = Math.floorMod(hint + i, capacity);
             if (w.descriptorWord((int) (first + index), DESCRIPTOR_STATE) == 0) {
                 found = (int) index;
             }
@@ -135,13 +135,15 @@ final class DescriptorSlots {
         if (index < 0 || index >= w.descriptorTableWord(t, DESCRIPTOR_TABLE_CAPACITY)) {
             return null;
         }
-        int slot = (int) (w.descriptorTableWord(t, DESCRIPTOR_TABLE_FIRST) + index);
+        int slot = slotOf(t, index);
         if (w.descriptorWord(slot, DESCRIPTOR_STATE) != 1) {
             return null;
         }
-        long objectSlot = w.descriptorWord(slot, DESCRIPTOR_OBJECT);
+        long objectSlot = w.index("object of descriptor slot " + slot, w.descriptorFieldOffset(slot, DESCRIPTOR_OBJECT), w.descriptorWord(slot, DESCRIPTOR_OBJECT),
+                w.objectCapacity);
         long ref = TableWords.ref(objectSlot, w.descriptorWord(slot, DESCRIPTOR_SERIAL));
-        long owner = w.processWord((int) w.descriptorWord(slot, DESCRIPTOR_OWNER), PROCESS_PID);
+        long owner = w.processWord(w.processIndex("owner of descriptor slot " + slot, w.descriptorFieldOffset(slot, DESCRIPTOR_OWNER),
+                w.descriptorWord(slot, DESCRIPTOR_OWNER)), PROCESS_PID);
         return new long[] {ref, w.descriptorWord(slot, DESCRIPTOR_OFFSET), w.descriptorWord(slot, DESCRIPTOR_SIZE), owner,
                 w.descriptorWord(slot, DESCRIPTOR_NODE)};
     }
@@ -151,15 +153,27 @@ final class DescriptorSlots {
         if (get(t, index) == null) {
             return false;
         }
-        int slot = (int) (w.descriptorTableWord(t, DESCRIPTOR_TABLE_FIRST) + index);
+        int slot = slotOf(t, index);
         w.transaction(() -> free(slot));
         return true;
     }
 
+    /** The descriptor slot of descriptor {@code index} of table {@code t}, checked to lie in the slot section. */
+    private int slotOf(int t, int index) {
+        long first = w.descriptorTableWord(t, DESCRIPTOR_TABLE_FIRST);
+        long capacity = w.descriptorTableWord(t, DESCRIPTOR_TABLE_CAPACITY);
+        if (first < 0 || capacity < 0 || first + capacity > w.descriptorSlots) {
+            throw w.corrupt("first slot of descriptor table " + t, DESCRIPTOR_TABLES_OFFSET + t * DESCRIPTOR_TABLE_SIZE
+                    + DESCRIPTOR_TABLE_FIRST, first);
+        }
+        return (int) (first + index);
+    }
+
     /** Frees a descriptor slot, inside a transaction. */
     void free(int slot) {
-        int t = (int) w.descriptorWord(slot, DESCRIPTOR_TABLE) - 1;
-        int owner = (int) w.descriptorWord(slot, DESCRIPTOR_OWNER);
+        int t = w.index("table of descriptor slot " + slot, w.descriptorFieldOffset(slot, DESCRIPTOR_TABLE), w.descriptorWord(slot, DESCRIPTOR_TABLE) - 1,
+                MAX_DESCRIPTOR_TABLES);
+        int owner = w.processIndex("owner of descriptor slot " + slot, w.descriptorFieldOffset(slot, DESCRIPTOR_OWNER), w.descriptorWord(slot, DESCRIPTOR_OWNER));
         w.putDescriptor(slot, DESCRIPTOR_STATE, 0);
         w.putDescriptorTable(t, DESCRIPTOR_TABLE_USED, w.descriptorTableWord(t, DESCRIPTOR_TABLE_USED) - 1);
         w.putProcess(owner, PROCESS_DESCRIPTORS + t * 8L, w.processWord(owner, PROCESS_DESCRIPTORS + t * 8L) - 1);

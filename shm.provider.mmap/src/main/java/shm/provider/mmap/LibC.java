@@ -1,32 +1,47 @@
 package shm.provider.mmap;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.StructLayout;
 import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
+import shm.provider.mmap.sync.CallState;
 
 /**
- * The few Linux libc calls the JDK does not offer: creating a file with an exact mode, reserving its blocks
- * ({@code posix_fallocate}) and locking pages ({@code mlock}). One instance per backend, made when the backend is
- * created, never in a static initializer, so a bundle that is stopped leaves nothing bound behind.
+ * The Linux libc calls the store needs and the JDK does not offer: every file call relative to a directory
+ * descriptor ({@code openat}, {@code unlinkat}, {@code linkat}, {@code renameat}, {@code statx} with
+ * {@code AT_SYMLINK_NOFOLLOW}), exact modes, reserving blocks ({@code posix_fallocate}), mapping ({@code mmap}),
+ * locking pages and files. One instance per backend, made when the backend is created, never in a static
+ * initializer, so a bundle that is stopped leaves nothing bound behind. The errno of each call is captured in a
+ * per-thread {@link CallState} (no allocation per call).
  *
- * <p>Linux only (x86-64 and AArch64 share the {@code O_*} values used here). Needs native access
- * ({@code --enable-native-access=ALL-UNNAMED}); without it the JDK warns once and proceeds.
+ * <p>Linux only, x86-64 and AArch64 (the {@code O_DIRECTORY} and {@code O_NOFOLLOW} values differ between them and
+ * are chosen at construction). Needs native access ({@code --enable-native-access=ALL-UNNAMED}).
  */
 final class LibC {
 
+    static final int O_RDONLY = 0x0;
     static final int O_RDWR = 0x2;
     static final int O_CREAT = 0x40;
     static final int O_EXCL = 0x80;
     static final int O_CLOEXEC = 0x80000;
 
+    static final int AT_SYMLINK_NOFOLLOW = 0x100;
+    static final int AT_EMPTY_PATH = 0x1000;
+    private static final int STATX_BASIC_STATS = 0x7ff;
+    private static final long STATX_SIZE = 256;
+
+    static final int PROT_READ = 1;
+    static final int PROT_WRITE = 2;
+    static final int MAP_SHARED = 1;
+
     static final int LOCK_EX = 2;
     static final int LOCK_NB = 4;
+    static final int LOCK_UN = 8;
 
     static final int EPERM = 1;
     static final int ENOENT = 2;
@@ -46,40 +61,105 @@ final class LibC {
     static final int ELOOP = 40;
     static final int EDQUOT = 122;
 
-    private static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
-    private static final VarHandle ERRNO =
-            CALL_STATE.varHandle(java.lang.foreign.MemoryLayout.PathElement.groupElement("errno"));
+    /** Where in the scratch segment the first and the second string argument go. */
+    private static final long FIRST_STRING = 0;
+    private static final long SECOND_STRING = 1024;
+    private static final long STAT_BUFFER = 2048;
+    private static final int LONGEST_STRING = 1023;
 
-    private final MethodHandle open;
+    /** {@code O_DIRECTORY} on this machine. */
+    final int oDirectory;
+    /** {@code O_NOFOLLOW} on this machine. */
+    final int oNoFollow;
+
+    private final CallState callState = new CallState();
+    private final MethodHandle openat;
     private final MethodHandle close;
     private final MethodHandle fchmod;
     private final MethodHandle ftruncate;
     private final MethodHandle posixFallocate;
     private final MethodHandle pwrite;
+    private final MethodHandle pread;
+    private final MethodHandle unlinkat;
+    private final MethodHandle linkat;
+    private final MethodHandle renameat;
+    private final MethodHandle statx;
+    private final MethodHandle mmap;
+    private final MethodHandle munmap;
     private final MethodHandle mlock;
     private final MethodHandle strerror;
     private final MethodHandle flock;
     private final MethodHandle kill;
 
+    /**
+     * A file's type, mode, owner, inode and size, as {@code statx} reports them.
+     *
+     * @param mode  {@code st_mode}: type and permission bits
+     * @param uid   the owner
+     * @param gid   the group
+     * @param inode the inode number
+     * @param size  the length in bytes
+     */
+    record FileStat(int mode, int uid, int gid, long inode, long size) {
+        private static final int S_IFMT = 0170000;
+
+        /** Whether it is a regular file. */
+        boolean isRegularFile() {
+            return (mode & S_IFMT) == 0100000;
+        }
+
+        /** Whether it is a directory. */
+        boolean isDirectory() {
+            return (mode & S_IFMT) == 0040000;
+        }
+
+        /** Whether it is a symbolic link. */
+        boolean isSymbolicLink() {
+            return (mode & S_IFMT) == 0120000;
+        }
+
+        /** The permission bits. */
+        int permissions() {
+            return mode & 07777;
+        }
+    }
+
     /** Looks the symbols up in the C library the JVM already links. */
     LibC() {
+        String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
+        boolean arm = arch.equals("aarch64") || arch.equals("arm64");
+        oDirectory = arm ? 0x4000 : 0x10000;
+        oNoFollow = arm ? 0x8000 : 0x20000;
         Linker linker = Linker.nativeLinker();
         SymbolLookup libc = linker.defaultLookup();
-        Linker.Option errno = Linker.Option.captureCallState("errno");
+        Linker.Option errno = CallState.captureErrno();
         ValueLayout.OfInt cInt = ValueLayout.JAVA_INT;
         ValueLayout.OfLong cLong = ValueLayout.JAVA_LONG;
-        open = linker.downcallHandle(find(libc, "open"),
-                FunctionDescriptor.of(cInt, ValueLayout.ADDRESS, cInt, cInt), errno, Linker.Option.firstVariadicArg(2));
+        ValueLayout address = ValueLayout.ADDRESS;
+        openat = linker.downcallHandle(find(libc, "openat"),
+                FunctionDescriptor.of(cInt, cInt, address, cInt, cInt), errno, Linker.Option.firstVariadicArg(3));
         close = linker.downcallHandle(find(libc, "close"), FunctionDescriptor.of(cInt, cInt), errno);
         fchmod = linker.downcallHandle(find(libc, "fchmod"), FunctionDescriptor.of(cInt, cInt, cInt), errno);
         ftruncate = linker.downcallHandle(find(libc, "ftruncate"), FunctionDescriptor.of(cInt, cInt, cLong), errno);
         posixFallocate = linker.downcallHandle(find(libc, "posix_fallocate"),
                 FunctionDescriptor.of(cInt, cInt, cLong, cLong));
         pwrite = linker.downcallHandle(find(libc, "pwrite"),
-                FunctionDescriptor.of(cLong, cInt, ValueLayout.ADDRESS, cLong, cLong), errno);
-        mlock = linker.downcallHandle(find(libc, "mlock"), FunctionDescriptor.of(cInt, ValueLayout.ADDRESS, cLong),
+                FunctionDescriptor.of(cLong, cInt, address, cLong, cLong), errno);
+        pread = linker.downcallHandle(find(libc, "pread"),
+                FunctionDescriptor.of(cLong, cInt, address, cLong, cLong), errno);
+        unlinkat = linker.downcallHandle(find(libc, "unlinkat"), FunctionDescriptor.of(cInt, cInt, address, cInt),
                 errno);
-        strerror = linker.downcallHandle(find(libc, "strerror"), FunctionDescriptor.of(ValueLayout.ADDRESS, cInt));
+        linkat = linker.downcallHandle(find(libc, "linkat"),
+                FunctionDescriptor.of(cInt, cInt, address, cInt, address, cInt), errno);
+        renameat = linker.downcallHandle(find(libc, "renameat"),
+                FunctionDescriptor.of(cInt, cInt, address, cInt, address), errno);
+        statx = linker.downcallHandle(find(libc, "statx"),
+                FunctionDescriptor.of(cInt, cInt, address, cInt, cInt, address), errno);
+        mmap = linker.downcallHandle(find(libc, "mmap"),
+                FunctionDescriptor.of(address, address, cLong, cInt, cInt, cInt, cLong), errno);
+        munmap = linker.downcallHandle(find(libc, "munmap"), FunctionDescriptor.of(cInt, address, cLong), errno);
+        mlock = linker.downcallHandle(find(libc, "mlock"), FunctionDescriptor.of(cInt, address, cLong), errno);
+        strerror = linker.downcallHandle(find(libc, "strerror"), FunctionDescriptor.of(address, cInt));
         flock = linker.downcallHandle(find(libc, "flock"), FunctionDescriptor.of(cInt, cInt, cInt), errno);
         kill = linker.downcallHandle(find(libc, "kill"), FunctionDescriptor.of(cInt, cInt, cInt), errno);
     }
@@ -99,26 +179,25 @@ final class LibC {
         }
     }
 
-    /** {@code open(path, flags, mode)}; returns the descriptor. */
-    int open(String path, int flags, int mode) throws Failure {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CALL_STATE);
-            int fd = (int) open.invokeExact(state, arena.allocateFrom(path), flags, mode);
+    /** {@code openat(dirfd, name, flags, mode)}; returns the descriptor. */
+    int openat(int dirfd, String name, int flags, int mode) throws Failure {
+        try {
+            int fd = (int) openat.invokeExact(callState.segment(), dirfd, string(name, FIRST_STRING), flags, mode);
             if (fd < 0) {
-                throw failure("open", errno(state));
+                throw failure("openat", callState.errno());
             }
             return fd;
         } catch (Failure f) {
             throw f;
         } catch (Throwable t) {
-            throw new IllegalStateException("open", t);
+            throw new IllegalStateException("openat", t);
         }
     }
 
     /** {@code close(fd)}; errors are ignored as the descriptor is gone either way. */
     void close(int fd) {
-        try (Arena arena = Arena.ofConfined()) {
-            int ignored = (int) close.invokeExact(arena.allocate(CALL_STATE), fd);
+        try {
+            int ignored = (int) close.invokeExact(callState.segment(), fd);
         } catch (Throwable t) {
             throw new IllegalStateException("close", t);
         }
@@ -126,16 +205,19 @@ final class LibC {
 
     /** {@code fchmod(fd, mode)}: the exact mode, whatever the umask. */
     void fchmod(int fd, int mode) throws Failure {
-        callInt("fchmod", fchmod, fd, mode);
+        try {
+            check("fchmod", (int) fchmod.invokeExact(callState.segment(), fd, mode));
+        } catch (Failure f) {
+            throw f;
+        } catch (Throwable t) {
+            throw new IllegalStateException("fchmod", t);
+        }
     }
 
     /** {@code ftruncate(fd, length)}. */
     void ftruncate(int fd, long length) throws Failure {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CALL_STATE);
-            if ((int) ftruncate.invokeExact(state, fd, length) != 0) {
-                throw failure("ftruncate", errno(state));
-            }
+        try {
+            check("ftruncate", (int) ftruncate.invokeExact(callState.segment(), fd, length));
         } catch (Failure f) {
             throw f;
         } catch (Throwable t) {
@@ -158,14 +240,13 @@ final class LibC {
 
     /** Writes all of {@code data} at {@code offset}. */
     void pwriteFully(int fd, MemorySegment data, long offset) throws Failure {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CALL_STATE);
+        try {
             long done = 0;
             while (done < data.byteSize()) {
-                long n = (long) pwrite.invokeExact(state, fd, data.asSlice(done), data.byteSize() - done,
-                        offset + done);
+                long n = (long) pwrite.invokeExact(callState.segment(), fd, data.asSlice(done),
+                        data.byteSize() - done, offset + done);
                 if (n < 0) {
-                    throw failure("pwrite", errno(state));
+                    throw failure("pwrite", callState.errno());
                 }
                 done += n;
             }
@@ -176,13 +257,122 @@ final class LibC {
         }
     }
 
+    /** Reads into {@code buffer} from {@code offset} until it is full or the file ends; returns the bytes read. */
+    long preadFully(int fd, MemorySegment buffer, long offset) throws Failure {
+        try {
+            long done = 0;
+            while (done < buffer.byteSize()) {
+                long n = (long) pread.invokeExact(callState.segment(), fd, buffer.asSlice(done),
+                        buffer.byteSize() - done, offset + done);
+                if (n < 0) {
+                    throw failure("pread", callState.errno());
+                }
+                if (n == 0) {
+                    break;
+                }
+                done += n;
+            }
+            return done;
+        } catch (Failure f) {
+            throw f;
+        } catch (Throwable t) {
+            throw new IllegalStateException("pread", t);
+        }
+    }
+
+    /** {@code unlinkat(dirfd, name, 0)}: removes a file (never a directory). */
+    void unlinkat(int dirfd, String name) throws Failure {
+        try {
+            check("unlinkat", (int) unlinkat.invokeExact(callState.segment(), dirfd, string(name, FIRST_STRING), 0));
+        } catch (Failure f) {
+            throw f;
+        } catch (Throwable t) {
+            throw new IllegalStateException("unlinkat", t);
+        }
+    }
+
+    /** {@code linkat(dirfd, from, dirfd, to, 0)}: links an existing file under a new name; EEXIST when taken. */
+    void linkat(int dirfd, String from, String to) throws Failure {
+        try {
+            check("linkat", (int) linkat.invokeExact(callState.segment(), dirfd, string(from, FIRST_STRING), dirfd,
+                    string(to, SECOND_STRING), 0));
+        } catch (Failure f) {
+            throw f;
+        } catch (Throwable t) {
+            throw new IllegalStateException("linkat", t);
+        }
+    }
+
+    /** {@code renameat(dirfd, from, dirfd, to)}. */
+    void renameat(int dirfd, String from, String to) throws Failure {
+        try {
+            check("renameat", (int) renameat.invokeExact(callState.segment(), dirfd, string(from, FIRST_STRING), dirfd,
+                    string(to, SECOND_STRING)));
+        } catch (Failure f) {
+            throw f;
+        } catch (Throwable t) {
+            throw new IllegalStateException("renameat", t);
+        }
+    }
+
+    /** {@code statx(dirfd, name, AT_SYMLINK_NOFOLLOW)}: what is under a name, a link never followed. */
+    FileStat statAt(int dirfd, String name) throws Failure {
+        return statx(dirfd, name, AT_SYMLINK_NOFOLLOW);
+    }
+
+    /** {@code statx(fd, "", AT_EMPTY_PATH)}: what an open descriptor is. */
+    FileStat fstat(int fd) throws Failure {
+        return statx(fd, "", AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW);
+    }
+
+    private FileStat statx(int dirfd, String name, int flags) throws Failure {
+        try {
+            MemorySegment buffer = callState.scratch().asSlice(STAT_BUFFER, STATX_SIZE);
+            check("statx", (int) statx.invokeExact(callState.segment(), dirfd, string(name, FIRST_STRING), flags,
+                    STATX_BASIC_STATS, buffer));
+            return new FileStat(Short.toUnsignedInt(buffer.get(ValueLayout.JAVA_SHORT, 28)),
+                    buffer.get(ValueLayout.JAVA_INT, 20), buffer.get(ValueLayout.JAVA_INT, 24),
+                    buffer.get(ValueLayout.JAVA_LONG, 32), buffer.get(ValueLayout.JAVA_LONG, 40));
+        } catch (Failure f) {
+            throw f;
+        } catch (Throwable t) {
+            throw new IllegalStateException("statx", t);
+        }
+    }
+
+    /** {@code mmap(NULL, length, prot, MAP_SHARED, fd, offset)}; returns the address of the mapping. */
+    long mmap(int fd, long offset, long length, boolean writable) throws Failure {
+        try {
+            MemorySegment address = (MemorySegment) mmap.invokeExact(callState.segment(), MemorySegment.NULL, length,
+                    writable ? PROT_READ | PROT_WRITE : PROT_READ, MAP_SHARED, fd, offset);
+            if (address.address() == -1L) {
+                throw failure("mmap", callState.errno());
+            }
+            return address.address();
+        } catch (Failure f) {
+            throw f;
+        } catch (Throwable t) {
+            throw new IllegalStateException("mmap", t);
+        }
+    }
+
+    /** {@code munmap(address, length)}; a failure here means a bug, reported as such. */
+    void munmap(long address, long length) {
+        try {
+            if ((int) munmap.invokeExact(callState.segment(), MemorySegment.ofAddress(address), length) != 0) {
+                throw new IllegalStateException("munmap: " + describe(callState.errno()));
+            }
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("munmap", t);
+        }
+    }
+
     /** {@code mlock(address, length)}: keeps the pages of a mapping in RAM until it is unmapped. */
     void mlock(MemorySegment mapping) throws Failure {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CALL_STATE);
-            if ((int) mlock.invokeExact(state, mapping, mapping.byteSize()) != 0) {
-                throw failure("mlock", errno(state));
-            }
+        try {
+            check("mlock", (int) mlock.invokeExact(callState.segment(), mapping, mapping.byteSize()));
         } catch (Failure f) {
             throw f;
         } catch (Throwable t) {
@@ -197,13 +387,12 @@ final class LibC {
      * @return {@code true} when taken, {@code false} when another description holds it
      */
     boolean tryLockExclusive(int fd) throws Failure {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CALL_STATE);
+        try {
             while (true) {
-                if ((int) flock.invokeExact(state, fd, LOCK_EX | LOCK_NB) == 0) {
+                if ((int) flock.invokeExact(callState.segment(), fd, LOCK_EX | LOCK_NB) == 0) {
                     return true;
                 }
-                int error = errno(state);
+                int error = callState.errno();
                 if (error == EWOULDBLOCK) {
                     return false;
                 }
@@ -220,37 +409,46 @@ final class LibC {
 
     /** {@code flock(fd, LOCK_UN)}. */
     void unlock(int fd) throws Failure {
-        callInt("flock", flock, fd, 8);
+        try {
+            check("flock", (int) flock.invokeExact(callState.segment(), fd, LOCK_UN));
+        } catch (Failure f) {
+            throw f;
+        } catch (Throwable t) {
+            throw new IllegalStateException("flock", t);
+        }
     }
 
     /** Whether a process with this pid exists ({@code kill(pid, 0)}; a process of another user counts). */
     boolean processExists(long pid) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CALL_STATE);
-            if ((int) kill.invokeExact(state, (int) pid, 0) == 0) {
+        if (pid <= 0 || pid > Integer.MAX_VALUE) {
+            return false;
+        }
+        try {
+            if ((int) kill.invokeExact(callState.segment(), (int) pid, 0) == 0) {
                 return true;
             }
-            return errno(state) != ESRCH;
+            return callState.errno() != ESRCH;
         } catch (Throwable t) {
             throw new IllegalStateException("kill", t);
         }
     }
 
-    private void callInt(String name, MethodHandle handle, int a, int b) throws Failure {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CALL_STATE);
-            if ((int) handle.invokeExact(state, a, b) != 0) {
-                throw failure(name, errno(state));
-            }
-        } catch (Failure f) {
-            throw f;
-        } catch (Throwable t) {
-            throw new IllegalStateException(name, t);
+    private void check(String call, int result) throws Failure {
+        if (result != 0) {
+            throw failure(call, callState.errno());
         }
     }
 
-    private static int errno(MemorySegment state) {
-        return (int) ERRNO.get(state, 0L);
+    /** A NUL-terminated copy of {@code text} in this thread's scratch segment at {@code offset}. */
+    private MemorySegment string(String text, long offset) {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length > LONGEST_STRING) {
+            throw new IllegalArgumentException("a file name argument is longer than " + LONGEST_STRING + " bytes");
+        }
+        MemorySegment at = callState.scratch().asSlice(offset, bytes.length + 1L);
+        MemorySegment.copy(bytes, 0, at, ValueLayout.JAVA_BYTE, 0, bytes.length);
+        at.set(ValueLayout.JAVA_BYTE, bytes.length, (byte) 0);
+        return at;
     }
 
     private Failure failure(String call, int errno) {

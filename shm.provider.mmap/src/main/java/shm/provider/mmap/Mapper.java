@@ -1,34 +1,32 @@
 package shm.provider.mmap;
 
-import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.nio.channels.FileChannel;
-import java.nio.file.LinkOption;
-import java.nio.file.OpenOption;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
+import java.lang.foreign.ValueLayout;
+import java.util.concurrent.atomic.AtomicInteger;
 
+import shm.api.ErrorReason;
 import shm.api.ShmException;
 
 /**
- * Maps the data of object files: each mapping is owned by an {@link Arena#ofShared() arena of its own}, closed on
- * every failure path, and optionally locked in RAM and pre-faulted.
+ * Maps open files ({@code mmap(MAP_SHARED)} of a descriptor, never a path): each mapping is owned by an
+ * {@link Arena#ofShared() arena of its own} whose close unmaps it, closed on every failure path, optionally locked in
+ * RAM and pre-faulted. Counts the mappings it holds and refuses one beyond {@link MmapSettings#maxMappings()} with
+ * {@link ErrorReason#LIMIT}, well before the kernel's {@code vm.max_map_count} would make the JVM fail. Thread-safe.
  */
 final class Mapper {
 
-    private static final OpenOption[] READ_ONLY = {StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS};
-    private static final OpenOption[] READ_WRITE =
-            {StandardOpenOption.READ, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS};
+    private static final long PAGE = 4096;
 
     private final LibC libc;
     private final MmapSettings settings;
+    private final AtomicInteger live = new AtomicInteger();
 
     /**
      * One mapping and the arena that owns it.
      *
      * @param arena   closing it unmaps the segment
-     * @param segment the mapped data
+     * @param segment the mapped bytes
      */
     record Mapping(Arena arena, MemorySegment segment) {
     }
@@ -38,38 +36,75 @@ final class Mapper {
         this.settings = settings;
     }
 
+    /** How many mappings this mapper holds now. */
+    int mappings() {
+        return live.get();
+    }
+
+    /** Reads one byte of every page, so that every page is faulted in now rather than at first use. */
+    private static void touchEveryPage(MemorySegment segment) {
+        byte sink = 0;
+        for (long offset = 0; offset < segment.byteSize(); offset += PAGE) {
+            sink ^= segment.get(ValueLayout.JAVA_BYTE, offset);
+        }
+        if (sink == 1 && segment.byteSize() < 0) {
+            throw new AssertionError("never: keeps the reads from being optimized away");
+        }
+    }
+
     /**
-     * Maps {@code length} bytes of data of an object file; on failure nothing stays mapped.
+     * Maps {@code length} bytes of the open file {@code fd} from {@code offset} (page-aligned); on failure nothing
+     * stays mapped.
      *
-     * @param name the object's name for errors, {@code null} when unnamed
+     * @param what what is mapped, for messages ("the object file n.x of /dev/shm/...")
+     * @param name the object's name for errors, {@code null} for the store itself or an unnamed object
+     * @throws ShmException LIMIT beyond {@link MmapSettings#maxMappings()}, NO_MEMORY, ACCESS_DENIED
      */
-    Mapping map(Path path, String name, long length, boolean writable, boolean lockPages, boolean prefault) {
+    Mapping map(int fd, String what, String name, long offset, long length, boolean writable, boolean lockPages,
+                boolean prefault) {
+        int count = live.incrementAndGet();
+        if (count > settings.maxMappings()) {
+            live.decrementAndGet();
+            throw new ShmException(ErrorReason.LIMIT, name, "this backend holds " + settings.maxMappings()
+                    + " mappings of " + settings.root() + " (every open handle is one), its limit maxMappings; close"
+                    + " handles or raise the limit (the kernel's vm.max_map_count bounds the whole process)");
+        }
+        long address;
+        try {
+            address = libc.mmap(fd, offset, length, writable);
+        } catch (LibC.Failure f) {
+            live.decrementAndGet();
+            throw new ShmException(StoreErrors.reasonOf(f.errno), name, "cannot map " + what + ": " + f.getMessage(),
+                    null, f);
+        }
         Arena arena = Arena.ofShared();
-        try (FileChannel channel = FileChannel.open(path, writable ? READ_WRITE : READ_ONLY)) {
-            MemorySegment segment = channel.map(writable ? FileChannel.MapMode.READ_WRITE
-                    : FileChannel.MapMode.READ_ONLY, ObjectHeader.DATA_OFFSET, length, arena);
+        MemorySegment segment;
+        try {
+            segment = MemorySegment.ofAddress(address).reinterpret(length, arena, unmapped -> {
+                libc.munmap(address, length);
+                live.decrementAndGet();
+            });
+        } catch (RuntimeException e) {
+            arena.close();
+            libc.munmap(address, length);
+            live.decrementAndGet();
+            throw e;
+        }
+        try {
             if (lockPages || settings.lockPages()) {
                 libc.mlock(segment);
             }
             if (prefault || settings.prefault()) {
-                segment.load();
+                touchEveryPage(segment);
             }
-            return new Mapping(arena, segment);
-        } catch (IOException e) {
-            arena.close();
-            throw StoreErrors.failure(name, "cannot map " + path, e);
+            return new Mapping(arena, writable ? segment : segment.asReadOnly());
         } catch (LibC.Failure f) {
             arena.close();
-            throw new ShmException(StoreErrors.reasonOf(f.errno), name, "cannot lock the pages of " + path
+            throw new ShmException(StoreErrors.reasonOf(f.errno), name, "cannot lock the pages of " + what
                     + " in RAM (" + f.getMessage() + "; raise RLIMIT_MEMLOCK or grant CAP_IPC_LOCK)", null, f);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             arena.close();
             throw e;
         }
-    }
-
-    /** A short-lived read-write mapping of an object's data, for reading a sync object's state; closed by the caller. */
-    Mapping mapForInspection(Path path, String name, long length) {
-        return map(path, name, length, true, false, false);
     }
 }

@@ -59,7 +59,9 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
     public static final String TYPE = "mmap";
 
     private final MmapSettings settings;
+    private final LibC libc;
     private final ProcessIdentity self;
+    private final StoreRoot root;
     private final ObjectFiles files;
     private final Mapper mapper;
     private final SyncObjects syncObjects = new SyncObjects();
@@ -76,7 +78,8 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
     private long parkingDeadline;
 
     /**
-     * Prepares the root directory (created with the configured mode if missing), binds the C library and opens the
+     * Prepares the root directory (created with the configured mode if missing), opens it once as a descriptor
+     * ({@link StoreRoot}: no link on its path, not writable by others, ours), binds the C library and opens the
      * root's object table (created if missing).
      *
      * @throws ShmException ACCESS_DENIED or INCOMPATIBLE_STORE when the root or its table cannot be used
@@ -84,11 +87,17 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
     public MmapBackend(MmapSettings settings) {
         this.settings = Objects.requireNonNull(settings, "settings");
         new RootDirectory(settings).prepare();
-        LibC libc = new LibC();
+        this.libc = new LibC();
         this.self = ProcessIdentity.current();
-        this.files = new ObjectFiles(settings, libc, self, RootDirectory.currentUid());
-        this.mapper = new Mapper(libc, settings);
-        this.table = ObjectTable.open(settings, libc, self, files);
+        this.root = StoreRoot.open(libc, settings, RootDirectory.currentUid(), RootDirectory.currentGid());
+        try {
+            this.files = new ObjectFiles(settings, libc, self, root);
+            this.mapper = new Mapper(libc, settings);
+            this.table = ObjectTable.open(settings, libc, self, root, mapper, files);
+        } catch (RuntimeException e) {
+            root.close();
+            throw e;
+        }
     }
 
     /** The settings this backend was made with. */
@@ -341,6 +350,7 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
                 return null;
             }));
             failure.run(table::close);
+            failure.run(root::close);
             failure.rethrow();
         } finally {
             lock.unlock();
@@ -459,7 +469,7 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
             if (object.isEmpty()) {
                 openObjects.remove(handle.fileName());
             }
-            table.locked(() -> table.objects().closeHandle(handle.slot()));
+            table.locked(() -> table.objects().closeHandle(handle.slot(), handle.ref().value()));
         } finally {
             lock.unlock();
         }
@@ -495,6 +505,9 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
         lock.lock();
         try {
             if (closed) {
+                if (name == null) {
+                    throw StoreErrors.store(ErrorReason.CLOSED, settings.root(), "the mmap backend is closed");
+                }
                 throw new ShmException(ErrorReason.CLOSED, name, "the mmap backend at " + settings.root()
                         + " is closed");
             }
@@ -518,11 +531,14 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
         } catch (ShmException e) {
             throw e.objectName().isPresent() ? e : new ShmException(e.reason(), name, e.rule(), null, e);
         }
-        boolean linked = false;
+        long[] inode = {0};
         try {
-            files.write(fileName, new ObjectHeader(type, size, size, name, self.pid(), System.currentTimeMillis()));
-            linked = true;
-            MmapHandle handle = map(fileName, slot, type, name, size, size, options, false);
+            files.write(fileName, new ObjectHeader(type, size, size, name, self.pid(), System.currentTimeMillis()),
+                    written -> {
+                        objects.recordInode(slot, written);
+                        inode[0] = written;
+                    });
+            MmapHandle handle = map(fileName, slot, inode[0], type, name, size, options, false);
             try {
                 if (initializer != null) {
                     initializer.accept(handle.segment());
@@ -535,8 +551,8 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
             register(handle);
             return handle;
         } catch (RuntimeException e) {
-            if (linked) {
-                files.removeQuietly(fileName, e);
+            if (inode[0] != 0) {
+                files.removeOwn(fileName, inode[0], e);
             }
             objects.abandonCreate(slot);
             throw e;
@@ -549,12 +565,7 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
             throw new ShmException(ErrorReason.NAME_USED_BY_OTHER_TYPE, name,
                     "the name is held by an object of type " + entry.type() + ", not " + type);
         }
-        ObjectHeader header = files.readHeader(entry.fileName(), name);
-        if (header.reservedSize() != entry.reservedSize() || header.type() != entry.type()) {
-            throw new ShmException(ErrorReason.INCOMPATIBLE_STORE, name, files.path(entry.fileName())
-                    + " does not match its object table entry (size or type differ); it was left untouched");
-        }
-        MmapHandle handle = map(entry.fileName(), slot, type, name, entry.reservedSize(), entry.logicalSize(),
+        MmapHandle handle = map(entry.fileName(), slot, table.objects().inodeOf(slot), type, name, entry.logicalSize(),
                 options, true);
         try {
             table.objects().openHandle(slot);
@@ -566,12 +577,30 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
         return handle;
     }
 
-    private MmapHandle map(String fileName, int slot, ObjectType type, String name, long reservedSize,
-                           long logicalSize, MapOptions options, boolean alreadyExisted) {
-        Mapper.Mapping mapping = mapper.map(files.path(fileName), name, logicalSize,
-                options.access() == Access.READ_WRITE, options.lockPages(), options.prefault());
-        return new MmapHandle(this, fileName, slot, new ObjectRef(table.objects().refOf(slot)), type, name,
-                alreadyExisted, reservedSize, mapping.arena(), mapping.segment());
+    /**
+     * Opens the object file (no link followed), checks that it is the file the table recorded (inode, size, type),
+     * maps {@code logicalSize} bytes of its data and closes the descriptor; on failure nothing stays mapped or open.
+     */
+    private MmapHandle map(String fileName, int slot, long inode, ObjectType type, String name, long logicalSize,
+                           MapOptions options, boolean alreadyExisted) {
+        TableEntry entry = table.objects().entry(slot);
+        boolean writable = options.access() == Access.READ_WRITE;
+        ObjectFiles.OpenFile file = files.open(fileName, name, writable);
+        try {
+            ObjectHeader header = file.header();
+            if (header.reservedSize() != entry.reservedSize() || header.type() != entry.type()
+                    || (inode != 0 && file.stat().inode() != inode)) {
+                throw new ShmException(ErrorReason.INCOMPATIBLE_STORE, name, files.describe(fileName)
+                        + " does not match its object table entry (size, type or inode differ: the file was replaced"
+                        + " outside the platform); it was left untouched");
+            }
+            Mapper.Mapping mapping = mapper.map(file.fd(), files.describe(fileName), name, ObjectHeader.DATA_OFFSET,
+                    logicalSize, writable, options.lockPages(), options.prefault());
+            return new MmapHandle(this, fileName, slot, new ObjectRef(table.objects().refOf(slot)), type, name,
+                    alreadyExisted, entry.reservedSize(), mapping.arena(), mapping.segment());
+        } finally {
+            files.close(file);
+        }
     }
 
     private void register(MmapHandle handle) {
@@ -588,13 +617,44 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
     /** An event's, mutex's or semaphore's state in words, read through a short-lived mapping of its state block. */
     private String stateOf(TableEntry entry) {
         try {
-            Mapper.Mapping mapping = mapper.mapForInspection(files.path(entry.fileName()), null, entry.logicalSize());
+            ObjectFiles.OpenFile file = files.open(entry.fileName(), null, true);
+            Mapper.Mapping mapping;
+            try {
+                mapping = mapper.map(file.fd(), files.describe(entry.fileName()), null, ObjectHeader.DATA_OFFSET,
+                        entry.logicalSize(), true, false, false);
+            } finally {
+                files.close(file);
+            }
             try (Arena arena = mapping.arena()) {
                 return syncObjects.describe(entry.type(), mapping.segment());
             }
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | InternalError e) {
             return "unreadable (" + e.getMessage() + ")";
         }
+    }
+
+    /**
+     * Checks the store and, when asked, repairs it (see {@link StoreRepair}); runs under this backend's locks, so the
+     * table is consistent for it.
+     *
+     * @param repair whether to change the store or only report
+     * @return what was found and done
+     */
+    public shm.api.spi.StoreReport checkStore(boolean repair) {
+        lock.lock();
+        try {
+            if (closed) {
+                throw StoreErrors.store(ErrorReason.CLOSED, settings.root(), "the mmap backend is closed");
+            }
+            return new StoreRepair(settings, libc, root).run(repair);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** How many mappings this backend holds now (its handles and its table), for tests of the limit. */
+    int mappings() {
+        return mapper.mappings();
     }
 
     private static void checkSize(String name, long size) {

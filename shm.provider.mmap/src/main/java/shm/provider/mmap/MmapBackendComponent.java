@@ -69,6 +69,17 @@ public final class MmapBackendComponent {
         @AttributeDefinition(name = "Pre-fault pages", description = "Touch every page when mapping.")
         boolean prefault() default false;
 
+        /** The most mappings the backend holds at once. */
+        @AttributeDefinition(name = "Mapping limit", description = "The most mappings (open handles, plus one for"
+                + " the table) the backend holds at once; one more is refused with LIMIT, well before the kernel's"
+                + " vm.max_map_count would make the JVM fail.")
+        int maxMappings() default MmapSettings.DEFAULT_MAX_MAPPINGS;
+
+        /** Accept an unsafe root. */
+        @AttributeDefinition(name = "Trust the root", description = "Accept a root reached through a symbolic link,"
+                + " writable by every user or owned by another user. Off: such a root is refused.")
+        boolean trustRoot() default false;
+
         /** The service ranking, for choosing among backends. */
         @AttributeDefinition(name = "Service ranking", description = "Among several backends, consumers bind the"
                 + " highest ranking. Changing it changes the service's properties only: no handle is touched.")
@@ -156,10 +167,21 @@ public final class MmapBackendComponent {
         }
     }
 
-    private static MmapSettings settings(Config config, BundleContext context) {
+    /** The settings a configuration gives; an empty root falls back to the framework property, then the default. */
+    static MmapSettings settings(Config config, BundleContext context) {
         String root = config.root().isBlank() ? context.getProperty(ROOT_PROPERTY) : config.root();
         Path rootPath = root == null || root.isBlank() ? MmapSettings.defaultRoot() : Path.of(root.strip());
         return new MmapSettings(rootPath, config.groupShared(), config.reserveSpace(), config.lockPages(),
-                config.prefault());
+                config.prefault(), config.maxMappings(), config.trustRoot());
+    }
+
+    /** Checks and repairs the store; see {@link MmapBackend#checkStore(boolean)}. */
+    public synchronized shm.api.spi.StoreReport checkStore(boolean repair) {
+        return backend.checkStore(repair);
+    }
+
+    /** The settings the backend runs with. */
+    public synchronized MmapSettings settings() {
+        return backend.settings();
     }
 }

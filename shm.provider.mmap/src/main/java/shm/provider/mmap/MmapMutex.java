@@ -41,9 +41,10 @@ final class MmapMutex extends MmapSyncObject implements NamedMutex {
                     mutex.releaseAll();
                 }
             });
-        } catch (shm.api.ShmException alreadyClosed) {
-            // closing twice is allowed
+        } catch (shm.api.ShmException alreadyClosedOrUnreadable) {
+            // closing twice is allowed; a truncated state block cannot be released, the handle still can
+        } finally {
+            super.close();
         }
-        super.close();
     }
 }

@@ -46,7 +46,19 @@ abstract class MmapSyncObject implements AutoCloseable {
                         null, e);
             }
             throw new ShmException(ErrorReason.WRONG_STATE, handle.name(), e.getMessage(), null, e);
+        } catch (InternalError e) {
+            throw truncated(handle, e);
         }
+    }
+
+    /**
+     * The JVM's answer to a SIGBUS on a mapped page: the object's file was truncated under its mapping by someone
+     * outside the platform. Only this object is affected; its handle can still be closed.
+     */
+    static ShmException truncated(BackendHandle handle, InternalError e) {
+        return new ShmException(ErrorReason.INCOMPATIBLE_STORE, handle.name(), "the object's file was truncated"
+                + " under its mapping outside the platform, so its memory is gone; close the handle (other objects are"
+                + " not affected)", null, e);
     }
 
     final void operate(Runnable operation) {

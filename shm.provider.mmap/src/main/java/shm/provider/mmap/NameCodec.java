@@ -99,6 +99,63 @@ final class NameCodec {
         }
     }
 
+    /**
+     * Whether a file name read from the table or the root is exactly one this codec (or the backend, for unnamed
+     * objects: {@code u.<pid>.<16 lower-case hex digits>}) writes for an object. Every name taken from the table is
+     * checked with this before any file call, so a crafted table can never name {@code ../x} or {@code /x}.
+     */
+    static boolean isObjectFileName(String fileName) {
+        if (fileName.startsWith(NAMED_PREFIX)) {
+            return nameOf(fileName).isPresent();
+        }
+        if (fileName.startsWith(HASHED_PREFIX)) {
+            return isHashed(fileName) && isLowerHex(fileName, HASHED_PREFIX.length(), fileName.length());
+        }
+        if (fileName.startsWith(UNNAMED_PREFIX)) {
+            int dot = fileName.indexOf('.', UNNAMED_PREFIX.length());
+            return dot > UNNAMED_PREFIX.length() && dot <= UNNAMED_PREFIX.length() + 19
+                    && isDigits(fileName, UNNAMED_PREFIX.length(), dot) && fileName.charAt(UNNAMED_PREFIX.length()) != '0'
+                    && fileName.length() == dot + 17 && isLowerHex(fileName, dot + 1, fileName.length());
+        }
+        return false;
+    }
+
+    /**
+     * The pid of the process that wrote a temporary file {@code .t.<pid>.<anything without '/'>}; -1 when the name
+     * is not of that form.
+     */
+    static long temporaryOwner(String fileName) {
+        if (!fileName.startsWith(TEMPORARY_PREFIX)) {
+            return -1;
+        }
+        int dot = fileName.indexOf('.', TEMPORARY_PREFIX.length());
+        if (dot <= TEMPORARY_PREFIX.length() || dot > TEMPORARY_PREFIX.length() + 10 || dot == fileName.length() - 1
+                || !isDigits(fileName, TEMPORARY_PREFIX.length(), dot)
+                || fileName.charAt(TEMPORARY_PREFIX.length()) == '0') {
+            return -1;
+        }
+        return Long.parseLong(fileName, TEMPORARY_PREFIX.length(), dot, 10);
+    }
+
+    private static boolean isDigits(String s, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (s.charAt(i) < '0' || s.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return to > from;
+    }
+
+    private static boolean isLowerHex(String s, int from, int to) {
+        for (int i = from; i < to; i++) {
+            char c = s.charAt(i);
+            if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+                return false;
+            }
+        }
+        return to > from;
+    }
+
     /** Checks a name against the rules above and returns its UTF-8 bytes. */
     static byte[] validUtf8(String name) {
         if (name == null || name.isEmpty()) {

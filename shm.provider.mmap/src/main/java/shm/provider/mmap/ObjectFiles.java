@@ -1,47 +1,53 @@
 package shm.provider.mmap;
 
-import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.DirectoryStream;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFileAttributes;
 import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.LongConsumer;
 
 import shm.api.ErrorReason;
 import shm.api.ShmException;
 
 /**
- * The object files in the root: written complete under a temporary name and linked ({@link #write}), their headers
- * read and checked ({@link #readHeader}), removed when their object is destroyed ({@link #remove}), and the
- * temporary files of dead processes cleaned ({@link #removeTemporaryFilesOfDeadProcesses}). A file this platform did
+ * The object files in the root, every call relative to the root's descriptor ({@link StoreRoot}) and never
+ * following a link: written complete under a temporary name and linked ({@link #write}), opened with their header
+ * read and checked ({@link #open}), removed when their object is destroyed ({@link #remove}) only when the file under
+ * the name is the one the table recorded, and the temporary files of dead processes cleaned. A file this platform did
  * not write, or that another user owns, is refused and never changed.
  */
 final class ObjectFiles implements ObjectSlots.FileRemover {
 
+    private static final System.Logger LOG = System.getLogger(ObjectFiles.class.getName());
+
     private final MmapSettings settings;
     private final LibC libc;
     private final ProcessIdentity self;
-    private final int uid;
+    private final StoreRoot root;
+    /** One header page per thread, reused by every {@link #open}. */
+    private final ThreadLocal<MemorySegment> headerPage =
+            ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(ObjectHeader.DATA_OFFSET));
 
-    ObjectFiles(MmapSettings settings, LibC libc, ProcessIdentity self, int uid) {
+    /**
+     * An object file opened for mapping: its descriptor (closed by the caller), its header and what it is.
+     *
+     * @param fd     the open descriptor
+     * @param header the checked header
+     * @param stat   type, owner, inode and length
+     */
+    record OpenFile(int fd, ObjectHeader header, LibC.FileStat stat) {
+    }
+
+    ObjectFiles(MmapSettings settings, LibC libc, ProcessIdentity self, StoreRoot root) {
         this.settings = settings;
         this.libc = libc;
         this.self = self;
-        this.uid = uid;
+        this.root = root;
     }
 
-    /** Where an object file is. */
-    Path path(String fileName) {
-        return settings.root().resolve(fileName);
+    /** How an object file is named in messages. */
+    String describe(String fileName) {
+        return settings.root().resolve(fileName).toString();
     }
 
     /** A fresh file name for an unnamed object of this process. */
@@ -50,48 +56,54 @@ final class ObjectFiles implements ObjectSlots.FileRemover {
     }
 
     /**
-     * Writes a complete object file under a temporary name and links it to {@code fileName}; the temporary name is
-     * always removed.
+     * Writes a complete object file under a temporary name and links it to {@code fileName}; {@code beforeLink}
+     * receives the file's inode before it is linked, so the table records which file is the object's. The temporary
+     * name is always removed.
      */
-    void write(String fileName, ObjectHeader header) {
-        Path path = path(fileName);
+    void write(String fileName, ObjectHeader header, LongConsumer beforeLink) {
         String name = header.name();
-        Path temporary = path(NameCodec.TEMPORARY_PREFIX + self.pid() + "." + randomSuffix());
+        String temporary = NameCodec.TEMPORARY_PREFIX + self.pid() + "." + randomSuffix();
         long fileLength = ObjectHeader.DATA_OFFSET + header.reservedSize();
         try {
             int fd;
             try {
-                fd = libc.open(temporary.toString(), LibC.O_RDWR | LibC.O_CREAT | LibC.O_EXCL | LibC.O_CLOEXEC,
-                        settings.fileMode());
+                fd = root.open(temporary, LibC.O_RDWR | LibC.O_CREAT | LibC.O_EXCL, settings.fileMode());
             } catch (LibC.Failure f) {
-                throw StoreErrors.failure(name, "cannot create " + temporary, f);
+                throw StoreErrors.failure(name, "cannot create " + describe(temporary), f);
             }
-            try (Arena arena = Arena.ofConfined()) {
+            long inode;
+            try {
                 libc.fchmod(fd, settings.fileMode());
                 libc.ftruncate(fd, fileLength);
                 if (settings.reserveSpace()) {
                     libc.reserve(fd, fileLength);
                 }
-                MemorySegment page = arena.allocate(ObjectHeader.DATA_OFFSET);
+                MemorySegment page = headerPage.get().fill((byte) 0);
                 header.writeTo(page);
                 libc.pwriteFully(fd, page, 0);
+                inode = libc.fstat(fd).inode();
             } catch (LibC.Failure f) {
                 throw new ShmException(StoreErrors.reasonOf(f.errno), name, describeCreateFailure(f, fileLength),
                         null, f);
             } finally {
                 libc.close(fd);
             }
-            Files.createLink(path, temporary);
-        } catch (FileAlreadyExistsException e) {
-            throw new ShmException(ErrorReason.INCOMPATIBLE_STORE, name, path + " appeared in the root while it was"
-                    + " being created, outside the object table's protocol; it was left untouched");
-        } catch (IOException e) {
-            throw StoreErrors.failure(name, "cannot create the object file " + path, e);
+            beforeLink.accept(inode);
+            try {
+                root.link(temporary, fileName);
+            } catch (LibC.Failure f) {
+                if (f.errno == LibC.EEXIST) {
+                    throw new ShmException(ErrorReason.INCOMPATIBLE_STORE, name, describe(fileName) + " appeared in"
+                            + " the root while it was being created, outside the object table's protocol; it was left"
+                            + " untouched");
+                }
+                throw StoreErrors.failure(name, "cannot link the object file " + describe(fileName), f);
+            }
         } finally {
             try {
-                Files.deleteIfExists(temporary);
-            } catch (IOException e) {
-                // invisible to lookups; the reaper removes temporary files of dead processes
+                root.unlink(temporary);
+            } catch (LibC.Failure e) {
+                // already gone, or left for the next reap, which removes temporary files of dead processes
             }
         }
     }
@@ -104,42 +116,80 @@ final class ObjectFiles implements ObjectSlots.FileRemover {
         return "cannot create the object file: " + f.getMessage();
     }
 
-    /** Reads and checks an object's header; {@code expectedName} is checked against it where not {@code null}. */
-    ObjectHeader readHeader(String fileName, String expectedName) {
-        Path path = path(fileName);
-        PosixFileAttributes attributes;
+    /**
+     * Opens an object file (never through a link) and reads and checks its header; {@code expectedName} is checked
+     * against it where not {@code null}. The caller closes the descriptor.
+     *
+     * @throws ShmException INCOMPATIBLE_STORE for a file this platform did not write, ACCESS_DENIED for another
+     *                      user's
+     */
+    OpenFile open(String fileName, String expectedName, boolean writable) {
+        String path = describe(fileName);
+        int fd;
         try {
-            attributes = Files.readAttributes(path, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        } catch (NoSuchFileException e) {
-            throw new ShmException(ErrorReason.INCOMPATIBLE_STORE, expectedName, "the object table lists " + path
-                    + " but the file is gone (removed by hand?)");
-        } catch (IOException e) {
-            throw StoreErrors.failure(expectedName, "cannot read the attributes of " + path, e);
-        }
-        if (!attributes.isRegularFile()) {
-            throw new ShmException(ErrorReason.INCOMPATIBLE_STORE, expectedName, path
-                    + " is not a regular file (a link, directory or device) and was not written by this platform;"
-                    + " it was left untouched");
-        }
-        RootDirectory.checkOwner(path, uid, settings.groupShared(), expectedName);
-        ObjectHeader header;
-        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
-            ByteBuffer page = ByteBuffer.allocate(ObjectHeader.DATA_OFFSET);
-            while (page.hasRemaining() && channel.read(page, page.position()) > 0) {
-                // keep reading until the page is full or the file ends
+            fd = root.open(fileName, writable ? LibC.O_RDWR : LibC.O_RDONLY, 0);
+        } catch (LibC.Failure f) {
+            if (f.errno == LibC.ENOENT) {
+                throw new ShmException(ErrorReason.INCOMPATIBLE_STORE, expectedName, "the object table lists " + path
+                        + " but the file is gone (removed by hand?)");
             }
-            header = ObjectHeader.readFrom(MemorySegment.ofBuffer(page.clear()), channel.size());
-        } catch (IOException e) {
-            throw StoreErrors.failure(expectedName, "cannot read the header of " + path, e);
-        } catch (IllegalArgumentException e) {
-            throw new ShmException(ErrorReason.INCOMPATIBLE_STORE, expectedName,
-                    path + " is not usable: " + e.getMessage() + "; it was left untouched");
+            if (f.errno == LibC.ELOOP) {
+                throw notRegular(expectedName, path);
+            }
+            throw StoreErrors.failure(expectedName, "cannot open " + path, f);
         }
-        if (expectedName != null && !expectedName.equals(header.name())) {
-            throw new ShmException(ErrorReason.INCOMPATIBLE_STORE, expectedName,
-                    path + " holds the object '" + header.name() + "', not this one; it was left untouched");
+        try {
+            LibC.FileStat stat = libc.fstat(fd);
+            if (!stat.isRegularFile()) {
+                throw notRegular(expectedName, path);
+            }
+            checkOwner(stat, path, expectedName);
+            MemorySegment page = headerPage.get().fill((byte) 0);
+            libc.preadFully(fd, page, 0);
+            ObjectHeader header;
+            try {
+                header = ObjectHeader.readFrom(page, stat.size());
+            } catch (IllegalArgumentException e) {
+                throw new ShmException(ErrorReason.INCOMPATIBLE_STORE, expectedName,
+                        path + " is not usable: " + e.getMessage() + "; it was left untouched");
+            }
+            if (expectedName != null && !expectedName.equals(header.name())) {
+                throw new ShmException(ErrorReason.INCOMPATIBLE_STORE, expectedName,
+                        path + " holds the object '" + header.name() + "', not this one; it was left untouched");
+            }
+            return new OpenFile(fd, header, stat);
+        } catch (LibC.Failure f) {
+            libc.close(fd);
+            throw StoreErrors.failure(expectedName, "cannot read the header of " + path, f);
+        } catch (RuntimeException e) {
+            libc.close(fd);
+            throw e;
         }
-        return header;
+    }
+
+    /** Closes a descriptor from {@link #open}. */
+    void close(OpenFile file) {
+        libc.close(file.fd());
+    }
+
+    /** Reads and checks an object's header. */
+    ObjectHeader readHeader(String fileName, String expectedName) {
+        OpenFile file = open(fileName, expectedName, false);
+        close(file);
+        return file.header();
+    }
+
+    private static ShmException notRegular(String name, String path) {
+        return new ShmException(ErrorReason.INCOMPATIBLE_STORE, name, path + " is not a regular file (a link,"
+                + " directory or device) and was not written by this platform; it was left untouched");
+    }
+
+    private void checkOwner(LibC.FileStat stat, String path, String name) {
+        if (!settings.groupShared() && stat.uid() != root.uid()) {
+            throw new ShmException(ErrorReason.ACCESS_DENIED, name, path + " is owned by uid " + stat.uid()
+                    + ", not by this user (uid " + root.uid() + "), and the store is not group-shared; it was left"
+                    + " untouched");
+        }
     }
 
     /**
@@ -147,53 +197,131 @@ final class ObjectFiles implements ObjectSlots.FileRemover {
      * never touched. Another user's file is named as such.
      */
     void refuseUnknown(String fileName, String name) {
-        Path path = path(fileName);
-        if (Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
-            RootDirectory.checkOwner(path, uid, settings.groupShared(), name);
-            throw new ShmException(ErrorReason.INCOMPATIBLE_STORE, name, path + " exists but the object table does"
-                    + " not know it, so it was not created by this platform's protocol; it was left untouched");
+        LibC.FileStat stat;
+        try {
+            stat = root.stat(fileName);
+        } catch (LibC.Failure f) {
+            throw StoreErrors.failure(name, "cannot look at " + describe(fileName), f);
+        }
+        if (stat != null) {
+            checkOwner(stat, describe(fileName), name);
+            throw new ShmException(ErrorReason.INCOMPATIBLE_STORE, name, describe(fileName) + " exists but the object"
+                    + " table does not know it, so it was not created by this platform's protocol; it was left"
+                    + " untouched");
         }
     }
 
-    /** Removes the file of a destroyed object (or of an intent whose writer died). */
+    /**
+     * Removes the file of a destroyed object (or of an intent whose writer died), only when the file under the name
+     * is the one the table recorded: same inode; where no inode was recorded (a table written by an older release),
+     * a regular file of this user (or group-shared) with this platform's header. Anything else (another user's
+     * file, a directory, a file put there by hand) is left alone and reported; the slot is freed either way, so the
+     * store is never wedged by what it cannot remove.
+     */
     @Override
-    public void remove(String fileName) {
-        Path file = path(fileName);
+    public void remove(String fileName, long inode, boolean linked) {
+        LibC.FileStat stat;
         try {
-            Files.deleteIfExists(file);
-        } catch (IOException e) {
-            throw new ShmException(ErrorReason.INTERNAL, null, "cannot unlink " + file + ": " + e, null, e);
+            stat = root.stat(fileName);
+        } catch (LibC.Failure f) {
+            leftAlone(fileName, "it cannot be looked at (" + f.getMessage() + ")");
+            return;
+        }
+        if (stat == null) {
+            return;
+        }
+        if (!stat.isRegularFile()) {
+            leftAlone(fileName, "it is not a regular file");
+            return;
+        }
+        if (inode != 0 && stat.inode() != inode) {
+            leftAlone(fileName, "it is not the file the table recorded (inode " + stat.inode() + ", recorded "
+                    + inode + ")");
+            return;
+        }
+        if (inode == 0) {
+            if (!linked) {
+                leftAlone(fileName, "the dead creator had not linked a file yet, so this one is not its");
+                return;
+            }
+            if (!settings.groupShared() && stat.uid() != root.uid()) {
+                leftAlone(fileName, "it is owned by uid " + stat.uid());
+                return;
+            }
+            try {
+                readHeader(fileName, null);
+            } catch (ShmException notOurs) {
+                leftAlone(fileName, notOurs.rule());
+                return;
+            }
+        }
+        try {
+            root.unlink(fileName);
+        } catch (LibC.Failure f) {
+            if (f.errno != LibC.ENOENT) {
+                leftAlone(fileName, "unlinking it failed (" + f.getMessage() + ")");
+            }
         }
     }
 
-    /** Removes an object file after a failed create, adding a failure to {@code reason}. */
-    void removeQuietly(String fileName, RuntimeException reason) {
+    private void leftAlone(String fileName, String why) {
+        LOG.log(System.Logger.Level.WARNING, "store " + settings.root() + ": " + fileName + " was not removed with its"
+                + " object: " + why + "; it was left untouched");
+    }
+
+    /** Removes an object file this process linked a moment ago, after a failed create. */
+    void removeOwn(String fileName, long inode, RuntimeException reason) {
         try {
-            Files.deleteIfExists(path(fileName));
-        } catch (IOException e) {
+            remove(fileName, inode, true);
+        } catch (RuntimeException e) {
             reason.addSuppressed(e);
         }
     }
 
-    /** Removes {@code .t.<pid>.*} files whose process no longer runs. */
-    void removeTemporaryFilesOfDeadProcesses() {
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(settings.root(),
-                NameCodec.TEMPORARY_PREFIX + "*")) {
-            for (Path file : files) {
-                String[] parts = file.getFileName().toString().split("\\.");
-                long pid;
-                try {
-                    pid = Long.parseLong(parts[2]);
-                } catch (NumberFormatException | ArrayIndexOutOfBoundsException notOurs) {
-                    continue;
+    /**
+     * Removes the temporary files ({@code .t.<pid>.*}) of processes that no longer run: regular files of this user
+     * only (a directory or another user's file of that name is left alone).
+     *
+     * @return how many were removed
+     */
+    int removeTemporaryFilesOfDeadProcesses() {
+        int removed = 0;
+        for (String name : root.names()) {
+            long pid = NameCodec.temporaryOwner(name);
+            if (pid <= 0 || libc.processExists(pid)) {
+                continue;
+            }
+            try {
+                LibC.FileStat stat = root.stat(name);
+                if (stat != null && stat.isRegularFile() && stat.uid() == root.uid()) {
+                    root.unlink(name);
+                    removed++;
                 }
-                if (!libc.processExists(pid)) {
-                    Files.deleteIfExists(file);
+            } catch (LibC.Failure f) {
+                // gone meanwhile, or not ours to remove: left alone
+            }
+        }
+        return removed;
+    }
+
+    /**
+     * Whether any file of ours is in the root: a regular file of this user (any user's when group-shared) under an
+     * object file name or a temporary name.
+     */
+    boolean anyOfOursRemain() {
+        for (String name : root.names()) {
+            if (NameCodec.isObjectFileName(name) || NameCodec.temporaryOwner(name) > 0) {
+                try {
+                    LibC.FileStat stat = root.stat(name);
+                    if (stat != null && stat.isRegularFile() && (settings.groupShared() || stat.uid() == root.uid())) {
+                        return true;
+                    }
+                } catch (LibC.Failure f) {
+                    return true;   // cannot tell: keep the table
                 }
             }
-        } catch (IOException e) {
-            throw StoreErrors.failure(null, "cannot clean temporary files in " + settings.root(), e);
         }
+        return false;
     }
 
     private static String randomSuffix() {

@@ -21,8 +21,13 @@ final class ObjectSlots {
     /** Removes the file of an object whose last handle went, or whose creator or destroyer died. */
     @FunctionalInterface
     interface FileRemover {
-        /** Removes the object file recorded in a CREATING or DESTROYING slot. */
-        void remove(String fileName);
+        /**
+         * Removes the object file recorded in a CREATING or DESTROYING slot, if the file under that name is the one
+         * the slot recorded ({@code inode}, 0 when none was recorded); anything else is left alone and reported.
+         *
+         * @param linked whether the slot's file was linked for sure (a DESTROYING slot) or maybe not (CREATING)
+         */
+        void remove(String fileName, long inode, boolean linked);
     }
 
     private final TableWords w;
@@ -64,13 +69,52 @@ final class ObjectSlots {
         for (int h = 0; h < HOLDERS_PER_OBJECT; h++) {
             long process = w.holderWord(slot, h, HOLDER_PROCESS);
             if (process != 0) {
-                holders.add(new TableEntry.Holder(processes.pidOf((int) process - 1),
-                        w.holderWord(slot, h, HOLDER_HANDLES)));
+                int p = w.processIndex("holder " + h + " of object slot " + slot,
+                        w.objectFieldOffset(slot, OBJECT_HOLDERS + h * HOLDER_SIZE), process - 1);
+                long pid = processes.pidOf(p);
+                long handles = w.holderWord(slot, h, HOLDER_HANDLES);
+                if (pid <= 0 || pid > Integer.MAX_VALUE) {
+                    throw w.corrupt("pid of process slot " + p + " (holding object slot " + slot + ")",
+                            processes.fieldOffset(p, PROCESS_PID), pid);
+                }
+                if (handles < 1 || handles > Integer.MAX_VALUE) {
+                    throw w.corrupt("handle count of holder " + h + " of object slot " + slot,
+                            w.objectFieldOffset(slot, OBJECT_HOLDERS + h * HOLDER_SIZE + HOLDER_HANDLES), handles);
+                }
+                holders.add(new TableEntry.Holder(pid, handles));
             }
         }
-        return new TableEntry(slot, w.objectWord(slot, OBJECT_STATE), ObjectHeader.typeOf((int) w.objectWord(slot,
-                OBJECT_TYPE)), w.objectWord(slot, OBJECT_RESERVED_SIZE), w.objectWord(slot, OBJECT_LOGICAL_SIZE),
+        long reserved = w.objectWord(slot, OBJECT_RESERVED_SIZE);
+        long logical = w.objectWord(slot, OBJECT_LOGICAL_SIZE);
+        if (reserved < 1 || reserved > ObjectHeader.MAX_SIZE) {
+            throw w.corrupt("reserved size of object slot " + slot, w.objectFieldOffset(slot, OBJECT_RESERVED_SIZE),
+                    reserved);
+        }
+        if (logical < 1 || logical > reserved) {
+            throw w.corrupt("logical size of object slot " + slot, w.objectFieldOffset(slot, OBJECT_LOGICAL_SIZE),
+                    logical);
+        }
+        return new TableEntry(slot, w.objectWord(slot, OBJECT_STATE), typeAt(slot), reserved, logical,
                 w.objectWord(slot, OBJECT_HANDLES), w.fileNameAt(slot), holders);
+    }
+
+    /** The object type recorded in a slot. */
+    private ObjectType typeAt(int slot) {
+        long code = w.objectWord(slot, OBJECT_TYPE);
+        if (code < 1 || code > 4) {
+            throw w.corrupt("type of object slot " + slot, w.objectFieldOffset(slot, OBJECT_TYPE), code);
+        }
+        return ObjectHeader.typeOf((int) code);
+    }
+
+    /** The inode of the object file recorded in a slot; 0 when none was recorded yet (or by an older writer). */
+    long inodeOf(int slot) {
+        return w.objectWord(slot, OBJECT_INODE);
+    }
+
+    /** Records the inode of the file a creation intent is about to link; in its own transaction, before the link. */
+    void recordInode(int slot, long inode) {
+        w.transaction(() -> w.putObject(slot, OBJECT_INODE, inode));
     }
 
     /** Every live object. */
@@ -183,18 +227,21 @@ final class ObjectSlots {
     }
 
     /**
-     * Removes one handle of this process. When it was the object's last handle in any process, the object's file is
-     * removed and its slot freed.
+     * Removes one handle of this process from the object that {@code ref} names. When it was the object's last handle
+     * in any process, the object's file is removed and its slot freed. A handle the table no longer counts is left
+     * as it is.
      *
      * @return {@code true} when the object was destroyed
      */
-    boolean closeHandle(int slot) {
+    boolean closeHandle(int slot, long ref) {
         int selfSlot = processes.selfSlot();
+        if (w.objectWord(slot, OBJECT_STATE) != LIVE || !w.sameSerial(slot, ref) || holderIndex(slot, selfSlot) < 0) {
+            // The table no longer counts this handle (a repair dropped the slot, or this process was reaped as dead
+            // while it was stopped): there is nothing left to release, and the close still succeeds.
+            return false;
+        }
         boolean last = w.transaction(() -> {
             int h = holderIndex(slot, selfSlot);
-            if (h < 0) {
-                throw new IllegalStateException("this process holds no handle to slot " + slot);
-            }
             long count = w.holderWord(slot, h, HOLDER_HANDLES) - 1;
             w.putHolder(slot, h, HOLDER_HANDLES, count);
             if (count == 0) {
@@ -293,7 +340,7 @@ final class ObjectSlots {
 
     /** Removes the file of a CREATING or DESTROYING slot, then frees the slot. */
     private void finishDestroy(int slot) {
-        files.remove(w.fileNameAt(slot));
+        files.remove(w.fileNameAt(slot), inodeOf(slot), w.objectWord(slot, OBJECT_STATE) == DESTROYING);
         w.crashPoint().reached("unlinked");
         w.transaction(() -> {
             w.addToHeader(PENDING_INTENTS_OFFSET, -1);
@@ -308,10 +355,12 @@ final class ObjectSlots {
     private void freeSlot(int slot) {
         long pool = w.objectWord(slot, OBJECT_POOL);
         if (pool > 0) {
-            pools.charge((int) pool - 1, -w.objectWord(slot, OBJECT_RESERVED_SIZE));
+            pools.charge(w.index("pool of object slot " + slot, w.objectFieldOffset(slot, OBJECT_POOL), pool - 1,
+                    MAX_POOLS), -w.objectWord(slot, OBJECT_RESERVED_SIZE));
             w.putObject(slot, OBJECT_POOL, 0);
         }
         w.putObject(slot, OBJECT_HANDLES, 0);
+        w.putObject(slot, OBJECT_INODE, 0);
         w.putObject(slot, OBJECT_STATE, TOMBSTONE);
         long mask = w.objectCapacity - 1;
         if (w.objectWord((int) ((slot + 1) & mask), OBJECT_STATE) == EMPTY) {

@@ -7,6 +7,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 
+import shm.api.ErrorReason;
+import shm.api.ShmException;
+
 /**
  * The shared object table of one root ({@link TableLayout}): which objects exist, their sizes and state, and which
  * live processes hold how many handles to each. A facade over its parts, each with one job: the {@link TableFile}
@@ -35,7 +38,7 @@ final class ObjectTable implements AutoCloseable {
     private final Path root;
     private final LibC libc;
     private final ProcessIdentity self;
-    private final ObjectSlots.FileRemover files;
+    private final ObjectFiles files;
     private final TableFile file;
     private final TableLock lock;
     /** The sections of the current mapping; made anew at every attach. Guarded by the lock. */
@@ -44,32 +47,37 @@ final class ObjectTable implements AutoCloseable {
     private MemoryPools pools;
     private DescriptorSlots descriptors;
     private DirectoryEntries directory;
+    /** Whether the temporary files of dead processes were looked for since this table was attached. */
+    private boolean temporaryFilesChecked;
     /** Pids reaped when the lock was taken for the work now running. Guarded by the lock. */
     private List<Long> reapedOnEntry = List.of();
 
-    private ObjectTable(MmapSettings settings, LibC libc, ProcessIdentity self, ObjectSlots.FileRemover files) {
+    private ObjectTable(MmapSettings settings, LibC libc, ProcessIdentity self, StoreRoot storeRoot, Mapper mapper,
+                        ObjectFiles files) {
         this.root = settings.root();
         this.libc = libc;
         this.self = self;
         this.files = files;
-        this.file = new TableFile(settings, libc, self);
+        this.file = new TableFile(settings, libc, self, storeRoot, mapper);
         this.lock = new TableLock(libc, root);
     }
 
     /**
      * Opens the root's table, creating it complete (under a temporary name, then linked) if it is missing.
      *
-     * @param files removes the file of a destroyed object
+     * @param files the object files, removed when their object is destroyed
      * @throws shm.api.ShmException INCOMPATIBLE_STORE for a table of another layout, ACCESS_DENIED, NO_MEMORY
      */
-    static ObjectTable open(MmapSettings settings, LibC libc, ProcessIdentity self, ObjectSlots.FileRemover files) {
-        ObjectTable table = new ObjectTable(settings, libc, self, files);
+    static ObjectTable open(MmapSettings settings, LibC libc, ProcessIdentity self, StoreRoot storeRoot,
+                            Mapper mapper, ObjectFiles files) {
+        ObjectTable table = new ObjectTable(settings, libc, self, storeRoot, mapper, files);
         table.attach();
         return table;
     }
 
     private void attach() {
         file.attach();
+        temporaryFilesChecked = false;
         TableWords w = file.words();
         pools = new MemoryPools(w, root);
         processes = new ProcessSlots(w, libc, self, root);
@@ -101,12 +109,21 @@ final class ObjectTable implements AutoCloseable {
                 processes.registerSelf();
                 reapedOnEntry = reapDeadProcesses();
                 return work.get();
+            } catch (CorruptTableException | IndexOutOfBoundsException e) {
+                throw corrupt(e);
             } finally {
                 lock.unlockFile(file.fd());
             }
         } finally {
             lock.unlockThreads();
         }
+    }
+
+    /** A corrupt table, reported with the store, the field and its offset, and the way out. */
+    private ShmException corrupt(RuntimeException e) {
+        return StoreErrors.store(ErrorReason.INCOMPATIBLE_STORE, root, "the object table is corrupt: "
+                + e.getMessage() + "; nothing outside the root was touched; run the store check with repair"
+                + " (shm:check --repair) to recover", e);
     }
 
     private void recover() {
@@ -117,8 +134,14 @@ final class ObjectTable implements AutoCloseable {
         objects.finishDeadIntents();
     }
 
+    /** Reaps dead processes: their holdings, their slots, and then the temporary files any dead process left. */
     private List<Long> reapDeadProcesses() {
-        return processes.reapDead(this::releaseHoldingsOf);
+        List<Long> reaped = processes.reapDead(this::releaseHoldingsOf);
+        if (!reaped.isEmpty() || !temporaryFilesChecked) {
+            files.removeTemporaryFilesOfDeadProcesses();
+            temporaryFilesChecked = true;
+        }
+        return reaped;
     }
 
     /** Releases everything a dead process held: handles, then descriptors, then directory entries. */
@@ -141,13 +164,14 @@ final class ObjectTable implements AutoCloseable {
         processes.forgetVerified();
         List<Long> reaped = new ArrayList<>(reapedOnEntry);
         reaped.addAll(reapDeadProcesses());
+        files.removeTemporaryFilesOfDeadProcesses();
         return reaped;
     }
 
     /**
-     * This process leaves the table: its slot is freed if it holds no handle any more, and when no process and no
-     * object remain, the table file is unlinked so that an unused root is empty. (A participant that opened the
-     * file meanwhile notices the unlink after taking the lock, and makes a new table.)
+     * This process leaves the table: its slot is freed if it holds no handle any more, and when no process, no
+     * object and no file of ours remain, the table file is unlinked so that an unused root is empty. (A participant
+     * that opened the file meanwhile notices the unlink after taking the lock, and makes a new table.)
      */
     void leave() {
         int selfSlot = processes.selfSlot();
@@ -157,7 +181,7 @@ final class ObjectTable implements AutoCloseable {
         }
         TableWords w = file.words();
         if (processes.registered().isEmpty() && w.header(LIVE_OBJECTS_OFFSET) == 0
-                && w.header(PENDING_INTENTS_OFFSET) == 0) {
+                && w.header(PENDING_INTENTS_OFFSET) == 0 && !files.anyOfOursRemain()) {
             file.unlink();
         }
     }

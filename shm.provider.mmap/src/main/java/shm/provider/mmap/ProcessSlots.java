@@ -150,6 +150,11 @@ final class ProcessSlots {
         verifiedAt.remove(processSlot);
     }
 
+    /** Offset of a field of a process slot, for messages. */
+    long fieldOffset(int processSlot, long field) {
+        return w.processFieldOffset(processSlot, field);
+    }
+
     /** The pid of the process in a slot. */
     long pidOf(int processSlot) {
         return w.processWord(processSlot, PROCESS_PID);

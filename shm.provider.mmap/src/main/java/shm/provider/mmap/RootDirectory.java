@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Set;
 
 import shm.api.ErrorReason;
-import shm.api.ShmException;
 
 /** Makes sure the root directory exists, is a real directory, and has the configured mode where we created it. */
 final class RootDirectory {
@@ -40,16 +39,24 @@ final class RootDirectory {
                 }
             }
         } catch (IOException e) {
-            throw new ShmException(ErrorReason.ACCESS_DENIED, null,
-                    "cannot create the root directory " + root + ": " + e, null, e);
+            throw StoreErrors.store(ErrorReason.ACCESS_DENIED, root, "cannot create the root directory: " + e, e);
         }
-        if (!Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
-            throw new ShmException(ErrorReason.INCOMPATIBLE_STORE, null,
-                    "the root " + root + " is not a directory (or is a symbolic link); it was left untouched");
+        if (!settings.trustRoot() && !Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
+            throw StoreErrors.store(ErrorReason.INCOMPATIBLE_STORE, root,
+                    "the root is not a directory (or is a symbolic link); it was left untouched");
         }
         if (!Files.isWritable(root) || !Files.isReadable(root)) {
-            throw new ShmException(ErrorReason.ACCESS_DENIED, null,
-                    "the root directory " + root + " is not readable and writable by this user");
+            throw StoreErrors.store(ErrorReason.ACCESS_DENIED, root,
+                    "the root directory is not readable and writable by this user");
+        }
+    }
+
+    /** The primary gid of this process. */
+    static int currentGid() {
+        try {
+            return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:gid");
+        } catch (IOException | UnsupportedOperationException e) {
+            throw new IllegalStateException("cannot tell the current group id from /proc/self", e);
         }
     }
 
@@ -59,28 +66,6 @@ final class RootDirectory {
             return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
         } catch (IOException | UnsupportedOperationException e) {
             throw new IllegalStateException("cannot tell the current user id from /proc/self", e);
-        }
-    }
-
-    /**
-     * Refuses a file owned by another user, unless the store is shared with the group.
-     *
-     * @throws ShmException ACCESS_DENIED naming the owner
-     */
-    static void checkOwner(Path file, int uid, boolean groupShared, String objectName) {
-        if (groupShared) {
-            return;
-        }
-        int owner;
-        try {
-            owner = (Integer) Files.getAttribute(file, "unix:uid", LinkOption.NOFOLLOW_LINKS);
-        } catch (IOException e) {
-            throw new ShmException(ErrorReason.ACCESS_DENIED, objectName, "cannot tell the owner of " + file + ": " + e,
-                    null, e);
-        }
-        if (owner != uid) {
-            throw new ShmException(ErrorReason.ACCESS_DENIED, objectName, file + " is owned by uid " + owner
-                    + ", not by this user (uid " + uid + "), and the store is not group-shared; it was left untouched");
         }
     }
 

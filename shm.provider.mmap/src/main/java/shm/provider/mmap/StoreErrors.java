@@ -28,6 +28,16 @@ final class StoreErrors {
         };
     }
 
+    /** A failure of the store as a whole: the message names the root, never "unnamed object". */
+    static ShmException store(ErrorReason reason, java.nio.file.Path root, String rule, Throwable cause) {
+        return ShmException.ofStore(reason, root.toString(), rule, cause);
+    }
+
+    /** A failure of the store as a whole, without a cause. */
+    static ShmException store(ErrorReason reason, java.nio.file.Path root, String rule) {
+        return ShmException.ofStore(reason, root.toString(), rule, null);
+    }
+
     /** A failure of a C library call, about the object {@code name} ({@code null} for the store itself). */
     static ShmException failure(String name, String what, LibC.Failure f) {
         return new ShmException(reasonOf(f.errno), name, what + ": " + f.getMessage(), null, f);

@@ -67,6 +67,9 @@ final class SyncObjects {
             handle.close();
             throw new ShmException(ErrorReason.INCOMPATIBLE_STORE, handle.name(), "the object's state is not what"
                     + " this platform writes: " + e.getMessage(), null, e);
+        } catch (InternalError e) {
+            handle.close();
+            throw MmapSyncObject.truncated(handle, e);
         } catch (RuntimeException e) {
             handle.close();
             throw e;

@@ -2,18 +2,11 @@ package shm.provider.mmap;
 
 import static shm.provider.mmap.TableLayout.*;
 
-import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 
 import shm.api.ErrorReason;
@@ -35,7 +28,8 @@ final class TableFile implements AutoCloseable {
     private final MmapSettings settings;
     private final LibC libc;
     private final ProcessIdentity self;
-    private final Path path;
+    private final StoreRoot root;
+    private final Mapper mapper;
     /** The open table file and its mapping, or -1 and null while detached. */
     private int fd = -1;
     private Arena arena;
@@ -43,11 +37,12 @@ final class TableFile implements AutoCloseable {
     private TableWords words;
     private volatile ObjectTable.CrashPoint crashPoint = where -> { };
 
-    TableFile(MmapSettings settings, LibC libc, ProcessIdentity self) {
+    TableFile(MmapSettings settings, LibC libc, ProcessIdentity self, StoreRoot root, Mapper mapper) {
         this.settings = settings;
         this.libc = libc;
         this.self = self;
-        this.path = settings.root().resolve(FILE_NAME);
+        this.root = root;
+        this.mapper = mapper;
     }
 
     /** The mapped table, while attached. */
@@ -74,45 +69,59 @@ final class TableFile implements AutoCloseable {
     }
 
     /**
-     * Opens (creating it if missing), checks and maps the table file.
+     * Opens (creating it if missing), checks and maps the table file. A {@code table} that is a link, a directory or
+     * another user's file is refused before anything is read from it.
      *
      * @throws ShmException INCOMPATIBLE_STORE for a table of another layout, ACCESS_DENIED, NO_MEMORY
      */
     void attach() {
-        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
-            create();
-        }
-        int newFd;
-        try {
-            newFd = libc.open(path.toString(), LibC.O_RDWR | LibC.O_CLOEXEC, 0);
-        } catch (LibC.Failure f) {
-            throw new ShmException(f.errno == LibC.EACCES ? ErrorReason.ACCESS_DENIED : ErrorReason.INTERNAL, null,
-                    "cannot open the object table " + path + ": " + f.getMessage(), null, f);
-        }
-        Arena newArena = Arena.ofShared();
-        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE,
-                LinkOption.NOFOLLOW_LINKS)) {
-            RootDirectory.checkOwner(path, RootDirectory.currentUid(), settings.groupShared(), null);
-            long size = channel.size();
-            if (size < HEADER_SIZE) {
-                throw incompatible("it is " + size + " bytes, shorter than a table header");
+        int newFd = -1;
+        for (int attempt = 0; newFd < 0; attempt++) {
+            try {
+                newFd = root.open(FILE_NAME, LibC.O_RDWR, 0);
+            } catch (LibC.Failure f) {
+                if (f.errno == LibC.ENOENT && attempt < 100) {
+                    create();   // missing, or unlinked by the last participant just now
+                    continue;
+                }
+                if (f.errno == LibC.ELOOP) {
+                    throw incompatible("it is a symbolic link");
+                }
+                throw StoreErrors.store(StoreErrors.reasonOf(f.errno), root.path(), "cannot open the object table "
+                        + FILE_NAME + ": " + f.getMessage(), f);
             }
-            MemorySegment mapped = channel.map(FileChannel.MapMode.READ_WRITE, 0, size, newArena);
-            checkHeader(mapped);
-            long newInode = inodeOfDescriptor(newFd);
-            TableWords newWords = new TableWords(mapped);
+        }
+        Mapper.Mapping mapping = null;
+        try {
+            LibC.FileStat stat = libc.fstat(newFd);
+            if (!stat.isRegularFile()) {
+                throw incompatible("it is not a regular file");
+            }
+            if (!settings.groupShared() && stat.uid() != root.uid()) {
+                throw StoreErrors.store(ErrorReason.ACCESS_DENIED, root.path(), "the object table " + FILE_NAME
+                        + " is owned by uid " + stat.uid() + ", not by this user (uid " + root.uid()
+                        + "), and the store is not group-shared; it was left untouched");
+            }
+            if (stat.size() < HEADER_SIZE) {
+                throw incompatible("it is " + stat.size() + " bytes, shorter than a table header");
+            }
+            mapping = mapper.map(newFd, "the object table of " + root.path(), null, 0, stat.size(), true, false,
+                    false);
+            checkHeader(mapping.segment());
+            TableWords newWords = new TableWords(mapping.segment());
             newWords.crashPoint(crashPoint);
             fd = newFd;
-            arena = newArena;
-            inode = newInode;
+            arena = mapping.arena();
+            inode = stat.inode();
             words = newWords;
-        } catch (IOException e) {
-            newArena.close();
+        } catch (LibC.Failure f) {
             libc.close(newFd);
-            throw new ShmException(ErrorReason.INTERNAL, null, "cannot map the object table " + path + ": " + e,
-                    null, e);
+            throw StoreErrors.store(ErrorReason.INTERNAL, root.path(), "cannot stat the object table: "
+                    + f.getMessage(), f);
         } catch (RuntimeException e) {
-            newArena.close();
+            if (mapping != null) {
+                mapping.arena().close();
+            }
             libc.close(newFd);
             throw e;
         }
@@ -137,19 +146,25 @@ final class TableFile implements AutoCloseable {
     /** Whether the table file under its name is still the one this object has open. */
     boolean stillLinked() {
         try {
-            return (Long) Files.getAttribute(path, "unix:ino", LinkOption.NOFOLLOW_LINKS) == inode;
-        } catch (IOException gone) {
+            LibC.FileStat now = root.stat(FILE_NAME);
+            return now != null && now.inode() == inode;
+        } catch (LibC.Failure f) {
             return false;
         }
     }
 
-    /** Unlinks the table file, so that an unused root is empty. */
+    /** Unlinks the table file, so that an unused root is empty; only if it is still the one we have open. */
     void unlink() {
+        if (!stillLinked()) {
+            return;
+        }
         try {
-            Files.deleteIfExists(path);
-        } catch (IOException e) {
-            throw new ShmException(ErrorReason.INTERNAL, null, "cannot unlink the unused object table " + path
-                    + ": " + e, null, e);
+            root.unlink(FILE_NAME);
+        } catch (LibC.Failure f) {
+            if (f.errno != LibC.ENOENT) {
+                throw StoreErrors.store(StoreErrors.reasonOf(f.errno), root.path(),
+                        "cannot unlink the unused object table: " + f.getMessage(), f);
+            }
         }
     }
 
@@ -159,10 +174,11 @@ final class TableFile implements AutoCloseable {
         detach();
     }
 
-    private static long inodeOfDescriptor(int fd) throws IOException {
-        return (Long) Files.getAttribute(Path.of("/proc/self/fd/" + fd), "unix:ino");
-    }
-
+    /**
+     * Writes a complete table under a temporary name and links it to {@link TableLayout#FILE_NAME}; a table linked
+     * meanwhile by another participant wins. Its space is always reserved, whatever {@link MmapSettings#reserveSpace()}
+     * says: a sparse table would fault (SIGBUS) on a full tmpfs at any later write.
+     */
     private void create() {
         long journalOffset = HEADER_SIZE;
         long processOffset = journalOffset + DEFAULT_JOURNAL_CAPACITY * JOURNAL_ENTRY_SIZE;
@@ -170,17 +186,13 @@ final class TableFile implements AutoCloseable {
         long descriptorOffset = objectOffset + DEFAULT_OBJECT_CAPACITY * OBJECT_SLOT_SIZE;
         long directoryOffset = descriptorOffset + DEFAULT_DESCRIPTOR_SLOTS * DESCRIPTOR_SLOT_SIZE;
         long size = directoryOffset + DEFAULT_DIRECTORY_CAPACITY * DIRECTORY_ENTRY_SIZE;
-        Path temporary = settings.root().resolve(NameCodec.TEMPORARY_PREFIX + self.pid() + ".table."
-                + System.nanoTime());
+        String temporary = NameCodec.TEMPORARY_PREFIX + self.pid() + ".table." + System.nanoTime();
         try {
-            int newFd = libc.open(temporary.toString(), LibC.O_RDWR | LibC.O_CREAT | LibC.O_EXCL | LibC.O_CLOEXEC,
-                    settings.fileMode());
+            int newFd = root.open(temporary, LibC.O_RDWR | LibC.O_CREAT | LibC.O_EXCL, settings.fileMode());
             try (Arena scratch = Arena.ofConfined()) {
                 libc.fchmod(newFd, settings.fileMode());
                 libc.ftruncate(newFd, size);
-                if (settings.reserveSpace()) {
-                    libc.reserve(newFd, size);
-                }
+                libc.reserve(newFd, size);
                 MemorySegment header = scratch.allocate(HEADER_SIZE);
                 MemorySegment.copy(MAGIC, 0, header, ValueLayout.JAVA_BYTE, MAGIC_OFFSET, MAGIC.length);
                 header.set(INT, VERSION_OFFSET, LAYOUT_VERSION);
@@ -200,20 +212,22 @@ final class TableFile implements AutoCloseable {
             } finally {
                 libc.close(newFd);
             }
-            Files.createLink(path, temporary);
-        } catch (FileAlreadyExistsException anotherCreatorWasFirst) {
-            // that creator's table is complete: it was linked only after being written
+            try {
+                root.link(temporary, FILE_NAME);
+            } catch (LibC.Failure f) {
+                if (f.errno != LibC.EEXIST) {
+                    throw f;
+                }
+                // another creator was first; its table is complete: it was linked only after being written
+            }
         } catch (LibC.Failure f) {
-            throw new ShmException(f.errno == LibC.ENOSPC ? ErrorReason.NO_MEMORY : ErrorReason.INTERNAL, null,
-                    "cannot create the object table " + path + ": " + f.getMessage(), null, f);
-        } catch (IOException e) {
-            throw new ShmException(ErrorReason.INTERNAL, null, "cannot create the object table " + path + ": " + e,
-                    null, e);
+            throw StoreErrors.store(StoreErrors.reasonOf(f.errno), root.path(), "cannot create the object table: "
+                    + f.getMessage(), f);
         } finally {
             try {
-                Files.deleteIfExists(temporary);
-            } catch (IOException ignored) {
-                // left for the reaper, which removes temporary files of dead processes
+                root.unlink(temporary);
+            } catch (LibC.Failure ignored) {
+                // gone already, or left for the next reap, which removes temporary files of dead processes
             }
         }
     }
@@ -228,23 +242,15 @@ final class TableFile implements AutoCloseable {
             throw incompatible("its layout version is " + version + ", this code reads version "
                     + LAYOUT_VERSION + "; use a matching release or another root");
         }
-        long objects = table.get(WORD, OBJECT_CAPACITY_OFFSET);
-        long size = table.get(WORD, TABLE_SIZE_OFFSET);
-        boolean sane = table.get(INT, HEADER_SIZE_OFFSET) == HEADER_SIZE && objects > 0 && Long.bitCount(objects) == 1
-                && table.get(WORD, PROCESS_CAPACITY_OFFSET) > 0 && table.get(WORD, JOURNAL_CAPACITY_OFFSET) > 0
-                && size == table.byteSize()
-                && table.get(WORD, OBJECT_OFFSET_OFFSET) + objects * OBJECT_SLOT_SIZE <= size
-                && table.get(WORD, DESCRIPTOR_OFFSET_OFFSET)
-                        + table.get(WORD, DESCRIPTOR_SLOTS_OFFSET) * DESCRIPTOR_SLOT_SIZE <= size
-                && table.get(WORD, DIRECTORY_OFFSET_OFFSET)
-                        + table.get(WORD, DIRECTORY_CAPACITY_OFFSET) * DIRECTORY_ENTRY_SIZE <= size;
-        if (!sane) {
-            throw incompatible("its header describes sections that do not fit its " + table.byteSize() + " bytes");
+        String wrong = TableHeaderCheck.firstProblem(table);
+        if (wrong != null) {
+            throw incompatible("it is corrupt: " + wrong + "; run the store check with repair (shm:check --repair)"
+                    + " to move it aside");
         }
     }
 
     private ShmException incompatible(String why) {
-        return new ShmException(ErrorReason.INCOMPATIBLE_STORE, null,
-                "the object table " + path + " cannot be used: " + why + "; it was left untouched");
+        return StoreErrors.store(ErrorReason.INCOMPATIBLE_STORE, root.path(),
+                "the object table " + FILE_NAME + " cannot be used: " + why + "; it was left untouched");
     }
 }

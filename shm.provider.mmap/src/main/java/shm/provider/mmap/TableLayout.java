@@ -25,7 +25,8 @@ package shm.provider.mmap;
  * | object capacity x 640 bytes:                                              |
  * |   0 state   8 type   16 reserved size   24 logical size   32 handles      |
  * |  40 hash of the file name (FNV-1a 64)   48 creator process slot          |
- * |  56 file name length   64 serial   72 pool + 1 (0 = none)   80..127 zero  |
+ * |  56 file name length   64 serial   72 pool + 1 (0 = none)   80 inode      |
+ * |  88..127 zero                                                             |
  * | 128..383 file name (ASCII, 256 bytes)                                     |
  * | 384..639 holders: 16 x { process slot + 1 (0 = free), handle count }      |
  * +--------------------------- descriptor slots -----------------------------+
@@ -143,9 +144,11 @@ final class TableLayout {
     static final long OBJECT_FILE_NAME_LENGTH = OBJECT_CREATOR + WORD_BYTES;
     static final long OBJECT_SERIAL = OBJECT_FILE_NAME_LENGTH + WORD_BYTES;
     static final long OBJECT_POOL = OBJECT_SERIAL + WORD_BYTES;
-    /** Six words kept zero (80..127). */
-    static final long OBJECT_UNUSED = OBJECT_POOL + WORD_BYTES;
-    static final long OBJECT_FILE_NAME = OBJECT_UNUSED + 6 * WORD_BYTES;
+    /** The inode of the object file, recorded before the file is linked; 0 = not recorded (an older writer). */
+    static final long OBJECT_INODE = OBJECT_POOL + WORD_BYTES;
+    /** Five words kept zero (88..127). */
+    static final long OBJECT_UNUSED = OBJECT_INODE + WORD_BYTES;
+    static final long OBJECT_FILE_NAME = OBJECT_UNUSED + 5 * WORD_BYTES;
     static final int MAX_FILE_NAME = 256;
     static final long OBJECT_HOLDERS = OBJECT_FILE_NAME + MAX_FILE_NAME;
     static final int HOLDERS_PER_OBJECT = 16;

@@ -89,13 +89,68 @@ final class TableWords {
         crashPoint.reached("committed");
     }
 
-    /** Undoes every write since the last commit, newest first. */
+    /**
+     * Undoes every write since the last commit, newest first. A journal whose count or entries could not have been
+     * written by a transaction is refused as corrupt before any word is written back.
+     */
     void rollback() {
-        for (long i = table.get(WORD, JOURNAL_COUNT_OFFSET) - 1; i >= 0; i--) {
+        long count = table.get(WORD, JOURNAL_COUNT_OFFSET);
+        if (count < 0 || count > journalCapacity) {
+            throw corrupt("journal count", JOURNAL_COUNT_OFFSET, count);
+        }
+        for (long i = 0; i < count; i++) {
             long entry = journalOffset + i * JOURNAL_ENTRY_SIZE;
-            table.set(WORD, table.get(WORD, entry), table.get(WORD, entry + 8));
+            long target = table.get(WORD, entry + JOURNAL_ENTRY_OFFSET);
+            if (target < 0 || target > table.byteSize() - WORD_BYTES || target % WORD_BYTES != 0
+                    || (target >= journalOffset && target < journalOffset + journalCapacity * JOURNAL_ENTRY_SIZE)
+                    || target == JOURNAL_COUNT_OFFSET) {
+                throw corrupt("journal entry " + i + " target offset", entry, target);
+            }
+        }
+        for (long i = count - 1; i >= 0; i--) {
+            long entry = journalOffset + i * JOURNAL_ENTRY_SIZE;
+            table.set(WORD, table.get(WORD, entry + JOURNAL_ENTRY_OFFSET), table.get(WORD, entry + JOURNAL_ENTRY_OLD_VALUE));
         }
         WORD.varHandle().setRelease(table, JOURNAL_COUNT_OFFSET, 0L);
+    }
+
+    // ------------------------------------------------------------------ checks of values read from the table
+
+    /** A value at {@code offset} of the table that this layout never writes: the table is corrupt. */
+    CorruptTableException corrupt(String field, long offset, long value) {
+        return new CorruptTableException(field, offset, value);
+    }
+
+    /**
+     * A slot index read from the table ({@code value}, at {@code offset}), checked against its section's capacity.
+     *
+     * @throws CorruptTableException when it is outside {@code [0, capacity)}
+     */
+    int index(String field, long offset, long value, long capacity) {
+        if (value < 0 || value >= capacity) {
+            throw corrupt(field, offset, value);
+        }
+        return (int) value;
+    }
+
+    /** A process slot index read from the table, checked against the process capacity. */
+    int processIndex(String field, long offset, long value) {
+        return index(field, offset, value, processCapacity);
+    }
+
+    /** Offset of a field of a process slot, for messages. */
+    long processFieldOffset(int slot, long field) {
+        return processOffset + slot * PROCESS_SLOT_SIZE + field;
+    }
+
+    /** Offset of a field of a descriptor slot, for messages. */
+    long descriptorFieldOffset(int slot, long field) {
+        return descriptorOffset + slot * DESCRIPTOR_SLOT_SIZE + field;
+    }
+
+    /** Offset of a field of an object slot, for messages. */
+    long objectFieldOffset(int slot, long field) {
+        return objectBase(slot) + field;
     }
 
     /** Runs {@code change} as one transaction: committed if it returns, rolled back if it throws. */
@@ -205,11 +260,33 @@ final class TableWords {
         return readString(DESCRIPTOR_TABLES_OFFSET + t * DESCRIPTOR_TABLE_SIZE, DESCRIPTOR_TABLE_NAME_BYTES);
     }
 
-    /** The ASCII file name stored in an object slot. */
+    /**
+     * The file name stored in an object slot, checked to be exactly one {@link NameCodec} writes: it never names
+     * anything outside the root.
+     *
+     * @throws CorruptTableException for a length or name this platform never writes
+     */
     String fileNameAt(int slot) {
-        int length = (int) Math.min(objectWord(slot, OBJECT_FILE_NAME_LENGTH), MAX_FILE_NAME);
+        long length = objectWord(slot, OBJECT_FILE_NAME_LENGTH);
+        if (length < 1 || length > NameCodec.MAX_FILE_NAME) {
+            throw corrupt("file name length of object slot " + slot, objectFieldOffset(slot, OBJECT_FILE_NAME_LENGTH),
+                    length);
+        }
         byte[] bytes = table.asSlice(objectBase(slot) + OBJECT_FILE_NAME, length).toArray(ValueLayout.JAVA_BYTE);
-        return new String(bytes, StandardCharsets.US_ASCII);
+        String name = new String(bytes, StandardCharsets.ISO_8859_1);
+        if (!NameCodec.isObjectFileName(name)) {
+            throw new CorruptTableException("file name of object slot " + slot, objectFieldOffset(slot,
+                    OBJECT_FILE_NAME), "'" + printable(name) + "', which is not a name this platform writes");
+        }
+        return name;
+    }
+
+    private static String printable(String text) {
+        StringBuilder out = new StringBuilder();
+        for (char c : text.toCharArray()) {
+            out.append(c >= 0x20 && c < 0x7f ? String.valueOf(c) : String.format("\\x%02X", (int) c));
+        }
+        return out.toString();
     }
 
     /** The reference of an object slot: its number and serial. */

@@ -195,8 +195,22 @@ class MmapBackendTest {
         }
         backend.close();
         backend = store.track(new MmapBackend(MmapSettings.under(root).withLockPages(true).withPrefault(true)));
+        long lockedBefore = lockedKib();
         try (BackendHandle h = backend.createOrOpen(SHM, "rt", 8192, MapOptions.DEFAULT)) {
-            assertTrue(h.segment().isLoaded());
+            assertTrue(lockedKib() >= lockedBefore + 8, "the settings lock the mapping's pages in RAM (VmLck "
+                    + lockedBefore + " kB -> " + lockedKib() + " kB)");
+            assertEquals(0, h.segment().get(ValueLayout.JAVA_BYTE, 8191));
+        }
+    }
+
+    /** The memory this process has locked (VmLck of /proc/self/status), in KiB. */
+    private static long lockedKib() {
+        try {
+            return java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status")).stream()
+                    .filter(l -> l.startsWith("VmLck:")).map(l -> l.replaceAll("[^0-9]", "")).mapToLong(Long::parseLong)
+                    .findFirst().orElseThrow();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 

@@ -69,4 +69,32 @@ class TmpfsExhaustionTest {
             }
         }
     }
+
+    /**
+     * Without space reserved for objects, the table's space is still reserved: a table that cannot be made on a full
+     * tmpfs fails the start with NO_MEMORY, naming the store, instead of an InternalError (SIGBUS) at a later write.
+     */
+    @Test
+    void aTableThatDoesNotFitFailsAtStartEvenWithoutReservedSpace() throws IOException {
+        Path filler = small.path().resolve("filler");
+        long free = Files.getFileStore(small.path()).getUsableSpace();
+        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(filler,
+                java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE)) {
+            java.nio.ByteBuffer block = java.nio.ByteBuffer.allocate(1 << 20);
+            long written = 0;
+            while (written < free - (1 << 20)) {
+                written += channel.write(block.clear());
+            }
+        }
+        Path root = small.path().resolve("sparse");
+        ShmException e = assertThrows(ShmException.class,
+                () -> new MmapBackend(MmapSettings.under(root).withReserveSpace(false)));
+        assertEquals(ErrorReason.NO_MEMORY, e.reason(), e.getMessage());
+        assertTrue(e.getMessage().startsWith("store " + root + ": cannot create the object table"), e.getMessage());
+        assertEquals(List.of(), TmpfsDirectory.fileNames(root), "no table and no temporary file is left");
+        Files.delete(filler);
+        try (MmapBackend backend = new MmapBackend(MmapSettings.under(root).withReserveSpace(false))) {
+            backend.createOrOpen(ObjectType.SHARED_MEMORY, "works", 8, MapOptions.DEFAULT).close();
+        }
+    }
 }

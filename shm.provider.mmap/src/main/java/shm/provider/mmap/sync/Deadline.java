@@ -43,8 +43,15 @@ final class Deadline {
         return timeoutNanos == 0;
     }
 
-    /** Nanoseconds left, 0 once passed, {@link #FOREVER} when the deadline never passes. */
+    /**
+     * Nanoseconds left, 0 once passed, {@link #FOREVER} when the deadline never passes; 0 as well once the calling
+     * thread is interrupted, so that every wait ends through its time-out path (deregistering as a time-out does),
+     * and its caller tells the two apart by the thread's interrupt status.
+     */
     long remainingNanos() {
+        if (Thread.currentThread().isInterrupted()) {
+            return 0;
+        }
         if (timeoutNanos == FOREVER) {
             return FOREVER;
         }

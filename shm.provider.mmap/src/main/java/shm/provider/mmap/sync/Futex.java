@@ -21,7 +21,13 @@ import java.util.Locale;
  * <p>A wait passes the word's raw address to the kernel and does not keep the segment's arena acquired, so a
  * handle that closes (unmaps) its segment while a thread waits does not fail; the waiting thread returns at its
  * timeout or at the next wake, and its next access to the closed segment throws {@link IllegalStateException}.
- * A wait in native code does not see {@link Thread#interrupt()}.
+ *
+ * <p><b>Interrupts.</b> A wait sleeps in {@code futex_waitv} (Linux 5.16 and later) on two words: the caller's and
+ * a word of its own that {@link Thread#interrupt()} sets and wakes (through the interruptor of an
+ * {@link AbstractInterruptibleChannel}, the JDK's public hook into {@code interrupt}); the kernel compares both before
+ * it sleeps, so an interrupt is never lost, and the wait returns {@link Wake#INTERRUPTED} with the thread's interrupt
+ * status kept. On an older kernel ({@code ENOSYS}) waits fall back to {@code FUTEX_WAIT}, which does not see
+ * interrupts.
  */
 public final class Futex {
 
@@ -32,7 +38,9 @@ public final class Futex {
         /** The word did not hold the expected value when the wait began ({@code EAGAIN}). */
         VALUE_CHANGED,
         /** The timeout passed ({@code ETIMEDOUT}), or it was zero. */
-        TIMED_OUT
+        TIMED_OUT,
+        /** The waiting thread was interrupted (before or during the wait); its interrupt status is kept. */
+        INTERRUPTED
     }
 
     /** Wait without a timeout: {@code timeoutNanos} that never passes. */
@@ -53,6 +61,25 @@ public final class Futex {
     /** errno: the timeout passed. */
     static final int ETIMEDOUT = 110;
 
+    /** {@code SYS_futex_waitv}: the same number on x86-64 and AArch64 (Linux 5.16). */
+    static final long SYS_FUTEX_WAITV = 449;
+    /** {@code FUTEX2_SIZE_U32}: a 32-bit futex word, shared (no {@code FUTEX2_PRIVATE}). */
+    static final long FUTEX2_SIZE_U32 = 0x02;
+    /** {@code CLOCK_MONOTONIC}, the clock of {@link System#nanoTime()} on Linux. */
+    static final long CLOCK_MONOTONIC = 1;
+    /** errno: the system call does not exist (a kernel before 5.16). */
+    static final int ENOSYS = 38;
+
+    /**
+     * {@code struct futex_waitv}: {@code u64 val; u64 uaddr; u32 flags; u32 __reserved;}, 24 bytes; a wait passes an
+     * array of two (the caller's word, then the interrupt word) at {@link #WAITV_OFFSET} of the call's scratch.
+     */
+    private static final StructLayout FUTEX_WAITV = MemoryLayout.structLayout(
+            ValueLayout.JAVA_LONG.withName("val"), ValueLayout.JAVA_LONG.withName("uaddr"),
+            ValueLayout.JAVA_INT.withName("flags"), ValueLayout.JAVA_INT.withName("reserved"));
+    /** Where the {@code futex_waitv} array lives in the scratch segment (after the timespec). */
+    private static final long WAITV_OFFSET = 64;
+
     /** {@code SYS_futex} on x86-64. */
     static final long SYS_FUTEX_X86_64 = 202;
     /** {@code SYS_futex} on AArch64 (the generic system call table). */
@@ -65,6 +92,8 @@ public final class Futex {
     private final long sysFutex;
     private final MethodHandle syscall;
     private final CallState callState = new CallState();
+    private final MethodHandle waitv;
+    private volatile boolean waitvMissing;
 
     /**
      * Binds {@code syscall(2)} of the C library the JVM links, for this machine's architecture.
@@ -87,6 +116,11 @@ public final class Futex {
                 ValueLayout.JAVA_LONG); // uint32_t val3
         this.syscall = linker.downcallHandle(symbol, descriptor, CallState.captureErrno(),
                 Linker.Option.firstVariadicArg(1));
+        // long syscall(SYS_futex_waitv, struct futex_waitv *waiters, unsigned nr, unsigned flags,
+        //              struct timespec *timeout (absolute), clockid_t clockid)
+        this.waitv = linker.downcallHandle(symbol, FunctionDescriptor.of(ValueLayout.JAVA_LONG,
+                ValueLayout.JAVA_LONG, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG,
+                ValueLayout.ADDRESS, ValueLayout.JAVA_LONG), CallState.captureErrno(), Linker.Option.firstVariadicArg(1));
     }
 
     /**
@@ -148,6 +182,16 @@ public final class Futex {
                     timespec.set(ValueLayout.JAVA_LONG, 0, remaining / NANOS_PER_SECOND);
                     timespec.set(ValueLayout.JAVA_LONG, 8, remaining % NANOS_PER_SECOND);
                 }
+                if (!waitvMissing) {
+                    Wake woken = sleepInterruptibly(segment, address, expected,
+                            timeoutNanos == FOREVER ? FOREVER : start + timeoutNanos);
+                    if (woken != null) {
+                        return woken;
+                    }
+                    if (!waitvMissing) {
+                        continue; // EINTR
+                    }
+                }
                 long result = (long) syscall.invokeExact(state, sysFutex, MemorySegment.ofAddress(address),
                         FUTEX_WAIT, (long) expected, timespec, MemorySegment.NULL, 0L);
                 if (result == 0) {
@@ -170,6 +214,75 @@ public final class Futex {
             throw e;
         } catch (Throwable t) {
             throw new IllegalStateException("futex FUTEX_WAIT", t);
+        }
+    }
+
+    /**
+     * One {@code futex_waitv} sleep on the caller's word and this wait's interrupt word, until {@code deadline}
+     * ({@link System#nanoTime()} value, or {@link #FOREVER}).
+     *
+     * @return how the sleep ended; {@code null} when it should be repeated ({@code EINTR}) or when the kernel has no
+     *         {@code futex_waitv} (then {@link #waitvMissing} is set and the caller falls back to {@code FUTEX_WAIT})
+     */
+    private Wake sleepInterruptibly(MemorySegment segment, long address, int expected, long deadline)
+            throws Throwable {
+        InterruptWord interrupt = new InterruptWord(this);
+        interrupt.enter();
+        try {
+            if (Thread.currentThread().isInterrupted()) {
+                return Wake.INTERRUPTED;
+            }
+            MemorySegment scratch = callState.scratch();
+            MemorySegment waiters = scratch.asSlice(WAITV_OFFSET, FUTEX_WAITV.byteSize() * 2);
+            waiters.set(ValueLayout.JAVA_LONG, 0, Integer.toUnsignedLong(expected));
+            waiters.set(ValueLayout.JAVA_LONG, 8, address);
+            waiters.set(ValueLayout.JAVA_INT, 16, (int) FUTEX2_SIZE_U32);
+            waiters.set(ValueLayout.JAVA_INT, 20, 0);
+            waiters.set(ValueLayout.JAVA_LONG, 24, 0L);
+            waiters.set(ValueLayout.JAVA_LONG, 32, interrupt.address());
+            waiters.set(ValueLayout.JAVA_INT, 40, (int) FUTEX2_SIZE_U32);
+            waiters.set(ValueLayout.JAVA_INT, 44, 0);
+            MemorySegment timespec = MemorySegment.NULL;
+            if (deadline != FOREVER) {
+                timespec = scratch.asSlice(0, TIMESPEC);
+                timespec.set(ValueLayout.JAVA_LONG, 0, Math.floorDiv(deadline, NANOS_PER_SECOND));
+                timespec.set(ValueLayout.JAVA_LONG, 8, Math.floorMod(deadline, NANOS_PER_SECOND));
+            }
+            long result = (long) waitv.invokeExact(callState.segment(), SYS_FUTEX_WAITV, waiters, 2L, 0L, timespec,
+                    CLOCK_MONOTONIC);
+            if (result >= 0) {
+                return result == 1 || interrupt.isSet() ? Wake.INTERRUPTED : Wake.WOKEN;
+            }
+            int errno = callState.errno();
+            switch (errno) {
+                case EAGAIN:
+                    return interrupt.isSet() ? Wake.INTERRUPTED : Wake.VALUE_CHANGED;
+                case ETIMEDOUT:
+                    return Wake.TIMED_OUT;
+                case EINTR:
+                    requireAlive(segment);
+                    return null;
+                case ENOSYS:
+                    waitvMissing = true;
+                    return null;
+                default:
+                    throw failure("futex_waitv", errno, address);
+            }
+        } finally {
+            interrupt.leave();
+        }
+    }
+
+    /** {@code FUTEX_WAKE} of every thread sleeping on a raw address (an interrupt word). */
+    void wakeAddress(long address) {
+        try {
+            long ignored = (long) syscall.invokeExact(callState.segment(), sysFutex,
+                    MemorySegment.ofAddress(address), FUTEX_WAKE, (long) Integer.MAX_VALUE, MemorySegment.NULL,
+                    MemorySegment.NULL, 0L);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("futex FUTEX_WAKE", t);
         }
     }
 

@@ -11,18 +11,20 @@ import java.util.Optional;
  * boot (field 22). A pid names a process only together with its start time: a pid reused by a later process has
  * another start time.
  *
+ * <p>The one parser of {@code /proc/<pid>/stat} in the provider: the object table's process identities use it too.
+ *
  * @param state     the state letter ({@code R}, {@code S}, {@code D}, {@code Z}, {@code X}, ...)
  * @param startTime the start time in clock ticks since boot
  */
-record ProcessStat(char state, long startTime) {
+public record ProcessStat(char state, long startTime) {
 
     /** Whether the process still runs: not a zombie ({@code Z}) and not dead ({@code X}). */
-    boolean running() {
+    public boolean running() {
         return state != 'Z' && state != 'X';
     }
 
     /** The process running under {@code pid} now, or empty when there is none (or its stat cannot be read). */
-    static Optional<ProcessStat> of(long pid) {
+    public static Optional<ProcessStat> of(long pid) {
         if (pid <= 0) {
             return Optional.empty();
         }

@@ -56,7 +56,9 @@ import shm.api.WaitResult;
  * stale registration lets one more set be kept for later waits than Win32 would (two sets with no live wait in
  * between then release two later waits instead of one).
  *
- * <p>Thread-safe; the instance holds no mutable state of its own. Waits do not see {@link Thread#interrupt()}.
+ * <p>Thread-safe; the instance holds no mutable state of its own. {@link Thread#interrupt()} of a waiting thread
+ * ends its wait at once as a time-out would ({@link WaitResult#TIMEOUT}, deregistered), and the thread keeps its
+ * interrupt status.
  */
 public final class SharedEvent {
 

@@ -45,8 +45,9 @@ import shm.api.WaitResult;
  *
  * <p>A thread that ends while its process lives keeps what it holds until its process ends (the dead-owner rule
  * applies to processes); {@link #releaseAll()} lets a handle release the calling thread's levels at close. Every
- * participant must see one pid namespace. Thread-safe; the instance holds no mutable state of its own. Waits do
- * not see {@link Thread#interrupt()}.
+ * participant must see one pid namespace. Thread-safe; the instance holds no mutable state of its own.
+ * {@link Thread#interrupt()} of a waiting thread ends its wait at once as a time-out would
+ * ({@link WaitResult#TIMEOUT}), and the thread keeps its interrupt status.
  */
 public final class SharedMutex {
 

@@ -33,7 +33,9 @@ import shm.api.WaitResult;
  * never missed. A process that dies while waiting leaves the hint one too high, which costs only a superfluous
  * {@code FUTEX_WAKE}.
  *
- * <p>Thread-safe; the instance holds no mutable state of its own. Waits do not see {@link Thread#interrupt()}.
+ * <p>Thread-safe; the instance holds no mutable state of its own. {@link Thread#interrupt()} of a waiting thread
+ * ends its wait at once as a time-out would ({@link WaitResult#TIMEOUT}, deregistered), and the thread keeps its
+ * interrupt status.
  */
 public final class SharedSemaphore {
 

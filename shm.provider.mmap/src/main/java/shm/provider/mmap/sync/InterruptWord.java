@@ -1,0 +1,57 @@
+package shm.provider.mmap.sync;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.channels.ClosedByInterruptException;
+import java.nio.channels.spi.AbstractInterruptibleChannel;
+
+/**
+ * The word one futex wait sleeps on besides its own, set and woken by {@link Thread#interrupt()} of the waiting
+ * thread. The hook is the JDK's public one: between {@link #enter()} and {@link #leave()} the thread is "blocked" in
+ * this channel, and an interrupt closes the channel, which sets the word to 1 and wakes it. One instance per sleep
+ * (a closed channel stays closed); the word is GC-managed memory any thread may write.
+ */
+final class InterruptWord extends AbstractInterruptibleChannel {
+
+    private final Futex futex;
+    private final MemorySegment word = Arena.ofAuto().allocate(ValueLayout.JAVA_INT);
+
+    InterruptWord(Futex futex) {
+        this.futex = futex;
+    }
+
+    /** The word's address, for the kernel. */
+    long address() {
+        return word.address();
+    }
+
+    /** Whether an interrupt set the word. */
+    boolean isSet() {
+        return Words.getInt(word, 0) != 0;
+    }
+
+    /** Marks the calling thread blocked here: from now on its interrupt sets the word (at once if already due). */
+    void enter() {
+        begin();
+    }
+
+    /** Ends the blocked section; the thread keeps its interrupt status. */
+    void leave() {
+        try {
+            end(true);
+        } catch (ClosedByInterruptException expected) {
+            // The interrupt that ended the wait; the thread's interrupt status stays set.
+        } catch (IOException impossible) {
+            throw new IllegalStateException(impossible);
+        }
+    }
+
+    /** Called by {@link Thread#interrupt()} of the blocked thread: sets the word and wakes the sleeper. */
+    @Override
+    protected void implCloseChannel() {
+        Words.setInt(word, 0, 1);
+        futex.wakeAddress(word.address());
+    }
+}

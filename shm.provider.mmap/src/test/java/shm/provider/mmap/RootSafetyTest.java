@@ -1,0 +1,122 @@
+package shm.provider.mmap;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import shm.api.ErrorReason;
+import shm.api.MapOptions;
+import shm.api.ObjectType;
+import shm.api.ShmException;
+import shm.api.spi.BackendHandle;
+import shm.testkit.StoreFixture;
+import shm.testkit.TmpfsDirectory;
+
+/**
+ * The root (issue 12, breaks 4 and 8): a root swapped for a link while in use redirects nothing; a root reached
+ * through a link, writable by everyone or owned by another user is refused unless trusted; a {@code table} that is a
+ * link is refused without being followed; store-level errors name the store, never "unnamed object".
+ */
+class RootSafetyTest {
+
+    /** A fresh directory on tmpfs and a root in it that does not exist yet; no backend: each test makes its own. */
+    @RegisterExtension
+    final StoreFixture<AutoCloseable> store = new StoreFixture<>("shm-test", root -> () -> { });
+    private final Path root = store.root();
+
+    @Test
+    void aRootSwappedForALinkWhileInUseRedirectsNothing() throws IOException {
+        Path attacker = Files.createDirectories(store.directory().resolve("attacker"));
+        Path moved = store.directory().resolve("ns.moved");
+        try (MmapBackend backend = new MmapBackend(MmapSettings.under(root))) {
+            BackendHandle before = backend.createOrOpen(ObjectType.SHARED_MEMORY, "before", 64, MapOptions.DEFAULT);
+            Files.move(root, moved);
+            Files.createSymbolicLink(root, attacker);
+            try (BackendHandle after = backend.createOrOpen(ObjectType.SHARED_MEMORY, "after", 64,
+                    MapOptions.DEFAULT)) {
+                assertTrue(Files.exists(moved.resolve("n.after")), "new objects go to the root we opened");
+                assertEquals(List.of(), TmpfsDirectory.fileNames(attacker), "nothing goes to the link's target");
+            }
+            before.close();
+            assertFalse(Files.exists(moved.resolve("n.before")), "the old handle closed cleanly and destroyed it");
+        }
+        assertEquals(List.of(), TmpfsDirectory.fileNames(attacker));
+        assertTrue(TmpfsDirectory.fileNames(moved).isEmpty(), "the real root is left empty: "
+                + TmpfsDirectory.fileNames(moved));
+    }
+
+    @Test
+    void aRootThatIsALinkOrBehindALinkIsRefusedUnlessTrusted() throws IOException {
+        Path real = Files.createDirectories(store.directory().resolve("real").resolve("ns"));
+        Files.createSymbolicLink(root, real);
+        ShmException e = assertThrows(ShmException.class, () -> new MmapBackend(MmapSettings.under(root)));
+        assertEquals(ErrorReason.INCOMPATIBLE_STORE, e.reason());
+        assertTrue(e.getMessage().startsWith("store " + root + ": "), e.getMessage());
+        assertTrue(e.getMessage().contains("symbolic link"), e.getMessage());
+
+        Path parentLink = Files.createSymbolicLink(store.directory().resolve("parent-link"), store.directory().resolve("real"));
+        ShmException behind = assertThrows(ShmException.class,
+                () -> new MmapBackend(MmapSettings.under(parentLink.resolve("ns"))));
+        assertEquals(ErrorReason.INCOMPATIBLE_STORE, behind.reason());
+        assertTrue(behind.getMessage().contains(parentLink + " is a symbolic link"), behind.getMessage());
+
+        try (MmapBackend trusted = new MmapBackend(MmapSettings.under(root).withTrustRoot(true));
+             BackendHandle h = trusted.createOrOpen(ObjectType.SHARED_MEMORY, "x", 8, MapOptions.DEFAULT)) {
+            assertTrue(Files.exists(real.resolve("n.x")));
+        }
+    }
+
+    @Test
+    void aWorldWritableRootIsRefusedUnlessTrusted() throws IOException {
+        Files.createDirectories(root);
+        Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxrwxrwx"));
+        ShmException e = assertThrows(ShmException.class, () -> new MmapBackend(MmapSettings.under(root)));
+        assertEquals(ErrorReason.ACCESS_DENIED, e.reason());
+        assertTrue(e.getMessage().contains("writable by every user"), e.getMessage());
+        assertFalse(e.getMessage().contains("unnamed object"), e.getMessage());
+        new MmapBackend(MmapSettings.under(root).withTrustRoot(true)).close();
+    }
+
+    @Test
+    void aRootOfAnotherUserIsRefused() throws IOException {
+        try (OtherUser other = OtherUser.create()) {
+            Files.createDirectories(root);
+            Files.setAttribute(root, "unix:uid", other.uid());
+            ShmException e = assertThrows(ShmException.class, () -> new MmapBackend(MmapSettings.under(root)));
+            assertEquals(ErrorReason.ACCESS_DENIED, e.reason());
+            assertTrue(e.getMessage().contains("owned by uid " + other.uid()), e.getMessage());
+            assertEquals(List.of(), TmpfsDirectory.fileNames(root), "nothing was made in another user's root");
+        }
+    }
+
+    @Test
+    void aTableThatIsALinkIsRefusedWithoutFollowingIt() throws IOException {
+        Files.createDirectories(root);
+        Path target = Files.writeString(store.directory().resolve("target"), "not a table");
+        Files.createSymbolicLink(root.resolve("table"), target);
+        ShmException e = assertThrows(ShmException.class, () -> new MmapBackend(MmapSettings.under(root)));
+        assertEquals(ErrorReason.INCOMPATIBLE_STORE, e.reason());
+        assertTrue(e.getMessage().contains("symbolic link"), e.getMessage());
+        assertEquals("not a table", Files.readString(target));
+    }
+
+    @Test
+    void storeLevelErrorsNameTheStore() {
+        MmapBackend backend = new MmapBackend(MmapSettings.under(root));
+        backend.close();
+        ShmException closed = assertThrows(ShmException.class, backend::list);
+        assertEquals(ErrorReason.CLOSED, closed.reason());
+        assertTrue(closed.getMessage().startsWith("store " + root + ": "), closed.getMessage());
+        assertFalse(closed.getMessage().contains("unnamed object"), closed.getMessage());
+    }
+}

@@ -1,0 +1,76 @@
+package shm.provider.mmap;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import shm.api.ErrorReason;
+import shm.api.MapOptions;
+import shm.api.NamedMutex;
+import shm.api.ObjectInfo;
+import shm.api.ObjectType;
+import shm.api.ShmException;
+import shm.api.spi.BackendHandle;
+import shm.testkit.StoreFixture;
+
+/**
+ * An object file truncated under a live mapping (issue 12, break 6): calls on that object fail with a clear reason,
+ * its close succeeds, and the backend and every other object keep working.
+ */
+class TruncationTest {
+
+    /** A fresh directory on tmpfs and a root in it that does not exist yet; no backend: each test makes its own. */
+    @RegisterExtension
+    final StoreFixture<AutoCloseable> store = new StoreFixture<>("shm-test", root -> () -> { });
+    private final Path root = store.root();
+
+    @Test
+    void aTruncatedMutexFailsClearlyClosesAndLeavesTheRestWorking() throws IOException {
+        try (MmapBackend backend = new MmapBackend(MmapSettings.under(root))) {
+            NamedMutex mutex = backend.createOrOpenMutex("cut", false);
+            BackendHandle other = backend.createOrOpen(ObjectType.SHARED_MEMORY, "other", 64, MapOptions.DEFAULT);
+            try (FileChannel file = FileChannel.open(root.resolve("n.cut"), StandardOpenOption.WRITE)) {
+                file.truncate(ObjectHeader.DATA_OFFSET);
+            }
+            ShmException e = assertThrows(ShmException.class, () -> mutex.acquire(Duration.ZERO));
+            assertEquals(ErrorReason.INCOMPATIBLE_STORE, e.reason());
+            assertTrue(e.getMessage().startsWith("'cut': the object's file was truncated"), e.getMessage());
+            mutex.close();
+            mutex.close();
+
+            ObjectInfo listed = backend.list().stream().filter(i -> "other".equals(i.name())).findFirst().orElseThrow();
+            assertEquals(64, listed.byteSize());
+            other.segment().set(java.lang.foreign.ValueLayout.JAVA_BYTE, 0, (byte) 7);
+            try (BackendHandle again = backend.open(ObjectType.SHARED_MEMORY, "other", MapOptions.DEFAULT)) {
+                assertEquals(7, again.segment().get(java.lang.foreign.ValueLayout.JAVA_BYTE, 0));
+            }
+            other.close();
+            assertFalse(backend.lookup("cut").isPresent(), "the last close destroyed the truncated object");
+        }
+    }
+
+    @Test
+    void aTruncatedObjectListsAsUnreadableAndOpensAreRefused() throws IOException {
+        try (MmapBackend backend = new MmapBackend(MmapSettings.under(root))) {
+            var event = backend.createOrOpenEvent("ev", true, false);
+            try (FileChannel file = FileChannel.open(root.resolve("n.ev"), StandardOpenOption.WRITE)) {
+                file.truncate(ObjectHeader.DATA_OFFSET);
+            }
+            ObjectInfo info = backend.lookup("ev").orElseThrow();
+            assertTrue(info.state().startsWith("unreadable"), info.state());
+            ShmException open = assertThrows(ShmException.class, () -> backend.openEvent("ev"));
+            assertEquals(ErrorReason.INCOMPATIBLE_STORE, open.reason());
+            event.close();
+        }
+    }
+}
