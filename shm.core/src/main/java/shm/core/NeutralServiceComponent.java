@@ -65,6 +65,7 @@ public final class NeutralServiceComponent implements SharedMemoryService, SyncO
 
     private final NeutralSharedMemoryService service;
     private final Bundle client;
+    private final Bundle framework;
     private volatile long swapWaitMillis;
 
     /** A service for the bundle that asked for it, waiting for SCR to bind backends. */
@@ -73,6 +74,7 @@ public final class NeutralServiceComponent implements SharedMemoryService, SyncO
         OrphanClasses.load();
         this.service = new NeutralSharedMemoryService(Duration.ofMillis(config.swap_wait_millis()));
         this.client = context.getUsingBundle();
+        this.framework = context.getBundleContext().getBundle(0);
         this.swapWaitMillis = config.swap_wait_millis();
     }
 
@@ -100,11 +102,15 @@ public final class NeutralServiceComponent implements SharedMemoryService, SyncO
         service.backendRemoved(backend);
     }
 
-    /** Parks the handles for the next revision, or closes them when their user is stopping. */
+    /**
+     * Parks the handles for the next revision, or closes them when their user is stopping or the whole framework is
+     * (then the process ends its handles as its exit would).
+     */
     @Deactivate
     void deactivate() {
         int state = client == null ? Bundle.UNINSTALLED : client.getState();
-        if (state == Bundle.ACTIVE || state == Bundle.STARTING) {
+        boolean frameworkStopping = framework.getState() == Bundle.STOPPING;
+        if (!frameworkStopping && (state == Bundle.ACTIVE || state == Bundle.STARTING)) {
             service.orphanAll(new RegistrySuccessor(client, swapWaitMillis));
         } else {
             service.close();

@@ -220,7 +220,9 @@ public class NeutralSharedMemoryService implements SharedMemoryService, SyncObje
             }
             handles.clear();
             current = null;
-            count.log("this revision of the neutral service is going away", null, LOG);
+            if (count.any()) {
+                count.log("this revision of the neutral service is going away", null, LOG);
+            }
             changed.signalAll();
             return count.parked;
         } finally {
@@ -329,8 +331,11 @@ public class NeutralSharedMemoryService implements SharedMemoryService, SyncObje
             LOG.log(System.Logger.Level.WARNING, "not switching to " + refused + ": handles are open in "
                     + held + ", another store; a move would fork their objects. Staying on " + chosen);
         }
-        if (previous != chosen || count.any()) {
+        if (count.any()) {
             count.log(why, chosen, LOG);
+        } else if (previous != chosen) {
+            LOG.log(System.Logger.Level.DEBUG, "shm swap: " + why + "; serving: "
+                    + (chosen == null ? "none" : chosen.origin()) + "; no handle open");
         }
         changed.signalAll();
     }

@@ -195,8 +195,10 @@ public class RtxPersonality implements RtxSharedMemory, RtxSync, AutoCloseable {
         String current = storeNamespace;
         if (namespace != null && namespace.equals(current)) {
             int moved = handles.reopenOn(replacement);
-            LOG.log(System.Logger.Level.INFO, "RTX " + settings + ": backend " + replacement.type() + " bound; handles"
-                    + " moved " + moved);
+            if (moved > 0) {
+                LOG.log(System.Logger.Level.INFO, "RTX " + settings + ": backend " + replacement.type() + " bound;"
+                        + " handles moved " + moved);
+            }
         } else if (current != null && handles.size() > 0) {
             LOG.log(System.Logger.Level.WARNING, "RTX " + settings + ": backend " + replacement.type() + " serves "
                     + namespace + ", not " + current + " where " + handles.size() + " handles live; they stay");
@@ -213,8 +215,10 @@ public class RtxPersonality implements RtxSharedMemory, RtxSync, AutoCloseable {
     public void backendGone(ShmBackend gone) {
         binding.forget(gone);
         int parked = handles.parkFrom(gone);
-        LOG.log(System.Logger.Level.INFO, "RTX " + settings + ": backend " + gone.type() + " left; handles parked "
-                + parked);
+        if (parked > 0) {
+            LOG.log(System.Logger.Level.INFO, "RTX " + settings + ": backend " + gone.type() + " left; handles parked "
+                    + parked);
+        }
     }
 
     /** Closes every handle of this "process", as RTX does when a process ends. Idempotent. */

@@ -137,7 +137,10 @@ public final class MmapBackendComponent {
         previous.park();
     }
 
-    /** Unregisters the backend and parks every hold it still has for the next instance. */
+    /**
+     * Unregisters the backend and parks every hold it still has for the next instance; when the whole framework is
+     * stopping, releases them instead, as the process's exit would.
+     */
     @Deactivate
     synchronized void deactivate() {
         try {
@@ -145,7 +148,11 @@ public final class MmapBackendComponent {
         } catch (IllegalStateException alreadyGone) {
             // the framework unregistered it with the bundle
         }
-        backend.park();
+        if (context.getBundle(0).getState() == org.osgi.framework.Bundle.STOPPING) {
+            backend.close();
+        } else {
+            backend.park();
+        }
     }
 
     private Dictionary<String, Object> properties(Config config, MmapBackend of) {
