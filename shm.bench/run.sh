@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# Runs the platform's JMH benchmarks side by side with the C reference from ../shared/bench (same machine, one run)
+# Runs the platform's JMH benchmarks side by side with the C reference in shm.bench/reference (same machine, one run)
 # and prints ops/s and the ratio platform / C. Usage: shm.bench/run.sh [JMH options, default -f 1 -wi 3 -i 5]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(dirname "$here")
-bench_src=${SHM_BENCH_REFERENCE:-$top/../shared/bench}
+bench_src=${SHM_BENCH_REFERENCE:-$here/reference}
 java25=$(ls -d /usr/lib/jvm/*25*/bin/java 2>/dev/null | head -n 1)
 [ -x "$java25" ] || { echo "no JDK 25 under /usr/lib/jvm" >&2; exit 1; }
 out=$here/target/results
@@ -12,7 +12,7 @@ mkdir -p "$out"
 
 (cd "$top" && mvn -B -ntp -q -Pbench -DskipTests -pl shm.bench -am install)
 
-echo "== C reference: shmbase life / open (../shared/bench/shmbase.c)"
+echo "== C reference: shmbase life / open (shm.bench/reference/shmbase.c)"
 gcc -O2 -o "$out/shmbase" "$bench_src/shmbase.c" -lrt -lm
 "$out/shmbase" life 5 | grep '^RESULT' | grep -v step | tee "$out/c.txt"
 "$out/shmbase" open 5 | grep '^RESULT' | tee -a "$out/c.txt"

@@ -13,7 +13,7 @@ import shm.provider.mmap.MmapSettings;
 /**
  * Cross-process round trip through two named auto-reset events of the mmap backend: the pinger sets "ping" and waits
  * for "pong", the ponger (a second JVM) waits for "ping" and sets "pong". Both block in the kernel (futex), unlike the
- * spinning reference in {@code ../shared/bench}. Prints the median, 99th percentile and 99.9th percentile in ns.
+ * spinning reference in {@code shm.bench/reference}. Prints the median, 99th percentile and 99.9th percentile in ns.
  *
  * <pre>
  *   java -cp ... shm.bench.EventPingPong ping ROOT N WARM     (starts its ponger itself)

@@ -1,11 +1,8 @@
 package shm.bench;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -23,10 +20,11 @@ import shm.api.ObjectType;
 import shm.api.spi.BackendHandle;
 import shm.provider.mmap.MmapBackend;
 import shm.provider.mmap.MmapSettings;
+import shm.testkit.Trees;
 
 /**
  * The create→map→close cycle of the mmap backend within one process, to set beside {@code shmbase life} (C:
- * shm_open, ftruncate, mmap, munmap, close, shm_unlink) from {@code ../shared/bench}. With {@code reserve=true} the
+ * shm_open, ftruncate, mmap, munmap, close, shm_unlink) from {@code shm.bench/reference}. With {@code reserve=true} the
  * backend reserves every page ({@code posix_fallocate}), which compares with C's {@code life+touch}; with
  * {@code reserve=false} it only sizes the file, which compares with plain {@code life}. Each cycle also takes the
  * object table's lock and writes its journaled transactions.
@@ -57,11 +55,7 @@ public class LifecycleBenchmark {
     public void close() throws IOException {
         held.close();
         backend.close();
-        try (Stream<Path> all = Files.walk(root.getParent())) {
-            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
+        Trees.deleteRecursively(root.getParent());
     }
 
     /** Create a new object, map it, close it: the last close unlinks it. */

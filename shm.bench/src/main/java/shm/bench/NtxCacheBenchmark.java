@@ -1,11 +1,8 @@
 package shm.bench;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -29,6 +26,7 @@ import shm.personality.ntx.NtxPersonality;
 import shm.personality.ntx.NtxSettings;
 import shm.provider.mmap.MmapBackend;
 import shm.provider.mmap.MmapSettings;
+import shm.testkit.Trees;
 
 /**
  * The cost of NTX's mapping cache in the hot paths of ported code: {@code ntxMapRtSharedMemory} of a handle that is
@@ -80,11 +78,7 @@ public class NtxCacheBenchmark {
         cold.close();
         memory.close();
         backend.close();
-        try (Stream<Path> all = Files.walk(root.getParent())) {
-            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
+        Trees.deleteRecursively(root.getParent());
     }
 
     /** A repeated {@code ntxMapRtSharedMemory} of a mapped handle: the cache hit. */

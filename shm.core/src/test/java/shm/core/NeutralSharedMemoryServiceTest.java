@@ -12,7 +12,6 @@ import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 import java.time.Duration;
@@ -30,6 +29,7 @@ import shm.api.SharedMemory;
 import shm.api.ShmException;
 import shm.provider.mmap.MmapBackend;
 import shm.provider.mmap.MmapSettings;
+import shm.testkit.Trees;
 
 /** The neutral service over the real mmap backend on tmpfs, including backend swaps between two real stores. */
 class NeutralSharedMemoryServiceTest {
@@ -53,11 +53,7 @@ class NeutralSharedMemoryServiceTest {
         service.close();
         first.close();
         second.close();
-        try (Stream<Path> all = Files.walk(base)) {
-            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
+        Trees.deleteRecursively(base);
     }
 
     @Test

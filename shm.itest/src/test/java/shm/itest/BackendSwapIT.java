@@ -23,6 +23,7 @@ import shm.api.MappingEvent;
 import shm.api.SharedMemory;
 import shm.api.SharedMemoryService;
 import shm.api.spi.ShmBackend;
+import shm.testkit.Await;
 
 /**
  * A higher-ranked backend appearing and leaving again: open handles move to it and back make-before-break, keep
@@ -85,7 +86,7 @@ public class BackendSwapIT extends ShmTestBase {
     }
 
     private static void awaitEvents(List<MappingEvent> events, int count) {
-        Await.until(() -> count + " mapping events expected, heard " + events, Await.DEFAULT,
+        Await.until(() -> count + " mapping events expected, heard " + events, Await.DEADLINE,
                 () -> events.size() >= count);
         assertEquals(events.toString(), count, events.size());
     }

@@ -18,6 +18,7 @@ import org.osgi.service.cm.ConfigurationAdmin;
 
 import shm.api.SharedMemoryService;
 import shm.api.spi.ShmBackend;
+import shm.testkit.Await;
 
 /** The framework boots with the real bundles, and the platform's services appear, configured for the test root. */
 public class BootIT extends ShmTestBase {
@@ -43,7 +44,7 @@ public class BootIT extends ShmTestBase {
             assertEquals(name + " is " + Bundles.state(bundle), Bundle.ACTIVE, bundle.getState());
         }
 
-        ConfigurationAdmin configAdmin = services.await(ConfigurationAdmin.class, null, Await.DEFAULT);
+        ConfigurationAdmin configAdmin = services.await(ConfigurationAdmin.class, null, Await.DEADLINE);
         Configuration[] configurations =
                 configAdmin.listConfigurations("(service.pid=" + ShmFramework.MMAP_PID + ")");
         assertNotNull("no configuration " + ShmFramework.MMAP_PID, configurations);

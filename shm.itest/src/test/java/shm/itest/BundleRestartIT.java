@@ -15,6 +15,7 @@ import org.osgi.framework.BundleException;
 
 import shm.api.SharedMemoryService;
 import shm.api.spi.ShmBackend;
+import shm.testkit.Await;
 
 /**
  * Stopping a bundle of the platform with handles open loses nothing: its holds are parked (the files stay, nothing
@@ -85,6 +86,6 @@ public class BundleRestartIT extends ShmTestBase {
     /** Threads started while {@code bundle} ran end once it has stopped. */
     private static void assertNoThreadLeft(Bundle bundle, Set<Long> before) {
         Await.until(() -> "threads left running by " + bundle.getSymbolicName() + ": " + Threads.startedSince(before),
-                Await.DEFAULT, () -> Threads.startedSince(before).isEmpty());
+                Await.DEADLINE, () -> Threads.startedSince(before).isEmpty());
     }
 }

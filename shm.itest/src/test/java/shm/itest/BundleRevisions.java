@@ -28,7 +28,9 @@ final class BundleRevisions {
      */
     static Path withQualifier(String artifactId, String qualifier) {
         Path original = ShmFramework.jarOf(artifactId);
-        Path copy = original.resolveSibling(artifactId + "-" + qualifier + ".jar");
+        // Beside the exported bundles, not among them: the framework is provisioned from that directory by name.
+        Path copy = original.getParent().resolveSibling("itest-revisions").resolve(artifactId + "-" + qualifier
+                + ".jar");
         try {
             if (Files.isRegularFile(copy)
                     && Files.getLastModifiedTime(copy).compareTo(Files.getLastModifiedTime(original)) >= 0) {
@@ -37,7 +39,12 @@ final class BundleRevisions {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        Path temporary = original.resolveSibling("." + artifactId + "-" + qualifier + "." + ProcessHandle.current().pid());
+        Path temporary = copy.resolveSibling("." + artifactId + "-" + qualifier + "." + ProcessHandle.current().pid());
+        try {
+            Files.createDirectories(copy.getParent());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         try (JarInputStream in = new JarInputStream(Files.newInputStream(original));
              OutputStream file = Files.newOutputStream(temporary)) {
             Manifest manifest = new Manifest(in.getManifest());

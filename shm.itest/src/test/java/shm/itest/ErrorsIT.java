@@ -4,7 +4,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertThrows;
-import static shm.itest.ShmAssert.assertReason;
+import static shm.testkit.Reasons.assertReason;
 
 import java.lang.foreign.MemorySegment;
 import java.util.List;

@@ -2,6 +2,7 @@ package shm.itest;
 
 import java.lang.ref.WeakReference;
 import java.time.Duration;
+import shm.testkit.Await;
 
 /** Garbage collection for the tests that check that an old bundle revision is gone. */
 final class Gc {

@@ -12,6 +12,7 @@ import org.junit.Test;
 import shm.api.rtx.RtxConstants;
 import shm.api.rtx.RtxResult;
 import shm.api.rtx.RtxSharedMemory;
+import shm.testkit.Await;
 
 /**
  * The operator's promise: update (to a second bundle version), stop/start and refresh of the platform's bundles, 20
@@ -42,7 +43,7 @@ public class HotSwapIT extends ShmTestBase {
      */
     @Test
     public void rtxHandlesKeepTheirValuesAndObjectsAcrossProviderCycles() throws Exception {
-        RtxSharedMemory rtx = services.await(RtxSharedMemory.class, null, Await.DEFAULT);
+        RtxSharedMemory rtx = services.await(RtxSharedMemory.class, null, Await.DEADLINE);
         RtxResult created = rtx.RtCreateSharedMemory(RtxConstants.PAGE_READWRITE, 0, 4096, "itest.hot.rtx");
         assertTrue(created.succeeded());
         created.location().setString(0, "held by RTX only");
@@ -94,7 +95,7 @@ public class HotSwapIT extends ShmTestBase {
             rig.check("refresh of " + symbolicName);
             rig.finish();
             Await.until(() -> "descriptors, threads, mappings and files back to " + start + "; now "
-                    + Resources.now(root), Await.DEFAULT, () -> Resources.now(root).noMoreThan(start));
+                    + Resources.now(root), Await.DEADLINE, () -> Resources.now(root).noMoreThan(start));
         }
         services.close();
     }

@@ -20,6 +20,7 @@ import shm.api.intime.RtHandleResult;
 import shm.api.intime.RtMemoryResult;
 import shm.api.rtx.RtxResult;
 import shm.api.rtx.RtxSharedMemory;
+import shm.testkit.Await;
 
 /**
  * The INtime personality in the framework, beside the RTX one, over the same mmap backend: the default instance's
@@ -31,7 +32,7 @@ public class IntimePersonalityIT extends ShmTestBase {
     /** A memory handle made from allocated memory maps the same bytes. */
     @Test
     public void kernelMemoryHandlesMapTheSameBytes() {
-        IntimeKernelMemory kernel = services.await(IntimeKernelMemory.class, null, Await.DEFAULT);
+        IntimeKernelMemory kernel = services.await(IntimeKernelMemory.class, null, Await.DEADLINE);
         RtMemoryResult memory = kernel.AllocateRtMemory(8192);
         assertEquals(E_OK, memory.status());
         memory.address().setString(0, "kernel");
@@ -46,8 +47,8 @@ public class IntimePersonalityIT extends ShmTestBase {
     /** RTX and iwin32 see one namespace over one backend: an object made by one is opened by the other. */
     @Test
     public void rtxAndIwin32ShareOneNamespace() {
-        RtxSharedMemory rtx = services.await(RtxSharedMemory.class, null, Await.DEFAULT);
-        Iwin32SharedMemory iwin32 = services.await(Iwin32SharedMemory.class, null, Await.DEFAULT);
+        RtxSharedMemory rtx = services.await(RtxSharedMemory.class, null, Await.DEADLINE);
+        Iwin32SharedMemory iwin32 = services.await(Iwin32SharedMemory.class, null, Await.DEADLINE);
         RtxResult made = rtx.RtCreateSharedMemory(PAGE_READWRITE, 0, 4096, "itest.shared");
         made.location().setString(0, "from RTX");
         Iwin32Result opened = iwin32.RtCreateSharedMemory(0, 0, 4096, "itest.shared");

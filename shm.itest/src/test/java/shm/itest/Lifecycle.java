@@ -10,6 +10,7 @@ import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
 import org.osgi.framework.FrameworkEvent;
 import org.osgi.framework.wiring.FrameworkWiring;
+import shm.testkit.Await;
 
 /**
  * The operator's lifecycle commands on one bundle, as Gogo's {@code update}, {@code stop}/{@code start} and
@@ -57,7 +58,7 @@ final class Lifecycle {
                 done.countDown();
             }
         });
-        if (!done.await(Await.DEFAULT.toSeconds(), TimeUnit.SECONDS)) {
+        if (!done.await(Await.DEADLINE.toSeconds(), TimeUnit.SECONDS)) {
             throw new AssertionError("the refresh of " + symbolicName + " did not finish");
         }
     }

@@ -14,6 +14,7 @@ import shm.api.intime.RtMemoryResult;
 import shm.api.ntx.NtxHandleResult;
 import shm.api.ntx.NtxMapResult;
 import shm.api.ntx.NtxSharedMemory;
+import shm.testkit.Await;
 
 /**
  * The NTX personality in the framework, over the same backend as the INtime personality: the Windows side maps an
@@ -24,8 +25,8 @@ public class NtxPersonalityIT extends ShmTestBase {
     /** An INtime memory handle, imported and mapped through NTX, shows the RT side's bytes. */
     @Test
     public void theWindowsSideMapsAnRtMemoryHandle() {
-        IntimeKernelMemory rt = services.await(IntimeKernelMemory.class, null, Await.DEFAULT);
-        NtxSharedMemory ntx = services.await(NtxSharedMemory.class, null, Await.DEFAULT);
+        IntimeKernelMemory rt = services.await(IntimeKernelMemory.class, null, Await.DEADLINE);
+        NtxSharedMemory ntx = services.await(NtxSharedMemory.class, null, Await.DEADLINE);
         RtMemoryResult memory = rt.AllocateRtMemory(4096);
         memory.address().setString(0, "from the RT side");
         RtHandleResult rtHandle = rt.CreateRtMemoryHandle(memory.address(), 4096);

@@ -17,6 +17,7 @@ import org.ops4j.pax.exam.Option;
 
 import shm.api.MappingEvent;
 import shm.api.ShmException;
+import shm.testkit.Await;
 
 /**
  * The provider uninstalled with no successor: the framework's holds stay parked until their deadline (3 s here), then

@@ -22,6 +22,7 @@ import shm.api.ObjectType;
 import shm.api.rtx.RtxResult;
 import shm.api.rtx.RtxSharedMemory;
 import shm.api.spi.BackendHandle;
+import shm.testkit.Await;
 
 /**
  * The RTX personality in the framework: two factory configurations make two RTX "processes" over the mmap backend,
@@ -46,8 +47,8 @@ public class RtxPersonalityIT extends ShmTestBase {
     /** Re-creating with a smaller size: the RTSS instance shrinks the object, the Windows instance fails with 87. */
     @Test
     public void theTwoCallerContextsAnswerTheSameCallDifferently() {
-        RtxSharedMemory rtss = services.await(RtxSharedMemory.class, RTSS, Await.DEFAULT);
-        RtxSharedMemory windows = services.await(RtxSharedMemory.class, WINDOWS, Await.DEFAULT);
+        RtxSharedMemory rtss = services.await(RtxSharedMemory.class, RTSS, Await.DEADLINE);
+        RtxSharedMemory windows = services.await(RtxSharedMemory.class, WINDOWS, Await.DEADLINE);
         assertEquals(2, services.references(RtxSharedMemory.class, null).size());
 
         RtxResult created = rtss.RtCreateSharedMemory(PAGE_READWRITE, 0, 8192, "itest.rtx");
@@ -78,7 +79,7 @@ public class RtxPersonalityIT extends ShmTestBase {
     /** The shared namespace through the real backend: a name an event holds is refused with ERROR_INVALID_HANDLE. */
     @Test
     public void aNameHeldByAnotherTypeIsRefused() {
-        RtxSharedMemory windows = services.await(RtxSharedMemory.class, WINDOWS, Await.DEFAULT);
+        RtxSharedMemory windows = services.await(RtxSharedMemory.class, WINDOWS, Await.DEADLINE);
         try (BackendHandle event = services.mmap().createOrOpen(ObjectType.EVENT, "itest.event", 64,
                 MapOptions.DEFAULT)) {
             assertEquals(ERROR_INVALID_HANDLE,

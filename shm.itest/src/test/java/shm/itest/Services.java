@@ -16,6 +16,7 @@ import org.osgi.util.tracker.ServiceTracker;
 
 import shm.api.SharedMemoryService;
 import shm.api.spi.ShmBackend;
+import shm.testkit.Await;
 
 /**
  * Finds services in the framework under test, waiting for them with a deadline. The trackers stay open until
@@ -59,12 +60,12 @@ final class Services implements AutoCloseable {
 
     /** The {@link SharedMemoryService}, waiting up to {@link Await#DEFAULT}. */
     SharedMemoryService shm() {
-        return await(SharedMemoryService.class, null, Await.DEFAULT);
+        return await(SharedMemoryService.class, null, Await.DEADLINE);
     }
 
     /** The mmap {@link ShmBackend}, waiting up to {@link Await#DEFAULT}. */
     ShmBackend mmap() {
-        return await(ShmBackend.class, MMAP, Await.DEFAULT);
+        return await(ShmBackend.class, MMAP, Await.DEADLINE);
     }
 
     /** The references registered now for {@code type} and {@code filter}, highest ranking first. */

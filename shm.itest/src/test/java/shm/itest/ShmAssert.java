@@ -3,17 +3,12 @@ package shm.itest;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
-import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 
 import java.util.List;
 
-import org.junit.function.ThrowingRunnable;
-
-import shm.api.ErrorReason;
 import shm.api.SharedMemory;
 import shm.api.SharedMemoryService;
-import shm.api.ShmException;
 
 /** Assertions about the platform that several tests make. */
 final class ShmAssert {
@@ -21,11 +16,6 @@ final class ShmAssert {
     private ShmAssert() {
     }
 
-    /** {@code call} throws {@link ShmException} with the {@code expected} reason. */
-    static void assertReason(ErrorReason expected, ThrowingRunnable call) {
-        ShmException e = assertThrows(ShmException.class, call);
-        assertEquals(e.getMessage(), expected, e.reason());
-    }
 
     /**
      * A new object can be created, shared through a second handle and removed: the platform works. Afterwards no

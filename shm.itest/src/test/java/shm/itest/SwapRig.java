@@ -15,6 +15,7 @@ import shm.api.SharedMemory;
 import shm.api.SharedMemoryService;
 import shm.testkit.CExample;
 import shm.testkit.LineProcess;
+import shm.testkit.Await;
 
 /**
  * What every hot-swap step is checked against: a child process (a JVM over the mmap library, {@link CounterChild})

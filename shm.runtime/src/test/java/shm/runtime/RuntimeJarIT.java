@@ -44,8 +44,8 @@ class RuntimeJarIT {
         assertEquals("00000000  68 65 6c 6c 6f 00 00 00  00 00 00 00 00 00 00 00  |hello...........|", lines.get(3));
         assertTrue(lines.contains("type          SHARED_MEMORY"), run.output());
         assertTrue(lines.stream()
-                .anyMatch(line -> line.matches("holders       \\d+x1 \\(1 handle in all processes\\)")), run.output());
-        assertTrue(lines.stream().anyMatch(line -> line.matches("demo  SHARED_MEMORY  4096     4096  \\d+x1")),
+                .anyMatch(line -> line.matches("holders       \\d+ \\(java\\) x1 \\(1 handle in all processes\\)")), run.output());
+        assertTrue(lines.stream().anyMatch(line -> line.matches("demo  SHARED_MEMORY  4096     4096  \\d+ \\(java\\) x1")),
                 run.output());
         assertEquals("closed 1 handle of 'demo'", lines.get(lines.size() - 1));
         assertEquals("", run.errorsWithoutJvmWarnings());
@@ -63,9 +63,9 @@ class RuntimeJarIT {
     }
 
     @Test
-    void badArgumentGivesOneErrorLineAndExitCodeOne() throws Exception {
+    void badArgumentGivesOneErrorLineAndExitCodeTwo() throws Exception {
         RuntimeProcess.Finished run = RuntimeProcess.run(root(), "shm:create", "demo", "4q");
-        assertEquals(1, run.exitCode());
+        assertEquals(2, run.exitCode());
         assertEquals("error: '4q' is not a byte count: use bytes (4096, 0x1000) or a number with k, M or G (4k, 1M,"
                 + " 2G); usage: shm:create <name> <size>", run.errorsWithoutJvmWarnings());
         assertEquals("", run.output());
@@ -119,15 +119,15 @@ class RuntimeJarIT {
             shell.typeLine("shm:close demo");
             shell.closeInput();
             RuntimeProcess.Finished run = shell.awaitExit(PATIENCE);
-            assertEquals(0, run.exitCode(), run.errors());
+            assertEquals(1, run.exitCode(), "a command failed in piped input: " + run.errors());
             String output = run.output();
-            assertTrue(output.contains("g! created 'demo' (4096 bytes); this shell holds 1 handle of it"), output);
-            assertTrue(output.contains("g! wrote 5 bytes to 'demo' at offset 0"), output);
+            assertTrue(output.contains("created 'demo' (4096 bytes); this shell holds 1 handle of it"), output);
+            assertTrue(output.contains("wrote 5 bytes to 'demo' at offset 0"), output);
             assertTrue(output.contains(
                     "00000000  68 65 6c 6c 6f 00 00 00  00 00 00 00 00 00 00 00  |hello...........|"), output);
             assertTrue(output.contains("this shell    1 handle"), output);
-            assertTrue(output.contains("g! gogo: UsageException: '4q' is not a byte count"), output);
-            assertTrue(output.contains("g! closed 1 handle of 'demo'"), output);
+            assertTrue(output.contains("error: '4q' is not a byte count"), output);
+            assertTrue(output.contains("closed 1 handle of 'demo'"), output);
             assertFalse(output.contains("\tat "), output);
             assertEquals("", run.errorsWithoutJvmWarnings());
             assertEquals(List.of(), objectFilesIn(root()));
@@ -147,7 +147,7 @@ class RuntimeJarIT {
             RuntimeProcess.Finished reader = RuntimeProcess.run(root(), "-c", "shm:dump shared 0 14; shm:info shared");
             assertEquals(0, reader.exitCode(), reader.errors());
             assertTrue(reader.output().contains("|from the shell|"), reader.output());
-            assertTrue(reader.output().contains("holders       " + holder.pid() + "x1 (1 handle in all processes)"),
+            assertTrue(reader.output().contains("holders       " + holder.pid() + " (java) x1 (1 handle in all processes)"),
                     reader.output());
 
             holder.typeLine("shm:close shared");
@@ -189,6 +189,7 @@ class RuntimeJarIT {
         script.environment().put("SHM_JAVA", RuntimeProcess.java().toString());
         script.environment().put("SHM_RUNTIME_JAR", RuntimeProcess.jar().toString());
         script.environment().put("SHM_JAVA_OPTS", "-Dshm.provider.mmap.root=" + root());
+        script.environment().put("SHM_HOME", RuntimeProcess.home(root()).toString());
         script.redirectError(temporary.resolve("script.err").toFile());
         script.redirectOutput(temporary.resolve("script.out").toFile());
         Process process = script.start();

@@ -58,7 +58,9 @@ final class RuntimeProcess implements AutoCloseable {
         command.addAll(List.of("-Dshm.provider.mmap.root=" + root, "-jar", jar().toString()));
         command.addAll(List.of(arguments));
         long startNanos = System.nanoTime();
-        return new RuntimeProcess(new ProcessBuilder(command).start(), startNanos);
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().put("SHM_HOME", home(root).toString());
+        return new RuntimeProcess(builder.start(), startNanos);
     }
 
     /** Runs the runtime jar with the given arguments and no input, until it exits by itself (or the deadline). */
@@ -67,6 +69,21 @@ final class RuntimeProcess implements AutoCloseable {
             runtime.closeInput();
             return runtime.awaitExit(Duration.ofSeconds(60));
         }
+    }
+
+    /** The platform home a runtime over {@code root} uses: {@code home} beside the root. */
+    static Path home(Path root) {
+        return root.resolveSibling("home");
+    }
+
+    /** Sends SIGTERM to the runtime. */
+    void terminate() {
+        process.destroy();
+    }
+
+    /** Everything the runtime printed to its standard error so far. */
+    String errorsSoFar() {
+        return errors.text();
     }
 
     /** The {@code java} of the JDK that runs this test. */

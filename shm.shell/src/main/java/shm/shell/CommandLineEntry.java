@@ -1,19 +1,22 @@
 package shm.shell;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Hashtable;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
 import org.apache.felix.service.command.CommandProcessor;
+import org.apache.felix.service.command.CommandSessionListener;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceRegistration;
-import org.osgi.framework.startlevel.FrameworkStartLevel;
+import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.log.Logger;
+import org.osgi.service.log.LoggerFactory;
 
 /**
  * The command-line entry point of a runtime started by the bnd launcher ({@code java -jar runtime.jar [arguments]}).
@@ -21,20 +24,23 @@ import org.osgi.service.component.annotations.Reference;
  * <p>Only when the framework property {@value #ENABLE_PROPERTY} is {@code true} (a runtime opts in; tests and other
  * launchers that want the launcher's main thread for themselves do not), this component hands the launcher a
  * {@code main.thread} {@link Callable}: the launcher calls it on its main thread with the process's arguments and
- * exits with the code it answers (see {@link CommandLineRun} and {@link Invocation}). Without arguments that is an
- * interactive Gogo shell that ends with its input; with arguments, the commands run once and the process exits.
+ * exits with the code it answers (see {@link CommandLineRun} and {@link Invocation}). Without arguments that is
+ * Gogo's interactive JLine console, which ends with its input; with arguments, the commands run once and the process
+ * exits. It also registers a shutdown hook ({@link FrameworkShutdown}) so that SIGTERM, Ctrl-C outside the console
+ * and {@code System.exit} stop the framework cleanly, which releases every hold.
  *
  * <p>Framework properties that shape it:
  * <ul>
  * <li>{@value #PATIENCE_PROPERTY}: seconds to wait for the {@code shm} commands before giving up (default
  * {@value #DEFAULT_PATIENCE_SECONDS});</li>
- * <li>{@value #CONSOLE_START_LEVEL_PROPERTY}: the framework start level at which Gogo's shell bundle starts. A
- * runtime places that bundle above its beginning start level, so that it does not start at all when commands
- * run from the command line (a shell bundle starting while the framework already stops again fails noisily); the
- * interactive shell raises the framework to this level first. Unset: the start level is left alone.</li>
+ * <li>{@value #PLATFORM_START_LEVEL_PROPERTY}: the start level of the shm bundles, raised to once the configuration
+ * files of {@code <shm.home>/etc} are in Configuration Admin (unset: the start level is left alone);</li>
+ * <li>{@value #CONSOLE_START_LEVEL_PROPERTY}: the start level at which Gogo's console bundle starts; the interactive
+ * console raises the framework to it (unset: left alone).</li>
  * </ul>
- * The runtime should also set {@code gosh.args=--nointeractive} so that the Gogo shell bundle does not start a
- * second console of its own.
+ * When shm.shell is updated while the console runs, the callable of the old revision answers the launcher's
+ * "listen again" code ({@value CommandLineRun#RELISTEN}), and the launcher runs the callable of the new revision:
+ * the console goes on with the current revision.
  */
 @Component(immediate = true)
 public final class CommandLineEntry {
@@ -43,8 +49,12 @@ public final class CommandLineEntry {
     public static final String ENABLE_PROPERTY = "shm.shell.entrypoint";
     /** Framework property: seconds to wait for the commands to be registered. */
     public static final String PATIENCE_PROPERTY = "shm.shell.entrypoint.wait";
+    /** Framework property: the start level of the shm bundles. */
+    public static final String PLATFORM_START_LEVEL_PROPERTY = "shm.shell.entrypoint.shm.startlevel";
     /** Framework property: the start level to raise the framework to before the interactive shell starts. */
     public static final String CONSOLE_START_LEVEL_PROPERTY = "shm.shell.entrypoint.console.startlevel";
+    /** Framework or system property: the platform home, whose {@code etc/} holds the configuration files. */
+    public static final String HOME_PROPERTY = "shm.home";
     /** Seconds to wait for the commands when {@value #PATIENCE_PROPERTY} is not set. */
     public static final long DEFAULT_PATIENCE_SECONDS = 20;
 
@@ -54,62 +64,80 @@ public final class CommandLineEntry {
     static final String MAIN_THREAD = "main.thread";
 
     private final ServiceRegistration<?> registration;
+    private final ServiceRegistration<?> listener;
+    private final FrameworkStages stages;
+    private final FrameworkShutdown shutdown;
 
     /**
-     * Registers the main-thread callable when enabled; does nothing otherwise. When {@value #PATIENCE_PROPERTY} or
-     * {@value #CONSOLE_START_LEVEL_PROPERTY} is not a positive whole number, the callable only says so and ends the
-     * process with exit code {@value CommandLineRun#BAD_ARGUMENTS}.
+     * Registers the main-thread callable when enabled; does nothing otherwise. When a property is not a positive
+     * whole number, the callable only says so and ends the process with exit code
+     * {@value CommandLineRun#BAD_ARGUMENTS}.
      *
-     * @param context   this bundle's context
-     * @param launcher  the service properties of the bnd launcher, which registers itself once the framework runs
-     * @param processor Gogo's command processor
+     * @param context        this bundle's context
+     * @param launcher       the service properties of the bnd launcher, which registers itself once the framework runs
+     * @param processor      Gogo's command processor
+     * @param configurations Configuration Admin, to wait for the configuration files
+     * @param loggers        the log
      */
     @Activate
     public CommandLineEntry(BundleContext context,
             @Reference(name = "launcher", service = Object.class, target = "(launcher.ready=true)")
             Map<String, Object> launcher,
-            @Reference(name = "processor") CommandProcessor processor) {
+            @Reference(name = "processor") CommandProcessor processor,
+            @Reference(name = "configurations") ConfigurationAdmin configurations,
+            @Reference(name = "logger", service = LoggerFactory.class) Logger logger) {
         if (!Boolean.parseBoolean(context.getProperty(ENABLE_PROPERTY))) {
             this.registration = null;
+            this.listener = null;
+            this.stages = null;
+            this.shutdown = null;
             return;
         }
         String[] arguments = launcher.get(LAUNCHER_ARGUMENTS) instanceof String[] given ? given : new String[0];
         ProcessStreams streams = ProcessStreams.ofProcess();
         Callable<Integer> mainThread;
+        FrameworkStages frameworkStages = null;
         try {
             Duration patience = Duration.ofSeconds(positive(context, PATIENCE_PROPERTY, DEFAULT_PATIENCE_SECONDS));
+            int platformLevel = (int) positive(context, PLATFORM_START_LEVEL_PROPERTY, 0);
             int consoleLevel = (int) positive(context, CONSOLE_START_LEVEL_PROPERTY, 0);
+            String home = context.getProperty(HOME_PROPERTY);
+            Path etc = home == null || home.isBlank() ? null : Path.of(home.strip(), "etc");
+            frameworkStages = new FrameworkStages(context, configurations, etc, platformLevel, consoleLevel, logger);
             mainThread = new CommandLineRun(Invocation.parse(arguments), processor, new ServiceArrival(context),
-                    patience, () -> raiseStartLevel(context, consoleLevel), streams);
+                    patience, frameworkStages, streams);
         } catch (IllegalArgumentException unusable) {
             mainThread = new UnusableSettings(unusable.getMessage(), streams);
         }
+        this.stages = frameworkStages;
+        this.listener = frameworkStages == null ? null
+                : context.registerService(CommandSessionListener.class, frameworkStages, null);
+        this.shutdown = FrameworkShutdown.register(context, logger);
         Hashtable<String, Object> properties = new Hashtable<>();
         properties.put(MAIN_THREAD, "true");
         this.registration = context.registerService(Callable.class, mainThread, properties);
     }
 
-    /** Withdraws the callable, if it was registered. */
+    /** Withdraws the callable, if it was registered, and ends a console that waits for its end. */
     @Deactivate
     void withdraw() {
+        unregister(registration);
+        unregister(listener);
+        if (stages != null) {
+            stages.withdrawn();
+        }
+        if (shutdown != null) {
+            shutdown.withdraw();
+        }
+    }
+
+    private static void unregister(ServiceRegistration<?> registration) {
         if (registration != null) {
             try {
                 registration.unregister();
             } catch (IllegalStateException alreadyUnregistered) {
                 // The framework unregisters a stopping bundle's services itself; nothing is left to do.
             }
-        }
-    }
-
-    /** Raises (never lowers) the framework's start level to {@code level}; does nothing for 0. */
-    private static void raiseStartLevel(BundleContext context, int level) {
-        if (level <= 0) {
-            return;
-        }
-        FrameworkStartLevel framework = context.getBundle(Constants.SYSTEM_BUNDLE_LOCATION)
-                .adapt(FrameworkStartLevel.class);
-        if (framework.getStartLevel() < level) {
-            framework.setStartLevel(level);
         }
     }
 

@@ -19,9 +19,9 @@ import org.apache.felix.service.command.Function;
  * process's exit code: {@value #SUCCESS} success, {@value #COMMAND_FAILED} a command failed, {@value #BAD_ARGUMENTS}
  * bad arguments, {@value #COMMANDS_UNAVAILABLE} the shm commands did not become available in time.
  *
- * <p>Before running anything it waits, up to the deadline, until the {@code shm} commands are registered. For the
- * interactive shell it first starts the console's bundles (see {@link CommandLineEntry}) and waits for Gogo's
- * {@code gosh}, then runs {@code gosh --login --noshutdown} until its input ends. Commands and scripts run in a
+ * <p>Before running anything it starts the shm bundles once the configuration files are read, and waits, up to the
+ * deadline, until the {@code shm} commands are registered. For the interactive shell it then starts Gogo's JLine
+ * console bundle, which runs the console on the process's terminal, and waits until the console ends. Commands and scripts run in a
  * session whose {@code SCOPE} is {@code shm:*}, so {@code list} means {@code shm:list}. Results that commands return
  * are printed to standard output; a failure is printed as one line, {@code error: <message>}, to standard error,
  * never as a stack trace.
@@ -36,6 +36,11 @@ final class CommandLineRun implements Callable<Integer> {
     static final int BAD_ARGUMENTS = 2;
     /** Exit code: the {@code shm} commands (or the Gogo shell) were not registered before the deadline. */
     static final int COMMANDS_UNAVAILABLE = 3;
+    /**
+     * Not an exit code: the bnd launcher's "listen again for a main callable" answer, given when this revision of
+     * shm.shell goes away while the console runs, so that the launcher runs the next revision's callable.
+     */
+    static final int RELISTEN = 198;
 
     /** Matches the service of the {@code shm} commands. */
     static final String SHM_COMMANDS_FILTER = "(&(osgi.command.scope=shm)(osgi.command.function=list))";
@@ -46,6 +51,8 @@ final class CommandLineRun implements Callable<Integer> {
     private static final String GOSH = "gogo:gosh";
     private static final String SHM_COMMANDS = "the shm commands (is a SharedMemoryService available?)";
     private static final String GOSH_SHELL = "the Gogo shell (" + GOSH + ")";
+    /** How long a command given on the command line may take to appear after the shm commands did. */
+    private static final Duration COMMAND_APPEARS = Duration.ofSeconds(5);
     /** How often to ask whether Gogo knows a command whose service is already registered. */
     private static final Duration KNOWN_POLL = Duration.ofMillis(2);
 
@@ -53,7 +60,7 @@ final class CommandLineRun implements Callable<Integer> {
     private final CommandProcessor processor;
     private final ServiceWait serviceWait;
     private final Duration patience;
-    private final Runnable consoleStarter;
+    private final RuntimeStages stages;
     private final ProcessStreams streams;
 
     /**
@@ -63,17 +70,16 @@ final class CommandLineRun implements Callable<Integer> {
      * @param processor      the Gogo command processor to run it with
      * @param serviceWait    how to wait for the commands
      * @param patience       how long to wait for the commands, counted from the start of {@link #call()}
-     * @param consoleStarter starts what the interactive console needs (Gogo's shell bundle); called only for the
-     *                       interactive shell, before waiting for {@code gosh}
+     * @param stages         starts the shm bundles and the console, and tells when the console ended
      * @param streams        the process's standard streams
      */
     CommandLineRun(Invocation invocation, CommandProcessor processor, ServiceWait serviceWait, Duration patience,
-            Runnable consoleStarter, ProcessStreams streams) {
+            RuntimeStages stages, ProcessStreams streams) {
         this.invocation = Objects.requireNonNull(invocation, "invocation");
         this.processor = Objects.requireNonNull(processor, "processor");
         this.serviceWait = Objects.requireNonNull(serviceWait, "serviceWait");
         this.patience = Objects.requireNonNull(patience, "patience");
-        this.consoleStarter = Objects.requireNonNull(consoleStarter, "consoleStarter");
+        this.stages = Objects.requireNonNull(stages, "stages");
         this.streams = Objects.requireNonNull(streams, "streams");
     }
 
@@ -99,36 +105,46 @@ final class CommandLineRun implements Callable<Integer> {
         } catch (RuntimeException unexpected) {
             errors.println("error: " + oneLine(unexpected));
             return COMMAND_FAILED;
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            errors.println("error: interrupted");
+            return COMMAND_FAILED;
         } finally {
             output.flush();
             errors.flush();
         }
     }
 
-    private int interactive(PrintStream output, PrintStream errors) {
+    /**
+     * Starts Gogo's JLine console (its bundle runs it on a thread of its own, on the process's terminal) and waits
+     * until it ends: 0 when the framework stops (end of input, {@code exit}, a signal), or 1 when the input was not a
+     * terminal (commands piped in) and a command failed; {@link #RELISTEN} when this revision of shm.shell goes away
+     * while the console goes on.
+     */
+    private int interactive(PrintStream output, PrintStream errors) throws InterruptedException {
         Instant deadline = Instant.now().plus(patience);
+        stages.startPlatform(deadline);
         if (!awaitCommands(errors, deadline)) {
             return COMMANDS_UNAVAILABLE;
         }
-        consoleStarter.run();
+        stages.startConsole();
         if (!await(errors, GOSH_FILTER, deadline, GOSH_SHELL)) {
             return COMMANDS_UNAVAILABLE;
         }
-        try (CommandSession session = processor.createSession(streams.in(), streams.out(), streams.err())) {
-            if (!awaitKnown(session, errors, SHM_LIST, SHM_COMMANDS, deadline)
-                    || !awaitKnown(session, errors, GOSH, GOSH_SHELL, deadline)) {
-                return COMMANDS_UNAVAILABLE;
-            }
-            session.execute("gosh --login --noshutdown");
-            return SUCCESS;
-        } catch (Exception failure) {
-            errors.println("error: " + oneLine(failure));
-            return COMMAND_FAILED;
-        }
+        return switch (stages.awaitConsoleEnd()) {
+            case WITHDRAWN -> RELISTEN;
+            case FRAMEWORK_STOPPING -> stages.consoleFailures() > 0 && !inputIsTerminal() ? COMMAND_FAILED : SUCCESS;
+        };
     }
 
-    private int once(PrintStream output, PrintStream errors, SessionWork work) {
+    private static boolean inputIsTerminal() {
+        java.io.Console console = System.console();
+        return console != null && console.isTerminal();
+    }
+
+    private int once(PrintStream output, PrintStream errors, SessionWork work) throws InterruptedException {
         Instant deadline = Instant.now().plus(patience);
+        stages.startPlatform(deadline);
         if (!awaitCommands(errors, deadline)) {
             return COMMANDS_UNAVAILABLE;
         }
@@ -144,7 +160,7 @@ final class CommandLineRun implements Callable<Integer> {
             return SUCCESS;
         } catch (Exception failure) {
             errors.println("error: " + oneLine(failure));
-            return COMMAND_FAILED;
+            return failure instanceof UsageException ? BAD_ARGUMENTS : COMMAND_FAILED;
         }
     }
 
@@ -200,9 +216,15 @@ final class CommandLineRun implements Callable<Integer> {
      */
     private static Object runSingle(CommandSession session, Invocation.SingleCommand single) throws Exception {
         String name = single.command();
-        // Gogo looks a name up in the session's SCOPE only when it is written "*:name".
-        if (!(session.get(name.contains(":") ? name : "*:" + name) instanceof Function command)) {
-            throw new IllegalArgumentException("Command not found: " + name);
+        // Gogo looks a name up in the session's SCOPE only when it is written "*:name". The commands of one bundle
+        // register one after the other: give a command a moment to appear after shm:list did.
+        String key = name.contains(":") ? name : "*:" + name;
+        long deadline = System.nanoTime() + COMMAND_APPEARS.toNanos();
+        while (!(session.get(key) instanceof Function) && System.nanoTime() < deadline) {
+            Thread.sleep(KNOWN_POLL.toMillis());
+        }
+        if (!(session.get(key) instanceof Function command)) {
+            throw new UsageException("no command named " + OperatorText.quoted(name), "help lists the commands");
         }
         List<Object> arguments = List.copyOf(single.arguments());
         session.put(SINGLE_COMMAND_VARIABLE,

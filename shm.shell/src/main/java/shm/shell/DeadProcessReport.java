@@ -5,6 +5,7 @@ import java.util.List;
 
 import shm.api.ShmException;
 import shm.api.spi.ShmBackend;
+import shm.util.Failures;
 
 /** The operator's reaper: asks every backend to release the handles of dead processes and says what happened. */
 final class DeadProcessReport {
@@ -22,24 +23,14 @@ final class DeadProcessReport {
             throw new ShmException(shm.api.ErrorReason.CLOSED, null, "no shared memory backend is registered");
         }
         List<String> lines = new ArrayList<>();
-        ShmException first = null;
-        for (ShmBackend backend : backends) {
-            try {
-                List<Long> pids = backend.reapDeadProcesses();
-                if (!pids.isEmpty()) {
-                    lines.add("released the handles of dead process" + (pids.size() == 1 ? " " : "es ")
-                            + String.join(", ", pids.stream().map(String::valueOf).toList()) + " in the "
-                            + backend.type() + " backend");
-                }
-            } catch (ShmException e) {
-                if (first == null) {
-                    first = e;
-                }
+        Failures.forEach(ShmException.class, backends, backend -> {
+            List<Long> pids = backend.reapDeadProcesses();
+            if (!pids.isEmpty()) {
+                lines.add("released the handles of dead process" + (pids.size() == 1 ? " " : "es ")
+                        + String.join(", ", pids.stream().map(String::valueOf).toList()) + " in the "
+                        + backend.type() + " backend");
             }
-        }
-        if (first != null) {
-            throw first;
-        }
+        });
         return lines.isEmpty() ? "no dead process held handles" : String.join("\n", lines);
     }
 }

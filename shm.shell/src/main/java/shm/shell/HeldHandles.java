@@ -56,6 +56,19 @@ final class HeldHandles {
         return closed;
     }
 
+    /** Takes every open handle out (for a handover); the shell holds none afterwards. */
+    synchronized Map<String, List<SharedMemory>> takeAll() {
+        Map<String, List<SharedMemory>> taken = new HashMap<>();
+        for (String name : List.copyOf(byName.keySet())) {
+            List<SharedMemory> open = openHandles(name);
+            if (!open.isEmpty()) {
+                taken.put(name, new ArrayList<>(open));
+            }
+        }
+        byName.clear();
+        return taken;
+    }
+
     private List<SharedMemory> openHandles(String name) {
         List<SharedMemory> handles = byName.get(name);
         if (handles == null) {

@@ -9,7 +9,9 @@ package shm.shell;
  * </pre>
  *
  * Offsets have 8 hex digits, more when the last offset needs them. A last, partial line is padded so that its
- * ASCII column lines up with the others. Lines are separated by {@code \n}; there is no trailing line break.
+ * ASCII column lines up with the others. As {@code hexdump -C} does, a run of full lines equal to the line before
+ * them is shown as one line {@code *}, and the dump then ends with the offset just past its last byte, so a large
+ * zeroed object takes three lines. Lines are separated by {@code \n}; there is no trailing line break.
  */
 final class HexDump {
 
@@ -33,15 +35,35 @@ final class HexDump {
         }
         long lastOffset = firstOffset + Math.max(0, bytes.length - 1);
         int offsetDigits = Math.max(8, (64 - Long.numberOfLeadingZeros(lastOffset) + 3) / 4);
-        StringBuilder out = new StringBuilder(bytes.length / BYTES_PER_LINE * 80 + 80);
+        StringBuilder out = new StringBuilder(Math.min(bytes.length / BYTES_PER_LINE * 80 + 80, 1 << 20));
+        boolean collapsed = false;
+        boolean anyCollapsed = false;
         for (int lineStart = 0; lineStart < bytes.length; lineStart += BYTES_PER_LINE) {
+            int count = Math.min(BYTES_PER_LINE, bytes.length - lineStart);
+            if (count == BYTES_PER_LINE && lineStart > 0 && sameAsLineBefore(bytes, lineStart)) {
+                if (!collapsed) {
+                    out.append("\n*");
+                    collapsed = true;
+                    anyCollapsed = true;
+                }
+                continue;
+            }
+            collapsed = false;
             if (lineStart > 0) {
                 out.append('\n');
             }
-            appendLine(out, firstOffset + lineStart, offsetDigits, bytes, lineStart,
-                    Math.min(BYTES_PER_LINE, bytes.length - lineStart));
+            appendLine(out, firstOffset + lineStart, offsetDigits, bytes, lineStart, count);
+        }
+        if (anyCollapsed && collapsed) {
+            String end = Long.toHexString(firstOffset + bytes.length);
+            out.append('\n').append("0".repeat(Math.max(0, offsetDigits - end.length()))).append(end);
         }
         return out.toString();
+    }
+
+    private static boolean sameAsLineBefore(byte[] bytes, int lineStart) {
+        return java.util.Arrays.equals(bytes, lineStart, lineStart + BYTES_PER_LINE,
+                bytes, lineStart - BYTES_PER_LINE, lineStart);
     }
 
     private static void appendLine(StringBuilder out, long offset, int offsetDigits, byte[] bytes, int from,

@@ -44,6 +44,8 @@ final class ShellOperations {
 
     /** How many bytes {@code shm:dump} shows when no length is given (fewer when the object ends before). */
     static final int DEFAULT_DUMP_LENGTH = 256;
+    /** The most bytes one {@code shm:dump} shows (repeated lines are collapsed, so this is rarely many lines). */
+    static final int MAX_DUMP_LENGTH = 64 << 20;
 
     private final Supplier<SharedMemoryService> service;
     private final HeldHandles held;
@@ -59,10 +61,10 @@ final class ShellOperations {
         this.held = Objects.requireNonNull(held, "held");
     }
 
-    /** {@code shm:list}: the table of all named objects of all types ({@link ObjectTable}). */
+    /** {@code shm:list}: the table of all named objects of all types ({@link ObjectListing}). */
     String list(List<String> arguments) {
         expectCount(arguments, 0, 0, LIST_USAGE);
-        return ObjectTable.format(service().list());
+        return ObjectListing.format(service().list());
     }
 
     /**
@@ -120,7 +122,8 @@ final class ShellOperations {
 
     /**
      * {@code shm:dump <name> [offset] [length]}: a {@link HexDump} of the object's bytes, by default the first
-     * {@value #DEFAULT_DUMP_LENGTH} (fewer when the object is smaller), under a line saying what is shown.
+     * {@value #DEFAULT_DUMP_LENGTH}; a length past the object's end is cut at the end (and the heading says so), an
+     * offset past the end fails. Under a line saying what is shown.
      */
     String dump(List<String> arguments) {
         expectCount(arguments, 1, 3, DUMP_USAGE);
@@ -130,14 +133,18 @@ final class ShellOperations {
         return withHandle(name, (handle, transientNote) -> {
             MemorySegment segment = handle.segment();
             long size = segment.byteSize();
-            long shown = length != null ? length : Math.min(DEFAULT_DUMP_LENGTH, Math.max(0, size - offset));
-            requireInside(name, size, offset, shown);
-            if (shown > Integer.MAX_VALUE - 8) {
-                throw new IllegalArgumentException("cannot dump " + shown + " bytes at once");
+            requireInside(name, size, offset, 0);
+            long available = size - offset;
+            long shown = Math.min(length != null ? length : DEFAULT_DUMP_LENGTH, available);
+            if (shown > MAX_DUMP_LENGTH) {
+                throw new IllegalArgumentException("cannot dump more than " + MAX_DUMP_LENGTH + " bytes at once (asked"
+                        + " for " + shown + "): give a smaller length");
             }
             byte[] bytes = segment.asSlice(offset, shown).toArray(ValueLayout.JAVA_BYTE);
+            String clamped = length != null && length > shown ? " (asked for " + length + "; the object ends there)"
+                    : "";
             String heading = OperatorText.quoted(name) + ": " + OperatorText.counted(shown, "byte") + " from offset "
-                    + offset + " of " + size + transientNote;
+                    + offset + " of " + size + clamped + transientNote;
             return bytes.length == 0 ? heading : heading + "\n" + HexDump.format(offset, bytes);
         });
     }
@@ -147,7 +154,7 @@ final class ShellOperations {
         expectCount(arguments, 1, 1, INFO_USAGE);
         String name = arguments.get(0);
         ObjectInfo object = service().info(name)
-                .orElseThrow(() -> new ShmException(ErrorReason.NOT_FOUND, name, "no object has this name"));
+                .orElseThrow(() -> new ShmException(ErrorReason.NOT_FOUND, name, "no object of that name exists"));
         return ObjectDetails.format(object, held.count(name));
     }
 
@@ -159,6 +166,11 @@ final class ShellOperations {
         return closed == 0
                 ? "this shell holds no handle of " + OperatorText.quoted(name) + ": nothing to close"
                 : "closed " + OperatorText.counted(closed, "handle") + " of " + OperatorText.quoted(name);
+    }
+
+    /** The handles, for the next revision of the shell to take over ({@link ShellHandover}). */
+    HeldHandles held() {
+        return held;
     }
 
     /** Closes every handle this shell holds and answers how many were open. */
@@ -195,6 +207,11 @@ final class ShellOperations {
     }
 
     private static void expectCount(List<String> arguments, int least, int most, String usage) {
+        for (int index = 0; index < arguments.size(); index++) {
+            if (arguments.get(index) == null) {
+                throw new UsageException("argument " + (index + 1) + " is empty (an unset variable?)", usage);
+            }
+        }
         if (arguments.size() < least) {
             throw new UsageException("missing arguments", usage);
         }

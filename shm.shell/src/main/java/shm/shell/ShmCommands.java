@@ -1,9 +1,11 @@
 package shm.shell;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Supplier;
 
 import org.apache.felix.service.command.Descriptor;
+import org.osgi.framework.BundleContext;
 import org.apache.felix.service.command.Parameter;
 import org.apache.felix.service.command.annotations.GogoCommand;
 import org.osgi.service.component.annotations.Activate;
@@ -40,11 +42,35 @@ public final class ShmCommands {
     private volatile List<ShmBackend> backends = List.of();
 
     private final ShellOperations operations;
+    private final BundleContext context;
 
-    /** Creates the commands with no handle held; Declarative Services binds the service right after. */
+    /**
+     * Creates the commands with no handle held; Declarative Services binds the service right after. The handles are
+     * closed as soon as the framework begins to stop (see {@link FrameworkStopping}).
+     *
+     * @param context this bundle's context
+     */
     @Activate
-    public ShmCommands() {
+    public ShmCommands(BundleContext context) {
         this.operations = new ShellOperations(() -> service, new HeldHandles());
+        this.context = context;
+        FrameworkStopping.onStop(context, operations::closeEverything);
+        // The service field is injected after the constructor: take the previous revision's handles over as soon as
+        // it is there (a few milliseconds; given up after the handover's own patience).
+        Thread.ofVirtual().name("shm.shell takeover").start(() -> {
+            long deadline = System.nanoTime() + ShellHandover.PATIENCE_SECONDS * 1_000_000_000L;
+            while (service == null && System.nanoTime() < deadline) {
+                try {
+                    Thread.sleep(10);
+                } catch (InterruptedException interrupted) {
+                    return;
+                }
+            }
+            SharedMemoryService current = service;
+            if (current != null) {
+                ShellHandover.takeOver(context, current, operations.held()).forEach(System.err::println);
+            }
+        });
     }
 
     /**
@@ -55,32 +81,43 @@ public final class ShmCommands {
      */
     ShmCommands(Supplier<SharedMemoryService> currentService) {
         this.operations = new ShellOperations(currentService, new HeldHandles());
+        this.context = null;
     }
 
-    /** Closes every handle the commands still hold. */
+    /**
+     * Hands the handles the commands still hold over to the next revision of shm.shell when the framework goes on
+     * (an update of shm.shell), so that an object only the shell holds survives; closes them when it stops.
+     */
     @Deactivate
     void closeHeldHandles() {
-        operations.closeEverything();
+        if (context == null) {
+            operations.closeEverything();
+            return;
+        }
+        var handles = operations.held().takeAll();
+        if (!ShellHandover.handOver(context, handles)) {
+            handles.values().forEach(list -> list.forEach(shm.api.SharedMemory::close));
+        }
     }
 
     /** Prints the table of all named objects of every type. */
     @Descriptor("list all named objects: name, type, size, logical size, holders (pid x handles)")
     public void list(@Descriptor("(no arguments)") String... arguments) {
-        print(operations.list(List.of(arguments)));
+        answer(() -> operations.list(words(arguments)));
     }
 
     /** Creates or opens the named object and keeps the handle open until {@link #close(String...)}. */
     @Descriptor("create a shared memory object, or open it if it exists (its size wins); the handle stays open"
             + " until shm:close. Usage: " + ShellOperations.CREATE_USAGE + "; size: 4096, 0x1000, 4k, 1M or 2G")
     public void create(@Descriptor("<name> <size>") String... arguments) {
-        print(operations.create(List.of(arguments)));
+        answer(() -> operations.create(words(arguments)));
     }
 
     /** Opens the existing named object and keeps the handle open until {@link #close(String...)}. */
     @Descriptor("open an existing shared memory object; the handle stays open until shm:close. Usage: "
             + ShellOperations.OPEN_USAGE)
     public void open(@Descriptor("<name>") String... arguments) {
-        print(operations.open(List.of(arguments)));
+        answer(() -> operations.open(words(arguments)));
     }
 
     /** Writes text (UTF-8) or hex bytes into the named object. */
@@ -91,41 +128,55 @@ public final class ShmCommands {
             @Descriptor("the data is hex bytes such as 48656c6c6f or '48 65 6c'")
             @Parameter(names = {"-x", "--hex"}, presentValue = "true", absentValue = "false") boolean hex,
             @Descriptor("<name> <offset> <text or hex bytes>") String... arguments) {
-        print(operations.write(hex, List.of(arguments)));
+        answer(() -> operations.write(hex, words(arguments)));
     }
 
     /** Prints a hex and ASCII dump of the named object's bytes. */
     @Descriptor("hex and ASCII dump of an object's bytes, by default the first 256. Uses a handle this shell holds;"
             + " if it holds none, opens the object for this command only. Usage: " + ShellOperations.DUMP_USAGE)
     public void dump(@Descriptor("<name> [<offset> [<length>]]") String... arguments) {
-        print(operations.dump(List.of(arguments)));
+        answer(() -> operations.dump(words(arguments)));
     }
 
     /** Prints the details of the named object. */
     @Descriptor("show an object's type, sizes, holders and the handles this shell holds. Usage: "
             + ShellOperations.INFO_USAGE)
     public void info(@Descriptor("<name>") String... arguments) {
-        print(operations.info(List.of(arguments)));
+        answer(() -> operations.info(words(arguments)));
     }
 
     /** Closes the handles of the named object that this shell holds. */
     @Descriptor("close the handles of an object that this shell opened (says so if it holds none). Usage: "
             + ShellOperations.CLOSE_USAGE)
     public void close(@Descriptor("<name>") String... arguments) {
-        print(operations.close(List.of(arguments)));
+        answer(() -> operations.close(words(arguments)));
     }
 
     /** Releases the handles of processes that died holding them, on every backend. */
     @Descriptor("release now the handles of processes that died holding them (every backend also does it on its next"
             + " operation) and destroy the objects left without handles; names the dead processes")
     public void reap(@Descriptor("(no arguments)") String... arguments) {
-        if (arguments.length != 0) {
-            throw new UsageException("shm:reap takes no arguments", "shm:reap");
-        }
-        print(DeadProcessReport.reap(List.copyOf(backends)));
+        answer(() -> {
+            if (arguments.length != 0) {
+                throw new UsageException("shm:reap takes no arguments", "shm:reap");
+            }
+            return DeadProcessReport.reap(List.copyOf(backends));
+        });
     }
 
-    private static void print(String answer) {
-        System.out.println(answer);
+    /** The words as a list that may hold {@code null} (an unset Gogo variable), which the operations refuse. */
+    static List<String> words(String... arguments) {
+        return arguments == null ? List.of() : Arrays.asList(arguments);
+    }
+
+    /** Prints what {@code work} answers; a failure becomes a one-line {@link CommandFailure}. */
+    static void answer(Supplier<String> work) {
+        String text;
+        try {
+            text = work.get();
+        } catch (RuntimeException failure) {
+            throw CommandFailure.of(failure);
+        }
+        System.out.println(text);
     }
 }

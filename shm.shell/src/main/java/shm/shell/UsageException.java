@@ -20,4 +20,10 @@ public final class UsageException extends IllegalArgumentException {
     public UsageException(String problem, String usage) {
         super(problem + "; usage: " + usage);
     }
+
+    /** The failure as the console shows it: {@code error: <problem>; usage: <usage>}. */
+    @Override
+    public String toString() {
+        return "error: " + getMessage();
+    }
 }

@@ -44,6 +44,7 @@ class CommandLineRunTest {
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
     private final AtomicInteger consoleStarts = new AtomicInteger();
+    private final AtomicInteger platformStarts = new AtomicInteger();
 
     @BeforeEach
     void startGogoWithTheShmCommands() {
@@ -67,9 +68,32 @@ class CommandLineRunTest {
 
     private int run(Invocation invocation, boolean commandsArrive) {
         CommandLineRun run = new CommandLineRun(invocation, processor, (filter, deadline) -> commandsArrive,
-                Duration.ofSeconds(1), consoleStarts::incrementAndGet,
+                Duration.ofSeconds(1), new CountingStages(),
                 new ProcessStreams(new ByteArrayInputStream(new byte[0]), out, err));
         return run.call();
+    }
+
+    /** Stages that only count how often the console was started; the console ends as the framework stops. */
+    private final class CountingStages implements RuntimeStages {
+        @Override
+        public void startPlatform(java.time.Instant deadline) {
+            platformStarts.incrementAndGet();
+        }
+
+        @Override
+        public void startConsole() {
+            consoleStarts.incrementAndGet();
+        }
+
+        @Override
+        public ConsoleEnd awaitConsoleEnd() {
+            return ConsoleEnd.FRAMEWORK_STOPPING;
+        }
+
+        @Override
+        public int consoleFailures() {
+            return 0;
+        }
     }
 
     private String output() {
@@ -173,7 +197,7 @@ class CommandLineRunTest {
     void interactiveShellStartsTheConsoleBundlesAndWaitsForGosh() {
         CommandLineRun run = new CommandLineRun(Invocation.parse(), processor,
                 (filter, deadline) -> filter.equals(CommandLineRun.SHM_COMMANDS_FILTER), Duration.ofSeconds(1),
-                consoleStarts::incrementAndGet, new ProcessStreams(new ByteArrayInputStream(new byte[0]), out, err));
+                new CountingStages(), new ProcessStreams(new ByteArrayInputStream(new byte[0]), out, err));
         assertEquals(CommandLineRun.COMMANDS_UNAVAILABLE, run.call());
         assertEquals(1, consoleStarts.get());
         assertEquals("error: the Gogo shell (gogo:gosh) did not become available within 1 s\n", errors());

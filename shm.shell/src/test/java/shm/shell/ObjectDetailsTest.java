@@ -21,15 +21,15 @@ class ObjectDetailsTest {
                 "type          SHARED_MEMORY",
                 "size          8192 bytes",
                 "logical size  4096 bytes",
-                "holders       4711x2, 4712x1 (3 handles in all processes)",
+                "holders       4711 (p) x2, 4712 (p) x1 (3 handles in all processes)",
                 "this shell    1 handle");
-        assertEquals(expected, ObjectDetails.format(demo, 1));
+        assertEquals(expected, ObjectDetails.format(demo, 1, pid -> "p"));
     }
 
     @Test
     void saysWhenNoHolderIsKnownAndTheShellHoldsNothing() {
         ObjectInfo lonely = new ObjectInfo("x", ObjectType.EVENT, 1, 1, List.of());
-        List<String> lines = ObjectDetails.format(lonely, 0).lines().toList();
+        List<String> lines = ObjectDetails.format(lonely, 0, pid -> "p").lines().toList();
         assertEquals("holders       -", lines.get(4));
         assertEquals("this shell    0 handles", lines.get(5));
     }

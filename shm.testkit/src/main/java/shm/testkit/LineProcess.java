@@ -152,6 +152,32 @@ public final class LineProcess implements AutoCloseable {
         return rest;
     }
 
+    /**
+     * The start handshake of the platform's line children: their first line is {@code READY <pid>}.
+     *
+     * @return this process
+     * @throws AssertionError when the first line is another one, or none comes within {@link #DEADLINE}
+     */
+    public LineProcess awaitReady() {
+        String line = nextLine();
+        if (!line.equals("READY " + pid())) {
+            throw new AssertionError(label + " said '" + line + "' instead of 'READY " + pid() + "'");
+        }
+        return this;
+    }
+
+    /**
+     * The end handshake of the platform's line children: sends {@code exit}, expects {@code EXITED} and waits for
+     * the process to end within {@link #DEADLINE}.
+     */
+    public void exit() {
+        String answer = send("exit");
+        if (!answer.equals("EXITED")) {
+            throw new AssertionError(label + " answered 'exit' with '" + answer + "'");
+        }
+        waitFor();
+    }
+
     /** Waits for the process to end within {@link #DEADLINE}; returns its exit code. */
     public int waitFor() {
         try {

@@ -1,6 +1,7 @@
 package shm.testkit;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,6 +9,8 @@ import java.util.function.Function;
 
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
+
+import shm.util.Failures;
 
 /**
  * A real store for a test: a backend over a fresh root on tmpfs, the "processes" (personality instances, services)
@@ -22,6 +25,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * @RegisterExtension
  * final StoreFixture<MmapBackend> store = new StoreFixture<>("shm-test", root -> new MmapBackend(MmapSettings.under(root)));
  * }</pre>
+ *
+ * <p>A module's own fixture (RTX, INtime, NTX "processes" over the store) extends this class and adds only what is
+ * its own.
  *
  * @param <B> the backend type
  */
@@ -44,44 +50,40 @@ public class StoreFixture<B extends AutoCloseable> implements AutoCloseable, Aft
     }
 
     /** The fresh directory on tmpfs that holds the root (and whatever else the test makes beside it). */
-    public Path directory() {
+    public final Path directory() {
         return directory.path();
     }
 
     /** The store's root directory. */
-    public Path root() {
+    public final Path root() {
         return root;
     }
 
     /** The backend over the root. */
-    public B backend() {
+    public final B backend() {
         return backend;
     }
 
     /** Keeps {@code process} to be closed before the backend; returns it. */
-    public <P extends AutoCloseable> P track(P process) {
+    public final <P extends AutoCloseable> P track(P process) {
         processes.add(process);
         return process;
     }
 
     /** The object files in the store: every file but the object table, sorted. */
-    public List<String> objectFiles() {
+    public final List<String> objectFiles() {
         return TmpfsDirectory.objectFiles(root);
     }
 
-    /** Closes the processes (newest first) and the backend, and removes the directory; a second call does nothing. */
+    /**
+     * Closes the processes (newest first) and the backend, and removes the directory; a second call does nothing.
+     * Every close is tried; the first failure is thrown with the others suppressed.
+     *
+     * @throws IOException when the first failure was one (removing the directory); other checked failures come
+     *                     wrapped in an {@link IllegalStateException}
+     */
     @Override
-    public void close() throws IOException {
-        try {
-            closeEverything();
-        } catch (IOException | RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IOException(e);
-        }
-    }
-
-    private void closeEverything() throws Exception {
+    public final void close() throws IOException {
         if (closed) {
             return;
         }
@@ -89,37 +91,32 @@ public class StoreFixture<B extends AutoCloseable> implements AutoCloseable, Aft
         List<AutoCloseable> order = new ArrayList<>(processes.reversed());
         order.add(backend);
         order.add(directory);
-        Exception first = null;
-        for (AutoCloseable c : order) {
-            try {
-                c.close();
-            } catch (Exception e) {
-                if (first == null) {
-                    first = e;
-                } else {
-                    first.addSuppressed(e);
-                }
+        try {
+            Failures.forEach(RuntimeException.class, order, StoreFixture::closeUnchecked);
+        } catch (UncheckedIOException e) {
+            IOException first = e.getCause();
+            for (Throwable later : e.getSuppressed()) {
+                first.addSuppressed(later);
             }
-        }
-        if (first != null) {
             throw first;
+        }
+    }
+
+    private static void closeUnchecked(AutoCloseable closeable) {
+        try {
+            closeable.close();
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot close " + closeable, e);
         }
     }
 
     /** Closes the store after each test of a class that registered it as an extension. */
     @Override
-    public void afterEach(ExtensionContext context) throws Exception {
+    public final void afterEach(ExtensionContext context) throws IOException {
         close();
-    }
-
-    /** {@link #close()} for callers that may only throw {@link IOException}. */
-    public void closeAll() throws IOException {
-        try {
-            close();
-        } catch (IOException | RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IOException(e);
-        }
     }
 }

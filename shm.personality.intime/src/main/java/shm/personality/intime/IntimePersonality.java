@@ -21,6 +21,7 @@ import shm.api.intime.RtHandleResult;
 import shm.api.intime.RtMemoryResult;
 import shm.api.spi.Descriptor;
 import shm.api.spi.ShmBackend;
+import shm.util.Failures;
 
 /**
  * One INtime process over any {@link ShmBackend}: the iwin32 calls (shared memory, events, mutexes, semaphores) and
@@ -307,23 +308,9 @@ public class IntimePersonality implements Iwin32SharedMemory, Iwin32Sync, Intime
                 return;
             }
             ended = true;
-            ShmException first = null;
-            for (Runnable step : List.<Runnable>of(iwin32Handles::closeAll, directories::removeMine,
-                    handles::deleteAll, memory::freeAll, processes::close)) {
-                try {
-                    step.run();
-                } catch (ShmException e) {
-                    // Every step runs (a backend that closed first fails them all); the first failure is reported.
-                    if (first == null) {
-                        first = e;
-                    } else {
-                        first.addSuppressed(e);
-                    }
-                }
-            }
-            if (first != null) {
-                throw first;
-            }
+            // Every step runs (a backend that closed first fails them all); the first failure is reported.
+            Failures.runAll(ShmException.class, List.<Runnable>of(iwin32Handles::closeAll, directories::removeMine,
+                    handles::deleteAll, memory::freeAll, processes::close));
         } finally {
             lock.unlock();
         }

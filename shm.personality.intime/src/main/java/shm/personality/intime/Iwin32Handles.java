@@ -12,6 +12,7 @@ import shm.api.intime.IntimeTables;
 import shm.api.spi.Descriptor;
 import shm.api.spi.DescriptorTable;
 import shm.api.spi.ObjectRef;
+import shm.util.Failures;
 
 /**
  * The iwin32 handles of one INtime process, of every type, in the system-wide iwin32 table. A handle this process
@@ -146,7 +147,7 @@ final class Iwin32Handles {
                     table.delete(held.descriptor().index());
                 }
             } catch (RuntimeException e) {
-                first = first(first, e);
+                first = Failures.keepFirst(first, e);
             } finally {
                 first = releaseQuietly(held, first);
             }
@@ -181,17 +182,10 @@ final class Iwin32Handles {
             held.release().run();
             return first;
         } catch (RuntimeException e) {
-            return first(first, e);
+            return Failures.keepFirst(first, e);
         }
     }
 
-    private static RuntimeException first(RuntimeException first, RuntimeException next) {
-        if (first == null) {
-            return next;
-        }
-        first.addSuppressed(next);
-        return first;
-    }
 
     private static ShmException notOpen(long value) {
         return IntimeErrors.win32(ErrorReason.CLOSED, null, "0x" + Long.toHexString(value)

@@ -1,6 +1,5 @@
 package shm.personality.intime;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -20,7 +19,7 @@ final class ChildProcess implements AutoCloseable {
         child = LineProcess.startJvm(IntimeChildMain.class, "", List.of(), root.toString(),
                 Long.toString(iwin32SegSize));
         process = child.process();
-        assertEquals("READY " + process.pid(), next());
+        child.awaitReady();
     }
 
     /** Sends one command and returns the answer. */
@@ -40,8 +39,7 @@ final class ChildProcess implements AutoCloseable {
 
     /** Ends the child normally. */
     void exit() throws Exception {
-        assertEquals("EXITED", send("exit"));
-        assertTrue(process.waitFor(30, TimeUnit.SECONDS));
+        child.exit();
     }
 
     /** Kills the child (SIGKILL) and waits for it to be gone. */

@@ -19,6 +19,7 @@ import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import shm.api.ObjectState;
 import shm.api.intime.Iwin32Result;
 
 /**
@@ -102,7 +103,8 @@ class CrossProcessIwin32SyncTest {
         assertTrue(mostInside >= 1 && mostInside <= 2, "never more than the two units inside: " + mostInside);
         assertEquals(0, counts.get(ValueLayout.JAVA_INT, 4), "everyone left");
         assertEquals(4 * 300, counts.get(ValueLayout.JAVA_INT, 12), "every round went through");
-        assertEquals("count 2 of 2", store.backend.lookup("slots").orElseThrow().state(), "every unit returned");
+        assertEquals(new ObjectState.Semaphore(2, 2), store.backend.lookup("slots").orElseThrow().objectState(),
+                "every unit returned");
         for (ChildProcess worker : workers) {
             worker.exit();
         }

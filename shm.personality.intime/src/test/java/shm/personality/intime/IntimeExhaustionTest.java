@@ -36,7 +36,8 @@ class IntimeExhaustionTest {
 
     @Test
     void theDefaultGdtOfAbout8000SlotsFillsUpWithESlotAndADeletedSlotIsReused() {
-        IntimePersonality process = store.process(IntimeSettings.defaults().withObjectLimit(IntimeTables.MAX_GDT_SLOTS));
+        IntimePersonality process =
+                store.process(IntimeSettings.defaults().withObjectLimit(IntimeTables.MAX_GDT_SLOTS));
         MemorySegment block = process.AllocateRtMemory(DEFAULT_GDT_SLOTS).address();
         Set<Integer> values = new HashSet<>();
         RtHandleResult last;

@@ -24,6 +24,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import shm.api.ObjectState;
 import shm.api.ObjectType;
 import shm.api.VendorError;
 import shm.api.intime.Iwin32Result;
@@ -106,8 +107,8 @@ class Iwin32SyncTest {
         assertEquals(ERROR_ALREADY_EXISTS, outOfRange.errorCode(), "the counts of an existing semaphore are ignored,"
                 + " even out of range");
         assertEquals(1, b.RtReleaseSemaphore(semaphoreAgain.handle(), 2), "the count 1 was kept");
-        assertEquals("count 3 of 3", store.backend.lookup("kept-semaphore").orElseThrow().state(),
-                "and the maximum 3");
+        assertEquals(new ObjectState.Semaphore(3, 3),
+                store.backend.lookup("kept-semaphore").orElseThrow().objectState(), "and the maximum 3");
         assertEquals(-1, a.RtReleaseSemaphore(semaphore, 1));
         assertEquals(ERROR_TOO_MANY_POSTS, a.GetLastError());
     }
@@ -217,7 +218,7 @@ class Iwin32SyncTest {
         Future<Integer> other = released == first ? second : first;
         assertEquals(WAIT_OBJECT_0, released.get());
         assertStillBlocked(other);
-        assertTrue(store.backend.lookup("pulse-auto").orElseThrow().state().startsWith("not signaled"),
+        assertFalse(((ObjectState.Event) store.backend.lookup("pulse-auto").orElseThrow().objectState()).signaled(),
                 "one wait released, the event left non-signaled");
         assertTrue(a.RtSetEvent(auto));
         assertEquals(WAIT_OBJECT_0, other.get(DEADLINE_SECONDS, SECONDS));
@@ -273,7 +274,8 @@ class Iwin32SyncTest {
         assertEquals(0, a.RtReleaseSemaphore(semaphore, 2));
         assertEquals(-1, a.RtReleaseSemaphore(semaphore, 1));
         assertEquals(ERROR_TOO_MANY_POSTS, a.GetLastError());
-        assertEquals("count 2 of 2", store.backend.lookup("sem").orElseThrow().state(), "the count did not change");
+        assertEquals(new ObjectState.Semaphore(2, 2), store.backend.lookup("sem").orElseThrow().objectState(),
+                "the count did not change");
         assertEquals(-1, a.RtReleaseSemaphore(semaphore, 0));
         assertEquals(ERROR_INVALID_PARAMETER, a.GetLastError());
         assertEquals(-1, a.RtReleaseSemaphore(semaphore, -3));
@@ -477,7 +479,8 @@ class Iwin32SyncTest {
     /** Waits until the event's state shows {@code count} waits (the backend's count of registered waits). */
     private void awaitWaiting(String name, int count) {
         Await.until(count + " waits on " + name,
-                () -> store.backend.lookup(name).orElseThrow().state().endsWith(", " + count + " waiting"));
+                () -> store.backend.lookup(name).orElseThrow().objectState() instanceof ObjectState.Event e
+                        && e.waiting() == count);
     }
 
     /** The first of the waits to finish, awaited with a deadline. */

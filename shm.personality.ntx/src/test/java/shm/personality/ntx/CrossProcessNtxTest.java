@@ -140,7 +140,7 @@ class CrossProcessNtxTest {
         Child(Path root) {
             child = LineProcess.startJvm(NtxRtChildMain.class, "", List.of(), root.toString());
             process = child.process();
-            assertEquals("READY " + process.pid(), next());
+            child.awaitReady();
         }
 
         String send(String command) {
@@ -152,8 +152,7 @@ class CrossProcessNtxTest {
         }
 
         void exit() throws Exception {
-            assertEquals("EXITED", send("exit"));
-            assertTrue(process.waitFor(30, TimeUnit.SECONDS));
+            child.exit();
         }
     }
 }

@@ -112,7 +112,7 @@ class CrossProcessRtxTest {
         Child(Path root, String context) {
             child = LineProcess.startJvm(RtxChildMain.class, "", List.of(), root.toString(), context);
             process = child.process();
-            assertEquals("READY " + process.pid(), next());
+            child.awaitReady();
         }
 
         String send(String command) {
@@ -124,8 +124,7 @@ class CrossProcessRtxTest {
         }
 
         void exit() throws Exception {
-            assertEquals("EXITED", send("exit"));
-            assertTrue(process.waitFor(30, TimeUnit.SECONDS));
+            child.exit();
         }
     }
 }

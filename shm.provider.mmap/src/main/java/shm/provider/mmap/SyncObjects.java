@@ -5,8 +5,8 @@ import java.util.function.Supplier;
 
 import shm.api.ErrorReason;
 import shm.api.NamedEvent;
-import shm.api.NamedMutex;
 import shm.api.NamedSemaphore;
+import shm.api.ObjectState;
 import shm.api.ObjectType;
 import shm.api.ShmException;
 import shm.api.spi.BackendHandle;
@@ -16,7 +16,7 @@ import shm.provider.mmap.sync.SharedMutex;
 import shm.provider.mmap.sync.SharedSemaphore;
 
 /**
- * Makes the events, mutexes and semaphores of the mmap backend over the handles of their objects, and describes
+ * Makes the events, mutexes and semaphores of the mmap backend over the handles of their objects, and reads
  * their state for the operator. The futex binding is made on first use (most backends never wait).
  */
 final class SyncObjects {
@@ -39,23 +39,21 @@ final class SyncObjects {
         return attach(handle, () -> new MmapSemaphore(handle, new SharedSemaphore(handle.segment(), futex())));
     }
 
-    /** An event's, mutex's or semaphore's state in words, read from a mapping of its state block. */
-    String describe(ObjectType type, MemorySegment block) {
+    /** An event's, mutex's or semaphore's state, read from a mapping of its state block (data; readers render it). */
+    ObjectState state(ObjectType type, MemorySegment block) {
         return switch (type) {
             case EVENT -> {
                 SharedEvent event = new SharedEvent(block, futex());
-                yield (event.isSignaled() ? "signaled" : "not signaled") + ", "
-                        + (event.manualReset() ? "manual" : "auto") + " reset, " + event.waitingNow() + " waiting";
+                yield new ObjectState.Event(event.isSignaled(), event.manualReset(), event.waitingNow());
             }
             case MUTEX -> new SharedMutex(block, futex()).currentOwner()
-                    .map(o -> "owned by pid " + o.pid() + " thread " + o.threadId() + " (" + o.recursion()
-                            + (o.recursion() == 1 ? " level)" : " levels)"))
-                    .orElse("free");
+                    .map(o -> (ObjectState) new ObjectState.Mutex(o.pid(), o.threadId(), o.recursion()))
+                    .orElse(ObjectState.Mutex.FREE);
             case SEMAPHORE -> {
                 SharedSemaphore semaphore = new SharedSemaphore(block, futex());
-                yield "count " + semaphore.count() + " of " + semaphore.maximumCount();
+                yield new ObjectState.Semaphore(semaphore.count(), semaphore.maximumCount());
             }
-            case SHARED_MEMORY -> "";
+            case SHARED_MEMORY -> ObjectState.NONE;
         };
     }
 

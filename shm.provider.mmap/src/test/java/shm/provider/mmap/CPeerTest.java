@@ -60,8 +60,7 @@ class CPeerTest {
     private static String unavailable;
 
     @RegisterExtension
-    final StoreFixture<MmapBackend> store =
-            new StoreFixture<>("shm-test", ns -> new MmapBackend(MmapSettings.under(ns)));
+    final StoreFixture<MmapBackend> store = MmapStores.fresh();
     private final Path root = store.root();
     private final MmapBackend backend = store.backend();
 

@@ -38,8 +38,7 @@ class MmapBackendTest {
     private static final long PID = ProcessHandle.current().pid();
 
     @RegisterExtension
-    final StoreFixture<MmapBackend> store =
-            new StoreFixture<>("shm-test", ns -> new MmapBackend(MmapSettings.under(ns)));
+    final StoreFixture<MmapBackend> store = MmapStores.fresh();
     private final Path root = store.root();
     /** The store's backend; a test that needs other settings closes it and tracks its own in the store. */
     private MmapBackend backend = store.backend();

@@ -31,8 +31,7 @@ class MultiProcessTest {
     private static final long PID = ProcessHandle.current().pid();
 
     @RegisterExtension
-    final StoreFixture<MmapBackend> store =
-            new StoreFixture<>("shm-test", ns -> new MmapBackend(MmapSettings.under(ns)));
+    final StoreFixture<MmapBackend> store = MmapStores.fresh();
     private final Path root = store.root();
     private final MmapBackend backend = store.backend();
 

@@ -18,6 +18,7 @@ import shm.api.NamedEvent;
 import shm.api.NamedMutex;
 import shm.api.NamedSemaphore;
 import shm.api.ObjectInfo;
+import shm.api.ObjectState;
 import shm.api.ObjectType;
 import shm.api.WaitResult;
 import shm.api.spi.BackendHandle;
@@ -31,8 +32,7 @@ import shm.testkit.StoreFixture;
 class NamedSyncObjectsTest {
 
     @RegisterExtension
-    final StoreFixture<MmapBackend> store =
-            new StoreFixture<>("shm-test", ns -> new MmapBackend(MmapSettings.under(ns)));
+    final StoreFixture<MmapBackend> store = MmapStores.fresh();
     private final Path root = store.root();
     private final MmapBackend backend = store.backend();
 
@@ -100,15 +100,15 @@ class NamedSyncObjectsTest {
              NamedMutex mutex = backend.createOrOpenMutex("mx", true);
              NamedSemaphore semaphore = backend.createOrOpenSemaphore("sem", 1, 3);
              BackendHandle memory = backend.createOrOpen(ObjectType.SHARED_MEMORY, "mem", 64, MapOptions.DEFAULT)) {
-            java.util.Map<String, String> states = new java.util.HashMap<>();
-            backend.list().forEach(info -> states.put(info.name(), info.state()));
-            assertEquals("signaled, manual reset, 0 waiting", states.get("ev"));
-            assertEquals("owned by pid " + ProcessHandle.current().pid() + " thread " + Thread.currentThread().threadId()
-                    + " (1 level)", states.get("mx"));
-            assertEquals("count 1 of 3", states.get("sem"));
-            assertEquals("", states.get("mem"));
+            java.util.Map<String, ObjectState> states = new java.util.HashMap<>();
+            backend.list().forEach(info -> states.put(info.name(), info.objectState()));
+            assertEquals(new ObjectState.Event(true, true, 0), states.get("ev"));
+            assertEquals(new ObjectState.Mutex(ProcessHandle.current().pid(), Thread.currentThread().threadId(), 1),
+                    states.get("mx"));
+            assertEquals(new ObjectState.Semaphore(1, 3), states.get("sem"));
+            assertEquals(ObjectState.NONE, states.get("mem"));
             mutex.release();
-            assertEquals("free", backend.lookup("mx").orElseThrow().state());
+            assertEquals(ObjectState.Mutex.FREE, backend.lookup("mx").orElseThrow().objectState());
         }
     }
 

@@ -37,8 +37,7 @@ class SharedTablesTest {
     private static final ObjectType SHM = ObjectType.SHARED_MEMORY;
 
     @RegisterExtension
-    final StoreFixture<MmapBackend> store =
-            new StoreFixture<>("shm-test", ns -> new MmapBackend(MmapSettings.under(ns)));
+    final StoreFixture<MmapBackend> store = MmapStores.fresh();
     private final Path root = store.root();
     private final MmapBackend backend = store.backend();
 

@@ -18,6 +18,7 @@ import shm.api.ErrorReason;
 import shm.api.MapOptions;
 import shm.api.NamedMutex;
 import shm.api.ObjectInfo;
+import shm.api.ObjectState;
 import shm.api.ObjectType;
 import shm.api.ShmException;
 import shm.api.spi.BackendHandle;
@@ -67,7 +68,7 @@ class TruncationTest {
                 file.truncate(ObjectHeader.DATA_OFFSET);
             }
             ObjectInfo info = backend.lookup("ev").orElseThrow();
-            assertTrue(info.state().startsWith("unreadable"), info.state());
+            assertTrue(info.objectState() instanceof ObjectState.Unreadable, info.objectState().toString());
             ShmException open = assertThrows(ShmException.class, () -> backend.openEvent("ev"));
             assertEquals(ErrorReason.INCOMPATIBLE_STORE, open.reason());
             event.close();

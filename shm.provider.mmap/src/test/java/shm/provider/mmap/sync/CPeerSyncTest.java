@@ -12,6 +12,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import shm.api.WaitResult;
 import shm.testkit.Await;
@@ -32,7 +33,8 @@ class CPeerSyncTest {
     private static String unavailable;
 
     private final Futex futex = new Futex();
-    private final SharedFile file = SharedFile.create();
+    @RegisterExtension
+    final SharedFile file = SharedFile.create();
     private final MemorySegment memory = file.segment();
     private final List<AutoCloseable> peers = new ArrayList<>();
 
@@ -46,7 +48,6 @@ class CPeerSyncTest {
         for (AutoCloseable peer : peers) {
             peer.close();
         }
-        file.close();
     }
 
     private SyncCPeer c(String... action) {

@@ -15,6 +15,7 @@ import java.util.concurrent.Future;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import shm.api.WaitResult;
 import shm.testkit.Await;
@@ -34,7 +35,8 @@ class CrossProcessSyncTest {
     private static final long PEAK = 1040;
 
     private final Futex futex = new Futex();
-    private final SharedFile file = SharedFile.create();
+    @RegisterExtension
+    final SharedFile file = SharedFile.create();
     private final MemorySegment memory = file.segment();
     private final List<SyncChildJvm> children = new ArrayList<>();
     private final ExecutorService owner = Executors.newSingleThreadExecutor();
@@ -43,7 +45,6 @@ class CrossProcessSyncTest {
     void close() {
         owner.shutdownNow();
         children.forEach(SyncChildJvm::close);
-        file.close();
     }
 
     private SyncChildJvm child() {

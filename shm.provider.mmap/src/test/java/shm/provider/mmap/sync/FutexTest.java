@@ -8,8 +8,8 @@ import java.lang.foreign.MemorySegment;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import shm.testkit.Await;
 
@@ -17,13 +17,9 @@ import shm.testkit.Await;
 class FutexTest {
 
     private final Futex futex = new Futex();
-    private final SharedFile file = SharedFile.create();
+    @RegisterExtension
+    final SharedFile file = SharedFile.create();
     private final MemorySegment memory = file.segment();
-
-    @AfterEach
-    void close() {
-        file.close();
-    }
 
     @Test
     void aWaitOnAnotherValueReturnsValueChanged() {

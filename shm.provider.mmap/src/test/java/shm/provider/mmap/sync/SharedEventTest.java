@@ -10,8 +10,8 @@ import java.util.List;
 import java.util.concurrent.Future;
 import java.util.stream.IntStream;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import shm.api.WaitResult;
 import shm.testkit.Await;
@@ -23,14 +23,10 @@ class SharedEventTest {
     private static final Duration SHORT = Duration.ofMillis(30);
 
     private final Futex futex = new Futex();
-    private final SharedFile file = SharedFile.create();
-    private final Waiters<WaitResult> waiters = new Waiters<>();
-
-    @AfterEach
-    void close() {
-        waiters.close();
-        file.close();
-    }
+    @RegisterExtension
+    final SharedFile file = SharedFile.create();
+    @RegisterExtension
+    final Waiters<WaitResult> waiters = new Waiters<>();
 
     private SharedEvent event(boolean manualReset, boolean signaled) {
         SharedEvent.initialize(file.slot(0), manualReset, signaled);

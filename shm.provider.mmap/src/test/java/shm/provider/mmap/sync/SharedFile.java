@@ -10,11 +10,15 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.UUID;
 
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
 /**
  * A fresh zero-filled file under {@code /dev/shm}, mapped {@code MAP_SHARED} into a shared arena, as the backend maps
- * an object's data; closing unmaps it and deletes the file. {@link #attach} maps an existing one (in a child).
+ * an object's data; closing unmaps it and deletes the file. {@link #attach} maps an existing one (in a child). A test
+ * registers it as an extension ({@code @RegisterExtension}), which closes it after the test's own {@code @AfterEach}.
  */
-final class SharedFile implements AutoCloseable {
+final class SharedFile implements AutoCloseable, AfterEachCallback {
 
     /** Bytes of every test file: one page. */
     static final long SIZE = 4096;
@@ -67,9 +71,12 @@ final class SharedFile implements AutoCloseable {
         return segment.asSlice(offset, 64);
     }
 
-    /** Unmaps the file, and deletes it when this one created it. */
+    /** Unmaps the file, and deletes it when this one created it; a second call does nothing. */
     @Override
     public void close() {
+        if (!arena.scope().isAlive()) {
+            return;
+        }
         arena.close();
         if (owner) {
             try {
@@ -78,5 +85,11 @@ final class SharedFile implements AutoCloseable {
                 throw new UncheckedIOException(e);
             }
         }
+    }
+
+    /** Closes the file after each test of a class that registered it as an extension. */
+    @Override
+    public void afterEach(ExtensionContext context) {
+        close();
     }
 }

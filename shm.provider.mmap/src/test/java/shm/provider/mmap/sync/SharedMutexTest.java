@@ -22,6 +22,7 @@ import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import shm.api.WaitResult;
 import shm.testkit.Await;
@@ -36,17 +37,17 @@ class SharedMutexTest {
     private static final Duration SHORT = Duration.ofMillis(30);
 
     private final Futex futex = new Futex();
-    private final SharedFile file = SharedFile.create();
+    @RegisterExtension
+    final SharedFile file = SharedFile.create();
     private final MemorySegment block = file.slot(0);
     private final ExecutorService other = Executors.newSingleThreadExecutor();
-    private final Waiters<WaitResult> waiters = new Waiters<>();
+    @RegisterExtension
+    final Waiters<WaitResult> waiters = new Waiters<>();
     private SharedMutex mutex;
 
     @AfterEach
     void close() {
         other.shutdownNow();
-        waiters.close();
-        file.close();
     }
 
     private SharedMutex mutex() {

@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.concurrent.Future;
 import java.util.stream.IntStream;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import shm.api.WaitResult;
 import shm.testkit.Await;
@@ -21,14 +21,10 @@ class SharedSemaphoreTest {
     private static final Duration LONG = Duration.ofSeconds(30);
 
     private final Futex futex = new Futex();
-    private final SharedFile file = SharedFile.create();
-    private final Waiters<WaitResult> waiters = new Waiters<>();
-
-    @AfterEach
-    void close() {
-        waiters.close();
-        file.close();
-    }
+    @RegisterExtension
+    final SharedFile file = SharedFile.create();
+    @RegisterExtension
+    final Waiters<WaitResult> waiters = new Waiters<>();
 
     private SharedSemaphore semaphore(long initial, long maximum) {
         SharedSemaphore.initialize(file.slot(0), initial, maximum);

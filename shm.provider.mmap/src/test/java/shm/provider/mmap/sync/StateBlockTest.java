@@ -6,21 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.foreign.MemorySegment;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.function.Executable;
 
 /** The state blocks' headers and the checks made at initialization and attach, for all three primitives. */
 class StateBlockTest {
 
     private final Futex futex = new Futex();
-    private final SharedFile file = SharedFile.create();
+    @RegisterExtension
+    final SharedFile file = SharedFile.create();
     private final MemorySegment memory = file.segment();
-
-    @AfterEach
-    void close() {
-        file.close();
-    }
 
     @Test
     void magicWordsAreTheirAsciiTagsInLittleEndianOrder() {

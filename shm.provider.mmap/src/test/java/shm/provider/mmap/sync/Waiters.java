@@ -10,10 +10,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
 import shm.testkit.Await;
 
-/** Threads of this process that wait on a primitive, each answer awaited with a deadline. */
-final class Waiters<T> implements AutoCloseable {
+/**
+ * Threads of this process that wait on a primitive, each answer awaited with a deadline. A test registers it as an
+ * extension ({@code @RegisterExtension}), which closes it after each test.
+ */
+final class Waiters<T> implements AutoCloseable, AfterEachCallback {
 
     private final ExecutorService threads = Executors.newCachedThreadPool();
     private final List<Future<T>> started = new ArrayList<>();
@@ -48,5 +54,11 @@ final class Waiters<T> implements AutoCloseable {
     @Override
     public void close() {
         threads.shutdownNow();
+    }
+
+    /** Closes the threads after each test of a class that registered it as an extension. */
+    @Override
+    public void afterEach(ExtensionContext context) {
+        close();
     }
 }

@@ -2,6 +2,7 @@ package shm.shell;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongFunction;
 import java.util.stream.Collectors;
 
 import shm.api.HolderInfo;
@@ -10,11 +11,11 @@ import shm.api.ObjectInfo;
 /**
  * Formats the objects of the shared namespace as a table with the columns NAME, TYPE, SIZE, LOGICAL and HOLDERS,
  * and STATE when an event, mutex or semaphore is listed (its state in words).
- * Sizes are in bytes and right-aligned; holders are written {@code pid x handles}, comma-separated, or {@code -}
- * when the backend names none. Columns are as wide as their widest cell and separated by two spaces; lines are
+ * Sizes are in bytes and right-aligned; holders are written {@code pid (process name) x handles}, comma-separated, or
+ * {@code -} when the backend names none. Columns are as wide as their widest cell and separated by two spaces; lines are
  * separated by {@code \n} with no trailing spaces and no trailing line break.
  */
-final class ObjectTable {
+final class ObjectListing {
 
     /** What the table says when there are no objects. */
     static final String EMPTY = "no objects";
@@ -22,25 +23,31 @@ final class ObjectTable {
     private static final List<String> HEADINGS = List.of("NAME", "TYPE", "SIZE", "LOGICAL", "HOLDERS", "STATE");
     private static final boolean[] RIGHT_ALIGNED = {false, false, true, true, false, false};
 
-    private ObjectTable() {
+    private ObjectListing() {
     }
 
     /** The table of {@code objects} in the given order, or {@link #EMPTY} when there are none. */
     static String format(List<ObjectInfo> objects) {
+        return format(objects, ProcessNames::of);
+    }
+
+    /** The table of {@code objects}, naming holder processes with {@code names}. */
+    static String format(List<ObjectInfo> objects, LongFunction<String> names) {
         if (objects.isEmpty()) {
             return EMPTY;
         }
-        int columns = objects.stream().anyMatch(o -> !o.state().isEmpty()) ? HEADINGS.size() : HEADINGS.size() - 1;
+        boolean anyState = objects.stream().anyMatch(o -> !OperatorText.state(o.objectState()).isEmpty());
+        int columns = anyState ? HEADINGS.size() : HEADINGS.size() - 1;
         List<List<String>> rows = new ArrayList<>(objects.size() + 1);
         rows.add(HEADINGS.subList(0, columns));
         for (ObjectInfo object : objects) {
             rows.add(List.of(
                     object.name() == null ? "(unnamed)" : OperatorText.printable(object.name()),
                     object.type().name(),
-                    Long.toString(object.byteSize()),
+                    Long.toString(object.reservedSize()),
                     Long.toString(object.logicalSize()),
-                    holders(object.holders()),
-                    object.state()).subList(0, columns));
+                    holders(object.holders(), names),
+                    OperatorText.state(object.objectState())).subList(0, columns));
         }
         int[] widths = new int[columns];
         for (List<String> row : rows) {
@@ -51,13 +58,18 @@ final class ObjectTable {
         return rows.stream().map(row -> line(row, widths)).collect(Collectors.joining("\n"));
     }
 
-    /** The holders as {@code pid x handles}, comma-separated; {@code -} for none. */
+    /** The holders as {@code pid (name) x handles}, comma-separated; {@code -} for none. */
     static String holders(List<HolderInfo> holders) {
+        return holders(holders, ProcessNames::of);
+    }
+
+    /** The holders as {@code pid (name) x handles} with names from {@code names}; {@code -} for none. */
+    static String holders(List<HolderInfo> holders, LongFunction<String> names) {
         if (holders.isEmpty()) {
             return "-";
         }
         return holders.stream()
-                .map(holder -> holder.pid() + "x" + holder.handles())
+                .map(holder -> holder.pid() + " (" + names.apply(holder.pid()) + ") x" + holder.handles())
                 .collect(Collectors.joining(", "));
     }
 

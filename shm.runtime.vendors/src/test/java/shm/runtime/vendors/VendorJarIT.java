@@ -1,0 +1,100 @@
+package shm.runtime.vendors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import shm.testkit.TestDoubleStore;
+
+/**
+ * Boots each vendor deployment jar as an operator would ({@code java -D<library>=... -jar shm-<vendor>.jar ...}),
+ * with the vendor library's <b>test double</b> configured as its vendor library, and asks the running framework
+ * which backend it binds: the highest-ranked {@code ShmBackend}, which is what the neutral service and the
+ * personalities bind. Without the library the same jar runs on the mmap backend and says why in one log record.
+ */
+class VendorJarIT {
+
+    /** What the jar prints: the bound backend's type, after the shell's own command. */
+    private static final String BOUND_BACKEND =
+            "shm:list; ($.context getServiceReference shm.api.spi.ShmBackend) getProperty shm.backend.type";
+
+    @TempDir
+    Path temporary;
+
+    private record Run(int exitCode, List<String> output, List<String> errors) {
+    }
+
+    private Run run(String jar, Map<String, String> environment, List<String> properties, String script)
+            throws IOException, InterruptedException {
+        Path dir = Path.of(System.getProperty("shm.runtime.vendors.dir"));
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-Dshm.provider.mmap.root=" + temporary.resolve("mmap")));
+        command.addAll(properties);
+        command.addAll(List.of("-jar", dir.resolve(jar).toString(), "-c", script));
+        Path out = temporary.resolve("out.txt");
+        Path err = temporary.resolve("err.txt");
+        ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+        builder.environment().putAll(environment);
+        Process process = builder.start();
+        assertTrue(process.waitFor(120, TimeUnit.SECONDS), "the jar did not end within 120 s");
+        List<String> errors = Files.readAllLines(err, StandardCharsets.UTF_8).stream()
+                .filter(l -> !(l.startsWith("WARNING: ") && (l.contains("sun.misc.Unsafe")
+                        || l.contains("SecureAction"))))
+                .toList();
+        return new Run(process.exitValue(), Files.readAllLines(out, StandardCharsets.UTF_8), errors);
+    }
+
+    @Test
+    void theRtxJarBindsTheRtxBackendOverTheConfiguredLibrary() throws Exception {
+        Path library = TestDoubleStore.libraryFromProperty("shm.testdouble.rtapi");
+        Path store = temporary.resolve("rtx-store");
+        Run run = run("shm-rtx.jar", Map.of("SHM_TESTDOUBLE_ROOT", store.toString()),
+                List.of("-Dshm.provider.rtx.library=" + library, "-Dshm.provider.rtx.systemLibrary=" + library),
+                "shm:create demo 4k; shm:close demo; " + BOUND_BACKEND);
+        assertEquals(0, run.exitCode(), String.join("\n", run.errors()));
+        assertEquals(List.of("created 'demo' (4096 bytes); this shell holds 1 handle of it",
+                "closed 1 handle of 'demo'", "no objects", "rtx"), run.output());
+        assertEquals(List.of(), run.errors());
+        assertTrue(Files.exists(store.resolve("table")), "the object went through the double, not the mmap store");
+    }
+
+    @Test
+    void theIntimeJarBindsTheIntimeBackendOverTheConfiguredLibraries() throws Exception {
+        Path library = TestDoubleStore.libraryFromProperty("shm.testdouble.intime");
+        Path store = temporary.resolve("intime-store");
+        Run run = run("shm-intime.jar", Map.of("SHM_TESTDOUBLE_ROOT", store.toString()),
+                List.of("-Dshm.provider.intime.library=" + library, "-Dshm.provider.intime.ntxLibrary=" + library,
+                        "-Dshm.provider.intime.systemLibrary=" + library),
+                "shm:create demo 4k; shm:close demo; " + BOUND_BACKEND);
+        assertEquals(0, run.exitCode(), String.join("\n", run.errors()));
+        assertEquals("intime", run.output().getLast(), String.join("\n", run.output()));
+        assertEquals(List.of(), run.errors());
+        assertTrue(Files.exists(store.resolve("table")), "the object went through the double, not the mmap store");
+    }
+
+    @Test
+    void withoutItsLibraryAVendorJarRunsOnMmapAndSaysWhyOnce() throws Exception {
+        Path absent = temporary.resolve("RtApi.dll");
+        Run run = run("shm-rtx.jar", Map.of(), List.of("-Dshm.provider.rtx.library=" + absent), BOUND_BACKEND);
+        assertEquals(0, run.exitCode(), String.join("\n", run.errors()));
+        assertEquals(List.of("no objects", "mmap"), run.output());
+        List<String> said = run.errors().stream().filter(l -> l.contains("shm.provider.rtx")
+                && l.contains("no backend registered")).toList();
+        assertEquals(1, said.size(), String.join("\n", run.errors()));
+        assertTrue(said.getFirst().contains("library '" + absent + "' cannot be loaded"), said.getFirst());
+        assertTrue(run.errors().stream().noneMatch(l -> l.startsWith("\tat ")), "no stack trace: "
+                + run.errors().stream().collect(Collectors.joining("\n")));
+    }
+}

@@ -1,0 +1,153 @@
+package shm.runtime.launch;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Runs before the bnd launcher of the runtime jar (its manifest names this class as {@code Launcher-Agent-Class}, so
+ * {@code java -jar shm.jar} calls {@link #agentmain} first, whatever script started it) and prepares the platform
+ * home:
+ *
+ * <ol>
+ * <li>refuses a Java older than {@value #REQUIRED_FEATURE} with one line on standard error and exit code
+ * {@value #BAD_ENVIRONMENT}, before the framework starts (this class is compiled for Java 11 so that an old Java can
+ * run it);</li>
+ * <li>chooses the home: the system property {@value #HOME_PROPERTY}, else the environment variable
+ * {@value #HOME_VARIABLE}, else {@code ~/.shm};</li>
+ * <li>creates {@code etc/} (with the commented example configurations the jar carries, the first time only),
+ * {@code deploy/}, {@code data/} and {@code log/} under it;</li>
+ * <li>sets the system properties the launcher, the framework and the bundles read, unless already set: the kept
+ * framework storage {@code data/framework}, Apache Felix FileInstall's watched folders {@code etc/} (configurations)
+ * and {@code deploy/} (bundles), FileInstall's work folder under {@code data/}, the Gogo home.</li>
+ * </ol>
+ * A home that cannot be prepared is also one line and exit code {@value #BAD_ENVIRONMENT}.
+ */
+public final class RuntimeHome {
+
+    /** The oldest Java feature release the runtime runs on. */
+    public static final int REQUIRED_FEATURE = 25;
+    /** Exit code for a Java too old or a home that cannot be prepared (the runtime's "bad arguments" code). */
+    public static final int BAD_ENVIRONMENT = 2;
+    /** System property naming the platform home. */
+    public static final String HOME_PROPERTY = "shm.home";
+    /** Environment variable naming the platform home when the system property does not. */
+    public static final String HOME_VARIABLE = "SHM_HOME";
+    /** Where the jar keeps the example configurations, and the list of their names. */
+    static final String EXAMPLES = "shm/runtime/home/etc/";
+    static final String EXAMPLE_INDEX = EXAMPLES + "index.txt";
+
+    private RuntimeHome() {
+    }
+
+    /**
+     * Called by the JVM before {@code main} of the runtime jar.
+     *
+     * @param arguments the agent's arguments (none)
+     */
+    public static void agentmain(String arguments) {
+        int feature = featureRelease(System.getProperty("java.specification.version", ""));
+        if (feature < REQUIRED_FEATURE) {
+            fail(System.getProperty("java.home", "this java") + " is Java "
+                    + System.getProperty("java.specification.version", "of unknown version")
+                    + "; the shm runtime needs Java " + REQUIRED_FEATURE + " or later (set SHM_JAVA or JAVA_HOME)");
+            return;
+        }
+        try {
+            prepare(home());
+        } catch (IOException | RuntimeException unusable) {
+            fail("cannot prepare the platform home: " + unusable.getMessage());
+        }
+    }
+
+    /** Java's feature release from {@code java.specification.version} ({@code 1.8} is 8); 0 when unreadable. */
+    static int featureRelease(String specification) {
+        String text = specification.startsWith("1.") ? specification.substring(2) : specification;
+        int end = 0;
+        while (end < text.length() && Character.isDigit(text.charAt(end))) {
+            end++;
+        }
+        return end == 0 || end > 4 ? 0 : Integer.parseInt(text.substring(0, end));
+    }
+
+    /** The home the properties and environment name, absolute. */
+    static Path home() {
+        String named = System.getProperty(HOME_PROPERTY);
+        if (named == null || named.isBlank()) {
+            named = System.getenv(HOME_VARIABLE);
+        }
+        if (named == null || named.isBlank()) {
+            return Paths.get(System.getProperty("user.home"), ".shm").toAbsolutePath().normalize();
+        }
+        return Paths.get(named.strip()).toAbsolutePath().normalize();
+    }
+
+    /** Creates the home's folders, copies the examples into a new {@code etc/}, and sets the properties. */
+    static void prepare(Path home) throws IOException {
+        Path etc = home.resolve("etc");
+        boolean newEtc = !Files.isDirectory(etc);
+        for (String folder : List.of("etc", "deploy", "data", "log")) {
+            Files.createDirectories(home.resolve(folder));
+        }
+        if (newEtc) {
+            copyExamples(etc);
+        }
+        setDefault(HOME_PROPERTY, home.toString());
+        String storage = home.resolve("data").resolve("framework").toString();
+        setDefault("launch.storage.dir", storage);
+        setDefault("org.osgi.framework.storage", storage);
+        setDefault("felix.fileinstall.dir", etc + "," + home.resolve("deploy"));
+        setDefault("felix.fileinstall.tmpdir", home.resolve("data").resolve("fileinstall").toString());
+        setDefault("gosh.home", home.toString());
+        // The bnd launcher gives every bundle installed or updated while it runs this start level; the shm bundles'
+        // level, which the framework has reached, so that a bundle installed at the prompt or through deploy/ starts.
+        setDefault("launch.startlevel.default", "2");
+    }
+
+    private static void copyExamples(Path etc) throws IOException {
+        ClassLoader loader = RuntimeHome.class.getClassLoader();
+        for (String name : exampleNames(loader)) {
+            try (InputStream example = loader.getResourceAsStream(EXAMPLES + name)) {
+                if (example != null) {
+                    Files.copy(example, etc.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+    }
+
+    private static List<String> exampleNames(ClassLoader loader) throws IOException {
+        List<String> names = new ArrayList<>();
+        try (InputStream index = loader.getResourceAsStream(EXAMPLE_INDEX)) {
+            if (index == null) {
+                return names;
+            }
+            for (String line : new String(index.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+                String name = line.strip();
+                if (!name.isEmpty() && !name.startsWith("#") && name.indexOf(File.separatorChar) < 0) {
+                    names.add(name);
+                }
+            }
+        }
+        return names;
+    }
+
+    private static void setDefault(String key, String value) {
+        String present = System.getProperty(key);
+        if (present == null || present.isBlank()) {
+            System.setProperty(key, value);
+        }
+    }
+
+    private static void fail(String line) {
+        System.err.println("shm: " + line);
+        System.err.flush();
+        System.exit(BAD_ENVIRONMENT);
+    }
+}

@@ -1,0 +1,87 @@
+package shm.shell;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.service.cm.ConfigurationAdmin;
+
+/**
+ * Tells when Apache Felix FileInstall has read every configuration file of the home's {@code etc/} folder into
+ * Configuration Admin: FileInstall marks each configuration it made with the property {@value #FILENAME}, the file's
+ * URI. The entry point starts the shm bundles only after that, so that they start with their configuration instead of
+ * starting with the defaults and being reconfigured a moment later.
+ */
+final class EtcReadiness {
+
+    /** The property FileInstall adds to each configuration it created from a file. */
+    static final String FILENAME = "felix.fileinstall.filename";
+    private static final Duration POLL = Duration.ofMillis(10);
+
+    private EtcReadiness() {
+    }
+
+    /** The configuration files of {@code etc} ({@code *.cfg} and {@code *.config}), sorted; none when it is absent. */
+    static List<Path> files(Path etc) {
+        List<Path> files = new ArrayList<>();
+        if (etc == null || !Files.isDirectory(etc)) {
+            return files;
+        }
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(etc, "*.{cfg,config}")) {
+            entries.forEach(files::add);
+        } catch (IOException unreadable) {
+            return files;
+        }
+        files.sort(null);
+        return files;
+    }
+
+    /**
+     * Waits until Configuration Admin holds a configuration for each of the files, or the deadline passed.
+     *
+     * @return the files still missing at the deadline (empty when all were read)
+     */
+    static List<Path> await(ConfigurationAdmin admin, List<Path> files, Instant deadline) throws InterruptedException {
+        List<Path> missing = new ArrayList<>(files);
+        while (true) {
+            missing.removeIf(file -> loaded(admin, file));
+            if (missing.isEmpty() || !Instant.now().isBefore(deadline)) {
+                return missing;
+            }
+            Thread.sleep(POLL.toMillis());
+        }
+    }
+
+    private static boolean loaded(ConfigurationAdmin admin, Path file) {
+        String uri = fileKey(file);
+        try {
+            var found = admin.listConfigurations("(" + FILENAME + "=" + escape(uri) + ")");
+            return found != null && found.length > 0;
+        } catch (IOException | InvalidSyntaxException unreadable) {
+            return false;
+        }
+    }
+
+    /** The key FileInstall records for a file: its absolute {@code java.io.File} URI ({@code file:/...}). */
+    static String fileKey(Path file) {
+        return file.toFile().getAbsoluteFile().toURI().toString();
+    }
+
+    /** Escapes the characters an LDAP filter value may not hold as they are. */
+    static String escape(String value) {
+        StringBuilder out = new StringBuilder(value.length());
+        for (char c : value.toCharArray()) {
+            if (c == '\\' || c == '*' || c == '(' || c == ')') {
+                out.append('\\');
+            }
+            out.append(c);
+        }
+        return out.toString();
+    }
+}

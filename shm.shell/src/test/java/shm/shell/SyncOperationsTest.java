@@ -1,0 +1,119 @@
+package shm.shell;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import shm.api.ShmException;
+import shm.core.NeutralSharedMemoryService;
+import shm.provider.mmap.MmapBackend;
+import shm.provider.mmap.MmapSettings;
+
+/** The event, mutex and semaphore commands against the real neutral service over the real mmap backend. */
+class SyncOperationsTest {
+
+    @TempDir
+    Path temporary;
+
+    private MmapBackend backend;
+    private NeutralSharedMemoryService service;
+    private SyncOperations sync;
+
+    @BeforeEach
+    void openService() {
+        backend = new MmapBackend(MmapSettings.under(temporary.resolve("root")));
+        service = new NeutralSharedMemoryService(backend);
+        sync = new SyncOperations(() -> service, service::list);
+    }
+
+    @AfterEach
+    void closeService() {
+        sync.closeEverything();
+        service.close();
+        backend.close();
+    }
+
+    private static List<String> words(String... words) {
+        return Arrays.asList(words);
+    }
+
+    @Test
+    void eventCreateSetWaitResetAndClose() {
+        assertEquals("created event 'go' (manual reset)", sync.event(words("create", "go", "manual")));
+        assertEquals("waited on event 'go': timed out", sync.event(words("wait", "go", "10")));
+        assertEquals("set event 'go'", sync.event(words("set", "go")));
+        assertEquals("waited on event 'go': signaled", sync.event(words("wait", "go", "1000")));
+        assertTrue(sync.event(words("state", "go")).startsWith("'go' EVENT: "), sync.event(words("state", "go")));
+        assertEquals("reset event 'go'", sync.event(words("reset", "go")));
+        assertEquals("waited on event 'go': timed out", sync.event(words("wait", "go")));
+        assertEquals("closed event 'go'", sync.event(words("close", "go")));
+        assertTrue(service.list().isEmpty(), "the last handle destroyed the event");
+    }
+
+    @Test
+    void mutexIsOwnedByTheShellsThreadAcrossCommandsOnOtherThreads() throws Exception {
+        assertEquals("created mutex 'lock'", sync.mutex(words("create", "lock")));
+        assertEquals("acquired mutex 'lock'", CompletableFuture.supplyAsync(() -> sync.mutex(words("wait", "lock",
+                "1000"))).get(10, TimeUnit.SECONDS));
+        assertEquals("released mutex 'lock'", CompletableFuture.supplyAsync(() -> sync.mutex(words("release",
+                "lock"))).get(10, TimeUnit.SECONDS));
+        ShmException notOwned = assertThrows(ShmException.class, () -> sync.mutex(words("release", "lock")));
+        assertTrue(notOwned.getMessage().contains("WRONG_STATE"), notOwned.getMessage());
+        assertEquals("closed mutex 'lock'", sync.mutex(words("close", "lock")));
+    }
+
+    @Test
+    void semaphoreCountsDownAndUp() {
+        assertEquals("created semaphore 'slots' (maximum 2)", sync.semaphore(words("create", "slots", "1", "2")));
+        assertEquals("waited on semaphore 'slots': signaled", sync.semaphore(words("wait", "slots", "100")));
+        assertEquals("waited on semaphore 'slots': timed out", sync.semaphore(words("wait", "slots", "100")));
+        assertEquals("released semaphore 'slots' by 2 (count was 0)", sync.semaphore(words("release", "slots", "2")));
+        assertThrows(ShmException.class, () -> sync.semaphore(words("release", "slots")));
+    }
+
+    @Test
+    void badWordsAreUsageErrorsAndUnheldNamesSaySo() {
+        assertThrows(UsageException.class, () -> sync.event(words()));
+        assertThrows(UsageException.class, () -> sync.event(words("create")));
+        assertThrows(UsageException.class, () -> sync.event(words("frobnicate", "go")));
+        assertThrows(UsageException.class, () -> sync.event(words("create", "go", "loud")));
+        assertThrows(UsageException.class, () -> sync.semaphore(words("create", "s", "1")));
+        assertThrows(UsageException.class, () -> sync.event(words("create", null)));
+        CommandFailure unheld = assertThrows(CommandFailure.class, () -> sync.event(words("set", "nothing")));
+        assertEquals("error: this shell holds no event 'nothing': create or open it first (shm:event open nothing)",
+                unheld.toString());
+    }
+
+    @Test
+    void anInterruptEndsALongWaitWithinASlice() throws Exception {
+        sync.event(words("create", "never"));
+        Thread waiter = Thread.currentThread();
+        CompletableFuture.runAsync(() -> {
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException ignored) {
+                Thread.currentThread().interrupt();
+            }
+            waiter.interrupt();
+        });
+        Instant start = Instant.now();
+        CommandFailure interrupted = assertThrows(CommandFailure.class,
+                () -> sync.event(words("wait", "never", "600000")));
+        assertTrue(Duration.between(start, Instant.now()).toSeconds() < 60, "the wait ended long before its timeout");
+        assertEquals("interrupted: the wait was given up", interrupted.getMessage());
+        Thread.interrupted();
+    }
+}
