@@ -26,6 +26,9 @@
  *                                                              holders=PID:COUNT[,PID:COUNT...]   (one line)
  *     hold             print READY, then wait for one line on stdin (conventionally "close") or its end,
  *                      then print RELEASED and go on; the handle stays open meanwhile
+ *     count OFF        print COUNTING, then write an increasing 64-bit counter (little-endian, from its value there)
+ *                      at data offset OFF, a multiple of 8, about one increment per 100 us, until a line arrives
+ *                      on stdin; then                     COUNTED last=N   (the last value written)
  *     close            close the handle; the last handle in any process destroys the object
  *                                                         CLOSED handles=N destroyed=true|false
  *   At the end a handle that is still open is closed (printing CLOSED, as a Java backend's close() does), and the
@@ -42,8 +45,9 @@
  *   - (2) flock(LOCK_EX | LOCK_NB) polled with a growing pause (20 us .. 2 ms) up to a 10 s deadline;
  *   - (3) the inode check, re-opening a table that the last participant unlinked meanwhile;
  *   - (4) recovery: journal rollback, then finishing the creating/destroying intents of dead writers;
- *   - (5) registration of this process (pid + start time, field 22 of /proc/self/stat);
- *   - (6) reaping of dead processes, as ObjectTable.reapProcess: their handles released (objects left without
+ *   - (5) registration of this process (pid + start time, field 22 of /proc/self/stat) in a free slot (never in a
+ *         parked one);
+ *   - (6) reaping of dead processes and of parked holds past their deadline, as ObjectTable.reapProcess: their handles released (objects left without
  *         handles destroyed), the descriptors they own deleted and their directory entries removed, each object,
  *         descriptor and entry in a transaction of its own, and the process slot freed in a last one, so that
  *         reaping a process that held many never overflows the journal; every intermediate state is consistent and
@@ -78,6 +82,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <poll.h>
 #include <sys/mman.h>
 #include <sys/random.h>
 #include <sys/stat.h>
@@ -158,6 +163,8 @@
 #define P_DESCRIPTORS 32        /* + 8 * table: descriptors this process owns in that table */
 #define PROCESS_FREE 0
 #define PROCESS_LIVE 1
+#define PROCESS_PARKED 2        /* holds a live process keeps while no handle of it is open (docs: "Parked holds") */
+#define P_PARK_DEADLINE 32      /* in a parked slot: the deadline, milliseconds since the epoch (CLOCK_REALTIME) */
 
 #define OBJECT_SLOT_SIZE 640
 #define O_STATE 0
@@ -1131,8 +1138,8 @@ static void register_self(void)
                 self_slot = (long)slot;
                 return;
             }
-        } else if (free < 0) {
-            free = (long)slot;
+        } else if (free < 0 && get(process_at(slot, P_STATE)) == PROCESS_FREE) {
+            free = (long)slot; /* a parked slot is not free */
         }
     }
     if (free < 0) {
@@ -1166,17 +1173,31 @@ static void free_descriptor(uint64_t d)
 }
 
 /*
- * Step 6: every other live process slot whose process is gone is released as ObjectTable.reapProcess does, each
+ * Step 6: every other live process slot whose process is gone, and every parked slot (state 2) whose deadline passed
+ * or whose process is gone, is released as ObjectTable.reapProcess does, each
  * step a transaction of its own (a dead process may hold more than one journal can take): its holder entries are
  * removed one object at a time, the objects' handle counts lowered and objects left at 0 handles destroyed; then
  * every descriptor it owns is deleted and every directory entry it bound removed, one at a time; finally its slot is
  * freed with its handle and descriptor counts cleared.
  */
+static uint64_t now_millis(void)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    return (uint64_t)now.tv_sec * 1000u + (uint64_t)now.tv_nsec / 1000000u;
+}
+
 static void reap_dead_processes(void)
 {
+    uint64_t now = now_millis();
     for (uint64_t p = 0; p < process_capacity; p++) {
-        if ((long)p == self_slot || get(process_at(p, P_STATE)) != PROCESS_LIVE
-                || process_alive(get(process_at(p, P_PID)), get(process_at(p, P_START_TIME)))) {
+        uint64_t state = get(process_at(p, P_STATE));
+        if ((long)p == self_slot || (state != PROCESS_LIVE && state != PROCESS_PARKED)) {
+            continue;
+        }
+        /* A parked slot goes like a dead process's when its deadline has passed or its process is gone. */
+        bool expired = state == PROCESS_PARKED && now >= get(process_at(p, P_PARK_DEADLINE));
+        if (!expired && process_alive(get(process_at(p, P_PID)), get(process_at(p, P_START_TIME)))) {
             continue;
         }
         for (uint64_t slot = 0; slot < object_capacity; slot++) {
@@ -1606,7 +1627,7 @@ static void depart(void)
  * Steps
  * ------------------------------------------------------------------------------------------------------------------ */
 
-enum kind { OPEN, CREATE, WRITE, READ, INFO, HOLD, CLOSE };
+enum kind { OPEN, CREATE, WRITE, READ, INFO, HOLD, COUNT, CLOSE };
 
 struct step {
     enum kind kind;
@@ -1619,7 +1640,7 @@ static void usage(const char *why)
 {
     fprintf(stderr, "shm_peer: %s\n"
             "usage: shm_peer [-g] ROOT NAME STEP...\n"
-            "steps: open | create SIZE | write OFFSET TEXT | read OFFSET LENGTH | info | hold | close\n", why);
+            "steps: open | create SIZE | write OFFSET TEXT | read OFFSET LENGTH | info | hold | count OFFSET | close\n", why);
     exit(2);
 }
 
@@ -1741,6 +1762,31 @@ static void run(const struct step *s)
         printf("RELEASED\n");
         break;
     }
+    case COUNT: {
+        /* An increasing 64-bit counter at data offset OFF, about one increment per 100 us, until a line arrives. */
+        need_handle("count");
+        check_range(s->a, 8);
+        if (s->a % 8 != 0) {
+            fail("ALIGNMENT", "'count' needs an offset that is a multiple of 8, not %" PRIu64, s->a);
+        }
+        volatile uint64_t *counter = (volatile uint64_t *)(void *)(data + s->a);
+        uint64_t last = *counter;
+        printf("COUNTING\n");
+        fflush(stdout);
+        struct pollfd in = {.fd = 0, .events = POLLIN};
+        struct timespec pause = {.tv_sec = 0, .tv_nsec = 100000};
+        while (poll(&in, 1, 0) == 0) {
+            __atomic_store_n(counter, ++last, __ATOMIC_RELEASE);
+            nanosleep(&pause, NULL);
+        }
+        char line[256];
+        if (fgets(line, sizeof line, stdin) != NULL) {
+            while (strchr(line, '\n') == NULL && fgets(line, sizeof line, stdin) != NULL) {
+            }
+        }
+        printf("COUNTED last=%" PRIu64 "\n", last);
+        break;
+    }
     case CLOSE:
         need_handle("close");
         lock_table();
@@ -1799,6 +1845,9 @@ int main(int argc, char **argv)
             s->kind = INFO;
         } else if (strcmp(word, "hold") == 0) {
             s->kind = HOLD;
+        } else if (strcmp(word, "count") == 0) {
+            s->kind = COUNT;
+            s->a = number(i + 1 < argc ? argv[++i] : NULL, "count needs an OFFSET (a multiple of 8)");
         } else if (strcmp(word, "close") == 0) {
             s->kind = CLOSE;
         } else {

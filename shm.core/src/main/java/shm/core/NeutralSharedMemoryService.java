@@ -1,11 +1,16 @@
 package shm.core;
 
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
 
 import shm.api.ErrorReason;
 import shm.api.MapOptions;
@@ -20,24 +25,33 @@ import shm.api.ShmException;
 import shm.api.SyncObjectService;
 import shm.api.spi.BackendHandle;
 import shm.api.spi.ShmBackend;
-import shm.util.Failures;
 
 /**
  * The neutral {@link SharedMemoryService}: Win32 file-mapping semantics, which are exactly the semantics every
- * {@link ShmBackend} provides for {@link ObjectType#SHARED_MEMORY}, plus handles that survive a change of backend.
- * Usable as a plain library: {@code new NeutralSharedMemoryService(backend)}.
+ * {@link ShmBackend} provides for {@link ObjectType#SHARED_MEMORY}, plus handles that survive a change of backend and
+ * a new revision of this service. Usable as a plain library: {@code new NeutralSharedMemoryService(wait)} and
+ * {@link #backendAdded}.
  *
- * <p><b>Backend swap</b> ({@link #switchTo}): every open handle is moved make-before-break: the object is opened by
- * name on the new backend (created there with the same logical size if it does not exist, and then the bytes are
- * copied), the handle starts answering with the new mapping, its listeners hear {@code REMAPPED}, and only then is
- * the old backend handle released, so no object's count ever drops to zero on the way. A handle that cannot be moved
- * stays on the old backend and the failure is reported. When the backend goes away without a successor
- * ({@link #backendGone}), every handle is closed and its listeners hear {@code LOST}.
+ * <p><b>Which backend.</b> Among the {@linkplain #backendAdded candidates} the best ({@link Candidate#BEST_FIRST})
+ * serves new calls, unless handles are open in another store ({@link Candidate#namespace()}) that a bound candidate
+ * still serves: a move between stores would fork every object (the bytes copied, later writes on either side lost),
+ * so it is refused and logged, and the service stays on the best candidate of the handles' store.
  *
- * <p>Events, mutexes and semaphores ({@link SyncObjectService}) come from the backend bound when they are created and
- * stay there: a swap does not move them.
+ * <p><b>Swaps</b> ({@link #reconcile}, after every change of candidates): a handle whose store the chosen backend
+ * serves moves make-before-break (opened there, which finds the same object, then released on the old backend); a
+ * handle whose backend left with no successor of its store is <em>parked</em> ({@link BackendHandle#park()}: its
+ * hold stays in the store until the backend's park deadline) and taken over by the next backend of its store; calls
+ * on it meanwhile wait up to the swap wait. A handle that cannot go on (its backend cannot park, the successor
+ * refuses the object, the park deadline passed) is lost: its listeners hear {@code LOST} and the next call throws
+ * the reason. Each swap is logged in one line.
  *
- * <p>Thread-safe: creating, opening, closing and swapping are serialized by one lock; {@link SharedMemory#segment()}
+ * <p><b>A new revision of this service</b> ({@link #orphanAll}): every handle's hold is parked and the handle is
+ * given a {@link Successor} through which its next call finds the service that replaced this one.
+ *
+ * <p>Events, mutexes and semaphores ({@link SyncObjectService}) come from the backend serving when they are created
+ * and stay there: a swap does not move them.
+ *
+ * <p>Thread-safe: calls, swaps and closes are serialized by one lock; {@link SharedMemory#segment()} of a bound handle
  * reads without locking.
  */
 public class NeutralSharedMemoryService implements SharedMemoryService, SyncObjectService, AutoCloseable {
@@ -45,158 +59,178 @@ public class NeutralSharedMemoryService implements SharedMemoryService, SyncObje
     private static final System.Logger LOG = System.getLogger(NeutralSharedMemoryService.class.getName());
 
     private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private volatile long swapWaitNanos;
     /** Guarded by {@link #lock}. */
     private final Set<NeutralHandle> handles = new LinkedHashSet<>();
+    /** Parked handles closed by their users: released as soon as a backend of their store takes them over. */
+    private final Set<NeutralHandle> closedWhileParked = new LinkedHashSet<>();
+    /** Guarded by {@link #lock}. */
+    private final List<Candidate> candidates = new ArrayList<>();
     /** Guarded by {@link #lock}; {@code null} while no backend is bound. */
-    private ShmBackend backend;
+    private Candidate current;
     /** Guarded by {@link #lock}. */
     private boolean closed;
 
-    /** A service over {@code backend}. */
-    public NeutralSharedMemoryService(ShmBackend backend) {
-        this.backend = Objects.requireNonNull(backend, "backend");
+    /**
+     * A service with no backend yet.
+     *
+     * @param swapWait how long a call waits for a backend while none serves (during a swap)
+     */
+    public NeutralSharedMemoryService(Duration swapWait) {
+        this.swapWaitNanos = swapWait.toNanos();
     }
 
-    /** A service with no backend yet; {@link #switchTo} binds one. */
-    protected NeutralSharedMemoryService() {
+    /** Changes how long calls wait for a backend during a swap. */
+    public void setSwapWait(Duration swapWait) {
+        swapWaitNanos = swapWait.toNanos();
+    }
+
+    /** A service over {@code backend}, alone in its own namespace, whose calls wait 10 s during a swap. */
+    public NeutralSharedMemoryService(ShmBackend backend) {
+        this(Duration.ofSeconds(10));
+        backendAdded(Candidate.of(Objects.requireNonNull(backend, "backend"), "backend:" + backend.type(), 0));
     }
 
     @Override
     public SharedMemory createOrOpen(String name, long size, MapOptions options) {
         Objects.requireNonNull(options, "options");
-        return underLock(name, backend -> track(backend.createOrOpen(ObjectType.SHARED_MEMORY, name, size, options),
-                backend, options));
+        return underLock(name, c -> track(c.backend().createOrOpen(ObjectType.SHARED_MEMORY, name, size, options),
+                c, options));
     }
 
     @Override
     public SharedMemory createUnnamed(long size, MapOptions options) {
         Objects.requireNonNull(options, "options");
-        return underLock(null, backend -> track(backend.createUnnamed(ObjectType.SHARED_MEMORY, size, options),
-                backend, options));
+        return underLock(null, c -> track(c.backend().createUnnamed(ObjectType.SHARED_MEMORY, size, options), c,
+                options));
     }
 
     @Override
     public SharedMemory open(String name, MapOptions options) {
         Objects.requireNonNull(options, "options");
-        return underLock(name, backend -> track(backend.open(ObjectType.SHARED_MEMORY, name, options), backend,
-                options));
+        return underLock(name, c -> track(c.backend().open(ObjectType.SHARED_MEMORY, name, options), c, options));
     }
 
     @Override
     public Optional<ObjectInfo> info(String name) {
-        return underLock(name, backend -> backend.lookup(name));
+        return underLock(name, c -> c.backend().lookup(name));
     }
 
     @Override
     public List<ObjectInfo> list() {
-        return underLock(null, ShmBackend::list);
-    }
-
-    /** Runs {@code work} on the bound backend under the lock, so that no swap runs meanwhile. */
-    private <T> T underLock(String name, java.util.function.Function<ShmBackend, T> work) {
-        lock.lock();
-        try {
-            return work.apply(bound(name));
-        } finally {
-            lock.unlock();
-        }
+        return underLock(null, c -> c.backend().list());
     }
 
     @Override
     public NamedEvent createOrOpenEvent(String name, boolean manualReset, boolean initiallySignaled) {
-        return current(name).createOrOpenEvent(name, manualReset, initiallySignaled);
+        return serving(name).createOrOpenEvent(name, manualReset, initiallySignaled);
     }
 
     @Override
     public NamedEvent openEvent(String name) {
-        return current(name).openEvent(name);
+        return serving(name).openEvent(name);
     }
 
     @Override
     public NamedMutex createOrOpenMutex(String name, boolean initiallyOwned) {
-        return current(name).createOrOpenMutex(name, initiallyOwned);
+        return serving(name).createOrOpenMutex(name, initiallyOwned);
     }
 
     @Override
     public NamedMutex openMutex(String name) {
-        return current(name).openMutex(name);
+        return serving(name).openMutex(name);
     }
 
     @Override
     public NamedSemaphore createOrOpenSemaphore(String name, long initialCount, long maximumCount) {
-        return current(name).createOrOpenSemaphore(name, initialCount, maximumCount);
+        return serving(name).createOrOpenSemaphore(name, initialCount, maximumCount);
     }
 
     @Override
     public NamedSemaphore openSemaphore(String name) {
-        return current(name).openSemaphore(name);
+        return serving(name).openSemaphore(name);
     }
 
-    /** The bound backend, taken under the lock; the call itself runs outside it (a wait must not block others). */
-    private ShmBackend current(String name) {
-        return underLock(name, backend -> backend);
+    /** The backend serving new calls; empty while none is bound. */
+    public Optional<Candidate> serving() {
+        lock.lock();
+        try {
+            return Optional.ofNullable(current);
+        } finally {
+            lock.unlock();
+        }
     }
 
-    /** The backend in use; empty while none is bound. */
+    /** The backend serving new calls; empty while none is bound. */
     public Optional<ShmBackend> backend() {
+        return serving().map(Candidate::backend);
+    }
+
+    /** A backend became available (or changed its properties: pass it again); the best one takes over. */
+    public void backendAdded(Candidate candidate) {
+        Objects.requireNonNull(candidate, "candidate");
         lock.lock();
         try {
-            return Optional.ofNullable(backend);
+            candidates.removeIf(c -> c.backend() == candidate.backend());
+            candidates.add(candidate);
+            reconcile("backend " + candidate.origin() + " bound");
         } finally {
             lock.unlock();
         }
     }
 
     /**
-     * Makes {@code replacement} the backend and moves every open handle to it, make-before-break (see the class
-     * documentation). Handles that cannot be moved stay where they are; the first failure is rethrown after all
-     * handles were tried, with the others suppressed.
+     * A backend is going away (it is still usable during this call): handles on it move to another backend of its
+     * store, else they are parked until one comes.
      */
-    public void switchTo(ShmBackend replacement) {
-        Objects.requireNonNull(replacement, "replacement");
+    public void backendRemoved(ShmBackend gone) {
         lock.lock();
         try {
-            ShmBackend previous = backend;
-            backend = replacement;
-            if (previous == null || previous == replacement) {
-                return;
+            Optional<Candidate> leaving = candidates.stream().filter(c -> c.backend() == gone).findFirst();
+            if (leaving.isPresent()) {
+                candidates.remove(leaving.get());
+                reconcile("backend " + leaving.get().origin() + " left");
             }
-            Failures.forEach(ShmException.class, List.copyOf(handles), handle -> {
-                try {
-                    move(handle, replacement);
-                } catch (ShmException e) {
-                    LOG.log(System.Logger.Level.ERROR, "cannot move " + handle + " to " + replacement.type(), e);
-                    throw e;
-                }
-            });
         } finally {
             lock.unlock();
         }
     }
 
     /**
-     * Tells the service that {@code gone} is going away. If it is the backend in use, every handle still on it is
-     * closed and its listeners hear {@code LOST}; until another backend is bound, calls fail with CLOSED.
+     * This service is going away while its process lives (its component is deactivated for an update or a stop):
+     * every handle's hold is parked in its store and the handle finds its object again through {@code successor}.
+     * Afterwards this service is closed. Returns how many handles were parked.
      */
-    public void backendGone(ShmBackend gone) {
+    public int orphanAll(Successor successor) {
         lock.lock();
         try {
-            if (backend == gone) {
-                backend = null;
+            if (closed) {
+                return 0;
             }
-            for (NeutralHandle handle : List.copyOf(handles)) {
-                if (handle.owner() == gone) {
-                    handles.remove(handle);
-                    releaseQuietly(handle.detach(), handle);
-                    handle.notifyLost(gone.type());
+            closed = true;
+            SwapCount count = new SwapCount();
+            for (NeutralHandle handle : handles) {
+                if (handle.delegate() != null) {
+                    park(handle, count);
+                }
+                if (handle.isParked()) {
+                    handle.orphaned(successor);
                 }
             }
+            handles.clear();
+            current = null;
+            if (count.any()) {
+                count.log("this revision of the neutral service is going away", null, LOG);
+            }
+            changed.signalAll();
+            return count.parked;
         } finally {
             lock.unlock();
         }
     }
 
-    /** Closes every handle this service gave out and refuses further calls. Idempotent. */
+    /** Closes every handle this service gave out (their holds are released) and refuses further calls. Idempotent. */
     @Override
     public void close() {
         lock.lock();
@@ -206,66 +240,221 @@ public class NeutralSharedMemoryService implements SharedMemoryService, SyncObje
             }
             closed = true;
             for (NeutralHandle handle : List.copyOf(handles)) {
-                release(handle);
+                releaseQuietly(handle.detach(), handle);
             }
-            backend = null;
+            handles.clear();
+            current = null;
+            changed.signalAll();
         } finally {
             lock.unlock();
         }
     }
 
-    /** Closes one handle; idempotent. */
+    /** Closes one handle; idempotent. A parked handle's hold is released when a backend of its store returns. */
     void release(NeutralHandle handle) {
         lock.lock();
         try {
-            if (handles.remove(handle)) {
-                BackendHandle delegate = handle.detach();
-                if (delegate != null) {
-                    delegate.close();
-                }
+            if (!handles.remove(handle)) {
+                return;
             }
+            boolean parked = handle.isParked();
+            BackendHandle delegate = handle.detach();
+            if (delegate != null) {
+                delegate.close();
+            } else if (parked) {
+                closedWhileParked.add(handle);
+            }
+            changed.signalAll();
         } finally {
             lock.unlock();
         }
     }
 
-    private void move(NeutralHandle handle, ShmBackend target) {
-        BackendHandle old = handle.delegate();
-        if (old == null) {
+    /**
+     * Waits while {@code handle} is parked, up to the swap wait. Returns when it is bound, orphaned or lost.
+     *
+     * @throws ShmException CLOSED when no backend took it over within the swap wait
+     */
+    void awaitRebind(NeutralHandle handle) {
+        lock.lock();
+        try {
+            long deadline = System.nanoTime() + swapWaitNanos;
+            while (handle.isParked()) {
+                long now = System.nanoTime();
+                if (now - handle.parkedUntil() > 0) {
+                    handle.lose(new ShmException(ErrorReason.CLOSED, handle.nameOrNull(), "no backend of its store"
+                            + " took the object over before its parked hold's deadline, so the store released it"));
+                    handles.remove(handle);
+                    return;
+                }
+                long left = Math.min(deadline - now, handle.parkedUntil() - now);
+                if (deadline - now <= 0) {
+                    throw new ShmException(ErrorReason.CLOSED, handle.nameOrNull(), "no backend took the object over"
+                            + " within " + TimeUnit.NANOSECONDS.toMillis(swapWaitNanos) + " ms of swap wait after "
+                            + handle.owner().origin() + " left; its hold stays parked until its deadline");
+                }
+                changed.awaitNanos(left);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ShmException(ErrorReason.CLOSED, handle.nameOrNull(), "interrupted while waiting for a backend");
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Chooses the serving backend and brings every handle to it, or parks it, or keeps it where it is. */
+    private void reconcile(String why) {
+        Candidate previous = current;
+        List<Candidate> best = candidates.stream().sorted(Candidate.BEST_FIRST).toList();
+        Set<String> held = new LinkedHashSet<>();
+        handles.stream().filter(h -> !h.isEnded()).forEach(h -> held.add(h.namespace()));
+        Candidate chosen = best.isEmpty() ? null : best.getFirst();
+        Candidate refused = null;
+        if (chosen != null && !held.isEmpty() && !held.contains(chosen.namespace())) {
+            Optional<Candidate> sameStore = best.stream().filter(c -> held.contains(c.namespace())).findFirst();
+            if (sameStore.isPresent()) {
+                refused = chosen;
+                chosen = sameStore.get();
+            }
+        }
+        current = chosen;
+        SwapCount count = new SwapCount();
+        for (NeutralHandle handle : List.copyOf(handles)) {
+            bringOver(handle, best, count);
+        }
+        for (NeutralHandle handle : List.copyOf(closedWhileParked)) {
+            best.stream().filter(c -> c.namespace().equals(handle.namespace())).findFirst()
+                    .ifPresent(c -> releaseParked(handle, c));
+        }
+        if (refused != null) {
+            LOG.log(System.Logger.Level.WARNING, "not switching to " + refused + ": handles are open in "
+                    + held + ", another store; a move would fork their objects. Staying on " + chosen);
+        }
+        if (count.any()) {
+            count.log(why, chosen, LOG);
+        } else if (previous != chosen) {
+            LOG.log(System.Logger.Level.DEBUG, "shm swap: " + why + "; serving: "
+                    + (chosen == null ? "none" : chosen.origin()) + "; no handle open");
+        }
+        changed.signalAll();
+    }
+
+    private void bringOver(NeutralHandle handle, List<Candidate> best, SwapCount count) {
+        if (handle.isEnded()) {
+            handles.remove(handle);
             return;
         }
-        long size = old.byteSize();
-        BackendHandle moved = old.name() == null
-                ? target.createUnnamed(ObjectType.SHARED_MEMORY, size, handle.options())
-                : target.createOrOpen(ObjectType.SHARED_MEMORY, old.name(), size, handle.options());
-        try {
-            if (!moved.alreadyExisted()) {
-                java.lang.foreign.MemorySegment.copy(old.segment(), 0, moved.segment(), 0,
-                        Math.min(size, moved.byteSize()));
-            }
-        } catch (RuntimeException e) {
-            moved.close();
-            throw new ShmException(ErrorReason.INTERNAL, old.name(),
-                    "cannot copy the object's bytes to the new backend " + target.type(), null, e);
+        Candidate target = best.stream().filter(c -> c.namespace().equals(handle.namespace())).findFirst()
+                .orElse(null);
+        if (current != null && current.namespace().equals(handle.namespace())) {
+            target = current;
         }
-        handle.remapTo(moved, target);
-        releaseQuietly(old, handle);
+        BackendHandle old = handle.delegate();
+        if (old != null && target != null && target.backend() == handle.owner().backend()) {
+            return;
+        }
+        boolean ownerStays = candidates.stream().anyMatch(c -> c.backend() == handle.owner().backend());
+        if (target == null) {
+            if (old != null && !ownerStays) {
+                park(handle, count);
+            }
+            return;
+        }
+        try {
+            BackendHandle moved = handle.nameOrNull() == null
+                    ? target.backend().openByRef(handle.ref(), handle.options())
+                    : target.backend().open(ObjectType.SHARED_MEMORY, handle.nameOrNull(), handle.options());
+            handle.remapTo(moved, target);
+            releaseQuietly(old, handle);
+            count.moved++;
+        } catch (ShmException e) {
+            if (old != null && ownerStays) {
+                LOG.log(System.Logger.Level.ERROR, "cannot move " + handle + " to " + target + "; it stays", e);
+            } else {
+                if (old != null) {
+                    releaseQuietly(old, handle);
+                }
+                handle.lose(new ShmException(e.reason(), handle.nameOrNull(), target.origin()
+                        + " cannot take the object over: " + e.getMessage(), null, e));
+                handles.remove(handle);
+                count.lost++;
+            }
+        }
     }
 
-    private SharedMemory track(BackendHandle delegate, ShmBackend owner, MapOptions options) {
-        NeutralHandle handle = new NeutralHandle(this, delegate, owner, options);
-        handles.add(handle);
-        return handle;
+    private void park(NeutralHandle handle, SwapCount count) {
+        BackendHandle old = handle.delegate();
+        Candidate owner = handle.owner();
+        boolean parked;
+        try {
+            parked = old.park();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "cannot park " + handle, e);
+            parked = false;
+        }
+        if (parked) {
+            handle.parked(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(owner.parkMillis()));
+            count.parked++;
+        } else {
+            releaseQuietly(old, handle);
+            handle.lose(new ShmException(ErrorReason.CLOSED, handle.nameOrNull(), owner.origin()
+                    + " left and cannot park the handle's hold, so it was released"));
+            handles.remove(handle);
+            count.lost++;
+        }
     }
 
-    private ShmBackend bound(String name) {
+    private void releaseParked(NeutralHandle handle, Candidate target) {
+        closedWhileParked.remove(handle);
+        try {
+            (handle.nameOrNull() == null ? target.backend().openByRef(handle.ref(), handle.options())
+                    : target.backend().open(ObjectType.SHARED_MEMORY, handle.nameOrNull(), handle.options())).close();
+        } catch (ShmException e) {
+            LOG.log(System.Logger.Level.DEBUG, "the parked hold of closed " + handle + " is gone already", e);
+        }
+    }
+
+    /** Runs {@code work} on the serving backend under the lock, waiting up to the swap wait for one. */
+    private <T> T underLock(String name, Function<Candidate, T> work) {
+        lock.lock();
+        try {
+            return work.apply(bound(name));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The serving backend, taken under the lock; the call itself runs outside it (a wait must not block others). */
+    private ShmBackend serving(String name) {
+        return underLock(name, Candidate::backend);
+    }
+
+    private Candidate bound(String name) {
+        long deadline = System.nanoTime() + swapWaitNanos;
+        try {
+            while (!closed && current == null) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new ShmException(ErrorReason.CLOSED, name, "no shared memory backend is bound (waited "
+                            + TimeUnit.NANOSECONDS.toMillis(swapWaitNanos) + " ms)");
+                }
+                changed.awaitNanos(left);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ShmException(ErrorReason.CLOSED, name, "interrupted while waiting for a backend");
+        }
         if (closed) {
             throw new ShmException(ErrorReason.CLOSED, name, "the shared memory service is closed");
         }
-        if (backend == null) {
-            throw new ShmException(ErrorReason.CLOSED, name, "no shared memory backend is bound");
-        }
-        return backend;
+        return current;
+    }
+
+    private SharedMemory track(BackendHandle delegate, Candidate owner, MapOptions options) {
+        NeutralHandle handle = new NeutralHandle(this, delegate, owner, options);
+        handles.add(handle);
+        return handle;
     }
 
     private static void releaseQuietly(BackendHandle old, NeutralHandle handle) {
@@ -279,13 +468,40 @@ public class NeutralSharedMemoryService implements SharedMemoryService, SyncObje
         }
     }
 
-    /** For diagnostics: how many handles are open. */
-    int openHandleCount() {
+    /** For diagnostics and the operator: how many handles are open, and how many of them are parked. */
+    public HandleCounts handleCounts() {
         lock.lock();
         try {
-            return handles.size();
+            int parked = (int) handles.stream().filter(NeutralHandle::isParked).count();
+            return new HandleCounts(handles.size(), parked);
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * How many handles a service holds.
+     *
+     * @param open   handles its users hold open
+     * @param parked those of them waiting for a backend of their store
+     */
+    public record HandleCounts(int open, int parked) {
+    }
+
+    /** What one swap did, logged in one line. */
+    private static final class SwapCount {
+        int moved;
+        int parked;
+        int lost;
+
+        boolean any() {
+            return moved + parked + lost > 0;
+        }
+
+        void log(String why, Candidate now, System.Logger log) {
+            log.log(lost > 0 ? System.Logger.Level.WARNING : System.Logger.Level.INFO, "shm swap: " + why + "; serving: "
+                    + (now == null ? "none" : now.origin()) + "; handles moved " + moved + ", parked " + parked
+                    + ", lost " + lost);
         }
     }
 }

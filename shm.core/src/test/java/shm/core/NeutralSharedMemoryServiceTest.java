@@ -2,6 +2,7 @@ package shm.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.time.Duration;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
@@ -20,6 +22,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import shm.api.ErrorReason;
+import shm.api.MapOptions;
 import shm.api.MappingEvent;
 import shm.api.ObjectInfo;
 import shm.api.SharedMemory;
@@ -41,7 +44,8 @@ class NeutralSharedMemoryServiceTest {
         base = Path.of("/dev/shm", "shm-core-test-" + UUID.randomUUID());
         first = new MmapBackend(MmapSettings.under(base.resolve("first")));
         second = new MmapBackend(MmapSettings.under(base.resolve("second")));
-        service = new NeutralSharedMemoryService(first);
+        service = new NeutralSharedMemoryService(Duration.ofMillis(50));
+        service.backendAdded(new Candidate(first, "A", 0, 1, "mmap", 0));
     }
 
     @AfterEach
@@ -87,58 +91,155 @@ class NeutralSharedMemoryServiceTest {
     }
 
     @Test
-    void swapMovesOpenHandlesMakeBeforeBreakWithoutLosingBytes() throws IOException {
-        SharedMemory named = service.createOrOpen("moving", 4096);
-        SharedMemory unnamed = service.createUnnamed(64, shm.api.MapOptions.DEFAULT);
-        named.segment().setString(0, "survives the swap");
-        unnamed.segment().set(ValueLayout.JAVA_LONG, 0, 123456789L);
-        MemorySegment before = named.segment();
-        List<MappingEvent> events = new ArrayList<>();
-        named.addMappingListener(events::add);
-        named.addMappingListener(e -> assertEquals("survives the swap", e.handle().segment().getString(0),
-                "listeners run with the new mapping in place"));
+    void aBackendOverTheSameStoreTakesHandlesOverMakeBeforeBreak() throws IOException {
+        try (MmapBackend sameStore = new MmapBackend(MmapSettings.under(base.resolve("first")));
+             SharedMemory named = service.createOrOpen("kept", 4096)) {
+            SharedMemory unnamed = service.createUnnamed(64, MapOptions.DEFAULT);
+            named.segment().setString(0, "same");
+            unnamed.segment().set(ValueLayout.JAVA_LONG, 0, 123456789L);
+            MemorySegment before = named.segment();
+            List<MappingEvent> events = new ArrayList<>();
+            named.addMappingListener(events::add);
+            named.addMappingListener(e -> assertEquals("same", e.handle().segment().getString(0),
+                    "listeners run with the new mapping in place"));
 
-        service.switchTo(second);
+            service.backendAdded(new Candidate(sameStore, "A", 10, 2, "better mmap", 0));
 
-        assertEquals("survives the swap", named.segment().getString(0));
-        assertEquals(123456789L, unnamed.segment().get(ValueLayout.JAVA_LONG, 0));
-        assertEquals(List.of(new MappingEvent(named, MappingEvent.Kind.REMAPPED, "mmap", "mmap")), events);
-        assertThrows(IllegalStateException.class, () -> before.get(ValueLayout.JAVA_BYTE, 0),
-                "a segment taken before the swap fails cleanly");
-        assertTrue(first.list().isEmpty(), "the old store released the object");
-        assertEquals(List.of(), fileNames(base.resolve("first")));
-        assertEquals(1, second.lookup("moving").orElseThrow().handleCount());
-        named.close();
-        unnamed.close();
-        assertEquals(List.of(), fileNames(base.resolve("second")));
+            assertEquals(List.of(new MappingEvent(named, MappingEvent.Kind.REMAPPED, "mmap", "mmap")), events);
+            assertEquals("same", named.segment().getString(0));
+            assertEquals(123456789L, unnamed.segment().get(ValueLayout.JAVA_LONG, 0));
+            assertThrows(IllegalStateException.class, () -> before.get(ValueLayout.JAVA_BYTE, 0),
+                    "a segment taken before the swap fails cleanly");
+            assertEquals(2, objectFiles(base.resolve("first")).size(), "no object was destroyed or copied");
+            assertTrue(objectFiles(base.resolve("first")).contains("n.kept"));
+            assertEquals(1, sameStore.lookup("kept").orElseThrow().handleCount());
+            assertSame(sameStore, service.backend().orElseThrow());
+            unnamed.close();
+        }
+        assertEquals(List.of(), objectFiles(base.resolve("first")));
     }
 
     @Test
-    void swapToABackendOverTheSameStoreKeepsTheObjectAlive() throws IOException {
-        try (MmapBackend sameStore = new MmapBackend(MmapSettings.under(base.resolve("first")));
-             SharedMemory h = service.createOrOpen("kept", 16)) {
-            h.segment().setString(0, "same");
-            service.switchTo(sameStore);
-            assertEquals("same", h.segment().getString(0));
-            assertEquals(List.of("n.kept"), fileNames(base.resolve("first")), "the object was never destroyed");
-            assertEquals(1, sameStore.lookup("kept").orElseThrow().handleCount());
+    void aMoveToAnotherStoreIsRefusedSoThatNoObjectForks() throws IOException {
+        try (SharedMemory h = service.createOrOpen("one", 16)) {
+            h.segment().setString(0, "stays");
+            List<MappingEvent> events = new ArrayList<>();
+            h.addMappingListener(events::add);
+
+            service.backendAdded(new Candidate(second, "B", 100, 2, "other store", 0));
+
+            assertEquals(List.of(), events, "the handle stays on its store");
+            assertSame(first, service.backend().orElseThrow(), "the service stays on the handles' store");
+            assertEquals("stays", h.segment().getString(0));
+            assertEquals(List.of(), objectFiles(base.resolve("second")), "nothing was copied to the other store");
+        }
+        service.backendAdded(new Candidate(second, "B", 101, 2, "other store", 0));
+        assertSame(second, service.backend().orElseThrow(), "with no handle open the best backend serves");
+    }
+
+    @Test
+    void aBackendLeavingThatCannotParkLosesItsHandlesWithTheReason() {
+        try (MmapBackend cannotPark = new MmapBackend(MmapSettings.under(base.resolve("third")))) {
+            NeutralSharedMemoryService over = new NeutralSharedMemoryService(Duration.ofMillis(50));
+            over.backendAdded(Candidate.of(cannotPark, "C", 0));
+            SharedMemory h = over.createOrOpen("lost", 16);
+            List<MappingEvent> events = new ArrayList<>();
+            h.addMappingListener(events::add);
+            over.backendRemoved(over.backend().orElseThrow());
+            assertFalse(h.isOpen());
+            assertEquals(List.of(new MappingEvent(h, MappingEvent.Kind.LOST, "mmap", null)), events);
+            ShmException reason = assertThrows(ShmException.class, h::segment);
+            assertTrue(reason.getMessage().contains("cannot park"), reason.getMessage());
+            assertEquals(ErrorReason.CLOSED, assertThrows(ShmException.class, over::list).reason());
+            over.close();
         }
     }
 
     @Test
-    void backendGoneWithoutSuccessorClosesHandlesAndTellsListeners() {
-        SharedMemory h = service.createOrOpen("lost", 16);
+    void handlesParkWhenTheirBackendLeavesAndTheNextBackendOfTheStoreTakesThemOver() throws Exception {
+        first.parkHoldsFor(Duration.ofMinutes(1));
+        service.backendAdded(new Candidate(first, "A", 0, 1, "mmap", 60_000));
+        service.setSwapWait(Duration.ofSeconds(30));
+        SharedMemory h = service.createOrOpen("parked", 4096);
+        h.segment().setString(0, "still here");
+        MemorySegment before = h.segment();
+        List<MappingEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+        h.addMappingListener(events::add);
+
+        service.backendRemoved(first);
+        first.park();
+        assertTrue(h.isOpen(), "a parked handle is open");
+        assertThrows(IllegalStateException.class, () -> before.get(ValueLayout.JAVA_BYTE, 0));
+        var call = java.util.concurrent.CompletableFuture.supplyAsync(() -> h.segment().getString(0));
+        Thread.sleep(50);
+        assertFalse(call.isDone(), "a call on a parked handle waits for the successor");
+
+        try (MmapBackend next = new MmapBackend(MmapSettings.under(base.resolve("first")))) {
+            service.backendAdded(new Candidate(next, "A", 0, 3, "next mmap", 0));
+            assertEquals("still here", call.get(30, java.util.concurrent.TimeUnit.SECONDS));
+            assertEquals(List.of(new MappingEvent(h, MappingEvent.Kind.REMAPPED, "mmap", "mmap")), events);
+            assertEquals(1, next.lookup("parked").orElseThrow().handleCount(), "the parked hold was taken over");
+            assertEquals(List.of(), next.parkedHolds());
+            h.close();
+            assertTrue(next.lookup("parked").isEmpty());
+        }
+    }
+
+    @Test
+    void orphanedHandlesFindTheNextRevisionOfTheService() {
+        first.parkHoldsFor(Duration.ofMinutes(1));
+        service.backendAdded(new Candidate(first, "A", 0, 1, "mmap", 60_000));
+        SharedMemory h = service.createOrOpen("orphan", 64);
+        h.segment().setString(0, "follows");
         List<MappingEvent> events = new ArrayList<>();
         h.addMappingListener(events::add);
-        service.backendGone(first);
-        assertFalse(h.isOpen());
-        assertEquals(List.of(new MappingEvent(h, MappingEvent.Kind.LOST, "mmap", null)), events);
-        assertEquals(ErrorReason.CLOSED, assertThrows(ShmException.class, () -> service.list()).reason());
-        assertTrue(first.list().isEmpty());
-        service.switchTo(second);
-        try (SharedMemory again = service.createOrOpen("lost", 16)) {
-            assertFalse(again.alreadyExisted());
+        NeutralSharedMemoryService next = new NeutralSharedMemoryService(Duration.ofSeconds(5));
+        next.backendAdded(new Candidate(first, "A", 0, 1, "mmap", 60_000));
+        List<SharedMemory> adopted = new ArrayList<>();
+
+        assertEquals(1, service.orphanAll(orphan -> {
+            SharedMemory successor = next.open(orphan.nameOrNull(), orphan.options());
+            adopted.add(successor);
+            return new Successor.Adopted() {
+                @Override
+                public SharedMemory handle() {
+                    return successor;
+                }
+
+                @Override
+                public void close() {
+                    successor.close();
+                }
+            };
+        }));
+        assertEquals(1, first.lookup("orphan").orElseThrow().handleCount(), "the hold is parked, not released");
+
+        assertEquals("follows", h.segment().getString(0));
+        assertEquals(1, adopted.size());
+        assertEquals(List.of(new MappingEvent(h, MappingEvent.Kind.REMAPPED, "mmap", "mmap")), events);
+        assertEquals(1, first.lookup("orphan").orElseThrow().handleCount(), "taken over by the next revision");
+        h.close();
+        assertFalse(adopted.getFirst().isOpen());
+        assertTrue(first.lookup("orphan").isEmpty());
+        next.close();
+    }
+
+    @Test
+    void aCallDuringASwapWaitsForTheSuccessorThenFailsWithTheReason() throws Exception {
+        NeutralSharedMemoryService waiting = new NeutralSharedMemoryService(Duration.ofSeconds(30));
+        var call = java.util.concurrent.CompletableFuture.supplyAsync(() -> waiting.createOrOpen("late", 32));
+        Thread.sleep(50);
+        assertFalse(call.isDone(), "the call waits for a backend");
+        waiting.backendAdded(Candidate.of(first, "A", 0));
+        try (SharedMemory h = call.get(30, java.util.concurrent.TimeUnit.SECONDS)) {
+            assertEquals(32, h.byteSize());
         }
+        waiting.backendRemoved(first);
+        waiting.setSwapWait(Duration.ofMillis(20));
+        ShmException e = assertThrows(ShmException.class, () -> waiting.createOrOpen("late", 32));
+        assertEquals(ErrorReason.CLOSED, e.reason());
+        assertTrue(e.getMessage().contains("no shared memory backend is bound"), e.getMessage());
+        waiting.close();
     }
 
     @Test
@@ -166,7 +267,7 @@ class NeutralSharedMemoryServiceTest {
     }
 
     /** The object files of a store: everything but the object table, which lives as long as a participant. */
-    private static List<String> fileNames(Path directory) throws IOException {
+    private static List<String> objectFiles(Path directory) throws IOException {
         try (Stream<Path> files = Files.list(directory)) {
             return files.map(p -> p.getFileName().toString()).filter(n -> !n.equals("table")).sorted().toList();
         }

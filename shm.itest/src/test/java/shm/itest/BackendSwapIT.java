@@ -50,8 +50,12 @@ public class BackendSwapIT extends ShmTestBase {
             Object inode = Files.getAttribute(file, "unix:ino");
             assertTrue(pin.isOpen());
 
+            Dictionary<String, Object> properties = ranked(RelayBackend.TYPE, 100);
+            // The relay serves the mmap backend's store, so handles may move to it without forking their objects.
+            properties.put(ShmBackend.NAMESPACE_PROPERTY, services.references(ShmBackend.class, Services.MMAP)
+                    .getFirst().getProperty(ShmBackend.NAMESPACE_PROPERTY));
             ServiceRegistration<ShmBackend> relay = context.registerService(ShmBackend.class,
-                    new RelayBackend(mmap), ranked(RelayBackend.TYPE, 100));
+                    new RelayBackend(mmap), properties);
             try {
                 awaitEvents(events, 1);
                 assertEquals(new MappingEvent(handle, MappingEvent.Kind.REMAPPED, "mmap", RelayBackend.TYPE),

@@ -60,6 +60,11 @@ final class ShmFramework {
      * before the bundles would have Pax Exam install its probe before them.
      */
     static Option[] forTest(Class<?> testClass, Option... extra) {
+        return forTest(testClass, Map.of(), extra);
+    }
+
+    /** As {@link #forTest(Class, Option...)}, with more settings in the mmap backend's configuration. */
+    static Option[] forTest(Class<?> testClass, Map<String, Object> mmapSettings, Option... extra) {
         long configured = System.nanoTime();
         Path base = temporaryBase(testClass);
         Path root = base.resolve("root");
@@ -74,7 +79,7 @@ final class ShmFramework {
                 systemProperty("org.ops4j.pax.logging.DefaultServiceLog.level").value("WARN"),
                 cleanCaches(true),
                 junitBundles(),
-                ConfigurationAdminOptions.newConfiguration(MMAP_PID).put("root", root.toString()).asOption(),
+                mmapConfiguration(root, mmapSettings),
                 composite(runBundles())), composite(extra));
     }
 
@@ -117,6 +122,21 @@ final class ShmFramework {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + bndrun, e);
         }
+    }
+
+    private static Option mmapConfiguration(Path root, Map<String, Object> settings) {
+        var configuration = ConfigurationAdminOptions.newConfiguration(MMAP_PID).put("root", root.toString());
+        settings.forEach(configuration::put);
+        return configuration.asOption();
+    }
+
+    /** The jar the build exported for the bundle with this symbolic name. */
+    static Path jarOf(String symbolicName) {
+        Path jar = jarsBySymbolicName(bundlesDirectory()).get(symbolicName);
+        if (jar == null) {
+            throw new IllegalStateException(symbolicName + " is not in " + bundlesDirectory());
+        }
+        return jar;
     }
 
     /** The bundles in {@code directory} by their {@code Bundle-SymbolicName}. */

@@ -4,6 +4,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertThrows;
+import static org.junit.Assert.assertTrue;
 
 import java.lang.foreign.MemorySegment;
 import java.util.List;
@@ -36,6 +37,34 @@ record Workload(List<SharedMemory> handles, List<MemorySegment> segments) {
         }
         assertEquals("writes through one handle are seen through the other", 2L, segments.getFirst().get(JAVA_LONG, 8));
         return new Workload(handles, segments);
+    }
+
+    /**
+     * Every handle in {@code kept} is open and reads what was written through it; every segment taken before fails
+     * cleanly (the mapping of its time is gone).
+     */
+    void assertKept(List<SharedMemory> kept) {
+        for (SharedMemory handle : kept) {
+            int i = handles.indexOf(handle);
+            assertTrue(handle + " is open", handle.isOpen());
+            assertEquals(handle + " keeps its bytes", i + 1L, handle.segment().get(JAVA_LONG, 8L * i));
+            assertThrows(IllegalStateException.class, () -> segments.get(i).get(JAVA_LONG, 0));
+        }
+    }
+
+    /** The handles to named objects. */
+    List<SharedMemory> named() {
+        return handles.stream().filter(h -> h.name().isPresent()).toList();
+    }
+
+    /** The handle to the unnamed object. */
+    SharedMemory unnamed() {
+        return handles.getLast();
+    }
+
+    /** Closes every handle. */
+    void closeAll() {
+        handles.forEach(SharedMemory::close);
     }
 
     /** Every handle reports closed, refuses {@code segment()} with CLOSED, and every old segment throws on access. */

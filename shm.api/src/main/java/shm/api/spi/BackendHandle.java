@@ -52,6 +52,22 @@ public interface BackendHandle extends AutoCloseable {
     boolean isOpen();
 
     /**
+     * Unmaps this handle but keeps its hold on the object, parked for the process: the object lives on as if the
+     * handle were open until the process's next open of the same object (by name or by {@link #ref()}, through this
+     * backend instance or any later one over the same store) takes the parked hold over, or until the backend's park
+     * deadline passes, when any participant releases it as it would release a dead process's handle. For a consumer
+     * that is itself going away (a component being deactivated or updated) and wants its next revision to find the
+     * object as it left it. Afterwards the handle is closed as by {@link #close()} (idempotent).
+     *
+     * @return {@code true} when the hold was parked; {@code false} when this backend cannot park (nothing happened,
+     *         the handle is still open and the caller decides), or the handle was already closed
+     * @since 1.2
+     */
+    default boolean park() {
+        return false;
+    }
+
+    /**
      * Unmaps and releases this handle; the last handle of an object in any process destroys it. Idempotent.
      */
     @Override

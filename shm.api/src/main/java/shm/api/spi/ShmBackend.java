@@ -33,6 +33,25 @@ public interface ShmBackend extends SyncObjectService {
      */
     String NAMESPACE_PROPERTY = "shm.backend.namespace";
 
+    /**
+     * Service property: how long, in milliseconds, a hold parked with {@link BackendHandle#park()} (or by the backend
+     * when its instance goes away while its process lives) is kept before any participant releases it. Absent when
+     * the backend cannot park.
+     *
+     * @since 1.2
+     */
+    String PARK_DEADLINE_PROPERTY = "shm.backend.park.deadline.millis";
+
+    /**
+     * Every hold parked in this backend's store, by any process, for the operator.
+     *
+     * @throws shm.api.ShmException CLOSED
+     * @since 1.2
+     */
+    default List<ParkedHold> parkedHolds() {
+        return List.of();
+    }
+
     /** The backend's type, the value of its {@link #TYPE_PROPERTY} service property. */
     String type();
 

@@ -240,13 +240,15 @@ public class NtxPersonality implements NtxSharedMemory, AutoCloseable {
     }
 
     /**
-     * {@code gone} is going away: the mappings made through it are unmapped (their pointers become invalid and
-     * their handles unmapped), and if it was the backend in use, calls fail with E_NTX_INTERNAL_ERROR until another
-     * is bound.
+     * {@code gone} is going away: the mappings made through it leave the cache (their pointers become invalid: the
+     * next unmap of one answers the vendor's status for an unknown pointer, the next map of the handle maps afresh)
+     * and their holds are parked, so that an object only the mapping held outlives the swap and the next map takes
+     * the hold over (see docs/behaviour.md, "Backend swaps"). If it was the backend in use, calls fail with
+     * E_NTX_INTERNAL_ERROR until another is bound.
      */
     public void backendGone(ShmBackend gone) {
         link.forget(gone);
-        cache.removeAll(m -> m.owner() == gone).forEach(NtxPersonality::unmapQuietly);
+        cache.removeAll(m -> m.owner() == gone).forEach(NtxPersonality::parkQuietly);
         memory.freeFrom(gone);
     }
 
@@ -260,6 +262,16 @@ public class NtxPersonality implements NtxSharedMemory, AutoCloseable {
         cache.removeAll(m -> true).forEach(NtxPersonality::unmapQuietly);
         names.removeMine();
         memory.freeAll();
+    }
+
+    private static void parkQuietly(Mapping mapping) {
+        try {
+            if (!mapping.handle().park()) {
+                mapping.handle().close();
+            }
+        } catch (ShmException e) {
+            // The backend is going away and says so; the mapping is gone from the cache either way.
+        }
     }
 
     private static void unmapQuietly(Mapping mapping) {

@@ -90,13 +90,13 @@ public final class NtxPersonalityComponent implements NtxSharedMemory {
     }
 
     /** A backend was bound: the first one, or a better one for maps from now on. */
-    @Reference(name = "backend", cardinality = ReferenceCardinality.MANDATORY, policy = ReferencePolicy.DYNAMIC,
+    @Reference(name = "backend", cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY, unbind = "unbindBackend")
     void bindBackend(ShmBackend backend) {
         personality.useBackend(backend);
     }
 
-    /** A backend went away: the mappings made through it are unmapped. */
+    /** A backend went away: the mappings made through it leave the cache, their holds parked. */
     void unbindBackend(ShmBackend backend) {
         personality.backendGone(backend);
     }

@@ -25,6 +25,16 @@ final class HandleTable {
      */
     record OpenHandle(Object resource, MemorySegment location, ApiFamily family, ShmBackend owner) {
 
+        /** The same handle waiting for a backend of its store (its owner left); its value stays valid. */
+        OpenHandle parked() {
+            return new OpenHandle(resource, location, family, null);
+        }
+
+        /** Whether the handle waits for a backend. */
+        boolean isParked() {
+            return owner == null;
+        }
+
         /** Releases the backend's object. */
         void close() {
             switch (resource) {
@@ -73,13 +83,89 @@ final class HandleTable {
         return open == null || open.family() != ApiFamily.RT ? null : open.resource();
     }
 
-    /** Closes every handle that came from {@code gone}. */
-    void closeFrom(ShmBackend gone) {
+    /**
+     * The backend {@code gone} is leaving: its shared-memory handles park their holds in the store
+     * ({@link BackendHandle#park()}), its event, mutex and semaphore handles are left to the backend, which parks every
+     * hold still open when it goes; each handle keeps its value and waits for {@link #reopenOn}. A handle whose hold
+     * cannot be parked is closed (its value then answers ERROR_INVALID_HANDLE). Returns how many were parked.
+     */
+    int parkFrom(ShmBackend gone) {
+        int parked = 0;
         for (Map.Entry<Long, OpenHandle> entry : List.copyOf(handles.entrySet())) {
-            if (entry.getValue().owner() == gone && handles.remove(entry.getKey(), entry.getValue())) {
-                entry.getValue().close();
+            OpenHandle open = entry.getValue();
+            if (open.owner() != gone) {
+                continue;
+            }
+            if (open.resource() instanceof BackendHandle h && !h.park()) {
+                if (handles.remove(entry.getKey(), open)) {
+                    open.close();
+                }
+            } else if (handles.replace(entry.getKey(), open, open.parked())) {
+                parked++;
             }
         }
+        return parked;
+    }
+
+    /**
+     * Brings every handle that waits for a backend, or lives on another backend, onto {@code next}, which serves the
+     * same store: the object is opened there (by reference, or by name for events, mutexes and semaphores), which
+     * takes over the hold parked for this process, then the old backend's handle (if it is still open) is released.
+     * The handle value stays; a shared-memory location given out before fails cleanly and the handle answers with the
+     * new one. A handle that cannot be brought over is closed. Returns how many moved.
+     */
+    int reopenOn(ShmBackend next) {
+        int moved = 0;
+        for (Map.Entry<Long, OpenHandle> entry : List.copyOf(handles.entrySet())) {
+            OpenHandle open = entry.getValue();
+            if (open.owner() == next) {
+                continue;
+            }
+            OpenHandle reopened;
+            try {
+                reopened = reopen(open, next);
+            } catch (RuntimeException e) {
+                if (open.isParked() && handles.remove(entry.getKey(), open)) {
+                    System.getLogger(HandleTable.class.getName()).log(System.Logger.Level.WARNING, "RTX handle 0x"
+                            + Long.toHexString(entry.getKey()) + " cannot be reopened on the new backend: "
+                            + e.getMessage());
+                }
+                continue;
+            }
+            if (handles.replace(entry.getKey(), open, reopened)) {
+                if (!open.isParked()) {
+                    open.close();
+                }
+                moved++;
+            } else {
+                reopened.close();
+            }
+        }
+        return moved;
+    }
+
+    private static OpenHandle reopen(OpenHandle open, ShmBackend next) {
+        Object resource = switch (open.resource()) {
+            case BackendHandle h -> next.openByRef(h.ref(), shm.api.MapOptions.DEFAULT);
+            case NamedEvent e -> next.openEvent(e.name().orElseThrow(() -> unnamed("event")));
+            case NamedMutex m -> next.openMutex(m.name().orElseThrow(() -> unnamed("mutex")));
+            case NamedSemaphore s -> next.openSemaphore(s.name().orElseThrow(() -> unnamed("semaphore")));
+            default -> throw new IllegalStateException("not an RTX object: " + open.resource());
+        };
+        MemorySegment location = open.location();
+        if (resource instanceof BackendHandle h && location != null) {
+            location = h.segment().asSlice(0, Math.min(location.byteSize(), h.segment().byteSize()));
+        }
+        return new OpenHandle(resource, location, open.family(), next);
+    }
+
+    private static IllegalStateException unnamed(String what) {
+        return new IllegalStateException("an unnamed " + what + " cannot be found again on another backend");
+    }
+
+    /** How many handles are open (parked ones included). */
+    int size() {
+        return handles.size();
     }
 
     /** Closes every handle; later registrations are refused. Idempotent. */

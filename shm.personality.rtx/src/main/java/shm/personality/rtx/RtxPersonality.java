@@ -181,16 +181,44 @@ public class RtxPersonality implements RtxSharedMemory, RtxSync, AutoCloseable {
 
     /** Makes {@code replacement} the backend for calls from now on; handles already open stay where they are. */
     public void useBackend(ShmBackend replacement) {
-        binding.use(replacement);
+        useBackend(replacement, null);
     }
 
     /**
-     * {@code gone} is going away: the handles that came from it are closed (later calls with them fail with an
-     * invalid handle), and if it was the backend in use, calls fail until another is bound.
+     * Makes {@code replacement} the backend for calls from now on; when it serves the store the open handles live in
+     * ({@code namespace}, the backend's {@link ShmBackend#NAMESPACE_PROPERTY}), every handle moves to it with its value
+     * (parked ones take their parked holds over). A backend of another store gets new calls only: the handles stay on
+     * their store, since a move would fork their objects.
+     */
+    public void useBackend(ShmBackend replacement, String namespace) {
+        binding.use(replacement);
+        String current = storeNamespace;
+        if (namespace != null && namespace.equals(current)) {
+            int moved = handles.reopenOn(replacement);
+            if (moved > 0) {
+                LOG.log(System.Logger.Level.INFO, "RTX " + settings + ": backend " + replacement.type() + " bound;"
+                        + " handles moved " + moved);
+            }
+        } else if (current != null && handles.size() > 0) {
+            LOG.log(System.Logger.Level.WARNING, "RTX " + settings + ": backend " + replacement.type() + " serves "
+                    + namespace + ", not " + current + " where " + handles.size() + " handles live; they stay");
+        } else {
+            storeNamespace = namespace;
+        }
+    }
+
+    /**
+     * {@code gone} is going away: the handles that came from it park their holds and keep their values until a
+     * backend of their store is bound ({@link #useBackend(ShmBackend, String)}); if it was the backend in use, calls
+     * fail until another is bound.
      */
     public void backendGone(ShmBackend gone) {
         binding.forget(gone);
-        handles.closeFrom(gone);
+        int parked = handles.parkFrom(gone);
+        if (parked > 0) {
+            LOG.log(System.Logger.Level.INFO, "RTX " + settings + ": backend " + gone.type() + " left; handles parked "
+                    + parked);
+        }
     }
 
     /** Closes every handle of this "process", as RTX does when a process ends. Idempotent. */
@@ -199,6 +227,10 @@ public class RtxPersonality implements RtxSharedMemory, RtxSync, AutoCloseable {
         binding.close();
         handles.closeAll();
     }
+
+    private static final System.Logger LOG = System.getLogger(RtxPersonality.class.getName());
+    /** The store the handles live in; {@code null} until a backend with a namespace was bound. */
+    private volatile String storeNamespace;
 
     private RtxResult remember(RtxResult result) {
         lastError.set(result.errorCode());

@@ -87,13 +87,14 @@ public final class RtxPersonalityComponent implements RtxSharedMemory, RtxSync {
     }
 
     /** A backend was bound: the first one, or a better one for calls from now on. */
-    @Reference(name = "backend", cardinality = ReferenceCardinality.MANDATORY, policy = ReferencePolicy.DYNAMIC,
+    @Reference(name = "backend", cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY, unbind = "unbindBackend")
-    void bindBackend(ShmBackend backend) {
-        personality.useBackend(backend);
+    void bindBackend(ShmBackend backend, java.util.Map<String, Object> properties) {
+        Object namespace = properties.get(ShmBackend.NAMESPACE_PROPERTY);
+        personality.useBackend(backend, namespace == null ? null : namespace.toString());
     }
 
-    /** A backend went away: the handles that came from it are closed. */
+    /** A backend went away: the handles that came from it park and wait for the next backend of their store. */
     void unbindBackend(ShmBackend backend) {
         personality.backendGone(backend);
     }

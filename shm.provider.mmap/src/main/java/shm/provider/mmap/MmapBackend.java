@@ -6,6 +6,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -27,6 +29,7 @@ import shm.api.spi.BackendHandle;
 import shm.api.spi.DescriptorTable;
 import shm.api.spi.Directory;
 import shm.api.spi.ObjectRef;
+import shm.api.spi.ParkedHold;
 import shm.api.spi.PoolUsage;
 import shm.api.spi.ShmBackend;
 import shm.provider.mmap.sync.SharedEvent;
@@ -67,6 +70,11 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
     private final Map<String, OpenObject> openObjects = new HashMap<>();
     /** Guarded by {@link #lock}. */
     private boolean closed;
+    /** How long parked holds are kept, in milliseconds; 0: this backend does not park. */
+    private volatile long parkMillis;
+    /** The parked slot this instance parks in and its deadline; -1 before the first park. Guarded by {@link #lock}. */
+    private int parkingSlot = -1;
+    private long parkingDeadline;
 
     /**
      * Prepares the root directory (created with the configured mode if missing), opens it once as a descriptor
@@ -337,6 +345,100 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
             failure.run(table::close);
             failure.run(root::close);
             failure.rethrow();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Lets this backend park holds ({@link BackendHandle#park()}, {@link #park()}) for {@code deadline}; zero (the
+     * default of the plain library) turns parking off, so that handles are released as by {@link #close()}.
+     */
+    public void parkHoldsFor(Duration deadline) {
+        parkMillis = Math.max(0, deadline.toMillis());
+    }
+
+    /** How long parked holds are kept; zero when this backend does not park. */
+    public Duration parkDeadline() {
+        return Duration.ofMillis(parkMillis);
+    }
+
+    /**
+     * This instance goes away while its process lives: every handle it gave out is unmapped and its hold parked in the
+     * object table (see {@link ParkedHolds}) until {@link #parkDeadline()}, for the process's next open of the object,
+     * through any backend instance over the same root, to take over; then the backend is closed as by
+     * {@link #close()}. Without a park deadline this is {@link #close()}. Idempotent.
+     *
+     * @return how many holds were parked
+     */
+    public int park() {
+        lock.lock();
+        try {
+            int count = 0;
+            if (!closed && parkMillis > 0) {
+                for (OpenObject object : List.copyOf(openObjects.values())) {
+                    for (MmapHandle handle : object.handles()) {
+                        try {
+                            count += park(handle) ? 1 : 0;
+                        } catch (RuntimeException e) {
+                            System.getLogger(MmapBackend.class.getName()).log(System.Logger.Level.ERROR,
+                                    "cannot park " + handle + "; it is released", e);
+                        }
+                    }
+                }
+            }
+            close();
+            return count;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public List<ParkedHold> parkedHolds() {
+        return locked(null, () -> table.parkedHolds().stream().map(p -> new ParkedHold(
+                p.fileName().startsWith(NameCodec.UNNAMED_PREFIX) ? null : NameCodec.nameOf(p.fileName())
+                        .orElseGet(() -> files.readHeader(p.fileName(), null).name()),
+                p.fileName(), p.pid(), p.holds(), Instant.ofEpochMilli(p.deadlineMillis()))).toList());
+    }
+
+    /** Parks one handle's hold; {@code false} when this backend does not park or the handle is closed. */
+    boolean park(MmapHandle handle) {
+        if (parkMillis == 0) {
+            return false;
+        }
+        lock.lock();
+        try {
+            OpenObject object = openObjects.get(handle.fileName());
+            if (closed || object == null || !handle.isOpen()) {
+                return false;
+            }
+            boolean moved = table.locked(() -> {
+                if (!table.isParkingSlot(parkingSlot, parkingDeadline)) {
+                    long deadline = System.currentTimeMillis() + parkMillis;
+                    int slot = table.openParkingSlot(deadline);
+                    if (slot < 0) {
+                        return false;
+                    }
+                    parkingSlot = slot;
+                    parkingDeadline = deadline;
+                }
+                return table.parkHandle(handle.slot(), parkingSlot);
+            });
+            if (!moved) {
+                return false;
+            }
+            object.remove(handle);
+            if (object.isEmpty()) {
+                openObjects.remove(handle.fileName());
+            }
+            try {
+                handle.unmap();
+            } catch (IllegalStateException inUse) {
+                System.getLogger(MmapBackend.class.getName()).log(System.Logger.Level.WARNING, handle
+                        + " was parked while a native call used its mapping; the mapping goes with the arena");
+            }
+            return true;
         } finally {
             lock.unlock();
         }

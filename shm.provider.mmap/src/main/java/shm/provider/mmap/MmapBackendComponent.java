@@ -1,42 +1,38 @@
 package shm.provider.mmap;
 
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Optional;
+
+import java.time.Duration;
+import java.util.Dictionary;
+import java.util.Hashtable;
 
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
-import shm.api.MapOptions;
-import shm.api.NamedEvent;
-import shm.api.NamedMutex;
-import shm.api.NamedSemaphore;
-import shm.api.ObjectInfo;
-import shm.api.ObjectType;
-import shm.api.spi.BackendHandle;
-import shm.api.spi.DescriptorTable;
-import shm.api.spi.Directory;
-import shm.api.spi.ObjectRef;
-import shm.api.spi.PoolUsage;
 import shm.api.spi.ShmBackend;
 
 /**
- * The mmap backend as a DS component: registers {@link ShmBackend} with {@code shm.backend.type=mmap}, configured
- * through Config Admin under the PID {@value #PID} and running with defaults when there is no configuration. A change
- * of configuration deactivates the component (closing every handle it gave out) and activates a new one.
+ * The mmap backend as a DS component: opens an {@link MmapBackend} with the settings configured through Config Admin
+ * under the PID {@value #PID} (defaults when there is none) and registers it as {@link ShmBackend} itself, so that
+ * the service carries the computed {@link ShmBackend#NAMESPACE_PROPERTY} (the root) and
+ * {@link ShmBackend#PARK_DEADLINE_PROPERTY}.
  *
- * <p>The component holds an {@link MmapBackend} made from its configuration and forwards every call to it; it adds
- * nothing but the wiring.
+ * <p>A configuration change never closes a handle: a new ranking or park deadline only changes the service's
+ * properties; new store settings open a second backend, register it, and only then unregister the first and park its
+ * holds (consumers move their handles over in between, make-before-break). Deactivation (an update or stop of the
+ * bundle) unregisters the service and parks every hold for the next instance; see {@link MmapBackend#park}.
  */
-@Component(service = ShmBackend.class, configurationPid = MmapBackendComponent.PID,
-        property = ShmBackend.TYPE_PROPERTY + "=" + MmapBackend.TYPE)
+@Component(configurationPid = MmapBackendComponent.PID, immediate = true)
 @Designate(ocd = MmapBackendComponent.Config.class)
-public final class MmapBackendComponent implements ShmBackend {
+public final class MmapBackendComponent {
 
     /** The configuration PID. */
     public static final String PID = "shm.provider.mmap";
@@ -85,17 +81,97 @@ public final class MmapBackendComponent implements ShmBackend {
         boolean trustRoot() default false;
 
         /** The service ranking, for choosing among backends. */
-        @AttributeDefinition(name = "Service ranking",
-                description = "Among several backends, consumers bind the highest ranking.")
+        @AttributeDefinition(name = "Service ranking", description = "Among several backends, consumers bind the"
+                + " highest ranking. Changing it changes the service's properties only: no handle is touched.")
         int service_ranking() default 0;
+
+        /** How long parked holds are kept. */
+        @AttributeDefinition(name = "Park deadline (s)", description = "When this backend instance goes away while"
+                + " the process lives (update, stop, a new root), its holds stay parked in the object table this long"
+                + " for the next instance to take over; then any participant releases them. 0: release at once.")
+        long park_deadline_seconds() default 120;
     }
 
-    private final MmapBackend backend;
+    private final BundleContext context;
+    /** Guarded by {@code this}. */
+    private MmapBackend backend;
+    /** Guarded by {@code this}. */
+    private ServiceRegistration<ShmBackend> registration;
+    /** Guarded by {@code this}. */
+    private Duration parkDeadline;
 
-    /** Opens the backend with the configured settings. */
+    /** Opens the backend with the configured settings and registers it. */
     @Activate
     public MmapBackendComponent(Config config, BundleContext context) {
+        this.context = context;
+        this.parkDeadline = Duration.ofSeconds(Math.max(0, config.park_deadline_seconds()));
         this.backend = new MmapBackend(settings(config, context));
+        backend.parkHoldsFor(parkDeadline);
+        this.registration = context.registerService(ShmBackend.class, backend, properties(config, backend));
+    }
+
+    /** Applies a new configuration without closing a handle (see the class documentation). */
+    @Modified
+    synchronized void modified(Config config) {
+        parkDeadline = Duration.ofSeconds(Math.max(0, config.park_deadline_seconds()));
+        backend.parkHoldsFor(parkDeadline);
+        MmapSettings wanted = settings(config, context);
+        if (wanted.equals(backend.settings())) {
+            registration.setProperties(properties(config, backend));
+            return;
+        }
+        MmapBackend next = new MmapBackend(wanted);
+        next.parkHoldsFor(parkDeadline);
+        ServiceRegistration<ShmBackend> nextRegistration;
+        try {
+            nextRegistration = context.registerService(ShmBackend.class, next, properties(config, next));
+        } catch (RuntimeException e) {
+            next.close();
+            throw e;
+        }
+        ServiceRegistration<ShmBackend> previousRegistration = registration;
+        MmapBackend previous = backend;
+        backend = next;
+        registration = nextRegistration;
+        previousRegistration.unregister();
+        previous.park();
+    }
+
+    /**
+     * Unregisters the backend and parks every hold it still has for the next instance; when the whole framework is
+     * stopping, releases them instead, as the process's exit would.
+     */
+    @Deactivate
+    synchronized void deactivate() {
+        try {
+            registration.unregister();
+        } catch (IllegalStateException alreadyGone) {
+            // the framework unregistered it with the bundle
+        }
+        if (context.getBundle(0).getState() == org.osgi.framework.Bundle.STOPPING) {
+            backend.close();
+        } else {
+            backend.park();
+        }
+    }
+
+    private Dictionary<String, Object> properties(Config config, MmapBackend of) {
+        Dictionary<String, Object> properties = new Hashtable<>();
+        properties.put(ShmBackend.TYPE_PROPERTY, MmapBackend.TYPE);
+        properties.put(ShmBackend.NAMESPACE_PROPERTY, namespace(of.settings().root()));
+        properties.put(ShmBackend.PARK_DEADLINE_PROPERTY, parkDeadline.toMillis());
+        properties.put(Constants.SERVICE_RANKING, config.service_ranking());
+        properties.put(Constants.SERVICE_PID, PID);
+        return properties;
+    }
+
+    /** The namespace of a root: {@code mmap:} and the root's real path, so that two spellings of one root agree. */
+    static String namespace(Path root) {
+        try {
+            return MmapBackend.TYPE + ":" + root.toRealPath();
+        } catch (java.io.IOException e) {
+            return MmapBackend.TYPE + ":" + root;
+        }
     }
 
     /** The settings a configuration gives; an empty root falls back to the framework property, then the default. */
@@ -106,119 +182,13 @@ public final class MmapBackendComponent implements ShmBackend {
                 config.prefault(), config.maxMappings(), config.trustRoot());
     }
 
-    /** Closes every handle this component gave out. */
-    @Deactivate
-    void deactivate() {
-        backend.close();
-    }
-
     /** Checks and repairs the store; see {@link MmapBackend#checkStore(boolean)}. */
-    public shm.api.spi.StoreReport checkStore(boolean repair) {
+    public synchronized shm.api.spi.StoreReport checkStore(boolean repair) {
         return backend.checkStore(repair);
     }
 
     /** The settings the backend runs with. */
-    public MmapSettings settings() {
+    public synchronized MmapSettings settings() {
         return backend.settings();
-    }
-
-    @Override
-    public String type() {
-        return backend.type();
-    }
-
-    @Override
-    public BackendHandle createOrOpen(ObjectType type, String name, long size, MapOptions options) {
-        return backend.createOrOpen(type, name, size, options);
-    }
-
-    @Override
-    public BackendHandle createOrOpen(ObjectType type, String name, long size, MapOptions options, String pool) {
-        return backend.createOrOpen(type, name, size, options, pool);
-    }
-
-    @Override
-    public BackendHandle createUnnamed(ObjectType type, long size, MapOptions options) {
-        return backend.createUnnamed(type, size, options);
-    }
-
-    @Override
-    public BackendHandle createUnnamed(ObjectType type, long size, MapOptions options, String pool) {
-        return backend.createUnnamed(type, size, options, pool);
-    }
-
-    @Override
-    public BackendHandle openByRef(ObjectRef ref, MapOptions options) {
-        return backend.openByRef(ref, options);
-    }
-
-    @Override
-    public void setPoolLimit(String pool, long limitBytes) {
-        backend.setPoolLimit(pool, limitBytes);
-    }
-
-    @Override
-    public Optional<PoolUsage> poolUsage(String pool) {
-        return backend.poolUsage(pool);
-    }
-
-    @Override
-    public DescriptorTable descriptors(String name, int capacity, int perProcessLimit) {
-        return backend.descriptors(name, capacity, perProcessLimit);
-    }
-
-    @Override
-    public Directory directory() {
-        return backend.directory();
-    }
-
-    @Override
-    public BackendHandle open(ObjectType type, String name, MapOptions options) {
-        return backend.open(type, name, options);
-    }
-
-    @Override
-    public Optional<ObjectInfo> lookup(String name) {
-        return backend.lookup(name);
-    }
-
-    @Override
-    public List<ObjectInfo> list() {
-        return backend.list();
-    }
-
-    @Override
-    public List<Long> reapDeadProcesses() {
-        return backend.reapDeadProcesses();
-    }
-
-    @Override
-    public NamedEvent createOrOpenEvent(String name, boolean manualReset, boolean initiallySignaled) {
-        return backend.createOrOpenEvent(name, manualReset, initiallySignaled);
-    }
-
-    @Override
-    public NamedEvent openEvent(String name) {
-        return backend.openEvent(name);
-    }
-
-    @Override
-    public NamedMutex createOrOpenMutex(String name, boolean initiallyOwned) {
-        return backend.createOrOpenMutex(name, initiallyOwned);
-    }
-
-    @Override
-    public NamedMutex openMutex(String name) {
-        return backend.openMutex(name);
-    }
-
-    @Override
-    public NamedSemaphore createOrOpenSemaphore(String name, long initialCount, long maximumCount) {
-        return backend.createOrOpenSemaphore(name, initialCount, maximumCount);
-    }
-
-    @Override
-    public NamedSemaphore openSemaphore(String name) {
-        return backend.openSemaphore(name);
     }
 }

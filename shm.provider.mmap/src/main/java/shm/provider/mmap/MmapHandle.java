@@ -96,6 +96,11 @@ final class MmapHandle implements BackendHandle {
     }
 
     @Override
+    public boolean park() {
+        return open && backend.park(this);
+    }
+
+    @Override
     public void close() {
         if (open) {
             backend.release(this);

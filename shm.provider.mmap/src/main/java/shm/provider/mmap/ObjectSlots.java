@@ -311,6 +311,9 @@ final class ObjectSlots {
 
     private void addHandle(int slot) {
         int selfSlot = processes.selfSlot();
+        if (processes.parked().takeOver(slot, selfSlot)) {
+            return; // the process's hold parked by an earlier backend instance is its own again
+        }
         int h = holderIndex(slot, selfSlot);
         if (h < 0) {
             for (int i = 0; i < HOLDERS_PER_OBJECT && h < 0; i++) {

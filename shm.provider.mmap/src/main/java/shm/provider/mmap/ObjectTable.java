@@ -186,6 +186,33 @@ final class ObjectTable implements AutoCloseable {
         }
     }
 
+    // ------------------------------------------------------------------ parked holds
+
+    /** Whether {@code slot} is still a parked slot of this process with {@code deadlineMillis}. Inside {@link #locked}. */
+    boolean isParkingSlot(int slot, long deadlineMillis) {
+        return processes.parked().isOurs(slot, deadlineMillis);
+    }
+
+    /** A new parked slot of this process with {@code deadlineMillis}; -1 when the process table is full. */
+    int openParkingSlot(long deadlineMillis) {
+        return file.words().transaction(() -> processes.parked().open(deadlineMillis));
+    }
+
+    /**
+     * Moves one hold of this process on the object in {@code slot} to the parked slot {@code parkingSlot}; the object
+     * lives on. Inside {@link #locked}.
+     *
+     * @return {@code false} when it cannot (nothing changed)
+     */
+    boolean parkHandle(int slot, int parkingSlot) {
+        return file.words().transaction(() -> processes.parked().park(slot, processes.selfSlot(), parkingSlot));
+    }
+
+    /** Every parked hold in the table. Inside {@link #locked}. */
+    List<ParkedHolds.Parked> parkedHolds() {
+        return processes.parked().list();
+    }
+
     // ------------------------------------------------------------------ parts, for work under the lock
 
     /** The object slots. */

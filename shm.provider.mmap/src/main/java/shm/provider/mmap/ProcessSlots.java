@@ -29,6 +29,7 @@ final class ProcessSlots {
     private final Path root;
     /** Process slot to the time its start time was last verified. */
     private final Map<Integer, Long> verifiedAt = new HashMap<>();
+    private final ParkedHolds parked;
     private int selfSlot = -1;
 
     ProcessSlots(TableWords w, LibC libc, ProcessIdentity self, Path root) {
@@ -36,6 +37,12 @@ final class ProcessSlots {
         this.libc = libc;
         this.self = self;
         this.root = root;
+        this.parked = new ParkedHolds(w, self);
+    }
+
+    /** The parked slots: holds this process keeps while none of its handles is open. */
+    ParkedHolds parked() {
+        return parked;
     }
 
     /** This process's slot, once {@link #registerSelf} ran; -1 before. */
@@ -62,8 +69,8 @@ final class ProcessSlots {
                     selfSlot = slot;
                     return;
                 }
-            } else if (free < 0) {
-                free = slot;
+            } else if (free < 0 && w.processWord(slot, PROCESS_STATE) == PROCESS_FREE) {
+                free = slot; // a parked slot (state 2) is not free
             }
         }
         if (free < 0) {
@@ -81,15 +88,19 @@ final class ProcessSlots {
     }
 
     /**
-     * Reaps every registered process that no longer runs: {@code releaseHoldings} releases what it held (its handles,
-     * descriptors, directory entries), then its slot is freed.
+     * Reaps every registered process that no longer runs, and every parked slot whose deadline passed or whose process
+     * no longer runs: {@code releaseHoldings} releases what it held (its handles, descriptors, directory entries), then
+     * its slot is freed.
      *
-     * @return the pids reaped
+     * @return the pids reaped (a pid whose parked holds expired included)
      */
     List<Long> reapDead(IntConsumer releaseHoldings) {
         List<Long> reaped = List.of();
+        long now = System.currentTimeMillis();
         for (int slot = 0; slot < w.processCapacity; slot++) {
-            if (slot != selfSlot && w.processWord(slot, PROCESS_STATE) == PROCESS_LIVE && !isAlive(slot)) {
+            boolean gone = slot != selfSlot && (w.processWord(slot, PROCESS_STATE) == PROCESS_LIVE && !isAlive(slot)
+                    || parked.isParked(slot) && (parked.expired(slot, now) || !isAlive(slot)));
+            if (gone) {
                 if (reaped.isEmpty()) {
                     reaped = new ArrayList<>();
                 }

@@ -127,6 +127,10 @@ final class TableLayout {
     static final long PROCESS_SLOT_SIZE = PROCESS_DESCRIPTORS + (long) MAX_DESCRIPTOR_TABLES * WORD_BYTES;
     static final long PROCESS_FREE = 0;
     static final long PROCESS_LIVE = 1;
+    /** A slot holding the parked holds of a live process (see {@link ParkedHolds}). */
+    static final long PROCESS_PARKED = 2;
+    /** In a parked slot, the deadline in milliseconds since the epoch (where a live slot counts descriptors). */
+    static final long PROCESS_PARK_DEADLINE = PROCESS_DESCRIPTORS;
 
     // ---------------------------------------------------------------- object slots
 

@@ -18,6 +18,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -241,6 +242,34 @@ class CPeerTest {
         assertEquals(List.of(), TmpfsDirectory.objectFiles(root));
         assertEquals(List.of(JAVA), backend.participants());
         assertTableClean();
+    }
+
+    @Test
+    void cHonoursParkedHoldsAndReleasesThemAtTheirDeadline() {
+        MmapBackend parking = store.track(new MmapBackend(MmapSettings.under(root)));
+        parking.parkHoldsFor(java.time.Duration.ofSeconds(2));
+        parking.createOrOpen(SHM, "parked", 64, MapOptions.DEFAULT).segment().setString(0, "kept");
+        assertEquals(1, parking.park());
+
+        CPeerProcess before = peer("parked", "open", "read", "0", "4", "info", "close");
+        before.expect("PEER");
+        before.expect("OPENED");
+        assertEquals("kept", CPeerProcess.field(before.expect("READ"), "text"), "the parked object lives");
+        assertEquals(Map.of(JAVA, 1), CPeerProcess.holders(before.expect("INFO")).entrySet().stream()
+                .filter(e -> e.getKey() == JAVA).collect(java.util.stream.Collectors.toMap(Map.Entry::getKey,
+                        Map.Entry::getValue)), "the parked hold is the Java process's");
+        assertEquals("CLOSED handles=1 destroyed=false", before.expect("CLOSED"), "the C close leaves the parked hold");
+        assertEquals(0, before.awaitExit(), before.describe());
+        assertEquals(1, backend.parkedHolds().size(), "the C peer registered beside the parked slot, not over it");
+
+        Instant deadline = backend.parkedHolds().getFirst().deadline();
+        shm.testkit.Await.until("the deadline passes", java.time.Duration.ofSeconds(30),
+                () -> Instant.now().isAfter(deadline.plusMillis(10)));
+        CPeerProcess reaper = peer("parked", "info");
+        reaper.expect("PEER");
+        assertEquals("INFO exists=false", reaper.expect("INFO"), "the C peer released the expired parked hold");
+        assertEquals(0, reaper.awaitExit(), reaper.describe());
+        assertEquals(List.of(), TmpfsDirectory.objectFiles(root));
     }
 
     // ------------------------------------------------------------------ names

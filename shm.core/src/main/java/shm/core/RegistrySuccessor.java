@@ -1,0 +1,100 @@
+package shm.core;
+
+import java.util.concurrent.TimeUnit;
+
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.util.tracker.ServiceTracker;
+
+import shm.api.ErrorReason;
+import shm.api.SharedMemory;
+import shm.api.SharedMemoryService;
+import shm.api.ShmException;
+
+/**
+ * Finds the successor of a deactivated neutral service through the OSGi service registry, with the view of the bundle
+ * that used the old service (its client): the client's own instance of the next {@link SharedMemoryService} opens the
+ * object by name, which takes over the hold the old revision parked. The old handle then forwards to the new one.
+ *
+ * <p>An unnamed object cannot be found this way (it has no name to open, and the neutral API opens by name only); its
+ * handle is lost with that reason.
+ */
+final class RegistrySuccessor implements Successor {
+
+    private final Bundle client;
+    private final long waitMillis;
+
+    /** Finds successors for {@code client}, waiting up to {@code waitMillis} for one to be registered. */
+    RegistrySuccessor(Bundle client, long waitMillis) {
+        this.client = client;
+        this.waitMillis = waitMillis;
+    }
+
+    @Override
+    public Adopted adopt(NeutralHandle orphan) {
+        String name = orphan.nameOrNull();
+        if (name == null) {
+            throw new ShmException(ErrorReason.INVALID_PARAMETER, null, "an unnamed object cannot be found again by"
+                    + " the next revision of the neutral service: it has no name to open");
+        }
+        BundleContext context = client.getBundleContext();
+        if (context == null) {
+            throw new ShmException(ErrorReason.INVALID_PARAMETER, name, "the bundle that holds the handle, "
+                    + client.getSymbolicName() + ", is no longer active");
+        }
+        ServiceTracker<SharedMemoryService, SharedMemoryService> tracker =
+                new ServiceTracker<>(context, SharedMemoryService.class, null);
+        tracker.open();
+        try {
+            SharedMemoryService next = tracker.waitForService(waitMillis);
+            if (next == null) {
+                throw new ShmException(ErrorReason.CLOSED, name, "no neutral shared memory service came back within "
+                        + waitMillis + " ms after its bundle was stopped or updated");
+            }
+            SharedMemory handle = next.open(name, orphan.options());
+            return new TrackedHandle(handle, tracker);
+        } catch (InterruptedException e) {
+            tracker.close();
+            Thread.currentThread().interrupt();
+            throw new ShmException(ErrorReason.CLOSED, name, "interrupted while waiting for the neutral service");
+        } catch (RuntimeException e) {
+            tracker.close();
+            throw e;
+        }
+    }
+
+    /**
+     * The successor's handle and the tracker that holds the successor service, given back together. A named class
+     * (not an anonymous one) so that {@link OrphanClasses} can load it while this revision's wiring is valid.
+     */
+    static final class TrackedHandle implements Adopted {
+
+        private final SharedMemory handle;
+        private final ServiceTracker<SharedMemoryService, SharedMemoryService> tracker;
+
+        TrackedHandle(SharedMemory handle, ServiceTracker<SharedMemoryService, SharedMemoryService> tracker) {
+            this.handle = handle;
+            this.tracker = tracker;
+        }
+
+        @Override
+        public SharedMemory handle() {
+            return handle;
+        }
+
+        @Override
+        public void close() {
+            try {
+                handle.close();
+            } finally {
+                tracker.close();
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "successor of the neutral service as seen by " + client.getSymbolicName() + " (wait "
+                + TimeUnit.MILLISECONDS.toSeconds(waitMillis) + " s)";
+    }
+}

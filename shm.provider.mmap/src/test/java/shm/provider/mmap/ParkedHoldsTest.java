@@ -1,0 +1,120 @@
+package shm.provider.mmap;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.lang.foreign.ValueLayout;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.locks.LockSupport;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import shm.api.MapOptions;
+import shm.api.ObjectType;
+import shm.api.spi.BackendHandle;
+import shm.api.spi.ParkedHold;
+import shm.testkit.TmpfsDirectory;
+
+/**
+ * Parked holds: a backend instance that goes away while its process lives keeps the process's holds in the table
+ * until its deadline; the next open of the object by the process takes one over; past the deadline any participant
+ * releases it like a dead process's hold.
+ */
+class ParkedHoldsTest {
+
+    private static final ObjectType SHM = ObjectType.SHARED_MEMORY;
+    private static final long PID = ProcessHandle.current().pid();
+
+    private TmpfsDirectory tmpfs;
+    private Path root;
+
+    @BeforeEach
+    void open() {
+        tmpfs = new TmpfsDirectory();
+        root = tmpfs.path().resolve("ns");
+    }
+
+    @AfterEach
+    void closeAll() throws IOException {
+        tmpfs.close();
+    }
+
+    @Test
+    void theNextInstanceTakesParkedHoldsOverAndTheObjectNeverDies() throws IOException {
+        MmapBackend first = new MmapBackend(MmapSettings.under(root));
+        first.parkHoldsFor(Duration.ofMinutes(1));
+        BackendHandle named = first.createOrOpen(SHM, "kept", 4096, MapOptions.DEFAULT);
+        BackendHandle unnamed = first.createUnnamed(SHM, 64, MapOptions.DEFAULT);
+        named.segment().set(ValueLayout.JAVA_LONG, 0, 42L);
+        unnamed.segment().set(ValueLayout.JAVA_LONG, 0, 43L);
+        Object inode = Files.getAttribute(root.resolve("n.kept"), "unix:ino");
+
+        assertEquals(2, first.park());
+        assertFalse(named.isOpen());
+
+        try (MmapBackend second = new MmapBackend(MmapSettings.under(root))) {
+            List<ParkedHold> parked = second.parkedHolds();
+            assertEquals(2, parked.size(), parked.toString());
+            ParkedHold kept = parked.stream().filter(p -> "kept".equals(p.name())).findFirst().orElseThrow();
+            assertEquals(PID, kept.pid());
+            assertEquals(1, kept.holds());
+            assertTrue(kept.deadline().isAfter(Instant.now()), kept.toString());
+
+            try (BackendHandle again = second.open(SHM, "kept", MapOptions.DEFAULT);
+                 BackendHandle byRef = second.openByRef(unnamed.ref(), MapOptions.DEFAULT)) {
+                assertEquals(42L, again.segment().get(ValueLayout.JAVA_LONG, 0));
+                assertEquals(43L, byRef.segment().get(ValueLayout.JAVA_LONG, 0));
+                assertEquals(inode, Files.getAttribute(root.resolve("n.kept"), "unix:ino"));
+                assertEquals(1, second.lookup("kept").orElseThrow().handleCount(), "taken over, not added");
+                assertEquals(List.of(), second.parkedHolds(), "the parked slot was freed with its last hold");
+            }
+            assertEquals(List.of(), TmpfsDirectory.objectFiles(root), "the last close destroyed both");
+        }
+    }
+
+    @Test
+    void aSingleHandleParksAndAPlainLibraryDoesNotPark() {
+        try (MmapBackend backend = new MmapBackend(MmapSettings.under(root))) {
+            BackendHandle h = backend.createOrOpen(SHM, "one", 16, MapOptions.DEFAULT);
+            assertFalse(h.park(), "no park deadline: nothing happens");
+            assertTrue(h.isOpen());
+            backend.parkHoldsFor(Duration.ofMinutes(1));
+            assertTrue(h.park());
+            assertFalse(h.isOpen());
+            assertFalse(h.park(), "idempotent");
+            assertEquals(1, backend.lookup("one").orElseThrow().handleCount());
+            try (BackendHandle back = backend.open(SHM, "one", MapOptions.DEFAULT)) {
+                assertEquals(1, backend.lookup("one").orElseThrow().handleCount());
+            }
+            assertTrue(backend.lookup("one").isEmpty());
+        }
+    }
+
+    @Test
+    void anExpiredParkedHoldIsReleasedByAnyParticipant() {
+        MmapBackend first = new MmapBackend(MmapSettings.under(root));
+        first.parkHoldsFor(Duration.ofMillis(200));
+        first.createOrOpen(SHM, "expires", 16, MapOptions.DEFAULT);
+        try (MmapBackend other = new MmapBackend(MmapSettings.under(root));
+             BackendHandle keeper = other.createOrOpen(SHM, "keeper", 16, MapOptions.DEFAULT)) {
+            assertEquals(1, first.park());
+            assertTrue(other.lookup("expires").isPresent(), "kept until the deadline");
+            Instant deadline = other.parkedHolds().getFirst().deadline();
+            while (Instant.now().isBefore(deadline.plusMillis(5))) {
+                LockSupport.parkNanos(Duration.ofMillis(5).toNanos());
+            }
+            assertEquals(List.of(PID), other.reapDeadProcesses());
+            assertTrue(other.lookup("expires").isEmpty(), "released like a dead process's hold");
+            assertEquals(List.of(), other.parkedHolds());
+            assertTrue(keeper.isOpen());
+        }
+    }
+}

@@ -1,0 +1,230 @@
+package shm.shell;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import org.apache.felix.service.command.Descriptor;
+import org.apache.felix.service.command.annotations.GogoCommand;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.runtime.ServiceComponentRuntime;
+import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
+import org.osgi.service.component.runtime.dto.SatisfiedReferenceDTO;
+
+import shm.api.ShmException;
+import shm.api.spi.ParkedHold;
+import shm.api.spi.ShmBackend;
+
+/**
+ * The operator's view of backends and swaps, Gogo scope {@code shm}: {@code backends} lists every backend (type,
+ * ranking, namespace, park deadline, bundle and version), which backend the neutral service (per using bundle) and each
+ * personality instance is bound to, and every parked hold with its deadline; {@code rank} changes a backend's
+ * {@code service.ranking} through its configuration (the backend stays up, consumers re-choose: handles over the same
+ * store move, a move to another namespace is refused); {@code use} pins the neutral service to a backend type through
+ * its {@code backend.target}. Every answer is text; every failure one line.
+ */
+@Component(service = BackendCommands.class, immediate = true)
+@GogoCommand(scope = "shm", function = {"backends", "rank", "use"})
+public final class BackendCommands {
+
+    private static final String CORE_PID = "shm.core";
+
+    private final BundleContext context;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile ServiceComponentRuntime runtime;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile ConfigurationAdmin configurations;
+
+    /** Commands that read the service registry through {@code context}. */
+    @Activate
+    public BackendCommands(BundleContext context) {
+        this.context = context;
+    }
+
+    /** Lists backends, bindings and parked holds. */
+    @Descriptor("list every backend, what the neutral service and each personality is bound to, and parked holds")
+    public String backends() {
+        List<ServiceReference<ShmBackend>> references = backendReferences();
+        StringBuilder out = new StringBuilder("backends (best first):\n");
+        if (references.isEmpty()) {
+            out.append("  none registered\n");
+        }
+        for (ServiceReference<ShmBackend> reference : references) {
+            out.append("  ").append(describe(reference)).append('\n');
+        }
+        out.append("bound to them:\n").append(bindings());
+        out.append("parked holds:\n").append(parked(references));
+        return out.toString();
+    }
+
+    /** Changes a backend's ranking through its configuration. */
+    @Descriptor("set the service.ranking of a backend (by service id or type) through its configuration")
+    public String rank(@Descriptor("service id or type, such as mmap") String backend,
+                       @Descriptor("the new ranking; the highest wins") int ranking) throws IOException {
+        ServiceReference<ShmBackend> reference = find(backend);
+        Object pid = reference.getProperty(Constants.SERVICE_PID);
+        if (pid == null) {
+            throw new IllegalArgumentException("backend " + backend + " has no configuration (no service.pid) whose"
+                    + " ranking could be set");
+        }
+        Configuration configuration = configurationAdmin().getConfiguration(pid.toString(), "?");
+        Dictionary<String, Object> properties = properties(configuration);
+        properties.put(Constants.SERVICE_RANKING, ranking);
+        configuration.update(properties);
+        return "ranking of " + describe(reference) + " set to " + ranking + " (consumers re-choose; see shm:backends)";
+    }
+
+    /** Pins the neutral service to one backend type, or unpins it with {@code *}. */
+    @Descriptor("make the neutral service use backends of one type only ('*' for any)")
+    public String use(@Descriptor("backend type, such as mmap, or *") String type) throws IOException {
+        if (!type.equals("*") && !type.matches("[A-Za-z0-9._-]+")) {
+            throw new IllegalArgumentException("'" + type + "' is not a backend type: letters, digits, '.', '_', '-'");
+        }
+        Configuration configuration = configurationAdmin().getConfiguration(CORE_PID, "?");
+        Dictionary<String, Object> properties = properties(configuration);
+        String target = "(" + ShmBackend.TYPE_PROPERTY + "=" + type + ")";
+        properties.put("backend.target", target);
+        configuration.update(properties);
+        return "neutral service now binds " + target + " (handles move only within one namespace; see shm:backends)";
+    }
+
+    private String bindings() {
+        ServiceComponentRuntime scr = runtime;
+        if (scr == null) {
+            return "  (no Service Component Runtime to ask)\n";
+        }
+        StringBuilder out = new StringBuilder();
+        for (var description : scr.getComponentDescriptionDTOs()) {
+            for (ComponentConfigurationDTO configuration : scr.getComponentConfigurationDTOs(description)) {
+                for (SatisfiedReferenceDTO reference : configuration.satisfiedReferences) {
+                    if (!isBackendReference(description, reference.name)) {
+                        continue;
+                    }
+                    String bound = reference.boundServices.length == 0 ? "nothing" : java.util.Arrays
+                            .stream(reference.boundServices).map(s -> "service " + s.id)
+                            .collect(Collectors.joining(", "));
+                    out.append("  ").append(description.name).append(" #").append(configuration.id)
+                            .append(" (").append(description.bundle.symbolicName).append(") -> ").append(bound)
+                            .append('\n');
+                }
+            }
+        }
+        return out.isEmpty() ? "  no component binds a backend\n" : out.toString();
+    }
+
+    private static boolean isBackendReference(org.osgi.service.component.runtime.dto.ComponentDescriptionDTO d,
+                                              String name) {
+        return java.util.Arrays.stream(d.references)
+                .anyMatch(r -> r.name.equals(name) && ShmBackend.class.getName().equals(r.interfaceName));
+    }
+
+    private String parked(List<ServiceReference<ShmBackend>> references) {
+        Map<Object, ServiceReference<ShmBackend>> byNamespace = new LinkedHashMap<>();
+        for (ServiceReference<ShmBackend> reference : references) {
+            Object namespace = reference.getProperty(ShmBackend.NAMESPACE_PROPERTY);
+            byNamespace.putIfAbsent(namespace == null ? reference : namespace, reference);
+        }
+        StringBuilder out = new StringBuilder();
+        Instant now = Instant.now();
+        for (ServiceReference<ShmBackend> reference : byNamespace.values()) {
+            ShmBackend backend = context.getService(reference);
+            if (backend == null) {
+                continue;
+            }
+            try {
+                for (ParkedHold hold : backend.parkedHolds()) {
+                    out.append("  ").append(hold.name() == null ? "(unnamed " + hold.key() + ")" : "'" + hold.name()
+                            + "'").append(" pid ").append(hold.pid()).append(" holds ").append(hold.holds())
+                            .append(" until ").append(hold.deadline()).append(" (in ")
+                            .append(Math.max(0, Duration.between(now, hold.deadline()).toSeconds())).append(" s) in ")
+                            .append(reference.getProperty(ShmBackend.NAMESPACE_PROPERTY)).append('\n');
+                }
+            } catch (ShmException e) {
+                out.append("  ").append(describe(reference)).append(": ").append(e.getMessage()).append('\n');
+            } finally {
+                context.ungetService(reference);
+            }
+        }
+        return out.isEmpty() ? "  none\n" : out.toString();
+    }
+
+    private static String describe(ServiceReference<ShmBackend> reference) {
+        Bundle bundle = reference.getBundle();
+        Object park = reference.getProperty(ShmBackend.PARK_DEADLINE_PROPERTY);
+        return "service " + reference.getProperty(Constants.SERVICE_ID) + " type "
+                + reference.getProperty(ShmBackend.TYPE_PROPERTY) + " ranking " + ranking(reference) + " namespace "
+                + reference.getProperty(ShmBackend.NAMESPACE_PROPERTY) + " park "
+                + (park instanceof Number n ? n.longValue() / 1000 + " s" : "never") + " bundle "
+                + (bundle == null ? "(gone)" : bundle.getSymbolicName() + " " + bundle.getVersion());
+    }
+
+    private static int ranking(ServiceReference<?> reference) {
+        return reference.getProperty(Constants.SERVICE_RANKING) instanceof Integer r ? r : 0;
+    }
+
+    private ServiceReference<ShmBackend> find(String backend) {
+        List<ServiceReference<ShmBackend>> matches = new ArrayList<>();
+        for (ServiceReference<ShmBackend> reference : backendReferences()) {
+            if (backend.equals(String.valueOf(reference.getProperty(Constants.SERVICE_ID)))
+                    || backend.equals(reference.getProperty(ShmBackend.TYPE_PROPERTY))) {
+                matches.add(reference);
+            }
+        }
+        if (matches.size() != 1) {
+            throw new IllegalArgumentException(matches.isEmpty() ? "no backend has the service id or type '"
+                    + backend + "' (see shm:backends)" : matches.size() + " backends are of type '" + backend
+                    + "': name one by its service id (see shm:backends)");
+        }
+        return matches.getFirst();
+    }
+
+    private List<ServiceReference<ShmBackend>> backendReferences() {
+        try {
+            Collection<ServiceReference<ShmBackend>> found = context.getServiceReferences(ShmBackend.class, null);
+            return found.stream().sorted(java.util.Comparator.reverseOrder()).toList();
+        } catch (InvalidSyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private ConfigurationAdmin configurationAdmin() {
+        ConfigurationAdmin admin = configurations;
+        if (admin == null) {
+            throw new IllegalStateException("no Configuration Admin service is running, so no setting can change");
+        }
+        return admin;
+    }
+
+    private static Dictionary<String, Object> properties(Configuration configuration) {
+        Dictionary<String, Object> current = configuration.getProperties();
+        Dictionary<String, Object> copy = new Hashtable<>();
+        if (current != null) {
+            for (var keys = current.keys(); keys.hasMoreElements(); ) {
+                String key = keys.nextElement();
+                copy.put(key, current.get(key));
+            }
+        }
+        return copy;
+    }
+}
