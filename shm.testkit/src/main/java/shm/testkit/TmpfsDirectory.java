@@ -8,11 +8,15 @@ import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
 
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
 /**
  * A fresh directory on the real tmpfs ({@code /dev/shm}) with a unique name, removed with everything in it on
- * close. It does not exist until something creates it (a backend creates its root itself).
+ * close. It does not exist until something creates it (a backend creates its root itself). In a JUnit 5 test it is a
+ * field registered as an extension ({@code @RegisterExtension}), removed after each test.
  */
-public final class TmpfsDirectory implements AutoCloseable {
+public final class TmpfsDirectory implements AutoCloseable, AfterEachCallback {
 
     /** The file of a store root that is not an object: the object table (see {@code docs/mmap-store.md}). */
     public static final String TABLE_FILE = "table";
@@ -52,5 +56,11 @@ public final class TmpfsDirectory implements AutoCloseable {
     @Override
     public void close() throws IOException {
         Trees.deleteRecursively(path);
+    }
+
+    /** Removes the directory after each test of a class that registered it as an extension. */
+    @Override
+    public void afterEach(ExtensionContext context) throws IOException {
+        close();
     }
 }

@@ -22,9 +22,14 @@
  * the vendor headers are in {@link shm.api.intime.IntimeConstants}; how this platform lays out the system-wide tables
  * that several personalities share (the GDT, the iwin32 handle table, the object directories) is in
  * {@link shm.api.intime.IntimeTables}.
+ *
+ * <p>2.0.0: the numbers this package shares with another vendor's (Win32 codes, wait results, INtime kernel statuses)
+ * are inherited from one interface ({@code shm.api.win32.Win32Constants}, {@code RtKernelConstants}) instead of
+ * declared here, so the constants classes import together. Source code compiles unchanged, but the fields left the
+ * class: the baseline against 1.0.0 counts that as a removal, hence the major version.
  */
 @Export
-@Version("1.1.0")
+@Version("2.0.0")
 package shm.api.intime;
 
 import org.osgi.annotation.bundle.Export;

@@ -10,9 +10,14 @@
  * {@link shm.api.ntx.NtxConstants}. The memory is memory of the INtime side: {@code RTHANDLE}s are the GDT slots that
  * {@link shm.api.intime.IntimeTables} lays out. Services of this package are registered by the NTX personality, one
  * per configured Windows process.
+ *
+ * <p>2.0.0: the numbers this package shares with another vendor's (Win32 codes, wait results, INtime kernel statuses)
+ * are inherited from one interface ({@code shm.api.win32.Win32Constants}, {@code RtKernelConstants}) instead of
+ * declared here, so the constants classes import together. Source code compiles unchanged, but the fields left the
+ * class: the baseline against 1.0.0 counts that as a removal, hence the major version.
  */
 @Export
-@Version("1.1.0")
+@Version("2.0.0")
 package shm.api.ntx;
 
 import org.osgi.annotation.bundle.Export;

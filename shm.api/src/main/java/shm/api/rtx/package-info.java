@@ -7,9 +7,14 @@
  * {@code GetLastError} / {@code *pErrorCode} / the NTSTATUS return value, each call returns an
  * {@link shm.api.rtx.RtxResult}. The numeric constants of the vendor headers are in {@link shm.api.rtx.RtxConstants}.
  * Services of this package are registered by the RTX personality, one per configured caller context.
+ *
+ * <p>2.0.0: the numbers this package shares with another vendor's (Win32 codes, wait results, INtime kernel statuses)
+ * are inherited from one interface ({@code shm.api.win32.Win32Constants}, {@code RtKernelConstants}) instead of
+ * declared here, so the constants classes import together. Source code compiles unchanged, but the fields left the
+ * class: the baseline against 1.0.0 counts that as a removal, hence the major version.
  */
 @Export
-@Version("1.1.0")
+@Version("2.0.0")
 package shm.api.rtx;
 
 import org.osgi.annotation.bundle.Export;

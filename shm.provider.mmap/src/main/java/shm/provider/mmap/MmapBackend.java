@@ -15,15 +15,12 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
-import shm.api.Access;
 import shm.api.ErrorReason;
-import shm.api.HolderInfo;
 import shm.api.MapOptions;
 import shm.api.NamedEvent;
 import shm.api.NamedMutex;
 import shm.api.NamedSemaphore;
 import shm.api.ObjectInfo;
-import shm.api.ObjectState;
 import shm.api.ObjectType;
 import shm.api.ShmException;
 import shm.api.spi.BackendHandle;
@@ -64,6 +61,7 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
     private final Mapper mapper;
     private final SyncObjects syncObjects = new SyncObjects();
     private final ObjectTable table;
+    private final ObjectLifecycle objects;
     private final ReentrantLock lock = new ReentrantLock();
     /** Objects this backend holds handles to, by file name. Guarded by {@link #lock}. */
     private final Map<String, OpenObject> openObjects = new HashMap<>();
@@ -87,6 +85,7 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
             this.files = new ObjectFiles(settings, libc, self, root);
             this.mapper = new Mapper(libc, settings);
             this.table = ObjectTable.open(settings, libc, self, root, mapper, files);
+            this.objects = new ObjectLifecycle(this, self, files, mapper, syncObjects, table);
         } catch (RuntimeException e) {
             root.close();
             throw e;
@@ -117,9 +116,9 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
         return locked(name, () -> {
             int slot = table.objects().find(fileName);
             if (slot >= 0) {
-                return openExisting(slot, type, name, options);
+                return register(objects.openExisting(slot, type, name, options));
             }
-            return createNew(fileName, type, name, size, options, pool, null);
+            return register(objects.createNew(fileName, type, name, size, options, pool, null));
         });
     }
 
@@ -134,7 +133,7 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
         Objects.requireNonNull(options, "options");
         checkSize(null, size);
         String fileName = files.unnamedFileName();
-        return locked(null, () -> createNew(fileName, type, null, size, options, pool, null));
+        return locked(null, () -> register(objects.createNew(fileName, type, null, size, options, pool, null)));
     }
 
     @Override
@@ -148,7 +147,7 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
                         + Long.toHexString(ref.value()) + " no longer exists");
             }
             TableEntry entry = table.objects().entry(slot);
-            return openExisting(slot, entry.type(), nameOf(entry), options);
+            return register(objects.openExisting(slot, entry.type(), objects.nameOf(entry), options));
         });
     }
 
@@ -197,7 +196,7 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
                 files.refuseUnknown(fileName, name);
                 throw new ShmException(ErrorReason.NOT_FOUND, name, "no object of that name exists");
             }
-            return openExisting(slot, type, name, options);
+            return register(objects.openExisting(slot, type, name, options));
         });
     }
 
@@ -209,7 +208,7 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
             if (slot < 0) {
                 return Optional.empty();
             }
-            return Optional.of(info(table.objects().entry(slot), name));
+            return Optional.of(objects.info(table.objects().entry(slot), name));
         });
     }
 
@@ -222,7 +221,7 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
                 if (entry.fileName().startsWith(NameCodec.UNNAMED_PREFIX)) {
                     continue;
                 }
-                result.add(info(entry, nameOf(entry)));
+                result.add(objects.info(entry, objects.nameOf(entry)));
             }
             result.sort(Comparator.comparing(ObjectInfo::name));
             return List.copyOf(result);
@@ -285,15 +284,16 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
                                             Consumer<MemorySegment> initializer) {
         if (name == null) {
             String fileName = files.unnamedFileName();
-            return locked(null, () -> createNew(fileName, type, null, size, MapOptions.DEFAULT, null, initializer));
+            return locked(null, () -> register(objects.createNew(fileName, type, null, size, MapOptions.DEFAULT, null,
+                    initializer)));
         }
         String fileName = NameCodec.fileName(name);
         return locked(name, () -> {
             int slot = table.objects().find(fileName);
             if (slot >= 0) {
-                return openExisting(slot, type, name, MapOptions.DEFAULT);
+                return register(objects.openExisting(slot, type, name, MapOptions.DEFAULT));
             }
-            return createNew(fileName, type, name, size, MapOptions.DEFAULT, null, initializer);
+            return register(objects.createNew(fileName, type, name, size, MapOptions.DEFAULT, null, initializer));
         });
     }
 
@@ -303,14 +303,6 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
      */
     <T> T tableWork(Function<ObjectTable, T> work) {
         return locked(null, () -> work.apply(table));
-    }
-
-    /** The name of a live object: decoded from its file name, from its header for long names, null for unnamed. */
-    private String nameOf(TableEntry entry) {
-        if (entry.fileName().startsWith(NameCodec.UNNAMED_PREFIX)) {
-            return null;
-        }
-        return NameCodec.nameOf(entry.fileName()).orElseGet(() -> files.readHeader(entry.fileName(), null).name());
     }
 
     /** The pids of the processes registered in the object table, this one included. */
@@ -416,120 +408,10 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
         }
     }
 
-    /**
-     * Creates an object; {@code initializer}, when given, writes its initial state into the fresh mapping while the
-     * table lock is still held, so no other participant ever sees the object uninitialized.
-     */
-    private MmapHandle createNew(String fileName, ObjectType type, String name, long size, MapOptions options,
-                                 String pool, Consumer<MemorySegment> initializer) {
-        files.refuseUnknown(fileName, name);
-        ObjectSlots objects = table.objects();
-        int slot;
-        try {
-            slot = objects.beginCreate(fileName, type, size, pool);
-        } catch (ShmException e) {
-            throw e.objectName().isPresent() ? e : new ShmException(e.reason(), name, e.rule(), null, e);
-        }
-        long[] inode = {0};
-        try {
-            files.write(fileName, new ObjectHeader(type, size, size, name, self.pid(), System.currentTimeMillis()),
-                    written -> {
-                        objects.recordInode(slot, written);
-                        inode[0] = written;
-                    });
-            MmapHandle handle = map(fileName, slot, inode[0], type, name, size, options, false);
-            try {
-                if (initializer != null) {
-                    initializer.accept(handle.segment());
-                }
-                objects.finishCreate(slot);
-            } catch (RuntimeException e) {
-                handle.unmap();
-                throw e;
-            }
-            register(handle);
-            return handle;
-        } catch (RuntimeException e) {
-            if (inode[0] != 0) {
-                files.removeOwn(fileName, inode[0], e);
-            }
-            objects.abandonCreate(slot);
-            throw e;
-        }
-    }
-
-    private MmapHandle openExisting(int slot, ObjectType type, String name, MapOptions options) {
-        TableEntry entry = table.objects().entry(slot);
-        if (entry.type() != type) {
-            throw new ShmException(ErrorReason.NAME_USED_BY_OTHER_TYPE, name,
-                    "the name is held by an object of type " + entry.type() + ", not " + type);
-        }
-        MmapHandle handle = map(entry.fileName(), slot, table.objects().inodeOf(slot), type, name, entry.logicalSize(),
-                options, true);
-        try {
-            table.objects().openHandle(slot);
-        } catch (RuntimeException e) {
-            handle.unmap();
-            throw e;
-        }
-        register(handle);
-        return handle;
-    }
-
-    /**
-     * Opens the object file (no link followed), checks that it is the file the table recorded (inode, size, type),
-     * maps {@code logicalSize} bytes of its data and closes the descriptor; on failure nothing stays mapped or open.
-     */
-    private MmapHandle map(String fileName, int slot, long inode, ObjectType type, String name, long logicalSize,
-                           MapOptions options, boolean alreadyExisted) {
-        TableEntry entry = table.objects().entry(slot);
-        boolean writable = options.access() == Access.READ_WRITE;
-        ObjectFiles.OpenFile file = files.open(fileName, name, writable);
-        try {
-            ObjectHeader header = file.header();
-            if (header.reservedSize() != entry.reservedSize() || header.type() != entry.type()
-                    || (inode != 0 && file.stat().inode() != inode)) {
-                throw new ShmException(ErrorReason.INCOMPATIBLE_STORE, name, files.describe(fileName)
-                        + " does not match its object table entry (size, type or inode differ: the file was replaced"
-                        + " outside the platform); it was left untouched");
-            }
-            Mapper.Mapping mapping = mapper.map(file.fd(), files.describe(fileName), name, ObjectHeader.DATA_OFFSET,
-                    logicalSize, writable, options.lockPages(), options.prefault());
-            return new MmapHandle(this, fileName, slot, new ObjectRef(table.objects().refOf(slot)), type, name,
-                    alreadyExisted, entry.reservedSize(), mapping.arena(), mapping.segment());
-        } finally {
-            files.close(file);
-        }
-    }
-
-    private void register(MmapHandle handle) {
+    /** Keeps a handle this backend gave out, to be closed with the backend; returns it. */
+    private MmapHandle register(MmapHandle handle) {
         openObjects.computeIfAbsent(handle.fileName(), f -> new OpenObject()).add(handle);
-    }
-
-    private ObjectInfo info(TableEntry entry, String name) {
-        List<HolderInfo> holders = entry.holders().stream()
-                .map(h -> new HolderInfo(h.pid(), (int) h.handles())).toList();
-        return new ObjectInfo(name, entry.type(), entry.reservedSize(), entry.logicalSize(), holders,
-                entry.type() == ObjectType.SHARED_MEMORY ? ObjectState.NONE : stateOf(entry));
-    }
-
-    /** An event's, mutex's or semaphore's state, read through a short-lived mapping of its state block. */
-    private ObjectState stateOf(TableEntry entry) {
-        try {
-            ObjectFiles.OpenFile file = files.open(entry.fileName(), null, true);
-            Mapper.Mapping mapping;
-            try {
-                mapping = mapper.map(file.fd(), files.describe(entry.fileName()), null, ObjectHeader.DATA_OFFSET,
-                        entry.logicalSize(), true, false, false);
-            } finally {
-                files.close(file);
-            }
-            try (Arena arena = mapping.arena()) {
-                return syncObjects.state(entry.type(), mapping.segment());
-            }
-        } catch (RuntimeException | InternalError e) {
-            return new ObjectState.Unreadable(String.valueOf(e.getMessage()));
-        }
+        return handle;
     }
 
     /**

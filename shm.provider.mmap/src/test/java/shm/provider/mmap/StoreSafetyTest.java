@@ -14,8 +14,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import shm.api.ErrorReason;
 import shm.api.MapOptions;
@@ -29,13 +29,9 @@ class StoreSafetyTest {
 
     private static final int OTHER_UID = 4242;
 
-    private final TmpfsDirectory tmpfs = new TmpfsDirectory();
+    @RegisterExtension
+    final TmpfsDirectory tmpfs = new TmpfsDirectory();
     private final Path root = tmpfs.path().resolve("ns");
-
-    @AfterEach
-    void tearDown() throws IOException {
-        tmpfs.close();
-    }
 
     @Test
     void aTableOfAnotherLayoutVersionIsRefusedAndLeftAlone() throws IOException {
