@@ -17,7 +17,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.jar.Attributes;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -119,7 +118,7 @@ class PlatformHomeIT {
             assertFalse(run.errors().contains("\tat "), run.errors());
             assertFalse(run.output().contains("\tat "), run.output());
         }
-        assertEquals(List.of(), objectFiles(root()), "the object was closed in the root it was created in");
+        assertEquals(List.of(), RuntimeProcess.objectFiles(root()), "the object was closed in the root it was created in");
     }
 
     @Test
@@ -144,11 +143,11 @@ class PlatformHomeIT {
             shell.typeLine("shm:create held 4k");
             shell.typeLine("shm:event create go");
             shell.awaitOutput("created event 'go'", PATIENCE);
-            assertEquals(2, objectFiles(root()).size());
+            assertEquals(2, RuntimeProcess.objectFiles(root()).size());
             shell.terminate();
             shell.awaitExit(PATIENCE);
         }
-        assertEquals(List.of(), objectFiles(root()), "the runtime was the only holder: its objects are gone");
+        assertEquals(List.of(), RuntimeProcess.objectFiles(root()), "the runtime was the only holder: its objects are gone");
     }
 
     @Test
@@ -216,7 +215,7 @@ class PlatformHomeIT {
         } finally {
             process.destroyForcibly();
         }
-        assertEquals(List.of(), objectFiles(root()), "Ctrl-D released the holds");
+        assertEquals(List.of(), RuntimeProcess.objectFiles(root()), "Ctrl-D released the holds");
     }
 
     private static void type(OutputStream keys, String text) throws IOException {
@@ -281,14 +280,6 @@ class PlatformHomeIT {
         }
     }
 
-    private static List<Path> objectFiles(Path root) throws IOException {
-        if (!Files.isDirectory(root)) {
-            return List.of();
-        }
-        try (Stream<Path> files = Files.list(root)) {
-            return files.filter(file -> file.getFileName().toString().matches("[nhu]\\..+")).sorted().toList();
-        }
-    }
 
     /** Appending to a configuration file. */
     private static final class StandardOpenOptionAppend {

@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.JarFile;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,7 +49,7 @@ class RuntimeJarIT {
         assertEquals("closed 1 handle of 'demo'", lines.get(lines.size() - 1));
         assertEquals("", run.errorsWithoutJvmWarnings());
         assertTrue(Files.isDirectory(root()), "the backend used the root given by -Dshm.provider.mmap.root");
-        assertEquals(List.of(), objectFilesIn(root()), "closing the last handle destroyed the object");
+        assertEquals(List.of(), RuntimeProcess.objectFiles(root()), "closing the last handle destroyed the object");
         assertEquals("no objects\n", RuntimeProcess.run(root(), "shm:list").output());
     }
 
@@ -130,7 +129,7 @@ class RuntimeJarIT {
             assertTrue(output.contains("closed 1 handle of 'demo'"), output);
             assertFalse(output.contains("\tat "), output);
             assertEquals("", run.errorsWithoutJvmWarnings());
-            assertEquals(List.of(), objectFilesIn(root()));
+            assertEquals(List.of(), RuntimeProcess.objectFiles(root()));
         }
     }
 
@@ -141,7 +140,7 @@ class RuntimeJarIT {
             holder.typeLine("shm:create shared 4k");
             holder.typeLine("shm:write shared 0 from the shell");
             holder.awaitOutput("wrote 14 bytes to 'shared' at offset 0", PATIENCE);
-            assertEquals(List.of(root().resolve("n.shared")), objectFilesIn(root()),
+            assertEquals(List.of(root().resolve("n.shared")), RuntimeProcess.objectFiles(root()),
                     "the object lives in the root given by -Dshm.provider.mmap.root (docs/mmap-store.md names it)");
 
             RuntimeProcess.Finished reader = RuntimeProcess.run(root(), "-c", "shm:dump shared 0 14; shm:info shared");
@@ -209,14 +208,6 @@ class RuntimeJarIT {
     }
 
     /** The object files in the mmap root: named {@code n.}, {@code h.} or {@code u.} (docs/mmap-store.md). */
-    private static List<Path> objectFilesIn(Path root) throws IOException {
-        if (!Files.isDirectory(root)) {
-            return List.of();
-        }
-        try (Stream<Path> files = Files.list(root)) {
-            return files.filter(file -> file.getFileName().toString().matches("[nhu]\\..+")).toList();
-        }
-    }
 
     private static void report(String what, Duration elapsed) {
         System.out.printf("timing: %s: %d ms%n", what, elapsed.toMillis());

@@ -71,6 +71,16 @@ final class RuntimeProcess implements AutoCloseable {
         }
     }
 
+    /** The object files (named, handle and unnamed) of an mmap root; none when the root does not exist. */
+    static List<Path> objectFiles(Path root) throws IOException {
+        if (!java.nio.file.Files.isDirectory(root)) {
+            return List.of();
+        }
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(root)) {
+            return files.filter(file -> file.getFileName().toString().matches("[nhu]\\..+")).sorted().toList();
+        }
+    }
+
     /** The platform home a runtime over {@code root} uses: {@code home} beside the root. */
     static Path home(Path root) {
         return root.resolveSibling("home");
