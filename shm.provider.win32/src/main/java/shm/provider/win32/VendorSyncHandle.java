@@ -14,9 +14,6 @@ import shm.api.WaitResult;
  */
 abstract class VendorSyncHandle implements AutoCloseable {
 
-    /** The longest single wait in milliseconds; INFINITE is 0xFFFFFFFF, so one less. */
-    private static final long MAX_WAIT_MILLIS = 0xFFFF_FFFEL;
-
     final Win32Backend backend;
     final Win32ObjectApi api;
     final NativeObject object;
@@ -52,9 +49,13 @@ abstract class VendorSyncHandle implements AutoCloseable {
                 + Win32Errors.describe(result.lastError()) + ")");
     }
 
+    /** The longest native wait between two looks at the thread's interrupt status. */
+    private static final long INTERRUPT_CHECK_MILLIS = 50;
+
     /**
-     * Waits through the vendor; timeouts beyond one DWORD of milliseconds wait in several calls, and a duration of
-     * 2^63 ns or more waits INFINITE.
+     * Waits through the vendor in slices of at most 50 ms, so that a {@link Thread#interrupt()} ends the wait as the
+     * mmap backend's does: {@link WaitResult#TIMEOUT} with the thread's interrupt status kept (a native wait cannot
+     * be interrupted). A duration of 2^63 ns or more waits until signaled.
      */
     final WaitResult waitFor(Duration timeout) {
         checkOpen();
@@ -62,9 +63,12 @@ abstract class VendorSyncHandle implements AutoCloseable {
             throw new ShmException(ErrorReason.INVALID_PARAMETER, object.name, "a timeout cannot be negative");
         }
         boolean infinite = timeout.compareTo(Duration.ofNanos(Long.MAX_VALUE)) >= 0;
-        long remaining = infinite ? 0 : ceilMillis(timeout);
+        long remaining = infinite ? Long.MAX_VALUE : ceilMillis(timeout);
         while (true) {
-            long slice = infinite ? WinTypes.DWORD_MAX : Math.min(remaining, MAX_WAIT_MILLIS);
+            if (Thread.currentThread().isInterrupted()) {
+                return WaitResult.TIMEOUT;
+            }
+            long slice = Math.min(remaining, INTERRUPT_CHECK_MILLIS);
             NativeResult r = api.waitForSingleObject(object.handle, (int) slice);
             if (r.value() == Win32Errors.WAIT_OBJECT_0) {
                 return WaitResult.SIGNALED;
@@ -76,9 +80,11 @@ abstract class VendorSyncHandle implements AutoCloseable {
                 checkOpen();
                 throw failure("RtWaitForSingleObject", r, ErrorReason.INTERNAL);
             }
-            remaining -= slice;
-            if (!infinite && remaining <= 0) {
-                return WaitResult.TIMEOUT;
+            if (!infinite) {
+                remaining -= slice;
+                if (remaining <= 0) {
+                    return WaitResult.TIMEOUT;
+                }
             }
         }
     }
