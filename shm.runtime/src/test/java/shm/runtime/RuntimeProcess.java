@@ -29,6 +29,8 @@ final class RuntimeProcess implements AutoCloseable {
             return errors.lines()
                     .filter(line -> !(line.startsWith("WARNING: ")
                             && (line.contains("sun.misc.Unsafe") || line.contains("SecureAction"))))
+                    // input piped in is no terminal: JLine says it runs a dumb one, which is right there
+                    .filter(line -> !line.contains("creating a dumb terminal"))
                     .collect(Collectors.joining("\n"));
         }
     }

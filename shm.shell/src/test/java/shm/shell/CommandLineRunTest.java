@@ -136,7 +136,7 @@ class CommandLineRunTest {
     void commandNamesWithoutScopeMeanTheShmCommands() {
         try (SharedMemory held = service.createOrOpen("demo", 4096)) {
             assertEquals(CommandLineRun.SUCCESS, run(Invocation.parse("list"), true), errors());
-            assertTrue(output().contains("demo  SHARED_MEMORY  4096     4096  " + ProcessHandle.current().pid() + "x1"),
+            assertTrue(output().contains("demo  SHARED_MEMORY  4096     4096  " + ProcessHandle.current().pid() + " (java) x1"),
                     output());
             assertTrue(held.isOpen());
         }
@@ -145,7 +145,7 @@ class CommandLineRunTest {
     @Test
     void failingCommandPrintsOneErrorLineAndExitsWithOne() {
         int exit = run(Invocation.parse("shm:create", "demo", "4q"), true);
-        assertEquals(CommandLineRun.COMMAND_FAILED, exit);
+        assertEquals(CommandLineRun.BAD_ARGUMENTS, exit, "a usage error");
         assertEquals("error: '4q' is not a byte count: " + ByteCounts.ACCEPTED_FORMS
                 + "; usage: shm:create <name> <size>\n", errors());
         assertEquals("", output());
@@ -154,13 +154,13 @@ class CommandLineRunTest {
     @Test
     void serviceRefusalIsPrintedAsTheServicesOneLineMessage() {
         assertEquals(CommandLineRun.COMMAND_FAILED, run(Invocation.parse("shm:info", "nothing"), true));
-        assertEquals("error: 'nothing': no object has this name (NOT_FOUND)\n", errors());
+        assertEquals("error: 'nothing': no object of that name exists (NOT_FOUND)\n", errors());
     }
 
     @Test
     void unknownCommandIsOneErrorLine() {
-        assertEquals(CommandLineRun.COMMAND_FAILED, run(Invocation.parse("shm:bogus"), true));
-        assertEquals("error: Command not found: shm:bogus\n", errors());
+        assertEquals(CommandLineRun.BAD_ARGUMENTS, run(Invocation.parse("shm:bogus"), true));
+        assertEquals("error: no command named 'shm:bogus'; usage: help lists the commands\n", errors());
         err.reset();
         assertEquals(CommandLineRun.COMMAND_FAILED, run(Invocation.parse("-c", "shm:bogus x"), true));
         assertEquals(1, errors().lines().count(), errors());

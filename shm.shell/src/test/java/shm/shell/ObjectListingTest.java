@@ -10,7 +10,7 @@ import shm.api.HolderInfo;
 import shm.api.ObjectInfo;
 import shm.api.ObjectType;
 
-class ObjectTableTest {
+class ObjectListingTest {
 
     @Test
     void columnsAreAsWideAsTheirWidestCellAndNumbersAlignRight() {

@@ -32,10 +32,10 @@ class OperatorTextTest {
         String table = ObjectListing.format(List.of(
                 new ObjectInfo("mem", ObjectType.SHARED_MEMORY, 4096, 4096, List.of(new HolderInfo(1, 1))),
                 new ObjectInfo("sem", ObjectType.SEMAPHORE, 64, 64, List.of(new HolderInfo(1, 1)),
-                        new ObjectState.Semaphore(0, 5))));
+                        new ObjectState.Semaphore(0, 5))), pid -> "p");
         assertEquals("""
-                NAME  TYPE           SIZE  LOGICAL  HOLDERS  STATE
-                mem   SHARED_MEMORY  4096     4096  1x1
-                sem   SEMAPHORE        64       64  1x1      count 0 of 5""", table);
+                NAME  TYPE           SIZE  LOGICAL  HOLDERS   STATE
+                mem   SHARED_MEMORY  4096     4096  1 (p) x1
+                sem   SEMAPHORE        64       64  1 (p) x1  count 0 of 5""", table);
     }
 }
