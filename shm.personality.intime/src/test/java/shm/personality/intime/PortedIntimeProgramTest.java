@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import shm.api.intime.Iwin32Result;
+import shm.testkit.BackendUnderTest;
 import shm.testkit.CExample;
 import shm.testkit.PumpImage;
 
@@ -33,6 +34,8 @@ class PortedIntimeProgramTest {
 
     @BeforeEach
     void open() {
+        Assumptions.assumeTrue(System.getProperty(BackendUnderTest.PROPERTY, "").isBlank(),
+                "needs the mmap backend (the C peer reads its store; waits block on its futex words)");
         peer = CExample.shmPeer();
         Assumptions.assumeTrue(peer.binary().isPresent(), () -> peer.unavailable().orElse(""));
     }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static shm.api.rtx.RtxConstants.*;
 
 
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -16,6 +17,8 @@ import shm.api.rtx.RtxResult;
  * {@code RtReleaseSemaphore} are TRUE on success, {@code NT_SUCCESS} accepts the RTX64 informational status, and the
  * configured {@code flProtect} encoding decides what 2 means (behaviour table R21).
  */
+import shm.testkit.BackendUnderTest;
+
 class RtxResultStylesTest {
 
     @RegisterExtension
@@ -81,6 +84,8 @@ class RtxResultStylesTest {
 
     @Test
     void anInterruptEndsAnInfiniteWaitWithWaitFailedAndOperationAborted() throws Exception {
+        Assumptions.assumeTrue(System.getProperty(BackendUnderTest.PROPERTY, "").isBlank(),
+                "needs the mmap backend (the C peer reads its store; waits block on its futex words)");
         RtxPersonality process = store.rtss();
         long event = process.RtCreateEvent(false, false, "never").handle();
         java.util.concurrent.CompletableFuture<int[]> outcome = new java.util.concurrent.CompletableFuture<>();
