@@ -29,7 +29,7 @@ class OperatorTextTest {
 
     @Test
     void theListingShowsTheStateColumnOnlyWhenAnObjectHasState() {
-        String table = ObjectTable.format(List.of(
+        String table = ObjectListing.format(List.of(
                 new ObjectInfo("mem", ObjectType.SHARED_MEMORY, 4096, 4096, List.of(new HolderInfo(1, 1))),
                 new ObjectInfo("sem", ObjectType.SEMAPHORE, 64, 64, List.of(new HolderInfo(1, 1)),
                         new ObjectState.Semaphore(0, 5))));
