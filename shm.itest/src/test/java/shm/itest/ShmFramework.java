@@ -132,11 +132,20 @@ final class ShmFramework {
 
     /** The jar the build exported for the bundle with this symbolic name. */
     static Path jarOf(String symbolicName) {
-        Path jar = jarsBySymbolicName(bundlesDirectory()).get(symbolicName);
-        if (jar == null) {
-            throw new IllegalStateException(symbolicName + " is not in " + bundlesDirectory());
+        // Runs inside the framework too, where bnd's header parser is not visible: plain java.util.jar here.
+        try (Stream<Path> files = Files.list(bundlesDirectory())) {
+            for (Path jar : files.filter(p -> p.toString().endsWith(".jar")).toList()) {
+                try (JarFile file = new JarFile(jar.toFile())) {
+                    String name = file.getManifest().getMainAttributes().getValue("Bundle-SymbolicName");
+                    if (name != null && name.split(";")[0].strip().equals(symbolicName)) {
+                        return jar;
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list the bundles in " + bundlesDirectory(), e);
         }
-        return jar;
+        throw new IllegalStateException(symbolicName + " is not in " + bundlesDirectory());
     }
 
     /** The bundles in {@code directory} by their {@code Bundle-SymbolicName}. */
