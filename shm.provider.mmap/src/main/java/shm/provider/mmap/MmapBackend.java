@@ -462,7 +462,17 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
             if (object.isEmpty()) {
                 openObjects.remove(handle.fileName());
             }
-            table.locked(() -> table.objects().closeHandle(handle.slot(), handle.ref().value()));
+            try {
+                table.locked(() -> table.objects().closeHandle(handle.slot(), handle.ref().value()));
+            } catch (ShmException unusableTable) {
+                if (unusableTable.reason() != ErrorReason.INCOMPATIBLE_STORE) {
+                    throw unusableTable;
+                }
+                // The handle is closed and its mapping gone; only the table's count could not be lowered. A close
+                // always succeeds: the store check's repair recounts the holds.
+                System.getLogger(MmapBackend.class.getName()).log(System.Logger.Level.WARNING, "closed '"
+                        + handle.name() + "', but the store could not record it: " + unusableTable.getMessage());
+            }
         } finally {
             lock.unlock();
         }

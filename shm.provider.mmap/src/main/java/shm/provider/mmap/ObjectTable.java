@@ -111,6 +111,12 @@ final class ObjectTable implements AutoCloseable {
                 return work.get();
             } catch (CorruptTableException | IndexOutOfBoundsException e) {
                 throw corrupt(e);
+            } catch (InternalError e) {
+                // The JVM turns the SIGBUS of a read beyond the end of a mapped file into an InternalError: the table
+                // file was cut shorter under its mapping. Every call fails with this until the store is repaired.
+                throw StoreErrors.store(ErrorReason.INCOMPATIBLE_STORE, root, "the object table file was truncated"
+                        + " under its mapping (" + e.getMessage() + "); nothing outside the root was touched; run the"
+                        + " store check with repair (shm:check --repair) to recover", e);
             } finally {
                 lock.unlockFile(file.fd());
             }

@@ -74,4 +74,30 @@ class TruncationTest {
             event.close();
         }
     }
+
+    @Test
+    void aTruncatedTableFailsEveryCallClearlyAndCloseStillSucceeds() throws IOException {
+        MmapBackend backend = new MmapBackend(MmapSettings.under(root));
+        {
+            BackendHandle held = backend.createOrOpen(ObjectType.SHARED_MEMORY, "kept", 64, MapOptions.DEFAULT);
+            try (FileChannel file = FileChannel.open(root.resolve("table"), StandardOpenOption.WRITE)) {
+                file.truncate(0);
+            }
+            ShmException e = assertThrows(ShmException.class, () -> backend.lookup("kept"));
+            assertEquals(ErrorReason.INCOMPATIBLE_STORE, e.reason());
+            assertTrue(e.getMessage().contains("the object table file was truncated under its mapping"), e.getMessage());
+            assertTrue(e.getMessage().contains(root.toString()), "the message names the store: " + e.getMessage());
+            ShmException again = assertThrows(ShmException.class,
+                    () -> backend.createOrOpen(ObjectType.SHARED_MEMORY, "new", 64, MapOptions.DEFAULT));
+            assertEquals(ErrorReason.INCOMPATIBLE_STORE, again.reason());
+            held.close();
+            assertFalse(held.isOpen());
+            held.close();
+            assertTrue(java.nio.file.Files.exists(root.resolve("n.kept")), "no object file was deleted");
+        }
+        ShmException closing = assertThrows(ShmException.class, backend::close,
+                "the backend's close reports that the store could not record it");
+        assertEquals(ErrorReason.INCOMPATIBLE_STORE, closing.reason());
+        backend.close();
+    }
 }
