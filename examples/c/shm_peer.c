@@ -16,6 +16,11 @@
  *   NAME      the object name: valid UTF-8, not empty, at most 4032 bytes
  *   STEP...   run in order, each printing one line on stdout:
  *     open             open the existing object           OPENED existed=true size=S reserved=R file=F
+ *     lookup SCOPE     INtime / NTX: open the shared memory that the memory handle (RTHANDLE) cataloged under NAME
+ *                      in object directory SCOPE names (the root process's directory is "intime.root"; NTX's
+ *                      ntxCatalogNtxHandle, INtime's CatalogRtHandle): directory entry -> GDT descriptor -> object
+ *                                                         FOUND rthandle=0xHHHH gdt=SLOT
+ *                                                         OPENED existed=true size=S reserved=R file=F
  *     create SIZE      create it with SIZE bytes, or open it if it exists (its own size then counts)
  *                                                         OPENED existed=true|false size=S reserved=R file=F
  *     write OFF TEXT   copy the bytes of TEXT to data offset OFF             WROTE off=OFF len=N
@@ -56,10 +61,10 @@
  *         a new object gets its serial (the generation its intent commits, which object references carry) and no
  *         pool; freeing an object Java charged to a memory pool gives the pool its reserved size back; leaving
  *         needs no handle, no descriptor and no directory entry left, as in Java.
- * What it leaves out: unnamed objects and the other object types (event, mutex, semaphore: opening one of those
+ * What it leaves out: creating unnamed objects (it opens one only through lookup) and the other object types (event, mutex, semaphore: opening one of those
  * names fails with NAME_USED_BY_OTHER_TYPE, as in Java), object references, memory pools (it never charges one),
- * descriptor tables and the directory (it makes no descriptor and binds no name; it only releases those of dead
- * processes), page locking and pre-faulting, and the removal of temporary files `.t.<pid>.*` of dead processes
+ * descriptor tables and the directory (it makes no descriptor and binds no name; it reads them for lookup and
+ * releases those of dead processes), page locking and pre-faulting, and the removal of temporary files `.t.<pid>.*` of dead processes
  * (the operator's reaper, MmapBackend.reapDeadProcesses, does it).
  * It is single-threaded, so the "process-wide lock" of step 1 is not needed.
  *
@@ -151,7 +156,11 @@
 #define DESCRIPTOR_TABLES 1024
 #define MAX_DESCRIPTOR_TABLES 4
 #define DESCRIPTOR_TABLE_SIZE 80
+#define DT_NAME_BYTES 32
+#define DT_CAPACITY 32          /* how many descriptors the table holds */
 #define DT_USED 48              /* descriptors in use */
+#define DT_FIRST 56             /* the table's first descriptor slot */
+#define GDT_TABLE "intime.gdt"  /* INtime's GDT: memory handles (shm.api.intime.IntimeTables) */
 
 #define JOURNAL_ENTRY_SIZE 16   /* { offset, old value } */
 
@@ -194,10 +203,20 @@
 #define D_STATE 0               /* 0 free, 1 used */
 #define D_TABLE 8               /* descriptor table index + 1 */
 #define D_OWNER 16              /* owner process slot */
+#define D_OBJECT 24             /* object slot */
+#define D_SERIAL 32             /* that object's serial when the descriptor was made */
+#define D_OFFSET 40             /* region: offset in the object's data */
 
 #define DIRECTORY_ENTRY_SIZE 448 /* state, owner, hash, value, scope and name lengths, scope, name */
 #define E_STATE 0               /* 0 free, 1 bound */
 #define E_OWNER 8               /* owner process slot */
+#define E_VALUE 24              /* the bound value: for INtime, the cataloged RTHANDLE */
+#define E_SCOPE_LENGTH 32
+#define E_NAME_LENGTH 40
+#define E_SCOPE 64              /* 64 bytes, UTF-8 */
+#define E_NAME 128              /* 320 bytes, UTF-8 */
+#define E_SCOPE_BYTES 64
+#define E_NAME_BYTES 320
 
 /* A new table's capacities (an existing table keeps its own). */
 #define NEW_OBJECTS 4096
@@ -1375,6 +1394,70 @@ static void open_existing(long slot)
     handle_slot = slot;
 }
 
+/*
+ * lookup: under the table lock, the object that the RTHANDLE bound to NAME in directory SCOPE names. A memory handle
+ * is GDT slot s encoded as (s + 1) << 3; its descriptor names an object slot and that object's serial, which must
+ * still be the object's (a freed and reused slot is "not found"). Sets file_name to the object's file, and the name
+ * the header is checked against to none (such memory is unnamed).
+ */
+static long find_cataloged(const char *scope, uint64_t *rthandle)
+{
+    size_t scope_len = strlen(scope);
+    if (scope_len < 1 || scope_len > E_SCOPE_BYTES || name_len > E_NAME_BYTES) {
+        fail("INVALID_NAME", "a directory scope has 1 to %d bytes and a cataloged name at most %d", E_SCOPE_BYTES,
+             E_NAME_BYTES);
+    }
+    for (uint64_t e = 0; e < directory_capacity; e++) {
+        if (get(directory_at(e, E_STATE)) != 1 || get(directory_at(e, E_SCOPE_LENGTH)) != scope_len
+            || get(directory_at(e, E_NAME_LENGTH)) != name_len
+            || memcmp(table + directory_at(e, E_SCOPE), scope, scope_len) != 0
+            || memcmp(table + directory_at(e, E_NAME), name, name_len) != 0) {
+            continue;
+        }
+        uint64_t value = get(directory_at(e, E_VALUE));
+        *rthandle = value;
+        if (value < 0x0008 || value > 0xFFF8 || (value & 7) != 0) {
+            fail("WRONG_TYPE", "the name is cataloged in %s as RTHANDLE 0x%04" PRIx64 ", which is not a memory handle",
+                 scope, value);
+        }
+        uint64_t gdt_slot = (value >> 3) - 1;
+        for (uint64_t t = 0; t < MAX_DESCRIPTOR_TABLES; t++) {
+            const unsigned char *table_name = table + descriptor_table_at(t, 0);
+            if (strnlen((const char *)table_name, DT_NAME_BYTES) != strlen(GDT_TABLE)
+                || memcmp(table_name, GDT_TABLE, strlen(GDT_TABLE)) != 0) {
+                continue;
+            }
+            if (gdt_slot >= get(descriptor_table_at(t, DT_CAPACITY))) {
+                break;
+            }
+            uint64_t d = get(descriptor_table_at(t, DT_FIRST)) + gdt_slot;
+            if (d >= descriptor_slots || get(descriptor_at(d, D_STATE)) != 1 || get(descriptor_at(d, D_TABLE)) != t + 1) {
+                break;
+            }
+            uint64_t slot = get(descriptor_at(d, D_OBJECT));
+            if (slot >= object_capacity || get(object_at(slot, O_STATE)) != LIVE
+                || get(object_at(slot, O_SERIAL)) != get(descriptor_at(d, D_SERIAL))) {
+                fail("NOT_FOUND", "RTHANDLE 0x%04" PRIx64 ", cataloged in %s, names memory that was freed", value, scope);
+            }
+            if (get(descriptor_at(d, D_OFFSET)) != 0) {
+                fail("INVALID_PARAMETER", "RTHANDLE 0x%04" PRIx64 " names a region at offset %" PRIu64 " of its object;"
+                     " this program maps whole objects only", value, get(descriptor_at(d, D_OFFSET)));
+            }
+            uint64_t length = get(object_at(slot, O_FILE_NAME_LENGTH));
+            if (length < 1 || length > MAX_FILE_NAME) {
+                fail("INCOMPATIBLE_STORE", "object slot %" PRIu64 " has a file name of %" PRIu64 " bytes", slot, length);
+            }
+            memcpy(file_name, table + object_at(slot, O_FILE_NAME), (size_t)length);
+            file_name[length] = '\0';
+            name_len = 0; /* memory of a memory handle is unnamed: its header holds no name */
+            return (long)slot;
+        }
+        fail("NOT_FOUND", "RTHANDLE 0x%04" PRIx64 ", cataloged in %s, names no descriptor of the GDT", value, scope);
+    }
+    fail("NOT_FOUND", "no name is cataloged in directory %s under this name", scope);
+    return -1;
+}
+
 /* Whether a file of that name is in the root although the table does not list it. */
 static void refuse_foreign_file(void)
 {
@@ -1627,7 +1710,7 @@ static void depart(void)
  * Steps
  * ------------------------------------------------------------------------------------------------------------------ */
 
-enum kind { OPEN, CREATE, WRITE, READ, INFO, HOLD, COUNT, CLOSE };
+enum kind { OPEN, CREATE, LOOKUP, WRITE, READ, INFO, HOLD, COUNT, CLOSE };
 
 struct step {
     enum kind kind;
@@ -1697,6 +1780,20 @@ static void run(const struct step *s)
         unlock_table();
         printf("OPENED existed=%s size=%" PRIu64 " reserved=%" PRIu64 " file=%s\n", existed ? "true" : "false",
                data_size, reserved, file_name);
+        break;
+    }
+    case LOOKUP: {
+        if (data != NULL) {
+            fail("WRONG_STATE", "this program holds one handle at a time and already has one");
+        }
+        lock_table();
+        uint64_t rthandle = 0;
+        long slot = find_cataloged(s->text, &rthandle);
+        open_existing(slot);
+        uint64_t reserved = get(object_at((uint64_t)handle_slot, O_RESERVED));
+        unlock_table();
+        printf("FOUND rthandle=0x%04" PRIx64 " gdt=%" PRIu64 "\n", rthandle, (rthandle >> 3) - 1);
+        printf("OPENED existed=true size=%" PRIu64 " reserved=%" PRIu64 " file=%s\n", data_size, reserved, file_name);
         break;
     }
     case WRITE: {
@@ -1830,6 +1927,12 @@ int main(int argc, char **argv)
             if (s->a < 1 || s->a > MAX_SIZE) {
                 usage("the size must be at least 1 byte and fit the file (at most 2^63 - 4097)");
             }
+        } else if (strcmp(word, "lookup") == 0) {
+            s->kind = LOOKUP;
+            if (i + 1 >= argc) {
+                usage("lookup needs a SCOPE (an object directory, such as intime.root)");
+            }
+            s->text = argv[++i];
         } else if (strcmp(word, "write") == 0) {
             s->kind = WRITE;
             s->a = number(i + 1 < argc ? argv[++i] : NULL, "write needs an OFFSET and a TEXT");

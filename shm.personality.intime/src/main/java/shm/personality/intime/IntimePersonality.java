@@ -3,6 +3,7 @@ package shm.personality.intime;
 import static shm.api.intime.IntimeConstants.*;
 
 import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -201,6 +202,42 @@ public class IntimePersonality implements Iwin32SharedMemory, Iwin32Sync, Intime
     @Override
     public int RtWaitForSingleObject(long hHandle, int dwMilliseconds) {
         return WaitForSingleObject(hHandle, dwMilliseconds);
+    }
+
+    @Override
+    public int WaitForMultipleObjects(int nCount, long[] lpHandles, boolean bWaitAll, int dwMilliseconds) {
+        if (nCount < 1 || nCount > MAXIMUM_WAIT_OBJECTS || lpHandles == null || lpHandles.length < nCount) {
+            lastError.fail(IntimeErrors.win32(ErrorReason.INVALID_PARAMETER, null, "nCount must be 1 to "
+                    + MAXIMUM_WAIT_OBJECTS + " with as many handles in lpHandles, got " + nCount + " and "
+                    + (lpHandles == null ? "NULL" : lpHandles.length + " handles")));
+            return WAIT_FAILED;
+        }
+        List<Iwin32SyncObjects.Waitable> targets = win32Call(null, () -> {
+            List<Iwin32SyncObjects.Waitable> resolved = new ArrayList<>(nCount);
+            for (int i = 0; i < nCount; i++) {
+                resolved.add(sync.waitable(lpHandles[i]));
+            }
+            return resolved;
+        }, failure -> null);
+        if (targets == null) {
+            return WAIT_FAILED;
+        }
+        try {
+            int result = Iwin32Wait.awaitMultiple(sync.backend(), targets, bWaitAll, dwMilliseconds,
+                    slot -> !ended && iwin32Handles.stillNamed(slot));
+            if (result == WAIT_FAILED) {
+                lastError.set(ERROR_OPERATION_ABORTED);
+            }
+            return result;
+        } catch (ShmException e) {
+            lastError.fail(IntimeErrors.win32(e, null));
+            return WAIT_FAILED;
+        }
+    }
+
+    @Override
+    public int RtWaitForMultipleObjects(int nCount, long[] lpHandles, boolean bWaitAll, int dwMilliseconds) {
+        return WaitForMultipleObjects(nCount, lpHandles, bWaitAll, dwMilliseconds);
     }
 
     // ------------------------------------------------------------------ kernel memory

@@ -223,6 +223,16 @@ public final class IntimePersonalityComponent implements Iwin32SharedMemory, Iwi
     }
 
     @Override
+    public int WaitForMultipleObjects(int nCount, long[] lpHandles, boolean bWaitAll, int dwMilliseconds) {
+        return personality.WaitForMultipleObjects(nCount, lpHandles, bWaitAll, dwMilliseconds);
+    }
+
+    @Override
+    public int RtWaitForMultipleObjects(int nCount, long[] lpHandles, boolean bWaitAll, int dwMilliseconds) {
+        return personality.RtWaitForMultipleObjects(nCount, lpHandles, bWaitAll, dwMilliseconds);
+    }
+
+    @Override
     public RtMemoryResult AllocateRtMemory(int cbSize) {
         return personality.AllocateRtMemory(cbSize);
     }

@@ -83,6 +83,12 @@ final class HandleTable {
         return open == null || open.family() != ApiFamily.RT ? null : open.resource();
     }
 
+    /** The backend an Rt* handle's object came from, or {@code null} for no open Rt* handle. */
+    ShmBackend owner(long handle) {
+        OpenHandle open = handles.get(handle);
+        return open == null || open.family() != ApiFamily.RT ? null : open.owner();
+    }
+
     /**
      * The backend {@code gone} is leaving: its shared-memory handles park their holds in the store
      * ({@link BackendHandle#park()}), its event, mutex and semaphore handles are left to the backend, which parks every

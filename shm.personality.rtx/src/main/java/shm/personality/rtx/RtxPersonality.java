@@ -177,6 +177,11 @@ public class RtxPersonality implements RtxSharedMemory, RtxSync, AutoCloseable {
         return sync.waitForSingleObject(hHandle, dwMilliseconds);
     }
 
+    @Override
+    public int RtWaitForMultipleObjects(int nCount, long[] lpHandles, boolean bWaitAll, int dwMilliseconds) {
+        return sync.waitForMultipleObjects(nCount, lpHandles, bWaitAll, dwMilliseconds);
+    }
+
     // ------------------------------------------------------------------ backend and lifetime
 
     /** Makes {@code replacement} the backend for calls from now on; handles already open stay where they are. */

@@ -208,4 +208,9 @@ public final class RtxPersonalityComponent implements RtxSharedMemory, RtxSync {
     public int RtWaitForSingleObject(long hHandle, int dwMilliseconds) {
         return personality.RtWaitForSingleObject(hHandle, dwMilliseconds);
     }
+
+    @Override
+    public int RtWaitForMultipleObjects(int nCount, long[] lpHandles, boolean bWaitAll, int dwMilliseconds) {
+        return personality.RtWaitForMultipleObjects(nCount, lpHandles, bWaitAll, dwMilliseconds);
+    }
 }

@@ -27,6 +27,7 @@ import shm.api.ObjectType;
 import shm.api.ShmException;
 import shm.api.spi.BackendHandle;
 import shm.api.spi.DescriptorTable;
+import shm.api.spi.MultipleWaitResult;
 import shm.api.spi.Directory;
 import shm.api.spi.ObjectRef;
 import shm.api.spi.ParkedHold;
@@ -254,6 +255,12 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
     @Override
     public NamedEvent openEvent(String name) {
         return syncObjects.event(open(ObjectType.EVENT, name, MapOptions.DEFAULT));
+    }
+
+    @Override
+    public MultipleWaitResult waitForMultipleObjects(List<?> objects, boolean waitAll, Duration timeout) {
+        // the objects' handles say whether the backend is closed: closing it closes them all
+        return syncObjects.waitForMultiple(objects, waitAll, timeout);
     }
 
     @Override
