@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
+import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
 import shm.api.ErrorReason;
@@ -187,8 +188,17 @@ public class IntimePersonality implements Iwin32SharedMemory, Iwin32Sync, Intime
         if (target == null) {
             return WAIT_FAILED;
         }
+        return waited(() -> Iwin32Wait.await(target, dwMilliseconds,
+                slot -> !ended && iwin32Handles.stillNamed(slot)));
+    }
+
+    /**
+     * The answer of a wait that ran without the lock: {@code WAIT_FAILED} from the wait itself means an interrupt
+     * ({@code ERROR_OPERATION_ABORTED}); a failure of the backend is stored for {@code GetLastError}.
+     */
+    private int waited(IntSupplier wait) {
         try {
-            int result = Iwin32Wait.await(target, dwMilliseconds, slot -> !ended && iwin32Handles.stillNamed(slot));
+            int result = wait.getAsInt();
             if (result == WAIT_FAILED) {
                 lastError.set(ERROR_OPERATION_ABORTED);
             }
@@ -222,17 +232,8 @@ public class IntimePersonality implements Iwin32SharedMemory, Iwin32Sync, Intime
         if (targets == null) {
             return WAIT_FAILED;
         }
-        try {
-            int result = Iwin32Wait.awaitMultiple(sync.backend(), targets, bWaitAll, dwMilliseconds,
-                    slot -> !ended && iwin32Handles.stillNamed(slot));
-            if (result == WAIT_FAILED) {
-                lastError.set(ERROR_OPERATION_ABORTED);
-            }
-            return result;
-        } catch (ShmException e) {
-            lastError.fail(IntimeErrors.win32(e, null));
-            return WAIT_FAILED;
-        }
+        return waited(() -> Iwin32Wait.awaitMultiple(sync.backend(), targets, bWaitAll, dwMilliseconds,
+                slot -> !ended && iwin32Handles.stillNamed(slot)));
     }
 
     @Override

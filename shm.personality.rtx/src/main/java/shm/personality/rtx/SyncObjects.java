@@ -134,30 +134,10 @@ final class SyncObjects {
             lastError.fail(ERROR_INVALID_HANDLE);
             return WAIT_FAILED;
         }
-        try {
-            WaitResult result;
-            if (dwMilliseconds == INFINITE) {
-                do {
-                    result = wait.apply(Duration.ofDays(1));
-                } while (result == WaitResult.TIMEOUT && !Thread.currentThread().isInterrupted());
-            } else {
-                result = wait.apply(Duration.ofMillis(Integer.toUnsignedLong(dwMilliseconds)));
-            }
-            if (result == WaitResult.TIMEOUT && Thread.currentThread().isInterrupted()) {
-                // Thread.interrupt() ended the wait in the kernel; the thread keeps its interrupt status.
-                lastError.fail(ERROR_OPERATION_ABORTED);
-                return WAIT_FAILED;
-            }
-            lastError.succeed();
-            return switch (result) {
-                case SIGNALED -> WAIT_OBJECT_0;
-                case ABANDONED -> WAIT_ABANDONED;
-                case TIMEOUT -> WAIT_TIMEOUT;
-            };
-        } catch (ShmException e) {
-            lastError.fail((int) RtxErrors.win32(e.reason()).value());
-            return WAIT_FAILED;
-        }
+        return answer(dwMilliseconds, timeout -> {
+            WaitResult result = wait.apply(timeout);
+            return result == WaitResult.TIMEOUT ? MultipleWaitResult.TIMEOUT : new MultipleWaitResult(result, 0);
+        });
     }
 
     /**
@@ -190,15 +170,25 @@ final class SyncObjects {
             backend = owner;
             objects.add(object);
         }
+        ShmBackend from = backend;
+        return answer(dwMilliseconds, timeout -> from.waitForMultipleObjects(objects, bWaitAll, timeout));
+    }
+
+    /**
+     * Runs a wait for {@code dwMilliseconds} (an unsigned DWORD; {@code INFINITE} in slices of a day) and answers as
+     * RTX does: {@code WAIT_OBJECT_0 + n}, {@code WAIT_ABANDONED_0 + n}, {@code WAIT_TIMEOUT}, or {@code WAIT_FAILED}
+     * with {@code ERROR_OPERATION_ABORTED} when {@link Thread#interrupt()} ended the wait (the thread keeps its
+     * interrupt status) or the code of a failure.
+     */
+    private int answer(int dwMilliseconds, Function<Duration, MultipleWaitResult> wait) {
         try {
             MultipleWaitResult result;
             if (dwMilliseconds == INFINITE) {
                 do {
-                    result = backend.waitForMultipleObjects(objects, bWaitAll, Duration.ofDays(1));
+                    result = wait.apply(Duration.ofDays(1));
                 } while (result.result() == WaitResult.TIMEOUT && !Thread.currentThread().isInterrupted());
             } else {
-                result = backend.waitForMultipleObjects(objects, bWaitAll,
-                        Duration.ofMillis(Integer.toUnsignedLong(dwMilliseconds)));
+                result = wait.apply(Duration.ofMillis(Integer.toUnsignedLong(dwMilliseconds)));
             }
             if (result.result() == WaitResult.TIMEOUT && Thread.currentThread().isInterrupted()) {
                 lastError.fail(ERROR_OPERATION_ABORTED);
