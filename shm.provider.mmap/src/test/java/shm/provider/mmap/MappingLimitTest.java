@@ -87,7 +87,9 @@ class MappingLimitTest {
             Thread thread = Thread.ofPlatform().start(() -> { });
             thread.join();
             assertEquals(1 << 20, new byte[1 << 20].length);
-            handles.removeLast().close();
+            for (int i = 0; i < 64; i++) {   // room again, also after the JVM's own new mappings (the thread)
+                handles.removeLast().close();
+            }
             handles.add(backend.open(ObjectType.SHARED_MEMORY, "one", MapOptions.DEFAULT));
             handles.forEach(BackendHandle::close);
             assertEquals(1, backend.mappings(), "only the table is mapped once every handle is closed");
