@@ -49,20 +49,38 @@ public final class ScaleBenchmark {
         long raiseTo = args.length > 1 ? Long.parseLong(args[1]) : 262_144;
         Path base = Path.of("/dev/shm", "shm-bench-scale-" + ProcessHandle.current().pid());
         long original = readMaxMapCount();
+        System.out.printf("scale benchmark: %d objects, %d cores, load average %.1f%n", objects,
+                Runtime.getRuntime().availableProcessors(),
+                ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         try {
             capAtTheCurrentMapCount(base.resolve("cap"), original);
             if (raiseTo > original) {
-                writeMaxMapCount(raiseTo);
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> restore(original)));   // also on SIGTERM
+                try {
+                    writeMaxMapCount(raiseTo);
+                } catch (IOException e) {
+                    System.out.println("cannot raise vm.max_map_count (" + e + "): run as root, or raise it first and"
+                            + " pass 0; the store stops at the cap above");
+                }
                 System.out.printf("vm.max_map_count raised from %d to %d for the store of %d objects%n", original,
-                        raiseTo, objects);
+                        readMaxMapCount(), objects);
             }
             store(base.resolve("store"), objects);
         } finally {
+            restore(original);
+            Trees.deleteRecursively(base);
+        }
+    }
+
+    /** Puts {@code vm.max_map_count} back to what it was at start, if it was changed. */
+    private static synchronized void restore(long original) {
+        try {
             if (readMaxMapCount() != original) {
                 writeMaxMapCount(original);
                 System.out.printf("vm.max_map_count put back to %d%n", original);
             }
-            Trees.deleteRecursively(base);
+        } catch (IOException e) {
+            System.out.println("cannot put vm.max_map_count back to " + original + ": " + e);
         }
     }
 
@@ -116,19 +134,27 @@ public final class ScaleBenchmark {
             result("store.open_held_rate", n / seconds(start), "opens/s");
             result("store.heap_per_opened_handle", (heapAfterGc() - heapCreated) / (double) n, "bytes");
             result("store.handles_open", 2L * n, "handles");
+            start = System.nanoTime();
             result("store.process_mappings", processMappings(), "mappings");
-            start = System.nanoTime();
-            int listed = backend.list().size();
-            result("store.list_ms", (System.nanoTime() - start) / 1e6, "ms");
-            if (listed != n) {
-                throw new IllegalStateException("list() gave " + listed + " objects, not " + n);
+            result("store.proc_self_maps_read_ms", (System.nanoTime() - start) / 1e6, "ms");
+            for (int round = 1; round <= 3; round++) {
+                start = System.nanoTime();
+                int listed = backend.list().size();
+                result("store.list_ms." + round, (System.nanoTime() - start) / 1e6, "ms");
+                if (listed != n) {
+                    throw new IllegalStateException("list() gave " + listed + " objects, not " + n);
+                }
             }
-            start = System.nanoTime();
-            backend.lookup(names[n / 2]).orElseThrow();
-            result("store.lookup_us", (System.nanoTime() - start) / 1e3, "us");
-            start = System.nanoTime();
-            backend.reapDeadProcesses();
-            result("store.reap_ms", (System.nanoTime() - start) / 1e6, "ms");
+            for (int round = 1; round <= 3; round++) {
+                start = System.nanoTime();
+                backend.lookup(names[(n / 3) * round - 1]).orElseThrow();
+                result("store.lookup_us." + round, (System.nanoTime() - start) / 1e3, "us");
+            }
+            for (int round = 1; round <= 2; round++) {
+                start = System.nanoTime();
+                backend.reapDeadProcesses();
+                result("store.reap_ms." + round, (System.nanoTime() - start) / 1e6, "ms");
+            }
             start = System.nanoTime();
             for (int i = 0; i < n; i++) {
                 opened[i].close();

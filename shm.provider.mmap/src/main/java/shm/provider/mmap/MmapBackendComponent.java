@@ -76,10 +76,10 @@ public final class MmapBackendComponent {
         int maxMappings() default MmapSettings.DEFAULT_MAX_MAPPINGS;
 
         /** Mappings of the process left to the JVM. */
-        @AttributeDefinition(name = "Map count headroom", min = "0", description = "A mapping is refused with LIMIT once the"
+        @AttributeDefinition(name = "Map count headroom", min = "1024", description = "A mapping is refused with LIMIT once the"
                 + " process has vm.max_map_count (read at start) minus this many mappings, whoever made them, so"
-                + " that the JVM never fails to map its own memory. Raise vm.max_map_count (sysctl) for more"
-                + " handles.")
+                + " that the JVM never fails to map its own memory (at least 1024). Raise vm.max_map_count (sysctl)"
+                + " for more handles.")
         int mapCountHeadroom() default MmapSettings.DEFAULT_MAP_COUNT_HEADROOM;
 
         /** The most objects a new object table takes. */

@@ -40,6 +40,8 @@ public record MmapSettings(Path root, boolean groupShared, boolean reserveSpace,
      * cache growth, libraries), 8192 of the kernel's default 65530.
      */
     public static final int DEFAULT_MAP_COUNT_HEADROOM = 8192;
+    /** The least {@link #mapCountHeadroom()}: with less, a JVM starting a few threads could fail to map a stack. */
+    public static final int MIN_MAP_COUNT_HEADROOM = 1024;
 
     /** Checks that the root is an absolute path and the limits in range. */
     public MmapSettings {
@@ -55,8 +57,9 @@ public record MmapSettings(Path root, boolean groupShared, boolean reserveSpace,
             throw new IllegalArgumentException("maxObjects must be between 1 and " + MAX_OBJECTS_LIMIT + ": "
                     + maxObjects);
         }
-        if (mapCountHeadroom < 0) {
-            throw new IllegalArgumentException("mapCountHeadroom must not be negative: " + mapCountHeadroom);
+        if (mapCountHeadroom < MIN_MAP_COUNT_HEADROOM) {
+            throw new IllegalArgumentException("mapCountHeadroom must be at least " + MIN_MAP_COUNT_HEADROOM
+                    + " (the JVM needs mappings of its own to live): " + mapCountHeadroom);
         }
         root = root.normalize();
     }

@@ -124,5 +124,7 @@ class MapCountCapTest {
         MapCountCap none = cap(100, 1000);
         assertEquals(0, none.cap());
         assertEquals(ErrorReason.LIMIT, assertThrows(ShmException.class, () -> map(none)).reason());
+        assertThrows(IllegalArgumentException.class, () -> MmapSettings.under(ROOT).withMapCountHeadroom(
+                MmapSettings.MIN_MAP_COUNT_HEADROOM - 1));
     }
 }
