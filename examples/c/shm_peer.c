@@ -1133,28 +1133,31 @@ static void recover(void)
     }
 }
 
-/* Step 5: our process slot (pid + start time), taken from the free ones if we are not registered yet. */
-static void register_self(void)
+/*
+ * Step 5: our process slot (pid + start time), taken from the free ones if we are not registered yet. Returns false
+ * when no slot is free: the caller reaps (step 6), then registers again, and only then fails with LIMIT.
+ */
+static bool try_register_self(void)
 {
     if (self_slot >= 0 && get(process_at((uint64_t)self_slot, P_STATE)) == PROCESS_LIVE
             && get(process_at((uint64_t)self_slot, P_PID)) == self_pid
             && get(process_at((uint64_t)self_slot, P_START_TIME)) == self_start) {
-        return;
+        return true;
     }
+    self_slot = -1; /* not (or no longer) ours: the reaper must not spare it */
     long free = -1;
     for (uint64_t slot = 0; slot < process_capacity; slot++) {
         if (get(process_at(slot, P_STATE)) == PROCESS_LIVE) {
             if (get(process_at(slot, P_PID)) == self_pid && get(process_at(slot, P_START_TIME)) == self_start) {
                 self_slot = (long)slot;
-                return;
+                return true;
             }
         } else if (free < 0 && get(process_at(slot, P_STATE)) == PROCESS_FREE) {
             free = (long)slot; /* a parked slot is not free */
         }
     }
     if (free < 0) {
-        fail("LIMIT", "the object table of %s has room for %" PRIu64 " processes and all are in use", root,
-             process_capacity);
+        return false;
     }
     put(process_at((uint64_t)free, P_PID), self_pid);
     put(process_at((uint64_t)free, P_START_TIME), self_start);
@@ -1162,6 +1165,15 @@ static void register_self(void)
     put(process_at((uint64_t)free, P_STATE), PROCESS_LIVE);
     commit();
     self_slot = free;
+    return true;
+}
+
+static void register_self(void)
+{
+    if (!try_register_self()) {
+        fail("LIMIT", "the object table of %s has room for %" PRIu64 " processes and all are in use", root,
+             process_capacity);
+    }
 }
 
 /*
@@ -1269,8 +1281,11 @@ static void lock_table(void)
     }
     locked = true;
     recover();
-    register_self();
+    bool registered = try_register_self();
     reap_dead_processes();
+    if (!registered) {
+        register_self(); /* the reap may have freed dead processes' slots */
+    }
 }
 
 static void unlock_table(void)
