@@ -33,6 +33,15 @@ class VendorJarIT {
     private static final String BOUND_BACKEND =
             "shm:list; ($.context getServiceReference shm.api.spi.ShmBackend) getProperty shm.backend.type";
 
+    /**
+     * Gets each personality's service once (a personality is a delayed component: it binds its backend when first
+     * used), then lists the backends and what each component is bound to.
+     */
+    private static final String PERSONALITY_BINDINGS = "$.context getService ($.context getServiceReference"
+            + " shm.api.rtx.RtxSharedMemory); $.context getService ($.context getServiceReference"
+            + " shm.api.ntx.NtxSharedMemory); $.context getService ($.context getServiceReference"
+            + " shm.api.intime.Iwin32SharedMemory); shm:backends";
+
     @TempDir
     Path temporary;
 
@@ -151,5 +160,67 @@ class VendorJarIT {
         assertEquals(1, output.lines().count(), output);
         assertTrue(output.endsWith("is Java 17; the shm runtime needs Java 25 or later (set SHM_JAVA or JAVA_HOME)"),
                 output);
+    }
+
+    /**
+     * Which backend type each component that binds a backend is bound to, read from {@code shm:backends}: the
+     * backends' lines ("service N type T ...") and the bindings' lines ("component #id (bundle) -> service N").
+     */
+    private static Map<String, String> boundTypes(List<String> backendsOutput) {
+        Map<String, String> typeOfService = new java.util.HashMap<>();
+        Map<String, String> bound = new java.util.TreeMap<>();
+        java.util.regex.Pattern backend = java.util.regex.Pattern.compile("  service (\\d+) type (\\S+) .*");
+        java.util.regex.Pattern binding = java.util.regex.Pattern.compile("  (\\S+) #\\d+ \\(\\S+\\) -> (.*)");
+        for (String line : backendsOutput) {
+            java.util.regex.Matcher m = backend.matcher(line);
+            if (m.matches()) {
+                typeOfService.put(m.group(1), m.group(2));
+            }
+        }
+        for (String line : backendsOutput) {
+            java.util.regex.Matcher m = binding.matcher(line);
+            if (m.matches()) {
+                String target = m.group(2);
+                bound.put(m.group(1), target.startsWith("service ")
+                        ? typeOfService.getOrDefault(target.substring("service ".length()), target) : target);
+            }
+        }
+        return bound;
+    }
+
+    /**
+     * In the INtime jar, each personality binds a backend that has what it needs (their default targets): NTX the
+     * intime backend (a GDT it reads through RT-handle import, the root directory); the INtime personality, which needs
+     * pools, descriptor tables and a directory that a Windows process cannot have over INtime's library, the mmap
+     * backend on this Linux box (on a Windows box, where no mmap backend runs, it stays inactive); RTX the intime
+     * backend's iwin32x objects, ranked first.
+     */
+    @Test
+    void theIntimeJarBindsEachPersonalityToABackendWithTheCapabilitiesItNeeds() throws Exception {
+        Path library = TestDoubleStore.libraryFromProperty("shm.testdouble.intime");
+        Run run = run("shm-intime.jar", Map.of("SHM_TESTDOUBLE_ROOT", temporary.resolve("intime-store").toString()),
+                List.of("-Dshm.provider.intime.library=" + library, "-Dshm.provider.intime.ntxLibrary=" + library,
+                        "-Dshm.provider.intime.systemLibrary=" + library), PERSONALITY_BINDINGS);
+        assertEquals(0, run.exitCode(), String.join("\n", run.errors()));
+        Map<String, String> bound = boundTypes(run.output());
+        assertEquals("intime", bound.get("shm.personality.ntx.NtxPersonalityComponent"), String.join("\n", run.output()));
+        assertEquals("mmap", bound.get("shm.personality.intime.IntimePersonalityComponent"),
+                String.join("\n", run.output()));
+        assertEquals("intime", bound.get("shm.personality.rtx.RtxPersonalityComponent"), String.join("\n", run.output()));
+    }
+
+    /** In the RTX jar: RTX binds the rtx backend; NTX and INtime, which need a GDT and a directory, do not. */
+    @Test
+    void theRtxJarBindsOnlyTheRtxPersonalityToTheRtxBackend() throws Exception {
+        Path library = TestDoubleStore.libraryFromProperty("shm.testdouble.rtapi");
+        Run run = run("shm-rtx.jar", Map.of("SHM_TESTDOUBLE_ROOT", temporary.resolve("rtx-store").toString()),
+                List.of("-Dshm.provider.rtx.library=" + library, "-Dshm.provider.rtx.systemLibrary=" + library),
+                PERSONALITY_BINDINGS);
+        assertEquals(0, run.exitCode(), String.join("\n", run.errors()));
+        Map<String, String> bound = boundTypes(run.output());
+        assertEquals("rtx", bound.get("shm.personality.rtx.RtxPersonalityComponent"), String.join("\n", run.output()));
+        assertEquals("mmap", bound.get("shm.personality.ntx.NtxPersonalityComponent"), String.join("\n", run.output()));
+        assertEquals("mmap", bound.get("shm.personality.intime.IntimePersonalityComponent"),
+                String.join("\n", run.output()));
     }
 }

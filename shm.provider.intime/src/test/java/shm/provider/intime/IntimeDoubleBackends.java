@@ -1,0 +1,29 @@
+package shm.provider.intime;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import shm.api.spi.ShmBackend;
+import shm.testkit.BackendUnderTest;
+import shm.testkit.TestDoubleStore;
+
+/**
+ * Gives the RTX personality's conformance fixture an INtime backend over the iwin32x / NTX test double, its objects
+ * under the fixture's root (named by {@code shm.test.backend.factory} in this module's test build).
+ */
+public final class IntimeDoubleBackends implements BackendUnderTest.Factory {
+
+    @Override
+    public ShmBackend open(Path root) {
+        try {
+            Files.createDirectories(root);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        ShmBackend backend = IntimeDouble.backend();
+        TestDoubleStore.useRoot(IntimeDouble.library(), root);
+        return backend;
+    }
+}
