@@ -1,8 +1,5 @@
 package shm.provider.intime;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 import shm.api.spi.ShmBackend;
@@ -17,13 +14,6 @@ public final class IntimeDoubleBackends implements BackendUnderTest.Factory {
 
     @Override
     public ShmBackend open(Path root) {
-        try {
-            Files.createDirectories(root);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        ShmBackend backend = IntimeDouble.backend();
-        TestDoubleStore.useRoot(IntimeDouble.library(), root);
-        return backend;
+        return TestDoubleStore.backendUnder(root, IntimeDouble.library(), IntimeDouble::backend);
     }
 }

@@ -11,6 +11,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.osgi.framework.FrameworkUtil;
 
 import shm.api.ErrorReason;
@@ -26,6 +27,7 @@ import shm.personality.ntx.NtxPersonalityComponent;
 import shm.personality.ntx.NtxSettings;
 import shm.provider.win32.Win32Backend;
 import shm.testkit.LineProcess;
+import shm.testkit.TestDoubleFixture;
 import shm.testkit.TestDoubleStore;
 
 /**
@@ -36,14 +38,15 @@ import shm.testkit.TestDoubleStore;
  */
 class NtxPersonalityOverIntimeBackendTest {
 
-    private TestDoubleStore store;
-    private Win32Backend backend;
+    @RegisterExtension
+    final TestDoubleFixture<Win32Backend> vendor = new TestDoubleFixture<>(IntimeDouble.library(),
+            IntimeDouble::backend);
+    private final TestDoubleStore store = vendor.store;
+    private final Win32Backend backend = vendor.backend;
     private NtxPersonality ntx;
 
     @BeforeEach
     void open() {
-        store = new TestDoubleStore(IntimeDouble.library());
-        backend = IntimeDouble.backend();
         ntx = new NtxPersonality(NtxSettings.defaults());
         ntx.useBackend(backend);
     }
@@ -51,8 +54,6 @@ class NtxPersonalityOverIntimeBackendTest {
     @AfterEach
     void close() {
         ntx.close();
-        backend.close();
-        store.close();
     }
 
     private Map<String, Object> published() {
