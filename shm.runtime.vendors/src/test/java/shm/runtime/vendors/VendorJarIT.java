@@ -2,7 +2,6 @@ package shm.runtime.vendors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import shm.testkit.OldJava;
 import shm.testkit.TestDoubleStore;
 
 /**
@@ -146,20 +146,7 @@ class VendorJarIT {
     @ParameterizedTest
     @ValueSource(strings = {"shm-rtx.jar", "shm-intime.jar"})
     void aVendorJarRefusesAnOldJavaInOneLineAtOnce(String jar) throws Exception {
-        Path java17 = Path.of("/usr/lib/jvm/java-17-openjdk-amd64/bin/java");
-        assumeTrue(Files.isExecutable(java17), "no Java 17 on this machine");
-        Path dir = Path.of(System.getProperty("shm.runtime.vendors.dir"));
-        ProcessBuilder builder = new ProcessBuilder(java17.toString(), "-jar", dir.resolve(jar).toString(), "shm:list")
-                .redirectErrorStream(true);
-        builder.environment().put("SHM_HOME", home().toString());
-        Process process = builder.start();
-        process.getOutputStream().close();
-        assertTrue(process.waitFor(30, TimeUnit.SECONDS), "refused at once, not after a hang");
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-        assertEquals(2, process.exitValue(), output);
-        assertEquals(1, output.lines().count(), output);
-        assertTrue(output.endsWith("is Java 17; the shm runtime needs Java 25 or later (set SHM_JAVA or JAVA_HOME)"),
-                output);
+        OldJava.assertRefusedInOneLine(Path.of(System.getProperty("shm.runtime.vendors.dir")).resolve(jar), home());
     }
 
     /**
