@@ -51,6 +51,8 @@ final class ObjectTable implements AutoCloseable {
     private boolean temporaryFilesChecked;
     /** Pids reaped when the lock was taken for the work now running. Guarded by the lock. */
     private List<Long> reapedOnEntry = List.of();
+    /** Objects destroyed by that reap: names of named ones, {@code null} for each unnamed one. Guarded by the lock. */
+    private List<String> destroyedOnEntry = List.of();
 
     private ObjectTable(MmapSettings settings, LibC libc, ProcessIdentity self, StoreRoot storeRoot, Mapper mapper,
                         ObjectFiles files) {
@@ -91,6 +93,18 @@ final class ObjectTable implements AutoCloseable {
      * of dead processes.
      */
     <T> T locked(Supplier<T> work) {
+        return locked(true, work);
+    }
+
+    /**
+     * Runs {@code work} holding the table lock, after rolling back what a dead writer left, but without reaping: the
+     * handles of dead processes stay counted (for a listing, which must never destroy).
+     */
+    <T> T lockedWithoutReaping(Supplier<T> work) {
+        return locked(false, work);
+    }
+
+    private <T> T locked(boolean reap, Supplier<T> work) {
         lock.lockThreads();
         try {
             if (!file.attached()) {
@@ -107,7 +121,14 @@ final class ObjectTable implements AutoCloseable {
             try {
                 recover();
                 processes.registerSelf();
-                reapedOnEntry = reapDeadProcesses();
+                if (reap) {
+                    List<String> destroyed = new ArrayList<>();
+                    reapedOnEntry = reapDeadProcesses(destroyed);
+                    destroyedOnEntry = destroyed;
+                } else {
+                    reapedOnEntry = List.of();
+                    destroyedOnEntry = List.of();
+                }
                 return work.get();
             } catch (CorruptTableException | IndexOutOfBoundsException e) {
                 throw corrupt(e);
@@ -140,9 +161,12 @@ final class ObjectTable implements AutoCloseable {
         objects.finishDeadIntents();
     }
 
-    /** Reaps dead processes: their holdings, their slots, and then the temporary files any dead process left. */
-    private List<Long> reapDeadProcesses() {
-        List<Long> reaped = processes.reapDead(this::releaseHoldingsOf);
+    /**
+     * Reaps dead processes: their holdings, their slots, and then the temporary files any dead process left; adds the
+     * objects destroyed to {@code destroyed} (the name, or {@code null} for an unnamed one).
+     */
+    private List<Long> reapDeadProcesses(List<String> destroyed) {
+        List<Long> reaped = processes.reapDead(slot -> releaseHoldingsOf(slot, destroyed));
         if (!reaped.isEmpty() || !temporaryFilesChecked) {
             files.removeTemporaryFilesOfDeadProcesses();
             temporaryFilesChecked = true;
@@ -151,9 +175,9 @@ final class ObjectTable implements AutoCloseable {
     }
 
     /** Releases everything a dead process held: handles, then descriptors, then directory entries. */
-    private void releaseHoldingsOf(int processSlot) {
+    private void releaseHoldingsOf(int processSlot, List<String> destroyed) {
         TableWords w = file.words();
-        objects.releaseAllOf(processSlot);
+        objects.releaseAllOf(processSlot, slot -> destroyed.add(nameOf(objects.entry(slot).fileName())));
         for (int descriptor : descriptors.ownedBy(processSlot)) {
             w.transaction(() -> descriptors.free(descriptor));
         }
@@ -164,14 +188,37 @@ final class ObjectTable implements AutoCloseable {
 
     /**
      * Releases every handle of dead processes, checking every start time again, and reports which processes were
-     * reaped, including those reaped when the lock was taken for this call. Used by the operator's reaper.
+     * reaped and which objects destroyed, including those of the reap when the lock was taken for this call. Used by
+     * the operator's reaper.
      */
-    List<Long> reapNow() {
+    shm.api.spi.ReapReport reapNow() {
         processes.forgetVerified();
         List<Long> reaped = new ArrayList<>(reapedOnEntry);
-        reaped.addAll(reapDeadProcesses());
+        List<String> destroyed = new ArrayList<>(destroyedOnEntry);
+        reaped.addAll(reapDeadProcesses(destroyed));
         files.removeTemporaryFilesOfDeadProcesses();
-        return reaped;
+        List<String> named = destroyed.stream().filter(java.util.Objects::nonNull).toList();
+        return new shm.api.spi.ReapReport(reaped, named, destroyed.size() - named.size(), true);
+    }
+
+    /** The pids of dead processes not reaped yet, start times checked again. Inside {@link #locked}. */
+    List<Long> deadProcesses() {
+        processes.forgetVerified();
+        return processes.dead();
+    }
+
+    /** The object name a file name stands for; {@code null} for an unnamed object; the file name when unreadable. */
+    private String nameOf(String fileName) {
+        if (fileName.startsWith(NameCodec.UNNAMED_PREFIX)) {
+            return null;
+        }
+        return NameCodec.nameOf(fileName).orElseGet(() -> {
+            try {
+                return files.readHeader(fileName, null).name();
+            } catch (RuntimeException unreadable) {
+                return fileName;
+            }
+        });
     }
 
     /**
