@@ -673,19 +673,29 @@ static void commit(void)
     crash_point("committed");
 }
 
-/* Writes back every journal entry's old value, newest first, then clears the count. */
+/*
+ * Writes back every journal entry's old value, newest first, then clears the count. Like Java, the count and every
+ * entry are checked before the first word is written: a corrupt journal leaves the table untouched.
+ */
 static void rollback(void)
 {
     uint64_t count = get(T_JOURNAL_COUNT);
-    for (uint64_t i = count; i-- > 0;) {
-        uint64_t entry = journal_offset + i * JOURNAL_ENTRY_SIZE;
-        uint64_t offset = get(entry);
+    if (count > journal_capacity) {
+        in_transaction = false;
+        fail("INCOMPATIBLE_STORE", "the journal of the object table %s/%s counts %" PRIu64 " entries, more than its"
+             " capacity %" PRIu64 "; it was left untouched", root, TABLE_FILE, count, journal_capacity);
+    }
+    for (uint64_t i = 0; i < count; i++) {
+        uint64_t offset = get(journal_offset + i * JOURNAL_ENTRY_SIZE);
         if (offset % 8 != 0 || offset > table_size - 8) {
             in_transaction = false;
             fail("INCOMPATIBLE_STORE", "the journal of the object table %s/%s names offset %" PRIu64
                  ", outside the table; it was left untouched", root, TABLE_FILE, offset);
         }
-        set_release(offset, get(entry + 8));
+    }
+    for (uint64_t i = count; i-- > 0;) {
+        uint64_t entry = journal_offset + i * JOURNAL_ENTRY_SIZE;
+        set_release(get(entry), get(entry + 8));
     }
     set_release(T_JOURNAL_COUNT, 0);
     in_transaction = false;
