@@ -52,7 +52,8 @@ public final class ShmCommands {
      */
     @Activate
     public ShmCommands(BundleContext context) {
-        this.operations = new ShellOperations(() -> service, new HeldHandles());
+        this.operations = new ShellOperations(() -> service, new HeldHandles(),
+                () -> DeadProcessReport.dead(List.copyOf(backends)));
         this.context = context;
         FrameworkStopping.onStop(context, operations::closeEverything);
         // The service field is injected after the constructor: take the previous revision's handles over as soon as
@@ -101,7 +102,8 @@ public final class ShmCommands {
     }
 
     /** Prints the table of all named objects of every type. */
-    @Descriptor("list all named objects: name, type, size, logical size, holders (pid x handles)")
+    @Descriptor("list all named objects: name, type, size, logical size, holders (pid (process name) x handles);"
+            + " never destroys: a holder that died is shown as (dead), and shm:reap releases it")
     public void list(@Descriptor("(no arguments)") String... arguments) {
         answer(() -> operations.list(words(arguments)));
     }
@@ -154,7 +156,8 @@ public final class ShmCommands {
 
     /** Releases the handles of processes that died holding them, on every backend. */
     @Descriptor("release now the handles of processes that died holding them (every backend also does it on its next"
-            + " operation) and destroy the objects left without handles; names the dead processes")
+            + " operation other than a listing) and destroy the objects left without handles; names the dead"
+            + " processes and the objects destroyed")
     public void reap(@Descriptor("(no arguments)") String... arguments) {
         answer(() -> {
             if (arguments.length != 0) {

@@ -45,6 +45,7 @@ public class IntimePersonality implements Iwin32SharedMemory, Iwin32Sync, Intime
     private final Iwin32Objects iwin32;
     private final Iwin32SyncObjects sync;
     private volatile boolean ended;
+    private final ShmBackend backend;
 
     /**
      * Starts an INtime process over {@code backend}: opens the system-wide tables (the first process of the backend
@@ -53,7 +54,7 @@ public class IntimePersonality implements Iwin32SharedMemory, Iwin32Sync, Intime
      * @throws ShmException when the backend cannot hold the tables or the pool
      */
     public IntimePersonality(ShmBackend backend, IntimeSettings settings) {
-        Objects.requireNonNull(backend, "backend");
+        this.backend = Objects.requireNonNull(backend, "backend");
         this.settings = Objects.requireNonNull(settings, "settings");
         backend.setPoolLimit(IntimeTables.IWIN32_POOL, settings.iwin32SegSize());
         memory = new KernelMemory(backend, settings.vsegSize(), settings.poolMax());
@@ -71,6 +72,19 @@ public class IntimePersonality implements Iwin32SharedMemory, Iwin32Sync, Intime
     /** The settings of this process. */
     public IntimeSettings settings() {
         return settings;
+    }
+
+    /**
+     * One of the operator's tables of this process ({@link IntimeTablesView#NAMES}): its iwin32 handles, the GDT
+     * slots, the names it catalogued, the pools. Taken under the personality's lock; changes nothing.
+     */
+    public shm.api.inspect.InspectionTable table(String name) {
+        lock.lock();
+        try {
+            return new IntimeTablesView(backend, settings, memory, handles, directories, iwin32Handles).table(name);
+        } finally {
+            lock.unlock();
+        }
     }
 
     // ------------------------------------------------------------------ iwin32

@@ -13,6 +13,8 @@ import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
+import shm.api.inspect.InspectionTable;
+import shm.api.inspect.PersonalityInspection;
 import shm.api.ShmException;
 import shm.api.intime.IntimeConstants;
 import shm.api.intime.IntimeKernelMemory;
@@ -36,10 +38,12 @@ import shm.api.spi.ShmBackend;
  * and starts a new one on the backend now in use. A configuration INtime would refuse (an iwin32 pool that is not a
  * multiple of 4 MiB, for example) fails the activation with a message naming the setting.
  */
-@Component(service = {Iwin32SharedMemory.class, Iwin32Sync.class, IntimeKernelMemory.class},
+@Component(service = {Iwin32SharedMemory.class, Iwin32Sync.class, IntimeKernelMemory.class,
+        PersonalityInspection.class},
         configurationPid = IntimePersonalityComponent.FACTORY_PID, configurationPolicy = ConfigurationPolicy.OPTIONAL)
 @Designate(ocd = IntimePersonalityComponent.Config.class, factory = true)
-public final class IntimePersonalityComponent implements Iwin32SharedMemory, Iwin32Sync, IntimeKernelMemory {
+public final class IntimePersonalityComponent implements Iwin32SharedMemory, Iwin32Sync, IntimeKernelMemory,
+        PersonalityInspection {
 
     /** The factory configuration PID. */
     public static final String FACTORY_PID = "shm.personality.intime";
@@ -131,6 +135,23 @@ public final class IntimePersonalityComponent implements Iwin32SharedMemory, Iwi
     /** The settings the configuration gave. */
     public IntimeSettings settings() {
         return personality.settings();
+    }
+
+    // ------------------------------------------------------------------ what an operator sees
+
+    @Override
+    public String personalityName() {
+        return "INtime";
+    }
+
+    @Override
+    public java.util.List<String> tables() {
+        return IntimeTablesView.NAMES;
+    }
+
+    @Override
+    public InspectionTable table(String name) {
+        return personality.table(name);
     }
 
     // ------------------------------------------------------------------ the calls, answered by the personality

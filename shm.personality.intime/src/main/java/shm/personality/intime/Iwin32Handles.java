@@ -62,6 +62,18 @@ final class Iwin32Handles {
         return value;
     }
 
+    /** Every handle this process holds now, by value, with whether it opened the object itself; for operators. */
+    java.util.SortedMap<Long, Held> all() {
+        java.util.SortedMap<Long, Held> all = new java.util.TreeMap<>(borrowed);
+        all.putAll(own);
+        return all;
+    }
+
+    /** Whether the handle value is one this process opened (not one of another process it uses). */
+    boolean isOwn(long value) {
+        return own.containsKey(value);
+    }
+
     /** The handle this process opened with this value, if it is still open. */
     Optional<Held> own(long value) {
         return Optional.ofNullable(own.get(value));

@@ -49,6 +49,16 @@ final class MemoryHandles {
         return IntimeTables.memoryHandleOfSlot(descriptor.index());
     }
 
+    /** The system-wide GDT, for operators. */
+    DescriptorTable gdt() {
+        return gdt;
+    }
+
+    /** The GDT slots this process created and has not deleted, for operators. */
+    java.util.Set<Integer> ownedSlots() {
+        return java.util.Set.copyOf(owned.keySet());
+    }
+
     /** The slot a memory handle names, of any process; empty when the value names no slot in use. */
     Optional<Descriptor> find(int rtHandle) {
         int slot = IntimeTables.slotOfMemoryHandle(rtHandle);

@@ -49,6 +49,13 @@ final class ObjectDirectories {
         this.memory = memory;
     }
 
+    /** The names this process catalogued and has not uncatalogued: scope, name, RTHANDLE; for operators. */
+    java.util.List<String[]> catalogued() {
+        return mine.stream().map(b -> new String[] {b.scope(), b.key(), Long.toString(b.value())})
+                .sorted(java.util.Comparator.comparing((String[] row) -> row[0]).thenComparing(row -> row[1]))
+                .toList();
+    }
+
     /**
      * The directory and key a call names.
      *

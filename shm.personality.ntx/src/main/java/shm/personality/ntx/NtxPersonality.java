@@ -36,6 +36,12 @@ public class NtxPersonality implements NtxSharedMemory, AutoCloseable {
     private final NtxNames names;
     private final NtxMemory memory;
 
+
+    /** The mapping cache of this Windows process now: every cached mapping, for operators. */
+    public shm.api.inspect.InspectionTable mappingTable() {
+        return NtxMappingsTable.of(cache.snapshot());
+    }
+
     /** A personality (one Windows process) over {@code backend}. */
     public NtxPersonality(ShmBackend backend, NtxSettings settings) {
         this(settings);

@@ -16,6 +16,8 @@ import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
+import shm.api.inspect.InspectionTable;
+import shm.api.inspect.PersonalityInspection;
 import shm.api.ShmException;
 import shm.api.ntx.NtxHandleResult;
 import shm.api.ntx.NtxMapResult;
@@ -29,10 +31,11 @@ import shm.api.spi.ShmBackend;
  * Without any configuration, one instance runs with {@link NtxSettings#defaults()}. The service carries
  * {@code ntx.hostNode} and {@code ntx.strictCache} for consumers' target filters.
  */
-@Component(service = NtxSharedMemory.class, configurationPid = NtxPersonalityComponent.FACTORY_PID,
+@Component(service = {NtxSharedMemory.class, PersonalityInspection.class},
+        configurationPid = NtxPersonalityComponent.FACTORY_PID,
         configurationPolicy = ConfigurationPolicy.OPTIONAL)
 @Designate(ocd = NtxPersonalityComponent.Config.class, factory = true)
-public final class NtxPersonalityComponent implements NtxSharedMemory {
+public final class NtxPersonalityComponent implements NtxSharedMemory, PersonalityInspection {
 
     /** The factory configuration PID. */
     public static final String FACTORY_PID = "shm.personality.ntx";
@@ -93,6 +96,27 @@ public final class NtxPersonalityComponent implements NtxSharedMemory {
     /** The Windows process this component runs. */
     public NtxPersonality personality() {
         return personality;
+    }
+
+    // ------------------------------------------------------------------ what an operator sees
+
+    @Override
+    public String personalityName() {
+        return "NTX";
+    }
+
+    @Override
+    public java.util.List<String> tables() {
+        return java.util.List.of(NtxMappingsTable.NAME);
+    }
+
+    @Override
+    public InspectionTable table(String name) {
+        if (!NtxMappingsTable.NAME.equals(name)) {
+            throw new IllegalArgumentException("the NTX personality shows the table '" + NtxMappingsTable.NAME
+                    + "', not '" + name + "'");
+        }
+        return personality.mappingTable();
     }
 
     /** The settings the configuration gave. */

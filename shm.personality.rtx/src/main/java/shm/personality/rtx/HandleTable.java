@@ -163,6 +163,11 @@ final class HandleTable {
         return new IllegalStateException("an unnamed " + what + " cannot be found again on another backend");
     }
 
+    /** The open handles now, by handle value (parked ones included), for operators. */
+    java.util.SortedMap<Long, OpenHandle> snapshot() {
+        return new java.util.TreeMap<>(handles);
+    }
+
     /** How many handles are open (parked ones included). */
     int size() {
         return handles.size();

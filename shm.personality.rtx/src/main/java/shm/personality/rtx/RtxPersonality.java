@@ -48,7 +48,12 @@ public class RtxPersonality implements RtxSharedMemory, RtxSync, AutoCloseable {
         sync = new SyncObjects(binding, handles, names, lastError);
     }
 
-    /** The settings of this instance. */
+    /** The handle table of this RTX "process" now: every open handle, what it holds and on which backend. */
+    public shm.api.inspect.InspectionTable handleTable() {
+        return RtxHandlesTable.of(handles.snapshot());
+    }
+
+    /** The settings this RTX "process" runs with. */
     public RtxSettings settings() {
         return settings;
     }

@@ -12,6 +12,8 @@ import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
+import shm.api.inspect.InspectionTable;
+import shm.api.inspect.PersonalityInspection;
 import shm.api.rtx.RtssInstance;
 import shm.api.rtx.RtxConstants;
 import shm.api.rtx.RtxResult;
@@ -25,10 +27,11 @@ import shm.api.spi.ShmBackend;
  * bound dynamically and greedily. Without any configuration, one instance runs with {@link RtxSettings#defaults()}.
  * The service carries {@code rtx.callerContext} and {@code rtx.flavour} for consumers' target filters.
  */
-@Component(service = {RtxSharedMemory.class, RtxSync.class}, configurationPid = RtxPersonalityComponent.FACTORY_PID,
+@Component(service = {RtxSharedMemory.class, RtxSync.class, PersonalityInspection.class},
+        configurationPid = RtxPersonalityComponent.FACTORY_PID,
         configurationPolicy = ConfigurationPolicy.OPTIONAL)
 @Designate(ocd = RtxPersonalityComponent.Config.class, factory = true)
-public final class RtxPersonalityComponent implements RtxSharedMemory, RtxSync {
+public final class RtxPersonalityComponent implements RtxSharedMemory, RtxSync, PersonalityInspection {
 
     /** The factory configuration PID. */
     public static final String FACTORY_PID = "shm.personality.rtx";
@@ -84,6 +87,27 @@ public final class RtxPersonalityComponent implements RtxSharedMemory, RtxSync {
     /** The settings the configuration gave. */
     public RtxSettings settings() {
         return personality.settings();
+    }
+
+    // ------------------------------------------------------------------ what an operator sees
+
+    @Override
+    public String personalityName() {
+        return "RTX";
+    }
+
+    @Override
+    public java.util.List<String> tables() {
+        return java.util.List.of(RtxHandlesTable.NAME);
+    }
+
+    @Override
+    public InspectionTable table(String name) {
+        if (!RtxHandlesTable.NAME.equals(name)) {
+            throw new IllegalArgumentException("the RTX personality shows the table '" + RtxHandlesTable.NAME
+                    + "', not '" + name + "'");
+        }
+        return personality.handleTable();
     }
 
     /** A backend was bound: the first one, or a better one for calls from now on. */
