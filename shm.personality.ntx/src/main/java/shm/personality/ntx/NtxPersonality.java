@@ -35,6 +35,10 @@ public class NtxPersonality implements NtxSharedMemory, AutoCloseable {
     private final MapRules mapRules;
     private final NtxNames names;
     private final NtxMemory memory;
+    /** The store the allocations live in; {@code null} until a backend with a namespace was bound. */
+    private volatile String storeNamespace;
+
+    private static final System.Logger LOG = System.getLogger(NtxPersonality.class.getName());
 
     /** A personality (one Windows process) over {@code backend}. */
     public NtxPersonality(ShmBackend backend, NtxSettings settings) {
@@ -236,20 +240,50 @@ public class NtxPersonality implements NtxSharedMemory, AutoCloseable {
 
     /** Makes {@code replacement} the backend for maps from now on; mappings already cached stay where they are. */
     public void useBackend(ShmBackend replacement) {
+        useBackend(replacement, null);
+    }
+
+    /**
+     * Makes {@code replacement} the backend for maps from now on; mappings already cached stay where they are. When it
+     * serves the store the allocations of this process live in ({@code namespace}, the backend's
+     * {@link ShmBackend#NAMESPACE_PROPERTY}, or the same backend instance coming back), the allocations parked when
+     * their backend left are taken over: their handles and contents are as they were. A backend of another store gets
+     * new calls only.
+     */
+    public void useBackend(ShmBackend replacement, String namespace) {
         link.use(replacement);
+        String current = storeNamespace;
+        boolean sameStore = namespace != null ? namespace.equals(current) : memory.parkedFrom(replacement);
+        if (current == null && namespace != null) {
+            storeNamespace = namespace;
+            sameStore = memory.parkedFrom(replacement);
+        }
+        if (sameStore) {
+            int moved = memory.takeOverOn(replacement, link.objectsOf(replacement).gdt());
+            if (moved > 0) {
+                LOG.log(System.Logger.Level.INFO, "NTX " + settings + ": backend " + replacement.type() + " bound;"
+                        + " allocations taken over " + moved);
+            }
+        }
     }
 
     /**
      * {@code gone} is going away: the mappings made through it leave the cache (their pointers become invalid: the
      * next unmap of one answers the vendor's status for an unknown pointer, the next map of the handle maps afresh)
      * and their holds are parked, so that an object only the mapping held outlives the swap and the next map takes
-     * the hold over (see docs/behaviour.md, "Backend swaps"). If it was the backend in use, calls fail with
-     * E_NTX_INTERNAL_ERROR until another is bound.
+     * the hold over (see docs/behaviour.md, "Backend swaps"). The memory this process allocated through it is not
+     * freed: its holds are parked too and the next backend of the same store takes them over, so its handles keep
+     * naming it. If it was the backend in use, calls fail with E_NTX_INTERNAL_ERROR until another is bound.
      */
     public void backendGone(ShmBackend gone) {
         link.forget(gone);
         cache.removeAll(m -> m.owner() == gone).forEach(NtxPersonality::parkQuietly);
-        memory.freeFrom(gone);
+        memory.parkFrom(gone);
+    }
+
+    /** How many memory blocks this process allocated and holds (parked ones included). */
+    public int allocations() {
+        return memory.allocations();
     }
 
     /**

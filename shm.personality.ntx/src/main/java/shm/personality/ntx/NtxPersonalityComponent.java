@@ -92,11 +92,12 @@ public final class NtxPersonalityComponent implements NtxSharedMemory {
     /** A backend was bound: the first one, or a better one for maps from now on. */
     @Reference(name = "backend", cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY, unbind = "unbindBackend")
-    void bindBackend(ShmBackend backend) {
-        personality.useBackend(backend);
+    void bindBackend(ShmBackend backend, java.util.Map<String, Object> properties) {
+        Object namespace = properties.get(ShmBackend.NAMESPACE_PROPERTY);
+        personality.useBackend(backend, namespace == null ? null : namespace.toString());
     }
 
-    /** A backend went away: the mappings made through it leave the cache, their holds parked. */
+    /** A backend went away: the mappings made through it leave the cache; its holds, allocations included, park. */
     void unbindBackend(ShmBackend backend) {
         personality.backendGone(backend);
     }

@@ -44,7 +44,7 @@ class NtxPersonalityComponentTest {
             NtxPersonalityComponent component = new NtxPersonalityComponent(config(Map.of()));
             int rtHandle = store.rt().allocateWithHandle(4096);
             assertEquals(E_NTX_INTERNAL_ERROR, component.ntxMapRtSharedMemory(0x4E58_0000L | rtHandle).status());
-            component.bindBackend(store.backend);
+            component.bindBackend(store.backend, Map.of());
             assertTrue(component.ntxMapRtSharedMemory(imported(component.personality(), rtHandle)).succeeded());
             component.unbindBackend(store.backend);
             assertEquals(0, component.personality().mappedHandles());

@@ -27,6 +27,11 @@ final class BackendBinding {
         }
     }
 
+    /** The backend in use, or {@code null}. */
+    ShmBackend current() {
+        return backend;
+    }
+
     /** Refuses every call from now on. */
     void close() {
         closed = true;
