@@ -201,23 +201,23 @@ final class NtxMemory {
     }
 
     /**
-     * Brings the parked allocations onto {@code next}, which serves their store: each object is opened there by
-     * reference (taking the parked hold over) and its descriptor found in {@code gdt}, the same table. An allocation
-     * whose memory or descriptor is gone meanwhile (its parked hold expired, or an RT process deleted the handle)
-     * is forgotten (logged). Returns how many moved.
+     * Brings the allocations onto {@code next}, which serves their store: each object is opened there by reference
+     * (taking a parked hold over) and its descriptor found in {@code gdt}, the same table; an allocation still held
+     * through another backend of the store is released there afterwards (make before break). An allocation whose
+     * memory is gone meanwhile (its parked hold expired) is forgotten (logged). Returns how many moved.
      */
     int takeOverOn(ShmBackend next, DescriptorTable gdt) {
         int moved = 0;
         for (Map.Entry<Integer, Allocation> entry : List.copyOf(mine.entrySet())) {
             Allocation allocation = entry.getValue();
-            if (!allocation.parked()) {
+            if (allocation.owner() == next) {
                 continue;
             }
             BackendHandle handle;
             try {
                 handle = next.openByRef(allocation.descriptor().object(), MapOptions.DEFAULT);
             } catch (ShmException e) {
-                if (mine.remove(entry.getKey(), allocation)) {
+                if (allocation.parked() && mine.remove(entry.getKey(), allocation)) {
                     LOG.log(System.Logger.Level.WARNING, "NTX: the memory of GDT slot " + entry.getKey()
                             + " did not outlive the backend swap: " + e.getMessage());
                 }
@@ -225,12 +225,40 @@ final class NtxMemory {
             }
             if (mine.replace(entry.getKey(), allocation,
                     new Allocation(next, gdt, handle, allocation.descriptor(), next))) {
+                if (!allocation.parked()) {
+                    allocation.handle().close();
+                }
                 moved++;
             } else {
                 handle.close();
             }
         }
         return moved;
+    }
+
+    /**
+     * The parked allocations as lines ("alloc" and the GDT descriptor's index, object reference, offset, size, owner
+     * pid and node), for the next revision of this process's component ({@link #addParked}).
+     */
+    List<String> parkedLines() {
+        return mine.values().stream().filter(Allocation::parked).map(a -> {
+            Descriptor d = a.descriptor();
+            return "alloc " + d.index() + " " + d.object().value() + " " + d.offset() + " " + d.size() + " "
+                    + d.ownerPid() + " " + d.node();
+        }).toList();
+    }
+
+    /** Takes parked allocations a previous revision wrote ({@link #parkedLines}); {@link #takeOverOn} opens them. */
+    void addParked(List<String> lines) {
+        for (String line : lines) {
+            String[] f = line.split(" ");
+            if (f.length != 7 || !f[0].equals("alloc")) {
+                continue;
+            }
+            Descriptor d = new Descriptor(Integer.parseInt(f[1]), new shm.api.spi.ObjectRef(Long.parseLong(f[2])),
+                    Long.parseLong(f[3]), Long.parseLong(f[4]), Long.parseLong(f[5]), Long.parseLong(f[6]));
+            mine.putIfAbsent(d.index(), new Allocation(null, null, null, d, null));
+        }
     }
 
     /** Whether allocations wait for {@code backend} to come back (it is the one they were parked from). */

@@ -2,6 +2,7 @@ package shm.personality.ntx;
 
 import static shm.api.ntx.NtxConstants.*;
 
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -279,6 +280,53 @@ public class NtxPersonality implements NtxSharedMemory, AutoCloseable {
         link.forget(gone);
         cache.removeAll(m -> m.owner() == gone).forEach(NtxPersonality::parkQuietly);
         memory.parkFrom(gone);
+    }
+
+    /**
+     * This Windows process goes on in the next revision of its component (its bundle is updated, stopped or refreshed
+     * while the JVM lives): its mappings leave the cache with their holds parked (the choice of docs/behaviour.md:
+     * the next revision maps afresh, and an unmap of a pointer this revision gave answers {@code E_STATE}); the memory
+     * it allocated is parked and listed in the store under {@code stateName} ({@link shm.util.KeptState}) for
+     * {@link #resume}, so its handles keep naming it. Calls fail from now on. Returns how many allocations were kept.
+     */
+    public int suspend(String stateName) {
+        ShmBackend backend = link.current();
+        link.close();
+        cache.removeAll(m -> true).forEach(NtxPersonality::parkQuietly);
+        names.keepMine();
+        if (backend != null) {
+            memory.parkFrom(backend);
+        }
+        List<String> lines = memory.parkedLines();
+        if (lines.isEmpty()) {
+            return 0;
+        }
+        if (backend == null || !shm.util.KeptState.leave(backend, stateName, lines)) {
+            LOG.log(System.Logger.Level.WARNING, "NTX " + settings + ": " + lines.size() + " allocations cannot be"
+                    + " kept for the next revision: " + (backend == null ? "no backend is bound" : "the backend "
+                    + backend.type() + " cannot keep them") + " (released at the park deadline)");
+            return 0;
+        }
+        LOG.log(System.Logger.Level.INFO, "NTX " + settings + ": kept for the next revision " + lines.size()
+                + " allocations");
+        return lines.size();
+    }
+
+    /**
+     * Takes over the allocations an earlier revision of this Windows process left under {@code stateName}
+     * ({@link #suspend}) in the store {@code backend} serves. Call it once, after the first
+     * {@link #useBackend(ShmBackend, String)}. Returns how many came back.
+     */
+    public int resume(ShmBackend backend, String stateName) {
+        List<String> lines = shm.util.KeptState.take(backend, stateName).orElse(List.of());
+        if (lines.isEmpty()) {
+            return 0;
+        }
+        memory.addParked(lines);
+        int moved = memory.takeOverOn(backend, link.objectsOf(backend).gdt());
+        LOG.log(System.Logger.Level.INFO, "NTX " + settings + ": taken over from the previous revision " + moved
+                + " allocations");
+        return moved;
     }
 
     /** How many memory blocks this process allocated and holds (parked ones included). */
