@@ -42,7 +42,8 @@ import shm.api.spi.ShmBackend;
 @Component(service = {SharedMemoryService.class, SyncObjectService.class}, scope = ServiceScope.BUNDLE,
         configurationPid = NeutralServiceComponent.PID)
 @Designate(ocd = NeutralServiceComponent.Config.class)
-public final class NeutralServiceComponent implements SharedMemoryService, SyncObjectService {
+public final class NeutralServiceComponent implements SharedMemoryService, SyncObjectService,
+        shm.api.spi.ReferenceOpening {
 
     /** The configuration PID. */
     public static final String PID = "shm.core";
@@ -143,6 +144,12 @@ public final class NeutralServiceComponent implements SharedMemoryService, SyncO
     @Override
     public SharedMemory open(String name, MapOptions options) {
         return service.open(name, options);
+    }
+
+    /** For a handle of an earlier revision of this service: its unnamed object, by reference in its store. */
+    @Override
+    public SharedMemory openByRef(shm.api.spi.ObjectRef ref, String namespace, MapOptions options) {
+        return service.openByRef(ref, namespace, options);
     }
 
     @Override

@@ -29,7 +29,9 @@ public class ShellUpdateIT extends ShmTestBase {
     @Test
     public void theShellsHandlesAndCommandsFollowItsUpdates() throws Exception {
         command("create", NAME, "4096");
-        command("write", NAME, "0", "held by the shell");
+        try (SharedMemory writer = services.shm().open(NAME)) {
+            writer.segment().setString(0, "held by the shell");
+        }
         Object inode = inode();
         Lifecycle shell = new Lifecycle(context, Bundles.SHELL);
         for (int i = 1; i <= CYCLES; i++) {

@@ -133,14 +133,15 @@ public final class KeptState {
     }
 
     /**
-     * Whether a component instance deactivated for {@code reason} (Declarative Services' deactivation reason) belongs
-     * to a process that goes on, so it keeps its state for its next revision: its bundle was stopped (an update, stop
-     * or refresh: reason 6), its configuration changed (2) or a static reference went (4), and the framework itself is
-     * not stopping. A component that was disabled (1), lost its configuration (3) or was disposed (5) ends its process:
-     * it releases what it holds.
+     * Whether a component instance being deactivated belongs to a process that goes on, so it keeps its state for its
+     * next revision: its own bundle is stopping (an update, stop or refresh; Felix SCR may then deactivate a delayed
+     * component with an unspecified reason, when the framework takes its service back), or Declarative Services says
+     * the bundle stopped (reason 6), the configuration changed (2) or a static reference went (4); and the framework
+     * itself is not stopping. A component that was disabled (1), lost its configuration (3) or was disposed (5) while
+     * its bundle stays active ends its process: it releases what it holds.
      */
-    public static boolean processGoesOn(int reason, boolean frameworkStopping) {
-        return !frameworkStopping && (reason == 2 || reason == 4 || reason == 6);
+    public static boolean processGoesOn(int reason, boolean bundleStopping, boolean frameworkStopping) {
+        return !frameworkStopping && (bundleStopping || reason == 2 || reason == 4 || reason == 6);
     }
 
     /** The key of a component instance: its configuration's PID, or {@code "default"} without one. */

@@ -362,6 +362,7 @@ public class IntimePersonality implements Iwin32SharedMemory, Iwin32Sync, Intime
                         + " the park deadline)");
                 state = null;
             }
+            parked = state; // kept should the new backend refuse the process
             process = null;
             IntimeProcess next = new IntimeProcess(replacement, settings);
             int restored = state == null ? 0 : next.restore(state, lost);

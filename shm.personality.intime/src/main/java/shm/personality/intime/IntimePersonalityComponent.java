@@ -100,6 +100,7 @@ public final class IntimePersonalityComponent implements Iwin32SharedMemory, Iwi
 
     private final IntimePersonality personality;
     private final String keptState;
+    private final BooleanSupplier bundleStopping;
     private final BooleanSupplier frameworkStopping;
     private final AtomicBoolean resumed = new AtomicBoolean();
 
@@ -112,15 +113,18 @@ public final class IntimePersonalityComponent implements Iwin32SharedMemory, Iwi
     @Activate
     public IntimePersonalityComponent(Config config, BundleContext context, Map<String, Object> properties) {
         this(config, KeptState.name("intime", KeptState.instanceKey(properties)),
+                () -> context.getBundle().getState() == Bundle.STOPPING,
                 () -> context.getBundle(0).getState() == Bundle.STOPPING);
     }
 
     /** The component outside SCR: {@code keptState} names its state in the store across revisions. */
-    IntimePersonalityComponent(Config config, String keptState, BooleanSupplier frameworkStopping) {
+    IntimePersonalityComponent(Config config, String keptState, BooleanSupplier bundleStopping,
+                          BooleanSupplier frameworkStopping) {
         personality = new IntimePersonality(new IntimeSettings(config.intime_gdtSlots(),
                 config.intime_objectLimit(), config.intime_vsegSize(), config.intime_poolMax(),
                 config.intime_iwin32SegSize(), config.intime_iwin32Handles()));
         this.keptState = keptState;
+        this.bundleStopping = bundleStopping;
         this.frameworkStopping = frameworkStopping;
     }
 
@@ -148,7 +152,7 @@ public final class IntimePersonalityComponent implements Iwin32SharedMemory, Iwi
      */
     @Deactivate
     void deactivate(int reason) {
-        if (KeptState.processGoesOn(reason, frameworkStopping.getAsBoolean())) {
+        if (KeptState.processGoesOn(reason, bundleStopping.getAsBoolean(), frameworkStopping.getAsBoolean())) {
             personality.suspend(keptState);
         }
         personality.close();

@@ -93,7 +93,7 @@ class IntimeSettingsTest {
 
     /** The component as SCR makes it, outside a framework that stops. */
     static IntimePersonalityComponent component(IntimePersonalityComponent.Config config) {
-        return new IntimePersonalityComponent(config, "shm.kept.intime.test", () -> false);
+        return new IntimePersonalityComponent(config, "shm.kept.intime.test", () -> false, () -> false);
     }
 
     /** A configuration with the annotation's defaults, except {@code values} (by method name). */

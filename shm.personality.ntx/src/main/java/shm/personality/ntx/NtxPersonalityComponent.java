@@ -75,6 +75,7 @@ public final class NtxPersonalityComponent implements NtxSharedMemory {
 
     private final NtxPersonality personality;
     private final String keptState;
+    private final BooleanSupplier bundleStopping;
     private final BooleanSupplier frameworkStopping;
     private final AtomicBoolean resumed = new AtomicBoolean();
 
@@ -86,14 +87,17 @@ public final class NtxPersonalityComponent implements NtxSharedMemory {
     @Activate
     public NtxPersonalityComponent(Config config, BundleContext context, Map<String, Object> properties) {
         this(config, KeptState.name("ntx", KeptState.instanceKey(properties)),
+                () -> context.getBundle().getState() == Bundle.STOPPING,
                 () -> context.getBundle(0).getState() == Bundle.STOPPING);
     }
 
     /** The component outside SCR: {@code keptState} names its state in the store across revisions. */
-    NtxPersonalityComponent(Config config, String keptState, BooleanSupplier frameworkStopping) {
+    NtxPersonalityComponent(Config config, String keptState, BooleanSupplier bundleStopping,
+                          BooleanSupplier frameworkStopping) {
         personality = new NtxPersonality(new NtxSettings(config.ntx_hostNode(),
                 Arrays.stream(config.ntx_sharedNodes()).boxed().collect(Collectors.toSet()), config.ntx_strictCache()));
         this.keptState = keptState;
+        this.bundleStopping = bundleStopping;
         this.frameworkStopping = frameworkStopping;
     }
 
@@ -131,7 +135,7 @@ public final class NtxPersonalityComponent implements NtxSharedMemory {
      */
     @Deactivate
     void deactivate(int reason) {
-        if (KeptState.processGoesOn(reason, frameworkStopping.getAsBoolean())) {
+        if (KeptState.processGoesOn(reason, bundleStopping.getAsBoolean(), frameworkStopping.getAsBoolean())) {
             personality.suspend(keptState);
         }
         personality.close();

@@ -91,6 +91,6 @@ class NtxPersonalityComponentTest {
 
     /** The component as SCR makes it, outside a framework that stops. */
     static NtxPersonalityComponent component(NtxPersonalityComponent.Config config) {
-        return new NtxPersonalityComponent(config, "shm.kept.ntx.test", () -> false);
+        return new NtxPersonalityComponent(config, "shm.kept.ntx.test", () -> false, () -> false);
     }
 }

@@ -70,6 +70,7 @@ public final class RtxPersonalityComponent implements RtxSharedMemory, RtxSync {
     private final RtxPersonality personality;
     private final String keptState;
     private final org.osgi.framework.Bundle framework;
+    private final org.osgi.framework.Bundle self;
     private final java.util.concurrent.atomic.AtomicBoolean resumed = new java.util.concurrent.atomic.AtomicBoolean();
 
     /**
@@ -84,6 +85,7 @@ public final class RtxPersonalityComponent implements RtxSharedMemory, RtxSync {
                 config.rtx_maxNameLength(), config.rtx_protectEncoding()));
         keptState = shm.util.KeptState.name("rtx", shm.util.KeptState.instanceKey(properties));
         framework = context.getBundle(0);
+        self = context.getBundle();
     }
 
 
@@ -121,7 +123,8 @@ public final class RtxPersonalityComponent implements RtxSharedMemory, RtxSync {
      */
     @Deactivate
     void deactivate(int reason) {
-        if (shm.util.KeptState.processGoesOn(reason, framework.getState() == org.osgi.framework.Bundle.STOPPING)) {
+        if (shm.util.KeptState.processGoesOn(reason, self.getState() == org.osgi.framework.Bundle.STOPPING,
+                framework.getState() == org.osgi.framework.Bundle.STOPPING)) {
             personality.suspend(keptState);
         }
         personality.close();
