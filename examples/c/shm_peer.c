@@ -664,19 +664,29 @@ static void commit(void)
     crash_point("committed");
 }
 
-/* Writes back every journal entry's old value, newest first, then clears the count. */
+/*
+ * Writes back every journal entry's old value, newest first, then clears the count. Like Java, the count and every
+ * entry are checked before the first word is written: a corrupt journal leaves the table untouched.
+ */
 static void rollback(void)
 {
     uint64_t count = get(T_JOURNAL_COUNT);
-    for (uint64_t i = count; i-- > 0;) {
-        uint64_t entry = journal_offset + i * JOURNAL_ENTRY_SIZE;
-        uint64_t offset = get(entry);
+    if (count > journal_capacity) {
+        in_transaction = false;
+        fail("INCOMPATIBLE_STORE", "the journal of the object table %s/%s counts %" PRIu64 " entries, more than its"
+             " capacity %" PRIu64 "; it was left untouched", root, TABLE_FILE, count, journal_capacity);
+    }
+    for (uint64_t i = 0; i < count; i++) {
+        uint64_t offset = get(journal_offset + i * JOURNAL_ENTRY_SIZE);
         if (offset % 8 != 0 || offset > table_size - 8) {
             in_transaction = false;
             fail("INCOMPATIBLE_STORE", "the journal of the object table %s/%s names offset %" PRIu64
                  ", outside the table; it was left untouched", root, TABLE_FILE, offset);
         }
-        set_release(offset, get(entry + 8));
+    }
+    for (uint64_t i = count; i-- > 0;) {
+        uint64_t entry = journal_offset + i * JOURNAL_ENTRY_SIZE;
+        set_release(get(entry), get(entry + 8));
     }
     set_release(T_JOURNAL_COUNT, 0);
     in_transaction = false;
@@ -1123,28 +1133,31 @@ static void recover(void)
     }
 }
 
-/* Step 5: our process slot (pid + start time), taken from the free ones if we are not registered yet. */
-static void register_self(void)
+/*
+ * Step 5: our process slot (pid + start time), taken from the free ones if we are not registered yet. Returns false
+ * when no slot is free: the caller reaps (step 6), then registers again, and only then fails with LIMIT.
+ */
+static bool try_register_self(void)
 {
     if (self_slot >= 0 && get(process_at((uint64_t)self_slot, P_STATE)) == PROCESS_LIVE
             && get(process_at((uint64_t)self_slot, P_PID)) == self_pid
             && get(process_at((uint64_t)self_slot, P_START_TIME)) == self_start) {
-        return;
+        return true;
     }
+    self_slot = -1; /* not (or no longer) ours: the reaper must not spare it */
     long free = -1;
     for (uint64_t slot = 0; slot < process_capacity; slot++) {
         if (get(process_at(slot, P_STATE)) == PROCESS_LIVE) {
             if (get(process_at(slot, P_PID)) == self_pid && get(process_at(slot, P_START_TIME)) == self_start) {
                 self_slot = (long)slot;
-                return;
+                return true;
             }
         } else if (free < 0 && get(process_at(slot, P_STATE)) == PROCESS_FREE) {
             free = (long)slot; /* a parked slot is not free */
         }
     }
     if (free < 0) {
-        fail("LIMIT", "the object table of %s has room for %" PRIu64 " processes and all are in use", root,
-             process_capacity);
+        return false;
     }
     put(process_at((uint64_t)free, P_PID), self_pid);
     put(process_at((uint64_t)free, P_START_TIME), self_start);
@@ -1152,6 +1165,15 @@ static void register_self(void)
     put(process_at((uint64_t)free, P_STATE), PROCESS_LIVE);
     commit();
     self_slot = free;
+    return true;
+}
+
+static void register_self(void)
+{
+    if (!try_register_self()) {
+        fail("LIMIT", "the object table of %s has room for %" PRIu64 " processes and all are in use", root,
+             process_capacity);
+    }
 }
 
 /*
@@ -1259,8 +1281,11 @@ static void lock_table(void)
     }
     locked = true;
     recover();
-    register_self();
+    bool registered = try_register_self();
     reap_dead_processes();
+    if (!registered) {
+        register_self(); /* the reap may have freed dead processes' slots */
+    }
 }
 
 static void unlock_table(void)

@@ -7,7 +7,6 @@ import static shm.api.intime.IntimeConstants.*;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -29,15 +28,10 @@ class PortedIntimeProgramTest {
 
     @RegisterExtension
     final IntimeFixture store = new IntimeFixture();
-    private Path peer;
-
-    @BeforeEach
-    void buildThePeer() {
-        peer = CExample.shmPeerOverMmapStore();
-    }
 
     @Test
     void thePumpProgramTalksToTheCSide() {
+        Path peer = CExample.shmPeerOverMmapStore();
         IntimePersonality rt = store.process();
 
         // PUMP_IMAGE *image;

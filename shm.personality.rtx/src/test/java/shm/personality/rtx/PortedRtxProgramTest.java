@@ -7,7 +7,6 @@ import static shm.api.rtx.RtxConstants.*;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -28,15 +27,10 @@ class PortedRtxProgramTest {
 
     @RegisterExtension
     final RtxFixture store = new RtxFixture();
-    private Path peer;
-
-    @BeforeEach
-    void buildThePeer() {
-        peer = CExample.shmPeerOverMmapStore();
-    }
 
     @Test
     void thePumpProgramTalksToTheCSide() {
+        Path peer = CExample.shmPeerOverMmapStore();
         RtxPersonality rtx = store.rtss();
 
         // PUMP_IMAGE *image;

@@ -106,8 +106,12 @@ final class ObjectTable implements AutoCloseable {
             }
             try {
                 recover();
-                processes.registerSelf();
+                boolean registered = processes.tryRegisterSelf();
                 reapedOnEntry = reapDeadProcesses();
+                if (!registered) {
+                    // every slot was taken: the reap may have freed dead processes' slots
+                    processes.registerSelf();
+                }
                 return work.get();
             } catch (CorruptTableException | IndexOutOfBoundsException e) {
                 throw corrupt(e);

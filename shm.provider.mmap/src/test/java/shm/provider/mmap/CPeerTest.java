@@ -1,5 +1,6 @@
 package shm.provider.mmap;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -406,6 +407,23 @@ class CPeerTest {
         assertEquals(List.of(), backend.list());
         assertEquals(List.of(JAVA), backend.participants());
         assertEquals(List.of("n.foreign", TableLayout.FILE_NAME), TmpfsDirectory.fileNames(root));
+    }
+
+    @Test
+    void aJournalCountBeyondItsCapacityIsRefusedByTheCPeerAndTheTableLeftUntouched() throws IOException {
+        Path table = root.resolve(TableLayout.FILE_NAME);
+        try (BackendHandle held = backend.createOrOpen(SHM, "held", 64, MapOptions.DEFAULT);
+             TableEditor editor = new TableEditor(root)) {
+            // a torn or hostile table: a rollback that trusted this count would read entries past its journal
+            editor.putWord(TableLayout.JOURNAL_COUNT_OFFSET, editor.word(TableLayout.JOURNAL_CAPACITY_OFFSET) + 1);
+            byte[] before = Files.readAllBytes(table);
+            CPeerProcess c = peer("held", "open");
+            assertEquals(1, c.awaitExit(), c.describe());
+            assertTrue(c.stderr().contains("more than its capacity"), "names the rule: " + c.stderr());
+            assertArrayEquals(before, Files.readAllBytes(table), "not one byte of the table written");
+            editor.putWord(TableLayout.JOURNAL_COUNT_OFFSET, 0);
+            assertTrue(held.isOpen());
+        }
     }
 
     @Test

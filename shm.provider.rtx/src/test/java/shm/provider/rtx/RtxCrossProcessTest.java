@@ -35,9 +35,7 @@ class RtxCrossProcessTest {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString(), "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
                 RtxDoubleChild.class.getName(), lib.toString()));
-        LineProcess child = LineProcess.start("rtx-child", command, store.environment());
-        assertTrue(child.nextLine().startsWith("READY"));
-        return child;
+        return LineProcess.start("rtx-child", command, store.environment()).awaitReady();
     }
 
     @Test
