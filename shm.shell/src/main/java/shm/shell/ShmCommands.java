@@ -6,6 +6,7 @@ import java.util.function.Supplier;
 
 import org.apache.felix.service.command.Descriptor;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.SynchronousBundleListener;
 import org.apache.felix.service.command.Parameter;
 import org.apache.felix.service.command.annotations.GogoCommand;
 import org.osgi.service.component.annotations.Activate;
@@ -43,6 +44,12 @@ public final class ShmCommands {
 
     private final ShellOperations operations;
     private final BundleContext context;
+    /**
+     * Removed at deactivation: the framework would otherwise keep every instance that ever ran (this component is
+     * deactivated and activated again whenever the neutral service goes and comes) and, through it, the service of a
+     * shm.core revision long gone (issue 10).
+     */
+    private final SynchronousBundleListener stopping;
 
     /**
      * Creates the commands with no handle held; Declarative Services binds the service right after. The handles are
@@ -55,7 +62,7 @@ public final class ShmCommands {
         this.operations = new ShellOperations(() -> service, new HeldHandles(),
                 () -> DeadProcessReport.dead(List.copyOf(backends)));
         this.context = context;
-        FrameworkStopping.onStop(context, operations::closeEverything);
+        this.stopping = FrameworkStopping.onStop(context, operations::closeEverything);
         // The service field is injected after the constructor: take the previous revision's handles over as soon as
         // it is there (a few milliseconds; given up after the handover's own patience).
         Thread.ofVirtual().name("shm.shell takeover").start(() -> {
@@ -83,6 +90,7 @@ public final class ShmCommands {
     ShmCommands(Supplier<SharedMemoryService> currentService) {
         this.operations = new ShellOperations(currentService, new HeldHandles());
         this.context = null;
+        this.stopping = null;
     }
 
     /**
@@ -91,6 +99,7 @@ public final class ShmCommands {
      */
     @Deactivate
     void closeHeldHandles() {
+        FrameworkStopping.remove(context, stopping);
         if (context == null) {
             operations.closeEverything();
             return;

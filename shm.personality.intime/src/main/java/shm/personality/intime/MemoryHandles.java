@@ -94,6 +94,18 @@ final class MemoryHandles {
         owned.clear();
     }
 
+    /** The slots this process owns, one line each ("gdt" and the descriptor), for {@link #restore}. */
+    java.util.List<String> lines() {
+        return owned.values().stream().map(d -> "gdt " + KeptLines.of(d)).toList();
+    }
+
+    /** Takes back a slot an earlier revision of this process owned, if the slot still holds it. */
+    void restore(Descriptor descriptor) {
+        if (stillOwned(descriptor)) {
+            owned.put(descriptor.index(), descriptor);
+        }
+    }
+
     /** Drops from the count the slots another process deleted (and perhaps reused). */
     private void forgetLost() {
         owned.values().removeIf(descriptor -> !stillOwned(descriptor));

@@ -155,6 +155,17 @@ final class ObjectDirectories {
         mine.clear();
     }
 
+    /** The entries this process made, one line each, for {@link #restore}. */
+    List<String> lines() {
+        return mine.stream().map(b -> "catalog " + shm.util.KeptState.field(b.scope()) + " "
+                + shm.util.KeptState.field(b.key()) + " " + b.value()).toList();
+    }
+
+    /** Takes back an entry an earlier revision of this process made. */
+    void restore(String scope, String key, long value) {
+        mine.add(new Binding(scope, key, value));
+    }
+
     private static String hex(int value) {
         return Integer.toHexString(value).toUpperCase(java.util.Locale.ROOT);
     }

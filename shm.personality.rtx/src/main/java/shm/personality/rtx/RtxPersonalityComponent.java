@@ -71,13 +71,26 @@ public final class RtxPersonalityComponent implements RtxSharedMemory, RtxSync, 
     }
 
     private final RtxPersonality personality;
+    private final String keptState;
+    private final org.osgi.framework.Bundle framework;
+    private final org.osgi.framework.Bundle self;
+    private final java.util.concurrent.atomic.AtomicBoolean resumed = new java.util.concurrent.atomic.AtomicBoolean();
 
-    /** Starts one RTX "process" with the configured rules; calls fail until a backend is bound. */
+    /**
+     * Starts one RTX "process" with the configured rules; calls fail until a backend is bound. When an earlier
+     * revision of this instance left its handles in the store (see {@link #deactivate(int)}), the first backend bound
+     * brings them back under their values.
+     */
     @Activate
-    public RtxPersonalityComponent(Config config) {
+    public RtxPersonalityComponent(Config config, org.osgi.framework.BundleContext context,
+                                   java.util.Map<String, Object> properties) {
         personality = new RtxPersonality(new RtxSettings(config.rtx_callerContext(), config.rtx_flavour(),
                 config.rtx_maxNameLength(), config.rtx_protectEncoding()));
+        keptState = shm.util.KeptState.name("rtx", shm.util.KeptState.instanceKey(properties));
+        framework = context.getBundle(0);
+        self = context.getBundle();
     }
+
 
     /** The RTX "process" this component runs. */
     public RtxPersonality personality() {
@@ -115,6 +128,9 @@ public final class RtxPersonalityComponent implements RtxSharedMemory, RtxSync, 
             policyOption = ReferencePolicyOption.GREEDY, unbind = "unbindBackend")
     void bindBackend(ShmBackend backend, java.util.Map<String, Object> properties) {
         personality.useBackend(backend, properties);
+        if (keptState != null && resumed.compareAndSet(false, true)) {
+            personality.resume(backend, keptState);
+        }
     }
 
     /** A backend went away: the handles that came from it park and wait for the next backend of their store. */
@@ -122,9 +138,18 @@ public final class RtxPersonalityComponent implements RtxSharedMemory, RtxSync, 
         personality.backendGone(backend);
     }
 
-    /** The "process" ends: its handles are closed. */
+    /**
+     * The bundle is updated, stopped or refreshed, or the configuration changed, while the JVM lives: the "process"
+     * goes on in the next revision, so its holds are parked and its handle table is left in the store for it (handle
+     * values stay valid). Otherwise (the configuration was deleted, the component disabled, the framework stops) the
+     * "process" ends and its handles are closed.
+     */
     @Deactivate
-    void deactivate() {
+    void deactivate(int reason) {
+        if (shm.util.KeptState.processGoesOn(reason, self.getState() == org.osgi.framework.Bundle.STOPPING,
+                framework.getState() == org.osgi.framework.Bundle.STOPPING)) {
+            personality.suspend(keptState);
+        }
         personality.close();
     }
 
