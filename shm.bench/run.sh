@@ -47,7 +47,7 @@ if [ -n "$quick" ]; then
     REPS=3; PP_N=100000; PP_WARM=20000; EV_N=5000; EV_WARM=1000; STARTUP_RUNS=3; SYS_N=500
     JMH_DEFAULT=(-f 1 -wi 1 -w 300ms -i 2 -r 300ms)
 else
-    REPS=7; PP_N=1000000; PP_WARM=200000; EV_N=100000; EV_WARM=20000; STARTUP_RUNS=10; SYS_N=2000
+    REPS=7; PP_N=300000; PP_WARM=50000; EV_N=100000; EV_WARM=20000; STARTUP_RUNS=10; SYS_N=2000
     JMH_DEFAULT=(-f 1 -wi 3 -w 1s -i 5 -r 1s)
 fi
 if [ -n "${JMH_ARGS:-}" ]; then read -r -a JMH_OPTS <<< "$JMH_ARGS"; else JMH_OPTS=("${JMH_DEFAULT[@]}"); fi
@@ -147,6 +147,11 @@ if want jmh; then
             > "$out/jmh_$b.log" 2>&1 || { tail -n 40 "$out/jmh_$b.log" >&2; die "JMH $b failed; see $out/jmh_$b.log"; }
         grep -E '^(Benchmark|[A-Z][A-Za-z]+Benchmark\.)' "$out/jmh_$b.log" || true
     done
+    section jmh_NtxCacheBenchmark             # the NTX mapping cache's hit, in ns per call
+    jrun org.openjdk.jmh.Main "${JMH_OPTS[@]}" -rf json -rff "$out/jmh_NtxCacheBenchmark.json" \
+        'shm\.bench\.NtxCacheBenchmark\.cacheHit$' > "$out/jmh_NtxCacheBenchmark.log" 2>&1 \
+        || { tail -n 40 "$out/jmh_NtxCacheBenchmark.log" >&2; die "JMH NtxCacheBenchmark failed"; }
+    grep -E '^(Benchmark|NtxCacheBenchmark\.)' "$out/jmh_NtxCacheBenchmark.log" || true
 fi
 
 # ---------------------------------------------------------------- cross-process round trips
@@ -172,6 +177,9 @@ if want events; then
 fi
 
 # ---------------------------------------------------------------- scale (objects per store, handles per process)
+# Contract of the scale section: shm.bench/scale.sh (from lane scale, when it lands) prints one line per row,
+#   ROW <figure> | <platform> | <reference> | <target> | <met|missed|>
+# and takes --quick for short counts; until it exists the table says "pending".
 if want scale; then
     section scale
     if [ -x "$here/scale.sh" ]; then

@@ -170,6 +170,11 @@ row("named-event round trip (blocking), p50 / p99 / p99.9", " / ".join(fmt(v, "n
     " / ".join(rfmt(ratio(a, b, time=True)) for a, b in zip(ev_p, ev_c)), "p50 ≥ 0.83 (within 1.2×)",
     verdict(x, 1 / 1.2), ("events",))
 
+ntx = jmh.get(("cacheHit", None, None))
+row("NTX `ntxMapRtSharedMemory` of a mapped handle (the mapping cache's hit)",
+    "—" if ntx is None else f"{ntx:.1f} ns", "—", "—", "a few ns", "" if ntx is None else ("met" if ntx < 20 else "missed"),
+    ("jmh_NtxCacheBenchmark",))
+
 # scale
 scale = read("scale.txt")
 if not scale.strip() or scale.startswith("PENDING"):

@@ -14,8 +14,8 @@ import shm.testkit.Trees;
  * {@code run.sh} runs it twice with different counts and divides the difference by the difference of the counts, so
  * the JVM's own start and end cancel out. Modes: {@code create} (create→map→close of a 4 KiB object, space reserved),
  * {@code open-elsewhere} (open→map→close of an object the C peer holds, see {@link CPeerHolder}), {@code open-here}
- * (the same for an object another handle of this process holds). 2,000 untraced-equivalent warm-up cycles run first
- * in both runs, so the difference holds steady-state cycles only.
+ * (the same for an object another handle of this process holds). {@value #WARM} warm-up cycles run first in both
+ * runs, so the difference holds the steady state's cycles only.
  *
  * <pre>
  *   java -cp ... shm.bench.ControlCycles MODE ROOT N
@@ -23,7 +23,7 @@ import shm.testkit.Trees;
  */
 public final class ControlCycles {
 
-    private static final int WARM = 2000;
+    private static final int WARM = 500;
 
     private ControlCycles() {
     }
