@@ -5,6 +5,7 @@ import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
@@ -72,23 +73,23 @@ final class LibC {
     final int oNoFollow;
 
     private final CallState callState = new CallState();
-    private final Downcall openat;
-    private final Downcall close;
-    private final Downcall fchmod;
-    private final Downcall ftruncate;
-    private final Downcall posixFallocate;
-    private final Downcall pwrite;
-    private final Downcall pread;
-    private final Downcall unlinkat;
-    private final Downcall linkat;
-    private final Downcall renameat;
-    private final Downcall statx;
-    private final Downcall mmap;
-    private final Downcall munmap;
-    private final Downcall mlock;
-    private final Downcall strerror;
-    private final Downcall flock;
-    private final Downcall kill;
+    private final MethodHandle openat;
+    private final MethodHandle close;
+    private final MethodHandle fchmod;
+    private final MethodHandle ftruncate;
+    private final MethodHandle posixFallocate;
+    private final MethodHandle pwrite;
+    private final MethodHandle pread;
+    private final MethodHandle unlinkat;
+    private final MethodHandle linkat;
+    private final MethodHandle renameat;
+    private final MethodHandle statx;
+    private final MethodHandle mmap;
+    private final MethodHandle munmap;
+    private final MethodHandle mlock;
+    private final MethodHandle strerror;
+    private final MethodHandle flock;
+    private final MethodHandle kill;
 
     /**
      * A file's type, mode, owner, inode and size, as {@code statx} reports them.
@@ -123,10 +124,7 @@ final class LibC {
         }
     }
 
-    /**
-     * Looks the symbols up in the C library the JVM already links; each function is linked at its first call
-     * ({@link Downcall}), so a process links only the calls it makes.
-     */
+    /** Looks the symbols up in the C library the JVM already links. */
     LibC() {
         String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
         boolean arm = arch.equals("aarch64") || arch.equals("arm64");
@@ -138,32 +136,36 @@ final class LibC {
         ValueLayout.OfInt cInt = ValueLayout.JAVA_INT;
         ValueLayout.OfLong cLong = ValueLayout.JAVA_LONG;
         ValueLayout address = ValueLayout.ADDRESS;
-        openat = new Downcall(libc, "openat",
+        openat = linker.downcallHandle(find(libc, "openat"),
                 FunctionDescriptor.of(cInt, cInt, address, cInt, cInt), errno, Linker.Option.firstVariadicArg(3));
-        close = new Downcall(libc, "close", FunctionDescriptor.of(cInt, cInt), errno);
-        fchmod = new Downcall(libc, "fchmod", FunctionDescriptor.of(cInt, cInt, cInt), errno);
-        ftruncate = new Downcall(libc, "ftruncate", FunctionDescriptor.of(cInt, cInt, cLong), errno);
-        posixFallocate = new Downcall(libc, "posix_fallocate",
+        close = linker.downcallHandle(find(libc, "close"), FunctionDescriptor.of(cInt, cInt), errno);
+        fchmod = linker.downcallHandle(find(libc, "fchmod"), FunctionDescriptor.of(cInt, cInt, cInt), errno);
+        ftruncate = linker.downcallHandle(find(libc, "ftruncate"), FunctionDescriptor.of(cInt, cInt, cLong), errno);
+        posixFallocate = linker.downcallHandle(find(libc, "posix_fallocate"),
                 FunctionDescriptor.of(cInt, cInt, cLong, cLong));
-        pwrite = new Downcall(libc, "pwrite",
+        pwrite = linker.downcallHandle(find(libc, "pwrite"),
                 FunctionDescriptor.of(cLong, cInt, address, cLong, cLong), errno);
-        pread = new Downcall(libc, "pread",
+        pread = linker.downcallHandle(find(libc, "pread"),
                 FunctionDescriptor.of(cLong, cInt, address, cLong, cLong), errno);
-        unlinkat = new Downcall(libc, "unlinkat", FunctionDescriptor.of(cInt, cInt, address, cInt),
+        unlinkat = linker.downcallHandle(find(libc, "unlinkat"), FunctionDescriptor.of(cInt, cInt, address, cInt),
                 errno);
-        linkat = new Downcall(libc, "linkat",
+        linkat = linker.downcallHandle(find(libc, "linkat"),
                 FunctionDescriptor.of(cInt, cInt, address, cInt, address, cInt), errno);
-        renameat = new Downcall(libc, "renameat",
+        renameat = linker.downcallHandle(find(libc, "renameat"),
                 FunctionDescriptor.of(cInt, cInt, address, cInt, address), errno);
-        statx = new Downcall(libc, "statx",
+        statx = linker.downcallHandle(find(libc, "statx"),
                 FunctionDescriptor.of(cInt, cInt, address, cInt, cInt, address), errno);
-        mmap = new Downcall(libc, "mmap",
+        mmap = linker.downcallHandle(find(libc, "mmap"),
                 FunctionDescriptor.of(address, address, cLong, cInt, cInt, cInt, cLong), errno);
-        munmap = new Downcall(libc, "munmap", FunctionDescriptor.of(cInt, address, cLong), errno);
-        mlock = new Downcall(libc, "mlock", FunctionDescriptor.of(cInt, address, cLong), errno);
-        strerror = new Downcall(libc, "strerror", FunctionDescriptor.of(address, cInt));
-        flock = new Downcall(libc, "flock", FunctionDescriptor.of(cInt, cInt, cInt), errno);
-        kill = new Downcall(libc, "kill", FunctionDescriptor.of(cInt, cInt, cInt), errno);
+        munmap = linker.downcallHandle(find(libc, "munmap"), FunctionDescriptor.of(cInt, address, cLong), errno);
+        mlock = linker.downcallHandle(find(libc, "mlock"), FunctionDescriptor.of(cInt, address, cLong), errno);
+        strerror = linker.downcallHandle(find(libc, "strerror"), FunctionDescriptor.of(address, cInt));
+        flock = linker.downcallHandle(find(libc, "flock"), FunctionDescriptor.of(cInt, cInt, cInt), errno);
+        kill = linker.downcallHandle(find(libc, "kill"), FunctionDescriptor.of(cInt, cInt, cInt), errno);
+    }
+
+    private static MemorySegment find(SymbolLookup lookup, String symbol) {
+        return lookup.find(symbol).orElseThrow(() -> new IllegalStateException("libc has no symbol " + symbol));
     }
 
     /** A failed call: the function's name and the errno it left. */
@@ -180,7 +182,7 @@ final class LibC {
     /** {@code openat(dirfd, name, flags, mode)}; returns the descriptor. */
     int openat(int dirfd, String name, int flags, int mode) throws Failure {
         try {
-            int fd = (int) openat.handle().invokeExact(callState.segment(), dirfd, string(name, FIRST_STRING), flags, mode);
+            int fd = (int) openat.invokeExact(callState.segment(), dirfd, string(name, FIRST_STRING), flags, mode);
             if (fd < 0) {
                 throw failure("openat", callState.errno());
             }
@@ -195,7 +197,7 @@ final class LibC {
     /** {@code close(fd)}; errors are ignored as the descriptor is gone either way. */
     void close(int fd) {
         try {
-            int ignored = (int) close.handle().invokeExact(callState.segment(), fd);
+            int ignored = (int) close.invokeExact(callState.segment(), fd);
         } catch (Throwable t) {
             throw new IllegalStateException("close", t);
         }
@@ -204,7 +206,7 @@ final class LibC {
     /** {@code fchmod(fd, mode)}: the exact mode, whatever the umask. */
     void fchmod(int fd, int mode) throws Failure {
         try {
-            check("fchmod", (int) fchmod.handle().invokeExact(callState.segment(), fd, mode));
+            check("fchmod", (int) fchmod.invokeExact(callState.segment(), fd, mode));
         } catch (Failure f) {
             throw f;
         } catch (Throwable t) {
@@ -215,7 +217,7 @@ final class LibC {
     /** {@code ftruncate(fd, length)}. */
     void ftruncate(int fd, long length) throws Failure {
         try {
-            check("ftruncate", (int) ftruncate.handle().invokeExact(callState.segment(), fd, length));
+            check("ftruncate", (int) ftruncate.invokeExact(callState.segment(), fd, length));
         } catch (Failure f) {
             throw f;
         } catch (Throwable t) {
@@ -227,7 +229,7 @@ final class LibC {
     void reserve(int fd, long length) throws Failure {
         int error;
         try {
-            error = (int) posixFallocate.handle().invokeExact(fd, 0L, length);
+            error = (int) posixFallocate.invokeExact(fd, 0L, length);
         } catch (Throwable t) {
             throw new IllegalStateException("posix_fallocate", t);
         }
@@ -241,7 +243,7 @@ final class LibC {
         try {
             long done = 0;
             while (done < data.byteSize()) {
-                long n = (long) pwrite.handle().invokeExact(callState.segment(), fd, data.asSlice(done),
+                long n = (long) pwrite.invokeExact(callState.segment(), fd, data.asSlice(done),
                         data.byteSize() - done, offset + done);
                 if (n < 0) {
                     throw failure("pwrite", callState.errno());
@@ -260,7 +262,7 @@ final class LibC {
         try {
             long done = 0;
             while (done < buffer.byteSize()) {
-                long n = (long) pread.handle().invokeExact(callState.segment(), fd, buffer.asSlice(done),
+                long n = (long) pread.invokeExact(callState.segment(), fd, buffer.asSlice(done),
                         buffer.byteSize() - done, offset + done);
                 if (n < 0) {
                     throw failure("pread", callState.errno());
@@ -281,7 +283,7 @@ final class LibC {
     /** {@code unlinkat(dirfd, name, 0)}: removes a file (never a directory). */
     void unlinkat(int dirfd, String name) throws Failure {
         try {
-            check("unlinkat", (int) unlinkat.handle().invokeExact(callState.segment(), dirfd, string(name, FIRST_STRING), 0));
+            check("unlinkat", (int) unlinkat.invokeExact(callState.segment(), dirfd, string(name, FIRST_STRING), 0));
         } catch (Failure f) {
             throw f;
         } catch (Throwable t) {
@@ -292,7 +294,7 @@ final class LibC {
     /** {@code linkat(dirfd, from, dirfd, to, 0)}: links an existing file under a new name; EEXIST when taken. */
     void linkat(int dirfd, String from, String to) throws Failure {
         try {
-            check("linkat", (int) linkat.handle().invokeExact(callState.segment(), dirfd, string(from, FIRST_STRING), dirfd,
+            check("linkat", (int) linkat.invokeExact(callState.segment(), dirfd, string(from, FIRST_STRING), dirfd,
                     string(to, SECOND_STRING), 0));
         } catch (Failure f) {
             throw f;
@@ -304,7 +306,7 @@ final class LibC {
     /** {@code renameat(dirfd, from, dirfd, to)}. */
     void renameat(int dirfd, String from, String to) throws Failure {
         try {
-            check("renameat", (int) renameat.handle().invokeExact(callState.segment(), dirfd, string(from, FIRST_STRING), dirfd,
+            check("renameat", (int) renameat.invokeExact(callState.segment(), dirfd, string(from, FIRST_STRING), dirfd,
                     string(to, SECOND_STRING)));
         } catch (Failure f) {
             throw f;
@@ -326,7 +328,7 @@ final class LibC {
     private FileStat statx(int dirfd, String name, int flags) throws Failure {
         try {
             MemorySegment buffer = callState.scratch().asSlice(STAT_BUFFER, STATX_SIZE);
-            check("statx", (int) statx.handle().invokeExact(callState.segment(), dirfd, string(name, FIRST_STRING), flags,
+            check("statx", (int) statx.invokeExact(callState.segment(), dirfd, string(name, FIRST_STRING), flags,
                     STATX_BASIC_STATS, buffer));
             return new FileStat(Short.toUnsignedInt(buffer.get(ValueLayout.JAVA_SHORT, 28)),
                     buffer.get(ValueLayout.JAVA_INT, 20), buffer.get(ValueLayout.JAVA_INT, 24),
@@ -341,7 +343,7 @@ final class LibC {
     /** {@code mmap(NULL, length, prot, MAP_SHARED, fd, offset)}; returns the address of the mapping. */
     long mmap(int fd, long offset, long length, boolean writable) throws Failure {
         try {
-            MemorySegment address = (MemorySegment) mmap.handle().invokeExact(callState.segment(), MemorySegment.NULL, length,
+            MemorySegment address = (MemorySegment) mmap.invokeExact(callState.segment(), MemorySegment.NULL, length,
                     writable ? PROT_READ | PROT_WRITE : PROT_READ, MAP_SHARED, fd, offset);
             if (address.address() == -1L) {
                 throw failure("mmap", callState.errno());
@@ -357,7 +359,7 @@ final class LibC {
     /** {@code munmap(address, length)}; a failure here means a bug, reported as such. */
     void munmap(long address, long length) {
         try {
-            if ((int) munmap.handle().invokeExact(callState.segment(), MemorySegment.ofAddress(address), length) != 0) {
+            if ((int) munmap.invokeExact(callState.segment(), MemorySegment.ofAddress(address), length) != 0) {
                 throw new IllegalStateException("munmap: " + describe(callState.errno()));
             }
         } catch (RuntimeException e) {
@@ -370,7 +372,7 @@ final class LibC {
     /** {@code mlock(address, length)}: keeps the pages of a mapping in RAM until it is unmapped. */
     void mlock(MemorySegment mapping) throws Failure {
         try {
-            check("mlock", (int) mlock.handle().invokeExact(callState.segment(), mapping, mapping.byteSize()));
+            check("mlock", (int) mlock.invokeExact(callState.segment(), mapping, mapping.byteSize()));
         } catch (Failure f) {
             throw f;
         } catch (Throwable t) {
@@ -387,7 +389,7 @@ final class LibC {
     boolean tryLockExclusive(int fd) throws Failure {
         try {
             while (true) {
-                if ((int) flock.handle().invokeExact(callState.segment(), fd, LOCK_EX | LOCK_NB) == 0) {
+                if ((int) flock.invokeExact(callState.segment(), fd, LOCK_EX | LOCK_NB) == 0) {
                     return true;
                 }
                 int error = callState.errno();
@@ -408,7 +410,7 @@ final class LibC {
     /** {@code flock(fd, LOCK_UN)}. */
     void unlock(int fd) throws Failure {
         try {
-            check("flock", (int) flock.handle().invokeExact(callState.segment(), fd, LOCK_UN));
+            check("flock", (int) flock.invokeExact(callState.segment(), fd, LOCK_UN));
         } catch (Failure f) {
             throw f;
         } catch (Throwable t) {
@@ -422,7 +424,7 @@ final class LibC {
             return false;
         }
         try {
-            if ((int) kill.handle().invokeExact(callState.segment(), (int) pid, 0) == 0) {
+            if ((int) kill.invokeExact(callState.segment(), (int) pid, 0) == 0) {
                 return true;
             }
             return callState.errno() != ESRCH;
@@ -456,7 +458,7 @@ final class LibC {
     /** The C library's text for an errno value. */
     String describe(int errno) {
         try {
-            MemorySegment text = (MemorySegment) strerror.handle().invokeExact(errno);
+            MemorySegment text = (MemorySegment) strerror.invokeExact(errno);
             return text.reinterpret(256).getString(0);
         } catch (Throwable t) {
             return "errno " + errno;
