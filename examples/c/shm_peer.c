@@ -127,7 +127,8 @@
 #define T_JOURNAL_CAPACITY 40
 #define T_GENERATION 48
 #define T_JOURNAL_COUNT 56
-                                /* 64 and 72: unused (the pools have their own records now, below) */
+#define T_OBJECT_LIMIT 64        /* most live objects + pending intents; 0 (an older table) = the capacity */
+                                /* 72: unused */
 #define T_LIVE_OBJECTS 80
 #define T_JOURNAL_OFFSET 88
 #define T_PROCESS_OFFSET 96
@@ -199,8 +200,12 @@
 #define E_STATE 0               /* 0 free, 1 bound */
 #define E_OWNER 8               /* owner process slot */
 
-/* A new table's capacities (an existing table keeps its own). */
-#define NEW_OBJECTS 4096
+/*
+ * A new table's capacities (an existing table keeps its own): Java's defaults. The object capacity is the smallest
+ * power of two of which the limit is at most 7/8 (TableLayout.objectCapacityFor), so probes stay short.
+ */
+#define NEW_OBJECT_LIMIT 4096
+#define NEW_OBJECTS 8192
 #define NEW_PROCESSES 256
 #define NEW_DESCRIPTOR_SLOTS 16384
 #define NEW_JOURNAL 1024
@@ -228,7 +233,7 @@ static unsigned char *table;          /* the whole table, mapped shared */
 static uint64_t table_size;
 static dev_t table_dev;
 static ino_t table_ino;
-static uint64_t object_capacity, process_capacity, journal_capacity, descriptor_slots, directory_capacity;
+static uint64_t object_capacity, object_limit, process_capacity, journal_capacity, descriptor_slots, directory_capacity;
 static uint64_t journal_offset, process_offset, object_offset, descriptor_offset, directory_offset;
 static long self_slot = -1;           /* our process slot, -1 until registered */
 static bool locked;                   /* we hold the flock and the table is recovered */
@@ -664,19 +669,29 @@ static void commit(void)
     crash_point("committed");
 }
 
-/* Writes back every journal entry's old value, newest first, then clears the count. */
+/*
+ * Writes back every journal entry's old value, newest first, then clears the count. Like Java, the count and every
+ * entry are checked before the first word is written: a corrupt journal leaves the table untouched.
+ */
 static void rollback(void)
 {
     uint64_t count = get(T_JOURNAL_COUNT);
-    for (uint64_t i = count; i-- > 0;) {
-        uint64_t entry = journal_offset + i * JOURNAL_ENTRY_SIZE;
-        uint64_t offset = get(entry);
+    if (count > journal_capacity) {
+        in_transaction = false;
+        fail("INCOMPATIBLE_STORE", "the journal of the object table %s/%s counts %" PRIu64 " entries, more than its"
+             " capacity %" PRIu64 "; it was left untouched", root, TABLE_FILE, count, journal_capacity);
+    }
+    for (uint64_t i = 0; i < count; i++) {
+        uint64_t offset = get(journal_offset + i * JOURNAL_ENTRY_SIZE);
         if (offset % 8 != 0 || offset > table_size - 8) {
             in_transaction = false;
             fail("INCOMPATIBLE_STORE", "the journal of the object table %s/%s names offset %" PRIu64
                  ", outside the table; it was left untouched", root, TABLE_FILE, offset);
         }
-        set_release(offset, get(entry + 8));
+    }
+    for (uint64_t i = count; i-- > 0;) {
+        uint64_t entry = journal_offset + i * JOURNAL_ENTRY_SIZE;
+        set_release(get(entry), get(entry + 8));
     }
     set_release(T_JOURNAL_COUNT, 0);
     in_transaction = false;
@@ -734,7 +749,7 @@ static void prepare_root(void)
 /* Makes a new, complete table under a temporary name and links it to `table` (EEXIST: another creator was first). */
 static void create_table(void)
 {
-    /* the sections and sizes of ObjectTable.create: about 4 MB */
+    /* the sections and sizes of TableFile.create with the default object limit: about 6.8 MB */
     uint64_t journal = 4096;
     uint64_t processes = journal + NEW_JOURNAL * JOURNAL_ENTRY_SIZE;
     uint64_t objects = processes + NEW_PROCESSES * PROCESS_SLOT_SIZE;
@@ -752,6 +767,7 @@ static void create_table(void)
     put32(header + T_VERSION, 1);
     put32(header + T_HEADER_SIZE, PAGE);
     put64(header + T_OBJECT_CAPACITY, NEW_OBJECTS);
+    put64(header + T_OBJECT_LIMIT, NEW_OBJECT_LIMIT);
     put64(header + T_PROCESS_CAPACITY, NEW_PROCESSES);
     put64(header + T_DESCRIPTOR_SLOTS, NEW_DESCRIPTOR_SLOTS);
     put64(header + T_DIRECTORY_CAPACITY, NEW_DIRECTORY);
@@ -825,6 +841,7 @@ static void check_table_header(void)
     uint64_t objects = le64(table + T_OBJECT_CAPACITY), processes = le64(table + T_PROCESS_CAPACITY);
     uint64_t journal = le64(table + T_JOURNAL_CAPACITY), size = table_size;
     bool sane = le32(table + T_HEADER_SIZE) == PAGE && objects > 0 && (objects & (objects - 1)) == 0
+            && le64(table + T_OBJECT_LIMIT) <= objects
             && processes > 0 && journal > 0 && le64(table + T_TABLE_SIZE) == size
             && section_fits(T_JOURNAL_OFFSET, journal, JOURNAL_ENTRY_SIZE, size)
             && section_fits(T_PROCESS_OFFSET, processes, PROCESS_SLOT_SIZE, size)
@@ -879,6 +896,7 @@ static void attach(void)
     table_ino = st.st_ino;
     check_table_header();
     object_capacity = le64(table + T_OBJECT_CAPACITY);
+    object_limit = le64(table + T_OBJECT_LIMIT) == 0 ? object_capacity : le64(table + T_OBJECT_LIMIT);
     process_capacity = le64(table + T_PROCESS_CAPACITY);
     journal_capacity = le64(table + T_JOURNAL_CAPACITY);
     journal_offset = le64(table + T_JOURNAL_OFFSET);
@@ -1123,28 +1141,31 @@ static void recover(void)
     }
 }
 
-/* Step 5: our process slot (pid + start time), taken from the free ones if we are not registered yet. */
-static void register_self(void)
+/*
+ * Step 5: our process slot (pid + start time), taken from the free ones if we are not registered yet. Returns false
+ * when no slot is free: the caller reaps (step 6), then registers again, and only then fails with LIMIT.
+ */
+static bool try_register_self(void)
 {
     if (self_slot >= 0 && get(process_at((uint64_t)self_slot, P_STATE)) == PROCESS_LIVE
             && get(process_at((uint64_t)self_slot, P_PID)) == self_pid
             && get(process_at((uint64_t)self_slot, P_START_TIME)) == self_start) {
-        return;
+        return true;
     }
+    self_slot = -1; /* not (or no longer) ours: the reaper must not spare it */
     long free = -1;
     for (uint64_t slot = 0; slot < process_capacity; slot++) {
         if (get(process_at(slot, P_STATE)) == PROCESS_LIVE) {
             if (get(process_at(slot, P_PID)) == self_pid && get(process_at(slot, P_START_TIME)) == self_start) {
                 self_slot = (long)slot;
-                return;
+                return true;
             }
         } else if (free < 0 && get(process_at(slot, P_STATE)) == PROCESS_FREE) {
             free = (long)slot; /* a parked slot is not free */
         }
     }
     if (free < 0) {
-        fail("LIMIT", "the object table of %s has room for %" PRIu64 " processes and all are in use", root,
-             process_capacity);
+        return false;
     }
     put(process_at((uint64_t)free, P_PID), self_pid);
     put(process_at((uint64_t)free, P_START_TIME), self_start);
@@ -1152,6 +1173,15 @@ static void register_self(void)
     put(process_at((uint64_t)free, P_STATE), PROCESS_LIVE);
     commit();
     self_slot = free;
+    return true;
+}
+
+static void register_self(void)
+{
+    if (!try_register_self()) {
+        fail("LIMIT", "the object table of %s has room for %" PRIu64 " processes and all are in use", root,
+             process_capacity);
+    }
 }
 
 /*
@@ -1259,8 +1289,11 @@ static void lock_table(void)
     }
     locked = true;
     recover();
-    register_self();
+    bool registered = try_register_self();
     reap_dead_processes();
+    if (!registered) {
+        register_self(); /* the reap may have freed dead processes' slots */
+    }
 }
 
 static void unlock_table(void)
@@ -1393,6 +1426,9 @@ static void refuse_foreign_file(void)
 static void create_new(uint64_t size)
 {
     refuse_foreign_file();
+    if (get(T_LIVE_OBJECTS) + get(T_PENDING_INTENTS) >= object_limit) {
+        fail("LIMIT", "the object table of %s holds at most %" PRIu64 " objects and is full", root, object_limit);
+    }
     /* the intent */
     uint64_t hash = fnv1a(file_name), mask = object_capacity - 1, slot = hash & mask;
     long free = -1;

@@ -155,20 +155,7 @@ class PlatformHomeIT {
 
     @Test
     void oldJavaIsRefusedInOneLineAtOnce() throws Exception {
-        Path java17 = Path.of("/usr/lib/jvm/java-17-openjdk-amd64/bin/java");
-        assumeTrue(Files.isExecutable(java17), "no Java 17 on this machine");
-        ProcessBuilder builder = new ProcessBuilder(java17.toString(), "-jar", RuntimeProcess.jar().toString(),
-                "shm:list");
-        builder.environment().put("SHM_HOME", RuntimeProcess.home(root()).toString());
-        builder.redirectErrorStream(true);
-        Process process = builder.start();
-        process.getOutputStream().close();
-        assertTrue(process.waitFor(30, TimeUnit.SECONDS), "refused at once, not after a hang");
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-        assertEquals(2, process.exitValue(), output);
-        assertEquals(1, output.lines().count(), output);
-        assertTrue(output.endsWith("is Java 17; the shm runtime needs Java 25 or later (set SHM_JAVA or JAVA_HOME)"),
-                output);
+        shm.testkit.OldJava.assertRefusedInOneLine(RuntimeProcess.jar(), RuntimeProcess.home(root()));
     }
 
     @Test

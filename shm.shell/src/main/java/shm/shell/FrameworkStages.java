@@ -68,7 +68,10 @@ final class FrameworkStages implements RuntimeStages, CommandSessionListener {
             logger.warn("configuration file {} was not read before the shm bundles started (see FileInstall's"
                     + " messages in the log)", file);
         }
-        StartLevels.raise(context, platformLevel);
+        if (!StartLevels.raiseAndAwait(context, platformLevel, deadline)) {
+            logger.warn("the framework did not reach start level {} (the shm bundles) in time; commands may run"
+                    + " before every backend is registered", platformLevel);
+        }
     }
 
     /**

@@ -30,7 +30,8 @@ import shm.api.spi.ShmBackend;
  * {@link IntimeSettings#defaults()}. The component composes an {@link IntimePersonality} and answers every call
  * through it.
  *
- * <p>The backend is bound statically and greedily: RTHANDLEs and iwin32 handles are slot numbers of one backend's
+ * <p>Only a backend with the capabilities an INtime process needs is bound ({@link #CAPABLE_BACKENDS}, the default
+ * target). The backend is bound statically and greedily: RTHANDLEs and iwin32 handles are slot numbers of one backend's
  * tables and cannot move, so a better backend (or the loss of this one) ends the process (its handles are released)
  * and starts a new one on the backend now in use. A configuration INtime would refuse (an iwin32 pool that is not a
  * multiple of 4 MiB, for example) fails the activation with a message naming the setting.
@@ -42,6 +43,17 @@ public final class IntimePersonalityComponent implements Iwin32SharedMemory, Iwi
 
     /** The factory configuration PID. */
     public static final String FACTORY_PID = "shm.personality.intime";
+
+    /**
+     * The default {@code backend.target}: the backends that publish what an INtime process needs (an absent
+     * capability means the full one, see {@link shm.api.spi.BackendCapabilities}): memory pools (the iwin32 SegSize
+     * pool, the process pool), descriptor tables of any name (the GDT, the process table, the iwin32 handle table) and
+     * a directory it can bind names in. The vendor backends reach INtime's or RTX's objects from a Windows process and
+     * have none of these (RT-side concepts), so an INtime process does not start over them.
+     */
+    public static final String CAPABLE_BACKENDS = "(&(!(shm.backend.pools=false))"
+            + "(|(!(shm.backend.descriptorTables=*))(shm.backend.descriptorTables=full))"
+            + "(|(!(shm.backend.directory=*))(shm.backend.directory=full)))";
 
     /** One INtime process and its node. */
     @ObjectClassDefinition(name = "shm INtime personality",
@@ -80,8 +92,10 @@ public final class IntimePersonalityComponent implements Iwin32SharedMemory, Iwi
 
         /** Filter choosing the backend. */
         @AttributeDefinition(name = "Backend filter", description = "LDAP filter on the backend services, for example"
-                + " (shm.backend.type=mmap). Among matching backends the highest service.ranking wins.")
-        String backend_target() default "(shm.backend.type=*)";
+                + " (shm.backend.type=mmap). Among matching backends the highest service.ranking wins. The default"
+                + " takes only backends with memory pools, descriptor tables and a directory (not the vendor backends"
+                + " rtx and intime, which have none).")
+        String backend_target() default CAPABLE_BACKENDS;
 
         /** Instance name shown to operators. */
         String webconsole_configurationFactory_nameHint() default "INtime process";

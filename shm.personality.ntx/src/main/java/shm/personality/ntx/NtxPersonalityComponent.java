@@ -24,7 +24,8 @@ import shm.api.spi.ShmBackend;
 
 /**
  * The NTX personality as a DS component: one instance per factory configuration of PID {@value #FACTORY_PID} (one
- * Windows process each, with its own mapping cache), over the highest-ranked backend, bound dynamically and greedily.
+ * Windows process each, with its own mapping cache), over the highest-ranked backend that has a GDT and a directory
+ * ({@link #CAPABLE_BACKENDS}, the default target), bound dynamically and greedily.
  * Without any configuration, one instance runs with {@link NtxSettings#defaults()}. The service carries
  * {@code ntx.hostNode} and {@code ntx.strictCache} for consumers' target filters.
  */
@@ -35,6 +36,15 @@ public final class NtxPersonalityComponent implements NtxSharedMemory {
 
     /** The factory configuration PID. */
     public static final String FACTORY_PID = "shm.personality.ntx";
+
+    /**
+     * The default {@code backend.target}: the backends that have a GDT NTX can read (descriptor tables, at least
+     * imported RT handles) and a directory it can look names up in (an absent capability means the full one, see
+     * {@link shm.api.spi.BackendCapabilities}): the mmap backend and the intime backend, not the rtx backend, whose
+     * RTX objects have neither.
+     */
+    public static final String CAPABLE_BACKENDS = "(&(!(shm.backend.descriptorTables=none))"
+            + "(!(shm.backend.directory=none)))";
 
     /** One NTX Windows process. */
     @ObjectClassDefinition(name = "shm NTX personality",
@@ -60,8 +70,9 @@ public final class NtxPersonalityComponent implements NtxSharedMemory {
 
         /** Filter choosing the backend. */
         @AttributeDefinition(name = "Backend filter", description = "LDAP filter on the backend services, for example"
-                + " (shm.backend.type=mmap). Among matching backends the highest service.ranking wins.")
-        String backend_target() default "(shm.backend.type=*)";
+                + " (shm.backend.type=mmap). Among matching backends the highest service.ranking wins. The default"
+                + " takes only backends with a GDT and a directory (mmap, intime; not rtx).")
+        String backend_target() default CAPABLE_BACKENDS;
 
         /** Instance name shown to operators. */
         String webconsole_configurationFactory_nameHint() default "NTX node {ntx.hostNode}";

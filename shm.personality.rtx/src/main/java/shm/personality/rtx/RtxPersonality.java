@@ -2,6 +2,7 @@ package shm.personality.rtx;
 
 import static shm.api.rtx.RtxConstants.*;
 
+import java.util.Map;
 import java.util.Objects;
 
 import shm.api.NamedEvent;
@@ -41,7 +42,7 @@ public class RtxPersonality implements RtxSharedMemory, RtxSync, AutoCloseable {
      */
     public RtxPersonality(RtxSettings settings) {
         this.settings = Objects.requireNonNull(settings, "settings");
-        NameRules names = new NameRules(settings.maxNameLength());
+        NameRules names = new NameRules(settings.maxNameLength(), binding);
         memory = new SharedMemoryRules(settings, binding, handles, names);
         rtk = new RtkInstances(memory.ntStatus(ApiFamily.RTK));
         sync = new SyncObjects(binding, handles, names, lastError);
@@ -181,7 +182,7 @@ public class RtxPersonality implements RtxSharedMemory, RtxSync, AutoCloseable {
 
     /** Makes {@code replacement} the backend for calls from now on; handles already open stay where they are. */
     public void useBackend(ShmBackend replacement) {
-        useBackend(replacement, null);
+        useBackend(replacement, (String) null);
     }
 
     /**
@@ -191,7 +192,22 @@ public class RtxPersonality implements RtxSharedMemory, RtxSync, AutoCloseable {
      * their store, since a move would fork their objects.
      */
     public void useBackend(ShmBackend replacement, String namespace) {
-        binding.use(replacement);
+        useBackend(replacement, namespace, Map.of());
+    }
+
+    /**
+     * Makes {@code replacement} the backend for calls from now on, as {@link #useBackend(ShmBackend, String)} does with
+     * the namespace its service publishes, and consults the capabilities it publishes ({@code properties}, the
+     * service properties of {@link shm.api.spi.BackendCapabilities}): a name longer than its
+     * {@code shm.backend.maxNameLength} is refused with the RTX error of a name too long.
+     */
+    public void useBackend(ShmBackend replacement, Map<String, ?> properties) {
+        Object namespace = properties.get(ShmBackend.NAMESPACE_PROPERTY);
+        useBackend(replacement, namespace == null ? null : namespace.toString(), properties);
+    }
+
+    private void useBackend(ShmBackend replacement, String namespace, Map<String, ?> properties) {
+        binding.use(replacement, properties);
         String current = storeNamespace;
         if (namespace != null && namespace.equals(current)) {
             int moved = handles.reopenOn(replacement);

@@ -90,8 +90,7 @@ public final class RtxPersonalityComponent implements RtxSharedMemory, RtxSync {
     @Reference(name = "backend", cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY, unbind = "unbindBackend")
     void bindBackend(ShmBackend backend, java.util.Map<String, Object> properties) {
-        Object namespace = properties.get(ShmBackend.NAMESPACE_PROPERTY);
-        personality.useBackend(backend, namespace == null ? null : namespace.toString());
+        personality.useBackend(backend, properties);
     }
 
     /** A backend went away: the handles that came from it park and wait for the next backend of their store. */
