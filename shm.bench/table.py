@@ -175,18 +175,26 @@ row("NTX `ntxMapRtSharedMemory` of a mapped handle (the mapping cache's hit)",
     "—" if ntx is None else f"{ntx:.1f} ns", "—", "—", "a few ns", "" if ntx is None else ("met" if ntx < 20 else "missed"),
     ("jmh_NtxCacheBenchmark",))
 
-# scale
-scale = read("scale.txt")
-if not scale.strip() or scale.startswith("PENDING"):
-    for figure in ("objects per store", "handles per process", "heap per open handle"):
-        row(figure, "pending (the scale benchmark has not landed)", "—", "—",
-            {"objects per store": "≥ 100,000", "handles per process": "clean LIMIT, 100,000 with the sysctl raised",
-             "heap per open handle": "≤ 1 KiB"}[figure], "")
+# scale (shm.bench.ScaleBenchmark: RESULT scale <figure> <value> <unit>)
+scale = {m.group(1): float(m.group(2)) for m in re.finditer(r"^RESULT scale (\S+) (\S+)", read("scale.txt"), re.M)}
+if not scale:
+    for figure, target in (("objects per store", "≥ 100,000"),
+                           ("handles per process", "clean LIMIT before vm.max_map_count"),
+                           ("heap per open handle", "≤ 1 KiB")):
+        row(figure, "not measured in this run (see scale.txt)", "—", "—", target, "")
 else:
-    for line in scale.splitlines():
-        m = re.match(r"ROW (.+?) \| (.+?) \| (.+?) \| (.+?) \| (.*)$", line)
-        if m:
-            row(m.group(1), m.group(2), m.group(3), "—", m.group(4), m.group(5), ("scale",))
+    n = scale.get("store.handles_open", 0) / 2
+    row("objects per store (created, each held open, in one process)",
+        f"{n:,.0f}; create {scale.get('store.create_rate', 0):,.0f}/s, open of a held one "
+        f"{scale.get('store.open_held_rate', 0):,.0f}/s, list {scale.get('store.list_ms.1', scale.get('store.list_ms.0', 0)):,.0f} ms",
+        "—", "—", "≥ 100,000", "met" if n >= 100_000 else "missed", ("scale",))
+    cap = scale.get("cap.handles")
+    row("handles per process at the kernel's vm.max_map_count",
+        "—" if cap is None else f"{cap:,.0f}, then a clean `LIMIT` (vm.max_map_count {scale.get('vm.max_map_count', 0):,.0f})",
+        "—", "—", "clean LIMIT, never a JVM crash", "" if cap is None else "met", ("scale",))
+    heap = [scale.get("store.heap_per_created_handle"), scale.get("store.heap_per_opened_handle")]
+    row("heap per open handle (created / opened)", " / ".join("—" if h is None else f"{h:,.0f} B" for h in heap),
+        "—", "—", "≤ 1 KiB", "" if None in heap else ("met" if max(heap) <= 1024 else "missed"), ("scale",))
 
 # start-up
 st = {k: fields(read("startup.txt"), f"RESULT startup.{k} ") for k in ("bare", "infra", "full")}
