@@ -11,7 +11,8 @@
 # Environment (all optional):
 #   SHM_BENCH_QUICK=1       short counts everywhere
 #   SHM_BENCH_NO_BUILD=1    use the jars already built (shm.runtime/target/shm.jar, shm.bench/target)
-#   SHM_BENCH_ONLY="a b"    run only these sections (env build c java jmh pingpong events scale startup syscalls)
+#   SHM_BENCH_ONLY="a b"    run only these sections (c java jmh pingpong events scale startup syscalls), keeping the
+#                           other sections' results of the last run
 #   QUIET_BUSY=0.25         "quiet": the machine's CPUs were busy less than this fraction over 3 s (all CPUs)
 #   QUIET_MAX=60            seconds to wait for quiet before a section (then it runs anyway, flagged)
 #   QUIET_BUDGET=300        seconds of quiet waiting in the whole run
@@ -44,17 +45,18 @@ fi
 
 # Counts: full run / quick run.
 if [ -n "$quick" ]; then
-    REPS=3; PP_N=100000; PP_WARM=20000; EV_N=5000; EV_WARM=1000; STARTUP_RUNS=3; SYS_N=500
+    SCALE_N=10000; REPS=3; PP_N=100000; PP_WARM=20000; EV_N=5000; EV_WARM=1000; STARTUP_RUNS=3; SYS_N=500
     JMH_DEFAULT=(-f 1 -wi 1 -w 300ms -i 2 -r 300ms)
 else
-    REPS=7; PP_N=300000; PP_WARM=50000; EV_N=100000; EV_WARM=20000; STARTUP_RUNS=10; SYS_N=2000
+    SCALE_N=${SCALE_N:-100000}; REPS=7; PP_N=300000; PP_WARM=50000; EV_N=100000; EV_WARM=20000; STARTUP_RUNS=10; SYS_N=2000
     JMH_DEFAULT=(-f 1 -wi 3 -w 1s -i 5 -r 1s)
 fi
 if [ -n "${JMH_ARGS:-}" ]; then read -r -a JMH_OPTS <<< "$JMH_ARGS"; else JMH_OPTS=("${JMH_DEFAULT[@]}"); fi
 
-rm -rf "$out"
+# A run of some sections (SHM_BENCH_ONLY) keeps the other sections' results, so the table stays whole.
+if [ -z "${SHM_BENCH_ONLY:-}" ]; then rm -rf "$out"; fi
 mkdir -p "$out"
-: > "$out/load.txt"
+[ -n "${SHM_BENCH_ONLY:-}" ] || : > "$out/load.txt"
 run_start=$(date +%s)
 echo "results -> $out"
 
@@ -177,16 +179,14 @@ if want events; then
 fi
 
 # ---------------------------------------------------------------- scale (objects per store, handles per process)
-# Contract of the scale section: shm.bench/scale.sh (from lane scale, when it lands) prints one line per row,
-#   ROW <figure> | <platform> | <reference> | <target> | <met|missed|>
-# and takes --quick for short counts; until it exists the table says "pending".
+# shm.bench.ScaleBenchmark (lane scale): the mapping cap at the current vm.max_map_count, then a store of SCALE_N
+# objects held open with the sysctl raised (root; put back at the end), and the heap per open handle.
 if want scale; then
     section scale
-    if [ -x "$here/scale.sh" ]; then
-        "$here/scale.sh" ${quick:+--quick} | tee "$out/scale.txt"
-    else
-        echo "PENDING scale: no scale benchmark in this tree yet (shm.bench/scale.sh)" | tee "$out/scale.txt"
-    fi
+    timeout "${SCALE_TIMEOUT:-420}" "$java25" --enable-native-access=ALL-UNNAMED \
+        -cp "$here/target/classes:$here/target/lib/*" shm.bench.ScaleBenchmark "$SCALE_N" \
+        > "$out/scale.txt" 2>&1 || echo "scale: ended with status $? (timeout ${SCALE_TIMEOUT:-420} s?)" >> "$out/scale.txt"
+    grep -E '^(RESULT|cap:|scale)' "$out/scale.txt" || true
 fi
 
 # ---------------------------------------------------------------- start-up: shm.jar shm:list against its baselines

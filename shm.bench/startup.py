@@ -69,7 +69,7 @@ def once(cmd, home):
     t_exit = time.monotonic() - start
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
-        sys.stderr.write(f"startup: {' '.join(cmd)} exited {proc.returncode}: {err.decode(errors='replace')[-500:]}\n")
+        print(f"FAILED startup: {' '.join(cmd)} exited {proc.returncode}: {err.decode(errors='replace')[-300:].strip()}", flush=True)
     if not first:
         t_first = t_exit
     return t_first, t_exit, usage.ru_utime + usage.ru_stime, proc.returncode
