@@ -9,9 +9,11 @@
  *
  * Build:  gcc -std=c11 -Wall -Wextra -Werror -O2 -o shm_peer shm_peer.c      (Linux, little-endian)
  *
- * Usage:  shm_peer [-g] ROOT NAME STEP...
+ * Usage:  shm_peer [-g] [-e] ROOT NAME STEP...
  *   -g        the store is group-shared: new files 0660 and directories 0770, files of other users are accepted
  *             (the Java setting groupShared=true); without it: 0600 / 0700 and only this user's files
+ *   -e        NAME is an event (docs/sync-objects.md, "Event"), which only 'open', 'set', 'wait', 'info' and 'close'
+ *             take; without it NAME is a shared-memory object
  *   ROOT      the root directory, e.g. /dev/shm/shm-$USER/default; created (mode set explicitly) when missing
  *   NAME      the object name: valid UTF-8, not empty, at most 4032 bytes
  *   STEP...   run in order, each printing one line on stdout:
@@ -34,6 +36,9 @@
  *     count OFF        print COUNTING, then write an increasing 64-bit counter (little-endian, from its value there)
  *                      at data offset OFF, a multiple of 8, about one increment per 100 us, until a line arrives
  *                      on stdin; then                     COUNTED last=N   (the last value written)
+ *     set              (-e) set the event: auto reset releases one wait, manual reset all   SET was=0|1
+ *     wait MS          (-e) wait up to MS milliseconds until the event is signaled
+ *                                                         WAITED result=SIGNALED|TIMEOUT
  *     close            close the handle; the last handle in any process destroys the object
  *                                                         CLOSED handles=N destroyed=true|false
  *   At the end a handle that is still open is closed (printing CLOSED, as a Java backend's close() does), and the
@@ -61,10 +66,11 @@
  *         a new object gets its serial (the generation its intent commits, which object references carry) and no
  *         pool; freeing an object Java charged to a memory pool gives the pool its reserved size back; leaving
  *         needs no handle, no descriptor and no directory entry left, as in Java.
- * What it leaves out: creating unnamed objects (it opens one only through lookup) and the other object types (event, mutex, semaphore: opening one of those
- * names fails with NAME_USED_BY_OTHER_TYPE, as in Java), object references, memory pools (it never charges one),
- * descriptor tables and the directory (it makes no descriptor and binds no name; it reads them for lookup and
- * releases those of dead processes), page locking and pre-faulting, and the removal of temporary files `.t.<pid>.*` of dead processes
+ * What it leaves out: creating unnamed objects (it opens one only through lookup), creating events, and the other
+ * object types (mutex, semaphore: opening one of those names fails with NAME_USED_BY_OTHER_TYPE, as in Java), object
+ * references, memory pools (it never charges one), descriptor tables and the directory (it makes no descriptor and
+ * binds no name; it reads them for lookup and releases those of dead processes), page locking and pre-faulting, and
+ * the removal of temporary files `.t.<pid>.*` of dead processes
  * (the operator's reaper, MmapBackend.reapDeadProcesses, does it).
  * It is single-threaded, so the "process-wide lock" of step 1 is not needed.
  *
@@ -91,6 +97,8 @@
 #include <sys/mman.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <linux/futex.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -117,6 +125,7 @@
 #define OH_NAME 64          /* UTF-8, up to the end of the page */
 #define MAX_NAME_BYTES (PAGE - OH_NAME) /* 4032 */
 #define TYPE_SHARED_MEMORY 1
+#define TYPE_EVENT 2
 #define MAX_SIZE ((uint64_t)INT64_MAX - PAGE)
 
 /*
@@ -243,6 +252,7 @@ static const char *name;              /* the object name, UTF-8 */
 static size_t name_len;
 static char file_name[MAX_FILE_NAME + 1];
 static bool group_shared;
+static uint32_t object_type = TYPE_SHARED_MEMORY; /* -e: TYPE_EVENT */
 static int root_fd = -1;              /* the root directory; every file is reached relative to it */
 
 static uint64_t self_pid, self_start; /* this process as the table knows it */
@@ -1371,7 +1381,7 @@ static void check_object_header(int fd, uint64_t want_reserved)
         fail("INCOMPATIBLE_STORE", "%s/%s holds the object '%.*s', not this one; it was left untouched", root,
              file_name, (int)(name_length > 200 ? 200 : name_length), (const char *)page + OH_NAME);
     }
-    if (reserved != want_reserved || le32(page + OH_TYPE) != TYPE_SHARED_MEMORY) {
+    if (reserved != want_reserved || le32(page + OH_TYPE) != object_type) {
         fail("INCOMPATIBLE_STORE", "%s/%s does not match its object table entry (size or type differ); it was left"
              " untouched", root, file_name);
     }
@@ -1395,10 +1405,10 @@ static void map_data(int fd, uint64_t size)
 static void open_existing(long slot)
 {
     uint64_t type = get(object_at((uint64_t)slot, O_TYPE));
-    if (type != TYPE_SHARED_MEMORY) {
+    if (type != object_type) {
         static const char *types[] = {"?", "SHARED_MEMORY", "EVENT", "MUTEX", "SEMAPHORE"};
-        fail("NAME_USED_BY_OTHER_TYPE", "the name is held by an object of type %s, not SHARED_MEMORY",
-             type <= 4 ? types[type] : "?");
+        fail("NAME_USED_BY_OTHER_TYPE", "the name is held by an object of type %s, not %s",
+             type <= 4 ? types[type] : "?", types[object_type]);
     }
     int fd = openat(root_fd, file_name, O_RDWR | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0) {
@@ -1743,10 +1753,166 @@ static void depart(void)
 }
 
 /* ------------------------------------------------------------------------------------------------------------------
+ * Events (docs/sync-objects.md, "Common rules" and "Event"): a 32-byte state block at the start of the data; the
+ * state word at offset 16, its low half the futex word (bit 0 signaled; manual reset: bits 1..31 the generation;
+ * auto reset: bits 1..31 the grants), its high half the waiters.
+ * ------------------------------------------------------------------------------------------------------------------ */
+
+#define EV_MAGIC 0x56454853u    /* "SHEV" */
+#define EV_FLAGS 8              /* u32, bit 0 manual reset */
+#define EV_STATE 16             /* u64 */
+#define EV_ONE_WAITER (1ull << 32)
+#define EV_ONE_GRANT 2ull
+
+static uint64_t *event_state(void)
+{
+    if (data_size < 32 || __atomic_load_n((uint32_t *)(void *)data, __ATOMIC_ACQUIRE) != EV_MAGIC
+        || le32(data + 4) != 1) {
+        fail("INCOMPATIBLE_STORE", "the event's state block is not an initialized version 1 'SHEV' block");
+    }
+    return (uint64_t *)(void *)(data + EV_STATE);
+}
+
+static bool event_manual(void)
+{
+    return (le32(data + EV_FLAGS) & 1u) != 0;
+}
+
+static void futex_wake_all(uint64_t *state, int count)
+{
+    syscall(SYS_futex, (uint32_t *)(void *)state, FUTEX_WAKE, count, NULL, NULL, 0);
+}
+
+/* Sets the event; answers whether it was signaled already. */
+static int event_set(void)
+{
+    uint64_t *state = event_state();
+    for (;;) {
+        uint64_t s = __atomic_load_n(state, __ATOMIC_SEQ_CST);
+        if (s & 1u) {
+            return 1;
+        }
+        uint64_t next;
+        bool wake;
+        int count;
+        if (event_manual()) {
+            uint64_t low = (uint32_t)s;
+            uint64_t generation = ((low & ~1ull) + 2) & 0xFFFFFFFEull;     /* bits 1..31, wrapping */
+            next = (s & 0xFFFFFFFF00000000ull) | generation | 1u;
+            wake = (s >> 32) != 0;
+            count = INT_MAX;
+        } else {
+            uint64_t waiters = s >> 32;
+            uint64_t grants = ((uint32_t)s) >> 1;
+            if (waiters > grants) {
+                next = s + EV_ONE_GRANT;
+                wake = true;
+                count = 1;
+            } else {
+                next = s | 1u;
+                wake = false;
+                count = 0;
+            }
+        }
+        if (__atomic_compare_exchange_n(state, &s, next, 0, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)) {
+            if (wake) {
+                futex_wake_all(state, count);
+            }
+            return 0;
+        }
+    }
+}
+
+static int64_t monotonic_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* Sleeps on the low half of the state word while it holds `expected`, at most until `deadline`. */
+static void futex_sleep(uint64_t *state, uint32_t expected, int64_t deadline)
+{
+    int64_t left = deadline - monotonic_ns();
+    if (left <= 0) {
+        return;
+    }
+    struct timespec ts = {.tv_sec = left / 1000000000LL, .tv_nsec = left % 1000000000LL};
+    syscall(SYS_futex, (uint32_t *)(void *)state, FUTEX_WAIT, expected, &ts, NULL, 0);   /* EINTR/EAGAIN: re-read */
+}
+
+/* Waits up to `millis` for the event; answers whether it was signaled (false: timed out). */
+static bool event_wait(int64_t millis)
+{
+    uint64_t *state = event_state();
+    int64_t deadline = monotonic_ns() + millis * 1000000LL;
+    if (event_manual()) {
+        uint64_t e = __atomic_load_n(state, __ATOMIC_SEQ_CST);
+        if (e & 1u) {
+            return true;
+        }
+        if (millis == 0) {
+            return false;
+        }
+        __atomic_fetch_add(state, EV_ONE_WAITER, __ATOMIC_SEQ_CST);
+        for (;;) {
+            uint64_t s = __atomic_load_n(state, __ATOMIC_SEQ_CST);
+            if ((s & 1u) || (((uint32_t)s) & ~1u) != (((uint32_t)e) & ~1u)) {
+                __atomic_fetch_sub(state, EV_ONE_WAITER, __ATOMIC_SEQ_CST);
+                return true;
+            }
+            if (monotonic_ns() >= deadline) {
+                __atomic_fetch_sub(state, EV_ONE_WAITER, __ATOMIC_SEQ_CST);
+                return false;
+            }
+            futex_sleep(state, (uint32_t)s, deadline);
+        }
+    }
+    for (;;) {                                               /* auto reset: take the state or a grant, or register */
+        uint64_t s = __atomic_load_n(state, __ATOMIC_SEQ_CST);
+        uint64_t next;
+        bool taken = true;
+        if (s & 1u) {
+            next = s & ~1ull;
+        } else if ((((uint32_t)s) >> 1) > 0) {
+            next = s - EV_ONE_GRANT;
+        } else if (millis == 0) {
+            return false;
+        } else {
+            next = s + EV_ONE_WAITER;
+            taken = false;
+        }
+        if (__atomic_compare_exchange_n(state, &s, next, 0, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)) {
+            if (taken) {
+                return true;
+            }
+            break;
+        }
+    }
+    for (;;) {                                               /* registered */
+        uint64_t s = __atomic_load_n(state, __ATOMIC_SEQ_CST);
+        if ((((uint32_t)s) >> 1) > 0) {
+            if (__atomic_compare_exchange_n(state, &s, s - EV_ONE_WAITER - EV_ONE_GRANT, 0, __ATOMIC_SEQ_CST,
+                                            __ATOMIC_SEQ_CST)) {
+                return true;
+            }
+            continue;
+        }
+        if (monotonic_ns() >= deadline) {
+            if (__atomic_compare_exchange_n(state, &s, s - EV_ONE_WAITER, 0, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)) {
+                return false;
+            }
+            continue;
+        }
+        futex_sleep(state, (uint32_t)s, deadline);
+    }
+}
+
+/* ------------------------------------------------------------------------------------------------------------------
  * Steps
  * ------------------------------------------------------------------------------------------------------------------ */
 
-enum kind { OPEN, CREATE, LOOKUP, WRITE, READ, INFO, HOLD, COUNT, CLOSE };
+enum kind { OPEN, CREATE, LOOKUP, WRITE, READ, INFO, HOLD, COUNT, SET, WAIT, CLOSE };
 
 struct step {
     enum kind kind;
@@ -1758,8 +1924,9 @@ __attribute__((noreturn))
 static void usage(const char *why)
 {
     fprintf(stderr, "shm_peer: %s\n"
-            "usage: shm_peer [-g] ROOT NAME STEP...\n"
-            "steps: open | create SIZE | write OFFSET TEXT | read OFFSET LENGTH | info | hold | count OFFSET | close\n", why);
+            "usage: shm_peer [-g] [-e] ROOT NAME STEP...\n"
+            "steps: open | create SIZE | write OFFSET TEXT | read OFFSET LENGTH | info | hold | count OFFSET | close\n"
+            "       with -e (an event): open | set | wait MILLISECONDS | info | close\n", why);
     exit(2);
 }
 
@@ -1920,6 +2087,16 @@ static void run(const struct step *s)
         printf("COUNTED last=%" PRIu64 "\n", last);
         break;
     }
+    case SET: {
+        need_handle("set");
+        printf("SET was=%d\n", event_set());
+        break;
+    }
+    case WAIT: {
+        need_handle("wait");
+        printf("WAITED result=%s\n", event_wait((int64_t)s->a) ? "SIGNALED" : "TIMEOUT");
+        break;
+    }
     case CLOSE:
         need_handle("close");
         lock_table();
@@ -1934,9 +2111,14 @@ int main(int argc, char **argv)
 {
     setvbuf(stdout, NULL, _IOLBF, 0);
     int first = 1;
-    if (argc > 1 && strcmp(argv[1], "-g") == 0) {
-        group_shared = true;
-        first = 2;
+    for (; first < argc && argv[first][0] == '-' && argv[first][1] != '\0' && argv[first][2] == '\0'; first++) {
+        if (argv[first][1] == 'g') {
+            group_shared = true;
+        } else if (argv[first][1] == 'e') {
+            object_type = TYPE_EVENT;
+        } else {
+            usage("the options are -g and -e");
+        }
     }
     if (argc - first < 3) {
         usage("ROOT, NAME and at least one step are needed");
@@ -1987,10 +2169,25 @@ int main(int argc, char **argv)
         } else if (strcmp(word, "count") == 0) {
             s->kind = COUNT;
             s->a = number(i + 1 < argc ? argv[++i] : NULL, "count needs an OFFSET (a multiple of 8)");
+        } else if (strcmp(word, "set") == 0) {
+            s->kind = SET;
+        } else if (strcmp(word, "wait") == 0) {
+            s->kind = WAIT;
+            s->a = number(i + 1 < argc ? argv[++i] : NULL, "wait needs MILLISECONDS");
+            if (s->a > INT32_MAX) {
+                usage("wait takes at most 2147483647 milliseconds");
+            }
         } else if (strcmp(word, "close") == 0) {
             s->kind = CLOSE;
         } else {
             fprintf(stderr, "shm_peer: unknown step '%s'\n", word);
+            usage("see the steps below");
+        }
+        bool event_step = s->kind == SET || s->kind == WAIT;
+        bool memory_step = s->kind == CREATE || s->kind == WRITE || s->kind == READ || s->kind == HOLD
+                           || s->kind == COUNT;
+        if ((object_type == TYPE_EVENT && memory_step) || (object_type != TYPE_EVENT && event_step)) {
+            fprintf(stderr, "shm_peer: step '%s' %s\n", word, event_step ? "needs -e" : "is not for an event (-e)");
             usage("see the steps below");
         }
     }

@@ -27,7 +27,7 @@ import shm.testkit.Trees;
  * shm_open, ftruncate, mmap, munmap, close, shm_unlink) from {@code shm.bench/reference}. With {@code reserve=true} the
  * backend reserves every page ({@code posix_fallocate}), which compares with C's {@code life+touch}; with
  * {@code reserve=false} it only sizes the file, which compares with plain {@code life}. Each cycle also takes the
- * object table's lock and writes its journaled transactions.
+ * object table's lock and writes its journaled transactions. The open cases are in {@link OpenBenchmark}.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -42,18 +42,15 @@ public class LifecycleBenchmark {
 
     private Path root;
     private MmapBackend backend;
-    private BackendHandle held;
 
     @Setup(Level.Trial)
     public void open() {
-        root = Path.of("/dev/shm", "shm-bench-" + ProcessHandle.current().pid(), "ns");
+        root = BenchRoots.fresh("life");
         backend = new MmapBackend(MmapSettings.under(root).withReserveSpace(reserve));
-        held = backend.createOrOpen(ObjectType.SHARED_MEMORY, "existing", size, MapOptions.DEFAULT);
     }
 
     @TearDown(Level.Trial)
     public void close() throws IOException {
-        held.close();
         backend.close();
         Trees.deleteRecursively(root.getParent());
     }
@@ -62,14 +59,6 @@ public class LifecycleBenchmark {
     @Benchmark
     public long createMapClose() {
         try (BackendHandle h = backend.createOrOpen(ObjectType.SHARED_MEMORY, "cycle", size, MapOptions.DEFAULT)) {
-            return h.segment().address();
-        }
-    }
-
-    /** Open an object that another handle keeps alive, map it, close the handle. */
-    @Benchmark
-    public long openMapClose() {
-        try (BackendHandle h = backend.open(ObjectType.SHARED_MEMORY, "existing", MapOptions.DEFAULT)) {
             return h.segment().address();
         }
     }

@@ -172,11 +172,35 @@ public interface ShmBackend extends SyncObjectService {
     Optional<ObjectInfo> lookup(String name);
 
     /**
-     * A snapshot of every named object of every type, sorted by name.
+     * A snapshot of every named object of every type, sorted by name. Listing never destroys: a backend that releases
+     * dead processes' handles on its own does not do it for a listing, so a holder may be a process that died (see
+     * {@link #deadProcesses()}); {@link #reap()} releases them.
      *
      * @throws shm.api.ShmException CLOSED
      */
     List<ObjectInfo> list();
+
+    /**
+     * The pids of processes that died still holding something in this backend's store (handles, descriptors, names),
+     * not yet reaped. Changes nothing.
+     *
+     * @throws shm.api.ShmException CLOSED
+     * @since 1.3
+     */
+    default List<Long> deadProcesses() {
+        return List.of();
+    }
+
+    /**
+     * As {@link #reapDeadProcesses()}, and names the objects destroyed because a dead process held their last
+     * handles.
+     *
+     * @throws shm.api.ShmException CLOSED
+     * @since 1.3
+     */
+    default ReapReport reap() {
+        return ReapReport.pidsOnly(reapDeadProcesses());
+    }
 
     /**
      * Releases now the handles of processes that died holding them (each backend also does this on its own, at the

@@ -8,7 +8,8 @@
  * {@code [1.3,1.4)} (the minor version it implements); consumers import {@code [1.3,2)}. Adding a method here is a minor version change.
  *
  * <p>1.3: {@link shm.api.spi.ShmBackend#waitForMultipleObjects} with {@link shm.api.spi.MultipleWaitResult} and
- * the capability {@link shm.api.spi.BackendCapabilities#WAIT_MULTIPLE}.
+ * the capability {@link shm.api.spi.BackendCapabilities#WAIT_MULTIPLE}; {@link shm.api.spi.ShmBackend#reap()} with
+ * {@link shm.api.spi.ReapReport} and {@link shm.api.spi.ShmBackend#deadProcesses()}; {@link shm.api.spi.ReferenceOpening}.
  *
  * <p><b>Mechanism, not policy.</b> A backend knows memory, names, handles, lifetimes and processes; it knows no vendor
  * rule and raises only neutral {@link shm.api.ShmException}s without a vendor number. Personalities translate.

@@ -1,18 +1,27 @@
 package shm.personality.intime;
 
 import java.lang.foreign.MemorySegment;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
+import shm.api.inspect.InspectionTable;
+import shm.api.inspect.PersonalityInspection;
 import shm.api.ShmException;
 import shm.api.intime.IntimeConstants;
 import shm.api.intime.IntimeKernelMemory;
@@ -22,6 +31,7 @@ import shm.api.intime.Iwin32Sync;
 import shm.api.intime.RtHandleResult;
 import shm.api.intime.RtMemoryResult;
 import shm.api.spi.ShmBackend;
+import shm.util.KeptState;
 
 /**
  * The INtime personality as a DS component: one INtime process per factory configuration of PID {@value #FACTORY_PID},
@@ -31,15 +41,20 @@ import shm.api.spi.ShmBackend;
  * through it.
  *
  * <p>Only a backend with the capabilities an INtime process needs is bound ({@link #CAPABLE_BACKENDS}, the default
- * target). The backend is bound statically and greedily: RTHANDLEs and iwin32 handles are slot numbers of one backend's
- * tables and cannot move, so a better backend (or the loss of this one) ends the process (its handles are released)
- * and starts a new one on the backend now in use. A configuration INtime would refuse (an iwin32 pool that is not a
- * multiple of 4 MiB, for example) fails the activation with a message naming the setting.
+ * target). It is bound dynamically and greedily. RTHANDLEs and iwin32 handles are slot numbers of tables in the
+ * backend's store, so the process moves to a better backend of the same store, and waits for the next one when its
+ * backend leaves, with every slot, catalog entry, allocation and handle as it was (its holds parked meanwhile); see
+ * {@link IntimePersonality#useBackend(ShmBackend, String)}. An update, stop or refresh of this bundle while the JVM
+ * lives keeps the process for the next revision in the store ({@link #deactivate(int)}). A configuration INtime would
+ * refuse (an iwin32 pool that is not a multiple of 4 MiB, for example) fails the activation with a message naming the
+ * setting.
  */
-@Component(service = {Iwin32SharedMemory.class, Iwin32Sync.class, IntimeKernelMemory.class},
+@Component(service = {Iwin32SharedMemory.class, Iwin32Sync.class, IntimeKernelMemory.class,
+        PersonalityInspection.class},
         configurationPid = IntimePersonalityComponent.FACTORY_PID, configurationPolicy = ConfigurationPolicy.OPTIONAL)
 @Designate(ocd = IntimePersonalityComponent.Config.class, factory = true)
-public final class IntimePersonalityComponent implements Iwin32SharedMemory, Iwin32Sync, IntimeKernelMemory {
+public final class IntimePersonalityComponent implements Iwin32SharedMemory, Iwin32Sync, IntimeKernelMemory,
+        PersonalityInspection {
 
     /** The factory configuration PID. */
     public static final String FACTORY_PID = "shm.personality.intime";
@@ -102,24 +117,62 @@ public final class IntimePersonalityComponent implements Iwin32SharedMemory, Iwi
     }
 
     private final IntimePersonality personality;
+    private final String keptState;
+    private final BooleanSupplier bundleStopping;
+    private final BooleanSupplier frameworkStopping;
+    private final AtomicBoolean resumed = new AtomicBoolean();
 
     /**
-     * Starts one INtime process over the bound backend.
+     * Starts one INtime process; calls fail until a backend is bound. When an earlier revision of this instance left
+     * its process in the store ({@link #deactivate(int)}), the first backend bound of that store brings it back.
      *
      * @throws IllegalArgumentException for a setting INtime would refuse
      */
     @Activate
-    public IntimePersonalityComponent(Config config,
-                                      @Reference(name = "backend", policyOption = ReferencePolicyOption.GREEDY)
-                                      ShmBackend backend) {
-        personality = new IntimePersonality(backend, new IntimeSettings(config.intime_gdtSlots(),
-                config.intime_objectLimit(), config.intime_vsegSize(), config.intime_poolMax(),
-                config.intime_iwin32SegSize(), config.intime_iwin32Handles()));
+    public IntimePersonalityComponent(Config config, BundleContext context, Map<String, Object> properties) {
+        this(config, KeptState.name("intime", KeptState.instanceKey(properties)),
+                () -> context.getBundle().getState() == Bundle.STOPPING,
+                () -> context.getBundle(0).getState() == Bundle.STOPPING);
     }
 
-    /** The process ends: its handles, memory and catalog entries are released. */
+    /** The component outside SCR: {@code keptState} names its state in the store across revisions. */
+    IntimePersonalityComponent(Config config, String keptState, BooleanSupplier bundleStopping,
+                          BooleanSupplier frameworkStopping) {
+        personality = new IntimePersonality(new IntimeSettings(config.intime_gdtSlots(),
+                config.intime_objectLimit(), config.intime_vsegSize(), config.intime_poolMax(),
+                config.intime_iwin32SegSize(), config.intime_iwin32Handles()));
+        this.keptState = keptState;
+        this.bundleStopping = bundleStopping;
+        this.frameworkStopping = frameworkStopping;
+    }
+
+    /** A backend was bound: the first one, or a better one (of the same store the process moves to it). */
+    @Reference(name = "backend", cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, unbind = "unbindBackend")
+    void bindBackend(ShmBackend backend, Map<String, Object> properties) {
+        Object namespace = properties.get(ShmBackend.NAMESPACE_PROPERTY);
+        personality.useBackend(backend, namespace == null ? null : namespace.toString());
+        if (resumed.compareAndSet(false, true)) {
+            personality.resume(keptState);
+        }
+    }
+
+    /** A backend went away: the process parks its holds and waits for the next backend of its store. */
+    void unbindBackend(ShmBackend backend) {
+        personality.backendGone(backend);
+    }
+
+    /**
+     * The bundle is updated, stopped or refreshed, or the configuration changed, while the JVM lives: the process goes
+     * on in the next revision (its holds parked, its part of the store left for it). Otherwise (the configuration was
+     * deleted, the component disabled, the framework stops) the process ends: its handles, memory and catalog entries
+     * are released.
+     */
     @Deactivate
-    void deactivate() {
+    void deactivate(int reason) {
+        if (KeptState.processGoesOn(reason, bundleStopping.getAsBoolean(), frameworkStopping.getAsBoolean())) {
+            personality.suspend(keptState);
+        }
         personality.close();
     }
 
@@ -131,6 +184,23 @@ public final class IntimePersonalityComponent implements Iwin32SharedMemory, Iwi
     /** The settings the configuration gave. */
     public IntimeSettings settings() {
         return personality.settings();
+    }
+
+    // ------------------------------------------------------------------ what an operator sees
+
+    @Override
+    public String personalityName() {
+        return "INtime";
+    }
+
+    @Override
+    public java.util.List<String> tables() {
+        return IntimeTablesView.NAMES;
+    }
+
+    @Override
+    public InspectionTable table(String name) {
+        return personality.table(name);
     }
 
     // ------------------------------------------------------------------ the calls, answered by the personality

@@ -66,6 +66,12 @@ final class BackendBinding {
         }
     }
 
+    /** The backend in use, or {@code null}. */
+    ShmBackend current() {
+        Bound current = bound;
+        return current == null ? null : current.backend();
+    }
+
     /** Refuses every call from now on. */
     void close() {
         closed = true;

@@ -275,9 +275,10 @@ final class ObjectSlots {
 
     /**
      * Releases every handle a dead process held, one object per transaction (a process may hold thousands, more than
-     * one journal can take); objects left without handles are destroyed.
+     * one journal can take); objects left without handles are destroyed, each after {@code beforeDestroy} was told
+     * its slot (while its file is still there).
      */
-    void releaseAllOf(int processSlot) {
+    void releaseAllOf(int processSlot, java.util.function.IntConsumer beforeDestroy) {
         for (int slot = 0; slot < w.objectCapacity; slot++) {
             if (w.objectWord(slot, OBJECT_STATE) != LIVE) {
                 continue;
@@ -298,6 +299,7 @@ final class ObjectSlots {
                 return remaining == 0;
             });
             if (destroy) {
+                beforeDestroy.accept(object);
                 finishDestroy(object);
             }
         }

@@ -111,9 +111,7 @@ final class ProcessSlots {
         List<Long> reaped = List.of();
         long now = System.currentTimeMillis();
         for (int slot = 0; slot < w.processCapacity; slot++) {
-            boolean gone = slot != selfSlot && (w.processWord(slot, PROCESS_STATE) == PROCESS_LIVE && !isAlive(slot)
-                    || parked.isParked(slot) && (parked.expired(slot, now) || !isAlive(slot)));
-            if (gone) {
+            if (isGone(slot, now)) {
                 if (reaped.isEmpty()) {
                     reaped = new ArrayList<>();
                 }
@@ -123,6 +121,26 @@ final class ProcessSlots {
             }
         }
         return reaped;
+    }
+
+    /**
+     * The pids {@link #reapDead} would reap now (dead registered processes, parked slots expired or of a dead
+     * process), changing nothing.
+     */
+    List<Long> dead() {
+        List<Long> dead = new ArrayList<>();
+        long now = System.currentTimeMillis();
+        for (int slot = 0; slot < w.processCapacity; slot++) {
+            if (isGone(slot, now)) {
+                dead.add(w.processWord(slot, PROCESS_PID));
+            }
+        }
+        return dead;
+    }
+
+    private boolean isGone(int slot, long now) {
+        return slot != selfSlot && (w.processWord(slot, PROCESS_STATE) == PROCESS_LIVE && !isAlive(slot)
+                || parked.isParked(slot) && (parked.expired(slot, now) || !isAlive(slot)));
     }
 
     /** Forgets every verified start time, so the next reap reads them all again. */
