@@ -244,18 +244,18 @@ public class IntimePersonality implements Iwin32SharedMemory, Iwin32Sync, Intime
                     + (lpHandles == null ? "NULL" : lpHandles.length + " handles")));
             return WAIT_FAILED;
         }
-        List<Iwin32SyncObjects.Waitable> targets = win32Call(null, () -> {
+        PendingAll pending = win32Call(null, () -> {
             List<Iwin32SyncObjects.Waitable> resolved = new ArrayList<>(nCount);
             for (int i = 0; i < nCount; i++) {
-                resolved.add(sync.waitable(lpHandles[i]));
+                resolved.add(process.sync.waitable(lpHandles[i]));
             }
-            return resolved;
+            return new PendingAll(resolved, process.sync, process.iwin32Handles);
         }, failure -> null);
-        if (targets == null) {
+        if (pending == null) {
             return WAIT_FAILED;
         }
-        return waited(() -> Iwin32Wait.awaitMultiple(sync.backend(), targets, bWaitAll, dwMilliseconds,
-                slot -> !ended && iwin32Handles.stillNamed(slot)));
+        return waited(() -> Iwin32Wait.awaitMultiple(pending.sync().backend(), pending.targets(), bWaitAll,
+                dwMilliseconds, slot -> !ended && pending.handles().stillNamed(slot)));
     }
 
     @Override
@@ -518,6 +518,10 @@ public class IntimePersonality implements Iwin32SharedMemory, Iwin32Sync, Intime
 
     /** A wait's object and the handle table that tells when its handle is closed, taken under the lock. */
     private record Pending(Iwin32SyncObjects.Waitable target, Iwin32Handles handles) {
+    }
+
+    /** The objects of a wait on several, resolved under the lock, and the process parts the wait runs against. */
+    private record PendingAll(List<Iwin32SyncObjects.Waitable> targets, Iwin32SyncObjects sync, Iwin32Handles handles) {
     }
 
     private boolean catalog(int hProcess, int hObject, String name, boolean longName) {
