@@ -14,6 +14,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.apache.felix.fileinstall.ArtifactInstaller;
+import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
 import org.osgi.framework.InvalidSyntaxException;
@@ -57,6 +58,8 @@ public final class EtcGate implements ArtifactInstaller {
     private final ConfigurationAdmin admin;
     private final Path etc;
     private final Configuration watcher;
+    private final Bundle bundle;
+    private volatile boolean closed;
 
     /**
      * Starts watching {@code <shm.home>/etc} through this door; without a home, does nothing.
@@ -75,6 +78,7 @@ public final class EtcGate implements ArtifactInstaller {
         this.files = files;
         this.guard = guard;
         this.admin = admin;
+        this.bundle = context.getBundle();
         String home = context.getProperty("shm.home");
         this.etc = home == null || home.isBlank() ? null : Path.of(home.strip(), "etc").toAbsolutePath().normalize();
         removeWatchers(); // a watcher left by a runtime that was killed
@@ -99,6 +103,7 @@ public final class EtcGate implements ArtifactInstaller {
     /** Stops watching {@code etc/}: FileInstall ends the watcher, and the configurations stay as they are. */
     @Deactivate
     void deactivate() throws IOException {
+        closed = true;
         if (watcher != null) {
             try {
                 watcher.delete();
@@ -131,14 +136,14 @@ public final class EtcGate implements ArtifactInstaller {
 
     @Override
     public void install(File artifact) throws Exception {
-        if (admit(artifact)) {
+        if (admitWhileRunning(artifact)) {
             files.install(artifact);
         }
     }
 
     @Override
     public void update(File artifact) throws Exception {
-        if (admit(artifact)) {
+        if (admitWhileRunning(artifact)) {
             files.update(artifact);
         }
     }
@@ -147,6 +152,26 @@ public final class EtcGate implements ArtifactInstaller {
     public void uninstall(File artifact) throws Exception {
         guard.forgetFile(artifact.toPath());
         files.uninstall(artifact);
+    }
+
+    /**
+     * Whether the file's values pass, while this bundle runs. FileInstall calls on Configuration Admin's thread, which
+     * can still be at work when the runtime shuts down (a command line that fails at once, for example): once this
+     * bundle is stopping its context is invalid, and the file is left for the next start instead of a stack trace on
+     * the operator's console.
+     */
+    private boolean admitWhileRunning(File artifact) throws IOException {
+        if (closed) {
+            return false;
+        }
+        try {
+            return admit(artifact);
+        } catch (IllegalStateException e) {
+            if (closed || bundle.getState() != Bundle.ACTIVE) {
+                return false;
+            }
+            throw e;
+        }
     }
 
     /** Whether the file's values pass; a refusal is logged and kept by the guard. */
