@@ -442,7 +442,10 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
                     parkingSlot = slot;
                     parkingDeadline = deadline;
                 }
-                return table.parkHandle(handle.slot(), parkingSlot);
+                // a hold another process released (DescriptorTable.deleteReleasingHold) is not there to park
+                return table.objects().slotOf(handle.ref().value()) == handle.slot()
+                        && table.objects().handlesOf(handle.slot(), table.selfSlot()) > 0
+                        && table.parkHandle(handle.slot(), parkingSlot);
             });
             if (!moved) {
                 return false;
@@ -463,23 +466,63 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
         }
     }
 
+    /**
+     * {@inheritDoc} The mmap backend's events, mutexes and semaphores are forgotten with the handle whose mapping holds
+     * their state.
+     */
+    @Override
+    public boolean forget(Object object) {
+        if (object instanceof MmapSyncObject sync && sync.origin() == syncObjects) {
+            return sync.handle().forget();
+        }
+        return object instanceof MmapHandle handle && handle.forget();
+    }
+
+    /**
+     * Forgets one handle: unmaps it and drops it from this backend, leaving the table alone (another process released
+     * its hold, see {@link shm.api.spi.DescriptorTable#deleteReleasingHold}).
+     *
+     * @return {@code false} when the handle was not open in this backend
+     */
+    boolean forget(MmapHandle handle) {
+        lock.lock();
+        try {
+            return detach(handle);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Drops a handle from this backend and unmaps it; under the lock.
+     *
+     * @return {@code false} when it was not open in this backend
+     * @throws ShmException WRONG_STATE when a native call uses the mapping (the handle stays open)
+     */
+    private boolean detach(MmapHandle handle) {
+        OpenObject object = openObjects.get(handle.fileName());
+        if (object == null || !object.remove(handle)) {
+            return false;
+        }
+        try {
+            handle.unmap();
+        } catch (IllegalStateException inUse) {
+            object.add(handle);
+            throw new ShmException(ErrorReason.WRONG_STATE, handle.name(),
+                    "the mapping is in use by a native call and cannot be closed now", null, inUse);
+        }
+        if (object.isEmpty()) {
+            openObjects.remove(handle.fileName());
+        }
+        return true;
+    }
+
     /** Releases one handle: unmaps it, then removes its count from the table (the last count unlinks the object). */
     void release(MmapHandle handle) {
         lock.lock();
         try {
-            OpenObject object = openObjects.get(handle.fileName());
-            if (object == null || !object.remove(handle)) {
+            if (!detach(handle)) {
                 return;
-            }
-            try {
-                handle.unmap();
-            } catch (IllegalStateException inUse) {
-                object.add(handle);
-                throw new ShmException(ErrorReason.WRONG_STATE, handle.name(),
-                        "the mapping is in use by a native call and cannot be closed now", null, inUse);
-            }
-            if (object.isEmpty()) {
-                openObjects.remove(handle.fileName());
             }
             try {
                 table.locked(() -> table.objects().closeHandle(handle.slot(), handle.ref().value()));
