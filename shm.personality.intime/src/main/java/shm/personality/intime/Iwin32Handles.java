@@ -175,6 +175,7 @@ final class Iwin32Handles {
      */
     private void drop(Held held) {
         if (held.forget() != null) {
+            releaseOwnership(held.object());
             try {
                 table.deleteReleasingHold(held.descriptor()); // false: another process closed it and released the hold
             } finally {
@@ -188,6 +189,23 @@ final class Iwin32Handles {
             }
         } finally {
             held.release().run();
+        }
+    }
+
+    /**
+     * What a close of a mutex handle does first, as the backend's own close does: the closing thread's ownership goes
+     * with its handle (a mutex a thread still owns when another process closed the handle is abandoned at the thread's
+     * end instead).
+     */
+    private static void releaseOwnership(Object object) {
+        if (object instanceof NamedMutex mutex) {
+            try {
+                while (mutex.heldByCurrentThread()) {
+                    mutex.release();
+                }
+            } catch (ShmException unreadable) {
+                // a state block that cannot be read cannot be released; the handle still closes
+            }
         }
     }
 
