@@ -129,7 +129,7 @@ class CrossProcessIntimeTest {
             assertTrue(child.send("event next").endsWith(" 0"), "the child's next iwin32 call drops the lost handle");
             assertEquals(1, store.backend.lookup("twin").orElseThrow().handleCount(),
                     "without releasing its hold a second time");
-            X
+            assertEquals("DATA rewritten", child.send("iread"), "the child's other handle still maps the object");
             assertTrue(child.send("iclose").startsWith("ICLOSED true "));
             assertTrue(store.backend.lookup("twin").isEmpty(), "the child's last close destroyed it");
             child.exit();
