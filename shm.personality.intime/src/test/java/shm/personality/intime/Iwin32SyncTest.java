@@ -479,9 +479,25 @@ class Iwin32SyncTest {
         assertTrue(a.RtSetEvent(unnamed));
 
         assertTrue(b.CloseHandle(event), "b closes a's handle by its value");
+        assertTrue(store.backend.lookup("shared-value").isEmpty(), "a's hold went with the handle at once, and b's"
+                + " own hold (it used the value) with b's close: the event is gone before a makes any call");
+        assertTrue(b.CloseHandle(mutex), "b closes a's mutex handle too");
+        assertTrue(store.backend.lookup("shared-mutex").isEmpty(), "and the mutex, whose only holds went");
         assertFalse(a.RtSetEvent(event), "a's handle is gone");
         assertEquals(ERROR_INVALID_HANDLE, a.GetLastError());
-        assertTrue(store.backend.lookup("shared-value").isEmpty(), "and with it the event");
+        assertFalse(a.RtReleaseMutex(mutex));
+        assertEquals(ERROR_INVALID_HANDLE, a.GetLastError());
+
+        // An unnamed object's slot names the page that stands for a's process, not the object: closing it from b
+        // frees the slot and must leave a's process alone; a releases the event itself at its next call.
+        int process = a.GetRtThreadHandles(THIS_PROCESS).handle();
+        List<String> files = store.objectFiles();
+        assertTrue(b.CloseHandle(unnamed), "b closes a's unnamed event by its value");
+        assertEquals(files, store.objectFiles(), "a's process object and the event are both still there");
+        assertFalse(a.RtSetEvent(unnamed));
+        assertEquals(ERROR_INVALID_HANDLE, a.GetLastError());
+        assertEquals(files.size() - 1, store.objectFiles().size(), "a's call released the unnamed event");
+        assertEquals(process, a.GetRtThreadHandles(THIS_PROCESS).handle(), "a's process handle is intact");
     }
 
     // ------------------------------------------------------------------ helpers
