@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.util.List;
 
 import org.junit.After;
-import org.junit.Ignore;
 import org.junit.Test;
 import org.osgi.framework.ServiceReference;
 import org.osgi.framework.wiring.BundleWiring;
@@ -28,9 +27,6 @@ public class ShellUpdateIT extends ShmTestBase {
     private static final String NAME = "itest.shell.held";
 
     @Test
-    @Ignore("open in issue 10: passed on the swap lane's branch, fails after the integration with the operator-runtime,"
-            + " vendor-backend and scale lanes: across the first shell update the object only the shell holds is"
-            + " destroyed (the next revision's take-over gets NOT_FOUND); not diagnosed yet")
     public void theShellsHandlesAndCommandsFollowItsUpdates() throws Exception {
         command("create", NAME, "4096");
         try (SharedMemory writer = services.shm().open(NAME)) {
