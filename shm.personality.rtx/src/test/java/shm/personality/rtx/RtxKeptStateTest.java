@@ -102,6 +102,36 @@ class RtxKeptStateTest {
         }
     }
 
+    /**
+     * A backend swap (the personality stays): the unnamed event, mutex and semaphore park with the leaving backend and
+     * are found again by the reference taken while it was known; their values, state and the mutex's owner stay.
+     */
+    @Test
+    void unnamedSyncObjectsMoveToTheNextBackendOfTheirStore() throws Exception {
+        MmapBackend first = store.track(new MmapBackend(MmapSettings.under(store.root)));
+        first.parkHoldsFor(Duration.ofMinutes(1));
+        RtxPersonality personality = revision(first);
+        RtxResult event = personality.RtCreateEvent(true, true, null);
+        RtxResult mutex = personality.RtCreateMutex(true, null);
+        RtxResult semaphore = personality.RtCreateSemaphore(3, 5, null);
+        assertTrue(event.succeeded() && mutex.succeeded() && semaphore.succeeded());
+
+        personality.backendGone(first);
+        first.park();
+        assertEquals(3, unnamedFiles().size(), "nothing was destroyed on the way");
+        MmapBackend next = store.track(new MmapBackend(MmapSettings.under(store.root)));
+        personality.useBackend(next, STORE);
+
+        assertEquals(WAIT_OBJECT_0, personality.RtWaitForSingleObject(event.handle(), 0), "the same event, still set");
+        assertEquals(WAIT_TIMEOUT, otherThreadsWait(personality, mutex.handle()), "the mutex is still owned");
+        assertTrue(personality.RtReleaseMutex(mutex.handle()), "by this thread");
+        assertEquals(3, personality.RtReleaseSemaphore(semaphore.handle(), 1), "its count went on from 3");
+        for (RtxResult handle : List.of(event, mutex, semaphore)) {
+            assertTrue(personality.RtCloseHandle(handle.handle()));
+        }
+        assertEquals(List.of(), unnamedFiles(), "the closes were the last holds");
+    }
+
     @Test
     void withoutKeptStateARevisionStartsEmpty() {
         MmapBackend backend = store.track(new MmapBackend(MmapSettings.under(store.root)));
