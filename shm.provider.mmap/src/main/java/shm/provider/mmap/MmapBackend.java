@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -318,13 +317,10 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
 
     @Override
     public NamedMutex createOrOpenMutex(String name, boolean initiallyOwned) {
-        BackendHandle handle = createOrOpenTyped(ObjectType.MUTEX, name, SharedMutex.requiredBytes(),
-                SharedMutex::initialize);
-        MmapMutex mutex = syncObjects.mutex(handle);
-        if (initiallyOwned && !handle.alreadyExisted()) {
-            mutex.acquire(Duration.ZERO);
-        }
-        return mutex;
+        // An initially owned mutex is owned from its first byte on: another process cannot take it between the
+        // create and the owner's first acquire, since nobody opens the object before the table lock is released.
+        return syncObjects.mutex(createOrOpenTyped(ObjectType.MUTEX, name, SharedMutex.requiredBytes(),
+                initiallyOwned ? syncObjects::initializeOwnedMutex : SharedMutex::initialize));
     }
 
     @Override
