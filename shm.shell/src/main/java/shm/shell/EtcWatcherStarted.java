@@ -53,11 +53,13 @@ final class EtcWatcherStarted {
 
     /**
      * Waits up to {@code patience} for the watcher of {@code etc}; returns at once when there is no {@code etc} or
-     * FileInstall does not run. Answers whether the watcher runs (or none is to be expected).
+     * FileInstall does not run, or the framework is stopping. Answers whether the watcher runs (or none is to be
+     * expected).
      */
     static boolean await(BundleContext context, Path etc, Duration patience) {
-        if (etc == null || !fileInstallRuns(context)) {
-            return true;
+        if (etc == null || !frameworkActive(context) || !fileInstallRuns(context)) {
+            return true; // nothing to wait for; or the framework is stopping already (end of the console), so the
+                         // watcher is going, and waiting would let the launcher see the stop before this run's code
         }
         String name = "fileinstall-" + etc.toAbsolutePath().normalize();
         Instant deadline = Instant.now().plus(patience);
@@ -73,6 +75,14 @@ final class EtcWatcherStarted {
             }
         }
         return true;
+    }
+
+    private static boolean frameworkActive(BundleContext context) {
+        try {
+            return context.getBundle(0).getState() == Bundle.ACTIVE;
+        } catch (IllegalStateException stopping) {
+            return false;
+        }
     }
 
     private static boolean fileInstallRuns(BundleContext context) {
