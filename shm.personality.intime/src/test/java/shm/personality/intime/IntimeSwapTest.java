@@ -15,11 +15,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import shm.api.intime.Iwin32Result;
 import shm.provider.mmap.MmapBackend;
 import shm.provider.mmap.MmapSettings;
+import shm.testkit.OtherThread;
 
 /**
  * The INtime process outlives a backend swap (its backend leaves and the next one of the same store comes) and an
  * update of its own bundle (issue 10): GDT slots, the process handle, catalog entries, allocations, mappings and iwin32
- * handles are as they were, nothing was destroyed on the way, and only pointers given out before fail (cleanly).
+ * handles are as they were (unnamed events, mutexes and semaphores included, with their state and a mutex's owner),
+ * nothing was destroyed on the way, and only pointers given out before fail (cleanly).
  */
 class IntimeSwapTest {
 
@@ -31,7 +33,12 @@ class IntimeSwapTest {
     final IntimeFixture store = new IntimeFixture();
 
     /** What one process made before the swap, to check after it. */
-    private record Made(MemorySegment block, int memoryHandle, int self, long iwin32Memory, long event) {
+    private record Made(MemorySegment block, int memoryHandle, int self, long iwin32Memory, long event,
+                        Unnamed unnamed) {
+    }
+
+    /** An unnamed event (manual reset, set), mutex (owned by the thread that made it) and semaphore (count 3 of 5). */
+    private record Unnamed(long event, long mutex, long semaphore) {
     }
 
     @Test
@@ -86,7 +93,12 @@ class IntimeSwapTest {
         memory.location().setString(0, "iwin32 before");
         Iwin32Result event = process.RtCreateEvent(true, true, "swap.event");
         assertTrue(memory.succeeded() && event.succeeded());
-        return new Made(block, memoryHandle, self, memory.handle(), event.handle());
+        Iwin32Result unnamedEvent = process.RtCreateEvent(true, true, null);
+        Iwin32Result unnamedMutex = process.RtCreateMutex(true, null);
+        Iwin32Result unnamedSemaphore = process.RtCreateSemaphore(3, 5, null);
+        assertTrue(unnamedEvent.succeeded() && unnamedMutex.succeeded() && unnamedSemaphore.succeeded());
+        return new Made(block, memoryHandle, self, memory.handle(), event.handle(), new Unnamed(unnamedEvent.handle(),
+                unnamedMutex.handle(), unnamedSemaphore.handle()));
     }
 
     private static void check(IntimePersonality process, Made made) {
@@ -101,5 +113,26 @@ class IntimeSwapTest {
         assertTrue(process.CloseHandle(made.iwin32Memory()), "the iwin32 handle value is still valid");
         assertEquals(0, process.FreeRtMemory(mapped), "the new mapping is removed");
         assertEquals(PAGE_SIZE, process.FreeRtMemory(made.block()), "the old pointer still frees the allocation");
+        Unnamed unnamed = made.unnamed();
+        assertEquals(WAIT_OBJECT_0, process.WaitForSingleObject(unnamed.event(), 0),
+                "the same unnamed event, still set");
+        assertEquals(WAIT_TIMEOUT, otherThreadsWait(process, unnamed.mutex()), "the unnamed mutex is still owned");
+        assertTrue(process.RtReleaseMutex(unnamed.mutex()), "by this thread, which made it owned");
+        assertEquals(WAIT_OBJECT_0, otherThreadsWait(process, unnamed.mutex()), "released, it is free");
+        assertEquals(3, process.RtReleaseSemaphore(unnamed.semaphore(), 1), "its count went on from 3");
+        for (long handle : new long[] {unnamed.event(), unnamed.mutex(), unnamed.semaphore()}) {
+            assertTrue(process.CloseHandle(handle), "the unnamed object's handle value is still valid");
+        }
+    }
+
+    /** A zero-timeout wait in a thread of its own (a mutex's owner is a thread); a mutex taken is given back. */
+    private static int otherThreadsWait(IntimePersonality process, long handle) {
+        return OtherThread.call(() -> {
+            int result = process.WaitForSingleObject(handle, 0);
+            if (result == WAIT_OBJECT_0) {
+                process.RtReleaseMutex(handle);
+            }
+            return result;
+        });
     }
 }
