@@ -294,7 +294,13 @@ final class Iwin32Handles {
         return lines;
     }
 
-    /** Brings back a handle {@link #park} wrote, if its slot still names what it named; {@code f} its fields. */
+    /**
+     * Brings back a handle {@link #park} wrote, if its slot still names what it named; {@code f} its fields. The
+     * restored hold is closed as the original was: when its slot names the object, the slot and the hold go together
+     * and the view is forgotten; when its slot is the stand-in of an unnamed event, mutex or semaphore (naming the
+     * process's own object), the object is released by itself, never through the slot, which would release a hold on
+     * the process's object instead.
+     */
     void restore(ShmBackend backend, String[] f) {
         long value = Long.parseLong(f[1]);
         String name = shm.util.KeptState.unfield(f[3]);
@@ -311,7 +317,9 @@ final class Iwin32Handles {
                 int refField = 4 + KeptLines.DESCRIPTOR_FIELDS; // absent in lines of a revision before SPI 1.4
                 long ref = f.length > refField ? Long.parseLong(f[refField]) : 0;
                 Object object = KeptSyncObjects.open(backend, f[2], ref, name);
-                yield new Held(object, () -> KeptSyncObjects.close(object), () -> backend.forget(object), descriptor);
+                Runnable release = () -> KeptSyncObjects.close(object);
+                yield standIn.test(descriptor) ? new Held(object, release, descriptor)
+                        : new Held(object, release, () -> backend.forget(object), descriptor);
             }
         };
         own.put(value, held);

@@ -7,6 +7,7 @@ import static shm.api.intime.IntimeConstants.*;
 
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -56,7 +57,8 @@ class IntimeSwapTest {
         process.useBackend(store.track(parking()), STORE);
         check(process, made);
         process.close();
-        assertTrue(store.backend.list().isEmpty(), "the process's end released everything: " + store.backend.list());
+        assertTrue(store.objectFiles().isEmpty(), "the process's end released everything, unnamed objects included: "
+                + store.objectFiles());
     }
 
     @Test
@@ -73,8 +75,8 @@ class IntimeSwapTest {
         next.bindBackend(backend, Map.of(shm.api.spi.ShmBackend.NAMESPACE_PROPERTY, STORE));
         check(next.personality(), made);
         next.deactivate(IntimeSettingsTest.DISPOSED);
-        assertTrue(store.backend.list().isEmpty(), "the process's end released everything, the kept state"
-                + " included: " + store.backend.list());
+        assertTrue(store.objectFiles().isEmpty(), "the process's end released everything, the kept state and unnamed"
+                + " objects included: " + store.objectFiles());
     }
 
     private MmapBackend parking() {
@@ -101,7 +103,7 @@ class IntimeSwapTest {
                 unnamedMutex.handle(), unnamedSemaphore.handle()));
     }
 
-    private static void check(IntimePersonality process, Made made) {
+    private void check(IntimePersonality process, Made made) {
         assertThrows(IllegalStateException.class, () -> made.block().getString(0), "an old pointer fails cleanly");
         MemorySegment mapped = process.MapRtSharedMemory(made.memoryHandle()).address();
         assertEquals("allocated before", mapped.getString(0), "the GDT slot names the same allocation");
@@ -120,9 +122,14 @@ class IntimeSwapTest {
         assertTrue(process.RtReleaseMutex(unnamed.mutex()), "by this thread, which made it owned");
         assertEquals(WAIT_OBJECT_0, otherThreadsWait(process, unnamed.mutex()), "released, it is free");
         assertEquals(3, process.RtReleaseSemaphore(unnamed.semaphore(), 1), "its count went on from 3");
+        List<String> before = store.objectFiles();
         for (long handle : new long[] {unnamed.event(), unnamed.mutex(), unnamed.semaphore()}) {
             assertTrue(process.CloseHandle(handle), "the unnamed object's handle value is still valid");
         }
+        List<String> after = store.objectFiles();
+        assertTrue(before.containsAll(after) && before.size() - after.size() == 3, "the closes released the three"
+                + " unnamed objects, and only them (the process's own object, which their slots name, stays): "
+                + before + " -> " + after);
     }
 
     /** A zero-timeout wait in a thread of its own (a mutex's owner is a thread); a mutex taken is given back. */
