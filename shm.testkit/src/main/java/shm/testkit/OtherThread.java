@@ -1,7 +1,11 @@
 package shm.testkit;
 
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongPredicate;
+import java.util.function.LongToIntFunction;
 import java.util.function.Supplier;
+
+import shm.api.win32.Win32Constants;
 
 /**
  * Runs a call in a platform thread of its own and answers its result: for what depends on the calling thread, such as
@@ -10,6 +14,23 @@ import java.util.function.Supplier;
 public final class OtherThread {
 
     private OtherThread() {
+    }
+
+    /**
+     * Whether another thread can take the mutex {@code handle}: a Win32-style zero-timeout wait ({@code zeroWait},
+     * {@code WaitForSingleObject(handle, 0)}) run in a new thread, which gives a mutex it took back
+     * ({@code releaseMutex}) before it ends, so the mutex is left as it was.
+     *
+     * @return what the wait answered: {@code WAIT_OBJECT_0} when the mutex was free, {@code WAIT_TIMEOUT} when owned
+     */
+    public static int triesMutex(LongToIntFunction zeroWait, LongPredicate releaseMutex, long handle) {
+        return call(() -> {
+            int result = zeroWait.applyAsInt(handle);
+            if (result == Win32Constants.WAIT_OBJECT_0) {
+                releaseMutex.test(handle);
+            }
+            return result;
+        });
     }
 
     /**

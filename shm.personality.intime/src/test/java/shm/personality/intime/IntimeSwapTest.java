@@ -132,14 +132,8 @@ class IntimeSwapTest {
                 + before + " -> " + after);
     }
 
-    /** A zero-timeout wait in a thread of its own (a mutex's owner is a thread); a mutex taken is given back. */
-    private static int otherThreadsWait(IntimePersonality process, long handle) {
-        return OtherThread.call(() -> {
-            int result = process.WaitForSingleObject(handle, 0);
-            if (result == WAIT_OBJECT_0) {
-                process.RtReleaseMutex(handle);
-            }
-            return result;
-        });
+    /** {@link OtherThread#triesMutex} through {@code p}'s calls. */
+    private static int otherThreadsWait(IntimePersonality p, long mutex) {
+        return OtherThread.triesMutex(h -> p.WaitForSingleObject(h, 0), p::RtReleaseMutex, mutex);
     }
 }

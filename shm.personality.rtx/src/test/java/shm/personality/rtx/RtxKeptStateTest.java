@@ -85,17 +85,6 @@ class RtxKeptStateTest {
         assertEquals(List.of(), unnamedFiles(), "the unnamed ones too");
     }
 
-    /** A zero-timeout wait in a thread of its own (a mutex's owner is a thread); a mutex taken is given back. */
-    private static int otherThreadsWait(RtxPersonality personality, long handle) {
-        return OtherThread.call(() -> {
-            int result = personality.RtWaitForSingleObject(handle, 0);
-            if (result == WAIT_OBJECT_0) {
-                personality.RtReleaseMutex(handle);
-            }
-            return result;
-        });
-    }
-
     private List<String> unnamedFiles() throws java.io.IOException {
         try (var files = java.nio.file.Files.list(store.root)) {
             return files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("u.")).toList();
@@ -149,5 +138,10 @@ class RtxKeptStateTest {
     private static void assertThrowsIllegalState(MemorySegment before) {
         org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> before.getString(0),
                 "a location given out before fails cleanly");
+    }
+
+    /** {@link OtherThread#triesMutex} through {@code p}'s calls. */
+    private static int otherThreadsWait(RtxPersonality p, long mutex) {
+        return OtherThread.triesMutex(h -> p.RtWaitForSingleObject(h, 0), p::RtReleaseMutex, mutex);
     }
 }
