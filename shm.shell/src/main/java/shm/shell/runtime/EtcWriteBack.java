@@ -66,6 +66,12 @@ public final class EtcWriteBack implements ConfigurationListener {
     public void configurationEvent(ConfigurationEvent event) {
         if (event.getType() == ConfigurationEvent.CM_UPDATED) {
             writeBack(event.getPid());
+        } else if (event.getType() == ConfigurationEvent.CM_DELETED && etc != null) {
+            Path file = etc.resolve(event.getPid().replace('~', '-') + ".cfg");
+            if (Files.exists(file)) {
+                logger.info("configuration {} deleted at runtime; {} is kept, so it comes back at the next start"
+                        + " (delete the file to remove it for good)", event.getPid(), file);
+            }
         }
     }
 
