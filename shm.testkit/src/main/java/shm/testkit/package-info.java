@@ -8,7 +8,7 @@
  * on the calling thread.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package shm.testkit;
 
 import org.osgi.annotation.bundle.Export;
