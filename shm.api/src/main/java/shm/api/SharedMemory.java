@@ -11,11 +11,24 @@ import org.osgi.annotation.versioning.ProviderType;
  *
  * <p>A handle stays valid across a backend swap: {@link #segment()} always answers with the <em>current</em>
  * mapping. A {@link MemorySegment} obtained earlier belongs to the mapping of its time; once that mapping is
- * released (by {@link #close()} or by a swap) every access through it throws {@link IllegalStateException}, it
- * never crashes the JVM. Register a {@link MappingListener} to hear when the mapping changes.
+ * released every access through it throws {@link IllegalStateException}; it never crashes the JVM. Register a
+ * {@link MappingListener} to hear when the mapping changes.
  *
- * <p>All methods may be called from any thread. Closing while another thread accesses the segment makes that access
- * throw {@link IllegalStateException}.
+ * <p><b>When a segment of a closed handle throws.</b> {@link #segment()} throws {@link ShmException} with
+ * {@link ErrorReason#CLOSED} as soon as the handle is closed. A segment taken earlier:
+ * <ul>
+ * <li>of a handle opened {@link MapOptions#confined() confined}: throws at once, when the handle is closed;</li>
+ * <li>otherwise: a backend may share one mapping among the handles this process has open on the same object (the
+ * mmap backend does: the object is mapped once per backend instance), so the segment keeps working until the
+ * process's last handle of that object (through that backend) is closed, or the mapping is moved by a swap, and
+ * throws from then on. A backend that maps each handle on its own releases it at the handle's close.</li>
+ * </ul>
+ * Code that must not touch an object after closing its handle takes {@link #segment()} again rather than keeping a
+ * segment.
+ *
+ * <p>All methods may be called from any thread, except on a handle opened {@link MapOptions#confined() confined},
+ * which only its opening thread may use and close. Releasing a mapping while another thread accesses it makes that
+ * access throw {@link IllegalStateException}.
  */
 @ProviderType
 public interface SharedMemory extends AutoCloseable {
@@ -33,7 +46,9 @@ public interface SharedMemory extends AutoCloseable {
     boolean alreadyExisted();
 
     /**
-     * The current mapping of the object's data: {@link #byteSize()} bytes, page-aligned, of a shared arena.
+     * The current mapping of the object's data: {@link #byteSize()} bytes, page-aligned, of a shared arena (of a
+     * confined one for a {@link MapOptions#confined() confined} handle). See the class description for how long it
+     * stays usable after {@link #close()}.
      *
      * @throws ShmException with {@link ErrorReason#CLOSED} after {@link #close()}
      */

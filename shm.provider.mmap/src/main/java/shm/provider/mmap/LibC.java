@@ -30,7 +30,9 @@ final class LibC {
     static final int O_EXCL = 0x80;
     static final int O_CLOEXEC = 0x80000;
 
+    static final int AT_FDCWD = -100;
     static final int AT_SYMLINK_NOFOLLOW = 0x100;
+    static final int AT_SYMLINK_FOLLOW = 0x400;
     static final int AT_EMPTY_PATH = 0x1000;
     private static final int STATX_BASIC_STATS = 0x7ff;
     private static final long STATX_SIZE = 256;
@@ -59,6 +61,8 @@ final class LibC {
     static final int ENOSPC = 28;
     static final int ENOTEMPTY = 39;
     static final int ELOOP = 40;
+    static final int EINVAL = 22;
+    static final int EOPNOTSUPP = 95;
     static final int EDQUOT = 122;
 
     /** Where in the scratch segment the first and the second string argument go. */
@@ -71,6 +75,8 @@ final class LibC {
     final int oDirectory;
     /** {@code O_NOFOLLOW} on this machine. */
     final int oNoFollow;
+    /** {@code O_TMPFILE} on this machine: an unnamed regular file in a directory, gone when closed unless linked. */
+    final int oTmpFile;
 
     private final CallState callState = new CallState();
     private final MethodHandle openat;
@@ -130,6 +136,7 @@ final class LibC {
         boolean arm = arch.equals("aarch64") || arch.equals("arm64");
         oDirectory = arm ? 0x4000 : 0x10000;
         oNoFollow = arm ? 0x8000 : 0x20000;
+        oTmpFile = 0x400000 | oDirectory;
         Linker linker = Linker.nativeLinker();
         SymbolLookup libc = linker.defaultLookup();
         Linker.Option errno = CallState.captureErrno();
@@ -303,6 +310,21 @@ final class LibC {
         }
     }
 
+    /**
+     * {@code linkat(AT_FDCWD, "/proc/self/fd/<fd>", dirfd, to, AT_SYMLINK_FOLLOW)}: gives the unnamed file open as
+     * {@code fd} (made by {@link #O_TMPFILE}) the name {@code to}; EEXIST when taken.
+     */
+    void linkDescriptor(int fd, int dirfd, String to) throws Failure {
+        try {
+            check("linkat", (int) linkat.invokeExact(callState.segment(), AT_FDCWD, string("/proc/self/fd/" + fd,
+                    FIRST_STRING), dirfd, string(to, SECOND_STRING), AT_SYMLINK_FOLLOW));
+        } catch (Failure f) {
+            throw f;
+        } catch (Throwable t) {
+            throw new IllegalStateException("linkat", t);
+        }
+    }
+
     /** {@code renameat(dirfd, from, dirfd, to)}. */
     void renameat(int dirfd, String from, String to) throws Failure {
         try {
@@ -317,19 +339,37 @@ final class LibC {
 
     /** {@code statx(dirfd, name, AT_SYMLINK_NOFOLLOW)}: what is under a name, a link never followed. */
     FileStat statAt(int dirfd, String name) throws Failure {
-        return statx(dirfd, name, AT_SYMLINK_NOFOLLOW);
+        FileStat stat = statx(dirfd, name, AT_SYMLINK_NOFOLLOW, false);
+        if (stat == null) {
+            throw failure("statx", ENOENT);
+        }
+        return stat;
+    }
+
+    /**
+     * {@code statx(dirfd, name, AT_SYMLINK_NOFOLLOW)}, {@code null} when nothing is under the name: the usual answer
+     * of a look before a create costs no exception.
+     */
+    FileStat statAtOrNull(int dirfd, String name) throws Failure {
+        return statx(dirfd, name, AT_SYMLINK_NOFOLLOW, true);
     }
 
     /** {@code statx(fd, "", AT_EMPTY_PATH)}: what an open descriptor is. */
     FileStat fstat(int fd) throws Failure {
-        return statx(fd, "", AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW);
+        return statx(fd, "", AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW, false);
     }
 
-    private FileStat statx(int dirfd, String name, int flags) throws Failure {
+    private FileStat statx(int dirfd, String name, int flags, boolean missingIsNull) throws Failure {
         try {
             MemorySegment buffer = callState.scratch().asSlice(STAT_BUFFER, STATX_SIZE);
-            check("statx", (int) statx.invokeExact(callState.segment(), dirfd, string(name, FIRST_STRING), flags,
-                    STATX_BASIC_STATS, buffer));
+            if ((int) statx.invokeExact(callState.segment(), dirfd, string(name, FIRST_STRING), flags,
+                    STATX_BASIC_STATS, buffer) != 0) {
+                int error = callState.errno();
+                if (missingIsNull && error == ENOENT) {
+                    return null;
+                }
+                throw failure("statx", error);
+            }
             return new FileStat(Short.toUnsignedInt(buffer.get(ValueLayout.JAVA_SHORT, 28)),
                     buffer.get(ValueLayout.JAVA_INT, 20), buffer.get(ValueLayout.JAVA_INT, 24),
                     buffer.get(ValueLayout.JAVA_LONG, 32), buffer.get(ValueLayout.JAVA_LONG, 40));

@@ -121,10 +121,14 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
         Objects.requireNonNull(options, "options");
         String fileName = NameCodec.fileName(name);
         checkSize(name, size);
+        MmapHandle held = heldHandle(fileName, type, name, options);
+        if (held != null) {
+            return held;
+        }
         return locked(name, () -> {
             int slot = table.objects().find(fileName);
             if (slot >= 0) {
-                return register(objects.openExisting(slot, type, name, options));
+                return openSlot(slot, fileName, type, name, options);
             }
             return register(objects.createNew(fileName, type, name, size, options, pool, null));
         });
@@ -155,7 +159,7 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
                         + Long.toHexString(ref.value()) + " no longer exists");
             }
             TableEntry entry = table.objects().entry(slot);
-            return register(objects.openExisting(slot, entry.type(), objects.nameOf(entry), options));
+            return openSlot(slot, entry.fileName(), entry.type(), objects.nameOf(entry), options);
         });
     }
 
@@ -198,13 +202,17 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(options, "options");
         String fileName = NameCodec.fileName(name);
+        MmapHandle held = heldHandle(fileName, type, name, options);
+        if (held != null) {
+            return held;
+        }
         return locked(name, () -> {
             int slot = table.objects().find(fileName);
             if (slot < 0) {
                 files.refuseUnknown(fileName, name);
                 throw new ShmException(ErrorReason.NOT_FOUND, name, "no object of that name exists");
             }
-            return register(objects.openExisting(slot, type, name, options));
+            return openSlot(slot, fileName, type, name, options);
         });
     }
 
@@ -216,7 +224,7 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
             if (slot < 0) {
                 return Optional.empty();
             }
-            return Optional.of(objects.info(table.objects().entry(slot), name));
+            return Optional.of(objects.info(table.objects().entry(slot), name, localHandles(fileName)));
         });
     }
 
@@ -229,7 +237,7 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
                 if (entry.fileName().startsWith(NameCodec.UNNAMED_PREFIX)) {
                     continue;
                 }
-                result.add(objects.info(entry, objects.nameOf(entry)));
+                result.add(objects.info(entry, objects.nameOf(entry), localHandles(entry.fileName())));
             }
             result.sort(Comparator.comparing(ObjectInfo::name));
             return List.copyOf(result);
@@ -296,10 +304,14 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
                     initializer)));
         }
         String fileName = NameCodec.fileName(name);
+        MmapHandle held = heldHandle(fileName, type, name, MapOptions.DEFAULT);
+        if (held != null) {
+            return held;
+        }
         return locked(name, () -> {
             int slot = table.objects().find(fileName);
             if (slot >= 0) {
-                return register(objects.openExisting(slot, type, name, MapOptions.DEFAULT));
+                return openSlot(slot, fileName, type, name, MapOptions.DEFAULT);
             }
             return register(objects.createNew(fileName, type, name, size, MapOptions.DEFAULT, null, initializer));
         });
@@ -409,9 +421,14 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
         }
         lock.lock();
         try {
-            OpenObject object = openObjects.get(handle.fileName());
-            if (closed || object == null || !handle.isOpen()) {
+            OpenObject object = handle.object();
+            if (closed || openObjects.get(handle.fileName()) != object || !handle.isOpen()) {
                 return false;
+            }
+            if (object.handleCount() > 1) {
+                // The process's hold stays with the object's other handles here; it is parked with the last of them.
+                releaseHere(object, handle);
+                return true;
             }
             boolean moved = table.locked(() -> {
                 if (!table.isParkingSlot(parkingSlot, parkingDeadline)) {
@@ -428,15 +445,13 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
             if (!moved) {
                 return false;
             }
-            object.remove(handle);
-            if (object.isEmpty()) {
-                openObjects.remove(handle.fileName());
-            }
+            openObjects.remove(handle.fileName());
             try {
-                handle.unmap();
+                object.release(handle);
             } catch (IllegalStateException inUse) {
+                handle.markClosed();
                 System.getLogger(MmapBackend.class.getName()).log(System.Logger.Level.WARNING, handle
-                        + " was parked while a native call used its mapping; the mapping goes with the arena");
+                        + " was parked while a native call used its mapping; the mapping stays until the process ends");
             }
             return true;
         } finally {
@@ -444,24 +459,19 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
         }
     }
 
-    /** Releases one handle: unmaps it, then removes its count from the table (the last count unlinks the object). */
+    /**
+     * Releases one handle. While the backend has other handles of the object open, nothing else happens (no system
+     * call); the last one unmaps the object's mapping and releases the process's hold in the table (the last hold in
+     * any process unlinks the object).
+     */
     void release(MmapHandle handle) {
         lock.lock();
         try {
-            OpenObject object = openObjects.get(handle.fileName());
-            if (object == null || !object.remove(handle)) {
+            OpenObject object = handle.object();
+            if (openObjects.get(handle.fileName()) != object || !releaseHere(object, handle)) {
                 return;
             }
-            try {
-                handle.unmap();
-            } catch (IllegalStateException inUse) {
-                object.add(handle);
-                throw new ShmException(ErrorReason.WRONG_STATE, handle.name(),
-                        "the mapping is in use by a native call and cannot be closed now", null, inUse);
-            }
-            if (object.isEmpty()) {
-                openObjects.remove(handle.fileName());
-            }
+            openObjects.remove(handle.fileName());
             try {
                 table.locked(() -> table.objects().closeHandle(handle.slot(), handle.ref().value()));
             } catch (ShmException unusableTable) {
@@ -520,10 +530,108 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
         }
     }
 
-    /** Keeps a handle this backend gave out, to be closed with the backend; returns it. */
+    /**
+     * Closes one handle here, without the table; under {@link #lock}.
+     *
+     * @return whether the object has no handle left here (its hold in the table is then the caller's to release)
+     */
+    private boolean releaseHere(OpenObject object, MmapHandle handle) {
+        try {
+            if (!object.release(handle)) {
+                return false;
+            }
+        } catch (IllegalStateException inUse) {
+            throw new ShmException(ErrorReason.WRONG_STATE, handle.name(),
+                    "the mapping is in use by a native call and cannot be closed now", null, inUse);
+        }
+        return object.isEmpty();
+    }
+
+    /** Keeps the object of a handle this backend gave out, to be closed with the backend; returns the handle. */
     private MmapHandle register(MmapHandle handle) {
-        openObjects.computeIfAbsent(handle.fileName(), f -> new OpenObject()).add(handle);
+        openObjects.putIfAbsent(handle.fileName(), handle.object());
         return handle;
+    }
+
+    /**
+     * A new handle of an object this backend holds already, with no system call and without the table lock: the
+     * process's hold in the table covers it, the mapping is there. {@code null} when the object is not held here (or
+     * needs a mapping of another access, or the table cannot be read now): the caller takes the locked path.
+     *
+     * @throws ShmException CLOSED when the backend is closed, NAME_USED_BY_OTHER_TYPE
+     */
+    private MmapHandle heldHandle(String fileName, ObjectType type, String name, MapOptions options) {
+        lock.lock();
+        try {
+            OpenObject object = openObjects.get(fileName);
+            if (closed || object == null || !Objects.equals(object.name(), name)) {
+                return null;
+            }
+            ObjectMapping mapping = object.mappingFor(options.access() == shm.api.Access.READ_WRITE);
+            if (mapping == null) {
+                return null;
+            }
+            if (object.type() != type) {
+                throw otherType(name, object.type(), type);
+            }
+            long logicalSize;
+            try {
+                logicalSize = table.logicalSizeOfHeld(object.slot());
+            } catch (RuntimeException | InternalError unreadable) {
+                return null;
+            }
+            if (logicalSize < 1) {
+                return null;
+            }
+            objects.lockAndTouch(mapping, fileName, name, options);
+            return object.newHandle(mapping, logicalSize, options, true);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Opens the live object in {@code slot}: a further handle when this backend holds it (mapped again only for an
+     * access its mappings do not serve), else a new hold of this process. Under both locks.
+     */
+    private MmapHandle openSlot(int slot, String fileName, ObjectType type, String name, MapOptions options) {
+        OpenObject object = openObjects.get(fileName);
+        if (object == null || object.slot() != slot || object.ref().value() != table.objects().refOf(slot)) {
+            return register(objects.openExisting(slot, type, name, options));
+        }
+        if (object.type() != type) {
+            throw otherType(name, object.type(), type);
+        }
+        boolean writable = options.access() == shm.api.Access.READ_WRITE;
+        ObjectMapping mapping = object.mappingFor(writable);
+        boolean fresh = mapping == null;
+        if (fresh) {
+            mapping = objects.mapAgain(object, writable);
+        }
+        try {
+            objects.lockAndTouch(mapping, fileName, name, options);
+            MmapHandle handle = object.newHandle(mapping, table.objects().entry(slot).logicalSize(), options, true);
+            if (fresh) {
+                object.addMapping(mapping);
+            }
+            return handle;
+        } catch (RuntimeException e) {
+            if (fresh) {
+                mapping.discard();
+            }
+            throw e;
+        }
+    }
+
+    private static ShmException otherType(String name, ObjectType held, ObjectType asked) {
+        return new ShmException(ErrorReason.NAME_USED_BY_OTHER_TYPE, name,
+                "the name is held by an object of type " + held + ", not " + asked);
+    }
+
+    /** How many handles this backend has open on the object of {@code fileName}. Under {@link #lock}. */
+    private int localHandles(String fileName) {
+        OpenObject object = openObjects.get(fileName);
+        return object == null ? 0 : object.handleCount();
     }
 
     /**
@@ -539,10 +647,19 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
             if (closed) {
                 throw StoreErrors.store(ErrorReason.CLOSED, settings.root(), "the mmap backend is closed");
             }
-            return new StoreRepair(settings, libc, root).run(repair);
+            try {
+                return new StoreRepair(settings, libc, root).run(repair);
+            } finally {
+                table.checkLinkNextTime();   // a repair may have moved the table aside
+            }
         } finally {
             lock.unlock();
         }
+    }
+
+    /** The object files, for tests. */
+    ObjectFiles objectFilesForTests() {
+        return files;
     }
 
     /** How many mappings this backend holds now (its handles and its table), for tests of the limit. */

@@ -1,24 +1,143 @@
 package shm.provider.mmap;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
-/** An object this process holds handles to, with those handles. Not thread-safe: guarded by the backend's lock. */
+import shm.api.MapOptions;
+import shm.api.ObjectType;
+import shm.api.spi.ObjectRef;
+
+/**
+ * An object this backend holds: its identity in the table, its mappings (one per access, shared by its handles, see
+ * {@link ObjectMapping}) and its open handles. The object table counts one hold of this process for it however many
+ * handles are open ({@code docs/mmap-store.md}, "holds"): the hold is taken when the object is first opened and
+ * released when its last handle closes, so a further open of an object held here needs neither the table nor the
+ * file: no system call.
+ *
+ * <p>Not thread-safe: guarded by the backend's lock.
+ */
 final class OpenObject {
 
+    private final MmapBackend backend;
+    private final String fileName;
+    private final int slot;
+    private final ObjectRef ref;
+    private final ObjectType type;
+    private final String name;
+    private final long reservedSize;
     private final Set<MmapHandle> handles = new LinkedHashSet<>();
+    private ObjectMapping readWrite;
+    private ObjectMapping readOnly;
 
-    void add(MmapHandle handle) {
-        handles.add(handle);
+    OpenObject(MmapBackend backend, String fileName, int slot, ObjectRef ref, ObjectType type, String name,
+               long reservedSize) {
+        this.backend = backend;
+        this.fileName = fileName;
+        this.slot = slot;
+        this.ref = ref;
+        this.type = type;
+        this.name = name;
+        this.reservedSize = reservedSize;
     }
 
-    boolean remove(MmapHandle handle) {
-        return handles.remove(handle);
+    String fileName() {
+        return fileName;
+    }
+
+    int slot() {
+        return slot;
+    }
+
+    ObjectRef ref() {
+        return ref;
+    }
+
+    ObjectType type() {
+        return type;
+    }
+
+    String name() {
+        return name;
+    }
+
+    /**
+     * The mapping a handle with this access can use: the read-write one serves read-only handles too; {@code null}
+     * when the object must be mapped (again) first.
+     */
+    ObjectMapping mappingFor(boolean writable) {
+        if (readWrite != null) {
+            return readWrite;
+        }
+        return writable ? null : readOnly;
+    }
+
+    /** Keeps a new mapping of the object for this and later handles. */
+    void addMapping(ObjectMapping mapping) {
+        if (mapping.writable()) {
+            readWrite = mapping;
+        } else {
+            readOnly = mapping;
+        }
+    }
+
+    /**
+     * A new handle of {@code logicalSize} bytes (at most what is mapped) on {@code mapping}, confined to this thread
+     * when the options say so; on failure nothing is counted.
+     */
+    MmapHandle newHandle(ObjectMapping mapping, long logicalSize, MapOptions options, boolean alreadyExisted) {
+        long size = Math.min(logicalSize, mapping.dataLength());
+        Arena confined = options.confined() ? Arena.ofConfined() : null;
+        MemorySegment view = confined != null ? mapping.confinedView(size, confined) : mapping.sharedView(size);
+        if (!options.access().equals(shm.api.Access.READ_WRITE)) {
+            view = view.asReadOnly();
+        }
+        MmapHandle handle = new MmapHandle(backend, this, mapping, alreadyExisted, reservedSize, view, confined);
+        handles.add(handle);
+        return handle;
+    }
+
+    /**
+     * Releases one handle: closes its confined arena, or for a handle of the shared arena the shared arena when it was
+     * the last such handle, and unmaps the mapping it used when it was that mapping's last user.
+     *
+     * @return {@code false} when the handle was not open here
+     * @throws IllegalStateException when the shared arena is in use by a native call now (nothing changed)
+     */
+    boolean release(MmapHandle handle) {
+        if (!handles.contains(handle)) {
+            return false;
+        }
+        ObjectMapping mapping = handle.mapping();
+        handle.markClosed();   // a thread racing the close sees a closed handle, never one whose memory is gone
+        boolean unused;
+        try {
+            unused = handle.confined() ? mapping.releaseConfined(handle.closeConfinedArena())
+                    : mapping.releaseShared();
+        } catch (IllegalStateException inUse) {
+            handle.markOpen();
+            throw inUse;
+        }
+        if (unused) {
+            if (mapping == readWrite) {
+                readWrite = null;
+            } else if (mapping == readOnly) {
+                readOnly = null;
+            }
+        }
+        handles.remove(handle);
+        return true;
     }
 
     boolean isEmpty() {
         return handles.isEmpty();
+    }
+
+    /** How many handles are open here. */
+    int handleCount() {
+        return handles.size();
     }
 
     /** A copy of the open handles, in opening order. */
