@@ -55,7 +55,7 @@ public class BackendSwapIT extends ShmTestBase {
             properties.put(ShmBackend.NAMESPACE_PROPERTY, services.references(ShmBackend.class, Services.MMAP)
                     .getFirst().getProperty(ShmBackend.NAMESPACE_PROPERTY));
             ServiceRegistration<ShmBackend> relay = context.registerService(ShmBackend.class,
-                    new RelayBackend(mmap), properties);
+                    RelayBackend.relayingTo(mmap), properties);
             try {
                 awaitEvents(events, 1);
                 assertEquals(new MappingEvent(handle, MappingEvent.Kind.REMAPPED, "mmap", RelayBackend.TYPE),

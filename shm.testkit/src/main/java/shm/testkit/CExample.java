@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
+import org.junit.jupiter.api.Assumptions;
+
 /**
  * The C example {@code examples/c/shm_peer.c}, compiled with the flags its README gives, for tests that let a C
  * program play the other side. A build either yields the binary or says why there is none (no gcc on the PATH), so
@@ -47,6 +49,22 @@ public record CExample(Optional<Path> binary, Optional<String> unavailable) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while building " + source, e);
         }
+    }
+
+    /**
+     * The C peer for a test whose other side must be C working on the mmap store itself: skips the test (JUnit
+     * assumption) when the tests run over another backend ({@link BackendUnderTest#PROPERTY}: the C peer reads the
+     * mmap store and blocks on its futex words) or when gcc is missing, with the reason.
+     *
+     * @return the compiled peer
+     * @throws IllegalStateException when the compiler rejects the source
+     */
+    public static Path shmPeerOverMmapStore() {
+        Assumptions.assumeTrue(System.getProperty(BackendUnderTest.PROPERTY, "").isBlank(),
+                "needs the mmap backend (the C peer reads its store; waits block on its futex words)");
+        CExample peer = shmPeer();
+        Assumptions.assumeTrue(peer.binary().isPresent(), () -> peer.unavailable().orElse(""));
+        return peer.binary().orElseThrow();
     }
 
     private static Path repositoryRoot() {

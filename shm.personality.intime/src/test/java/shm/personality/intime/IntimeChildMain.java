@@ -3,10 +3,7 @@ package shm.personality.intime;
 import static shm.api.intime.IntimeConstants.THIS_PROCESS;
 import static shm.api.intime.IntimeTables.ROOT_PROCESS_HANDLE;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.lang.foreign.MemorySegment;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 import shm.api.intime.Iwin32Result;
@@ -14,6 +11,7 @@ import shm.api.intime.RtHandleResult;
 import shm.api.intime.RtMemoryResult;
 import shm.provider.mmap.MmapBackend;
 import shm.provider.mmap.MmapSettings;
+import shm.testkit.ChildCommands;
 
 /**
  * A child INtime process for the cross-process tests: the personality over the mmap provider, both as plain
@@ -41,14 +39,12 @@ public final class IntimeChildMain {
         IntimeSettings settings = IntimeSettings.defaults().withIwin32SegSize(Long.parseLong(args[1]));
         try (MmapBackend backend = new MmapBackend(MmapSettings.under(Path.of(args[0])));
              IntimePersonality intime = new IntimePersonality(backend, settings)) {
-            System.out.println("READY " + ProcessHandle.current().pid());
-            BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
             MemorySegment block = MemorySegment.NULL;
             MemorySegment view = MemorySegment.NULL;
             int handle = 0;
             Iwin32Result iwin32 = null;
             SyncChildCommands sync = new SyncChildCommands(intime);
-            for (String line = in.readLine(); line != null && !line.equals("exit"); line = in.readLine()) {
+            for (String line : ChildCommands.afterReady()) {
                 String[] c = line.split(" ");
                 switch (c[0]) {
                     case "alloc" -> {
@@ -88,6 +84,6 @@ public final class IntimeChildMain {
                 }
             }
         }
-        System.out.println("EXITED");
+        ChildCommands.exited();
     }
 }

@@ -5,14 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static shm.api.intime.IntimeConstants.*;
 
 import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
 
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import shm.api.intime.Iwin32Result;
-import shm.testkit.BackendUnderTest;
 import shm.testkit.CExample;
 import shm.testkit.PumpImage;
 
@@ -30,18 +28,10 @@ class PortedIntimeProgramTest {
 
     @RegisterExtension
     final IntimeFixture store = new IntimeFixture();
-    private CExample peer;
-
-    @BeforeEach
-    void open() {
-        Assumptions.assumeTrue(System.getProperty(BackendUnderTest.PROPERTY, "").isBlank(),
-                "needs the mmap backend (the C peer reads its store; waits block on its futex words)");
-        peer = CExample.shmPeer();
-        Assumptions.assumeTrue(peer.binary().isPresent(), () -> peer.unavailable().orElse(""));
-    }
 
     @Test
     void thePumpProgramTalksToTheCSide() {
+        Path peer = CExample.shmPeerOverMmapStore();
         IntimePersonality rt = store.process();
 
         // PUMP_IMAGE *image;
@@ -60,7 +50,7 @@ class PortedIntimeProgramTest {
         assertTrue(poolUsed > 0, "the image is charged to the iwin32 pool");
 
         // The Windows side, in C: opens "PumpImage", reads seq, command and setpoint, writes "ACK 42.5" as reply.
-        String read = PumpImage.answerFromC(peer.binary().orElseThrow(), store.root, "PumpImage");
+        String read = PumpImage.answerFromC(peer, store.root, "PumpImage");
         // seq 1, command 1, setpoint 42.5: little-endian as the C compiler stores them
         assertTrue(read.contains("hex=01000000010000000000000000404540"), read);
 

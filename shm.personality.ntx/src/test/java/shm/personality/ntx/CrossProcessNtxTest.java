@@ -33,17 +33,17 @@ class CrossProcessNtxTest {
     @RegisterExtension
     final NtxFixture store = new NtxFixture(MmapSettings.under(Path.of("/dev/shm", "unused")), false);
     private NtxPersonality windows;
-    private Child child;
+    private LineProcess child;
 
     @BeforeEach
     void open() throws Exception {
-        child = new Child(store.root); // the INtime process opens the system-wide tables, as on INtime
+        child = ntxRtChild(store.root); // the INtime process opens the system-wide tables, as on INtime
         windows = store.windows();
     }
 
     @AfterEach
     void close() {
-        child.process.destroyForcibly();
+        child.process().destroyForcibly();
     }
 
     /** Sends {@code alloc} and returns the RTHANDLE the child created. */
@@ -106,8 +106,8 @@ class CrossProcessNtxTest {
         int rtHandle = allocate(4096, "orphan");
         long h = imported(windows, rtHandle);
         MemorySegment view = windows.ntxMapRtSharedMemory(h).address();
-        child.process.destroyForcibly();
-        assertTrue(child.process.waitFor(30, TimeUnit.SECONDS));
+        child.process().destroyForcibly();
+        assertTrue(child.process().waitFor(30, TimeUnit.SECONDS));
         assertEquals(E_EXIST, store.windows().ntxMapRtSharedMemory(h).status(), "the dead process's handle is gone");
         assertEquals("orphan", view.getString(0), "the mapping made before still holds the memory");
         assertEquals(E_OK, windows.ntxUnmapRtSharedMemory(h));
@@ -131,28 +131,8 @@ class CrossProcessNtxTest {
         child.exit();
     }
 
-    /** A child JVM running {@link NtxRtChildMain}; answers are awaited with a deadline. */
-    private static final class Child {
-        /** The child process, for tests that signal or wait for it directly. */
-        final Process process;
-        private final LineProcess child;
-
-        Child(Path root) {
-            child = LineProcess.startJvm(NtxRtChildMain.class, "", List.of(), root.toString());
-            process = child.process();
-            child.awaitReady();
-        }
-
-        String send(String command) {
-            return child.send(command);
-        }
-
-        String next() {
-            return child.nextLine();
-        }
-
-        void exit() throws Exception {
-            child.exit();
-        }
+    /** A child JVM running {@link NtxRtChildMain}, ready; its answers are awaited with a deadline. */
+    private static LineProcess ntxRtChild(Path root) {
+        return LineProcess.startJvm(NtxRtChildMain.class, "", List.of(), root.toString()).awaitReady();
     }
 }

@@ -1,9 +1,6 @@
 package shm.personality.ntx;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.lang.foreign.MemorySegment;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 import shm.api.intime.RtHandleResult;
@@ -12,6 +9,7 @@ import shm.personality.intime.IntimePersonality;
 import shm.personality.intime.IntimeSettings;
 import shm.provider.mmap.MmapBackend;
 import shm.provider.mmap.MmapSettings;
+import shm.testkit.ChildCommands;
 
 /**
  * The RT side of the cross-process NTX tests: one INtime process (the INtime personality over the mmap provider, both
@@ -37,10 +35,8 @@ public final class NtxRtChildMain {
     public static void main(String[] args) throws Exception {
         try (MmapBackend backend = new MmapBackend(MmapSettings.under(Path.of(args[0])));
              IntimePersonality intime = new IntimePersonality(backend, IntimeSettings.defaults())) {
-            System.out.println("READY " + ProcessHandle.current().pid());
-            BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
             MemorySegment block = MemorySegment.NULL;
-            for (String line = in.readLine(); line != null && !line.equals("exit"); line = in.readLine()) {
+            for (String line : ChildCommands.afterReady()) {
                 String[] c = line.split(" ");
                 switch (c[0]) {
                     case "alloc" -> {
@@ -68,6 +64,6 @@ public final class NtxRtChildMain {
                 }
             }
         }
-        System.out.println("EXITED");
+        ChildCommands.exited();
     }
 }

@@ -25,18 +25,18 @@ class CrossProcessRtxTest {
     @RegisterExtension
     final RtxFixture store = new RtxFixture();
     private final RtxPersonality windows = store.windows();
-    private Child child;
+    private LineProcess child;
 
     @AfterEach
     void close() throws IOException {
         if (child != null) {
-            child.process.destroyForcibly();
+            child.process().destroyForcibly();
         }
     }
 
     @Test
     void createdInAChildOpenedHereDestroyedByTheLastCloseHere() throws Exception {
-        child = new Child(store.root, "RTSS_PROCESS");
+        child = rtxChild(store.root, "RTSS_PROCESS");
         assertTrue(child.send("create telemetry 4096 from-rtss").startsWith("RESULT 0 "));
         RtxResult here = windows.RtOpenSharedMemory(SHM_MAP_WRITE, false, "telemetry");
         assertEquals("from-rtss", here.location().getString(0));
@@ -53,7 +53,7 @@ class CrossProcessRtxTest {
     void createdHereOpenedInAChildDestroyedByTheLastCloseThere() throws Exception {
         RtxResult here = windows.RtCreateSharedMemory(PAGE_READWRITE, 0, 4096, "setpoints");
         here.location().setString(0, "42");
-        child = new Child(store.root, "WINDOWS_PROCESS");
+        child = rtxChild(store.root, "WINDOWS_PROCESS");
         assertTrue(child.send("open setpoints").startsWith("RESULT 0 "));
         assertEquals("DATA 42", child.send("read"));
         assertTrue(windows.RtCloseHandle(here.handle()));
@@ -65,11 +65,11 @@ class CrossProcessRtxTest {
 
     @Test
     void theEndOfAProcessClosesItsHandles() throws Exception {
-        child = new Child(store.root, "RTSS_PROCESS");
+        child = rtxChild(store.root, "RTSS_PROCESS");
         assertTrue(child.send("create orphan 4096 x").startsWith("RESULT 0 "));
         RtxResult here = windows.RtOpenSharedMemory(SHM_MAP_WRITE, false, "orphan");
-        child.process.destroyForcibly();
-        assertTrue(child.process.waitFor(30, TimeUnit.SECONDS));
+        child.process().destroyForcibly();
+        assertTrue(child.process().waitFor(30, TimeUnit.SECONDS));
         assertEquals(1, store.backend.lookup("orphan").orElseThrow().handleCount(), "the dead child's handle is gone");
         assertTrue(windows.RtCloseHandle(here.handle()));
         assertEquals(List.of(), store.objectFiles());
@@ -79,52 +79,32 @@ class CrossProcessRtxTest {
     void eventsPingPongBetweenProcesses() throws Exception {
         long go = windows.RtCreateEvent(false, false, "go").handle();
         long done = windows.RtCreateEvent(false, false, "done").handle();
-        child = new Child(store.root, "RTSS_PROCESS");
+        child = rtxChild(store.root, "RTSS_PROCESS");
         assertEquals("ECHOING", child.send("echo-events go done 200"));
         for (int i = 0; i < 200; i++) {
             assertTrue(windows.RtSetEvent(go));
             assertEquals(WAIT_OBJECT_0, windows.RtWaitForSingleObject(done, 30_000), "round trip " + i);
         }
-        assertEquals("ECHOED", child.next());
+        assertEquals("ECHOED", child.nextLine());
         child.exit();
     }
 
     @Test
     void aKilledMutexOwnerLeavesTheMutexAbandonedNotDeadlocked() throws Exception {
-        child = new Child(store.root, "RTSS_PROCESS");
+        child = rtxChild(store.root, "RTSS_PROCESS");
         assertTrue(child.send("own-mutex guard").startsWith("RESULT 0 "));
         long mutex = windows.RtOpenMutex(0, false, "guard").handle();
         assertEquals(WAIT_TIMEOUT, windows.RtWaitForSingleObject(mutex, 10), "a live owner holds it");
-        child.process.destroyForcibly();
-        assertTrue(child.process.waitFor(30, TimeUnit.SECONDS));
+        child.process().destroyForcibly();
+        assertTrue(child.process().waitFor(30, TimeUnit.SECONDS));
         assertEquals(WAIT_ABANDONED, windows.RtWaitForSingleObject(mutex, 30_000));
         assertTrue(windows.RtReleaseMutex(mutex));
         assertEquals(WAIT_OBJECT_0, windows.RtWaitForSingleObject(mutex, 0));
         assertTrue(windows.RtReleaseMutex(mutex));
     }
 
-    /** A child JVM running {@link RtxChildMain}; answers are awaited with a deadline. */
-    private static final class Child {
-        /** The child process, for tests that signal or wait for it directly. */
-        final Process process;
-        private final LineProcess child;
-
-        Child(Path root, String context) {
-            child = LineProcess.startJvm(RtxChildMain.class, "", List.of(), root.toString(), context);
-            process = child.process();
-            child.awaitReady();
-        }
-
-        String send(String command) {
-            return child.send(command);
-        }
-
-        String next() {
-            return child.nextLine();
-        }
-
-        void exit() throws Exception {
-            child.exit();
-        }
+    /** A child JVM running {@link RtxChildMain}, ready; its answers are awaited with a deadline. */
+    private static LineProcess rtxChild(Path root, String context) {
+        return LineProcess.startJvm(RtxChildMain.class, "", List.of(), root.toString(), context).awaitReady();
     }
 }

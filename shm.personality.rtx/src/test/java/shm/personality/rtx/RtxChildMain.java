@@ -3,14 +3,12 @@ package shm.personality.rtx;
 import static shm.api.rtx.RtxConstants.PAGE_READWRITE;
 import static shm.api.rtx.RtxConstants.SHM_MAP_WRITE;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 import shm.api.rtx.RtxResult;
 import shm.provider.mmap.MmapBackend;
 import shm.provider.mmap.MmapSettings;
+import shm.testkit.ChildCommands;
 
 /**
  * A child RTX "process" for the cross-process tests: the personality over the mmap provider, both as plain
@@ -27,10 +25,8 @@ public final class RtxChildMain {
         try (MmapBackend backend = new MmapBackend(MmapSettings.under(Path.of(args[0])));
              RtxPersonality rtx = new RtxPersonality(backend, new RtxSettings(CallerContext.valueOf(args[1]),
                      Flavour.LEGACY_RTX, 260))) {
-            System.out.println("READY " + ProcessHandle.current().pid());
-            BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
             RtxResult current = null;
-            for (String line = in.readLine(); line != null && !line.equals("exit"); line = in.readLine()) {
+            for (String line : ChildCommands.afterReady()) {
                 String[] c = line.split(" ");
                 switch (c[0]) {
                     case "create" -> {
@@ -68,6 +64,6 @@ public final class RtxChildMain {
                 }
             }
         }
-        System.out.println("EXITED");
+        ChildCommands.exited();
     }
 }

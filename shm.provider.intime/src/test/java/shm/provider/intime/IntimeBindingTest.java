@@ -7,9 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.lang.foreign.ValueLayout;
 import java.time.Duration;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import shm.api.ErrorReason;
 import shm.api.MapOptions;
@@ -19,25 +18,16 @@ import shm.api.ShmException;
 import shm.api.WaitResult;
 import shm.api.spi.BackendHandle;
 import shm.provider.win32.Win32Backend;
+import shm.testkit.TestDoubleFixture;
 import shm.testkit.TestDoubleStore;
 
 /** The iwin32x part of the INtime backend over the test double: iwin32's rules under the SPI's neutral ones. */
 class IntimeBindingTest {
 
-    private TestDoubleStore store;
-    private Win32Backend backend;
-
-    @BeforeEach
-    void open() {
-        store = new TestDoubleStore(IntimeDouble.library());
-        backend = IntimeDouble.backend();
-    }
-
-    @AfterEach
-    void close() {
-        backend.close();
-        store.close();
-    }
+    @RegisterExtension
+    final TestDoubleFixture<Win32Backend> vendor = new TestDoubleFixture<>(IntimeDouble.library(), IntimeDouble::backend);
+    private final TestDoubleStore store = vendor.store;
+    private final Win32Backend backend = vendor.backend;
 
     @Test
     void iwin32IgnoresTheSizeOfAnExistingObjectAndTheBackendReportsTheRealOne() {

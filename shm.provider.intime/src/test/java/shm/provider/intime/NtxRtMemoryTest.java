@@ -11,9 +11,8 @@ import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import shm.api.ErrorReason;
 import shm.api.MapOptions;
@@ -24,6 +23,7 @@ import shm.api.spi.Descriptor;
 import shm.api.spi.ObjectRef;
 import shm.provider.win32.Win32Backend;
 import shm.testkit.LineProcess;
+import shm.testkit.TestDoubleFixture;
 import shm.testkit.TestDoubleStore;
 
 /**
@@ -32,20 +32,10 @@ import shm.testkit.TestDoubleStore;
  */
 class NtxRtMemoryTest {
 
-    private TestDoubleStore store;
-    private Win32Backend backend;
-
-    @BeforeEach
-    void open() {
-        store = new TestDoubleStore(IntimeDouble.library());
-        backend = IntimeDouble.backend();
-    }
-
-    @AfterEach
-    void close() {
-        backend.close();
-        store.close();
-    }
+    @RegisterExtension
+    final TestDoubleFixture<Win32Backend> vendor = new TestDoubleFixture<>(IntimeDouble.library(), IntimeDouble::backend);
+    private final TestDoubleStore store = vendor.store;
+    private final Win32Backend backend = vendor.backend;
 
     @Test
     void theJvmMapsMemoryAnRtProcessCatalogued() throws Exception {

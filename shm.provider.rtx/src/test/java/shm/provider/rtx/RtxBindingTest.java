@@ -9,9 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.lang.foreign.ValueLayout;
 import java.time.Duration;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import shm.api.Access;
 import shm.api.ErrorReason;
@@ -24,6 +23,7 @@ import shm.api.ShmException;
 import shm.api.WaitResult;
 import shm.api.spi.BackendHandle;
 import shm.provider.win32.Win32Backend;
+import shm.testkit.TestDoubleFixture;
 import shm.testkit.TestDoubleStore;
 
 /**
@@ -32,20 +32,10 @@ import shm.testkit.TestDoubleStore;
  */
 class RtxBindingTest {
 
-    private TestDoubleStore store;
-    private Win32Backend backend;
-
-    @BeforeEach
-    void open() {
-        store = new TestDoubleStore(RtxDouble.library());
-        backend = RtxDouble.backend();
-    }
-
-    @AfterEach
-    void close() {
-        backend.close();
-        store.close();
-    }
+    @RegisterExtension
+    final TestDoubleFixture<Win32Backend> vendor = new TestDoubleFixture<>(RtxDouble.library(), RtxDouble::backend);
+    private final TestDoubleStore store = vendor.store;
+    private final Win32Backend backend = vendor.backend;
 
     @Test
     void namesTravelAsUtf16AndArriveIntact() {

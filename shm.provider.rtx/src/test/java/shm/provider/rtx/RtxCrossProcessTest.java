@@ -9,9 +9,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import shm.api.MapOptions;
 import shm.api.NamedMutex;
@@ -20,34 +19,23 @@ import shm.api.WaitResult;
 import shm.api.spi.BackendHandle;
 import shm.provider.win32.Win32Backend;
 import shm.testkit.LineProcess;
+import shm.testkit.TestDoubleFixture;
 import shm.testkit.TestDoubleStore;
 
 /** Two real processes sharing objects through the RTX backend over the test double. */
 class RtxCrossProcessTest {
 
-    private TestDoubleStore store;
-    private Win32Backend backend;
-
-    @BeforeEach
-    void open() {
-        store = new TestDoubleStore(RtxDouble.library());
-        backend = RtxDouble.backend();
-    }
-
-    @AfterEach
-    void close() {
-        backend.close();
-        store.close();
-    }
+    @RegisterExtension
+    final TestDoubleFixture<Win32Backend> vendor = new TestDoubleFixture<>(RtxDouble.library(), RtxDouble::backend);
+    private final TestDoubleStore store = vendor.store;
+    private final Win32Backend backend = vendor.backend;
 
     private LineProcess child() {
         Path lib = RtxDouble.library();
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString(), "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
                 RtxDoubleChild.class.getName(), lib.toString()));
-        LineProcess child = LineProcess.start("rtx-child", command, store.environment());
-        assertTrue(child.nextLine().startsWith("READY"));
-        return child;
+        return LineProcess.start("rtx-child", command, store.environment()).awaitReady();
     }
 
     @Test

@@ -1,15 +1,13 @@
 package shm.provider.rtx;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.lang.foreign.ValueLayout;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 import shm.api.MapOptions;
 import shm.api.ObjectType;
 import shm.api.spi.BackendHandle;
 import shm.provider.win32.Win32Backend;
+import shm.testkit.ChildCommands;
 
 /**
  * A second process using the RTX backend over the test double (its store from SHM_TESTDOUBLE_ROOT). Commands:
@@ -23,10 +21,8 @@ public final class RtxDoubleChild {
     /** Runs the command loop. */
     public static void main(String[] args) throws Exception {
         try (Win32Backend backend = RtxBackendFactory.open(args[0], args[0], "")) {
-            System.out.println("READY " + ProcessHandle.current().pid());
-            BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
             BackendHandle current = null;
-            for (String line = in.readLine(); line != null && !line.equals("exit"); line = in.readLine()) {
+            for (String line : ChildCommands.afterReady()) {
                 String[] c = line.split(" ", 2);
                 switch (c[0]) {
                     case "open" -> {
@@ -44,6 +40,6 @@ public final class RtxDoubleChild {
                 }
             }
         }
-        System.out.println("EXITED");
+        ChildCommands.exited();
     }
 }

@@ -47,6 +47,13 @@ class CrossProcessSyncTest {
         children.forEach(SyncChildJvm::close);
     }
 
+    /** A child process that has been asked to wait on the event in {@code slot} for up to 30 s. */
+    private SyncChildJvm childWaitingOn(long slot) {
+        SyncChildJvm child = child();
+        child.post("event-await " + slot + " 30000");
+        return child;
+    }
+
     private SyncChildJvm child() {
         SyncChildJvm child = SyncChildJvm.start(file.path());
         children.add(child);
@@ -215,10 +222,8 @@ class CrossProcessSyncTest {
     @Test
     void manualResetReleasesEveryWaitingProcessAndStaysSignaled() {
         SharedEvent event = event(A, true);
-        SyncChildJvm one = child();
-        SyncChildJvm two = child();
-        one.post("event-await " + A + " 30000");
-        two.post("event-await " + A + " 30000");
+        SyncChildJvm one = childWaitingOn(A);
+        SyncChildJvm two = childWaitingOn(A);
         Await.until("both children wait", () -> event.waitingNow() == 2);
         event.set();
         assertEquals("SIGNALED", one.nextLine());
@@ -231,10 +236,8 @@ class CrossProcessSyncTest {
     @Test
     void autoResetReleasesOneWaitingProcessPerSet() {
         SharedEvent event = event(A, false);
-        SyncChildJvm one = child();
-        SyncChildJvm two = child();
-        one.post("event-await " + A + " 30000");
-        two.post("event-await " + A + " 30000");
+        SyncChildJvm one = childWaitingOn(A);
+        SyncChildJvm two = childWaitingOn(A);
         Await.until("both children wait", () -> event.waitingNow() == 2);
         event.set();
         Await.until("one child released", () -> event.waitingNow() == 1);

@@ -1,15 +1,13 @@
 package shm.provider.mmap.sync;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 
 import shm.api.WaitResult;
+import shm.testkit.ChildCommands;
 
 /**
  * A child process for the cross-process tests: maps the shared file named by its argument and runs one command
@@ -43,9 +41,7 @@ public final class SyncChild {
     public static void main(String[] args) throws Exception {
         try (SharedFile file = SharedFile.attach(Path.of(args[0]))) {
             SyncChild child = new SyncChild(file.segment());
-            System.out.println("READY " + ProcessHandle.current().pid());
-            BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-            for (String line = in.readLine(); line != null && !line.equals("exit"); line = in.readLine()) {
+            for (String line : ChildCommands.afterReady()) {
                 String answer;
                 try {
                     answer = child.run(line.split(" "));
