@@ -182,6 +182,20 @@ final class ObjectFiles implements ObjectSlots.FileRemover {
      *                      user's
      */
     OpenFile open(String fileName, String expectedName, boolean writable) {
+        return openRecorded(fileName, expectedName, writable, 0, 0);
+    }
+
+    /**
+     * Opens the object file the table recorded with {@code inode} (never through a link) and checks that it is that
+     * file, a regular file of ours of the length the table says: that file was linked only once complete, so its
+     * header is not read again. Where no inode was recorded (a table written by an older release), and for a hashed
+     * file name (whose object name only the header holds), the header is read and checked as by {@link #open}. The
+     * caller closes the descriptor.
+     *
+     * @throws ShmException INCOMPATIBLE_STORE when it is not that file, ACCESS_DENIED for another user's
+     */
+    OpenFile openRecorded(String fileName, String expectedName, boolean writable, long inode, long reservedSize) {
+        boolean inodeVouches = inode != 0 && !fileName.startsWith(NameCodec.HASHED_PREFIX);
         String path = describe(fileName);
         int fd;
         try {
@@ -195,20 +209,16 @@ final class ObjectFiles implements ObjectSlots.FileRemover {
                 throw notRegular(expectedName, path);
             }
             checkOwner(stat, path, expectedName);
-            MemorySegment page = headerPage.get().fill((byte) 0);
-            libc.preadFully(fd, page, 0);
-            ObjectHeader header;
-            try {
-                header = ObjectHeader.readFrom(page, stat.size());
-            } catch (IllegalArgumentException e) {
-                throw new ShmException(ErrorReason.INCOMPATIBLE_STORE, expectedName,
-                        path + " is not usable: " + e.getMessage() + "; it was left untouched");
+            if (inodeVouches) {
+                if (stat.inode() != inode || stat.size() != ObjectHeader.DATA_OFFSET + reservedSize) {
+                    throw new ShmException(ErrorReason.INCOMPATIBLE_STORE, expectedName, path + " does not match its"
+                            + " object table entry (inode " + stat.inode() + " and length " + stat.size()
+                            + ", recorded inode " + inode + " and length " + (ObjectHeader.DATA_OFFSET + reservedSize)
+                            + ": the file was replaced outside the platform); it was left untouched");
+                }
+                return new OpenFile(fd, null, stat);
             }
-            if (expectedName != null && !expectedName.equals(header.name())) {
-                throw new ShmException(ErrorReason.INCOMPATIBLE_STORE, expectedName,
-                        path + " holds the object '" + header.name() + "', not this one; it was left untouched");
-            }
-            return new OpenFile(fd, header, stat);
+            return new OpenFile(fd, readHeader(fd, stat, path, expectedName), stat);
         } catch (LibC.Failure f) {
             libc.close(fd);
             throw StoreErrors.failure(expectedName, "cannot read the header of " + path, f);
@@ -218,45 +228,21 @@ final class ObjectFiles implements ObjectSlots.FileRemover {
         }
     }
 
-    /**
-     * Opens the object file the table recorded with {@code inode} (never through a link) and checks that it is that
-     * file, a regular file of ours of the length the table says: that file was linked only once complete, so its
-     * header is not read again. Where no inode was recorded (a table written by an older release), the header is read
-     * and checked as by {@link #open}. The caller closes the descriptor.
-     *
-     * @throws ShmException INCOMPATIBLE_STORE when it is not that file, ACCESS_DENIED for another user's
-     */
-    OpenFile openRecorded(String fileName, String expectedName, boolean writable, long inode, long reservedSize) {
-        if (inode == 0 || fileName.startsWith(NameCodec.HASHED_PREFIX)) {
-            return open(fileName, expectedName, writable);   // no inode to vouch, or a long name only the header holds
-        }
-        String path = describe(fileName);
-        int fd;
+    private ObjectHeader readHeader(int fd, LibC.FileStat stat, String path, String expectedName) throws LibC.Failure {
+        MemorySegment page = headerPage.get().fill((byte) 0);
+        libc.preadFully(fd, page, 0);
+        ObjectHeader header;
         try {
-            fd = root.open(fileName, writable ? LibC.O_RDWR : LibC.O_RDONLY, 0);
-        } catch (LibC.Failure f) {
-            throw openFailure(f, expectedName, path);
+            header = ObjectHeader.readFrom(page, stat.size());
+        } catch (IllegalArgumentException e) {
+            throw new ShmException(ErrorReason.INCOMPATIBLE_STORE, expectedName,
+                    path + " is not usable: " + e.getMessage() + "; it was left untouched");
         }
-        try {
-            LibC.FileStat stat = libc.fstat(fd);
-            if (!stat.isRegularFile()) {
-                throw notRegular(expectedName, path);
-            }
-            checkOwner(stat, path, expectedName);
-            if (stat.inode() != inode || stat.size() != ObjectHeader.DATA_OFFSET + reservedSize) {
-                throw new ShmException(ErrorReason.INCOMPATIBLE_STORE, expectedName, path + " does not match its object"
-                        + " table entry (inode " + stat.inode() + " and length " + stat.size() + ", recorded inode "
-                        + inode + " and length " + (ObjectHeader.DATA_OFFSET + reservedSize) + ": the file was"
-                        + " replaced outside the platform); it was left untouched");
-            }
-            return new OpenFile(fd, null, stat);
-        } catch (LibC.Failure f) {
-            libc.close(fd);
-            throw StoreErrors.failure(expectedName, "cannot look at " + path, f);
-        } catch (RuntimeException e) {
-            libc.close(fd);
-            throw e;
+        if (expectedName != null && !expectedName.equals(header.name())) {
+            throw new ShmException(ErrorReason.INCOMPATIBLE_STORE, expectedName,
+                    path + " holds the object '" + header.name() + "', not this one; it was left untouched");
         }
+        return header;
     }
 
     private ShmException openFailure(LibC.Failure f, String expectedName, String path) {
