@@ -18,10 +18,9 @@ import org.osgi.annotation.versioning.ProviderType;
  * {@link ErrorReason#CLOSED} as soon as the handle is closed. A segment taken earlier:
  * <ul>
  * <li>of a handle opened {@link MapOptions#confined() confined}: throws at once, when the handle is closed;</li>
- * <li>otherwise: a backend may share one mapping among the handles this process has open on the same object (the
- * mmap backend does: the object is mapped once per backend instance), so the segment keeps working until the
- * process's last handle of that object (through that backend) is closed, or the mapping is moved by a swap, and
- * throws from then on. A backend that maps each handle on its own releases it at the handle's close.</li>
+ * <li>otherwise: at the latest when the last handle this process has open on the object (through that backend) is
+ * closed, or when a swap moves the mapping. (The mmap backend maps every handle on its own, so its segments throw
+ * when their own handle closes; a backend may share one mapping among a process's handles of an object.)</li>
  * </ul>
  * Code that must not touch an object after closing its handle takes {@link #segment()} again rather than keeping a
  * segment.

@@ -31,8 +31,7 @@ import shm.testkit.Trees;
  *
  * <p>The open benchmarks: {@link #openMapClose} opens an object that another backend instance holds (the same
  * system calls as when another process holds it; compare with {@code shmbase open}); {@link #openHeldHere} opens an
- * object this backend holds already, which costs no system call (the issue's "beyond C" row, ≥ 2× {@code shmbase
- * open}). The {@code Confined} variants use {@link MapOptions#confined() confined} handles, the fast mode for a
+ * object this backend holds already, which writes nothing into the table (but still maps the object for the handle). The {@code Confined} variants use {@link MapOptions#confined() confined} handles, the fast mode for a
  * single thread, whose close does not pause the JVM's other threads.
  */
 @State(Scope.Thread)
@@ -104,7 +103,7 @@ public class LifecycleBenchmark {
         }
     }
 
-    /** Open an object this backend holds already (no system call), use its segment, close the handle. */
+    /** Open an object this backend holds already (no table write), use its segment, close the handle. */
     @Benchmark
     public long openHeldHere() {
         try (BackendHandle h = backend.open(ObjectType.SHARED_MEMORY, "here", MapOptions.DEFAULT)) {

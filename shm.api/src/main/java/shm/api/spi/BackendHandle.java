@@ -11,9 +11,9 @@ import shm.api.ObjectType;
  * uses its segment and closes it. After {@link #close()}, {@link #segment()} throws {@link shm.api.ShmException}
  * with {@link shm.api.ErrorReason#CLOSED}; the identity methods keep answering. A segment obtained earlier throws
  * {@link IllegalStateException} on every access once its mapping is released: for a confined handle at its close;
- * otherwise, where the backend shares one mapping among the process's handles of an object (the mmap backend maps
- * an object once per backend instance), at the close of the last of those handles, and for a backend that maps each
- * handle on its own at the handle's close; it never crashes the JVM. (A confined handle closed by another thread
+ * otherwise at the handle's close for a backend that maps each handle on its own (the mmap backend does), and at the
+ * latest at the close of the last of the process's handles of the object for a backend that shares one mapping among
+ * them; it never crashes the JVM. (A confined handle closed by another thread
  * cannot close its owner's arena: its segment stays usable by the owner thread, and its pages mapped, until the
  * process ends.)
  */
@@ -40,8 +40,8 @@ public interface BackendHandle extends AutoCloseable {
 
     /**
      * The mapping: {@link #byteSize()} bytes, page-aligned, owned by a shared arena (shared with the backend's
-     * other handles of the object where the backend shares mappings), or by a confined arena of this handle when it
-     * was opened {@link shm.api.MapOptions#confined() confined}.
+     * other handles of the object where a backend shares mappings; the mmap backend does not), or by a confined arena
+     * of this handle when it was opened {@link shm.api.MapOptions#confined() confined}.
      *
      * @throws shm.api.ShmException CLOSED after close
      */

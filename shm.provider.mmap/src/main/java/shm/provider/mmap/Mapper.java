@@ -95,7 +95,7 @@ final class Mapper {
         if (count > settings.maxMappings()) {
             live.decrementAndGet();
             throw new ShmException(ErrorReason.LIMIT, name, "this backend holds " + settings.maxMappings()
-                    + " mappings of " + settings.root() + " (every mapped object is one), its limit maxMappings;"
+                    + " mappings of " + settings.root() + " (every open handle is one), its limit maxMappings;"
                     + " close handles or raise the limit (the kernel's vm.max_map_count bounds the whole process)");
         }
         try {

@@ -121,10 +121,6 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
         Objects.requireNonNull(options, "options");
         String fileName = NameCodec.fileName(name);
         checkSize(name, size);
-        MmapHandle held = heldHandle(fileName, type, name, options);
-        if (held != null) {
-            return held;
-        }
         return locked(name, () -> {
             int slot = table.objects().find(fileName);
             if (slot >= 0) {
@@ -202,10 +198,6 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(options, "options");
         String fileName = NameCodec.fileName(name);
-        MmapHandle held = heldHandle(fileName, type, name, options);
-        if (held != null) {
-            return held;
-        }
         return locked(name, () -> {
             int slot = table.objects().find(fileName);
             if (slot < 0) {
@@ -304,10 +296,6 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
                     initializer)));
         }
         String fileName = NameCodec.fileName(name);
-        MmapHandle held = heldHandle(fileName, type, name, MapOptions.DEFAULT);
-        if (held != null) {
-            return held;
-        }
         return locked(name, () -> {
             int slot = table.objects().find(fileName);
             if (slot >= 0) {
@@ -554,45 +542,8 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
     }
 
     /**
-     * A new handle of an object this backend holds already, with no system call and without the table lock: the
-     * process's hold in the table covers it, the mapping is there. {@code null} when the object is not held here (or
-     * needs a mapping of another access, or the table cannot be read now): the caller takes the locked path.
-     *
-     * @throws ShmException CLOSED when the backend is closed, NAME_USED_BY_OTHER_TYPE
-     */
-    private MmapHandle heldHandle(String fileName, ObjectType type, String name, MapOptions options) {
-        lock.lock();
-        try {
-            OpenObject object = openObjects.get(fileName);
-            if (closed || object == null || !Objects.equals(object.name(), name)) {
-                return null;
-            }
-            ObjectMapping mapping = object.mappingFor(options.access() == shm.api.Access.READ_WRITE);
-            if (mapping == null) {
-                return null;
-            }
-            if (object.type() != type) {
-                throw otherType(name, object.type(), type);
-            }
-            long logicalSize;
-            try {
-                logicalSize = table.logicalSizeOfHeld(object.slot());
-            } catch (RuntimeException | InternalError unreadable) {
-                return null;
-            }
-            if (logicalSize < 1) {
-                return null;
-            }
-            objects.lockAndTouch(mapping, fileName, name, options);
-            return object.newHandle(mapping, logicalSize, options, true);
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /**
-     * Opens the live object in {@code slot}: a further handle when this backend holds it (mapped again only for an
-     * access its mappings do not serve), else a new hold of this process. Under both locks.
+     * Opens the live object in {@code slot}: a further handle, with a mapping of its own, when this backend holds it
+     * (the table is not written: the process's hold covers it), else a new hold of this process. Under both locks.
      */
     private MmapHandle openSlot(int slot, String fileName, ObjectType type, String name, MapOptions options) {
         OpenObject object = openObjects.get(fileName);
@@ -602,23 +553,12 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
         if (object.type() != type) {
             throw otherType(name, object.type(), type);
         }
-        boolean writable = options.access() == shm.api.Access.READ_WRITE;
-        ObjectMapping mapping = object.mappingFor(writable);
-        boolean fresh = mapping == null;
-        if (fresh) {
-            mapping = objects.mapAgain(object, writable);
-        }
+        ObjectMapping mapping = objects.mapAgain(object, options.access() == shm.api.Access.READ_WRITE);
         try {
             objects.lockAndTouch(mapping, fileName, name, options);
-            MmapHandle handle = object.newHandle(mapping, table.objects().entry(slot).logicalSize(), options, true);
-            if (fresh) {
-                object.addMapping(mapping);
-            }
-            return handle;
+            return object.newHandle(mapping, table.objects().entry(slot).logicalSize(), options, true);
         } catch (RuntimeException e) {
-            if (fresh) {
-                mapping.discard();
-            }
+            mapping.discard();
             throw e;
         }
     }

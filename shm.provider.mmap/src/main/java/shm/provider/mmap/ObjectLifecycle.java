@@ -77,7 +77,6 @@ final class ObjectLifecycle {
             }
             OpenObject object = new OpenObject(backend, fileName, slot, new ObjectRef(objects.refOf(slot)), type, name,
                     size);
-            object.addMapping(mapping);
             lockAndTouch(mapping, fileName, name, options);
             MmapHandle handle = object.newHandle(mapping, size, options, false);
             try {
@@ -117,7 +116,6 @@ final class ObjectLifecycle {
         try {
             object = new OpenObject(backend, entry.fileName(), slot, new ObjectRef(table.objects().refOf(slot)), type,
                     name, entry.reservedSize());
-            object.addMapping(mapping);
             lockAndTouch(mapping, entry.fileName(), name, options);
             handle = object.newHandle(mapping, entry.logicalSize(), options, true);
         } catch (RuntimeException e) {

@@ -4,9 +4,8 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 /**
- * One mapping of one object file, shared by every handle of this backend that maps the object with the same access:
- * the object is mapped once per backend instance however many handles it opens, and unmapped when the last of them
- * is released.
+ * One mapping of one object file, owned by the handle that maps it (and counted by its users, so that a mapping
+ * handed to several handles would be unmapped with the last of them): unmapped when released.
  *
  * <p>The mapping is raw ({@link Mapper#mapRaw}); handles see it through arenas: one {@link Arena#ofShared() shared
  * arena}, made when the first handle usable from any thread asks and closed when the mapping's last user goes, and one

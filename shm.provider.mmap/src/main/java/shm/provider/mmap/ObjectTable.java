@@ -263,15 +263,6 @@ final class ObjectTable implements AutoCloseable {
 
     // ------------------------------------------------------------------ parts, for work under the lock
 
-    /**
-     * The logical size of a live object this process holds, read without the table lock: one aligned word, which only
-     * ever shrinks while the object lives. Called under the backend's lock (no thread of this backend is in the table
-     * then); throws when the table is detached or cut short under its mapping, for the caller to take the locked path.
-     */
-    long logicalSizeOfHeld(int slot) {
-        return file.words().objectWord(slot, OBJECT_LOGICAL_SIZE);
-    }
-
     /** The object slots. */
     ObjectSlots objects() {
         return objects;

@@ -11,11 +11,11 @@ import shm.api.ObjectType;
 import shm.api.spi.ObjectRef;
 
 /**
- * An object this backend holds: its identity in the table, its mappings (one per access, shared by its handles, see
- * {@link ObjectMapping}) and its open handles. The object table counts one hold of this process for it however many
- * handles are open ({@code docs/mmap-store.md}, "holds"): the hold is taken when the object is first opened and
- * released when its last handle closes, so a further open of an object held here needs neither the table nor the
- * file: no system call.
+ * An object this backend holds: its identity in the table and its open handles, each with a mapping of its own
+ * ({@link ObjectMapping}: Win32 view semantics, a distinct address per handle and a view freed at its handle's close,
+ * which the personalities rely on). The object table counts one hold of this process for it however many handles are
+ * open ({@code docs/mmap-store.md}, "holds"): the hold is taken when the object is first opened and released when its
+ * last handle closes, so a further open of an object held here writes nothing into the table.
  *
  * <p>Not thread-safe: guarded by the backend's lock.
  */
@@ -29,8 +29,6 @@ final class OpenObject {
     private final String name;
     private final long reservedSize;
     private final Set<MmapHandle> handles = new LinkedHashSet<>();
-    private ObjectMapping readWrite;
-    private ObjectMapping readOnly;
 
     OpenObject(MmapBackend backend, String fileName, int slot, ObjectRef ref, ObjectType type, String name,
                long reservedSize) {
@@ -64,26 +62,6 @@ final class OpenObject {
     }
 
     /**
-     * The mapping a handle with this access can use: the read-write one serves read-only handles too; {@code null}
-     * when the object must be mapped (again) first.
-     */
-    ObjectMapping mappingFor(boolean writable) {
-        if (readWrite != null) {
-            return readWrite;
-        }
-        return writable ? null : readOnly;
-    }
-
-    /** Keeps a new mapping of the object for this and later handles. */
-    void addMapping(ObjectMapping mapping) {
-        if (mapping.writable()) {
-            readWrite = mapping;
-        } else {
-            readOnly = mapping;
-        }
-    }
-
-    /**
      * A new handle of {@code logicalSize} bytes (at most what is mapped) on {@code mapping}, confined to this thread
      * when the options say so; on failure nothing is counted.
      */
@@ -112,20 +90,15 @@ final class OpenObject {
         }
         ObjectMapping mapping = handle.mapping();
         handle.markClosed();   // a thread racing the close sees a closed handle, never one whose memory is gone
-        boolean unused;
         try {
-            unused = handle.confined() ? mapping.releaseConfined(handle.closeConfinedArena())
-                    : mapping.releaseShared();
+            if (handle.confined()) {
+                mapping.releaseConfined(handle.closeConfinedArena());
+            } else {
+                mapping.releaseShared();
+            }
         } catch (IllegalStateException inUse) {
             handle.markOpen();
             throw inUse;
-        }
-        if (unused) {
-            if (mapping == readWrite) {
-                readWrite = null;
-            } else if (mapping == readOnly) {
-                readOnly = null;
-            }
         }
         handles.remove(handle);
         return true;
