@@ -1,64 +1,237 @@
 #!/usr/bin/env bash
-# Runs the platform's JMH benchmarks side by side with the C reference in shm.bench/reference (same machine, one run)
-# and prints ops/s and the ratio platform / C. Usage: shm.bench/run.sh [JMH options, default -f 1 -wi 3 -i 5]
+# One benchmark run of the shm platform beside its references, on this machine, in one go (≤ 20 minutes on 2 cores).
+# Every figure of docs/performance.md comes out of it: the platform's figure, the reference's figure measured in the
+# same run (C and bare-Java programs of shm.bench/reference, compiled here), and the ratio platform ÷ reference (below 1
+# means slower). Before each section it waits for a quiet machine (CPU use of everything else below a threshold, with
+# a deadline) and records how busy the machine was, so a table measured under load says so.
+#
+#   shm.bench/run.sh                       the full run; the table: shm.bench/target/results/table.md
+#   SHM_BENCH_QUICK=1 shm.bench/run.sh     short iteration counts (minutes), for developing the script: not a result
+#
+# Environment (all optional):
+#   SHM_BENCH_QUICK=1       short counts everywhere
+#   SHM_BENCH_NO_BUILD=1    use the jars already built (shm.runtime/target/shm.jar, shm.bench/target)
+#   SHM_BENCH_ONLY="a b"    run only these sections (c java jmh pingpong events scale startup syscalls), keeping the
+#                           other sections' results of the last run
+#   QUIET_BUSY=0.25         "quiet": the machine's CPUs were busy less than this fraction over 3 s (all CPUs)
+#   QUIET_MAX=60            seconds to wait for quiet before a section (then it runs anyway, flagged)
+#   QUIET_BUDGET=300        seconds of quiet waiting in the whole run
+#   JMH_ARGS="..."          JMH options instead of the defaults below
+# Needs: a JDK 25 under /usr/lib/jvm (or JAVA25=/path/to/java), Maven, gcc, python3, strace (installed through
+# apt-get when missing and running as root).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(dirname "$here")
-bench_src=${SHM_BENCH_REFERENCE:-$here/reference}
-java25=$(ls -d /usr/lib/jvm/*25*/bin/java 2>/dev/null | head -n 1)
-[ -x "$java25" ] || { echo "no JDK 25 under /usr/lib/jvm" >&2; exit 1; }
 out=$here/target/results
+ref=$here/reference
+quick=${SHM_BENCH_QUICK:-}
+
+die() { echo "run.sh: $*" >&2; exit 1; }
+
+java25=${JAVA25:-$(ls -d /usr/lib/jvm/*25*/bin/java 2>/dev/null | head -n 1)}
+[ -n "$java25" ] && [ -x "$java25" ] || die "no JDK 25 found under /usr/lib/jvm (set JAVA25=/path/to/bin/java)"
+jbin=$(dirname "$java25")
+command -v gcc >/dev/null || die "gcc is missing: the C references are compiled by this script (apt-get install gcc)"
+command -v python3 >/dev/null || die "python3 is missing: it measures start-up and writes the table"
+if ! command -v strace >/dev/null; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+        echo "strace is missing: installing it with apt-get" >&2
+        (apt-get install -y -qq strace >/dev/null 2>&1 || { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq strace >/dev/null 2>&1; }) \
+            || die "strace is missing and apt-get could not install it: the syscall counts need it"
+    else
+        die "strace is missing: the syscall counts need it (apt-get install strace)"
+    fi
+fi
+
+# Counts: full run / quick run.
+if [ -n "$quick" ]; then
+    SCALE_N=10000; REPS=3; PP_N=100000; PP_WARM=20000; EV_N=5000; EV_WARM=1000; STARTUP_RUNS=3; SYS_N=500
+    JMH_DEFAULT=(-f 1 -wi 1 -w 300ms -i 2 -r 300ms)
+else
+    SCALE_N=${SCALE_N:-100000}; REPS=7; PP_N=300000; PP_WARM=50000; EV_N=100000; EV_WARM=20000; STARTUP_RUNS=10; SYS_N=2000
+    JMH_DEFAULT=(-f 1 -wi 3 -w 1s -i 5 -r 1s)
+fi
+if [ -n "${JMH_ARGS:-}" ]; then read -r -a JMH_OPTS <<< "$JMH_ARGS"; else JMH_OPTS=("${JMH_DEFAULT[@]}"); fi
+
+# A run of some sections (SHM_BENCH_ONLY) keeps the other sections' results, so the table stays whole.
+if [ -z "${SHM_BENCH_ONLY:-}" ]; then rm -rf "$out"; fi
 mkdir -p "$out"
+[ -n "${SHM_BENCH_ONLY:-}" ] || : > "$out/load.txt"
+run_start=$(date +%s)
+echo "results -> $out"
 
-(cd "$top" && mvn -B -ntp -q -Pbench -DskipTests -pl shm.bench -am install)
+want() { [ -z "${SHM_BENCH_ONLY:-}" ] || [[ " $SHM_BENCH_ONLY " == *" $1 "* ]]; }
 
-echo "== C reference: shmbase life / open (shm.bench/reference/shmbase.c)"
-gcc -O2 -o "$out/shmbase" "$bench_src/shmbase.c" -lrt -lm
-"$out/shmbase" life 5 | grep '^RESULT' | grep -v step | tee "$out/c.txt"
-"$out/shmbase" open 5 | grep '^RESULT' | tee -a "$out/c.txt"
-
-echo "== platform: JMH"
-jmh_args=("$@")
-[ ${#jmh_args[@]} -gt 0 ] || jmh_args=(-f 1 -wi 3 -w 1s -i 5 -r 1s)
-"$java25" --enable-native-access=ALL-UNNAMED -cp "$here/target/classes:$here/target/lib/*" org.openjdk.jmh.Main \
-  "${jmh_args[@]}" -rf csv -rff "$out/jmh.csv" 'shm.bench.*' | grep -E '^(Benchmark|LifecycleBenchmark)' || true
-
-echo "== cross-process round trip: C reference (spinning, unpinned) and platform events (blocking in the kernel)"
-pp_name=shm-bench-pp-$$
-rm -f /dev/shm/"$pp_name"
-"$out/shmbase" pong "$pp_name" -1 0 & pong_pid=$!
-"$out/shmbase" ping "$pp_name" "${PP_N:-200000}" "${PP_WARM:-50000}" -1 0 | tee "$out/pp-c.txt"
-wait $pong_pid 2>/dev/null || true
-rm -f /dev/shm/"$pp_name"*
-pp_root=/dev/shm/shm-bench-pp-root-$$
-"$java25" --enable-native-access=ALL-UNNAMED -cp "$here/target/classes:$here/target/lib/*" shm.bench.EventPingPong \
-  ping "$pp_root" "${PP_N_EVENTS:-50000}" "${PP_WARM_EVENTS:-10000}" | tee "$out/pp-platform.txt"
-rm -rf "$pp_root"
-
-python3 - "$out/c.txt" "$out/jmh.csv" <<'PY'
-import csv, re, sys
-c = {}
-for line in open(sys.argv[1]):
-    m = re.match(r"RESULT (\S+)\s+min=\S+\s+median=(\S+)", line)
-    if m: c[m.group(1)] = float(m.group(2))
-names = {4096: "4KiB", 1048576: "1MiB", 67108864: "64MiB"}
-print("\n| platform benchmark | size | reserve | platform ops/s | C reference | C ops/s | ratio |")
-print("|---|---|---|---|---|---|---|")
-other = []
-for row in csv.DictReader(open(sys.argv[2])):
-    bench = row["Benchmark"].split(".")[-1]
-    if not row.get("Param: size"):
-        other.append(row)
-        continue
-    size = int(row["Param: size"]); reserve = row["Param: reserve"] == "true"
-    ref = ("C.life+touch." if reserve else "C.life.") if bench == "createMapClose" else "C.open+map." 
-    ref += names[size]
-    ops = float(row["Score"]); cops = c.get(ref)
-    ratio = f"{ops / cops:.2f}" if cops else "n/a"
-    print(f"| {bench} | {names[size]} | {reserve} | {ops:,.0f} | {ref} | {cops:,.0f} | {ratio} |" if cops else f"| {bench} | {names[size]} | {reserve} | {ops:,.0f} | {ref} | n/a | n/a |")
-if other:
-    print("\n| other benchmark | score | error | unit |")
-    print("|---|---|---|---|")
-    for row in other:
-        print(f"| {row['Benchmark'].split('.', 2)[-1]} | {float(row['Score']):,.1f} | {float(row['Score Error (99.9%)'] or 0):,.1f} | {row['Unit']} |")
+# ---- quiet-machine wait: CPU busy fraction of the whole machine over 3 s (from /proc/stat); nothing of this run
+# runs while it is measured. Logged per section with the 1-minute load average.
+QUIET_BUSY=${QUIET_BUSY:-0.25}
+QUIET_MAX=${QUIET_MAX:-60}
+QUIET_BUDGET=${QUIET_BUDGET:-300}
+quiet_spent=0
+busy() {
+    python3 - <<'PY'
+import time
+def snap():
+    f = open("/proc/stat").readline().split()[1:]
+    v = [int(x) for x in f]
+    idle = v[3] + v[4]
+    return sum(v[:8]), idle
+t0, i0 = snap(); time.sleep(3); t1, i1 = snap()
+print(f"{1 - (i1 - i0) / max(1, t1 - t0):.2f}")
 PY
+}
+section() {                                   # section NAME: wait for quiet, log how busy the machine was
+    local name=$1 waited=0 b limit
+    limit=$(( QUIET_BUDGET - quiet_spent )); (( limit > QUIET_MAX )) && limit=$QUIET_MAX; (( limit < 0 )) && limit=0
+    while :; do
+        b=$(busy)
+        python3 -c "import sys; sys.exit(0 if float('$b') < float('$QUIET_BUSY') else 1)" && break
+        (( waited >= limit )) && break
+        waited=$((waited + 3))
+    done
+    quiet_spent=$((quiet_spent + waited))
+    local flag=quiet
+    python3 -c "import sys; sys.exit(0 if float('$b') < float('$QUIET_BUSY') else 1)" || flag=LOADED
+    echo "LOAD $name busy=$b loadavg=$(cut -d' ' -f1 /proc/loadavg) waited_s=$waited state=$flag" | tee -a "$out/load.txt"
+    echo "== $name"
+}
+jrun() { "$java25" --enable-native-access=ALL-UNNAMED -cp "$here/target/classes:$here/target/lib/*" "$@"; }
+
+# ---------------------------------------------------------------- machine and build
+{
+    date -u '+%Y-%m-%d %H:%M UTC'
+    uname -srm
+    lscpu | grep -E '^(Model name|CPU\(s\)|Thread|Core|Socket|L[123]|Hypervisor|Virtualization type|CPU MHz)' || true
+    grep MemTotal /proc/meminfo
+    "$java25" -version 2>&1 | sed -n 2p
+    gcc --version | head -n 1
+    echo "tmpfs /dev/shm: $(df -h /dev/shm | awk 'NR==2 {print $2}')"
+    echo "vm.max_map_count: $(cat /proc/sys/vm/max_map_count)"
+    echo "mode: ${quick:+quick (short counts, not a result)}${quick:-full}"
+} > "$out/env.txt"
+cat "$out/env.txt"
+
+if [ -z "${SHM_BENCH_NO_BUILD:-}" ]; then
+    echo "== build (mvn -Pbench package, tests skipped)"
+    (cd "$top" && mvn -B -ntp -q -Pbench -Dmaven.test.skip=true -pl shm.bench,shm.runtime -am package) \
+        > "$out/build.log" 2>&1 || { tail -n 30 "$out/build.log" >&2; die "the build failed; see $out/build.log"; }
+fi
+[ -f "$top/shm.runtime/target/shm.jar" ] || die "no shm.runtime/target/shm.jar: build first (without SHM_BENCH_NO_BUILD)"
+[ -d "$here/target/classes/shm/bench" ] || die "no shm.bench/target/classes: build first (without SHM_BENCH_NO_BUILD)"
+bin=$here/target/bin
+mkdir -p "$bin"
+gcc -O2 -Wall -o "$bin/shmbase" "$ref/shmbase.c" -lrt -lm
+gcc -O2 -Wall -o "$bin/eventpp" "$ref/eventpp.c"
+gcc -O2 -Wall -o "$bin/cycles" "$ref/cycles.c"
+gcc -std=c11 -O2 -Wall -o "$bin/shm_peer" "$top/examples/c/shm_peer.c"
+export SHM_BENCH_PEER=$bin/shm_peer
+"$jbin/javac" -d "$bin/refclasses" "$ref/ShmBase.java"
+
+# ---------------------------------------------------------------- C references
+if want c; then
+    section c_life;  "$bin/shmbase" life "$REPS" | grep '^RESULT' | tee "$out/c_life.txt" | grep -v step
+    section c_open;  "$bin/shmbase" open "$REPS" | grep '^RESULT' | tee "$out/c_open.txt"
+    section c_bw;    "$bin/shmbase" bw "$REPS" | grep '^RESULT' | tee "$out/c_bw.txt"
+fi
+
+# ---------------------------------------------------------------- bare Java (FFM, confined and shared arenas)
+if want java; then
+    section java_life
+    "$java25" --enable-native-access=ALL-UNNAMED -cp "$bin/refclasses" ShmBase life "$REPS" | grep '^RESULT' \
+        | tee "$out/java_life.txt" | grep -v step
+fi
+
+# ---------------------------------------------------------------- platform: JMH, one invocation per class
+if want jmh; then
+    for b in LifecycleBenchmark OpenBenchmark CopyBenchmark; do
+        section "jmh_$b"
+        jrun org.openjdk.jmh.Main "${JMH_OPTS[@]}" -rf json -rff "$out/jmh_$b.json" "shm\\.bench\\.$b\\." \
+            > "$out/jmh_$b.log" 2>&1 || { tail -n 40 "$out/jmh_$b.log" >&2; die "JMH $b failed; see $out/jmh_$b.log"; }
+        grep -E '^(Benchmark|[A-Z][A-Za-z]+Benchmark\.)' "$out/jmh_$b.log" || true
+    done
+    section jmh_NtxCacheBenchmark             # the NTX mapping cache's hit, in ns per call
+    jrun org.openjdk.jmh.Main "${JMH_OPTS[@]}" -rf json -rff "$out/jmh_NtxCacheBenchmark.json" \
+        'shm\.bench\.NtxCacheBenchmark\.cacheHit$' > "$out/jmh_NtxCacheBenchmark.log" 2>&1 \
+        || { tail -n 40 "$out/jmh_NtxCacheBenchmark.log" >&2; die "JMH NtxCacheBenchmark failed"; }
+    grep -E '^(Benchmark|NtxCacheBenchmark\.)' "$out/jmh_NtxCacheBenchmark.log" || true
+fi
+
+# ---------------------------------------------------------------- cross-process round trips
+if want pingpong; then
+    section pingpong
+    name=shm-bench-pp-$$
+    rm -f /dev/shm/"$name"
+    "$bin/shmbase" pong "$name" -1 0 & pong_pid=$!
+    "$bin/shmbase" ping "$name" "$PP_N" "$PP_WARM" -1 0 | tee "$out/pp_c.txt"
+    wait "$pong_pid" 2>/dev/null || true
+    rm -f /dev/shm/"$name"
+    pp_root=/dev/shm/shm-bench-pp-root-$$
+    jrun shm.bench.SegmentPingPong ping "$pp_root" "$PP_N" "$PP_WARM" | tee "$out/pp_platform.txt"
+    rm -rf "$pp_root"
+fi
+if want events; then
+    section events
+    "$bin/eventpp" "$EV_N" "$EV_WARM" 20000 | tee "$out/ev_c.txt"
+    "$bin/eventpp" "$EV_N" "$EV_WARM" 0 | tee -a "$out/ev_c.txt"
+    ev_root=/dev/shm/shm-bench-ev-root-$$
+    jrun shm.bench.EventPingPong ping "$ev_root" "$EV_N" "$EV_WARM" | tee "$out/ev_platform.txt"
+    rm -rf "$ev_root"
+fi
+
+# ---------------------------------------------------------------- scale (objects per store, handles per process)
+# shm.bench.ScaleBenchmark (lane scale): the mapping cap at the current vm.max_map_count, then a store of SCALE_N
+# objects held open with the sysctl raised (root; put back at the end), and the heap per open handle.
+if want scale; then
+    section scale
+    timeout "${SCALE_TIMEOUT:-420}" "$java25" --enable-native-access=ALL-UNNAMED \
+        -cp "$here/target/classes:$here/target/lib/*" shm.bench.ScaleBenchmark "$SCALE_N" \
+        > "$out/scale.txt" 2>&1 || echo "scale: ended with status $? (timeout ${SCALE_TIMEOUT:-420} s?)" >> "$out/scale.txt"
+    grep -E '^(RESULT|cap:|scale)' "$out/scale.txt" || true
+fi
+
+# ---------------------------------------------------------------- start-up: shm.jar shm:list against its baselines
+if want startup; then
+    section startup
+    st=$here/target/startup
+    rm -rf "$st"; mkdir -p "$st/classes"
+    (cd "$st" && unzip -o -q -j "$top/shm.runtime/target/shm.jar" 'jar/org.apache.felix.framework-*.jar' -d .)
+    "$jbin/javac" --release 11 -d "$st/classes" -cp "$(ls "$st"/org.apache.felix.framework-*.jar)" \
+        "$here/startup/shm/bench/startup/FirstAnswer.java"
+    printf 'Bundle-ManifestVersion: 2\nBundle-SymbolicName: shm.bench.startup.probe\nBundle-Version: 1.0.0\nBundle-Activator: shm.bench.startup.FirstAnswer\nImport-Package: org.osgi.framework\n' > "$st/probe.mf"
+    "$jbin/jar" cfm "$st/probe.jar" "$st/probe.mf" -C "$st/classes" .
+    python3 "$here/startup.py" variants "$top/shm.runtime/target/shm.jar" "$st/probe.jar" "$st"
+    jopt=(--sun-misc-unsafe-memory-access=allow)
+    # The full runtime lists a store of its own (an empty one), so the figure does not depend on this machine's store.
+    export SHM_JAVA_OPTS=
+    {
+        python3 "$here/startup.py" measure bare "$STARTUP_RUNS" "$st/home-bare" -- "$java25" "${jopt[@]}" -jar "$st/bare.jar"
+        python3 "$here/startup.py" measure infra "$STARTUP_RUNS" "$st/home-infra" -- "$java25" "${jopt[@]}" -jar "$st/infra.jar"
+        python3 "$here/startup.py" measure full "$STARTUP_RUNS" "$st/home-full" -- "$java25" "${jopt[@]}" \
+            -Dshm.provider.mmap.root=/dev/shm/shm-bench-startup-$$ -jar "$top/shm.runtime/target/shm.jar" shm:list
+    } | tee "$out/startup.txt"
+    rm -rf /dev/shm/shm-bench-startup-$$
+fi
+
+# ---------------------------------------------------------------- system calls per cycle (strace -c -f, difference of two counts)
+if want syscalls; then
+    section syscalls
+    count() {                                 # count LABEL CMD... : total calls and per-name counts of one traced run
+        local label=$1; shift
+        strace -f -c -o "$out/strace_$label.txt" "$@" > /dev/null 2>&1 \
+            || die "strace of $label failed: $*"
+    }
+    count c_life_0 "$bin/cycles" life 0 4096
+    count c_life_n "$bin/cycles" life "$SYS_N" 4096
+    count c_open_0 "$bin/cycles" open 0 4096
+    count c_open_n "$bin/cycles" open "$SYS_N" 4096
+    for mode in create open-elsewhere open-here; do
+        count "p_${mode}_0" "$java25" --enable-native-access=ALL-UNNAMED -cp "$here/target/classes:$here/target/lib/*" \
+            shm.bench.ControlCycles "$mode" "/dev/shm/shm-bench-sys-$$-$mode" 0
+        count "p_${mode}_n" "$java25" --enable-native-access=ALL-UNNAMED -cp "$here/target/classes:$here/target/lib/*" \
+            shm.bench.ControlCycles "$mode" "/dev/shm/shm-bench-sys-$$-$mode" "$SYS_N"
+    done
+    echo "SYS_N=$SYS_N" > "$out/syscalls.txt"
+fi
+
+echo "RUN wall_s=$(( $(date +%s) - run_start )) quiet_wait_s=$quiet_spent" | tee -a "$out/load.txt"
+python3 "$here/table.py" "$out" | tee "$out/table.md"

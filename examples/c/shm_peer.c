@@ -9,13 +9,20 @@
  *
  * Build:  gcc -std=c11 -Wall -Wextra -Werror -O2 -o shm_peer shm_peer.c      (Linux, little-endian)
  *
- * Usage:  shm_peer [-g] ROOT NAME STEP...
+ * Usage:  shm_peer [-g] [-e] ROOT NAME STEP...
  *   -g        the store is group-shared: new files 0660 and directories 0770, files of other users are accepted
  *             (the Java setting groupShared=true); without it: 0600 / 0700 and only this user's files
+ *   -e        NAME is an event (docs/sync-objects.md, "Event"), which only 'open', 'set', 'wait', 'info' and 'close'
+ *             take; without it NAME is a shared-memory object
  *   ROOT      the root directory, e.g. /dev/shm/shm-$USER/default; created (mode set explicitly) when missing
  *   NAME      the object name: valid UTF-8, not empty, at most 4032 bytes
  *   STEP...   run in order, each printing one line on stdout:
  *     open             open the existing object           OPENED existed=true size=S reserved=R file=F
+ *     lookup SCOPE     INtime / NTX: open the shared memory that the memory handle (RTHANDLE) cataloged under NAME
+ *                      in object directory SCOPE names (the root process's directory is "intime.root"; NTX's
+ *                      ntxCatalogNtxHandle, INtime's CatalogRtHandle): directory entry -> GDT descriptor -> object
+ *                                                         FOUND rthandle=0xHHHH gdt=SLOT
+ *                                                         OPENED existed=true size=S reserved=R file=F
  *     create SIZE      create it with SIZE bytes, or open it if it exists (its own size then counts)
  *                                                         OPENED existed=true|false size=S reserved=R file=F
  *     write OFF TEXT   copy the bytes of TEXT to data offset OFF             WROTE off=OFF len=N
@@ -29,6 +36,9 @@
  *     count OFF        print COUNTING, then write an increasing 64-bit counter (little-endian, from its value there)
  *                      at data offset OFF, a multiple of 8, about one increment per 100 us, until a line arrives
  *                      on stdin; then                     COUNTED last=N   (the last value written)
+ *     set              (-e) set the event: auto reset releases one wait, manual reset all   SET was=0|1
+ *     wait MS          (-e) wait up to MS milliseconds until the event is signaled
+ *                                                         WAITED result=SIGNALED|TIMEOUT
  *     close            close the handle; the last handle in any process destroys the object
  *                                                         CLOSED handles=N destroyed=true|false
  *   At the end a handle that is still open is closed (printing CLOSED, as a Java backend's close() does), and the
@@ -56,10 +66,11 @@
  *         a new object gets its serial (the generation its intent commits, which object references carry) and no
  *         pool; freeing an object Java charged to a memory pool gives the pool its reserved size back; leaving
  *         needs no handle, no descriptor and no directory entry left, as in Java.
- * What it leaves out: unnamed objects and the other object types (event, mutex, semaphore: opening one of those
- * names fails with NAME_USED_BY_OTHER_TYPE, as in Java), object references, memory pools (it never charges one),
- * descriptor tables and the directory (it makes no descriptor and binds no name; it only releases those of dead
- * processes), page locking and pre-faulting, and the removal of temporary files `.t.<pid>.*` of dead processes
+ * What it leaves out: creating unnamed objects (it opens one only through lookup), creating events, and the other
+ * object types (mutex, semaphore: opening one of those names fails with NAME_USED_BY_OTHER_TYPE, as in Java), object
+ * references, memory pools (it never charges one), descriptor tables and the directory (it makes no descriptor and
+ * binds no name; it reads them for lookup and releases those of dead processes), page locking and pre-faulting, and
+ * the removal of temporary files `.t.<pid>.*` of dead processes
  * (the operator's reaper, MmapBackend.reapDeadProcesses, does it).
  * It is single-threaded, so the "process-wide lock" of step 1 is not needed.
  *
@@ -86,6 +97,8 @@
 #include <sys/mman.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <linux/futex.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -112,6 +125,7 @@
 #define OH_NAME 64          /* UTF-8, up to the end of the page */
 #define MAX_NAME_BYTES (PAGE - OH_NAME) /* 4032 */
 #define TYPE_SHARED_MEMORY 1
+#define TYPE_EVENT 2
 #define MAX_SIZE ((uint64_t)INT64_MAX - PAGE)
 
 /*
@@ -127,7 +141,8 @@
 #define T_JOURNAL_CAPACITY 40
 #define T_GENERATION 48
 #define T_JOURNAL_COUNT 56
-                                /* 64 and 72: unused (the pools have their own records now, below) */
+#define T_OBJECT_LIMIT 64        /* most live objects + pending intents; 0 (an older table) = the capacity */
+                                /* 72: unused */
 #define T_LIVE_OBJECTS 80
 #define T_JOURNAL_OFFSET 88
 #define T_PROCESS_OFFSET 96
@@ -151,7 +166,11 @@
 #define DESCRIPTOR_TABLES 1024
 #define MAX_DESCRIPTOR_TABLES 4
 #define DESCRIPTOR_TABLE_SIZE 80
+#define DT_NAME_BYTES 32
+#define DT_CAPACITY 32          /* how many descriptors the table holds */
 #define DT_USED 48              /* descriptors in use */
+#define DT_FIRST 56             /* the table's first descriptor slot */
+#define GDT_TABLE "intime.gdt"  /* INtime's GDT: memory handles (shm.api.intime.IntimeTables) */
 
 #define JOURNAL_ENTRY_SIZE 16   /* { offset, old value } */
 
@@ -194,13 +213,27 @@
 #define D_STATE 0               /* 0 free, 1 used */
 #define D_TABLE 8               /* descriptor table index + 1 */
 #define D_OWNER 16              /* owner process slot */
+#define D_OBJECT 24             /* object slot */
+#define D_SERIAL 32             /* that object's serial when the descriptor was made */
+#define D_OFFSET 40             /* region: offset in the object's data */
 
 #define DIRECTORY_ENTRY_SIZE 448 /* state, owner, hash, value, scope and name lengths, scope, name */
 #define E_STATE 0               /* 0 free, 1 bound */
 #define E_OWNER 8               /* owner process slot */
+#define E_VALUE 24              /* the bound value: for INtime, the cataloged RTHANDLE */
+#define E_SCOPE_LENGTH 32
+#define E_NAME_LENGTH 40
+#define E_SCOPE 64              /* 64 bytes, UTF-8 */
+#define E_NAME 128              /* 320 bytes, UTF-8 */
+#define E_SCOPE_BYTES 64
+#define E_NAME_BYTES 320
 
-/* A new table's capacities (an existing table keeps its own). */
-#define NEW_OBJECTS 4096
+/*
+ * A new table's capacities (an existing table keeps its own): Java's defaults. The object capacity is the smallest
+ * power of two of which the limit is at most 7/8 (TableLayout.objectCapacityFor), so probes stay short.
+ */
+#define NEW_OBJECT_LIMIT 4096
+#define NEW_OBJECTS 8192
 #define NEW_PROCESSES 256
 #define NEW_DESCRIPTOR_SLOTS 16384
 #define NEW_JOURNAL 1024
@@ -219,6 +252,7 @@ static const char *name;              /* the object name, UTF-8 */
 static size_t name_len;
 static char file_name[MAX_FILE_NAME + 1];
 static bool group_shared;
+static uint32_t object_type = TYPE_SHARED_MEMORY; /* -e: TYPE_EVENT */
 static int root_fd = -1;              /* the root directory; every file is reached relative to it */
 
 static uint64_t self_pid, self_start; /* this process as the table knows it */
@@ -228,7 +262,7 @@ static unsigned char *table;          /* the whole table, mapped shared */
 static uint64_t table_size;
 static dev_t table_dev;
 static ino_t table_ino;
-static uint64_t object_capacity, process_capacity, journal_capacity, descriptor_slots, directory_capacity;
+static uint64_t object_capacity, object_limit, process_capacity, journal_capacity, descriptor_slots, directory_capacity;
 static uint64_t journal_offset, process_offset, object_offset, descriptor_offset, directory_offset;
 static long self_slot = -1;           /* our process slot, -1 until registered */
 static bool locked;                   /* we hold the flock and the table is recovered */
@@ -664,19 +698,29 @@ static void commit(void)
     crash_point("committed");
 }
 
-/* Writes back every journal entry's old value, newest first, then clears the count. */
+/*
+ * Writes back every journal entry's old value, newest first, then clears the count. Like Java, the count and every
+ * entry are checked before the first word is written: a corrupt journal leaves the table untouched.
+ */
 static void rollback(void)
 {
     uint64_t count = get(T_JOURNAL_COUNT);
-    for (uint64_t i = count; i-- > 0;) {
-        uint64_t entry = journal_offset + i * JOURNAL_ENTRY_SIZE;
-        uint64_t offset = get(entry);
+    if (count > journal_capacity) {
+        in_transaction = false;
+        fail("INCOMPATIBLE_STORE", "the journal of the object table %s/%s counts %" PRIu64 " entries, more than its"
+             " capacity %" PRIu64 "; it was left untouched", root, TABLE_FILE, count, journal_capacity);
+    }
+    for (uint64_t i = 0; i < count; i++) {
+        uint64_t offset = get(journal_offset + i * JOURNAL_ENTRY_SIZE);
         if (offset % 8 != 0 || offset > table_size - 8) {
             in_transaction = false;
             fail("INCOMPATIBLE_STORE", "the journal of the object table %s/%s names offset %" PRIu64
                  ", outside the table; it was left untouched", root, TABLE_FILE, offset);
         }
-        set_release(offset, get(entry + 8));
+    }
+    for (uint64_t i = count; i-- > 0;) {
+        uint64_t entry = journal_offset + i * JOURNAL_ENTRY_SIZE;
+        set_release(get(entry), get(entry + 8));
     }
     set_release(T_JOURNAL_COUNT, 0);
     in_transaction = false;
@@ -734,7 +778,7 @@ static void prepare_root(void)
 /* Makes a new, complete table under a temporary name and links it to `table` (EEXIST: another creator was first). */
 static void create_table(void)
 {
-    /* the sections and sizes of ObjectTable.create: about 4 MB */
+    /* the sections and sizes of TableFile.create with the default object limit: about 6.8 MB */
     uint64_t journal = 4096;
     uint64_t processes = journal + NEW_JOURNAL * JOURNAL_ENTRY_SIZE;
     uint64_t objects = processes + NEW_PROCESSES * PROCESS_SLOT_SIZE;
@@ -752,6 +796,7 @@ static void create_table(void)
     put32(header + T_VERSION, 1);
     put32(header + T_HEADER_SIZE, PAGE);
     put64(header + T_OBJECT_CAPACITY, NEW_OBJECTS);
+    put64(header + T_OBJECT_LIMIT, NEW_OBJECT_LIMIT);
     put64(header + T_PROCESS_CAPACITY, NEW_PROCESSES);
     put64(header + T_DESCRIPTOR_SLOTS, NEW_DESCRIPTOR_SLOTS);
     put64(header + T_DIRECTORY_CAPACITY, NEW_DIRECTORY);
@@ -825,6 +870,7 @@ static void check_table_header(void)
     uint64_t objects = le64(table + T_OBJECT_CAPACITY), processes = le64(table + T_PROCESS_CAPACITY);
     uint64_t journal = le64(table + T_JOURNAL_CAPACITY), size = table_size;
     bool sane = le32(table + T_HEADER_SIZE) == PAGE && objects > 0 && (objects & (objects - 1)) == 0
+            && le64(table + T_OBJECT_LIMIT) <= objects
             && processes > 0 && journal > 0 && le64(table + T_TABLE_SIZE) == size
             && section_fits(T_JOURNAL_OFFSET, journal, JOURNAL_ENTRY_SIZE, size)
             && section_fits(T_PROCESS_OFFSET, processes, PROCESS_SLOT_SIZE, size)
@@ -879,6 +925,7 @@ static void attach(void)
     table_ino = st.st_ino;
     check_table_header();
     object_capacity = le64(table + T_OBJECT_CAPACITY);
+    object_limit = le64(table + T_OBJECT_LIMIT) == 0 ? object_capacity : le64(table + T_OBJECT_LIMIT);
     process_capacity = le64(table + T_PROCESS_CAPACITY);
     journal_capacity = le64(table + T_JOURNAL_CAPACITY);
     journal_offset = le64(table + T_JOURNAL_OFFSET);
@@ -1123,28 +1170,31 @@ static void recover(void)
     }
 }
 
-/* Step 5: our process slot (pid + start time), taken from the free ones if we are not registered yet. */
-static void register_self(void)
+/*
+ * Step 5: our process slot (pid + start time), taken from the free ones if we are not registered yet. Returns false
+ * when no slot is free: the caller reaps (step 6), then registers again, and only then fails with LIMIT.
+ */
+static bool try_register_self(void)
 {
     if (self_slot >= 0 && get(process_at((uint64_t)self_slot, P_STATE)) == PROCESS_LIVE
             && get(process_at((uint64_t)self_slot, P_PID)) == self_pid
             && get(process_at((uint64_t)self_slot, P_START_TIME)) == self_start) {
-        return;
+        return true;
     }
+    self_slot = -1; /* not (or no longer) ours: the reaper must not spare it */
     long free = -1;
     for (uint64_t slot = 0; slot < process_capacity; slot++) {
         if (get(process_at(slot, P_STATE)) == PROCESS_LIVE) {
             if (get(process_at(slot, P_PID)) == self_pid && get(process_at(slot, P_START_TIME)) == self_start) {
                 self_slot = (long)slot;
-                return;
+                return true;
             }
         } else if (free < 0 && get(process_at(slot, P_STATE)) == PROCESS_FREE) {
             free = (long)slot; /* a parked slot is not free */
         }
     }
     if (free < 0) {
-        fail("LIMIT", "the object table of %s has room for %" PRIu64 " processes and all are in use", root,
-             process_capacity);
+        return false;
     }
     put(process_at((uint64_t)free, P_PID), self_pid);
     put(process_at((uint64_t)free, P_START_TIME), self_start);
@@ -1152,6 +1202,15 @@ static void register_self(void)
     put(process_at((uint64_t)free, P_STATE), PROCESS_LIVE);
     commit();
     self_slot = free;
+    return true;
+}
+
+static void register_self(void)
+{
+    if (!try_register_self()) {
+        fail("LIMIT", "the object table of %s has room for %" PRIu64 " processes and all are in use", root,
+             process_capacity);
+    }
 }
 
 /*
@@ -1259,8 +1318,11 @@ static void lock_table(void)
     }
     locked = true;
     recover();
-    register_self();
+    bool registered = try_register_self();
     reap_dead_processes();
+    if (!registered) {
+        register_self(); /* the reap may have freed dead processes' slots */
+    }
 }
 
 static void unlock_table(void)
@@ -1319,7 +1381,7 @@ static void check_object_header(int fd, uint64_t want_reserved)
         fail("INCOMPATIBLE_STORE", "%s/%s holds the object '%.*s', not this one; it was left untouched", root,
              file_name, (int)(name_length > 200 ? 200 : name_length), (const char *)page + OH_NAME);
     }
-    if (reserved != want_reserved || le32(page + OH_TYPE) != TYPE_SHARED_MEMORY) {
+    if (reserved != want_reserved || le32(page + OH_TYPE) != object_type) {
         fail("INCOMPATIBLE_STORE", "%s/%s does not match its object table entry (size or type differ); it was left"
              " untouched", root, file_name);
     }
@@ -1343,10 +1405,10 @@ static void map_data(int fd, uint64_t size)
 static void open_existing(long slot)
 {
     uint64_t type = get(object_at((uint64_t)slot, O_TYPE));
-    if (type != TYPE_SHARED_MEMORY) {
+    if (type != object_type) {
         static const char *types[] = {"?", "SHARED_MEMORY", "EVENT", "MUTEX", "SEMAPHORE"};
-        fail("NAME_USED_BY_OTHER_TYPE", "the name is held by an object of type %s, not SHARED_MEMORY",
-             type <= 4 ? types[type] : "?");
+        fail("NAME_USED_BY_OTHER_TYPE", "the name is held by an object of type %s, not %s",
+             type <= 4 ? types[type] : "?", types[object_type]);
     }
     int fd = openat(root_fd, file_name, O_RDWR | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0) {
@@ -1375,6 +1437,70 @@ static void open_existing(long slot)
     handle_slot = slot;
 }
 
+/*
+ * lookup: under the table lock, the object that the RTHANDLE bound to NAME in directory SCOPE names. A memory handle
+ * is GDT slot s encoded as (s + 1) << 3; its descriptor names an object slot and that object's serial, which must
+ * still be the object's (a freed and reused slot is "not found"). Sets file_name to the object's file, and the name
+ * the header is checked against to none (such memory is unnamed).
+ */
+static long find_cataloged(const char *scope, uint64_t *rthandle)
+{
+    size_t scope_len = strlen(scope);
+    if (scope_len < 1 || scope_len > E_SCOPE_BYTES || name_len > E_NAME_BYTES) {
+        fail("INVALID_NAME", "a directory scope has 1 to %d bytes and a cataloged name at most %d", E_SCOPE_BYTES,
+             E_NAME_BYTES);
+    }
+    for (uint64_t e = 0; e < directory_capacity; e++) {
+        if (get(directory_at(e, E_STATE)) != 1 || get(directory_at(e, E_SCOPE_LENGTH)) != scope_len
+            || get(directory_at(e, E_NAME_LENGTH)) != name_len
+            || memcmp(table + directory_at(e, E_SCOPE), scope, scope_len) != 0
+            || memcmp(table + directory_at(e, E_NAME), name, name_len) != 0) {
+            continue;
+        }
+        uint64_t value = get(directory_at(e, E_VALUE));
+        *rthandle = value;
+        if (value < 0x0008 || value > 0xFFF8 || (value & 7) != 0) {
+            fail("WRONG_TYPE", "the name is cataloged in %s as RTHANDLE 0x%04" PRIx64 ", which is not a memory handle",
+                 scope, value);
+        }
+        uint64_t gdt_slot = (value >> 3) - 1;
+        for (uint64_t t = 0; t < MAX_DESCRIPTOR_TABLES; t++) {
+            const unsigned char *table_name = table + descriptor_table_at(t, 0);
+            if (strnlen((const char *)table_name, DT_NAME_BYTES) != strlen(GDT_TABLE)
+                || memcmp(table_name, GDT_TABLE, strlen(GDT_TABLE)) != 0) {
+                continue;
+            }
+            if (gdt_slot >= get(descriptor_table_at(t, DT_CAPACITY))) {
+                break;
+            }
+            uint64_t d = get(descriptor_table_at(t, DT_FIRST)) + gdt_slot;
+            if (d >= descriptor_slots || get(descriptor_at(d, D_STATE)) != 1 || get(descriptor_at(d, D_TABLE)) != t + 1) {
+                break;
+            }
+            uint64_t slot = get(descriptor_at(d, D_OBJECT));
+            if (slot >= object_capacity || get(object_at(slot, O_STATE)) != LIVE
+                || get(object_at(slot, O_SERIAL)) != get(descriptor_at(d, D_SERIAL))) {
+                fail("NOT_FOUND", "RTHANDLE 0x%04" PRIx64 ", cataloged in %s, names memory that was freed", value, scope);
+            }
+            if (get(descriptor_at(d, D_OFFSET)) != 0) {
+                fail("INVALID_PARAMETER", "RTHANDLE 0x%04" PRIx64 " names a region at offset %" PRIu64 " of its object;"
+                     " this program maps whole objects only", value, get(descriptor_at(d, D_OFFSET)));
+            }
+            uint64_t length = get(object_at(slot, O_FILE_NAME_LENGTH));
+            if (length < 1 || length > MAX_FILE_NAME) {
+                fail("INCOMPATIBLE_STORE", "object slot %" PRIu64 " has a file name of %" PRIu64 " bytes", slot, length);
+            }
+            memcpy(file_name, table + object_at(slot, O_FILE_NAME), (size_t)length);
+            file_name[length] = '\0';
+            name_len = 0; /* memory of a memory handle is unnamed: its header holds no name */
+            return (long)slot;
+        }
+        fail("NOT_FOUND", "RTHANDLE 0x%04" PRIx64 ", cataloged in %s, names no descriptor of the GDT", value, scope);
+    }
+    fail("NOT_FOUND", "no name is cataloged in directory %s under this name", scope);
+    return -1;
+}
+
 /* Whether a file of that name is in the root although the table does not list it. */
 static void refuse_foreign_file(void)
 {
@@ -1393,6 +1519,9 @@ static void refuse_foreign_file(void)
 static void create_new(uint64_t size)
 {
     refuse_foreign_file();
+    if (get(T_LIVE_OBJECTS) + get(T_PENDING_INTENTS) >= object_limit) {
+        fail("LIMIT", "the object table of %s holds at most %" PRIu64 " objects and is full", root, object_limit);
+    }
     /* the intent */
     uint64_t hash = fnv1a(file_name), mask = object_capacity - 1, slot = hash & mask;
     long free = -1;
@@ -1624,10 +1753,166 @@ static void depart(void)
 }
 
 /* ------------------------------------------------------------------------------------------------------------------
+ * Events (docs/sync-objects.md, "Common rules" and "Event"): a 32-byte state block at the start of the data; the
+ * state word at offset 16, its low half the futex word (bit 0 signaled; manual reset: bits 1..31 the generation;
+ * auto reset: bits 1..31 the grants), its high half the waiters.
+ * ------------------------------------------------------------------------------------------------------------------ */
+
+#define EV_MAGIC 0x56454853u    /* "SHEV" */
+#define EV_FLAGS 8              /* u32, bit 0 manual reset */
+#define EV_STATE 16             /* u64 */
+#define EV_ONE_WAITER (1ull << 32)
+#define EV_ONE_GRANT 2ull
+
+static uint64_t *event_state(void)
+{
+    if (data_size < 32 || __atomic_load_n((uint32_t *)(void *)data, __ATOMIC_ACQUIRE) != EV_MAGIC
+        || le32(data + 4) != 1) {
+        fail("INCOMPATIBLE_STORE", "the event's state block is not an initialized version 1 'SHEV' block");
+    }
+    return (uint64_t *)(void *)(data + EV_STATE);
+}
+
+static bool event_manual(void)
+{
+    return (le32(data + EV_FLAGS) & 1u) != 0;
+}
+
+static void futex_wake_all(uint64_t *state, int count)
+{
+    syscall(SYS_futex, (uint32_t *)(void *)state, FUTEX_WAKE, count, NULL, NULL, 0);
+}
+
+/* Sets the event; answers whether it was signaled already. */
+static int event_set(void)
+{
+    uint64_t *state = event_state();
+    for (;;) {
+        uint64_t s = __atomic_load_n(state, __ATOMIC_SEQ_CST);
+        if (s & 1u) {
+            return 1;
+        }
+        uint64_t next;
+        bool wake;
+        int count;
+        if (event_manual()) {
+            uint64_t low = (uint32_t)s;
+            uint64_t generation = ((low & ~1ull) + 2) & 0xFFFFFFFEull;     /* bits 1..31, wrapping */
+            next = (s & 0xFFFFFFFF00000000ull) | generation | 1u;
+            wake = (s >> 32) != 0;
+            count = INT_MAX;
+        } else {
+            uint64_t waiters = s >> 32;
+            uint64_t grants = ((uint32_t)s) >> 1;
+            if (waiters > grants) {
+                next = s + EV_ONE_GRANT;
+                wake = true;
+                count = 1;
+            } else {
+                next = s | 1u;
+                wake = false;
+                count = 0;
+            }
+        }
+        if (__atomic_compare_exchange_n(state, &s, next, 0, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)) {
+            if (wake) {
+                futex_wake_all(state, count);
+            }
+            return 0;
+        }
+    }
+}
+
+static int64_t monotonic_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* Sleeps on the low half of the state word while it holds `expected`, at most until `deadline`. */
+static void futex_sleep(uint64_t *state, uint32_t expected, int64_t deadline)
+{
+    int64_t left = deadline - monotonic_ns();
+    if (left <= 0) {
+        return;
+    }
+    struct timespec ts = {.tv_sec = left / 1000000000LL, .tv_nsec = left % 1000000000LL};
+    syscall(SYS_futex, (uint32_t *)(void *)state, FUTEX_WAIT, expected, &ts, NULL, 0);   /* EINTR/EAGAIN: re-read */
+}
+
+/* Waits up to `millis` for the event; answers whether it was signaled (false: timed out). */
+static bool event_wait(int64_t millis)
+{
+    uint64_t *state = event_state();
+    int64_t deadline = monotonic_ns() + millis * 1000000LL;
+    if (event_manual()) {
+        uint64_t e = __atomic_load_n(state, __ATOMIC_SEQ_CST);
+        if (e & 1u) {
+            return true;
+        }
+        if (millis == 0) {
+            return false;
+        }
+        __atomic_fetch_add(state, EV_ONE_WAITER, __ATOMIC_SEQ_CST);
+        for (;;) {
+            uint64_t s = __atomic_load_n(state, __ATOMIC_SEQ_CST);
+            if ((s & 1u) || (((uint32_t)s) & ~1u) != (((uint32_t)e) & ~1u)) {
+                __atomic_fetch_sub(state, EV_ONE_WAITER, __ATOMIC_SEQ_CST);
+                return true;
+            }
+            if (monotonic_ns() >= deadline) {
+                __atomic_fetch_sub(state, EV_ONE_WAITER, __ATOMIC_SEQ_CST);
+                return false;
+            }
+            futex_sleep(state, (uint32_t)s, deadline);
+        }
+    }
+    for (;;) {                                               /* auto reset: take the state or a grant, or register */
+        uint64_t s = __atomic_load_n(state, __ATOMIC_SEQ_CST);
+        uint64_t next;
+        bool taken = true;
+        if (s & 1u) {
+            next = s & ~1ull;
+        } else if ((((uint32_t)s) >> 1) > 0) {
+            next = s - EV_ONE_GRANT;
+        } else if (millis == 0) {
+            return false;
+        } else {
+            next = s + EV_ONE_WAITER;
+            taken = false;
+        }
+        if (__atomic_compare_exchange_n(state, &s, next, 0, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)) {
+            if (taken) {
+                return true;
+            }
+            break;
+        }
+    }
+    for (;;) {                                               /* registered */
+        uint64_t s = __atomic_load_n(state, __ATOMIC_SEQ_CST);
+        if ((((uint32_t)s) >> 1) > 0) {
+            if (__atomic_compare_exchange_n(state, &s, s - EV_ONE_WAITER - EV_ONE_GRANT, 0, __ATOMIC_SEQ_CST,
+                                            __ATOMIC_SEQ_CST)) {
+                return true;
+            }
+            continue;
+        }
+        if (monotonic_ns() >= deadline) {
+            if (__atomic_compare_exchange_n(state, &s, s - EV_ONE_WAITER, 0, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)) {
+                return false;
+            }
+            continue;
+        }
+        futex_sleep(state, (uint32_t)s, deadline);
+    }
+}
+
+/* ------------------------------------------------------------------------------------------------------------------
  * Steps
  * ------------------------------------------------------------------------------------------------------------------ */
 
-enum kind { OPEN, CREATE, WRITE, READ, INFO, HOLD, COUNT, CLOSE };
+enum kind { OPEN, CREATE, LOOKUP, WRITE, READ, INFO, HOLD, COUNT, SET, WAIT, CLOSE };
 
 struct step {
     enum kind kind;
@@ -1639,8 +1924,9 @@ __attribute__((noreturn))
 static void usage(const char *why)
 {
     fprintf(stderr, "shm_peer: %s\n"
-            "usage: shm_peer [-g] ROOT NAME STEP...\n"
-            "steps: open | create SIZE | write OFFSET TEXT | read OFFSET LENGTH | info | hold | count OFFSET | close\n", why);
+            "usage: shm_peer [-g] [-e] ROOT NAME STEP...\n"
+            "steps: open | create SIZE | write OFFSET TEXT | read OFFSET LENGTH | info | hold | count OFFSET | close\n"
+            "       with -e (an event): open | set | wait MILLISECONDS | info | close\n", why);
     exit(2);
 }
 
@@ -1697,6 +1983,20 @@ static void run(const struct step *s)
         unlock_table();
         printf("OPENED existed=%s size=%" PRIu64 " reserved=%" PRIu64 " file=%s\n", existed ? "true" : "false",
                data_size, reserved, file_name);
+        break;
+    }
+    case LOOKUP: {
+        if (data != NULL) {
+            fail("WRONG_STATE", "this program holds one handle at a time and already has one");
+        }
+        lock_table();
+        uint64_t rthandle = 0;
+        long slot = find_cataloged(s->text, &rthandle);
+        open_existing(slot);
+        uint64_t reserved = get(object_at((uint64_t)handle_slot, O_RESERVED));
+        unlock_table();
+        printf("FOUND rthandle=0x%04" PRIx64 " gdt=%" PRIu64 "\n", rthandle, (rthandle >> 3) - 1);
+        printf("OPENED existed=true size=%" PRIu64 " reserved=%" PRIu64 " file=%s\n", data_size, reserved, file_name);
         break;
     }
     case WRITE: {
@@ -1787,6 +2087,16 @@ static void run(const struct step *s)
         printf("COUNTED last=%" PRIu64 "\n", last);
         break;
     }
+    case SET: {
+        need_handle("set");
+        printf("SET was=%d\n", event_set());
+        break;
+    }
+    case WAIT: {
+        need_handle("wait");
+        printf("WAITED result=%s\n", event_wait((int64_t)s->a) ? "SIGNALED" : "TIMEOUT");
+        break;
+    }
     case CLOSE:
         need_handle("close");
         lock_table();
@@ -1801,9 +2111,14 @@ int main(int argc, char **argv)
 {
     setvbuf(stdout, NULL, _IOLBF, 0);
     int first = 1;
-    if (argc > 1 && strcmp(argv[1], "-g") == 0) {
-        group_shared = true;
-        first = 2;
+    for (; first < argc && argv[first][0] == '-' && argv[first][1] != '\0' && argv[first][2] == '\0'; first++) {
+        if (argv[first][1] == 'g') {
+            group_shared = true;
+        } else if (argv[first][1] == 'e') {
+            object_type = TYPE_EVENT;
+        } else {
+            usage("the options are -g and -e");
+        }
     }
     if (argc - first < 3) {
         usage("ROOT, NAME and at least one step are needed");
@@ -1830,6 +2145,12 @@ int main(int argc, char **argv)
             if (s->a < 1 || s->a > MAX_SIZE) {
                 usage("the size must be at least 1 byte and fit the file (at most 2^63 - 4097)");
             }
+        } else if (strcmp(word, "lookup") == 0) {
+            s->kind = LOOKUP;
+            if (i + 1 >= argc) {
+                usage("lookup needs a SCOPE (an object directory, such as intime.root)");
+            }
+            s->text = argv[++i];
         } else if (strcmp(word, "write") == 0) {
             s->kind = WRITE;
             s->a = number(i + 1 < argc ? argv[++i] : NULL, "write needs an OFFSET and a TEXT");
@@ -1848,10 +2169,25 @@ int main(int argc, char **argv)
         } else if (strcmp(word, "count") == 0) {
             s->kind = COUNT;
             s->a = number(i + 1 < argc ? argv[++i] : NULL, "count needs an OFFSET (a multiple of 8)");
+        } else if (strcmp(word, "set") == 0) {
+            s->kind = SET;
+        } else if (strcmp(word, "wait") == 0) {
+            s->kind = WAIT;
+            s->a = number(i + 1 < argc ? argv[++i] : NULL, "wait needs MILLISECONDS");
+            if (s->a > INT32_MAX) {
+                usage("wait takes at most 2147483647 milliseconds");
+            }
         } else if (strcmp(word, "close") == 0) {
             s->kind = CLOSE;
         } else {
             fprintf(stderr, "shm_peer: unknown step '%s'\n", word);
+            usage("see the steps below");
+        }
+        bool event_step = s->kind == SET || s->kind == WAIT;
+        bool memory_step = s->kind == CREATE || s->kind == WRITE || s->kind == READ || s->kind == HOLD
+                           || s->kind == COUNT;
+        if ((object_type == TYPE_EVENT && memory_step) || (object_type != TYPE_EVENT && event_step)) {
+            fprintf(stderr, "shm_peer: step '%s' %s\n", word, event_step ? "needs -e" : "is not for an event (-e)");
             usage("see the steps below");
         }
     }

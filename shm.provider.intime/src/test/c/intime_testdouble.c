@@ -49,47 +49,7 @@ typedef WORD RTHANDLE;
 
 /* ---- iwin32x: the Win32-style objects ---- */
 
-TD_EXPORT HANDLE RtCreateSharedMemoryW(DWORD flProtect, DWORD high, DWORD low, LPCWSTR lpName, void **location) {
-    return td_create_shared_memory(flProtect, high, low, lpName, location);
-}
-TD_EXPORT HANDLE RtOpenSharedMemoryW(DWORD access, BOOL inherit, LPCWSTR lpName, void **location) {
-    (void) inherit;
-    return td_open_shared_memory(access, lpName, location);
-}
-TD_EXPORT BOOL RtCloseHandle(HANDLE h) { return td_close_handle(h); }
-TD_EXPORT HANDLE RtCreateEventW(LPSECURITY_ATTRIBUTES sa, BOOL manual, BOOL initial, LPCWSTR lpName) {
-    (void) sa;
-    return td_create_event(manual, initial, lpName);
-}
-TD_EXPORT HANDLE RtOpenEventW(DWORD access, BOOL inherit, LPCWSTR lpName) {
-    (void) access; (void) inherit;
-    return td_open_event(lpName);
-}
-TD_EXPORT BOOL RtSetEvent(HANDLE h) { return td_set_event(h); }
-TD_EXPORT BOOL RtResetEvent(HANDLE h) { return td_reset_event(h); }
-TD_EXPORT BOOL RtPulseEvent(HANDLE h) { return td_pulse_event(h); }
-TD_EXPORT HANDLE RtCreateMutexW(LPSECURITY_ATTRIBUTES sa, BOOL owned, LPCWSTR lpName) {
-    (void) sa;
-    return td_create_mutex(owned, lpName);
-}
-TD_EXPORT HANDLE RtOpenMutexW(DWORD access, BOOL inherit, LPCWSTR lpName) {
-    (void) access; (void) inherit;
-    return td_open_mutex(lpName);
-}
-TD_EXPORT BOOL RtReleaseMutex(HANDLE h) { return td_release_mutex(h); }
-TD_EXPORT HANDLE RtCreateSemaphoreW(LPSECURITY_ATTRIBUTES sa, LONG initial, LONG maximum, LPCWSTR lpName) {
-    (void) sa;
-    return td_create_semaphore(initial, maximum, lpName);
-}
-TD_EXPORT HANDLE RtOpenSemaphoreW(DWORD access, BOOL inherit, LPCWSTR lpName) {
-    (void) access; (void) inherit;
-    return td_open_semaphore(lpName);
-}
-TD_EXPORT BOOL RtReleaseSemaphore(HANDLE h, LONG count, LONG *previous) { return td_release_semaphore(h, count, previous); }
-TD_EXPORT DWORD RtWaitForSingleObject(HANDLE h, DWORD millis) { return td_wait(h, millis); }
-TD_EXPORT size_t VirtualQuery(const void *address, void *buffer, size_t length) {
-    return td_virtual_query(address, buffer, length);
-}
+#include "win32_rt_exports_testdouble.inc"
 
 /* ---- NTX ---- */
 

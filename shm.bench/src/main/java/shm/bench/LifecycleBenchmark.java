@@ -27,12 +27,9 @@ import shm.testkit.Trees;
  * shm_open, ftruncate, mmap, munmap, close, shm_unlink) from {@code shm.bench/reference}. With {@code reserve=true} the
  * backend reserves every page ({@code posix_fallocate}), which compares with C's {@code life+touch}; with
  * {@code reserve=false} it only sizes the file, which compares with plain {@code life}. Each cycle also takes the
- * object table's lock and writes its journaled transactions.
- *
- * <p>The open benchmarks: {@link #openMapClose} opens an object that another backend instance holds (the same
- * system calls as when another process holds it; compare with {@code shmbase open}); {@link #openHeldHere} opens an
- * object this backend holds already, which writes nothing into the table (but still maps the object for the handle). The {@code Confined} variants use {@link MapOptions#confined() confined} handles, the fast mode for a
- * single thread, whose close does not pause the JVM's other threads.
+ * object table's lock and writes its journaled transactions. {@link #createMapCloseConfined} does the same with a
+ * {@link MapOptions#confined() confined} handle, the fast mode for a single thread, whose close does not pause the
+ * JVM's other threads. The open cases are in {@link OpenBenchmark}.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -45,28 +42,19 @@ public class LifecycleBenchmark {
     @Param({"false", "true"})
     boolean reserve;
 
-    private Path root;
     private static final MapOptions CONFINED = MapOptions.DEFAULT.withConfined(true);
 
+    private Path root;
     private MmapBackend backend;
-    private MmapBackend holder;
-    private BackendHandle held;
-    private BackendHandle heldHere;
 
     @Setup(Level.Trial)
     public void open() {
-        root = Path.of("/dev/shm", "shm-bench-" + ProcessHandle.current().pid(), "ns");
+        root = BenchRoots.fresh("life");
         backend = new MmapBackend(MmapSettings.under(root).withReserveSpace(reserve));
-        holder = new MmapBackend(MmapSettings.under(root).withReserveSpace(reserve));
-        held = holder.createOrOpen(ObjectType.SHARED_MEMORY, "existing", size, MapOptions.DEFAULT);
-        heldHere = backend.createOrOpen(ObjectType.SHARED_MEMORY, "here", size, MapOptions.DEFAULT);
     }
 
     @TearDown(Level.Trial)
     public void close() throws IOException {
-        held.close();
-        heldHere.close();
-        holder.close();
         backend.close();
         Trees.deleteRecursively(root.getParent());
     }
@@ -83,30 +71,6 @@ public class LifecycleBenchmark {
     @Benchmark
     public long createMapCloseConfined() {
         try (BackendHandle h = backend.createOrOpen(ObjectType.SHARED_MEMORY, "cycle", size, CONFINED)) {
-            return h.segment().address();
-        }
-    }
-
-    /** Open an object that another backend instance keeps alive (as another process would), map it, close it. */
-    @Benchmark
-    public long openMapClose() {
-        try (BackendHandle h = backend.open(ObjectType.SHARED_MEMORY, "existing", MapOptions.DEFAULT)) {
-            return h.segment().address();
-        }
-    }
-
-    /** The same with a confined handle. */
-    @Benchmark
-    public long openMapCloseConfined() {
-        try (BackendHandle h = backend.open(ObjectType.SHARED_MEMORY, "existing", CONFINED)) {
-            return h.segment().address();
-        }
-    }
-
-    /** Open an object this backend holds already (no table write), use its segment, close the handle. */
-    @Benchmark
-    public long openHeldHere() {
-        try (BackendHandle h = backend.open(ObjectType.SHARED_MEMORY, "here", MapOptions.DEFAULT)) {
             return h.segment().address();
         }
     }

@@ -42,7 +42,8 @@ import shm.api.spi.ShmBackend;
 @Component(service = {SharedMemoryService.class, SyncObjectService.class}, scope = ServiceScope.BUNDLE,
         configurationPid = NeutralServiceComponent.PID)
 @Designate(ocd = NeutralServiceComponent.Config.class)
-public final class NeutralServiceComponent implements SharedMemoryService, SyncObjectService {
+public final class NeutralServiceComponent implements SharedMemoryService, SyncObjectService,
+        shm.api.spi.ReferenceOpening {
 
     /** The configuration PID. */
     public static final String PID = "shm.core";
@@ -103,14 +104,15 @@ public final class NeutralServiceComponent implements SharedMemoryService, SyncO
     }
 
     /**
-     * Parks the handles for the next revision, or closes them when their user is stopping or the whole framework is
-     * (then the process ends its handles as its exit would).
+     * Parks the handles for the next revision of this service, and for the next revision of their user when it is the
+     * user that stops (an update of a client such as shm.shell, which takes its handles over by opening the same names:
+     * the open takes the parked hold over); holds nobody takes over expire at the park deadline. Closes them when the
+     * whole framework is stopping (the process ends its handles as its exit would) or the user is gone.
      */
     @Deactivate
     void deactivate() {
-        int state = client == null ? Bundle.UNINSTALLED : client.getState();
         boolean frameworkStopping = framework.getState() == Bundle.STOPPING;
-        if (!frameworkStopping && (state == Bundle.ACTIVE || state == Bundle.STARTING)) {
+        if (!frameworkStopping && client != null && client.getState() != Bundle.UNINSTALLED) {
             service.orphanAll(new RegistrySuccessor(client, swapWaitMillis));
         } else {
             service.close();
@@ -143,6 +145,12 @@ public final class NeutralServiceComponent implements SharedMemoryService, SyncO
     @Override
     public SharedMemory open(String name, MapOptions options) {
         return service.open(name, options);
+    }
+
+    /** For a handle of an earlier revision of this service: its unnamed object, by reference in its store. */
+    @Override
+    public SharedMemory openByRef(shm.api.spi.ObjectRef ref, String namespace, MapOptions options) {
+        return service.openByRef(ref, namespace, options);
     }
 
     @Override

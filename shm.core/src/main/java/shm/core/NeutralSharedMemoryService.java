@@ -24,6 +24,8 @@ import shm.api.SharedMemoryService;
 import shm.api.ShmException;
 import shm.api.SyncObjectService;
 import shm.api.spi.BackendHandle;
+import shm.api.spi.ObjectRef;
+import shm.api.spi.ReferenceOpening;
 import shm.api.spi.ShmBackend;
 
 /**
@@ -54,7 +56,8 @@ import shm.api.spi.ShmBackend;
  * <p>Thread-safe: calls, swaps and closes are serialized by one lock; {@link SharedMemory#segment()} of a bound handle
  * reads without locking.
  */
-public class NeutralSharedMemoryService implements SharedMemoryService, SyncObjectService, AutoCloseable {
+public class NeutralSharedMemoryService implements SharedMemoryService, SyncObjectService, ReferenceOpening,
+        AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(NeutralSharedMemoryService.class.getName());
 
@@ -110,6 +113,23 @@ public class NeutralSharedMemoryService implements SharedMemoryService, SyncObje
     public SharedMemory open(String name, MapOptions options) {
         Objects.requireNonNull(options, "options");
         return underLock(name, c -> track(c.backend().open(ObjectType.SHARED_MEMORY, name, options), c, options));
+    }
+
+    /**
+     * Opens an object by reference in the store this service serves: how a handle of an earlier revision of this
+     * service finds an unnamed object again ({@link RegistrySuccessor}).
+     */
+    @Override
+    public SharedMemory openByRef(ObjectRef ref, String namespace, MapOptions options) {
+        Objects.requireNonNull(options, "options");
+        return underLock(null, c -> {
+            if (!c.namespace().equals(namespace)) {
+                throw new ShmException(ErrorReason.INCOMPATIBLE_STORE, null, "the object lives in the store "
+                        + namespace + "; this service serves " + c.namespace() + " (a reference names an object in"
+                        + " one store only)");
+            }
+            return track(c.backend().openByRef(ref, options), c, options);
+        });
     }
 
     @Override

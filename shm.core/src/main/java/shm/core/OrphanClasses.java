@@ -32,7 +32,8 @@ final class OrphanClasses {
                 MapOptions.class, MappingEvent.class, MappingEvent.Kind.class, MappingListener.class,
                 ShmException.class, ErrorReason.class, InterruptedException.class, IllegalStateException.class,
                 Candidate.class, NeutralSharedMemoryService.class, System.Logger.class, System.Logger.Level.class,
-                java.util.concurrent.TimeUnit.class, java.util.concurrent.CopyOnWriteArrayList.class);
+                java.util.concurrent.TimeUnit.class, java.util.concurrent.CopyOnWriteArrayList.class,
+                shm.api.spi.ReferenceOpening.class, shm.api.spi.ObjectRef.class);
         return classes.size();
     }
 }

@@ -10,14 +10,15 @@ import shm.api.ErrorReason;
 import shm.api.SharedMemory;
 import shm.api.SharedMemoryService;
 import shm.api.ShmException;
+import shm.api.spi.ReferenceOpening;
 
 /**
  * Finds the successor of a deactivated neutral service through the OSGi service registry, with the view of the bundle
  * that used the old service (its client): the client's own instance of the next {@link SharedMemoryService} opens the
  * object by name, which takes over the hold the old revision parked. The old handle then forwards to the new one.
  *
- * <p>An unnamed object cannot be found this way (it has no name to open, and the neutral API opens by name only); its
- * handle is lost with that reason.
+ * <p>An unnamed object has no name to open: it is opened by its backend reference in its store, through the successor's
+ * {@link ReferenceOpening} (SPI 1.3); a successor without it cannot find it, and the handle is lost with that reason.
  */
 final class RegistrySuccessor implements Successor {
 
@@ -33,10 +34,6 @@ final class RegistrySuccessor implements Successor {
     @Override
     public Adopted adopt(NeutralHandle orphan) {
         String name = orphan.nameOrNull();
-        if (name == null) {
-            throw new ShmException(ErrorReason.INVALID_PARAMETER, null, "an unnamed object cannot be found again by"
-                    + " the next revision of the neutral service: it has no name to open");
-        }
         BundleContext context = client.getBundleContext();
         if (context == null) {
             throw new ShmException(ErrorReason.INVALID_PARAMETER, name, "the bundle that holds the handle, "
@@ -51,7 +48,16 @@ final class RegistrySuccessor implements Successor {
                 throw new ShmException(ErrorReason.CLOSED, name, "no neutral shared memory service came back within "
                         + waitMillis + " ms after its bundle was stopped or updated");
             }
-            SharedMemory handle = next.open(name, orphan.options());
+            SharedMemory handle;
+            if (name != null) {
+                handle = next.open(name, orphan.options());
+            } else if (next instanceof ReferenceOpening byRef) {
+                handle = byRef.openByRef(orphan.ref(), orphan.namespace(), orphan.options());
+            } else {
+                throw new ShmException(ErrorReason.INVALID_PARAMETER, null, "an unnamed object cannot be found again"
+                        + " by this revision of the neutral service: it has no name to open and the service cannot"
+                        + " open by reference");
+            }
             return new TrackedHandle(handle, tracker);
         } catch (InterruptedException e) {
             tracker.close();

@@ -17,6 +17,8 @@ final class Bundles {
     static final String PERSONALITY_RTX = "shm.personality.rtx";
     /** The INtime personality bundle. */
     static final String PERSONALITY_INTIME = "shm.personality.intime";
+    /** The operator's shell (Gogo commands). */
+    static final String SHELL = "shm.shell";
     /** The NTX personality bundle. */
     static final String PERSONALITY_NTX = "shm.personality.ntx";
 

@@ -34,9 +34,9 @@ public class HotSwapIT extends ShmTestBase {
     /** The neutral service: its handles find the next revision through the service registry. */
     @Test
     public void theCoreCyclesWithoutLosingAnything() throws Exception {
-        // The collection check is left out for the core (open in issue 10): since the shell and Gogo run in the test
-        // framework, something still reaches the first core revision after the cycles; it passed before that change.
-        cycle(Bundles.CORE, "shm.core.NeutralSharedMemoryService", false);
+        // The shell's commands are deactivated and activated again whenever the neutral service goes and comes; each
+        // instance used to stay registered as a bundle listener and kept the first core revision's service reachable.
+        cycle(Bundles.CORE, "shm.core.NeutralSharedMemoryService", true);
     }
 
     /**

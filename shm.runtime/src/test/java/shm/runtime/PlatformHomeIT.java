@@ -44,7 +44,6 @@ class PlatformHomeIT {
     }
 
     @Test
-    @org.junit.jupiter.api.Disabled("the log file was not there when asserted (written after the run?); not yet investigated")
     void firstStartCreatesTheHomeWithCommentedExamplesAndKeepsTheFrameworkUnderIt() throws Exception {
         RuntimeProcess.Finished run = RuntimeProcess.run(root(), "shm:status");
         assertEquals(0, run.exitCode(), run.errors());
@@ -64,7 +63,6 @@ class PlatformHomeIT {
     }
 
     @Test
-    @org.junit.jupiter.api.Disabled("failed at its first assertion in the last run; not yet investigated")
     void configurationFileIsReadChangedWrittenBackAndKeptAcrossRestarts() throws Exception {
         RuntimeProcess.run(root(), "shm:list"); // creates the home
         Path other = temporary.resolve("other-root");
@@ -89,7 +87,6 @@ class PlatformHomeIT {
     }
 
     @Test
-    @org.junit.jupiter.api.Disabled("the shell's handle of the object after the refused root: not yet investigated")
     void badValuesAreRefusedInOneLineAndThePreviousConfigurationStays() throws Exception {
         RuntimeProcess.run(root(), "shm:list");
         Files.writeString(etc().resolve("shm.personality.rtx-rtss.cfg"), "rtx.flavour = BOGUS\n",
@@ -116,8 +113,9 @@ class PlatformHomeIT {
             RuntimeProcess.Finished run = shell.awaitExit(PATIENCE);
             assertTrue(run.output().contains("kept   SHARED_MEMORY") || run.output().contains("kept  SHARED_MEMORY"),
                     "the object survived the refused root: " + run.output());
+            // The first run put the file's good values into Configuration Admin; they stay in effect.
             assertTrue(run.errors().contains("configuration shm.personality.rtx~rtss refused: rtx.flavour = 'BOGUS':"
-                    + " must be one of LEGACY_RTX, RTX64; the defaults apply"), run.errors());
+                    + " must be one of LEGACY_RTX, RTX64; the previous configuration is kept"), run.errors());
             assertFalse(run.errors().contains("\tat "), run.errors());
             assertFalse(run.output().contains("\tat "), run.output());
         }
@@ -155,24 +153,10 @@ class PlatformHomeIT {
 
     @Test
     void oldJavaIsRefusedInOneLineAtOnce() throws Exception {
-        Path java17 = Path.of("/usr/lib/jvm/java-17-openjdk-amd64/bin/java");
-        assumeTrue(Files.isExecutable(java17), "no Java 17 on this machine");
-        ProcessBuilder builder = new ProcessBuilder(java17.toString(), "-jar", RuntimeProcess.jar().toString(),
-                "shm:list");
-        builder.environment().put("SHM_HOME", RuntimeProcess.home(root()).toString());
-        builder.redirectErrorStream(true);
-        Process process = builder.start();
-        process.getOutputStream().close();
-        assertTrue(process.waitFor(30, TimeUnit.SECONDS), "refused at once, not after a hang");
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-        assertEquals(2, process.exitValue(), output);
-        assertEquals(1, output.lines().count(), output);
-        assertTrue(output.endsWith("is Java 17; the shm runtime needs Java 25 or later (set SHM_JAVA or JAVA_HOME)"),
-                output);
+        shm.testkit.OldJava.assertRefusedInOneLine(RuntimeProcess.jar(), RuntimeProcess.home(root()));
     }
 
     @Test
-    @org.junit.jupiter.api.Disabled("under script(1) the edited history line did not run (left for the next session; checked by hand under tmux: Up, Home, Right, Backspace, Ctrl-C all work)")
     void consoleThroughAPseudoTerminalEditsHistoryUtf8AndCtrlC() throws Exception {
         Path script = Path.of("/usr/bin/script");
         assumeTrue(Files.isExecutable(script), "util-linux script is not installed");
@@ -196,11 +180,15 @@ class PlatformHomeIT {
             type(keys, "shm:info nothing\r");
             awaitScreen(screen, "error: 'nothing'");
             Thread.sleep(1000);
-            type(keys, "\u001b[A\u001b[A"); // Up, Up: back to the create
+            // JLine switches the terminal to application cursor keys (the screen shows ESC [?1h), in which the arrow
+            // keys send ESC O A .. ESC O D, as terminfo's kcuu1/kcuf1 for xterm say.
+            type(keys, "\u001bOA\u001bOA"); // Up, Up: back to "shm:create grüße 4k"
             Thread.sleep(500);
-            type(keys, "\u0001\u001b[C\u001b[C\u001b[C\u001b[C\u001b[C\u001b[C\u001b[C\u001b[C\u001b[C\u001b[C"
-                    + "\u007f\u007f\u007f\u007f\u007f\u007f" + "info\u000b\r"); // Home, 10 x Right, 6 x BS: shm:info
-            awaitScreen(screen, "type          SHARED_MEMORY");
+            // End, 3 x Backspace: "shm:create grüße"; Home, 4 x Right, 6 x Delete: "shm: grüße"; "info": shm:info grüße
+            type(keys, "\u0005\u007f\u007f\u007f" + "\u0001\u001bOC\u001bOC\u001bOC\u001bOC"
+                    + "\u001b[3~\u001b[3~\u001b[3~\u001b[3~\u001b[3~\u001b[3~" + "info\r");
+            awaitScreen(screen, "type          SHARED_MEMORY"); // shm:info's answer: the edited line ran
+            awaitScreen(screen, "name          grüße");
             Thread.sleep(1000);
             type(keys, "shm:event create ev\r");
             awaitScreen(screen, "created event 'ev'");

@@ -77,6 +77,7 @@ public final class CommandLineEntry {
      * @param launcher       the service properties of the bnd launcher, which registers itself once the framework runs
      * @param processor      Gogo's command processor
      * @param configurations Configuration Admin, to wait for the configuration files
+     * @param components     Declarative Services, to wait for the shm bundles' components
      * @param loggers        the log
      */
     @Activate
@@ -85,6 +86,8 @@ public final class CommandLineEntry {
             Map<String, Object> launcher,
             @Reference(name = "processor") CommandProcessor processor,
             @Reference(name = "configurations") ConfigurationAdmin configurations,
+            @Reference(name = "components")
+            org.osgi.service.component.runtime.ServiceComponentRuntime components,
             @Reference(name = "logger", service = LoggerFactory.class) Logger logger) {
         if (!Boolean.parseBoolean(context.getProperty(ENABLE_PROPERTY))) {
             this.registration = null;
@@ -103,7 +106,7 @@ public final class CommandLineEntry {
             int consoleLevel = (int) positive(context, CONSOLE_START_LEVEL_PROPERTY, 0);
             String home = context.getProperty(HOME_PROPERTY);
             Path etc = home == null || home.isBlank() ? null : Path.of(home.strip(), "etc");
-            frameworkStages = new FrameworkStages(context, configurations, etc, platformLevel, consoleLevel, logger);
+            frameworkStages = new FrameworkStages(context, configurations, components, etc, platformLevel, consoleLevel, logger);
             mainThread = new CommandLineRun(Invocation.parse(arguments), processor, new ServiceArrival(context),
                     patience, frameworkStages, streams);
         } catch (IllegalArgumentException unusable) {

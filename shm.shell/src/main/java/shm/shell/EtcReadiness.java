@@ -48,9 +48,20 @@ final class EtcReadiness {
      * @return the files still missing at the deadline (empty when all were read)
      */
     static List<Path> await(ConfigurationAdmin admin, List<Path> files, Instant deadline) throws InterruptedException {
+        return await(admin, files, deadline, file -> false);
+    }
+
+    /**
+     * Waits until Configuration Admin holds a configuration for each of the files, or the file was refused (its
+     * values never go to Configuration Admin), or the deadline passed.
+     *
+     * @return the files still missing at the deadline (empty when all were read)
+     */
+    static List<Path> await(ConfigurationAdmin admin, List<Path> files, Instant deadline,
+            java.util.function.Predicate<Path> refused) throws InterruptedException {
         List<Path> missing = new ArrayList<>(files);
         while (true) {
-            missing.removeIf(file -> loaded(admin, file));
+            missing.removeIf(file -> loaded(admin, file) || refused.test(file));
             if (missing.isEmpty() || !Instant.now().isBefore(deadline)) {
                 return missing;
             }

@@ -28,6 +28,7 @@ final class FrameworkStages implements RuntimeStages, CommandSessionListener {
 
     private final BundleContext context;
     private final ConfigurationAdmin configurations;
+    private final org.osgi.service.component.runtime.ServiceComponentRuntime components;
     /** Gogo's JLine console bundle and JLine's bundle. */
     static final String CONSOLE_BUNDLE = "org.apache.felix.gogo.jline";
     static final String JLINE_BUNDLE = "org.jline";
@@ -46,15 +47,18 @@ final class FrameworkStages implements RuntimeStages, CommandSessionListener {
      *
      * @param context        the entry point's bundle context
      * @param configurations Configuration Admin, where FileInstall puts the files of {@code etc}
+     * @param components     Declarative Services, to wait until the shm bundles' immediate components are up
      * @param etc            the home's configuration folder, or {@code null} when there is none
      * @param platformLevel  the start level of the shm bundles (0: leave the start level alone)
      * @param consoleLevel   the start level of the console bundle (0: leave it alone)
      * @param logger         where to say which configuration files were not read in time
      */
-    FrameworkStages(BundleContext context, ConfigurationAdmin configurations, Path etc, int platformLevel,
+    FrameworkStages(BundleContext context, ConfigurationAdmin configurations,
+            org.osgi.service.component.runtime.ServiceComponentRuntime components, Path etc, int platformLevel,
             int consoleLevel, Logger logger) {
         this.context = Objects.requireNonNull(context, "context");
         this.configurations = Objects.requireNonNull(configurations, "configurations");
+        this.components = Objects.requireNonNull(components, "components");
         this.etc = etc;
         this.platformLevel = platformLevel;
         this.consoleLevel = consoleLevel;
@@ -63,12 +67,33 @@ final class FrameworkStages implements RuntimeStages, CommandSessionListener {
 
     @Override
     public void startPlatform(Instant deadline) throws InterruptedException {
-        List<Path> missing = EtcReadiness.await(configurations, EtcReadiness.files(etc), deadline);
+        List<Path> missing = EtcReadiness.await(configurations, EtcReadiness.files(etc), deadline, this::refused);
         for (Path file : missing) {
             logger.warn("configuration file {} was not read before the shm bundles started (see FileInstall's"
                     + " messages in the log)", file);
         }
-        StartLevels.raise(context, platformLevel);
+        // Up to the deadline: the shm bundles started and their immediate components (the backend) activated, so
+        // that a command sees the platform up, not half of it; past the deadline the commands run anyway.
+        if (StartLevels.raiseAndAwait(context, platformLevel, deadline)) {
+            ComponentsSettled.await(context, components, deadline);
+        } else {
+            logger.warn("the framework did not reach start level {} (the shm bundles) in time; commands may run"
+                    + " before every backend is registered", platformLevel);
+        }
+    }
+
+    /** Whether the configuration guard refused the file's latest content (so it never reaches Config Admin). */
+    private boolean refused(Path file) {
+        var reference = context.getServiceReference(shm.shell.runtime.ConfigurationGuard.class);
+        if (reference == null) {
+            return false;
+        }
+        var guard = context.getService(reference);
+        try {
+            return guard != null && guard.isRefusedFile(file);
+        } finally {
+            context.ungetService(reference);
+        }
     }
 
     /**

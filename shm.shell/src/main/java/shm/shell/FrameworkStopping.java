@@ -14,7 +14,7 @@ final class FrameworkStopping {
     private FrameworkStopping() {
     }
 
-    /** Calls {@code action} once the system bundle is stopping; answers the listener (removed with the bundle). */
+    /** Calls {@code action} once the system bundle is stopping; answers the listener, for {@link #remove}. */
     static SynchronousBundleListener onStop(BundleContext context, Runnable action) {
         SynchronousBundleListener listener = event -> {
             if (event.getBundle().getBundleId() == 0 && event.getType() == BundleEvent.STOPPING) {
@@ -23,5 +23,17 @@ final class FrameworkStopping {
         };
         context.addBundleListener(listener);
         return listener;
+    }
+
+    /** Removes a listener {@link #onStop} added; nothing when either is {@code null} or the bundle stopped already. */
+    static void remove(BundleContext context, SynchronousBundleListener listener) {
+        if (context == null || listener == null) {
+            return;
+        }
+        try {
+            context.removeBundleListener(listener);
+        } catch (IllegalStateException bundleStopped) {
+            // the framework removed it with the bundle
+        }
     }
 }

@@ -1,7 +1,9 @@
 package shm.shell;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.LongFunction;
 import java.util.stream.Collectors;
 
@@ -28,7 +30,8 @@ final class ObjectListing {
 
     /** The table of {@code objects} in the given order, or {@link #EMPTY} when there are none. */
     static String format(List<ObjectInfo> objects) {
-        return format(objects, ProcessNames::of);
+        Map<Long, String> names = new HashMap<>();   // once per process, not once per holder of 100,000 objects
+        return format(objects, pid -> names.computeIfAbsent(pid, ProcessNames::of));
     }
 
     /** The table of {@code objects}, naming holder processes with {@code names}. */

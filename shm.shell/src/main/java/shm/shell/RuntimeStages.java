@@ -17,9 +17,12 @@ interface RuntimeStages {
     }
 
     /**
-     * Starts the shm bundles once the configuration files of the home are read (or the deadline passed).
+     * Starts the shm bundles once the configuration files of the home are read (or the deadline passed), and waits
+     * until they have all started (or the deadline passed), so that a command never runs while only some backends
+     * are registered.
      *
-     * @param deadline when to stop waiting for the configuration files and start anyway
+     * @param deadline when to stop waiting for the configuration files and start anyway, and when to stop waiting
+     *                 for the bundles to start
      * @throws InterruptedException when the waiting thread is interrupted
      */
     void startPlatform(Instant deadline) throws InterruptedException;

@@ -49,6 +49,7 @@ final class ShellOperations {
 
     private final Supplier<SharedMemoryService> service;
     private final HeldHandles held;
+    private final Supplier<java.util.Set<Long>> deadProcesses;
 
     /**
      * Operations that hold no handle yet.
@@ -57,14 +58,40 @@ final class ShellOperations {
      * @param held    where handles live between commands
      */
     ShellOperations(Supplier<SharedMemoryService> service, HeldHandles held) {
-        this.service = Objects.requireNonNull(service, "service");
-        this.held = Objects.requireNonNull(held, "held");
+        this(service, held, java.util.Set::of);
     }
 
-    /** {@code shm:list}: the table of all named objects of all types ({@link ObjectListing}). */
+    /**
+     * Operations that hold no handle yet and mark the holders that died.
+     *
+     * @param service       answers the service to use now, or {@code null} when none is bound
+     * @param held          where handles live between commands
+     * @param deadProcesses answers the pids of processes that died holding something, not yet reaped
+     */
+    ShellOperations(Supplier<SharedMemoryService> service, HeldHandles held,
+            Supplier<java.util.Set<Long>> deadProcesses) {
+        this.service = Objects.requireNonNull(service, "service");
+        this.held = Objects.requireNonNull(held, "held");
+        this.deadProcesses = Objects.requireNonNull(deadProcesses, "deadProcesses");
+    }
+
+    /**
+     * {@code shm:list}: the table of all named objects of all types ({@link ObjectListing}). Never destroys: a holder
+     * that died is shown as {@code pid (dead)}, with a last line saying that {@code shm:reap} releases it.
+     */
     String list(List<String> arguments) {
         expectCount(arguments, 0, 0, LIST_USAGE);
-        return ObjectListing.format(service().list());
+        List<ObjectInfo> objects = service().list();
+        java.util.Set<Long> dead = deadProcesses.get();
+        String table = ObjectListing.format(objects, pid -> dead.contains(pid) ? "dead" : ProcessNames.of(pid));
+        List<Long> deadHolders = objects.stream().flatMap(o -> o.holders().stream()).map(h -> h.pid())
+                .filter(dead::contains).distinct().sorted().toList();
+        if (deadHolders.isEmpty()) {
+            return table;
+        }
+        return table + "\n" + (deadHolders.size() == 1 ? "process " : "processes ")
+                + String.join(", ", deadHolders.stream().map(String::valueOf).toList())
+                + " died holding handles: shm:reap releases them and destroys what only they held";
     }
 
     /**

@@ -6,6 +6,7 @@ import java.util.function.Supplier;
 
 import org.apache.felix.service.command.Descriptor;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.SynchronousBundleListener;
 import org.apache.felix.service.command.Parameter;
 import org.apache.felix.service.command.annotations.GogoCommand;
 import org.osgi.service.component.annotations.Activate;
@@ -43,6 +44,12 @@ public final class ShmCommands {
 
     private final ShellOperations operations;
     private final BundleContext context;
+    /**
+     * Removed at deactivation: the framework would otherwise keep every instance that ever ran (this component is
+     * deactivated and activated again whenever the neutral service goes and comes) and, through it, the service of a
+     * shm.core revision long gone (issue 10).
+     */
+    private final SynchronousBundleListener stopping;
 
     /**
      * Creates the commands with no handle held; Declarative Services binds the service right after. The handles are
@@ -52,9 +59,10 @@ public final class ShmCommands {
      */
     @Activate
     public ShmCommands(BundleContext context) {
-        this.operations = new ShellOperations(() -> service, new HeldHandles());
+        this.operations = new ShellOperations(() -> service, new HeldHandles(),
+                () -> DeadProcessReport.dead(List.copyOf(backends)));
         this.context = context;
-        FrameworkStopping.onStop(context, operations::closeEverything);
+        this.stopping = FrameworkStopping.onStop(context, operations::closeEverything);
         // The service field is injected after the constructor: take the previous revision's handles over as soon as
         // it is there (a few milliseconds; given up after the handover's own patience).
         Thread.ofVirtual().name("shm.shell takeover").start(() -> {
@@ -82,6 +90,7 @@ public final class ShmCommands {
     ShmCommands(Supplier<SharedMemoryService> currentService) {
         this.operations = new ShellOperations(currentService, new HeldHandles());
         this.context = null;
+        this.stopping = null;
     }
 
     /**
@@ -90,6 +99,7 @@ public final class ShmCommands {
      */
     @Deactivate
     void closeHeldHandles() {
+        FrameworkStopping.remove(context, stopping);
         if (context == null) {
             operations.closeEverything();
             return;
@@ -101,7 +111,8 @@ public final class ShmCommands {
     }
 
     /** Prints the table of all named objects of every type. */
-    @Descriptor("list all named objects: name, type, size, logical size, holders (pid x handles)")
+    @Descriptor("list all named objects: name, type, size, logical size, holders (pid (process name) x handles);"
+            + " never destroys: a holder that died is shown as (dead), and shm:reap releases it")
     public void list(@Descriptor("(no arguments)") String... arguments) {
         answer(() -> operations.list(words(arguments)));
     }
@@ -154,7 +165,8 @@ public final class ShmCommands {
 
     /** Releases the handles of processes that died holding them, on every backend. */
     @Descriptor("release now the handles of processes that died holding them (every backend also does it on its next"
-            + " operation) and destroy the objects left without handles; names the dead processes")
+            + " operation other than a listing) and destroy the objects left without handles; names the dead"
+            + " processes and the objects destroyed")
     public void reap(@Descriptor("(no arguments)") String... arguments) {
         answer(() -> {
             if (arguments.length != 0) {

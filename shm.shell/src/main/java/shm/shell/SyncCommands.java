@@ -30,6 +30,9 @@ public final class SyncCommands {
     private volatile SharedMemoryService memory;
 
     private final SyncOperations operations;
+    private final org.osgi.framework.BundleContext context;
+    /** Removed at deactivation: the framework would otherwise keep this instance (and the services it saw). */
+    private final org.osgi.framework.SynchronousBundleListener stopping;
 
     /**
      * Commands that hold nothing yet; their handles are closed as soon as the framework begins to stop.
@@ -42,12 +45,14 @@ public final class SyncCommands {
             SharedMemoryService current = memory;
             return current == null ? List.of() : current.list();
         });
-        FrameworkStopping.onStop(context, operations::closeEverything);
+        this.context = context;
+        this.stopping = FrameworkStopping.onStop(context, operations::closeEverything);
     }
 
     /** Closes every handle the commands hold. */
     @Deactivate
     void closeHeldHandles() {
+        FrameworkStopping.remove(context, stopping);
         operations.closeEverything();
     }
 

@@ -46,8 +46,17 @@ class DeadProcessReportTest {
                 assertEquals(1, backend.lookup("held").orElseThrow().handleCount());
                 child.destroyForcibly();
                 assertTrue(child.waitFor(30, TimeUnit.SECONDS));
-                assertEquals("released the handles of dead process " + child.pid() + " in the mmap backend",
-                        DeadProcessReport.reap(List.of(backend)));
+                ShellOperations shell = new ShellOperations(() -> new shm.core.NeutralSharedMemoryService(backend),
+                        new HeldHandles(), () -> DeadProcessReport.dead(List.of(backend)));
+                String listed = shell.list(List.of());
+                assertTrue(listed.contains("held  SHARED_MEMORY") && listed.contains(child.pid() + " (dead) x1"),
+                        listed);
+                assertTrue(listed.endsWith("process " + child.pid() + " died holding handles: shm:reap releases them"
+                        + " and destroys what only they held"), listed);
+                assertEquals(1, java.nio.file.Files.list(root).filter(f -> f.getFileName().toString()
+                        .startsWith("n.")).count(), "listing destroyed nothing");
+                assertEquals("released the handles of dead process " + child.pid() + " in the mmap backend;"
+                        + " destroyed 1 object only they held: 'held'", DeadProcessReport.reap(List.of(backend)));
                 assertTrue(backend.lookup("held").isEmpty());
             } finally {
                 child.destroyForcibly();

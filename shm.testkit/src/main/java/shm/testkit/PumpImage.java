@@ -55,19 +55,39 @@ public final class PumpImage {
      * @throws IllegalStateException when the peer does not answer as expected or fails
      */
     public static String answerFromC(Path peer, Path root, String name) {
-        try (LineProcess windows = LineProcess.start("c-peer", List.of(peer.toString(), root.toString(), name,
-                "open", "read", "0", "16", "write", String.valueOf(LAYOUT.offsetOf("reply")), ACK), Map.of())) {
-            windows.nextLine(); // PEER pid=...
-            String opened = windows.nextLine();
-            String read = windows.nextLine();
-            String wrote = windows.nextLine();
-            int exit = windows.waitFor();
-            if (!opened.startsWith("OPENED existed=true") || !read.startsWith("READ") || !wrote.startsWith("WROTE")
-                    || exit != 0) {
-                throw new IllegalStateException("the C side answered " + List.of(opened, read, wrote) + ", exit "
-                        + exit);
+        return answer(peer, root, name, List.of("open"), false);
+    }
+
+    /**
+     * Runs the RT side in C for an NTX program: {@code shm_peer ROOT NAME lookup SCOPE read 0 16 write 16 "ACK 42.5"},
+     * which looks the memory handle cataloged under {@code name} up in the INtime object directory {@code scope} (the
+     * root process's: {@code intime.root}), opens the memory its GDT descriptor names, reads the image and writes
+     * {@link #ACK} as the reply.
+     *
+     * @return the peer's {@code FOUND} line and its {@code READ} line, joined by a newline
+     * @throws IllegalStateException when the peer does not answer as expected or fails
+     */
+    public static String answerFromCByCatalog(Path peer, Path root, String scope, String name) {
+        return answer(peer, root, name, List.of("lookup", scope), true);
+    }
+
+    private static String answer(Path peer, Path root, String name, List<String> open, boolean found) {
+        List<String> command = new java.util.ArrayList<>(List.of(peer.toString(), root.toString(), name));
+        command.addAll(open);
+        command.addAll(List.of("read", "0", "16", "write", String.valueOf(LAYOUT.offsetOf("reply")), ACK));
+        try (LineProcess other = LineProcess.start("c-peer", command, Map.of())) {
+            other.nextLine(); // PEER pid=...
+            String foundLine = found ? other.nextLine() : "";
+            String opened = other.nextLine();
+            String read = other.nextLine();
+            String wrote = other.nextLine();
+            int exit = other.waitFor();
+            if ((found && !foundLine.startsWith("FOUND")) || !opened.startsWith("OPENED existed=true")
+                    || !read.startsWith("READ") || !wrote.startsWith("WROTE") || exit != 0) {
+                throw new IllegalStateException("the C side answered " + List.of(foundLine, opened, read, wrote)
+                        + ", exit " + exit + "; further output: " + other.remainingLines());
             }
-            return read;
+            return found ? foundLine + "\n" + read : read;
         }
     }
 }

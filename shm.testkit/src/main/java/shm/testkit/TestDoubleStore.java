@@ -68,6 +68,21 @@ public final class TestDoubleStore implements AutoCloseable {
         }
     }
 
+    /**
+     * A backend made by {@code opener} over the double at {@code library}, whose objects the double keeps under
+     * {@code root} (created if missing): what a {@link BackendUnderTest.Factory} over a vendor double answers.
+     */
+    public static <B> B backendUnder(Path root, Path library, java.util.function.Supplier<B> opener) {
+        try {
+            Files.createDirectories(root);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        B backend = opener.get();
+        useRoot(library, root);
+        return backend;
+    }
+
     /** The test double's library path given by a system property the test build sets. */
     public static Path libraryFromProperty(String property) {
         String value = System.getProperty(property);

@@ -153,6 +153,32 @@ public interface Iwin32Sync {
     int RtWaitForSingleObject(long hHandle, int dwMilliseconds);
 
     /**
+     * {@code DWORD WaitForMultipleObjects(nCount, lpHandles, bWaitAll, dwMilliseconds)} on event, mutex and semaphore
+     * handles of any process, as Win32's: with {@code bWaitAll} false it returns when any object is signaled, taking
+     * the one of lowest index; with {@code bWaitAll} true when all are signaled at once, taking them all (it never holds
+     * some while it waits for the others). 0 only tests, {@link IntimeConstants#INFINITE} never times out.
+     *
+     * @param nCount         how many handles of {@code lpHandles} to wait on: 1 to
+     *                       {@link IntimeConstants#MAXIMUM_WAIT_OBJECTS}
+     * @param lpHandles      the handles (at least {@code nCount}); for a wait-all each a different object
+     * @param bWaitAll       wait until all are signaled (true) or any (false)
+     * @param dwMilliseconds the time-out interval, read as an unsigned DWORD
+     * @return {@code WAIT_OBJECT_0 + n} (wait-any: index {@code n} was signaled; wait-all: {@code WAIT_OBJECT_0});
+     *         {@code WAIT_ABANDONED_0 + n}: index {@code n} is a mutex whose owning thread ended (the calling thread now
+     *         owns it, and for a wait-all every other object too), or its handle was closed during the wait (then
+     *         nothing is taken); {@link IntimeConstants#WAIT_TIMEOUT}; {@link IntimeConstants#WAIT_FAILED} with
+     *         {@code ERROR_INVALID_PARAMETER} for a count out of range, too few handles or one object twice in a
+     *         wait-all, {@code ERROR_INVALID_HANDLE} for a value that is not an open event, mutex or semaphore handle,
+     *         {@code ERROR_OPERATION_ABORTED} when {@link Thread#interrupt()} ended the wait (the thread keeps its
+     *         interrupt status)
+     * @since 2.1
+     */
+    int WaitForMultipleObjects(int nCount, long[] lpHandles, boolean bWaitAll, int dwMilliseconds);
+
+    /** {@code RtWaitForMultipleObjects}: the synonym of {@link #WaitForMultipleObjects(int, long[], boolean, int)}. */
+    int RtWaitForMultipleObjects(int nCount, long[] lpHandles, boolean bWaitAll, int dwMilliseconds);
+
+    /**
      * {@code BOOLEAN CloseHandle(hObject)}: the same call as {@link Iwin32SharedMemory#CloseHandle(long)}, for handles
      * of every type: closes a handle of this or another process; the last handle anywhere destroys the object.
      * {@code false} with {@code ERROR_INVALID_HANDLE} for a value that is not an open handle.

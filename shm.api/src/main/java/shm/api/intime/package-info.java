@@ -27,9 +27,11 @@
  * are inherited from one interface ({@code shm.api.win32.Win32Constants}, {@code RtKernelConstants}) instead of
  * declared here, so the constants classes import together. Source code compiles unchanged, but the fields left the
  * class: the baseline against 1.0.0 counts that as a removal, hence the major version.
+ *
+ * <p>2.1.0: {@code WaitForMultipleObjects} / {@code RtWaitForMultipleObjects} ({@link shm.api.intime.Iwin32Sync}).
  */
 @Export
-@Version("2.0.0")
+@Version("2.1.0")
 package shm.api.intime;
 
 import org.osgi.annotation.bundle.Export;

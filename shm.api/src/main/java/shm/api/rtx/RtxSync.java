@@ -78,4 +78,27 @@ public interface RtxSync {
      * {@link RtxConstants#WAIT_FAILED}; {@link RtxConstants#INFINITE} waits without a timeout.
      */
     int RtWaitForSingleObject(long hHandle, int dwMilliseconds);
+
+    /**
+     * {@code DWORD RtWaitForMultipleObjects(nCount, lpHandles, bWaitAll, dwMilliseconds)} on events, mutexes and
+     * semaphores, as Win32's {@code WaitForMultipleObjects}: with {@code bWaitAll} false it returns when any object
+     * is signaled, taking the one of lowest index; with {@code bWaitAll} true when all are signaled at once, taking
+     * them all (it never holds some while it waits for the others). {@link RtxConstants#INFINITE} waits without a
+     * timeout, 0 only tests.
+     *
+     * @param nCount         how many handles of {@code lpHandles} to wait on: 1 to
+     *                       {@link RtxConstants#MAXIMUM_WAIT_OBJECTS}
+     * @param lpHandles      the handles (at least {@code nCount}); for a wait-all each a different object
+     * @param bWaitAll       wait until all are signaled (true) or any (false)
+     * @param dwMilliseconds the time-out interval, read as an unsigned DWORD
+     * @return {@code WAIT_OBJECT_0 + n} (wait-any: index {@code n} was signaled; wait-all: {@code WAIT_OBJECT_0}),
+     *         {@code WAIT_ABANDONED_0 + n} (index {@code n} is a mutex whose owning thread ended; the calling thread now
+     *         owns it, and for wait-all every other object too), {@link RtxConstants#WAIT_TIMEOUT}, or
+     *         {@link RtxConstants#WAIT_FAILED} ({@code RtGetLastError}: {@code ERROR_INVALID_PARAMETER} for a count
+     *         out of range, too few handles, or one object twice in a wait-all; {@code ERROR_INVALID_HANDLE} for a
+     *         value that is not an open event, mutex or semaphore handle; {@code ERROR_OPERATION_ABORTED} when
+     *         {@link Thread#interrupt()} ended the wait, the thread keeping its interrupt status)
+     * @since 2.1
+     */
+    int RtWaitForMultipleObjects(int nCount, long[] lpHandles, boolean bWaitAll, int dwMilliseconds);
 }

@@ -61,6 +61,13 @@ public final class BackendCapabilities {
     /** Boolean: whether {@link BackendHandle#shrinkLogicalSize} is seen by other processes. */
     public static final String SHARED_LOGICAL_SIZE = "shm.backend.sharedLogicalSize";
 
+    /**
+     * Boolean: whether {@link ShmBackend#waitForMultipleObjects} works.
+     *
+     * @since 1.3
+     */
+    public static final String WAIT_MULTIPLE = "shm.backend.waitMultiple";
+
     private BackendCapabilities() {
     }
 }

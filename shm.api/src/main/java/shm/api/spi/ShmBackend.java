@@ -1,11 +1,13 @@
 package shm.api.spi;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
 import shm.api.MapOptions;
 import shm.api.ObjectInfo;
 import shm.api.ObjectType;
+import shm.api.ShmException;
 import shm.api.SyncObjectService;
 
 /**
@@ -51,6 +53,42 @@ public interface ShmBackend extends SyncObjectService {
     default List<ParkedHold> parkedHolds() {
         return List.of();
     }
+
+    /**
+     * Waits on several events, mutexes and semaphores of this backend at once, as Win32's
+     * {@code WaitForMultipleObjects} does. <b>Wait-any</b> ({@code waitAll} false) returns as soon as one of the
+     * objects can be taken and takes that one, the lowest index among those that can; <b>wait-all</b> returns when
+     * all can be taken at the same moment and takes them all, never holding some while it waits for the others.
+     * Taking an object is what a single wait does to it: an auto-reset event resets, a semaphore gives a unit, a
+     * mutex is acquired by the calling thread (recursively, or from an owner that ended: then
+     * {@link shm.api.WaitResult#ABANDONED} with its index). A manual-reset event is taken while it is signaled; for
+     * wait-any, as for a single wait, also when a set or pulse released the waits present since this wait began.
+     * {@link Thread#interrupt()} ends the wait as a time-out would; the thread keeps its interrupt status.
+     *
+     * <p>A backend that cannot wait on several objects publishes {@link BackendCapabilities#WAIT_MULTIPLE}
+     * {@code false} and refuses with {@link shm.api.ErrorReason#LOCATION} (what this default does).
+     *
+     * @param objects 1 to {@link #MAX_WAIT_OBJECTS} open {@link shm.api.NamedEvent}s, {@link shm.api.NamedMutex}es and
+     *                {@link shm.api.NamedSemaphore}s that this backend gave out; for wait-all each a different object
+     * @param waitAll wait until all can be taken (true) or any (false)
+     * @param timeout how long to wait at most; {@link Duration#ZERO} only tests
+     * @throws ShmException INVALID_PARAMETER for no or too many objects, an object this backend did not give out, the
+     *                      same object twice in a wait-all, or a negative timeout; CLOSED when a handle is closed;
+     *                      LOCATION when the backend cannot wait on several objects
+     * @since 1.3
+     */
+    default MultipleWaitResult waitForMultipleObjects(List<?> objects, boolean waitAll, Duration timeout) {
+        throw new ShmException(shm.api.ErrorReason.LOCATION, null, "this backend cannot wait on several objects at"
+                + " once (" + BackendCapabilities.WAIT_MULTIPLE + "=false)");
+    }
+
+    /**
+     * The most objects {@link #waitForMultipleObjects} takes in one call, for every backend that can wait on several
+     * (a personality's own limit, such as Win32's {@code MAXIMUM_WAIT_OBJECTS} of 64, is lower).
+     *
+     * @since 1.3
+     */
+    int MAX_WAIT_OBJECTS = 127;
 
     /** The backend's type, the value of its {@link #TYPE_PROPERTY} service property. */
     String type();
@@ -134,11 +172,35 @@ public interface ShmBackend extends SyncObjectService {
     Optional<ObjectInfo> lookup(String name);
 
     /**
-     * A snapshot of every named object of every type, sorted by name.
+     * A snapshot of every named object of every type, sorted by name. Listing never destroys: a backend that releases
+     * dead processes' handles on its own does not do it for a listing, so a holder may be a process that died (see
+     * {@link #deadProcesses()}); {@link #reap()} releases them.
      *
      * @throws shm.api.ShmException CLOSED
      */
     List<ObjectInfo> list();
+
+    /**
+     * The pids of processes that died still holding something in this backend's store (handles, descriptors, names),
+     * not yet reaped. Changes nothing.
+     *
+     * @throws shm.api.ShmException CLOSED
+     * @since 1.3
+     */
+    default List<Long> deadProcesses() {
+        return List.of();
+    }
+
+    /**
+     * As {@link #reapDeadProcesses()}, and names the objects destroyed because a dead process held their last
+     * handles.
+     *
+     * @throws shm.api.ShmException CLOSED
+     * @since 1.3
+     */
+    default ReapReport reap() {
+        return ReapReport.pidsOnly(reapDeadProcesses());
+    }
 
     /**
      * Releases now the handles of processes that died holding them (each backend also does this on its own, at the

@@ -56,6 +56,14 @@ public interface Win32Constants {
     int WAIT_TIMEOUT = 0x00000102;
     /** {@code WAIT_FAILED}: the DWORD -1; the last error says why. */
     int WAIT_FAILED = 0xFFFFFFFF;
+    /**
+     * {@code MAXIMUM_WAIT_OBJECTS} ({@code winnt.h}): the most handles one {@code WaitForMultipleObjects} /
+     * {@code RtWaitForMultipleObjects} takes; {@code nCount} of 0 or above it fails with {@code WAIT_FAILED} and
+     * {@link #ERROR_INVALID_PARAMETER}.
+     *
+     * @since 1.1
+     */
+    int MAXIMUM_WAIT_OBJECTS = 64;
     /** {@code INFINITE}: a wait whose time-out interval never elapses (the DWORD 0xFFFFFFFF). */
     int INFINITE = 0xFFFFFFFF;
 }

@@ -3,11 +3,13 @@ package shm.personality.intime;
 import static shm.api.intime.IntimeConstants.*;
 
 import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
+import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
 import shm.api.ErrorReason;
@@ -21,7 +23,7 @@ import shm.api.intime.RtHandleResult;
 import shm.api.intime.RtMemoryResult;
 import shm.api.spi.Descriptor;
 import shm.api.spi.ShmBackend;
-import shm.util.Failures;
+import shm.util.KeptState;
 
 /**
  * One INtime process over any {@link ShmBackend}: the iwin32 calls (shared memory, events, mutexes, semaphores) and
@@ -37,14 +39,14 @@ public class IntimePersonality implements Iwin32SharedMemory, Iwin32Sync, Intime
     private final IntimeSettings settings;
     private final ReentrantLock lock = new ReentrantLock();
     private final LastError lastError = new LastError();
-    private final KernelMemory memory;
-    private final MemoryHandles handles;
-    private final ProcessHandles processes;
-    private final ObjectDirectories directories;
-    private final Iwin32Handles iwin32Handles;
-    private final Iwin32Objects iwin32;
-    private final Iwin32SyncObjects sync;
     private volatile boolean ended;
+    /** The process's parts over the bound backend; {@code null} while none is bound. Guarded by {@link #lock}. */
+    private IntimeProcess process;
+    /** What the process left when its backend went, for the next backend of the same store. Guarded by the lock. */
+    private List<String> parked;
+    /** The backend bound or last bound, and its store. Guarded by {@link #lock}. */
+    private ShmBackend backend;
+    private String storeNamespace;
 
     /**
      * Starts an INtime process over {@code backend}: opens the system-wide tables (the first process of the backend
@@ -53,19 +55,22 @@ public class IntimePersonality implements Iwin32SharedMemory, Iwin32Sync, Intime
      * @throws ShmException when the backend cannot hold the tables or the pool
      */
     public IntimePersonality(ShmBackend backend, IntimeSettings settings) {
-        Objects.requireNonNull(backend, "backend");
+        this(settings);
+        lock.lock();
+        try {
+            process = new IntimeProcess(Objects.requireNonNull(backend, "backend"), settings);
+            this.backend = backend;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * An INtime process waiting for a backend ({@link #useBackend(ShmBackend, String)}); until then calls fail with
+     * E_NOT_CONFIGURED (kernel calls) or ERROR_GEN_FAILURE (iwin32 calls).
+     */
+    public IntimePersonality(IntimeSettings settings) {
         this.settings = Objects.requireNonNull(settings, "settings");
-        backend.setPoolLimit(IntimeTables.IWIN32_POOL, settings.iwin32SegSize());
-        memory = new KernelMemory(backend, settings.vsegSize(), settings.poolMax());
-        handles = new MemoryHandles(backend.descriptors(IntimeTables.GDT_TABLE, settings.gdtSlots(),
-                settings.gdtSlots()), settings.objectLimit());
-        processes = new ProcessHandles(backend, backend.descriptors(IntimeTables.PROCESS_TABLE,
-                IntimeTables.PROCESS_SLOTS, IntimeTables.PROCESS_SLOTS));
-        directories = new ObjectDirectories(backend.directory(), processes, handles);
-        iwin32Handles = new Iwin32Handles(backend.descriptors(IntimeTables.IWIN32_TABLE, settings.iwin32Handles(),
-                settings.iwin32Handles()));
-        iwin32 = new Iwin32Objects(backend, iwin32Handles);
-        sync = new Iwin32SyncObjects(backend, iwin32Handles, processes);
     }
 
     /** The settings of this process. */
@@ -73,12 +78,30 @@ public class IntimePersonality implements Iwin32SharedMemory, Iwin32Sync, Intime
         return settings;
     }
 
+    /**
+     * One of the operator's tables of this process ({@link IntimeTablesView#NAMES}): its iwin32 handles, the GDT
+     * slots, the names it catalogued, the pools. Taken under the personality's lock; changes nothing.
+     */
+    public shm.api.inspect.InspectionTable table(String name) {
+        lock.lock();
+        try {
+            IntimeProcess current = process;
+            if (current == null) {
+                throw new IllegalStateException("the INtime process has no backend bound");
+            }
+            return new IntimeTablesView(current.backend, settings, current.memory, current.handles,
+                    current.directories, current.iwin32Handles).table(name);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     // ------------------------------------------------------------------ iwin32
 
     @Override
     public Iwin32Result RtCreateSharedMemory(int flProtect, int maximumSizeHigh, int maximumSizeLow, String lpName) {
         // flProtect: "Ignored." (the iwin32 and iwin32x pages).
-        Iwin32Result result = win32Call(lpName, () -> opened(iwin32.create(maximumSizeHigh, maximumSizeLow, lpName)),
+        Iwin32Result result = win32Call(lpName, () -> opened(process.iwin32.create(maximumSizeHigh, maximumSizeLow, lpName)),
                 this::failedIwin32);
         if (result.succeeded()) {
             lastError.set(result.errorCode()); // like Win32: 0 or ERROR_ALREADY_EXISTS, also on success
@@ -89,7 +112,7 @@ public class IntimePersonality implements Iwin32SharedMemory, Iwin32Sync, Intime
     @Override
     public Iwin32Result RtOpenSharedMemory(int dwDesiredAccess, boolean bInheritHandle, String lpName) {
         return win32Call(lpName, () -> {
-            Iwin32Objects.Opened opened = iwin32.open(lpName);
+            Iwin32Objects.Opened opened = process.iwin32.open(lpName);
             return new Iwin32Result(opened.handle(), opened.location(), true, ERROR_SUCCESS, null);
         }, this::failedIwin32);
     }
@@ -97,7 +120,7 @@ public class IntimePersonality implements Iwin32SharedMemory, Iwin32Sync, Intime
     @Override
     public boolean CloseHandle(long hObject) {
         return win32Call(null, () -> {
-            iwin32Handles.close(hObject);
+            process.iwin32Handles.close(hObject);
             return true;
         }, failure -> false);
     }
@@ -126,68 +149,78 @@ public class IntimePersonality implements Iwin32SharedMemory, Iwin32Sync, Intime
 
     @Override
     public Iwin32Result RtCreateEvent(boolean bManualReset, boolean bInitialState, String lpName) {
-        return created(lpName, () -> sync.createEvent(bManualReset, bInitialState, lpName));
+        return created(lpName, () -> process.sync.createEvent(bManualReset, bInitialState, lpName));
     }
 
     @Override
     public Iwin32Result RtOpenEvent(int dwDesiredAccess, boolean bInheritHandle, String lpName) {
         // dwDesiredAccess, bInheritHandle: "Ignored." (the iwin32x page).
-        return win32Call(lpName, () -> opened(sync.openEvent(lpName)), this::failedIwin32);
+        return win32Call(lpName, () -> opened(process.sync.openEvent(lpName)), this::failedIwin32);
     }
 
     @Override
     public boolean RtSetEvent(long hEvent) {
-        return syncCall(() -> sync.event(hEvent).set());
+        return syncCall(() -> process.sync.event(hEvent).set());
     }
 
     @Override
     public boolean RtResetEvent(long hEvent) {
-        return syncCall(() -> sync.event(hEvent).reset());
+        return syncCall(() -> process.sync.event(hEvent).reset());
     }
 
     @Override
     public boolean RtPulseEvent(long hEvent) {
-        return syncCall(() -> sync.event(hEvent).pulse());
+        return syncCall(() -> process.sync.event(hEvent).pulse());
     }
 
     @Override
     public Iwin32Result RtCreateMutex(boolean bInitialOwner, String lpName) {
-        return created(lpName, () -> sync.createMutex(bInitialOwner, lpName));
+        return created(lpName, () -> process.sync.createMutex(bInitialOwner, lpName));
     }
 
     @Override
     public Iwin32Result RtOpenMutex(int dwDesiredAccess, boolean bInheritHandle, String lpName) {
-        return win32Call(lpName, () -> opened(sync.openMutex(lpName)), this::failedIwin32);
+        return win32Call(lpName, () -> opened(process.sync.openMutex(lpName)), this::failedIwin32);
     }
 
     @Override
     public boolean RtReleaseMutex(long hMutex) {
-        return syncCall(() -> sync.releaseMutex(hMutex));
+        return syncCall(() -> process.sync.releaseMutex(hMutex));
     }
 
     @Override
     public Iwin32Result RtCreateSemaphore(int lInitialCount, int lMaximumCount, String lpName) {
-        return created(lpName, () -> sync.createSemaphore(lInitialCount, lMaximumCount, lpName));
+        return created(lpName, () -> process.sync.createSemaphore(lInitialCount, lMaximumCount, lpName));
     }
 
     @Override
     public Iwin32Result RtOpenSemaphore(int dwDesiredAccess, boolean bInheritHandle, String lpName) {
-        return win32Call(lpName, () -> opened(sync.openSemaphore(lpName)), this::failedIwin32);
+        return win32Call(lpName, () -> opened(process.sync.openSemaphore(lpName)), this::failedIwin32);
     }
 
     @Override
     public long RtReleaseSemaphore(long hSemaphore, int lReleaseCount) {
-        return win32Call(null, () -> sync.releaseSemaphore(hSemaphore, lReleaseCount), failure -> -1L);
+        return win32Call(null, () -> process.sync.releaseSemaphore(hSemaphore, lReleaseCount), failure -> -1L);
     }
 
     @Override
     public int WaitForSingleObject(long hHandle, int dwMilliseconds) {
-        Iwin32SyncObjects.Waitable target = win32Call(null, () -> sync.waitable(hHandle), failure -> null);
-        if (target == null) {
+        Pending pending = win32Call(null, () -> new Pending(process.sync.waitable(hHandle), process.iwin32Handles),
+                failure -> null);
+        if (pending == null) {
             return WAIT_FAILED;
         }
+        return waited(() -> Iwin32Wait.await(pending.target(), dwMilliseconds,
+                slot -> !ended && pending.handles().stillNamed(slot)));
+    }
+
+    /**
+     * The answer of a wait that ran without the lock: {@code WAIT_FAILED} from the wait itself means an interrupt
+     * ({@code ERROR_OPERATION_ABORTED}); a failure of the backend is stored for {@code GetLastError}.
+     */
+    private int waited(IntSupplier wait) {
         try {
-            int result = Iwin32Wait.await(target, dwMilliseconds, slot -> !ended && iwin32Handles.stillNamed(slot));
+            int result = wait.getAsInt();
             if (result == WAIT_FAILED) {
                 lastError.set(ERROR_OPERATION_ABORTED);
             }
@@ -203,45 +236,72 @@ public class IntimePersonality implements Iwin32SharedMemory, Iwin32Sync, Intime
         return WaitForSingleObject(hHandle, dwMilliseconds);
     }
 
+    @Override
+    public int WaitForMultipleObjects(int nCount, long[] lpHandles, boolean bWaitAll, int dwMilliseconds) {
+        if (nCount < 1 || nCount > MAXIMUM_WAIT_OBJECTS || lpHandles == null || lpHandles.length < nCount) {
+            lastError.fail(IntimeErrors.win32(ErrorReason.INVALID_PARAMETER, null, "nCount must be 1 to "
+                    + MAXIMUM_WAIT_OBJECTS + " with as many handles in lpHandles, got " + nCount + " and "
+                    + (lpHandles == null ? "NULL" : lpHandles.length + " handles")));
+            return WAIT_FAILED;
+        }
+        PendingAll pending = win32Call(null, () -> {
+            List<Iwin32SyncObjects.Waitable> resolved = new ArrayList<>(nCount);
+            for (int i = 0; i < nCount; i++) {
+                resolved.add(process.sync.waitable(lpHandles[i]));
+            }
+            return new PendingAll(resolved, process.sync, process.iwin32Handles);
+        }, failure -> null);
+        if (pending == null) {
+            return WAIT_FAILED;
+        }
+        return waited(() -> Iwin32Wait.awaitMultiple(pending.sync().backend(), pending.targets(), bWaitAll,
+                dwMilliseconds, slot -> !ended && pending.handles().stillNamed(slot)));
+    }
+
+    @Override
+    public int RtWaitForMultipleObjects(int nCount, long[] lpHandles, boolean bWaitAll, int dwMilliseconds) {
+        return WaitForMultipleObjects(nCount, lpHandles, bWaitAll, dwMilliseconds);
+    }
+
     // ------------------------------------------------------------------ kernel memory
 
     @Override
     public RtMemoryResult AllocateRtMemory(int cbSize) {
-        return rtCall(null, () -> memoryResult(locked(() -> memory.allocate(Integer.toUnsignedLong(cbSize)))),
+        return rtCall(null, () -> memoryResult(locked(() -> process.memory.allocate(Integer.toUnsignedLong(cbSize)))),
                 this::memoryFailure);
     }
 
     @Override
     public long FreeRtMemory(MemorySegment pAddress) {
-        return rtCall(null, () -> locked(() -> memory.free(pAddress)), failure -> FREE_RT_MEMORY_FAILED);
+        return rtCall(null, () -> locked(() -> process.memory.free(pAddress)), failure -> FREE_RT_MEMORY_FAILED);
     }
 
     @Override
     public RtHandleResult CreateRtMemoryHandle(MemorySegment pOffset, int cbSize) {
         return rtCall(null, () -> locked(() -> {
             long size = Integer.toUnsignedLong(cbSize);
-            KernelMemory.Region region = memory.regionOf(pOffset, size);
-            return new RtHandleResult(handles.create(region.object(), region.offset(), size), E_OK, null);
+            KernelMemory.Region region = process.memory.regionOf(pOffset, size);
+            return new RtHandleResult(process.handles.create(region.object(), region.offset(), size), E_OK, null);
         }), this::handleResult);
     }
 
     @Override
     public boolean DeleteRtMemoryHandle(int hSeg) {
         return rtCall(null, () -> locked(() -> {
-            handles.delete(memoryHandle(hSeg));
+            process.handles.delete(memoryHandle(hSeg));
             return true;
         }), failure -> false);
     }
 
     @Override
     public RtMemoryResult MapRtSharedMemory(int hSeg) {
-        return rtCall(null, () -> memoryResult(locked(() -> memory.map(memoryHandle(hSeg)))), this::memoryFailure);
+        return rtCall(null, () -> memoryResult(locked(() -> process.memory.map(memoryHandle(hSeg)))), this::memoryFailure);
     }
 
     @Override
     public RtHandleResult GetRtThreadHandles(int bySelection) {
         return rtCall(null, () -> locked(() -> switch (bySelection) {
-            case THIS_PROCESS -> new RtHandleResult(processes.selfHandle(), E_OK, null);
+            case THIS_PROCESS -> new RtHandleResult(process.processes.selfHandle(), E_OK, null);
             case ROOT_PROCESS -> new RtHandleResult(IntimeTables.ROOT_PROCESS_HANDLE, E_OK, null);
             default -> throw IntimeErrors.rt(ErrorReason.INVALID_PARAMETER, E_PARAM, null, "bySelection "
                     + bySelection + " is not THIS_PROCESS or ROOT_PROCESS (threads are not objects of this platform)");
@@ -308,25 +368,172 @@ public class IntimePersonality implements Iwin32SharedMemory, Iwin32Sync, Intime
                 return;
             }
             ended = true;
-            // Every step runs (a backend that closed first fails them all); the first failure is reported.
-            Failures.runAll(ShmException.class, List.<Runnable>of(iwin32Handles::closeAll, directories::removeMine,
-                    handles::deleteAll, memory::freeAll, processes::close));
+            if (process != null) {
+                process.close();
+            }
+        } finally {
+            process = null;
+            lock.unlock();
+        }
+    }
+
+    // ------------------------------------------------------------------ backends and revisions
+
+    /** Makes {@code replacement} the backend; see {@link #useBackend(ShmBackend, String)}. */
+    public void useBackend(ShmBackend replacement) {
+        useBackend(replacement, null);
+    }
+
+    /**
+     * Binds {@code replacement} ({@code namespace}: its {@link ShmBackend#NAMESPACE_PROPERTY}). When it serves the
+     * store this process lives in (the same namespace, or the same instance coming back), the process moves to it or
+     * takes back what it parked when its backend left: its GDT slots, process handle, catalog entries, allocations,
+     * mappings and iwin32 handles, under the same values (pointers given out before fail cleanly; an old pointer is
+     * still accepted by {@code FreeRtMemory} and {@code CreateRtMemoryHandle}). A backend of another store does not
+     * take a process that lives on (its objects would fork): a bound process stays where it is; a parked one starts
+     * afresh there, and what it parked is released at the store's park deadline (logged).
+     *
+     * @throws ShmException when the backend cannot hold the INtime tables or the pool (the process then waits for
+     *                      another backend)
+     */
+    public void useBackend(ShmBackend replacement, String namespace) {
+        Objects.requireNonNull(replacement, "replacement");
+        lock.lock();
+        try {
+            if (ended) {
+                return;
+            }
+            boolean sameStore = namespace != null ? namespace.equals(storeNamespace) : replacement == backend;
+            if (process != null && !sameStore) {
+                LOG.log(System.Logger.Level.WARNING, "INtime " + settings + ": backend " + replacement.type()
+                        + " serves " + namespace + ", not " + storeNamespace + " where this process lives; it stays");
+                return;
+            }
+            List<String> lost = new ArrayList<>();
+            List<String> state = process != null ? process.park(lost) : parked;
+            if (state != null && !sameStore) {
+                lost.add(state.size() + " parked items: the new backend serves another store (they are released at"
+                        + " the park deadline)");
+                state = null;
+            }
+            parked = state; // kept should the new backend refuse the process
+            process = null;
+            IntimeProcess next = new IntimeProcess(replacement, settings);
+            int restored = state == null ? 0 : next.restore(state, lost);
+            process = next;
+            parked = null;
+            backend = replacement;
+            storeNamespace = namespace;
+            if (state != null || !lost.isEmpty()) {
+                log("backend " + replacement.type() + " bound; items taken over " + restored, lost);
+            }
         } finally {
             lock.unlock();
         }
     }
 
+    /**
+     * {@code gone} is going away while this process lives: every hold parks in the store and the process waits for a
+     * backend of its store ({@link #useBackend(ShmBackend, String)}); its slots, catalog entries and allocations
+     * stay in the store. Calls fail until then.
+     */
+    public void backendGone(ShmBackend gone) {
+        lock.lock();
+        try {
+            if (ended || process == null || process.backend != gone) {
+                return;
+            }
+            List<String> lost = new ArrayList<>();
+            parked = process.park(lost);
+            process = null;
+            log("backend " + gone.type() + " left; items parked " + parked.size(), lost);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * This process goes on in the next revision of its component (its bundle is updated, stopped or refreshed while
+     * the JVM lives): every hold is parked and the process's part of the store is left there under
+     * {@code stateName} ({@link KeptState}) for {@link #resume}. The process then ends here without deleting
+     * anything. Without a bound backend the parked items cannot be left (logged; they are released at the park
+     * deadline). Returns how many items were kept.
+     */
+    public int suspend(String stateName) {
+        lock.lock();
+        try {
+            if (ended) {
+                return 0;
+            }
+            ended = true;
+            List<String> lost = new ArrayList<>();
+            List<String> state = process != null ? process.park(lost) : parked;
+            int kept = state == null ? 0 : state.size();
+            if (kept > 0 && (process == null || !KeptState.leave(process.backend, stateName, state))) {
+                lost.add(kept + " items: " + (process == null ? "no backend is bound to keep them in"
+                        : "the backend cannot keep them") + " (released at the park deadline)");
+                kept = 0;
+            }
+            process = null;
+            parked = null;
+            log("kept for the next revision " + kept + " items", lost);
+            return kept;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Takes over what an earlier revision of this process left under {@code stateName} ({@link #suspend}) in the store
+     * of the bound backend. Call it once, after the first {@link #useBackend(ShmBackend, String)}. Returns how many
+     * items came back.
+     */
+    public int resume(String stateName) {
+        lock.lock();
+        try {
+            if (ended || process == null) {
+                return 0;
+            }
+            List<String> state = KeptState.take(process.backend, stateName).orElse(List.of());
+            if (state.isEmpty()) {
+                return 0;
+            }
+            List<String> lost = new ArrayList<>();
+            int restored = process.restore(state, lost);
+            log("taken over from the previous revision " + restored + " items", lost);
+            return restored;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void log(String what, List<String> lost) {
+        LOG.log(lost.isEmpty() ? System.Logger.Level.INFO : System.Logger.Level.WARNING, "INtime " + settings + ": "
+                + what + (lost.isEmpty() ? "" : "; lost: " + String.join("; ", lost)));
+    }
+
+    private static final System.Logger LOG = System.getLogger(IntimePersonality.class.getName());
+
     // ------------------------------------------------------------------ the call frame
+
+    /** A wait's object and the handle table that tells when its handle is closed, taken under the lock. */
+    private record Pending(Iwin32SyncObjects.Waitable target, Iwin32Handles handles) {
+    }
+
+    /** The objects of a wait on several, resolved under the lock, and the process parts the wait runs against. */
+    private record PendingAll(List<Iwin32SyncObjects.Waitable> targets, Iwin32SyncObjects sync, Iwin32Handles handles) {
+    }
 
     private boolean catalog(int hProcess, int hObject, String name, boolean longName) {
         return rtCall(name, () -> locked(() -> {
-            directories.catalog(directories.target(hProcess, name, longName), hObject);
+            process.directories.catalog(process.directories.target(hProcess, name, longName), hObject);
             return true;
         }), failure -> false);
     }
 
     private RtHandleResult lookup(int hProcess, String name, int milliseconds, boolean longName) {
         return rtCall(name, () -> {
+            ObjectDirectories directories = locked(() -> process.directories);
             ObjectDirectories.Target target = locked(() -> directories.target(hProcess, name, longName));
             return new RtHandleResult(directories.await(target, milliseconds, () -> ended) & 0xFFFF, E_OK, null);
         }, this::handleResult);
@@ -334,18 +541,18 @@ public class IntimePersonality implements Iwin32SharedMemory, Iwin32Sync, Intime
 
     private boolean uncatalog(int hProcess, String name, boolean longName) {
         return rtCall(name, () -> locked(() -> {
-            directories.uncatalog(directories.target(hProcess, name, longName));
+            process.directories.uncatalog(process.directories.target(hProcess, name, longName));
             return true;
         }), failure -> false);
     }
 
     /** The slot a memory handle names: E_TYPE for a live handle of another kind, E_EXIST for anything else. */
     private Descriptor memoryHandle(int hSeg) {
-        Optional<Descriptor> slot = handles.find(hSeg);
+        Optional<Descriptor> slot = process.handles.find(hSeg);
         if (slot.isPresent()) {
             return slot.get();
         }
-        if (processes.exists(hSeg)) {
+        if (process.processes.exists(hSeg)) {
             throw IntimeErrors.rt(ErrorReason.WRONG_TYPE, E_TYPE, null, "0x" + Integer.toHexString(hSeg)
                     + " is a process handle, not a memory handle");
         }
@@ -359,6 +566,10 @@ public class IntimePersonality implements Iwin32SharedMemory, Iwin32Sync, Intime
         try {
             if (ended) {
                 throw IntimeErrors.rt(ErrorReason.CLOSED, E_EXIST, null, "this INtime process has ended");
+            }
+            if (process == null) {
+                throw IntimeErrors.rt(ErrorReason.INTERNAL, E_NOT_CONFIGURED, null, "no shared memory backend is"
+                        + " bound (the process waits for one)");
             }
             return call.get();
         } finally {
@@ -381,7 +592,7 @@ public class IntimePersonality implements Iwin32SharedMemory, Iwin32Sync, Intime
     private <T> T win32Call(String name, Supplier<T> call, Function<ShmException, T> failed) {
         try {
             return locked(() -> {
-                iwin32Handles.reconcile();
+                process.iwin32Handles.reconcile();
                 return call.get();
             });
         } catch (ShmException e) {

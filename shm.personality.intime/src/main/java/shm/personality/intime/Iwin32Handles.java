@@ -7,11 +7,18 @@ import java.util.Optional;
 import java.util.function.Function;
 
 import shm.api.ErrorReason;
+import shm.api.MapOptions;
+import shm.api.NamedEvent;
+import shm.api.NamedMutex;
+import shm.api.NamedSemaphore;
+import shm.api.ObjectType;
 import shm.api.ShmException;
 import shm.api.intime.IntimeTables;
+import shm.api.spi.BackendHandle;
 import shm.api.spi.Descriptor;
 import shm.api.spi.DescriptorTable;
 import shm.api.spi.ObjectRef;
+import shm.api.spi.ShmBackend;
 import shm.util.Failures;
 
 /**
@@ -60,6 +67,18 @@ final class Iwin32Handles {
         long value = IntimeTables.iwin32HandleOfSlot(descriptor.index());
         own.put(value, new Held(object, release, descriptor));
         return value;
+    }
+
+    /** Every handle this process holds now, by value, with whether it opened the object itself; for operators. */
+    java.util.SortedMap<Long, Held> all() {
+        java.util.SortedMap<Long, Held> all = new java.util.TreeMap<>(borrowed);
+        all.putAll(own);
+        return all;
+    }
+
+    /** Whether the handle value is one this process opened (not one of another process it uses). */
+    boolean isOwn(long value) {
+        return own.containsKey(value);
     }
 
     /** The handle this process opened with this value, if it is still open. */
@@ -158,6 +177,109 @@ final class Iwin32Handles {
         if (first != null) {
             throw first;
         }
+    }
+
+    /**
+     * Parks the holds of this process's handles in the store (shared memory with {@link BackendHandle#park()}; a named
+     * event, mutex or semaphore by parking a second hold opened by name on {@code backend} before closing the first)
+     * and answers one line per handle ("iwin32", value, kind, name, descriptor) for {@link #restore}; borrowed holds
+     * are released (they are borrowed again on next use). A handle that cannot be kept (an unnamed event, mutex or
+     * semaphore; a backend that cannot park) is closed, its slot deleted, and named in {@code lost}.
+     */
+    List<String> park(ShmBackend backend, List<String> lost) {
+        borrowed.values().forEach(held -> KeptLines.releaseQuietly(held.release()));
+        borrowed.clear();
+        List<String> lines = new java.util.ArrayList<>();
+        for (Map.Entry<Long, Held> entry : List.copyOf(own.entrySet())) {
+            Held held = entry.getValue();
+            String kind = kind(held.object());
+            String name = switch (held.object()) {
+                case BackendHandle h -> h.name();
+                case NamedEvent e -> e.name().orElse(null);
+                case NamedMutex m -> m.name().orElse(null);
+                case NamedSemaphore s -> s.name().orElse(null);
+                default -> null;
+            };
+            String why = parkOne(backend, held, kind, name);
+            if (why == null) {
+                lines.add("iwin32 " + entry.getKey() + " " + kind + " " + shm.util.KeptState.field(name) + " "
+                        + KeptLines.of(held.descriptor()));
+            } else {
+                lost.add("iwin32 handle 0x" + Long.toHexString(entry.getKey()) + ": " + why);
+                KeptLines.releaseQuietly(() -> {
+                    if (stillNamed(held.descriptor())) {
+                        table.delete(held.descriptor().index());
+                    }
+                });
+                KeptLines.releaseQuietly(held.release());
+            }
+        }
+        own.clear();
+        return lines;
+    }
+
+    /** Brings back a handle {@link #park} wrote, if its slot still names what it named; {@code f} its fields. */
+    void restore(ShmBackend backend, String[] f) {
+        long value = Long.parseLong(f[1]);
+        String name = shm.util.KeptState.unfield(f[3]);
+        Descriptor descriptor = KeptLines.descriptor(f, 4);
+        if (!stillNamed(descriptor)) {
+            return; // another process closed it meanwhile
+        }
+        Held held = switch (f[2]) {
+            case "memory" -> {
+                BackendHandle handle = backend.openByRef(descriptor.object(), MapOptions.DEFAULT);
+                yield new Held(handle, handle::close, descriptor);
+            }
+            case "event" -> {
+                NamedEvent event = backend.openEvent(name);
+                yield new Held(event, event::close, descriptor);
+            }
+            case "mutex" -> {
+                NamedMutex mutex = backend.openMutex(name);
+                yield new Held(mutex, mutex::close, descriptor);
+            }
+            default -> {
+                NamedSemaphore semaphore = backend.openSemaphore(name);
+                yield new Held(semaphore, semaphore::close, descriptor);
+            }
+        };
+        own.put(value, held);
+    }
+
+    private static String parkOne(ShmBackend backend, Held held, String kind, String name) {
+        if (held.object() instanceof BackendHandle h) {
+            return KeptLines.park(h) ? null : "the backend cannot park";
+        }
+        if (name == null) {
+            return "an unnamed " + kind + " cannot be found again";
+        }
+        ObjectType type = switch (kind) {
+            case "event" -> ObjectType.EVENT;
+            case "mutex" -> ObjectType.MUTEX;
+            default -> ObjectType.SEMAPHORE;
+        };
+        BackendHandle second;
+        try {
+            second = backend.open(type, name, MapOptions.DEFAULT);
+        } catch (ShmException e) {
+            return "cannot be opened again to park it: " + e.getMessage();
+        }
+        if (!KeptLines.park(second)) {
+            second.close();
+            return "the backend cannot park";
+        }
+        held.release().run();
+        return null;
+    }
+
+    private static String kind(Object object) {
+        return switch (object) {
+            case BackendHandle h -> "memory";
+            case NamedEvent e -> "event";
+            case NamedMutex m -> "mutex";
+            default -> "semaphore";
+        };
     }
 
     /** The live slot an iwin32 handle value names, of any process. */

@@ -38,8 +38,9 @@ final class Iwin32SyncObjects {
      *
      * @param waiter     waits on the object for at most the given time
      * @param descriptor the slot of the handle; the wait ends when the slot no longer names it
+     * @param object     the backend's event, mutex or semaphore (for a wait on several objects)
      */
-    record Waitable(Function<Duration, WaitResult> waiter, Descriptor descriptor) {
+    record Waitable(Function<Duration, WaitResult> waiter, Descriptor descriptor, Object object) {
     }
 
     private final ShmBackend backend;
@@ -169,7 +170,12 @@ final class Iwin32SyncObjects {
             case NamedSemaphore semaphore -> semaphore::acquire;
             default -> throw wrongType(value, held.object(), "an event, mutex or semaphore");
         };
-        return new Waitable(wait, held.descriptor());
+        return new Waitable(wait, held.descriptor(), held.object());
+    }
+
+    /** The backend the objects live in, which waits on several of them at once. */
+    ShmBackend backend() {
+        return backend;
     }
 
     // ------------------------------------------------------------------ handles

@@ -7,6 +7,7 @@ import static shm.api.intime.IntimeConstants.WAIT_OBJECT_0;
 import static shm.api.intime.IntimeConstants.WAIT_TIMEOUT;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
@@ -14,6 +15,8 @@ import shm.api.ErrorReason;
 import shm.api.ShmException;
 import shm.api.WaitResult;
 import shm.api.spi.Descriptor;
+import shm.api.spi.MultipleWaitResult;
+import shm.api.spi.ShmBackend;
 
 /**
  * {@code WaitForSingleObject} on a resolved handle, without the personality's lock. The wait blocks in the backend's
@@ -79,5 +82,64 @@ final class Iwin32Wait {
                 }
             }
         }
+    }
+
+    /**
+     * {@code WaitForMultipleObjects} on resolved handles, in slices as {@link #await}: the backend waits on all the
+     * objects at once ({@link ShmBackend#waitForMultipleObjects}); between slices each handle is checked, and a handle
+     * closed during the wait ends it with {@code WAIT_ABANDONED_0} plus its index (for a wait-all nothing is taken).
+     *
+     * @return {@code WAIT_OBJECT_0 + n}, {@code WAIT_ABANDONED_0 + n}, {@code WAIT_TIMEOUT}, or {@code WAIT_FAILED} when
+     *         the waiting thread was interrupted (it keeps its interrupt status)
+     * @throws ShmException a refusal of the backend (INVALID_PARAMETER: the same object twice in a wait-all;
+     *                      LOCATION: the backend cannot wait on several objects)
+     */
+    static int awaitMultiple(ShmBackend backend, List<Iwin32SyncObjects.Waitable> targets, boolean waitAll,
+                             int dwMilliseconds, Predicate<Descriptor> stillNamed) {
+        boolean forever = dwMilliseconds == INFINITE;
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Integer.toUnsignedLong(dwMilliseconds));
+        List<Object> objects = targets.stream().map(Iwin32SyncObjects.Waitable::object).toList();
+        while (true) {
+            long left = forever ? SLICE_NANOS : Math.max(0, deadline - System.nanoTime());
+            MultipleWaitResult result;
+            try {
+                result = backend.waitForMultipleObjects(objects, waitAll, Duration.ofNanos(Math.min(left, SLICE_NANOS)));
+            } catch (ShmException e) {
+                int closed = firstClosed(targets, stillNamed);
+                if (closed >= 0) {
+                    return WAIT_ABANDONED_0 + closed;
+                }
+                throw e;
+            }
+            switch (result.result()) {
+                case SIGNALED -> {
+                    return WAIT_OBJECT_0 + result.index();
+                }
+                case ABANDONED -> {
+                    return WAIT_ABANDONED_0 + result.index();
+                }
+                case TIMEOUT -> {
+                    if (Thread.currentThread().isInterrupted()) {
+                        return WAIT_FAILED; // Thread.interrupt() ended the wait; the thread keeps its status
+                    }
+                    if (!forever && deadline - System.nanoTime() <= 0) {
+                        return WAIT_TIMEOUT;
+                    }
+                    int closed = firstClosed(targets, stillNamed);
+                    if (closed >= 0) {
+                        return WAIT_ABANDONED_0 + closed;
+                    }
+                }
+            }
+        }
+    }
+
+    private static int firstClosed(List<Iwin32SyncObjects.Waitable> targets, Predicate<Descriptor> stillNamed) {
+        for (int i = 0; i < targets.size(); i++) {
+            if (!stillNamed.test(targets.get(i).descriptor())) {
+                return i;
+            }
+        }
+        return -1;
     }
 }

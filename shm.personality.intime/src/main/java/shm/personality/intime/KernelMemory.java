@@ -50,6 +50,12 @@ final class KernelMemory {
     private final long vsegSize;
     private final long poolMax;
     private final NavigableMap<Long, Block> blocks = new TreeMap<>();
+    /**
+     * Where blocks that moved in a backend swap or an update started before (their old address, to the new one and
+     * the length): a pointer given out before fails cleanly when used, but {@code FreeRtMemory} and
+     * {@code CreateRtMemoryHandle} still accept it, unless a block now starts at that address.
+     */
+    private final NavigableMap<Long, long[]> moved = new TreeMap<>();
     private long virtualUsed;
     private long poolUsed;
 
@@ -123,12 +129,13 @@ final class KernelMemory {
         if (address == null || address.address() == 0) {
             throw fail(ErrorReason.INVALID_PARAMETER, E_BAD_ADDR, "pAddress is NULL");
         }
-        Block block = blocks.get(address.address());
+        Block block = blocks.get(current(address.address()));
         if (block == null) {
             throw fail(ErrorReason.NOT_FOUND, E_NOT_ALLOCATED, "no block or mapping of this process starts at 0x"
                     + Long.toHexString(address.address()));
         }
         remove(block);
+        moved.values().removeIf(m -> m[0] == block.segment().address());
         block.handle().close();
         if (block.allocation()) {
             poolUsed -= block.virtualSize();
@@ -150,10 +157,11 @@ final class KernelMemory {
         if (size == 0) {
             throw fail(ErrorReason.INVALID_PARAMETER, E_PARAM, "cbSize must be at least 1 byte");
         }
-        Map.Entry<Long, Block> entry = blocks.floorEntry(start.address());
-        long delta = entry == null ? -1 : start.address() - entry.getKey();
+        long address = current(start.address());
+        Map.Entry<Long, Block> entry = blocks.floorEntry(address);
+        long delta = entry == null ? -1 : address - entry.getKey();
         if (entry == null || delta >= entry.getValue().segment().byteSize()) {
-            throw fail(ErrorReason.INVALID_PARAMETER, E_BAD_ADDR, "pOffset 0x" + Long.toHexString(start.address())
+            throw fail(ErrorReason.INVALID_PARAMETER, E_BAD_ADDR, "pOffset 0x" + Long.toHexString(address)
                     + " is in no memory this process allocated or mapped");
         }
         Block block = entry.getValue();
@@ -176,6 +184,66 @@ final class KernelMemory {
             block.handle().close();
         }
         poolUsed = 0;
+        moved.clear();
+    }
+
+    /**
+     * Parks every block's hold in the store (the memory lives on, nothing is freed) and answers one line per block
+     * ("block", object reference, offset in the object, length, allocation or mapping, virtual size, address) for
+     * {@link #restore}; the blocks leave this process's accounting until then. A block whose hold cannot be parked
+     * is released and named in {@code lost}.
+     */
+    List<String> park(List<String> lost) {
+        List<String> lines = new java.util.ArrayList<>();
+        for (Block block : List.copyOf(blocks.values())) {
+            remove(block);
+            if (KeptLines.park(block.handle())) {
+                lines.add("block " + block.handle().ref().value() + " " + block.objectOffset() + " "
+                        + block.segment().byteSize() + " " + block.allocation() + " " + block.virtualSize() + " "
+                        + block.segment().address());
+            } else {
+                lost.add((block.allocation() ? "the allocation" : "the mapping") + " at 0x"
+                        + Long.toHexString(block.segment().address()) + ": the backend cannot park");
+                KeptLines.releaseQuietly(block.handle()::close);
+            }
+        }
+        poolUsed = 0;
+        moved.clear();
+        return lines;
+    }
+
+    /**
+     * Brings back a block {@link #park} wrote: the object is opened by reference (taking its parked hold over) and
+     * mapped anew; the old address is remembered for {@code FreeRtMemory} and {@code CreateRtMemoryHandle}.
+     */
+    void restore(String[] f) {
+        long objectOffset = Long.parseLong(f[2]);
+        long length = Long.parseLong(f[3]);
+        boolean allocation = Boolean.parseBoolean(f[4]);
+        long virtualSize = Long.parseLong(f[5]);
+        long oldAddress = Long.parseLong(f[6]);
+        BackendHandle handle = backend.openByRef(new ObjectRef(Long.parseLong(f[1])), MapOptions.DEFAULT);
+        MemorySegment segment = handle.segment().asSlice(objectOffset, length);
+        add(new Block(handle, segment, objectOffset, allocation, virtualSize));
+        if (allocation) {
+            poolUsed += virtualSize;
+        }
+        if (oldAddress != segment.address()) {
+            moved.put(oldAddress, new long[] {segment.address(), length});
+        }
+    }
+
+    /** The address a pointer stands for now: itself when a block covers it, else where its moved block is. */
+    private long current(long address) {
+        Map.Entry<Long, Block> entry = blocks.floorEntry(address);
+        if (entry != null && address - entry.getKey() < entry.getValue().segment().byteSize()) {
+            return address;
+        }
+        Map.Entry<Long, long[]> old = moved.floorEntry(address);
+        if (old != null && address - old.getKey() < old.getValue()[1]) {
+            return old.getValue()[0] + (address - old.getKey());
+        }
+        return address;
     }
 
     private void add(Block block) {

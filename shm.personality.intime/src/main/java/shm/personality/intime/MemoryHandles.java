@@ -49,6 +49,16 @@ final class MemoryHandles {
         return IntimeTables.memoryHandleOfSlot(descriptor.index());
     }
 
+    /** The system-wide GDT, for operators. */
+    DescriptorTable gdt() {
+        return gdt;
+    }
+
+    /** The GDT slots this process created and has not deleted, for operators. */
+    java.util.Set<Integer> ownedSlots() {
+        return java.util.Set.copyOf(owned.keySet());
+    }
+
     /** The slot a memory handle names, of any process; empty when the value names no slot in use. */
     Optional<Descriptor> find(int rtHandle) {
         int slot = IntimeTables.slotOfMemoryHandle(rtHandle);
@@ -82,6 +92,18 @@ final class MemoryHandles {
             }
         }
         owned.clear();
+    }
+
+    /** The slots this process owns, one line each ("gdt" and the descriptor), for {@link #restore}. */
+    java.util.List<String> lines() {
+        return owned.values().stream().map(d -> "gdt " + KeptLines.of(d)).toList();
+    }
+
+    /** Takes back a slot an earlier revision of this process owned, if the slot still holds it. */
+    void restore(Descriptor descriptor) {
+        if (stillOwned(descriptor)) {
+            owned.put(descriptor.index(), descriptor);
+        }
     }
 
     /** Drops from the count the slots another process deleted (and perhaps reused). */

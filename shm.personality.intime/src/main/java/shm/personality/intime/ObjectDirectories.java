@@ -49,6 +49,13 @@ final class ObjectDirectories {
         this.memory = memory;
     }
 
+    /** The names this process catalogued and has not uncatalogued: scope, name, RTHANDLE; for operators. */
+    java.util.List<String[]> catalogued() {
+        return mine.stream().map(b -> new String[] {b.scope(), b.key(), Long.toString(b.value())})
+                .sorted(java.util.Comparator.comparing((String[] row) -> row[0]).thenComparing(row -> row[1]))
+                .toList();
+    }
+
     /**
      * The directory and key a call names.
      *
@@ -146,6 +153,17 @@ final class ObjectDirectories {
             }
         }
         mine.clear();
+    }
+
+    /** The entries this process made, one line each, for {@link #restore}. */
+    List<String> lines() {
+        return mine.stream().map(b -> "catalog " + shm.util.KeptState.field(b.scope()) + " "
+                + shm.util.KeptState.field(b.key()) + " " + b.value()).toList();
+    }
+
+    /** Takes back an entry an earlier revision of this process made. */
+    void restore(String scope, String key, long value) {
+        mine.add(new Binding(scope, key, value));
     }
 
     private static String hex(int value) {

@@ -79,6 +79,35 @@ final class ProcessHandles {
         }
     }
 
+    /**
+     * Parks the hold on the object that stands for this process and answers the line that brings it back
+     * ({@link #restore}); empty when the process never made its handle. The slot stays (it is in the store).
+     */
+    Optional<String> park(java.util.List<String> lost) {
+        if (self == null) {
+            return Optional.empty();
+        }
+        if (!KeptLines.park(processObject)) {
+            lost.add("the process handle 0x" + Integer.toHexString(selfHandle()) + ": the backend cannot park");
+            KeptLines.releaseQuietly(processObject::close);
+            processObject = null;
+            return Optional.empty();
+        }
+        processObject = null;
+        String line = "process " + KeptLines.of(self);
+        self = null;
+        return Optional.of(line);
+    }
+
+    /** Takes the process handle back (the object by reference, taking its parked hold over) if its slot is intact. */
+    void restore(Descriptor descriptor) {
+        if (table.get(descriptor.index()).filter(descriptor::equals).isEmpty()) {
+            return;
+        }
+        processObject = backend.openByRef(descriptor.object(), MapOptions.DEFAULT);
+        self = descriptor;
+    }
+
     private Optional<Descriptor> find(int hProcess) {
         int slot = IntimeTables.slotOfProcessHandle(hProcess);
         if (slot < 0 || slot >= table.capacity()) {

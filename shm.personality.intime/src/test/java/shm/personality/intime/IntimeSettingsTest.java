@@ -62,16 +62,16 @@ class IntimeSettingsTest {
     @Test
     void theComponentStartsFromItsConfigurationAndRefusesABadOne() throws IOException {
         try (IntimeFixture store = new IntimeFixture()) {
-            IntimePersonalityComponent component = new IntimePersonalityComponent(
-                    config(Map.of("intime_iwin32SegSize", 8L << 20, "intime_gdtSlots", 100)), store.backend);
+            IntimePersonalityComponent component = component(
+                    config(Map.of("intime_iwin32SegSize", 8L << 20, "intime_gdtSlots", 100)));
+            component.bindBackend(store.backend, Map.of());
             assertEquals(8L << 20, store.iwin32Pool().limit(), "the component set the pool's limit");
             assertEquals(100, component.settings().gdtSlots());
             assertTrue(component.RtCreateSharedMemory(0, 0, 64, "component").succeeded());
-            component.deactivate();
+            component.deactivate(DISPOSED);
             assertTrue(store.backend.lookup("component").isEmpty(), "deactivation ended the process");
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> new IntimePersonalityComponent(config(Map.of("intime_iwin32SegSize", 10_000_000L)),
-                            store.backend));
+                    () -> component(config(Map.of("intime_iwin32SegSize", 10_000_000L))));
             assertTrue(e.getMessage().contains("intime.iwin32SegSize"), e.getMessage());
         }
     }
@@ -88,8 +88,16 @@ class IntimeSettingsTest {
         }
     }
 
+    /** DS's deactivation reason for a disposed component: the process ends. */
+    static final int DISPOSED = 5;
+
+    /** The component as SCR makes it, outside a framework that stops. */
+    static IntimePersonalityComponent component(IntimePersonalityComponent.Config config) {
+        return new IntimePersonalityComponent(config, "shm.kept.intime.test", () -> false, () -> false);
+    }
+
     /** A configuration with the annotation's defaults, except {@code values} (by method name). */
-    private static IntimePersonalityComponent.Config config(Map<String, Object> values) {
+    static IntimePersonalityComponent.Config config(Map<String, Object> values) {
         return (IntimePersonalityComponent.Config) Proxy.newProxyInstance(IntimeSettingsTest.class.getClassLoader(),
                 new Class<?>[] {IntimePersonalityComponent.Config.class},
                 (proxy, method, args) -> values.containsKey(method.getName()) ? values.get(method.getName())

@@ -50,6 +50,18 @@ final class MappingCache {
         return removed;
     }
 
+    /** Every cached mapping now, by GDT slot, for operators. */
+    java.util.SortedMap<Integer, Mapping> snapshot() {
+        java.util.SortedMap<Integer, Mapping> cached = new java.util.TreeMap<>();
+        for (int slot = 0; slot < slots.length(); slot++) {
+            Mapping mapping = slots.get(slot);
+            if (mapping != null) {
+                cached.put(slot, mapping);
+            }
+        }
+        return cached;
+    }
+
     /** How many mappings are cached. */
     int size() {
         int count = 0;

@@ -23,8 +23,21 @@ import shm.api.spi.ShmBackend;
  */
 final class NtxMemory {
 
-    /** One allocation of this process: the backend handle that keeps the memory and its GDT descriptor. */
-    private record Allocation(ShmBackend owner, DescriptorTable gdt, BackendHandle handle, Descriptor descriptor) {
+    /**
+     * One allocation of this process: the backend handle that keeps the memory and its GDT descriptor. A parked
+     * allocation ({@code owner} and {@code handle} {@code null}) is one whose backend went away while this process
+     * lives: its hold is parked in the store, the memory and its descriptor live on, and the next backend of the same
+     * store takes the hold over ({@link #takeOverOn}).
+     *
+     * @param from the backend the allocation was made through or last lived on, to recognize it when it comes back
+     */
+    private record Allocation(ShmBackend owner, DescriptorTable gdt, BackendHandle handle, Descriptor descriptor,
+                              ShmBackend from) {
+
+        /** Whether the allocation waits for a backend of its store. */
+        boolean parked() {
+            return owner == null;
+        }
 
         /** Deletes the descriptor if it is still this allocation's, and releases the memory. */
         void free() {
@@ -37,6 +50,8 @@ final class NtxMemory {
             }
         }
     }
+
+    private static final System.Logger LOG = System.getLogger(NtxMemory.class.getName());
 
     private final NtxSettings settings;
     private final RtKernelLink link;
@@ -81,7 +96,7 @@ final class NtxMemory {
             handle.close();
             throw translate(e, object);
         }
-        Allocation allocation = new Allocation(rt.backend(), rt.gdt(), handle, descriptor);
+        Allocation allocation = new Allocation(rt.backend(), rt.gdt(), handle, descriptor, rt.backend());
         mine.put(descriptor.index(), allocation);
         if (link.closed() && mine.remove(descriptor.index(), allocation)) {
             // Ended while this call ran: hand nothing out, keep nothing allocated.
@@ -152,20 +167,118 @@ final class NtxMemory {
                 + " segment") : NtxErrors.failure(E_EXIST, object, "the handle names no object"));
     }
 
-    /** Frees the allocations made through {@code gone} (it is going away). */
-    void freeFrom(ShmBackend gone) {
-        freeWhere(gone);
-    }
-
-    /** Frees every allocation of this process (it ends). */
-    void freeAll() {
-        freeWhere(null);
-    }
-
-    private void freeWhere(ShmBackend owner) {
+    /**
+     * {@code gone} is going away while this process lives: the allocations made through it are not freed (the memory
+     * belongs to this process until it frees it or ends, and RT processes may map it by its handle meanwhile): their
+     * holds are parked in the store and their descriptors stay; {@link #takeOverOn} brings them onto the next backend
+     * of the same store. A backend that cannot park releases the hold (logged): the memory then lives only as long as
+     * another handle holds it. Returns how many were parked.
+     */
+    int parkFrom(ShmBackend gone) {
+        int parked = 0;
         for (Map.Entry<Integer, Allocation> entry : List.copyOf(mine.entrySet())) {
             Allocation allocation = entry.getValue();
-            if ((owner == null || allocation.owner() == owner) && mine.remove(entry.getKey(), allocation)) {
+            if (allocation.owner() != gone) {
+                continue;
+            }
+            boolean kept;
+            try {
+                kept = allocation.handle().park();
+            } catch (ShmException e) {
+                kept = false;
+            }
+            if (!kept) {
+                LOG.log(System.Logger.Level.WARNING, "NTX: backend " + gone.type() + " cannot park the memory of GDT"
+                        + " slot " + entry.getKey() + "; its hold is released");
+                allocation.handle().close();
+            }
+            if (mine.replace(entry.getKey(), allocation,
+                    new Allocation(null, null, null, allocation.descriptor(), gone))) {
+                parked++;
+            }
+        }
+        return parked;
+    }
+
+    /**
+     * Brings the allocations onto {@code next}, which serves their store: each object is opened there by reference
+     * (taking a parked hold over) and its descriptor found in {@code gdt}, the same table; an allocation still held
+     * through another backend of the store is released there afterwards (make before break). An allocation whose
+     * memory is gone meanwhile (its parked hold expired) is forgotten (logged). Returns how many moved.
+     */
+    int takeOverOn(ShmBackend next, DescriptorTable gdt) {
+        int moved = 0;
+        for (Map.Entry<Integer, Allocation> entry : List.copyOf(mine.entrySet())) {
+            Allocation allocation = entry.getValue();
+            if (allocation.owner() == next) {
+                continue;
+            }
+            BackendHandle handle;
+            try {
+                handle = next.openByRef(allocation.descriptor().object(), MapOptions.DEFAULT);
+            } catch (ShmException e) {
+                if (allocation.parked() && mine.remove(entry.getKey(), allocation)) {
+                    LOG.log(System.Logger.Level.WARNING, "NTX: the memory of GDT slot " + entry.getKey()
+                            + " did not outlive the backend swap: " + e.getMessage());
+                }
+                continue;
+            }
+            if (mine.replace(entry.getKey(), allocation,
+                    new Allocation(next, gdt, handle, allocation.descriptor(), next))) {
+                if (!allocation.parked()) {
+                    allocation.handle().close();
+                }
+                moved++;
+            } else {
+                handle.close();
+            }
+        }
+        return moved;
+    }
+
+    /**
+     * The parked allocations as lines ("alloc" and the GDT descriptor's index, object reference, offset, size, owner
+     * pid and node), for the next revision of this process's component ({@link #addParked}).
+     */
+    List<String> parkedLines() {
+        return mine.values().stream().filter(Allocation::parked).map(a -> {
+            Descriptor d = a.descriptor();
+            return "alloc " + d.index() + " " + d.object().value() + " " + d.offset() + " " + d.size() + " "
+                    + d.ownerPid() + " " + d.node();
+        }).toList();
+    }
+
+    /** Takes parked allocations a previous revision wrote ({@link #parkedLines}); {@link #takeOverOn} opens them. */
+    void addParked(List<String> lines) {
+        for (String line : lines) {
+            String[] f = line.split(" ");
+            if (f.length != 7 || !f[0].equals("alloc")) {
+                continue;
+            }
+            Descriptor d = new Descriptor(Integer.parseInt(f[1]), new shm.api.spi.ObjectRef(Long.parseLong(f[2])),
+                    Long.parseLong(f[3]), Long.parseLong(f[4]), Long.parseLong(f[5]), Long.parseLong(f[6]));
+            mine.putIfAbsent(d.index(), new Allocation(null, null, null, d, null));
+        }
+    }
+
+    /** Whether allocations wait for {@code backend} to come back (it is the one they were parked from). */
+    boolean parkedFrom(ShmBackend backend) {
+        return mine.values().stream().anyMatch(a -> a.parked() && a.from() == backend);
+    }
+
+    /** How many allocations this process holds, parked ones included. */
+    int allocations() {
+        return mine.size();
+    }
+
+    /**
+     * Frees every allocation of this process (it ends). Parked allocations cannot be reached without a backend: their
+     * holds expire at the store's park deadline and their descriptors go with the operating-system process.
+     */
+    void freeAll() {
+        for (Map.Entry<Integer, Allocation> entry : List.copyOf(mine.entrySet())) {
+            Allocation allocation = entry.getValue();
+            if (mine.remove(entry.getKey(), allocation) && !allocation.parked()) {
                 try {
                     allocation.free();
                 } catch (ShmException e) {

@@ -117,6 +117,14 @@ final class NtxNames {
         mine.removeIf(b -> b.directory() == directory && b.scope().equals(scope) && b.key().equals(name));
     }
 
+    /**
+     * Forgets the entries this process made without removing them: the process goes on in the next revision of its
+     * component, and they stay until it ends (the backend removes them when the operating-system process dies).
+     */
+    void keepMine() {
+        mine.clear();
+    }
+
     /** Removes the entries this process made that are still as it made them (the process ends). */
     void removeMine() {
         for (Binding binding : List.copyOf(mine)) {

@@ -2,6 +2,7 @@ package shm.personality.ntx;
 
 import static shm.api.ntx.NtxConstants.*;
 
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -35,6 +36,16 @@ public class NtxPersonality implements NtxSharedMemory, AutoCloseable {
     private final MapRules mapRules;
     private final NtxNames names;
     private final NtxMemory memory;
+    /** The store the allocations live in; {@code null} until a backend with a namespace was bound. */
+    private volatile String storeNamespace;
+
+    private static final System.Logger LOG = System.getLogger(NtxPersonality.class.getName());
+
+
+    /** The mapping cache of this Windows process now: every cached mapping, for operators. */
+    public shm.api.inspect.InspectionTable mappingTable() {
+        return NtxMappingsTable.of(cache.snapshot());
+    }
 
     /** A personality (one Windows process) over {@code backend}. */
     public NtxPersonality(ShmBackend backend, NtxSettings settings) {
@@ -236,20 +247,97 @@ public class NtxPersonality implements NtxSharedMemory, AutoCloseable {
 
     /** Makes {@code replacement} the backend for maps from now on; mappings already cached stay where they are. */
     public void useBackend(ShmBackend replacement) {
+        useBackend(replacement, null);
+    }
+
+    /**
+     * Makes {@code replacement} the backend for maps from now on; mappings already cached stay where they are. When it
+     * serves the store the allocations of this process live in ({@code namespace}, the backend's
+     * {@link ShmBackend#NAMESPACE_PROPERTY}, or the same backend instance coming back), the allocations parked when
+     * their backend left are taken over: their handles and contents are as they were. A backend of another store gets
+     * new calls only.
+     */
+    public void useBackend(ShmBackend replacement, String namespace) {
         link.use(replacement);
+        String current = storeNamespace;
+        boolean sameStore = namespace != null ? namespace.equals(current) : memory.parkedFrom(replacement);
+        if (current == null && namespace != null) {
+            storeNamespace = namespace;
+            sameStore = memory.parkedFrom(replacement);
+        }
+        if (sameStore) {
+            int moved = memory.takeOverOn(replacement, link.objectsOf(replacement).gdt());
+            if (moved > 0) {
+                LOG.log(System.Logger.Level.INFO, "NTX " + settings + ": backend " + replacement.type() + " bound;"
+                        + " allocations taken over " + moved);
+            }
+        }
     }
 
     /**
      * {@code gone} is going away: the mappings made through it leave the cache (their pointers become invalid: the
      * next unmap of one answers the vendor's status for an unknown pointer, the next map of the handle maps afresh)
      * and their holds are parked, so that an object only the mapping held outlives the swap and the next map takes
-     * the hold over (see docs/behaviour.md, "Backend swaps"). If it was the backend in use, calls fail with
-     * E_NTX_INTERNAL_ERROR until another is bound.
+     * the hold over (see docs/behaviour.md, "Backend swaps"). The memory this process allocated through it is not
+     * freed: its holds are parked too and the next backend of the same store takes them over, so its handles keep
+     * naming it. If it was the backend in use, calls fail with E_NTX_INTERNAL_ERROR until another is bound.
      */
     public void backendGone(ShmBackend gone) {
         link.forget(gone);
         cache.removeAll(m -> m.owner() == gone).forEach(NtxPersonality::parkQuietly);
-        memory.freeFrom(gone);
+        memory.parkFrom(gone);
+    }
+
+    /**
+     * This Windows process goes on in the next revision of its component (its bundle is updated, stopped or refreshed
+     * while the JVM lives): its mappings leave the cache with their holds parked (the choice of docs/behaviour.md:
+     * the next revision maps afresh, and an unmap of a pointer this revision gave answers {@code E_STATE}); the memory
+     * it allocated is parked and listed in the store under {@code stateName} ({@link shm.util.KeptState}) for
+     * {@link #resume}, so its handles keep naming it. Calls fail from now on. Returns how many allocations were kept.
+     */
+    public int suspend(String stateName) {
+        ShmBackend backend = link.current();
+        link.close();
+        cache.removeAll(m -> true).forEach(NtxPersonality::parkQuietly);
+        names.keepMine();
+        if (backend != null) {
+            memory.parkFrom(backend);
+        }
+        List<String> lines = memory.parkedLines();
+        if (lines.isEmpty()) {
+            return 0;
+        }
+        if (backend == null || !shm.util.KeptState.leave(backend, stateName, lines)) {
+            LOG.log(System.Logger.Level.WARNING, "NTX " + settings + ": " + lines.size() + " allocations cannot be"
+                    + " kept for the next revision: " + (backend == null ? "no backend is bound" : "the backend "
+                    + backend.type() + " cannot keep them") + " (released at the park deadline)");
+            return 0;
+        }
+        LOG.log(System.Logger.Level.INFO, "NTX " + settings + ": kept for the next revision " + lines.size()
+                + " allocations");
+        return lines.size();
+    }
+
+    /**
+     * Takes over the allocations an earlier revision of this Windows process left under {@code stateName}
+     * ({@link #suspend}) in the store {@code backend} serves. Call it once, after the first
+     * {@link #useBackend(ShmBackend, String)}. Returns how many came back.
+     */
+    public int resume(ShmBackend backend, String stateName) {
+        List<String> lines = shm.util.KeptState.take(backend, stateName).orElse(List.of());
+        if (lines.isEmpty()) {
+            return 0;
+        }
+        memory.addParked(lines);
+        int moved = memory.takeOverOn(backend, link.objectsOf(backend).gdt());
+        LOG.log(System.Logger.Level.INFO, "NTX " + settings + ": taken over from the previous revision " + moved
+                + " allocations");
+        return moved;
+    }
+
+    /** How many memory blocks this process allocated and holds (parked ones included). */
+    public int allocations() {
+        return memory.allocations();
     }
 
     /**

@@ -1,9 +1,14 @@
 package shm.personality.ntx;
 
 import java.util.Arrays;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -16,25 +21,39 @@ import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
+import shm.api.inspect.InspectionTable;
+import shm.api.inspect.PersonalityInspection;
 import shm.api.ShmException;
 import shm.api.ntx.NtxHandleResult;
 import shm.api.ntx.NtxMapResult;
 import shm.api.ntx.NtxSharedMemory;
 import shm.api.spi.ShmBackend;
+import shm.util.KeptState;
 
 /**
  * The NTX personality as a DS component: one instance per factory configuration of PID {@value #FACTORY_PID} (one
- * Windows process each, with its own mapping cache), over the highest-ranked backend, bound dynamically and greedily.
+ * Windows process each, with its own mapping cache), over the highest-ranked backend that has a GDT and a directory
+ * ({@link #CAPABLE_BACKENDS}, the default target), bound dynamically and greedily.
  * Without any configuration, one instance runs with {@link NtxSettings#defaults()}. The service carries
  * {@code ntx.hostNode} and {@code ntx.strictCache} for consumers' target filters.
  */
-@Component(service = NtxSharedMemory.class, configurationPid = NtxPersonalityComponent.FACTORY_PID,
+@Component(service = {NtxSharedMemory.class, PersonalityInspection.class},
+        configurationPid = NtxPersonalityComponent.FACTORY_PID,
         configurationPolicy = ConfigurationPolicy.OPTIONAL)
 @Designate(ocd = NtxPersonalityComponent.Config.class, factory = true)
-public final class NtxPersonalityComponent implements NtxSharedMemory {
+public final class NtxPersonalityComponent implements NtxSharedMemory, PersonalityInspection {
 
     /** The factory configuration PID. */
     public static final String FACTORY_PID = "shm.personality.ntx";
+
+    /**
+     * The default {@code backend.target}: the backends that have a GDT NTX can read (descriptor tables, at least
+     * imported RT handles) and a directory it can look names up in (an absent capability means the full one, see
+     * {@link shm.api.spi.BackendCapabilities}): the mmap backend and the intime backend, not the rtx backend, whose
+     * RTX objects have neither.
+     */
+    public static final String CAPABLE_BACKENDS = "(&(!(shm.backend.descriptorTables=none))"
+            + "(!(shm.backend.directory=none)))";
 
     /** One NTX Windows process. */
     @ObjectClassDefinition(name = "shm NTX personality",
@@ -60,28 +79,66 @@ public final class NtxPersonalityComponent implements NtxSharedMemory {
 
         /** Filter choosing the backend. */
         @AttributeDefinition(name = "Backend filter", description = "LDAP filter on the backend services, for example"
-                + " (shm.backend.type=mmap). Among matching backends the highest service.ranking wins.")
-        String backend_target() default "(shm.backend.type=*)";
+                + " (shm.backend.type=mmap). Among matching backends the highest service.ranking wins. The default"
+                + " takes only backends with a GDT and a directory (mmap, intime; not rtx).")
+        String backend_target() default CAPABLE_BACKENDS;
 
         /** Instance name shown to operators. */
         String webconsole_configurationFactory_nameHint() default "NTX node {ntx.hostNode}";
     }
 
     private final NtxPersonality personality;
+    private final String keptState;
+    private final BooleanSupplier bundleStopping;
+    private final BooleanSupplier frameworkStopping;
+    private final AtomicBoolean resumed = new AtomicBoolean();
 
     /**
      * Starts one Windows process with the configured rules; calls fail with E_NTX_INTERNAL_ERROR until a backend is
-     * bound.
+     * bound. When an earlier revision of this instance left its allocations in the store ({@link #deactivate(int)}),
+     * the first backend bound of that store brings them back.
      */
     @Activate
-    public NtxPersonalityComponent(Config config) {
+    public NtxPersonalityComponent(Config config, BundleContext context, Map<String, Object> properties) {
+        this(config, KeptState.name("ntx", KeptState.instanceKey(properties)),
+                () -> context.getBundle().getState() == Bundle.STOPPING,
+                () -> context.getBundle(0).getState() == Bundle.STOPPING);
+    }
+
+    /** The component outside SCR: {@code keptState} names its state in the store across revisions. */
+    NtxPersonalityComponent(Config config, String keptState, BooleanSupplier bundleStopping,
+                          BooleanSupplier frameworkStopping) {
         personality = new NtxPersonality(new NtxSettings(config.ntx_hostNode(),
                 Arrays.stream(config.ntx_sharedNodes()).boxed().collect(Collectors.toSet()), config.ntx_strictCache()));
+        this.keptState = keptState;
+        this.bundleStopping = bundleStopping;
+        this.frameworkStopping = frameworkStopping;
     }
 
     /** The Windows process this component runs. */
     public NtxPersonality personality() {
         return personality;
+    }
+
+    // ------------------------------------------------------------------ what an operator sees
+
+    @Override
+    public String personalityName() {
+        return "NTX";
+    }
+
+    @Override
+    public java.util.List<String> tables() {
+        return java.util.List.of(NtxMappingsTable.NAME);
+    }
+
+    @Override
+    public InspectionTable table(String name) {
+        if (!NtxMappingsTable.NAME.equals(name)) {
+            throw new IllegalArgumentException("the NTX personality shows the table '" + NtxMappingsTable.NAME
+                    + "', not '" + name + "'");
+        }
+        return personality.mappingTable();
     }
 
     /** The settings the configuration gave. */
@@ -92,18 +149,30 @@ public final class NtxPersonalityComponent implements NtxSharedMemory {
     /** A backend was bound: the first one, or a better one for maps from now on. */
     @Reference(name = "backend", cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY, unbind = "unbindBackend")
-    void bindBackend(ShmBackend backend) {
-        personality.useBackend(backend);
+    void bindBackend(ShmBackend backend, java.util.Map<String, Object> properties) {
+        Object namespace = properties.get(ShmBackend.NAMESPACE_PROPERTY);
+        personality.useBackend(backend, namespace == null ? null : namespace.toString());
+        if (resumed.compareAndSet(false, true)) {
+            personality.resume(backend, keptState);
+        }
     }
 
-    /** A backend went away: the mappings made through it leave the cache, their holds parked. */
+    /** A backend went away: the mappings made through it leave the cache; its holds, allocations included, park. */
     void unbindBackend(ShmBackend backend) {
         personality.backendGone(backend);
     }
 
-    /** The Windows process ends: its mappings are unmapped. */
+    /**
+     * The bundle is updated, stopped or refreshed, or the configuration changed, while the JVM lives: the Windows
+     * process goes on in the next revision (its allocations are kept in the store, its mappings' holds parked).
+     * Otherwise (the configuration was deleted, the component disabled, the framework stops) it ends: its mappings are
+     * unmapped and its allocations freed.
+     */
     @Deactivate
-    void deactivate() {
+    void deactivate(int reason) {
+        if (KeptState.processGoesOn(reason, bundleStopping.getAsBoolean(), frameworkStopping.getAsBoolean())) {
+            personality.suspend(keptState);
+        }
         personality.close();
     }
 

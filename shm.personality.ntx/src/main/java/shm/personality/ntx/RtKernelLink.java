@@ -31,6 +31,11 @@ final class RtKernelLink {
         }
     }
 
+    /** The backend in use, or {@code null}. */
+    ShmBackend current() {
+        return backend;
+    }
+
     /** Ends the process: calls fail from now on. */
     void close() {
         closed = true;

@@ -13,6 +13,11 @@ import shm.api.spi.ShmBackend;
  * The INtime side's system-wide objects as NTX sees them in one backend, laid out as {@link IntimeTables} says: a
  * memory handle is a slot of the {@link IntimeTables#GDT_TABLE} table, a process handle a slot of the
  * {@link IntimeTables#PROCESS_TABLE} table, the root process always exists. Reads only; thread-safe.
+ *
+ * <p>The process table is opened only when a value that is no memory handle must be told apart (a process handle
+ * other than the root's): mapping, importing and sizing memory, and looking names up in the root directory, need the
+ * GDT only. A backend over INtime's own NTX library offers the GDT alone ({@code shm.backend.descriptorTables=import});
+ * there such a question fails with the backend's {@code LOCATION} refusal, which names that capability.
  */
 final class RtObjects {
 
@@ -37,17 +42,36 @@ final class RtObjects {
 
     private final ShmBackend backend;
     private final DescriptorTable gdt;
-    private final DescriptorTable processes;
+    /** Opened at first need ({@link #processes()}); guarded by {@code this} while it is opened. */
+    private volatile DescriptorTable processes;
 
     /**
-     * Opens the tables of {@code backend}.
+     * Opens the GDT of {@code backend}.
      *
-     * @throws shm.api.ShmException when the backend cannot hold or open them
+     * @throws shm.api.ShmException when the backend cannot hold or open it
      */
     RtObjects(ShmBackend backend) {
         this.backend = Objects.requireNonNull(backend, "backend");
         this.gdt = backend.descriptors(IntimeTables.GDT_TABLE, GDT_CAPACITY, GDT_CAPACITY);
-        this.processes = backend.descriptors(IntimeTables.PROCESS_TABLE, PROCESS_CAPACITY, PROCESS_CAPACITY);
+    }
+
+    /**
+     * The process table, opened at the first call that needs it.
+     *
+     * @throws shm.api.ShmException when the backend cannot hold or open it ({@code LOCATION} from a backend without it)
+     */
+    private DescriptorTable processes() {
+        DescriptorTable known = processes;
+        if (known == null) {
+            synchronized (this) {
+                known = processes;
+                if (known == null) {
+                    known = backend.descriptors(IntimeTables.PROCESS_TABLE, PROCESS_CAPACITY, PROCESS_CAPACITY);
+                    processes = known;
+                }
+            }
+        }
+        return known;
     }
 
     /** The backend these tables belong to. */
@@ -70,7 +94,7 @@ final class RtObjects {
         }
         int slot = IntimeTables.slotOfProcessHandle(rtHandle);
         return slot < 0 ? Optional.empty()
-                : processes.get(slot).map(process -> IntimeTables.processDirectory(process.object().value()));
+                : processes().get(slot).map(process -> IntimeTables.processDirectory(process.object().value()));
     }
 
     /** The GDT descriptor a memory handle names; empty when the value is no memory handle or its slot is free. */
@@ -91,6 +115,6 @@ final class RtObjects {
             return Kind.MEMORY;
         }
         int processSlot = IntimeTables.slotOfProcessHandle(rtHandle);
-        return processSlot >= 0 && processes.get(processSlot).isPresent() ? Kind.PROCESS : Kind.NONE;
+        return processSlot >= 0 && processes().get(processSlot).isPresent() ? Kind.PROCESS : Kind.NONE;
     }
 }

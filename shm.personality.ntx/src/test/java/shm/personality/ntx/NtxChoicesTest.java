@@ -179,4 +179,36 @@ class NtxChoicesTest {
         assertEquals(ErrorReason.CLOSED, ntx.lastFailure().orElseThrow().reason());
         assertEquals(0, ntx.mappedHandles());
     }
+
+    /**
+     * A backend swap while the Windows process lives (issue 10): the memory it allocated is not freed; its hold parks
+     * and the next backend of the same store takes it over, so the handle names the same bytes and frees once.
+     */
+    @Test
+    void memoryThisProcessAllocatedOutlivesABackendSwap() {
+        String store = this.store.root.toString();
+        MmapBackend first = new MmapBackend(MmapSettings.under(this.store.root));
+        first.parkHoldsFor(java.time.Duration.ofMinutes(1));
+        NtxPersonality windows = this.store.track(new NtxPersonality(NtxSettings.defaults()));
+        windows.useBackend(first, store);
+        long segment = windows.ntxAllocateRtMemory(NTX_LOCAL, PAGE_SIZE).handle();
+        MemorySegment view = windows.ntxMapRtSharedMemory(segment).address();
+        view.setString(0, "allocated before the swap");
+        assertEquals(E_OK, windows.ntxUnmapRtSharedMemory(segment));
+
+        windows.backendGone(first);
+        first.park();
+        assertEquals(1, windows.allocations(), "the allocation is kept, parked");
+        assertEquals(NTX_TYPE_RT_SHARED_MEMORY, ntx.ntxGetType(segment), "its GDT slot still names it");
+
+        try (MmapBackend next = new MmapBackend(MmapSettings.under(this.store.root))) {
+            windows.useBackend(next, store);
+            assertEquals("allocated before the swap",
+                    windows.ntxMapRtSharedMemory(segment).address().getString(0), "the same memory");
+            assertEquals(E_OK, windows.ntxUnmapRtSharedMemory(segment));
+            assertEquals(E_OK, windows.ntxFreeRtMemory(segment), "the process still owns it and frees it once");
+            assertEquals(E_EXIST, windows.ntxFreeRtMemory(segment));
+            assertEquals(0, windows.allocations());
+        }
+    }
 }

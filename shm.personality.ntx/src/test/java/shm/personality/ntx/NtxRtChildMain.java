@@ -4,7 +4,6 @@ import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 
 import shm.api.intime.RtHandleResult;
-import shm.api.intime.RtMemoryResult;
 import shm.personality.intime.IntimePersonality;
 import shm.personality.intime.IntimeSettings;
 import shm.provider.mmap.MmapBackend;
@@ -40,10 +39,10 @@ public final class NtxRtChildMain {
                 String[] c = line.split(" ");
                 switch (c[0]) {
                     case "alloc" -> {
-                        RtMemoryResult memory = intime.AllocateRtMemory(Integer.parseInt(c[1]));
-                        block = memory.address();
+                        int size = Integer.parseInt(c[1]);
+                        block = intime.AllocateRtMemory(size).address();
                         block.setString(0, c[2]);
-                        RtHandleResult h = intime.CreateRtMemoryHandle(block, Integer.parseInt(c[1]));
+                        RtHandleResult h = intime.CreateRtMemoryHandle(block, size);
                         System.out.println("HANDLE " + h.handle() + " " + h.status());
                     }
                     case "handle" -> {

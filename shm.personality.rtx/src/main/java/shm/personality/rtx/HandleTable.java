@@ -83,6 +83,12 @@ final class HandleTable {
         return open == null || open.family() != ApiFamily.RT ? null : open.resource();
     }
 
+    /** The backend an Rt* handle's object came from, or {@code null} for no open Rt* handle. */
+    ShmBackend owner(long handle) {
+        OpenHandle open = handles.get(handle);
+        return open == null || open.family() != ApiFamily.RT ? null : open.owner();
+    }
+
     /**
      * The backend {@code gone} is leaving: its shared-memory handles park their holds in the store
      * ({@link BackendHandle#park()}), its event, mutex and semaphore handles are left to the backend, which parks every
@@ -161,6 +167,134 @@ final class HandleTable {
 
     private static IllegalStateException unnamed(String what) {
         return new IllegalStateException("an unnamed " + what + " cannot be found again on another backend");
+    }
+
+    /** The open handles now, by handle value (parked ones included), for operators. */
+    java.util.SortedMap<Long, OpenHandle> snapshot() {
+        return new java.util.TreeMap<>(handles);
+    }
+
+    /**
+     * This "process" goes on in the next revision of its component: every hold is parked in the store (shared memory
+     * with {@link BackendHandle#park()}; an event, mutex or semaphore by parking a second hold opened by name, then
+     * closing the first, so that its count never drops) and the table is written out, one line per handle (its value,
+     * family, kind, object reference, location size and name) after a first line with the next handle value, for
+     * {@link #restore}. A handle whose hold cannot be parked (an unnamed event, mutex or semaphore; a backend that
+     * cannot park; no backend at all) is closed and counted in {@code lost}. Later registrations are refused.
+     *
+     * @param lost receives one line per handle that could not be kept, naming it and why
+     */
+    List<String> parkAll(List<String> lost) {
+        closed = true;
+        List<String> lines = new java.util.ArrayList<>();
+        lines.add("next " + nextHandle.get());
+        for (Long value : new java.util.TreeSet<>(handles.keySet())) {
+            OpenHandle open = handles.remove(value);
+            if (open == null) {
+                continue;
+            }
+            String why = park(open);
+            if (why != null) {
+                lost.add("handle 0x" + Long.toHexString(value) + ": " + why);
+                try {
+                    open.close();
+                } catch (RuntimeException e) {
+                    // The backend went first and released it already.
+                }
+                continue;
+            }
+            long ref = open.resource() instanceof BackendHandle h ? h.ref().value() : 0;
+            long size = open.location() == null ? -1 : open.location().byteSize();
+            lines.add(value + " " + open.family() + " " + kind(open.resource()) + " " + ref + " " + size + " "
+                    + shm.util.KeptState.field(nameOf(open.resource())));
+        }
+        return lines;
+    }
+
+    /**
+     * Fills the (empty) table from what {@link #parkAll} wrote, over {@code backend} (of the same store): each object is
+     * opened again (shared memory by reference, the others by name), which takes its parked hold over, under its old
+     * value. A handle whose object is gone (its parked hold expired) is left out and logged. Returns how many were
+     * restored.
+     */
+    int restore(List<String> lines, ShmBackend backend) {
+        int restored = 0;
+        for (String line : lines) {
+            String[] f = line.split(" ");
+            if (f[0].equals("next")) {
+                nextHandle.accumulateAndGet(Long.parseLong(f[1]), Math::max);
+                continue;
+            }
+            long value = Long.parseLong(f[0]);
+            String name = shm.util.KeptState.unfield(f[5]);
+            long size = Long.parseLong(f[4]);
+            try {
+                Object resource = switch (f[2]) {
+                    case "memory" -> backend.openByRef(new shm.api.spi.ObjectRef(Long.parseLong(f[3])),
+                            shm.api.MapOptions.DEFAULT);
+                    case "event" -> backend.openEvent(name);
+                    case "mutex" -> backend.openMutex(name);
+                    case "semaphore" -> backend.openSemaphore(name);
+                    default -> throw new IllegalStateException("unknown kind " + f[2]);
+                };
+                MemorySegment location = resource instanceof BackendHandle h && size >= 0
+                        ? h.segment().asSlice(0, Math.min(size, h.segment().byteSize())) : null;
+                handles.put(value, new OpenHandle(resource, location, ApiFamily.valueOf(f[1]), backend));
+                nextHandle.accumulateAndGet(value + 4, Math::max);
+                restored++;
+            } catch (RuntimeException e) {
+                System.getLogger(HandleTable.class.getName()).log(System.Logger.Level.WARNING, "RTX handle 0x"
+                        + Long.toHexString(value) + " did not outlive the update: " + e.getMessage());
+            }
+        }
+        return restored;
+    }
+
+    /** Parks one handle's hold; {@code null} when it is parked, else why not. */
+    private static String park(OpenHandle open) {
+        if (open.isParked()) {
+            return null; // its backend left and parked it already
+        }
+        Object resource = open.resource();
+        if (resource instanceof BackendHandle h) {
+            return h.park() ? null : "the backend " + open.owner().type() + " cannot park holds";
+        }
+        String name = nameOf(resource);
+        if (name == null) {
+            return "an unnamed " + kind(resource) + " cannot be found again by the next revision";
+        }
+        shm.api.ObjectType type = switch (kind(resource)) {
+            case "event" -> shm.api.ObjectType.EVENT;
+            case "mutex" -> shm.api.ObjectType.MUTEX;
+            default -> shm.api.ObjectType.SEMAPHORE;
+        };
+        BackendHandle second = open.owner().open(type, name, shm.api.MapOptions.DEFAULT);
+        if (!second.park()) {
+            second.close();
+            return "the backend " + open.owner().type() + " cannot park holds";
+        }
+        open.close();
+        return null;
+    }
+
+    private static String kind(Object resource) {
+        return switch (resource) {
+            case BackendHandle h -> "memory";
+            case NamedEvent e -> "event";
+            case NamedMutex m -> "mutex";
+            case NamedSemaphore s -> "semaphore";
+            default -> throw new IllegalStateException("not an RTX object: " + resource);
+        };
+    }
+
+    private static String nameOf(Object resource) {
+        return switch (resource) {
+            case BackendHandle h -> h.name();
+            case NamedEvent e -> e.name().orElse(null);
+            case NamedMutex m -> m.name().orElse(null);
+            case NamedSemaphore s -> s.name().orElse(null);
+            default -> null;
+        };
     }
 
     /** How many handles are open (parked ones included). */

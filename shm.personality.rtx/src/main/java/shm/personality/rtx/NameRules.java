@@ -2,14 +2,25 @@ package shm.personality.rtx;
 
 import shm.api.ErrorReason;
 import shm.api.rtx.RtxResult;
+import shm.api.spi.BackendCapabilities;
 
-/** RTX's rules for an object name: any character but the backslash and NUL, at most {@code RTX_MAX_PATH}. */
+/**
+ * RTX's rules for an object name: any character but the backslash and NUL, at most {@code RTX_MAX_PATH}, and at most
+ * what the bound backend takes ({@code shm.backend.maxNameLength}: RTX64's RTAPI takes 256), refused with the same
+ * vendor number either way.
+ */
 final class NameRules {
 
     private final int maxNameLength;
+    private final BackendBinding binding;
 
-    NameRules(int maxNameLength) {
+    /**
+     * @param maxNameLength the configured {@code RTX_MAX_PATH}
+     * @param binding       the backend binding whose {@link BackendBinding#maxNameLength()} is consulted at each call
+     */
+    NameRules(int maxNameLength, BackendBinding binding) {
         this.maxNameLength = maxNameLength;
+        this.binding = binding;
     }
 
     /**
@@ -30,6 +41,9 @@ final class NameRules {
         } else if (name.length() > maxNameLength) {
             rule = "a name is limited to " + maxNameLength + " characters (RTX_MAX_PATH), this one has "
                     + name.length();
+        } else if (name.length() > binding.maxNameLength()) {
+            rule = "a name is limited to " + binding.maxNameLength() + " characters by the bound backend "
+                    + binding.type() + " (" + BackendCapabilities.MAX_NAME_LENGTH + "), this one has " + name.length();
         }
         return rule == null ? null : RtxErrors.failed(ErrorReason.INVALID_NAME, name, rule, nt);
     }

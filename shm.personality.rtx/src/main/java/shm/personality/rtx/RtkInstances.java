@@ -43,4 +43,15 @@ final class RtkInstances {
         return RtxErrors.failed(ErrorReason.INVALID_PARAMETER, name, "RtssInst 0x" + Long.toHexString(rtssInst)
                 + " was not returned by RtkRtssAttach", ntStatus);
     }
+
+    /** Every instance handed out, for the next revision ({@link #restore}). */
+    java.util.List<Long> all() {
+        return java.util.List.copyOf(instances);
+    }
+
+    /** Makes {@code instance}, handed out by an earlier revision, valid again. */
+    void restore(long instance) {
+        instances.add(instance);
+        next.accumulateAndGet(instance + 1, Math::max);
+    }
 }

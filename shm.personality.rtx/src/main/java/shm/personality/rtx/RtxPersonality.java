@@ -2,6 +2,9 @@ package shm.personality.rtx;
 
 import static shm.api.rtx.RtxConstants.*;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 import shm.api.NamedEvent;
@@ -41,13 +44,18 @@ public class RtxPersonality implements RtxSharedMemory, RtxSync, AutoCloseable {
      */
     public RtxPersonality(RtxSettings settings) {
         this.settings = Objects.requireNonNull(settings, "settings");
-        NameRules names = new NameRules(settings.maxNameLength());
+        NameRules names = new NameRules(settings.maxNameLength(), binding);
         memory = new SharedMemoryRules(settings, binding, handles, names);
         rtk = new RtkInstances(memory.ntStatus(ApiFamily.RTK));
         sync = new SyncObjects(binding, handles, names, lastError);
     }
 
-    /** The settings of this instance. */
+    /** The handle table of this RTX "process" now: every open handle, what it holds and on which backend. */
+    public shm.api.inspect.InspectionTable handleTable() {
+        return RtxHandlesTable.of(handles.snapshot());
+    }
+
+    /** The settings this RTX "process" runs with. */
     public RtxSettings settings() {
         return settings;
     }
@@ -177,11 +185,16 @@ public class RtxPersonality implements RtxSharedMemory, RtxSync, AutoCloseable {
         return sync.waitForSingleObject(hHandle, dwMilliseconds);
     }
 
+    @Override
+    public int RtWaitForMultipleObjects(int nCount, long[] lpHandles, boolean bWaitAll, int dwMilliseconds) {
+        return sync.waitForMultipleObjects(nCount, lpHandles, bWaitAll, dwMilliseconds);
+    }
+
     // ------------------------------------------------------------------ backend and lifetime
 
     /** Makes {@code replacement} the backend for calls from now on; handles already open stay where they are. */
     public void useBackend(ShmBackend replacement) {
-        useBackend(replacement, null);
+        useBackend(replacement, (String) null);
     }
 
     /**
@@ -191,7 +204,22 @@ public class RtxPersonality implements RtxSharedMemory, RtxSync, AutoCloseable {
      * their store, since a move would fork their objects.
      */
     public void useBackend(ShmBackend replacement, String namespace) {
-        binding.use(replacement);
+        useBackend(replacement, namespace, Map.of());
+    }
+
+    /**
+     * Makes {@code replacement} the backend for calls from now on, as {@link #useBackend(ShmBackend, String)} does with
+     * the namespace its service publishes, and consults the capabilities it publishes ({@code properties}, the
+     * service properties of {@link shm.api.spi.BackendCapabilities}): a name longer than its
+     * {@code shm.backend.maxNameLength} is refused with the RTX error of a name too long.
+     */
+    public void useBackend(ShmBackend replacement, Map<String, ?> properties) {
+        Object namespace = properties.get(ShmBackend.NAMESPACE_PROPERTY);
+        useBackend(replacement, namespace == null ? null : namespace.toString(), properties);
+    }
+
+    private void useBackend(ShmBackend replacement, String namespace, Map<String, ?> properties) {
+        binding.use(replacement, properties);
         String current = storeNamespace;
         if (namespace != null && namespace.equals(current)) {
             int moved = handles.reopenOn(replacement);
@@ -219,6 +247,63 @@ public class RtxPersonality implements RtxSharedMemory, RtxSync, AutoCloseable {
             LOG.log(System.Logger.Level.INFO, "RTX " + settings + ": backend " + gone.type() + " left; handles parked "
                     + parked);
         }
+    }
+
+    /**
+     * This "process" goes on in the next revision of its component (its bundle is updated, stopped or refreshed while
+     * the JVM lives): every hold is parked in the store and the handle table and Rtk instances are left there under
+     * {@code stateName} ({@link shm.util.KeptState}), for {@link #resume}. Calls fail from now on. What cannot be kept
+     * (an unnamed event, mutex or semaphore; no backend bound; a backend that cannot park) is closed and logged in one
+     * line. Returns how many handles were kept.
+     */
+    public int suspend(String stateName) {
+        binding.close();
+        ShmBackend backend = binding.current();
+        List<String> lost = new ArrayList<>();
+        List<String> lines = handles.parkAll(lost);
+        rtk.all().forEach(instance -> lines.add("rtk " + instance));
+        int kept = lines.size() - 1 - rtk.all().size();
+        if (kept + lost.size() == 0 && rtk.all().isEmpty()) {
+            return 0;
+        }
+        if (backend == null || !shm.util.KeptState.leave(backend, stateName, lines)) {
+            lost.add(kept + " parked handles: " + (backend == null ? "no backend is bound to keep the table in"
+                    : "the backend " + backend.type() + " cannot keep the table") + " (their holds expire at the"
+                    + " park deadline)");
+            kept = 0;
+        }
+        LOG.log(lost.isEmpty() ? System.Logger.Level.INFO : System.Logger.Level.WARNING, "RTX " + settings
+                + ": kept for the next revision " + kept + " handles" + (lost.isEmpty() ? "" : "; lost: "
+                + String.join("; ", lost)));
+        return kept;
+    }
+
+    /**
+     * Takes over what an earlier revision of this "process" left under {@code stateName} in the store {@code backend}
+     * serves ({@link #suspend}): its handles, under their old values, and its Rtk instances. Call it once, when the
+     * first backend is bound ({@link #useBackend(ShmBackend, String)} first). Returns how many handles came back.
+     */
+    public int resume(ShmBackend backend, String stateName) {
+        List<String> lines = shm.util.KeptState.take(backend, stateName).orElse(List.of());
+        List<String> table = new ArrayList<>();
+        for (String line : lines) {
+            if (line.startsWith("rtk ")) {
+                rtk.restore(Long.parseLong(line.substring(4)));
+            } else {
+                table.add(line);
+            }
+        }
+        int restored = handles.restore(table, backend);
+        if (!lines.isEmpty()) {
+            LOG.log(System.Logger.Level.INFO, "RTX " + settings + ": taken over from the previous revision "
+                    + restored + " handles");
+        }
+        return restored;
+    }
+
+    /** How many handles are open (parked ones included). */
+    public int openHandles() {
+        return handles.size();
     }
 
     /** Closes every handle of this "process", as RTX does when a process ends. Idempotent. */

@@ -12,6 +12,8 @@ import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
+import shm.api.inspect.InspectionTable;
+import shm.api.inspect.PersonalityInspection;
 import shm.api.rtx.RtssInstance;
 import shm.api.rtx.RtxConstants;
 import shm.api.rtx.RtxResult;
@@ -25,10 +27,11 @@ import shm.api.spi.ShmBackend;
  * bound dynamically and greedily. Without any configuration, one instance runs with {@link RtxSettings#defaults()}.
  * The service carries {@code rtx.callerContext} and {@code rtx.flavour} for consumers' target filters.
  */
-@Component(service = {RtxSharedMemory.class, RtxSync.class}, configurationPid = RtxPersonalityComponent.FACTORY_PID,
+@Component(service = {RtxSharedMemory.class, RtxSync.class, PersonalityInspection.class},
+        configurationPid = RtxPersonalityComponent.FACTORY_PID,
         configurationPolicy = ConfigurationPolicy.OPTIONAL)
 @Designate(ocd = RtxPersonalityComponent.Config.class, factory = true)
-public final class RtxPersonalityComponent implements RtxSharedMemory, RtxSync {
+public final class RtxPersonalityComponent implements RtxSharedMemory, RtxSync, PersonalityInspection {
 
     /** The factory configuration PID. */
     public static final String FACTORY_PID = "shm.personality.rtx";
@@ -68,13 +71,26 @@ public final class RtxPersonalityComponent implements RtxSharedMemory, RtxSync {
     }
 
     private final RtxPersonality personality;
+    private final String keptState;
+    private final org.osgi.framework.Bundle framework;
+    private final org.osgi.framework.Bundle self;
+    private final java.util.concurrent.atomic.AtomicBoolean resumed = new java.util.concurrent.atomic.AtomicBoolean();
 
-    /** Starts one RTX "process" with the configured rules; calls fail until a backend is bound. */
+    /**
+     * Starts one RTX "process" with the configured rules; calls fail until a backend is bound. When an earlier
+     * revision of this instance left its handles in the store (see {@link #deactivate(int)}), the first backend bound
+     * brings them back under their values.
+     */
     @Activate
-    public RtxPersonalityComponent(Config config) {
+    public RtxPersonalityComponent(Config config, org.osgi.framework.BundleContext context,
+                                   java.util.Map<String, Object> properties) {
         personality = new RtxPersonality(new RtxSettings(config.rtx_callerContext(), config.rtx_flavour(),
                 config.rtx_maxNameLength(), config.rtx_protectEncoding()));
+        keptState = shm.util.KeptState.name("rtx", shm.util.KeptState.instanceKey(properties));
+        framework = context.getBundle(0);
+        self = context.getBundle();
     }
+
 
     /** The RTX "process" this component runs. */
     public RtxPersonality personality() {
@@ -86,12 +102,35 @@ public final class RtxPersonalityComponent implements RtxSharedMemory, RtxSync {
         return personality.settings();
     }
 
+    // ------------------------------------------------------------------ what an operator sees
+
+    @Override
+    public String personalityName() {
+        return "RTX";
+    }
+
+    @Override
+    public java.util.List<String> tables() {
+        return java.util.List.of(RtxHandlesTable.NAME);
+    }
+
+    @Override
+    public InspectionTable table(String name) {
+        if (!RtxHandlesTable.NAME.equals(name)) {
+            throw new IllegalArgumentException("the RTX personality shows the table '" + RtxHandlesTable.NAME
+                    + "', not '" + name + "'");
+        }
+        return personality.handleTable();
+    }
+
     /** A backend was bound: the first one, or a better one for calls from now on. */
     @Reference(name = "backend", cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY, unbind = "unbindBackend")
     void bindBackend(ShmBackend backend, java.util.Map<String, Object> properties) {
-        Object namespace = properties.get(ShmBackend.NAMESPACE_PROPERTY);
-        personality.useBackend(backend, namespace == null ? null : namespace.toString());
+        personality.useBackend(backend, properties);
+        if (keptState != null && resumed.compareAndSet(false, true)) {
+            personality.resume(backend, keptState);
+        }
     }
 
     /** A backend went away: the handles that came from it park and wait for the next backend of their store. */
@@ -99,9 +138,18 @@ public final class RtxPersonalityComponent implements RtxSharedMemory, RtxSync {
         personality.backendGone(backend);
     }
 
-    /** The "process" ends: its handles are closed. */
+    /**
+     * The bundle is updated, stopped or refreshed, or the configuration changed, while the JVM lives: the "process"
+     * goes on in the next revision, so its holds are parked and its handle table is left in the store for it (handle
+     * values stay valid). Otherwise (the configuration was deleted, the component disabled, the framework stops) the
+     * "process" ends and its handles are closed.
+     */
     @Deactivate
-    void deactivate() {
+    void deactivate(int reason) {
+        if (shm.util.KeptState.processGoesOn(reason, self.getState() == org.osgi.framework.Bundle.STOPPING,
+                framework.getState() == org.osgi.framework.Bundle.STOPPING)) {
+            personality.suspend(keptState);
+        }
         personality.close();
     }
 
@@ -207,5 +255,10 @@ public final class RtxPersonalityComponent implements RtxSharedMemory, RtxSync {
     @Override
     public int RtWaitForSingleObject(long hHandle, int dwMilliseconds) {
         return personality.RtWaitForSingleObject(hHandle, dwMilliseconds);
+    }
+
+    @Override
+    public int RtWaitForMultipleObjects(int nCount, long[] lpHandles, boolean bWaitAll, int dwMilliseconds) {
+        return personality.RtWaitForMultipleObjects(nCount, lpHandles, bWaitAll, dwMilliseconds);
     }
 }

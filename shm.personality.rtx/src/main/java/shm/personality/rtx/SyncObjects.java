@@ -4,6 +4,8 @@ import static shm.api.rtx.RtxConstants.*;
 
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -15,6 +17,7 @@ import shm.api.NamedSemaphore;
 import shm.api.ShmException;
 import shm.api.WaitResult;
 import shm.api.rtx.RtxResult;
+import shm.api.spi.MultipleWaitResult;
 import shm.api.spi.ShmBackend;
 
 /**
@@ -131,24 +134,70 @@ final class SyncObjects {
             lastError.fail(ERROR_INVALID_HANDLE);
             return WAIT_FAILED;
         }
+        return answer(dwMilliseconds, timeout -> {
+            WaitResult result = wait.apply(timeout);
+            return result == WaitResult.TIMEOUT ? MultipleWaitResult.TIMEOUT : new MultipleWaitResult(result, 0);
+        });
+    }
+
+    /**
+     * {@code RtWaitForMultipleObjects}: {@code WAIT_OBJECT_0 + n} (wait-any: the object of lowest index that was
+     * signaled; wait-all: 0), {@code WAIT_ABANDONED_0 + n} (the index of a mutex whose owning thread ended),
+     * {@code WAIT_TIMEOUT}, or {@code WAIT_FAILED}: {@code ERROR_INVALID_PARAMETER} for {@code nCount} of 0 or above
+     * {@code MAXIMUM_WAIT_OBJECTS}, fewer handles than {@code nCount}, or the same object twice in a wait-all;
+     * {@code ERROR_INVALID_HANDLE} for a value that is not an open event, mutex or semaphore handle;
+     * {@code ERROR_OPERATION_ABORTED} when {@link Thread#interrupt()} ended the wait.
+     */
+    int waitForMultipleObjects(int nCount, long[] lpHandles, boolean bWaitAll, int dwMilliseconds) {
+        if (nCount < 1 || nCount > MAXIMUM_WAIT_OBJECTS || lpHandles == null || lpHandles.length < nCount) {
+            lastError.fail(ERROR_INVALID_PARAMETER);
+            return WAIT_FAILED;
+        }
+        List<Object> objects = new ArrayList<>(nCount);
+        ShmBackend backend = null;
+        for (int i = 0; i < nCount; i++) {
+            Object object = handles.resource(lpHandles[i]);
+            if (!(object instanceof NamedEvent || object instanceof NamedMutex || object instanceof NamedSemaphore)) {
+                lastError.fail(ERROR_INVALID_HANDLE);
+                return WAIT_FAILED;
+            }
+            ShmBackend owner = handles.owner(lpHandles[i]);
+            if (backend != null && owner != backend) {
+                // handles of two backends (one mid-swap): no single wait can cover them
+                lastError.fail(ERROR_INVALID_HANDLE);
+                return WAIT_FAILED;
+            }
+            backend = owner;
+            objects.add(object);
+        }
+        ShmBackend from = backend;
+        return answer(dwMilliseconds, timeout -> from.waitForMultipleObjects(objects, bWaitAll, timeout));
+    }
+
+    /**
+     * Runs a wait for {@code dwMilliseconds} (an unsigned DWORD; {@code INFINITE} in slices of a day) and answers as
+     * RTX does: {@code WAIT_OBJECT_0 + n}, {@code WAIT_ABANDONED_0 + n}, {@code WAIT_TIMEOUT}, or {@code WAIT_FAILED}
+     * with {@code ERROR_OPERATION_ABORTED} when {@link Thread#interrupt()} ended the wait (the thread keeps its
+     * interrupt status) or the code of a failure.
+     */
+    private int answer(int dwMilliseconds, Function<Duration, MultipleWaitResult> wait) {
         try {
-            WaitResult result;
+            MultipleWaitResult result;
             if (dwMilliseconds == INFINITE) {
                 do {
                     result = wait.apply(Duration.ofDays(1));
-                } while (result == WaitResult.TIMEOUT && !Thread.currentThread().isInterrupted());
+                } while (result.result() == WaitResult.TIMEOUT && !Thread.currentThread().isInterrupted());
             } else {
                 result = wait.apply(Duration.ofMillis(Integer.toUnsignedLong(dwMilliseconds)));
             }
-            if (result == WaitResult.TIMEOUT && Thread.currentThread().isInterrupted()) {
-                // Thread.interrupt() ended the wait in the kernel; the thread keeps its interrupt status.
+            if (result.result() == WaitResult.TIMEOUT && Thread.currentThread().isInterrupted()) {
                 lastError.fail(ERROR_OPERATION_ABORTED);
                 return WAIT_FAILED;
             }
             lastError.succeed();
-            return switch (result) {
-                case SIGNALED -> WAIT_OBJECT_0;
-                case ABANDONED -> WAIT_ABANDONED;
+            return switch (result.result()) {
+                case SIGNALED -> WAIT_OBJECT_0 + result.index();
+                case ABANDONED -> WAIT_ABANDONED_0 + result.index();
                 case TIMEOUT -> WAIT_TIMEOUT;
             };
         } catch (ShmException e) {

@@ -180,12 +180,16 @@ class NtxExtension implements shm.provider.win32.VendorExtension {
             throw readOnly(null, "create memory handles (CreateRtMemoryHandle runs in RT processes)");
         }
 
+        /**
+         * The descriptor of GDT slot {@code index}, as the SPI numbers descriptors: the memory handle of that slot
+         * ({@link IntimeTables#memoryHandleOfSlot}) imported from the root process.
+         */
         @Override
         public Optional<Descriptor> get(int index) {
-            if (index < 0 || index > 0xFFFF) {
+            if (index < 0 || index >= IntimeTables.MAX_GDT_SLOTS) {
                 return Optional.empty();
             }
-            NtxApi.Result imported = ntx.importRtHandle(index, root());
+            NtxApi.Result imported = ntx.importRtHandle(IntimeTables.memoryHandleOfSlot(index), root());
             if (imported.value() == NtxApi.BAD_NTXHANDLE) {
                 return Optional.empty();
             }

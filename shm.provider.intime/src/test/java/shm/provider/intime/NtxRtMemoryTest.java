@@ -43,7 +43,7 @@ class NtxRtMemoryTest {
             int rtHandle = Integer.parseInt(rt.nextLine().substring("READY ".length()));
             long found = backend.directory().lookup(IntimeTables.ROOT_DIRECTORY, "RTDATA").orElseThrow();
             assertEquals(rtHandle, found, "ntxLookupNtxHandle in the root process; the RTHANDLE is the low word");
-            Descriptor d = backend.descriptors(IntimeTables.GDT_TABLE, 1, 1).get(rtHandle).orElseThrow();
+            Descriptor d = gdtEntryOf(rtHandle);
             assertEquals(8192, d.size(), "ntxGetRtSize");
             BackendHandle first = backend.openByRef(d.object(), MapOptions.DEFAULT);
             BackendHandle second = backend.openByRef(d.object(), MapOptions.DEFAULT);
@@ -64,7 +64,7 @@ class NtxRtMemoryTest {
     void anUnalignedSegmentIsMappedWhole() {
         try (LineProcess rt = IntimeDouble.rtProcess(store, "ODD", 100, "odd")) {
             int rtHandle = Integer.parseInt(rt.nextLine().substring("READY ".length()));
-            Descriptor d = backend.descriptors(IntimeTables.GDT_TABLE, 1, 1).get(rtHandle).orElseThrow();
+            Descriptor d = gdtEntryOf(rtHandle);
             try (BackendHandle h = backend.openByRef(d.object(), MapOptions.DEFAULT)) {
                 assertEquals(100, h.byteSize());
                 assertEquals("odd", h.segment().getString(0));
@@ -77,7 +77,9 @@ class NtxRtMemoryTest {
     @Test
     void ntxStatusesBecomeNeutralAnswers() {
         assertTrue(backend.directory().lookup(IntimeTables.ROOT_DIRECTORY, "NOBODY").isEmpty(), "E_TIME: empty");
-        assertTrue(backend.descriptors(IntimeTables.GDT_TABLE, 1, 1).get(0x0777).isEmpty(), "E_EXIST: empty");
+        assertTrue(backend.descriptors(IntimeTables.GDT_TABLE, 1, 1).get(200).isEmpty(), "E_EXIST: empty");
+        assertTrue(backend.descriptors(IntimeTables.GDT_TABLE, 1, 1).get(IntimeTables.MAX_GDT_SLOTS).isEmpty(),
+                "no such slot");
         ShmException bad = assertThrows(ShmException.class, () -> backend.openByRef(
                 new ObjectRef(Win32Backend.EXTENSION_REF_BIT | 0x777), MapOptions.DEFAULT));
         assertEquals(ErrorReason.NOT_FOUND, bad.reason());
@@ -99,7 +101,7 @@ class NtxRtMemoryTest {
     void closingTheBackendUnmapsRtMemory() throws Exception {
         try (LineProcess rt = IntimeDouble.rtProcess(store, "LEFT", 4096, "x")) {
             int rtHandle = Integer.parseInt(rt.nextLine().substring("READY ".length()));
-            Descriptor d = backend.descriptors(IntimeTables.GDT_TABLE, 1, 1).get(rtHandle).orElseThrow();
+            Descriptor d = gdtEntryOf(rtHandle);
             BackendHandle h = backend.openByRef(d.object(), MapOptions.DEFAULT);
             var segment = h.segment();
             backend.close();
@@ -114,7 +116,7 @@ class NtxRtMemoryTest {
     void sameSegmentSameMapping() {
         try (LineProcess rt = IntimeDouble.rtProcess(store, "SAME", 4096, "s")) {
             int rtHandle = Integer.parseInt(rt.nextLine().substring("READY ".length()));
-            Descriptor d = backend.descriptors(IntimeTables.GDT_TABLE, 1, 1).get(rtHandle).orElseThrow();
+            Descriptor d = gdtEntryOf(rtHandle);
             try (BackendHandle a = backend.openByRef(d.object(), MapOptions.DEFAULT);
                  BackendHandle b = backend.openByRef(d.object(), MapOptions.DEFAULT)) {
                 assertEquals(a.segment().address(), b.segment().address(), "NTX returns the same pointer");
@@ -128,5 +130,11 @@ class NtxRtMemoryTest {
     private long mappedObjects() throws IOException {
         String prefix = store.root.resolve("obj-").toString();
         return Files.readAllLines(Path.of("/proc/self/maps")).stream().filter(l -> l.contains(prefix)).count();
+    }
+
+    /** The GDT descriptor of an RTHANDLE: the SPI numbers descriptors by GDT slot. */
+    private Descriptor gdtEntryOf(int rtHandle) {
+        return backend.descriptors(IntimeTables.GDT_TABLE, 1, 1).get(IntimeTables.slotOfMemoryHandle(rtHandle))
+                .orElseThrow();
     }
 }

@@ -12,8 +12,9 @@ import shm.api.ShmException;
  * Maps open files ({@code mmap(MAP_SHARED)} of a descriptor, never a path): either owned by an
  * {@link Arena#ofShared() arena of its own} whose close unmaps it ({@link #map}), or raw ({@link #mapRaw}) for an owner
  * that hands out segments of it through arenas of its own ({@link ObjectMapping}); closed on every failure path,
- * optionally locked in RAM and pre-faulted. Counts the mappings it holds and refuses one beyond {@link MmapSettings#maxMappings()} with
- * {@link ErrorReason#LIMIT}, well before the kernel's {@code vm.max_map_count} would make the JVM fail. Thread-safe.
+ * optionally locked in RAM and pre-faulted. Counts the mappings it holds and refuses one beyond
+ * {@link MmapSettings#maxMappings()}, or beyond the process's {@link MapCountCap}, with {@link ErrorReason#LIMIT},
+ * well before the kernel's {@code vm.max_map_count} would make the JVM fail. Thread-safe.
  */
 final class Mapper {
 
@@ -22,6 +23,7 @@ final class Mapper {
     private final LibC libc;
     private final MmapSettings settings;
     private final AtomicInteger live = new AtomicInteger();
+    private final MapCountCap cap;
 
     /**
      * One mapping and the arena that owns it.
@@ -35,6 +37,7 @@ final class Mapper {
     Mapper(LibC libc, MmapSettings settings) {
         this.libc = libc;
         this.settings = settings;
+        this.cap = MapCountCap.of(settings);
     }
 
     /** How many mappings this mapper holds now. */
@@ -59,7 +62,7 @@ final class Mapper {
      *
      * @param what what is mapped, for messages ("the object file n.x of /dev/shm/...")
      * @param name the object's name for errors, {@code null} for the store itself or an unnamed object
-     * @throws ShmException LIMIT beyond {@link MmapSettings#maxMappings()}, NO_MEMORY, ACCESS_DENIED
+     * @throws ShmException LIMIT beyond {@link MmapSettings#maxMappings()} or the process's cap, NO_MEMORY, ACCESS_DENIED
      */
     Mapping map(int fd, String what, String name, long offset, long length, boolean writable, boolean lockPages,
                 boolean prefault) {
@@ -88,15 +91,22 @@ final class Mapper {
      * of it was handed out.
      *
      * @return the address of the mapping
-     * @throws ShmException LIMIT beyond {@link MmapSettings#maxMappings()}, NO_MEMORY, ACCESS_DENIED
+     * @throws ShmException LIMIT beyond {@link MmapSettings#maxMappings()} or the process's cap, NO_MEMORY,
+     *                      ACCESS_DENIED
      */
     long mapRaw(int fd, String what, String name, long offset, long length, boolean writable) {
         int count = live.incrementAndGet();
-        if (count > settings.maxMappings()) {
+        if (settings.maxMappings() > 0 && count > settings.maxMappings()) {
             live.decrementAndGet();
             throw new ShmException(ErrorReason.LIMIT, name, "this backend holds " + settings.maxMappings()
                     + " mappings of " + settings.root() + " (every open handle is one), its limit maxMappings;"
                     + " close handles or raise the limit (the kernel's vm.max_map_count bounds the whole process)");
+        }
+        try {
+            cap.admit(count, name, settings.root());
+        } catch (ShmException e) {
+            live.decrementAndGet();
+            throw e;
         }
         try {
             return libc.mmap(fd, offset, length, writable);

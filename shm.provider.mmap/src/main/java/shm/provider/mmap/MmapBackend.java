@@ -27,6 +27,7 @@ import shm.api.ObjectType;
 import shm.api.ShmException;
 import shm.api.spi.BackendHandle;
 import shm.api.spi.DescriptorTable;
+import shm.api.spi.MultipleWaitResult;
 import shm.api.spi.Directory;
 import shm.api.spi.ObjectRef;
 import shm.api.spi.ParkedHold;
@@ -223,7 +224,7 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
     /** {@inheritDoc} Unnamed objects are not listed. */
     @Override
     public List<ObjectInfo> list() {
-        return locked(null, () -> {
+        return lockedWithoutReaping(() -> {
             List<ObjectInfo> result = new ArrayList<>();
             for (TableEntry entry : table.objects().liveEntries()) {
                 if (entry.fileName().startsWith(NameCodec.UNNAMED_PREFIX)) {
@@ -238,11 +239,23 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
 
     @Override
     public List<Long> reapDeadProcesses() {
+        return reap().processes();
+    }
+
+    /** {@inheritDoc} Start times are checked again (not taken from the cache of recent checks). */
+    @Override
+    public shm.api.spi.ReapReport reap() {
         return locked(null, () -> {
-            List<Long> reaped = table.reapNow();
+            shm.api.spi.ReapReport report = table.reapNow();
             files.removeTemporaryFilesOfDeadProcesses();
-            return reaped;
+            return report;
         });
+    }
+
+    /** {@inheritDoc} Start times are checked again; nothing is released. */
+    @Override
+    public List<Long> deadProcesses() {
+        return lockedWithoutReaping(table::deadProcesses);
     }
 
     @Override
@@ -254,6 +267,12 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
     @Override
     public NamedEvent openEvent(String name) {
         return syncObjects.event(open(ObjectType.EVENT, name, MapOptions.DEFAULT));
+    }
+
+    @Override
+    public MultipleWaitResult waitForMultipleObjects(List<?> objects, boolean waitAll, Duration timeout) {
+        // the objects' handles say whether the backend is closed: closing it closes them all
+        return syncObjects.waitForMultiple(objects, waitAll, timeout);
     }
 
     @Override
@@ -500,6 +519,19 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
     /** The object table, for tests that check its invariants. */
     ObjectTable table() {
         return table;
+    }
+
+    /** As {@link #locked}, for work on the whole store that must not release dead processes' handles. */
+    private <T> T lockedWithoutReaping(Supplier<T> work) {
+        lock.lock();
+        try {
+            if (closed) {
+                throw StoreErrors.store(ErrorReason.CLOSED, settings.root(), "the mmap backend is closed");
+            }
+            return table.lockedWithoutReaping(work);
+        } finally {
+            lock.unlock();
+        }
     }
 
     private <T> T locked(String name, Supplier<T> work) {

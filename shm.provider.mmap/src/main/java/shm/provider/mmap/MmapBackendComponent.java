@@ -69,11 +69,25 @@ public final class MmapBackendComponent {
         @AttributeDefinition(name = "Pre-fault pages", description = "Touch every page when mapping.")
         boolean prefault() default false;
 
-        /** The most mappings the backend holds at once. */
-        @AttributeDefinition(name = "Mapping limit", description = "The most mappings (open handles, plus one for"
-                + " the table) the backend holds at once; one more is refused with LIMIT, well before the kernel's"
-                + " vm.max_map_count would make the JVM fail.")
+        /** The most mappings the backend holds at once; 0: none of its own. */
+        @AttributeDefinition(name = "Mapping limit", min = "0", description = "The most mappings (open handles, plus one for"
+                + " the table) this backend holds at once; one more is refused with LIMIT. 0: no limit of its own,"
+                + " only the process's cap (vm.max_map_count minus the map count headroom) applies.")
         int maxMappings() default MmapSettings.DEFAULT_MAX_MAPPINGS;
+
+        /** Mappings of the process left to the JVM. */
+        @AttributeDefinition(name = "Map count headroom", min = "1024", description = "A mapping is refused with LIMIT once the"
+                + " process has vm.max_map_count (read at start) minus this many mappings, whoever made them, so"
+                + " that the JVM never fails to map its own memory (at least 1024). Raise vm.max_map_count (sysctl)"
+                + " for more handles.")
+        int mapCountHeadroom() default MmapSettings.DEFAULT_MAP_COUNT_HEADROOM;
+
+        /** The most objects a new object table takes. */
+        @AttributeDefinition(name = "Object limit", min = "1", max = "4194304", description = "The most objects the store holds (1 to 4194304),"
+                + " written into its object table when the table is made (640 bytes per slot, at least 8/7 slots per"
+                + " object, rounded up to a power of two). A table that exists keeps its limit until the store is"
+                + " empty and its table is made anew.")
+        int maxObjects() default MmapSettings.DEFAULT_MAX_OBJECTS;
 
         /** Accept an unsafe root. */
         @AttributeDefinition(name = "Trust the root", description = "Accept a root reached through a symbolic link,"
@@ -179,7 +193,8 @@ public final class MmapBackendComponent {
         String root = config.root().isBlank() ? context.getProperty(ROOT_PROPERTY) : config.root();
         Path rootPath = root == null || root.isBlank() ? MmapSettings.defaultRoot() : Path.of(root.strip());
         return new MmapSettings(rootPath, config.groupShared(), config.reserveSpace(), config.lockPages(),
-                config.prefault(), config.maxMappings(), config.trustRoot());
+                config.prefault(), config.maxMappings(), config.trustRoot(), config.maxObjects(),
+                config.mapCountHeadroom());
     }
 
     /** Checks and repairs the store; see {@link MmapBackend#checkStore(boolean)}. */

@@ -5,6 +5,7 @@ import java.time.Duration;
 import shm.api.NamedEvent;
 import shm.api.WaitResult;
 import shm.api.spi.BackendHandle;
+import shm.provider.mmap.sync.MultiWait;
 import shm.provider.mmap.sync.SharedEvent;
 
 /** A named event of the mmap backend: a {@link SharedEvent} in an {@code EVENT} object's mapping. */
@@ -12,9 +13,14 @@ final class MmapEvent extends MmapSyncObject implements NamedEvent {
 
     private final SharedEvent event;
 
-    MmapEvent(BackendHandle handle, SharedEvent event) {
-        super(handle);
+    MmapEvent(BackendHandle handle, SyncObjects origin, SharedEvent event) {
+        super(handle, origin);
         this.event = event;
+    }
+
+    @Override
+    MultiWait.Member member() {
+        return new MultiWait.Member.Event(event);
     }
 
     @Override

@@ -5,6 +5,7 @@ import java.time.Duration;
 import shm.api.NamedMutex;
 import shm.api.WaitResult;
 import shm.api.spi.BackendHandle;
+import shm.provider.mmap.sync.MultiWait;
 import shm.provider.mmap.sync.SharedMutex;
 
 /** A named mutex of the mmap backend: a {@link SharedMutex} in a {@code MUTEX} object's mapping. */
@@ -12,9 +13,14 @@ final class MmapMutex extends MmapSyncObject implements NamedMutex {
 
     private final SharedMutex mutex;
 
-    MmapMutex(BackendHandle handle, SharedMutex mutex) {
-        super(handle);
+    MmapMutex(BackendHandle handle, SyncObjects origin, SharedMutex mutex) {
+        super(handle, origin);
         this.mutex = mutex;
+    }
+
+    @Override
+    MultiWait.Member member() {
+        return new MultiWait.Member.Mutex(mutex);
     }
 
     @Override

@@ -5,6 +5,7 @@ import java.time.Duration;
 import shm.api.NamedSemaphore;
 import shm.api.WaitResult;
 import shm.api.spi.BackendHandle;
+import shm.provider.mmap.sync.MultiWait;
 import shm.provider.mmap.sync.SharedSemaphore;
 
 /** A named semaphore of the mmap backend: a {@link SharedSemaphore} in a {@code SEMAPHORE} object's mapping. */
@@ -12,9 +13,14 @@ final class MmapSemaphore extends MmapSyncObject implements NamedSemaphore {
 
     private final SharedSemaphore semaphore;
 
-    MmapSemaphore(BackendHandle handle, SharedSemaphore semaphore) {
-        super(handle);
+    MmapSemaphore(BackendHandle handle, SyncObjects origin, SharedSemaphore semaphore) {
+        super(handle, origin);
         this.semaphore = semaphore;
+    }
+
+    @Override
+    MultiWait.Member member() {
+        return new MultiWait.Member.Semaphore(semaphore);
     }
 
     @Override

@@ -14,33 +14,60 @@ import java.util.Objects;
  * @param lockPages    lock every mapping in RAM ({@code mlock}), whatever the caller's {@link shm.api.MapOptions} say
  * @param prefault     touch every page at map time, whatever the caller's {@link shm.api.MapOptions} say
  * @param maxMappings  the most mappings one backend holds at once (every open handle is one, the table one more);
- *                     one more is refused with {@link shm.api.ErrorReason#LIMIT}, well before the kernel's
- *                     {@code vm.max_map_count} (65530 by default, for the whole process) would make the JVM fail
+ *                     one more is refused with {@link shm.api.ErrorReason#LIMIT}; 0 (the default): no limit of its
+ *                     own, only the process's cap (see {@code mapCountHeadroom}) applies
  * @param trustRoot    accept a root reached through a symbolic link, writable by every user or owned by another
  *                     user: the operator vouches for every directory on the way (off by default)
+ * @param maxObjects   the most objects the store holds, written into its object table when the table is made (the
+ *                     object section then has {@link TableLayout#objectCapacityFor} slots, 640 bytes each); a table
+ *                     that exists keeps the limit it was made with until the store is empty and its table removed
+ * @param mapCountHeadroom mappings of the process left to the JVM: a mapping is refused with
+ *                     {@link shm.api.ErrorReason#LIMIT} once the process has {@code vm.max_map_count} (read at
+ *                     start) minus this many, whoever made them, so that the JVM never fails to map its own memory
  */
 public record MmapSettings(Path root, boolean groupShared, boolean reserveSpace, boolean lockPages,
-                           boolean prefault, int maxMappings, boolean trustRoot) {
+                           boolean prefault, int maxMappings, boolean trustRoot, int maxObjects,
+                           int mapCountHeadroom) {
 
-    /** The default of {@link #maxMappings()}: a quarter of the kernel's default {@code vm.max_map_count}. */
-    public static final int DEFAULT_MAX_MAPPINGS = 16_384;
+    /** The default of {@link #maxMappings()}: no limit of a backend's own, the process's cap applies. */
+    public static final int DEFAULT_MAX_MAPPINGS = 0;
+    /** The default of {@link #maxObjects()}. */
+    public static final int DEFAULT_MAX_OBJECTS = 4096;
+    /** The largest {@link #maxObjects()}: 2^22. */
+    public static final int MAX_OBJECTS_LIMIT = TableLayout.MAX_OBJECT_LIMIT;
+    /**
+     * The default of {@link #mapCountHeadroom()}: room for the JVM's own mappings (thread stacks, heap and code
+     * cache growth, libraries), 8192 of the kernel's default 65530.
+     */
+    public static final int DEFAULT_MAP_COUNT_HEADROOM = 8192;
+    /** The least {@link #mapCountHeadroom()}: with less, a JVM starting a few threads could fail to map a stack. */
+    public static final int MIN_MAP_COUNT_HEADROOM = 1024;
 
-    /** Checks that the root is an absolute path and the mapping limit positive. */
+    /** Checks that the root is an absolute path and the limits in range. */
     public MmapSettings {
         Objects.requireNonNull(root, "root");
         if (!root.isAbsolute()) {
             throw new IllegalArgumentException("the root directory must be an absolute path: " + root);
         }
-        if (maxMappings < 2) {
-            throw new IllegalArgumentException("maxMappings must be at least 2 (the table and one handle): "
-                    + maxMappings);
+        if (maxMappings != 0 && maxMappings < 2) {
+            throw new IllegalArgumentException("maxMappings must be 0 (no limit of its own) or at least 2 (the table"
+                    + " and one handle): " + maxMappings);
+        }
+        if (maxObjects < 1 || maxObjects > MAX_OBJECTS_LIMIT) {
+            throw new IllegalArgumentException("maxObjects must be between 1 and " + MAX_OBJECTS_LIMIT + ": "
+                    + maxObjects);
+        }
+        if (mapCountHeadroom < MIN_MAP_COUNT_HEADROOM) {
+            throw new IllegalArgumentException("mapCountHeadroom must be at least " + MIN_MAP_COUNT_HEADROOM
+                    + " (the JVM needs mappings of its own to live): " + mapCountHeadroom);
         }
         root = root.normalize();
     }
 
-    /** Settings with the default mapping limit and a root that must be safe. */
+    /** Settings with the default limits and a root that must be safe. */
     public MmapSettings(Path root, boolean groupShared, boolean reserveSpace, boolean lockPages, boolean prefault) {
-        this(root, groupShared, reserveSpace, lockPages, prefault, DEFAULT_MAX_MAPPINGS, false);
+        this(root, groupShared, reserveSpace, lockPages, prefault, DEFAULT_MAX_MAPPINGS, false, DEFAULT_MAX_OBJECTS,
+                DEFAULT_MAP_COUNT_HEADROOM);
     }
 
     /** The default settings: {@link #defaultRoot()}, private to the user, space reserved at create. */
@@ -50,7 +77,7 @@ public record MmapSettings(Path root, boolean groupShared, boolean reserveSpace,
 
     /** Private to the user, space reserved at create, no page locking or pre-faulting, objects under {@code root}. */
     public static MmapSettings under(Path root) {
-        return new MmapSettings(root, false, true, false, false, DEFAULT_MAX_MAPPINGS, false);
+        return new MmapSettings(root, false, true, false, false);
     }
 
     /**
@@ -71,37 +98,56 @@ public record MmapSettings(Path root, boolean groupShared, boolean reserveSpace,
 
     /** A copy with another root. */
     public MmapSettings withRoot(Path newRoot) {
-        return new MmapSettings(newRoot, groupShared, reserveSpace, lockPages, prefault, maxMappings, trustRoot);
+        return new MmapSettings(newRoot, groupShared, reserveSpace, lockPages, prefault, maxMappings, trustRoot,
+                maxObjects, mapCountHeadroom);
     }
 
     /** A copy that shares with the group, or does not. */
     public MmapSettings withGroupShared(boolean shared) {
-        return new MmapSettings(root, shared, reserveSpace, lockPages, prefault, maxMappings, trustRoot);
+        return new MmapSettings(root, shared, reserveSpace, lockPages, prefault, maxMappings, trustRoot,
+                maxObjects, mapCountHeadroom);
     }
 
     /** A copy that reserves space at create, or does not. */
     public MmapSettings withReserveSpace(boolean reserve) {
-        return new MmapSettings(root, groupShared, reserve, lockPages, prefault, maxMappings, trustRoot);
+        return new MmapSettings(root, groupShared, reserve, lockPages, prefault, maxMappings, trustRoot,
+                maxObjects, mapCountHeadroom);
     }
 
     /** A copy that locks every mapping, or leaves it to the callers. */
     public MmapSettings withLockPages(boolean lock) {
-        return new MmapSettings(root, groupShared, reserveSpace, lock, prefault, maxMappings, trustRoot);
+        return new MmapSettings(root, groupShared, reserveSpace, lock, prefault, maxMappings, trustRoot,
+                maxObjects, mapCountHeadroom);
     }
 
     /** A copy that pre-faults every mapping, or leaves it to the callers. */
     public MmapSettings withPrefault(boolean touch) {
-        return new MmapSettings(root, groupShared, reserveSpace, lockPages, touch, maxMappings, trustRoot);
+        return new MmapSettings(root, groupShared, reserveSpace, lockPages, touch, maxMappings, trustRoot,
+                maxObjects, mapCountHeadroom);
     }
 
     /** A copy with another mapping limit. */
     public MmapSettings withMaxMappings(int limit) {
-        return new MmapSettings(root, groupShared, reserveSpace, lockPages, prefault, limit, trustRoot);
+        return new MmapSettings(root, groupShared, reserveSpace, lockPages, prefault, limit, trustRoot,
+                maxObjects, mapCountHeadroom);
     }
 
     /** A copy that accepts a root that is a link, world-writable or another user's, or refuses it. */
     public MmapSettings withTrustRoot(boolean trust) {
-        return new MmapSettings(root, groupShared, reserveSpace, lockPages, prefault, maxMappings, trust);
+        return new MmapSettings(root, groupShared, reserveSpace, lockPages, prefault, maxMappings, trust,
+                maxObjects, mapCountHeadroom);
+    }
+
+    /** A copy whose new object table takes at most {@code limit} objects. */
+    public MmapSettings withMaxObjects(int limit) {
+        return new MmapSettings(root, groupShared, reserveSpace, lockPages, prefault, maxMappings, trustRoot, limit,
+                mapCountHeadroom);
+    }
+
+    /** A copy that leaves {@code headroom} of the kernel's {@code vm.max_map_count} to the JVM. */
+    public MmapSettings withMapCountHeadroom(int headroom) {
+        return new MmapSettings(root, groupShared, reserveSpace, lockPages, prefault, maxMappings, trustRoot,
+                maxObjects, headroom);
     }
 
     /** The mode of directories this backend creates. */

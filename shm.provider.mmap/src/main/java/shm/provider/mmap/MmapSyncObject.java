@@ -6,6 +6,7 @@ import java.util.function.Supplier;
 import shm.api.ErrorReason;
 import shm.api.ShmException;
 import shm.api.spi.BackendHandle;
+import shm.provider.mmap.sync.MultiWait;
 
 /**
  * What the mmap backend's events, mutexes and semaphores share: the object's handle, whose mapping holds the
@@ -14,10 +15,29 @@ import shm.api.spi.BackendHandle;
 abstract class MmapSyncObject implements AutoCloseable {
 
     private final BackendHandle handle;
+    private final SyncObjects origin;
 
-    MmapSyncObject(BackendHandle handle) {
+    MmapSyncObject(BackendHandle handle, SyncObjects origin) {
         this.handle = handle;
+        this.origin = origin;
     }
+
+    /** The maker of this object: a wait on several objects takes only objects of its own backend. */
+    final SyncObjects origin() {
+        return origin;
+    }
+
+    /** The object's handle. */
+    final BackendHandle handle() {
+        return handle;
+    }
+
+    /**
+     * The primitive as a member of a wait on several objects.
+     *
+     * @throws ShmException CLOSED after close
+     */
+    abstract MultiWait.Member member();
 
     /** The object's name; empty for an unnamed object. */
     public Optional<String> name() {

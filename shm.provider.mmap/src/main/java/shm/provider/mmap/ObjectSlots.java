@@ -159,11 +159,18 @@ final class ObjectSlots {
      *
      * @param pool the memory pool to charge {@code size} to, or {@code null}
      * @return the slot
-     * @throws ShmException LIMIT when the table is full, NO_MEMORY when the pool cannot hold {@code size}
+     * @throws ShmException LIMIT when the table holds its object limit (or has no free slot), NO_MEMORY when the pool cannot hold {@code size}
      */
     int beginCreate(String fileName, ObjectType type, long size, String pool) {
         if (fileName.length() > MAX_FILE_NAME) {
             throw new IllegalArgumentException("file name longer than " + MAX_FILE_NAME + ": " + fileName);
+        }
+        long inUse = w.header(LIVE_OBJECTS_OFFSET) + w.header(PENDING_INTENTS_OFFSET);
+        if (inUse >= w.objectLimit) {
+            throw new ShmException(ErrorReason.LIMIT, null, "the object table of " + root + " holds at most "
+                    + w.objectLimit + " objects and is full; the limit is the backend setting maxObjects of the"
+                    + " process that made the table, and a new limit applies once the store is empty (its table is"
+                    + " removed with its last object and made anew)");
         }
         long hash = TableLayout.hash(fileName);
         long mask = w.objectCapacity - 1;
@@ -268,9 +275,10 @@ final class ObjectSlots {
 
     /**
      * Releases every handle a dead process held, one object per transaction (a process may hold thousands, more than
-     * one journal can take); objects left without handles are destroyed.
+     * one journal can take); objects left without handles are destroyed, each after {@code beforeDestroy} was told
+     * its slot (while its file is still there).
      */
-    void releaseAllOf(int processSlot) {
+    void releaseAllOf(int processSlot, java.util.function.IntConsumer beforeDestroy) {
         for (int slot = 0; slot < w.objectCapacity; slot++) {
             if (w.objectWord(slot, OBJECT_STATE) != LIVE) {
                 continue;
@@ -291,6 +299,7 @@ final class ObjectSlots {
                 return remaining == 0;
             });
             if (destroy) {
+                beforeDestroy.accept(object);
                 finishDestroy(object);
             }
         }

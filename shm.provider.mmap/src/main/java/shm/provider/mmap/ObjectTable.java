@@ -5,10 +5,12 @@ import static shm.provider.mmap.TableLayout.*;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.Supplier;
 
 import shm.api.ErrorReason;
 import shm.api.ShmException;
+import shm.api.spi.ReapReport;
 
 /**
  * The shared object table of one root ({@link TableLayout}): which objects exist, their sizes and state, and which
@@ -57,6 +59,8 @@ final class ObjectTable implements AutoCloseable {
     private boolean checkLinkNextTime = true;
     /** Pids reaped when the lock was taken for the work now running. Guarded by the lock. */
     private List<Long> reapedOnEntry = List.of();
+    /** Objects destroyed by that reap: names of named ones, {@code null} for each unnamed one. Guarded by the lock. */
+    private List<String> destroyedOnEntry = List.of();
 
     private ObjectTable(MmapSettings settings, LibC libc, ProcessIdentity self, StoreRoot storeRoot, Mapper mapper,
                         ObjectFiles files) {
@@ -97,6 +101,18 @@ final class ObjectTable implements AutoCloseable {
      * of dead processes.
      */
     <T> T locked(Supplier<T> work) {
+        return locked(true, work);
+    }
+
+    /**
+     * Runs {@code work} holding the table lock, after rolling back what a dead writer left, but without reaping: the
+     * handles of dead processes stay counted (for a listing, which must never destroy).
+     */
+    <T> T lockedWithoutReaping(Supplier<T> work) {
+        return locked(false, work);
+    }
+
+    private <T> T locked(boolean reap, Supplier<T> work) {
         lock.lockThreads();
         try {
             if (!file.attached()) {
@@ -112,8 +128,18 @@ final class ObjectTable implements AutoCloseable {
             }
             try {
                 recover();
-                processes.registerSelf();
-                reapedOnEntry = reapDeadProcesses();
+                boolean registered = processes.tryRegisterSelf();
+                if (reap || !registered) { // a full process table needs the reap to let this process in
+                    List<String> destroyed = new ArrayList<>();
+                    reapedOnEntry = reapDeadProcesses(destroyed);
+                    destroyedOnEntry = destroyed;
+                } else {
+                    reapedOnEntry = List.of();
+                    destroyedOnEntry = List.of();
+                }
+                if (!registered) {
+                    processes.registerSelf();
+                }
                 return work.get();
             } catch (CorruptTableException | IndexOutOfBoundsException e) {
                 checkLinkNextTime = true;
@@ -182,9 +208,12 @@ final class ObjectTable implements AutoCloseable {
         objects.finishDeadIntents();
     }
 
-    /** Reaps dead processes: their holdings, their slots, and then the temporary files any dead process left. */
-    private List<Long> reapDeadProcesses() {
-        List<Long> reaped = processes.reapDead(this::releaseHoldingsOf);
+    /**
+     * Reaps dead processes: their holdings, their slots, and then the temporary files any dead process left; adds the
+     * objects destroyed to {@code destroyed} (the name, or {@code null} for an unnamed one).
+     */
+    private List<Long> reapDeadProcesses(List<String> destroyed) {
+        List<Long> reaped = processes.reapDead(slot -> releaseHoldingsOf(slot, destroyed));
         if (!reaped.isEmpty() || !temporaryFilesChecked) {
             files.removeTemporaryFilesOfDeadProcesses();
             temporaryFilesChecked = true;
@@ -193,9 +222,9 @@ final class ObjectTable implements AutoCloseable {
     }
 
     /** Releases everything a dead process held: handles, then descriptors, then directory entries. */
-    private void releaseHoldingsOf(int processSlot) {
+    private void releaseHoldingsOf(int processSlot, List<String> destroyed) {
         TableWords w = file.words();
-        objects.releaseAllOf(processSlot);
+        objects.releaseAllOf(processSlot, slot -> destroyed.add(nameOf(objects.entry(slot).fileName())));
         for (int descriptor : descriptors.ownedBy(processSlot)) {
             w.transaction(() -> descriptors.free(descriptor));
         }
@@ -206,14 +235,37 @@ final class ObjectTable implements AutoCloseable {
 
     /**
      * Releases every handle of dead processes, checking every start time again, and reports which processes were
-     * reaped, including those reaped when the lock was taken for this call. Used by the operator's reaper.
+     * reaped and which objects destroyed, including those of the reap when the lock was taken for this call. Used by
+     * the operator's reaper, which then removes the temporary files of dead processes (one scan of the root, 100,000
+     * names in a large store).
      */
-    List<Long> reapNow() {
+    ReapReport reapNow() {
         processes.forgetVerified();
         List<Long> reaped = new ArrayList<>(reapedOnEntry);
-        reaped.addAll(reapDeadProcesses());
-        files.removeTemporaryFilesOfDeadProcesses();
-        return reaped;
+        List<String> destroyed = new ArrayList<>(destroyedOnEntry);
+        reaped.addAll(processes.reapDead(slot -> releaseHoldingsOf(slot, destroyed)));
+        List<String> named = destroyed.stream().filter(Objects::nonNull).toList();
+        return new ReapReport(reaped, named, destroyed.size() - named.size(), true);
+    }
+
+    /** The pids of dead processes not reaped yet, start times checked again. Inside {@link #locked}. */
+    List<Long> deadProcesses() {
+        processes.forgetVerified();
+        return processes.dead();
+    }
+
+    /** The object name a file name stands for; {@code null} for an unnamed object; the file name when unreadable. */
+    private String nameOf(String fileName) {
+        if (fileName.startsWith(NameCodec.UNNAMED_PREFIX)) {
+            return null;
+        }
+        return NameCodec.nameOf(fileName).orElseGet(() -> {
+            try {
+                return files.readHeader(fileName, null).name();
+            } catch (RuntimeException unreadable) {
+                return fileName;
+            }
+        });
     }
 
     /**

@@ -56,26 +56,38 @@ final class ProcessSlots {
      * @throws ShmException LIMIT when every slot is taken
      */
     void registerSelf() {
+        if (!tryRegisterSelf()) {
+            throw new ShmException(ErrorReason.LIMIT, null, "the object table of " + root + " has room for "
+                    + w.processCapacity + " processes and all are in use");
+        }
+    }
+
+    /**
+     * Makes sure this process has a live slot (pid and start time), when one is free.
+     *
+     * @return false when every slot is taken (live, or parked) and this process has none
+     */
+    boolean tryRegisterSelf() {
         if (selfSlot >= 0 && w.processWord(selfSlot, PROCESS_STATE) == PROCESS_LIVE
                 && w.processWord(selfSlot, PROCESS_PID) == self.pid()
                 && w.processWord(selfSlot, PROCESS_START_TIME) == self.startTime()) {
-            return;
+            return true;
         }
+        selfSlot = -1; // not (or no longer) ours: the reaper must not spare it
         int free = -1;
         for (int slot = 0; slot < w.processCapacity; slot++) {
             if (w.processWord(slot, PROCESS_STATE) == PROCESS_LIVE) {
                 if (w.processWord(slot, PROCESS_PID) == self.pid()
                         && w.processWord(slot, PROCESS_START_TIME) == self.startTime()) {
                     selfSlot = slot;
-                    return;
+                    return true;
                 }
             } else if (free < 0 && w.processWord(slot, PROCESS_STATE) == PROCESS_FREE) {
                 free = slot; // a parked slot (state 2) is not free
             }
         }
         if (free < 0) {
-            throw new ShmException(ErrorReason.LIMIT, null, "the object table of " + root + " has room for "
-                    + w.processCapacity + " processes and all are in use");
+            return false;
         }
         int slot = free;
         w.transaction(() -> {
@@ -85,6 +97,7 @@ final class ProcessSlots {
             w.putProcess(slot, PROCESS_STATE, PROCESS_LIVE);
         });
         selfSlot = slot;
+        return true;
     }
 
     /**
@@ -98,9 +111,7 @@ final class ProcessSlots {
         List<Long> reaped = List.of();
         long now = System.currentTimeMillis();
         for (int slot = 0; slot < w.processCapacity; slot++) {
-            boolean gone = slot != selfSlot && (w.processWord(slot, PROCESS_STATE) == PROCESS_LIVE && !isAlive(slot)
-                    || parked.isParked(slot) && (parked.expired(slot, now) || !isAlive(slot)));
-            if (gone) {
+            if (isGone(slot, now)) {
                 if (reaped.isEmpty()) {
                     reaped = new ArrayList<>();
                 }
@@ -110,6 +121,26 @@ final class ProcessSlots {
             }
         }
         return reaped;
+    }
+
+    /**
+     * The pids {@link #reapDead} would reap now (dead registered processes, parked slots expired or of a dead
+     * process), changing nothing.
+     */
+    List<Long> dead() {
+        List<Long> dead = new ArrayList<>();
+        long now = System.currentTimeMillis();
+        for (int slot = 0; slot < w.processCapacity; slot++) {
+            if (isGone(slot, now)) {
+                dead.add(w.processWord(slot, PROCESS_PID));
+            }
+        }
+        return dead;
+    }
+
+    private boolean isGone(int slot, long now) {
+        return slot != selfSlot && (w.processWord(slot, PROCESS_STATE) == PROCESS_LIVE && !isAlive(slot)
+                || parked.isParked(slot) && (parked.expired(slot, now) || !isAlive(slot)));
     }
 
     /** Forgets every verified start time, so the next reap reads them all again. */

@@ -1,6 +1,11 @@
 package shm.provider.mmap;
 
 import java.lang.foreign.MemorySegment;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.function.Supplier;
 
 import shm.api.ErrorReason;
@@ -10,7 +15,10 @@ import shm.api.ObjectState;
 import shm.api.ObjectType;
 import shm.api.ShmException;
 import shm.api.spi.BackendHandle;
+import shm.api.spi.MultipleWaitResult;
+import shm.api.spi.ObjectRef;
 import shm.provider.mmap.sync.Futex;
+import shm.provider.mmap.sync.MultiWait;
 import shm.provider.mmap.sync.SharedEvent;
 import shm.provider.mmap.sync.SharedMutex;
 import shm.provider.mmap.sync.SharedSemaphore;
@@ -26,17 +34,70 @@ final class SyncObjects {
 
     /** An event over its object's handle; a mapping that holds no event state is refused and released. */
     NamedEvent event(BackendHandle handle) {
-        return attach(handle, () -> new MmapEvent(handle, new SharedEvent(handle.segment(), futex())));
+        return attach(handle, () -> new MmapEvent(handle, this, new SharedEvent(handle.segment(), futex())));
     }
 
     /** A mutex over its object's handle. */
     MmapMutex mutex(BackendHandle handle) {
-        return attach(handle, () -> new MmapMutex(handle, new SharedMutex(handle.segment(), futex())));
+        return attach(handle, () -> new MmapMutex(handle, this, new SharedMutex(handle.segment(), futex())));
     }
 
     /** A semaphore over its object's handle. */
     NamedSemaphore semaphore(BackendHandle handle) {
-        return attach(handle, () -> new MmapSemaphore(handle, new SharedSemaphore(handle.segment(), futex())));
+        return attach(handle, () -> new MmapSemaphore(handle, this, new SharedSemaphore(handle.segment(), futex())));
+    }
+
+    /**
+     * {@link shm.api.spi.ShmBackend#waitForMultipleObjects}: checks the objects (1 to {@link MultiWait#MAX_OBJECTS}
+     * open events, mutexes and semaphores of this backend; different objects for wait-all) and waits on them.
+     */
+    MultipleWaitResult waitForMultiple(List<?> objects, boolean waitAll, Duration timeout) {
+        if (objects.isEmpty() || objects.size() > MultiWait.MAX_OBJECTS) {
+            throw new ShmException(ErrorReason.INVALID_PARAMETER, null, "a wait on several objects takes 1 to "
+                    + MultiWait.MAX_OBJECTS + " objects, got " + objects.size());
+        }
+        if (timeout.isNegative()) {
+            throw new ShmException(ErrorReason.INVALID_PARAMETER, null, "a wait's timeout cannot be negative: "
+                    + timeout);
+        }
+        List<MultiWait.Member> members = new ArrayList<>(objects.size());
+        List<MmapSyncObject> checked = new ArrayList<>(objects.size());
+        Set<ObjectRef> seen = new HashSet<>();
+        for (int i = 0; i < objects.size(); i++) {
+            if (!(objects.get(i) instanceof MmapSyncObject object) || object.origin() != this) {
+                throw new ShmException(ErrorReason.INVALID_PARAMETER, null, "object " + i + " of the wait is not an"
+                        + " event, mutex or semaphore of this backend: " + objects.get(i));
+            }
+            if (!object.handle().isOpen()) {
+                throw new ShmException(ErrorReason.CLOSED, object.handle().name(), "object " + i + " of the wait"
+                        + " is closed");
+            }
+            if (waitAll && !seen.add(object.handle().ref())) {
+                throw new ShmException(ErrorReason.INVALID_PARAMETER, object.handle().name(), "object " + i
+                        + " of a wait on all objects is an object the wait already names (Win32 refuses the same"
+                        + " object twice in a wait-all)");
+            }
+            checked.add(object);
+            members.add(object.member());
+        }
+        try {
+            MultiWait.Outcome outcome = MultiWait.await(futex(), members, waitAll, timeout);
+            return outcome.index() < 0 ? MultipleWaitResult.TIMEOUT
+                    : new MultipleWaitResult(outcome.result(), outcome.index());
+        } catch (IllegalArgumentException e) {
+            throw new ShmException(ErrorReason.INVALID_PARAMETER, null, e.getMessage(), null, e);
+        } catch (IllegalStateException e) {
+            for (MmapSyncObject object : checked) {
+                if (!object.handle().isOpen()) {
+                    throw new ShmException(ErrorReason.CLOSED, object.handle().name(), "the handle was closed during"
+                            + " the wait", null, e);
+                }
+            }
+            throw new ShmException(ErrorReason.WRONG_STATE, null, e.getMessage(), null, e);
+        } catch (InternalError e) {
+            throw new ShmException(ErrorReason.INCOMPATIBLE_STORE, null, "an object's file was truncated under its"
+                    + " mapping outside the platform during a wait on several objects; close its handle", null, e);
+        }
     }
 
     /** An event's, mutex's or semaphore's state, read from a mapping of its state block (data; readers render it). */

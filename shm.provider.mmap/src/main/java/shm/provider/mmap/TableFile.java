@@ -176,14 +176,15 @@ final class TableFile implements AutoCloseable {
 
     /**
      * Writes a complete table under a temporary name and links it to {@link TableLayout#FILE_NAME}; a table linked
-     * meanwhile by another participant wins. Its space is always reserved, whatever {@link MmapSettings#reserveSpace()}
+     * meanwhile by another participant wins. Its object limit is {@link MmapSettings#maxObjects()}. Its space is always reserved, whatever {@link MmapSettings#reserveSpace()}
      * says: a sparse table would fault (SIGBUS) on a full tmpfs at any later write.
      */
     private void create() {
+        long objectCapacity = objectCapacityFor(settings.maxObjects());
         long journalOffset = HEADER_SIZE;
         long processOffset = journalOffset + DEFAULT_JOURNAL_CAPACITY * JOURNAL_ENTRY_SIZE;
         long objectOffset = processOffset + DEFAULT_PROCESS_CAPACITY * PROCESS_SLOT_SIZE;
-        long descriptorOffset = objectOffset + DEFAULT_OBJECT_CAPACITY * OBJECT_SLOT_SIZE;
+        long descriptorOffset = objectOffset + objectCapacity * OBJECT_SLOT_SIZE;
         long directoryOffset = descriptorOffset + DEFAULT_DESCRIPTOR_SLOTS * DESCRIPTOR_SLOT_SIZE;
         long size = directoryOffset + DEFAULT_DIRECTORY_CAPACITY * DIRECTORY_ENTRY_SIZE;
         String temporary = NameCodec.TEMPORARY_PREFIX + self.pid() + ".table." + System.nanoTime();
@@ -197,7 +198,8 @@ final class TableFile implements AutoCloseable {
                 MemorySegment.copy(MAGIC, 0, header, ValueLayout.JAVA_BYTE, MAGIC_OFFSET, MAGIC.length);
                 header.set(INT, VERSION_OFFSET, LAYOUT_VERSION);
                 header.set(INT, HEADER_SIZE_OFFSET, HEADER_SIZE);
-                header.set(WORD, OBJECT_CAPACITY_OFFSET, DEFAULT_OBJECT_CAPACITY);
+                header.set(WORD, OBJECT_CAPACITY_OFFSET, objectCapacity);
+                header.set(WORD, OBJECT_LIMIT_OFFSET, settings.maxObjects());
                 header.set(WORD, PROCESS_CAPACITY_OFFSET, DEFAULT_PROCESS_CAPACITY);
                 header.set(WORD, DESCRIPTOR_SLOTS_OFFSET, DEFAULT_DESCRIPTOR_SLOTS);
                 header.set(WORD, DIRECTORY_CAPACITY_OFFSET, DEFAULT_DIRECTORY_CAPACITY);

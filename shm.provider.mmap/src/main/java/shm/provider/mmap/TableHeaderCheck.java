@@ -8,7 +8,7 @@ import java.nio.ByteOrder;
 
 /**
  * The sanity check of a table header ({@link TableLayout}) beyond magic and version: capacities in range (the object
- * capacity a power of two), every section word-aligned, after the header page, inside the file and not overlapping
+ * capacity a power of two, the object limit 0 or at most the capacity), every section word-aligned, after the header page, inside the file and not overlapping
  * another, the journal count within its capacity. Run before a table is used and by the store check.
  */
 final class TableHeaderCheck {
@@ -35,6 +35,10 @@ final class TableHeaderCheck {
         long objects = table.get(WORD, OBJECT_CAPACITY_OFFSET);
         if (objects < 1 || objects > MAX_CAPACITY || Long.bitCount(objects) != 1) {
             return field("object capacity (a power of 2)", OBJECT_CAPACITY_OFFSET, objects);
+        }
+        long limit = table.get(WORD, OBJECT_LIMIT_OFFSET);
+        if (limit < 0 || limit > objects) {
+            return field("object limit (0, or 1 to the object capacity " + objects + ")", OBJECT_LIMIT_OFFSET, limit);
         }
         long[][] sections = {
                 {JOURNAL_CAPACITY_OFFSET, JOURNAL_OFFSET_OFFSET, JOURNAL_ENTRY_SIZE},

@@ -9,7 +9,7 @@ package shm.provider.mmap;
  * |   0 magic "SHMTABL\0"           |   8 layout version (u32) | 12 header size (u32) |
  * |  16 object capacity (power of 2) |  24 process capacity     |  32 descriptor slots |
  * |  40 journal capacity             |  48 generation           |  56 journal count    |
- * |  64 (unused)                     |  72 (unused)             |  80 live objects     |
+ * |  64 object limit (0 = capacity)  |  72 (unused)             |  80 live objects     |
  * |  88 journal offset               |  96 process offset       | 104 object offset    |
  * | 112 descriptor offset            | 120 table size (bytes)   | 128 pending intents  |
  * | 136 directory capacity           | 144 directory offset     | 152..511 zero        |
@@ -43,10 +43,12 @@ package shm.provider.mmap;
  * <p>Object states: {@value #EMPTY} never used (ends a probe), {@value #CREATING} and {@value #DESTROYING} intents
  * that only a lock holder ever sees in passing (so a holder that finds one knows its writer died), {@value #LIVE},
  * {@value #TOMBSTONE} freed (a probe goes on past it). Objects are found by open addressing on the hash, probing
- * linearly. Process states: 0 free, 1 live. An object's serial (the table generation when it was created) makes an
- * object reference ({@code slot << 40 | serial & (2^40 - 1)}) name one object only, never a later one in the same
- * slot. A descriptor table owns the slots {@code [first slot, first slot + capacity)}; its descriptor number is the
- * slot's index within that range.
+ * linearly. The object limit caps live objects plus pending intents below the capacity, so that probes stay short
+ * ({@link #objectCapacityFor}: at most 7/8 of the slots are ever in use); a table written before the limit existed
+ * has 0 there and holds up to its capacity, as it always did. Process states: 0 free, 1 live. An object's serial (the
+ * table generation when it was created) makes an object reference ({@code slot << 40 | serial & (2^40 - 1)}) name
+ * one object only, never a later one in the same slot. A descriptor table owns the slots
+ * {@code [first slot, first slot + capacity)}; its descriptor number is the slot's index within that range.
  */
 final class TableLayout {
 
@@ -70,9 +72,14 @@ final class TableLayout {
     static final long JOURNAL_CAPACITY_OFFSET = DESCRIPTOR_SLOTS_OFFSET + WORD_BYTES;
     static final long GENERATION_OFFSET = JOURNAL_CAPACITY_OFFSET + WORD_BYTES;
     static final long JOURNAL_COUNT_OFFSET = GENERATION_OFFSET + WORD_BYTES;
-    /** Two words kept zero (64 and 72). */
-    static final long UNUSED_HEADER_OFFSET = JOURNAL_COUNT_OFFSET + WORD_BYTES;
-    static final long LIVE_OBJECTS_OFFSET = UNUSED_HEADER_OFFSET + 2 * WORD_BYTES;
+    /**
+     * The most live objects plus pending intents the table takes, set when it is made; 0 (a table of an older
+     * release) means the object capacity.
+     */
+    static final long OBJECT_LIMIT_OFFSET = JOURNAL_COUNT_OFFSET + WORD_BYTES;
+    /** One word kept zero (72). */
+    static final long UNUSED_HEADER_OFFSET = OBJECT_LIMIT_OFFSET + WORD_BYTES;
+    static final long LIVE_OBJECTS_OFFSET = UNUSED_HEADER_OFFSET + WORD_BYTES;
     static final long JOURNAL_OFFSET_OFFSET = LIVE_OBJECTS_OFFSET + WORD_BYTES;
     static final long PROCESS_OFFSET_OFFSET = JOURNAL_OFFSET_OFFSET + WORD_BYTES;
     static final long OBJECT_OFFSET_OFFSET = PROCESS_OFFSET_OFFSET + WORD_BYTES;
@@ -194,21 +201,28 @@ final class TableLayout {
     /** Bits of an object reference that hold the object's serial. */
     static final int REF_SERIAL_BITS = 40;
 
-    /** Default capacities, written into a new table; an existing table keeps its own. */
-    static final long DEFAULT_OBJECT_CAPACITY = 4096;
+    /**
+     * Default capacities, written into a new table; an existing table keeps its own. The object capacity of a new
+     * table follows the configured object limit ({@link #objectCapacityFor}).
+     */
     static final long DEFAULT_PROCESS_CAPACITY = 256;
     static final long DEFAULT_DESCRIPTOR_SLOTS = 16384;
     static final long DEFAULT_JOURNAL_CAPACITY = 1024;
     static final long DEFAULT_DIRECTORY_CAPACITY = 1024;
+    /** The largest object limit a new table is made with: 2^22 objects, 2^23 slots, a 5 GiB object section. */
+    static final int MAX_OBJECT_LIMIT = 1 << 22;
 
     static {
         check(HEADER_WORDS_END <= POOLS_OFFSET, "the header words overlap the pools");
+        check(objectCapacityFor(MAX_OBJECT_LIMIT) <= TableHeaderCheck.MAX_CAPACITY,
+                "the largest object limit needs more slots than a table may have");
         check(POOLS_OFFSET + MAX_POOLS * POOL_SIZE <= DESCRIPTOR_TABLES_OFFSET, "the pools overlap the descriptor tables");
         check(DESCRIPTOR_TABLES_OFFSET + MAX_DESCRIPTOR_TABLES * DESCRIPTOR_TABLE_SIZE <= HEADER_SIZE,
                 "the descriptor tables do not fit the header page");
         check(OBJECT_SLOT_SIZE == 640 && PROCESS_SLOT_SIZE == 64 && DESCRIPTOR_SLOT_SIZE == 64
                 && DIRECTORY_ENTRY_SIZE == 448 && POOL_SIZE == 64 && DESCRIPTOR_TABLE_SIZE == 80
-                && JOURNAL_ENTRY_SIZE == 16 && LIVE_OBJECTS_OFFSET == 80 && DIRECTORY_OFFSET_OFFSET == 144,
+                && JOURNAL_ENTRY_SIZE == 16 && OBJECT_LIMIT_OFFSET == 64 && LIVE_OBJECTS_OFFSET == 80
+                && DIRECTORY_OFFSET_OFFSET == 144,
                 "the slot sizes differ from the documented layout (docs/mmap-store.md, the C peer)");
         for (long size : new long[] {OBJECT_SLOT_SIZE, PROCESS_SLOT_SIZE, DESCRIPTOR_SLOT_SIZE, DIRECTORY_ENTRY_SIZE,
                 POOL_SIZE, DESCRIPTOR_TABLE_SIZE, JOURNAL_ENTRY_SIZE, HEADER_SIZE, OBJECT_FILE_NAME, OBJECT_HOLDERS,
@@ -225,6 +239,22 @@ final class TableLayout {
         if (!holds) {
             throw new IllegalStateException("TableLayout is inconsistent: " + what);
         }
+    }
+
+    /**
+     * The object capacity (slots, a power of two) of a new table that takes {@code objectLimit} objects: the smallest
+     * power of two of which the limit is at most 7/8, so that a linear probe stays a few slots long even when the
+     * table is as full as its limit allows.
+     */
+    static long objectCapacityFor(int objectLimit) {
+        if (objectLimit < 1 || objectLimit > MAX_OBJECT_LIMIT) {
+            throw new IllegalArgumentException("object limit out of [1, " + MAX_OBJECT_LIMIT + "]: " + objectLimit);
+        }
+        long capacity = 1;
+        while (capacity * 7 / 8 < objectLimit) {
+            capacity <<= 1;
+        }
+        return capacity;
     }
 
     /** FNV-1a, 64 bit, of the bytes of an ASCII file name. */

@@ -26,6 +26,8 @@ final class TableWords {
 
     final MemorySegment table;
     final long objectCapacity;
+    /** The most live objects plus pending intents: the header's limit, or the capacity when it is 0. */
+    final long objectLimit;
     final long processCapacity;
     final long journalCapacity;
     final long descriptorSlots;
@@ -41,6 +43,8 @@ final class TableWords {
     TableWords(MemorySegment table) {
         this.table = table;
         this.objectCapacity = table.get(WORD, OBJECT_CAPACITY_OFFSET);
+        long limit = table.get(WORD, OBJECT_LIMIT_OFFSET);
+        this.objectLimit = limit == 0 ? objectCapacity : limit;
         this.processCapacity = table.get(WORD, PROCESS_CAPACITY_OFFSET);
         this.journalCapacity = table.get(WORD, JOURNAL_CAPACITY_OFFSET);
         this.descriptorSlots = table.get(WORD, DESCRIPTOR_SLOTS_OFFSET);

@@ -1,5 +1,6 @@
 package shm.provider.mmap;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -372,6 +373,88 @@ class CPeerTest {
     }
 
     @Test
+    void theObjectLimitOfTheTableStopsCAsItStopsJava() {
+        Path limited = store.directory().resolve("limited");
+        try (MmapBackend java = new MmapBackend(MmapSettings.under(limited).withMaxObjects(2));
+             BackendHandle a = java.createOrOpen(SHM, "a", 8, MapOptions.DEFAULT);
+             BackendHandle b = java.createOrOpen(SHM, "b", 8, MapOptions.DEFAULT)) {
+            ShmException refused = assertThrows(ShmException.class,
+                    () -> java.createOrOpen(SHM, "c", 8, MapOptions.DEFAULT));
+            assertEquals(ErrorReason.LIMIT, refused.reason());
+            CPeerProcess c = peer(limited, "c", "create", "8");
+            c.expect("PEER");
+            assertEquals(1, c.awaitExit(), c.describe());
+            assertTrue(c.stderr().contains("(LIMIT)") && c.stderr().contains("holds at most 2 objects"), c.stderr());
+            assertFalse(Files.exists(limited.resolve("n.c")), "nothing half-made");
+            CPeerProcess opener = peer(limited, "a", "open", "close");   // an existing object still opens
+            opener.expect("PEER");
+            opener.expect("OPENED");
+            assertEquals(0, opener.awaitExit(), opener.describe());
+            assertEquals(2, java.list().size());
+        }
+        // a table C makes has Java's default limit and capacity
+        CPeerProcess maker = peer(limited, "solo", "create", "8", "hold");
+        maker.expect("PEER");
+        maker.expect("OPENED");
+        maker.expect("READY");
+        try (TableEditor editor = new TableEditor(limited)) {
+            assertEquals(MmapSettings.DEFAULT_MAX_OBJECTS, editor.word(TableLayout.OBJECT_LIMIT_OFFSET));
+            assertEquals(TableLayout.objectCapacityFor(MmapSettings.DEFAULT_MAX_OBJECTS),
+                    editor.word(TableLayout.OBJECT_CAPACITY_OFFSET));
+        }
+        try (MmapBackend java = new MmapBackend(MmapSettings.under(limited))) {
+            assertEquals(1, java.list().size());
+        }
+        maker.send("close");
+        maker.expect("RELEASED");
+        maker.expect("CLOSED");
+        assertEquals(0, maker.awaitExit(), maker.describe());
+    }
+
+    /** 16 processes hold one object at once; the 17th, C or Java, gets LIMIT, and nothing is counted or mapped. */
+    @Test
+    void theSeventeenthHolderGetsLimitAndTheSixteenKeepWorking() {
+        Path crowded = store.directory().resolve("crowded");
+        List<CPeerProcess> holders = new ArrayList<>();
+        CPeerProcess first = peer(crowded, "busy", "create", "8", "hold");
+        first.expect("PEER");
+        first.expect("OPENED");
+        first.expect("READY");
+        holders.add(first);
+        while (holders.size() < TableLayout.HOLDERS_PER_OBJECT) {
+            CPeerProcess c = peer(crowded, "busy", "open", "hold");
+            c.expect("PEER");
+            c.expect("OPENED");
+            c.expect("READY");
+            holders.add(c);
+        }
+        CPeerProcess seventeenth = peer(crowded, "busy", "open", "hold");
+        seventeenth.expect("PEER");
+        assertEquals(1, seventeenth.awaitExit(), seventeenth.describe());
+        assertTrue(seventeenth.stderr().contains("(LIMIT)")
+                && seventeenth.stderr().contains("at most 16 processes at once"), seventeenth.stderr());
+        try (MmapBackend java = new MmapBackend(MmapSettings.under(crowded))) {
+            int mappings = java.mappings();
+            ShmException e = assertThrows(ShmException.class, () -> java.open(SHM, "busy", MapOptions.DEFAULT));
+            assertEquals(ErrorReason.LIMIT, e.reason());
+            assertTrue(e.getMessage().contains("at most 16 processes at once"), e.getMessage());
+            assertEquals(mappings, java.mappings(), "the refused open left no mapping");
+            ObjectInfo info = java.lookup("busy").orElseThrow();
+            assertEquals(16, info.holders().size());
+            assertTrue(info.holders().stream().noneMatch(h -> h.pid() == JAVA), "Java is not counted");
+        }
+        for (CPeerProcess c : holders) {
+            c.send("close");
+            c.expect("RELEASED");
+            c.expect("CLOSED");
+        }
+        for (CPeerProcess c : holders) {
+            assertEquals(0, c.awaitExit(), c.describe());
+        }
+        assertEquals(List.of(), TmpfsDirectory.fileNames(crowded), "the last holder destroyed it and left");
+    }
+
+    @Test
     void invalidNamesAreRefusedWithTheSameRule() {
         ShmException java = assertThrows(ShmException.class, () -> backend.createOrOpen(SHM, "", 8,
                 MapOptions.DEFAULT));
@@ -406,6 +489,23 @@ class CPeerTest {
         assertEquals(List.of(), backend.list());
         assertEquals(List.of(JAVA), backend.participants());
         assertEquals(List.of("n.foreign", TableLayout.FILE_NAME), TmpfsDirectory.fileNames(root));
+    }
+
+    @Test
+    void aJournalCountBeyondItsCapacityIsRefusedByTheCPeerAndTheTableLeftUntouched() throws IOException {
+        Path table = root.resolve(TableLayout.FILE_NAME);
+        try (BackendHandle held = backend.createOrOpen(SHM, "held", 64, MapOptions.DEFAULT);
+             TableEditor editor = new TableEditor(root)) {
+            // a torn or hostile table: a rollback that trusted this count would read entries past its journal
+            editor.putWord(TableLayout.JOURNAL_COUNT_OFFSET, editor.word(TableLayout.JOURNAL_CAPACITY_OFFSET) + 1);
+            byte[] before = Files.readAllBytes(table);
+            CPeerProcess c = peer("held", "open");
+            assertEquals(1, c.awaitExit(), c.describe());
+            assertTrue(c.stderr().contains("more than its capacity"), "names the rule: " + c.stderr());
+            assertArrayEquals(before, Files.readAllBytes(table), "not one byte of the table written");
+            editor.putWord(TableLayout.JOURNAL_COUNT_OFFSET, 0);
+            assertTrue(held.isOpen());
+        }
     }
 
     @Test

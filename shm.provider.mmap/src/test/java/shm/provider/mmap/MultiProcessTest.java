@@ -77,7 +77,12 @@ class MultiProcessTest {
         assertEquals("HOLDERS " + List.of(new HolderInfo(child.pid(), 2)), child.send("holders held"),
                 "the child's own view shows its handles");
         child.kill();
-        assertEquals(List.of(), backend.list(), "listing is a table operation: it reaped the dead child");
+        assertEquals(2, backend.list().size(), "listing never destroys: the dead child's objects are still listed");
+        assertEquals(List.of(child.pid()), backend.deadProcesses(), "and their holder is reported dead");
+        assertEquals(2, TmpfsDirectory.objectFiles(root).size());
+        assertTrue(backend.lookup("held").isEmpty(), "any other operation reaped the dead child");
+        assertEquals(List.of(), backend.list());
+        assertEquals(List.of(), backend.deadProcesses());
         assertEquals(List.of(), TmpfsDirectory.objectFiles(root));
         assertEquals(List.of(PID), backend.participants());
         assertEquals(List.of(), TableInvariants.violations(backend));
@@ -103,7 +108,12 @@ class MultiProcessTest {
         alive.ok("open shared");
         dead.ok("create only-dead 4096");
         dead.kill();
-        assertEquals(List.of(dead.pid()), backend.reapDeadProcesses());
+        assertEquals(List.of("only-dead", "shared"), backend.list().stream().map(ObjectInfo::name).toList());
+        shm.api.spi.ReapReport report = backend.reap();
+        assertEquals(List.of(dead.pid()), report.processes());
+        assertEquals(List.of("only-dead"), report.destroyed(), "the reaper names what it destroyed");
+        assertEquals(0, report.unnamedDestroyed());
+        assertTrue(report.namesKnown());
         assertEquals(List.of(), backend.reapDeadProcesses(), "nothing is left to reap");
         assertEquals(Set.of(new HolderInfo(alive.pid(), 1)), holders("shared"));
         assertTrue(backend.lookup("only-dead").isEmpty());

@@ -81,6 +81,31 @@ class ParkedHoldsTest {
     }
 
     @Test
+    void aTableFullOfDeadProcessesStillLetsTheNextInstanceInAndTakeItsHoldOver() throws IOException {
+        MmapBackend first = new MmapBackend(MmapSettings.under(root));
+        first.parkHoldsFor(Duration.ofMinutes(1));
+        BackendHandle named = first.createOrOpen(SHM, "kept", 4096, MapOptions.DEFAULT);
+        named.segment().set(ValueLayout.JAVA_LONG, 0, 42L);
+        assertEquals(1, first.park());
+        long dead = OtherUser.deadPid();
+        int deadSlots = 0;
+        try (TableEditor editor = new TableEditor(root)) {
+            long capacity = editor.word(TableLayout.PROCESS_CAPACITY_OFFSET);
+            for (long p = 1; p < capacity; p++) { // slot 0 is this process's parked slot: no slot is free
+                editor.registerDeadProcess(dead);
+                deadSlots++;
+            }
+        }
+
+        try (MmapBackend second = new MmapBackend(MmapSettings.under(root));
+             BackendHandle again = second.open(SHM, "kept", MapOptions.DEFAULT)) {
+            assertEquals(42L, again.segment().get(ValueLayout.JAVA_LONG, 0), "the parked hold was taken over");
+            assertEquals(List.of(PID), second.participants(), deadSlots + " dead processes reaped before registering");
+        }
+        assertEquals(List.of(), TmpfsDirectory.objectFiles(root));
+    }
+
+    @Test
     void aSingleHandleParksAndAPlainLibraryDoesNotPark() {
         try (MmapBackend backend = new MmapBackend(MmapSettings.under(root))) {
             BackendHandle h = backend.createOrOpen(SHM, "one", 16, MapOptions.DEFAULT);

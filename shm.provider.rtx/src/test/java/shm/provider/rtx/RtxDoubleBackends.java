@@ -1,8 +1,5 @@
 package shm.provider.rtx;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 import shm.api.spi.ShmBackend;
@@ -17,13 +14,6 @@ public final class RtxDoubleBackends implements BackendUnderTest.Factory {
 
     @Override
     public ShmBackend open(Path root) {
-        try {
-            Files.createDirectories(root);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        ShmBackend backend = RtxDouble.backend();
-        TestDoubleStore.useRoot(RtxDouble.library(), root);
-        return backend;
+        return TestDoubleStore.backendUnder(root, RtxDouble.library(), RtxDouble::backend);
     }
 }

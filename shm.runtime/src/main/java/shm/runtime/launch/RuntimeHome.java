@@ -103,7 +103,9 @@ public final class RuntimeHome {
         String storage = home.resolve("data").resolve("framework").toString();
         setDefault("launch.storage.dir", storage);
         setDefault("org.osgi.framework.storage", storage);
-        setDefault("felix.fileinstall.dir", etc + "," + home.resolve("deploy"));
+        // FileInstall watches deploy/ by itself; etc/ is watched through shm.shell's door (EtcGate), which checks
+        // each configuration file before it reaches Configuration Admin.
+        setDefault("felix.fileinstall.dir", home.resolve("deploy").toString());
         setDefault("felix.fileinstall.tmpdir", home.resolve("data").resolve("fileinstall").toString());
         setDefault("gosh.home", home.toString());
         // The bnd launcher gives every bundle installed or updated while it runs this start level; the shm bundles'

@@ -16,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceReference;
+import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.cm.ConfigurationPlugin;
 import org.osgi.service.component.annotations.Activate;
@@ -44,8 +45,13 @@ public final class ConfigurationGuard implements ConfigurationPlugin {
     private final BundleContext context;
     private final MetaTypeService metatype;
     private final Logger logger;
+    private final ConfigurationAdmin admin;
     private final Map<String, Map<String, Object>> accepted = new ConcurrentHashMap<>();
     private final Map<String, String> refusals = new ConcurrentHashMap<>();
+    /** Refusals at the door of etc/ ({@link #check}), by PID; only a good file of that PID clears one. */
+    private final Map<String, String> fileRefusals = new ConcurrentHashMap<>();
+    /** The files whose latest content was refused at the door, by absolute path, with their PID. */
+    private final Map<String, String> refusedFiles = new ConcurrentHashMap<>();
 
     /**
      * A guard over the descriptions {@code metatype} gives.
@@ -53,18 +59,75 @@ public final class ConfigurationGuard implements ConfigurationPlugin {
      * @param context this bundle's context, to see every bundle
      * @param metatype the Metatype service
      * @param logger  where refusals are said
+     * @param admin   Configuration Admin, to tell whether a refused PID has a configuration in effect
      */
     @Activate
     public ConfigurationGuard(BundleContext context, @Reference MetaTypeService metatype,
-            @Reference(service = LoggerFactory.class) Logger logger) {
+            @Reference(service = LoggerFactory.class) Logger logger, @Reference ConfigurationAdmin admin) {
         this.context = context;
         this.metatype = metatype;
         this.logger = logger;
+        this.admin = admin;
     }
 
-    /** The refusal of the latest configuration of {@code pid}, if it was refused. */
+    /**
+     * The refusal of the latest configuration of {@code pid}, if it was refused: at the door of {@code etc/}
+     * ({@link #check}), or when Configuration Admin handed it to the component.
+     */
     Optional<String> refusal(String pid) {
-        return Optional.ofNullable(refusals.get(pid));
+        return Optional.ofNullable(fileRefusals.get(pid)).or(() -> Optional.ofNullable(refusals.get(pid)));
+    }
+
+    /**
+     * Checks a configuration file's values before they go to Configuration Admin ({@link EtcGate}): a refusal is
+     * logged in one line (naming the PID, the setting and the rule) and kept, for {@code shm:config} and for
+     * {@link #isRefusedFile}; an accepted file clears the refusal.
+     *
+     * @param pid     the configuration's PID ({@code factory~name} for a factory configuration)
+     * @param factory the factory PID, or {@code null}
+     * @param values  the file's values
+     * @param file    the file
+     * @return what is wrong, empty when nothing is (or no bundle describes the PID)
+     */
+    public Optional<String> check(String pid, String factory, Dictionary<String, Object> values, Path file) {
+        String key = file.toAbsolutePath().normalize().toString();
+        Optional<Settings.Described> description = Settings.of(context, metatype, factory != null ? factory : pid);
+        Optional<String> problem = description.flatMap(described -> problem(described, values));
+        if (problem.isEmpty()) {
+            refusedFiles.remove(key);
+            fileRefusals.remove(pid);
+            return problem;
+        }
+        String kept = inEffect(pid) ? "the previous configuration is kept" : "the defaults apply";
+        String line = "configuration " + pid + " refused: " + problem.get() + "; " + kept;
+        if (!problem.get().equals(fileRefusals.get(pid)) || !refusedFiles.containsKey(key)) {
+            logger.warn(line);
+        }
+        fileRefusals.put(pid, problem.get());
+        refusedFiles.put(key, pid);
+        return problem;
+    }
+
+    /** Whether the latest content of {@code file} was refused ({@link #check}). */
+    public boolean isRefusedFile(Path file) {
+        return refusedFiles.containsKey(file.toAbsolutePath().normalize().toString());
+    }
+
+    /** Forgets a refusal of a file that was removed. */
+    void forgetFile(Path file) {
+        String pid = refusedFiles.remove(file.toAbsolutePath().normalize().toString());
+        if (pid != null) {
+            fileRefusals.remove(pid);
+        }
+    }
+
+    private boolean inEffect(String pid) {
+        try {
+            Configuration[] found = admin.listConfigurations("(" + Constants.SERVICE_PID + "=" + pid + ")");
+            return found != null && found.length > 0;
+        } catch (IOException | org.osgi.framework.InvalidSyntaxException unknown) {
+            return false;
+        }
     }
 
     @Override

@@ -166,8 +166,9 @@ public final class LogFile implements LogListener {
     @Override
     public void logged(LogEntry entry) {
         String logger = entry.getLoggerName();
+        // Felix Log names the loggers of framework events Events.<kind>.<bundle>, e.g. Events.Bundle.shm.shell
         if (logger != null && logger.startsWith("Events.") && entry.getLogLevel().ordinal() > LogLevel.WARN.ordinal()
-                && !"Events.Bundle".equals(logger)) {
+                && !logger.startsWith("Events.Bundle.")) {
             return; // one line per service registration or framework event is noise; bundle events are kept
         }
         String line = line(entry);

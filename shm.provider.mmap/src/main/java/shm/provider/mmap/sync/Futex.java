@@ -84,16 +84,22 @@ public final class Futex {
     static final long SYS_FUTEX_X86_64 = 202;
     /** {@code SYS_futex} on AArch64 (the generic system call table). */
     static final long SYS_FUTEX_AARCH64 = 98;
+    /** {@code SYS_gettid} on x86-64. */
+    static final long SYS_GETTID_X86_64 = 186;
+    /** {@code SYS_gettid} on AArch64. */
+    static final long SYS_GETTID_AARCH64 = 178;
 
     private static final StructLayout TIMESPEC = MemoryLayout.structLayout(
             ValueLayout.JAVA_LONG.withName("tv_sec"), ValueLayout.JAVA_LONG.withName("tv_nsec"));
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
 
     private final long sysFutex;
+    private final long sysGettid;
     private final MethodHandle syscall;
     private final CallState callState = new CallState();
     private final MethodHandle waitv;
     private volatile boolean waitvMissing;
+    private final ThreadIdentity threads = new ThreadIdentity(this);
 
     /**
      * Binds {@code syscall(2)} of the C library the JVM links, for this machine's architecture.
@@ -102,6 +108,7 @@ public final class Futex {
      */
     public Futex() {
         this.sysFutex = syscallNumber(System.getProperty("os.name", ""), System.getProperty("os.arch", ""));
+        this.sysGettid = sysFutex == SYS_FUTEX_X86_64 ? SYS_GETTID_X86_64 : SYS_GETTID_AARCH64;
         Linker linker = Linker.nativeLinker();
         MemorySegment symbol = linker.defaultLookup().find("syscall")
                 .orElseThrow(() -> new IllegalStateException("the C library has no symbol syscall"));
@@ -270,6 +277,159 @@ public final class Futex {
             }
         } finally {
             interrupt.leave();
+        }
+    }
+
+    /** {@code FUTEX_WAITV_MAX}: the most words one {@code futex_waitv} sleeps on. */
+    static final int WAITV_MAX = 128;
+    /** The most words {@link #awaitAny} takes: {@link #WAITV_MAX} less the interrupt word. */
+    public static final int AWAIT_ANY_MAX = WAITV_MAX - 1;
+    /** {@link #awaitAny}: a word did not hold its expected value (or changed while spinning). */
+    public static final int ANY_VALUE_CHANGED = -1;
+    /** {@link #awaitAny}: the timeout passed, or it was zero. */
+    public static final int ANY_TIMED_OUT = -2;
+    /** {@link #awaitAny}: the waiting thread was interrupted; its interrupt status is kept. */
+    public static final int ANY_INTERRUPTED = -3;
+    /** How long one sleep of {@link #awaitAny} lasts at most on a kernel without {@code futex_waitv}. */
+    static final long POLL_NANOS = 1_000_000;
+
+    /**
+     * Sleeps on several 32-bit words at once ({@code futex_waitv}, plus this wait's interrupt word): until a
+     * {@link #wake} of any of them, until one of them does not hold its expected value, or until
+     * {@code timeoutNanos} pass ({@link #FOREVER}: no timeout). The kernel compares every word before it sleeps, so a
+     * wake that follows a change of any word is never lost. On a kernel without {@code futex_waitv} it sleeps on
+     * the first word for at most {@link #POLL_NANOS} (callers re-check every word in every case).
+     *
+     * @param segments     the segments of the words, one per word
+     * @param offsets      each word's offset in its segment
+     * @param expected     the value each word must hold for the thread to sleep
+     * @param timeoutNanos at least 0
+     * @return the index of the word whose wake ended the sleep, or {@link #ANY_VALUE_CHANGED},
+     *         {@link #ANY_TIMED_OUT}, {@link #ANY_INTERRUPTED}
+     * @throws IllegalArgumentException for arrays of different lengths, none or more than {@link #AWAIT_ANY_MAX}
+     *                                  words, or a word that is unusable (see {@link #await})
+     * @throws IllegalStateException    when a segment is closed or the kernel refuses the call
+     */
+    public int awaitAny(MemorySegment[] segments, long[] offsets, int[] expected, long timeoutNanos) {
+        int n = segments.length;
+        if (n < 1 || n > AWAIT_ANY_MAX || offsets.length != n || expected.length != n) {
+            throw new IllegalArgumentException("a wait on several futex words takes 1 to " + AWAIT_ANY_MAX
+                    + " words with one offset and one expected value each, got " + n + ", " + offsets.length + " and "
+                    + expected.length);
+        }
+        if (timeoutNanos < 0) {
+            throw new IllegalArgumentException("a futex wait's timeout cannot be negative: " + timeoutNanos);
+        }
+        long[] addresses = new long[n];
+        for (int i = 0; i < n; i++) {
+            addresses[i] = wordAddress(segments[i], offsets[i]);
+        }
+        if (timeoutNanos == 0) {
+            return ANY_TIMED_OUT;
+        }
+        long start = System.nanoTime();
+        long spinUntil = start + Math.min(SPIN_NANOS, timeoutNanos);
+        do {
+            for (int i = 0; i < n; i++) {
+                if (Words.getInt(segments[i], offsets[i]) != expected[i]) {
+                    return ANY_VALUE_CHANGED;
+                }
+            }
+            Thread.onSpinWait();
+        } while (System.nanoTime() - spinUntil < 0);
+        long deadline = timeoutNanos == FOREVER ? FOREVER : start + timeoutNanos;
+        try {
+            while (!waitvMissing) {
+                Integer woken = sleepOnAll(segments[0], addresses, expected, deadline);
+                if (woken != null) {
+                    return woken;
+                }
+            }
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("futex futex_waitv", t);
+        }
+        long left = timeoutNanos == FOREVER ? POLL_NANOS : timeoutNanos - (System.nanoTime() - start);
+        return switch (await(segments[0], offsets[0], expected[0], Math.max(0, Math.min(POLL_NANOS, left)))) {
+            case WOKEN -> 0;
+            case VALUE_CHANGED -> ANY_VALUE_CHANGED;
+            case INTERRUPTED -> ANY_INTERRUPTED;
+            case TIMED_OUT -> left <= POLL_NANOS ? ANY_TIMED_OUT : ANY_VALUE_CHANGED;
+        };
+    }
+
+    /** One {@code futex_waitv} sleep on every word and the interrupt word; {@code null}: repeat (EINTR, ENOSYS). */
+    private Integer sleepOnAll(MemorySegment first, long[] addresses, int[] expected, long deadline) throws Throwable {
+        int n = addresses.length;
+        InterruptWord interrupt = new InterruptWord(this);
+        interrupt.enter();
+        try {
+            if (Thread.currentThread().isInterrupted()) {
+                return ANY_INTERRUPTED;
+            }
+            MemorySegment scratch = callState.scratch();
+            long entry = FUTEX_WAITV.byteSize();
+            MemorySegment waiters = scratch.asSlice(WAITV_OFFSET, entry * (n + 1));
+            for (int i = 0; i <= n; i++) {
+                long at = entry * i;
+                waiters.set(ValueLayout.JAVA_LONG, at, i < n ? Integer.toUnsignedLong(expected[i]) : 0L);
+                waiters.set(ValueLayout.JAVA_LONG, at + 8, i < n ? addresses[i] : interrupt.address());
+                waiters.set(ValueLayout.JAVA_INT, at + 16, (int) FUTEX2_SIZE_U32);
+                waiters.set(ValueLayout.JAVA_INT, at + 20, 0);
+            }
+            MemorySegment timespec = MemorySegment.NULL;
+            if (deadline != FOREVER) {
+                timespec = scratch.asSlice(0, TIMESPEC);
+                timespec.set(ValueLayout.JAVA_LONG, 0, Math.floorDiv(deadline, NANOS_PER_SECOND));
+                timespec.set(ValueLayout.JAVA_LONG, 8, Math.floorMod(deadline, NANOS_PER_SECOND));
+            }
+            long result = (long) waitv.invokeExact(callState.segment(), SYS_FUTEX_WAITV, waiters, (long) (n + 1), 0L,
+                    timespec, CLOCK_MONOTONIC);
+            if (result >= 0) {
+                return result == n || interrupt.isSet() ? ANY_INTERRUPTED : (int) result;
+            }
+            int errno = callState.errno();
+            switch (errno) {
+                case EAGAIN:
+                    return interrupt.isSet() ? ANY_INTERRUPTED : ANY_VALUE_CHANGED;
+                case ETIMEDOUT:
+                    return ANY_TIMED_OUT;
+                case EINTR:
+                    requireAlive(first);
+                    return null;
+                case ENOSYS:
+                    waitvMissing = true;
+                    return null;
+                default:
+                    throw failure("futex_waitv", errno, addresses[0]);
+            }
+        } finally {
+            interrupt.leave();
+        }
+    }
+
+    /** Who the calling thread is as a mutex owner: one per binding, so the per-thread cache is shared. */
+    ThreadIdentity threads() {
+        return threads;
+    }
+
+    /**
+     * The kernel's id of the calling thread ({@code gettid}): the task that {@code /proc/<tid>} describes, unique
+     * system-wide (in one pid namespace) while the thread runs.
+     */
+    public long currentTid() {
+        try {
+            long tid = (long) syscall.invokeExact(callState.segment(), sysGettid, MemorySegment.NULL, 0L, 0L,
+                    MemorySegment.NULL, MemorySegment.NULL, 0L);
+            if (tid <= 0) {
+                throw new IllegalStateException("gettid failed with errno " + callState.errno());
+            }
+            return tid;
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("gettid", t);
         }
     }
 

@@ -87,7 +87,7 @@ public final class SharedEvent {
     public static final long WAITER_ONE = 1L << 32;
 
     private static final long MAX_GRANTS = 0x7FFF_FFFFL;
-    private static final long MAX_WAITERS = 0xFFFF_FFFFL;
+    static final long MAX_WAITERS = 0xFFFF_FFFFL;
     private static final String KIND = "shared event";
 
     private final MemorySegment segment;
@@ -302,8 +302,24 @@ public final class SharedEvent {
         }
     }
 
+    /**
+     * This event's part in one wait on several objects ({@link MultiWait}).
+     *
+     * @param forAll for a wait on all objects: a manual-reset event counts only while signaled (a pulse during the
+     *               wait does not satisfy it); for a wait on any object a pulse or a set since the wait registered
+     *               releases it, as for a single wait
+     */
+    WaitTarget target(boolean forAll) {
+        return manualReset ? new EventWaitTargets.Manual(this, forAll) : new EventWaitTargets.Auto(this);
+    }
+
+    /** The state block. */
+    MemorySegment segment() {
+        return segment;
+    }
+
     /** Manual reset: counts this wait in the hint, which set and pulse read after changing the futex word. */
-    private void register() {
+    void register() {
         long before = Words.addLong(segment, STATE_OFFSET, WAITER_ONE);
         if (waiters(before) == MAX_WAITERS) {
             Words.addLong(segment, STATE_OFFSET, -WAITER_ONE);
@@ -311,7 +327,7 @@ public final class SharedEvent {
         }
     }
 
-    private IllegalStateException tooManyWaiters() {
+    IllegalStateException tooManyWaiters() {
         return new IllegalStateException("a shared event takes at most " + MAX_WAITERS + " waits at once");
     }
 
@@ -326,11 +342,11 @@ public final class SharedEvent {
         }
     }
 
-    private long state() {
+    long state() {
         return Words.getLong(segment, STATE_OFFSET);
     }
 
-    private boolean casState(long expected, long value) {
+    boolean casState(long expected, long value) {
         return Words.casLong(segment, STATE_OFFSET, expected, value);
     }
 
@@ -340,7 +356,7 @@ public final class SharedEvent {
         return (state & ~FUTEX_MASK) | low;
     }
 
-    private static long generation(long state) {
+    static long generation(long state) {
         return state & FUTEX_MASK & ~SIGNALED;
     }
 
@@ -349,11 +365,11 @@ public final class SharedEvent {
         return waiters(state) > grants && grants < MAX_GRANTS;
     }
 
-    private static long waiters(long state) {
+    static long waiters(long state) {
         return state >>> 32;
     }
 
-    private static long grants(long state) {
+    static long grants(long state) {
         return (state & FUTEX_MASK) >>> 1;
     }
 }

@@ -9,63 +9,73 @@ import shm.api.WaitResult;
 
 /**
  * A mutex shared between processes, owned by one thread of one process at a time, recursive, with Win32's rule for
- * a dead owner: when the owning process has ended, the next acquirer takes the mutex over and is told
- * {@link WaitResult#ABANDONED}, never a deadlock.
+ * a dead owner: when the owning thread has ended (or its whole process), the next acquirer takes the mutex over and
+ * is told {@link WaitResult#ABANDONED}, never a deadlock.
  *
- * <p>State block, 32 bytes, 8-byte aligned, little-endian:
+ * <p>State block, 32 bytes, 8-byte aligned, little-endian (layout version 2):
  *
  * <pre>
  *  offset  0        4        8                 16                24       28       32
  *         +--------+--------+--------+--------+-----------------+--------+--------+
- *         | magic  |version |   owner word     |  owner thread   |recursion  (0)  |
- *         | "SHMX" |   1    | lo: futex| hi    |  (Java thread)  |        |        |
+ *         | magic  |version |   owner word     |  owner thread   |recursion owner  |
+ *         | "SHMX" |   2    | lo: futex| hi    |  (in process)   |        |  pid   |
  *         +--------+--------+--------+--------+-----------------+--------+--------+
  *  owner word (64 bits; its low half, offset 8, is the futex word)
- *           bits  0..29  pid of the owning process; 0 (the whole word 0) = free
- *           bit   30     zero
+ *           bits  0..29  the owner's kernel task id: the owning thread's tid (gettid); with bit 30 set, the
+ *                        owning process's pid; 0 (the whole word 0) = free
+ *           bit   30     PROCESS_SCOPED: the owner is named by its process only (a Java virtual thread, which has
+ *                        no task of its own): abandoned when the process ends
  *           bit   31     WAITERS: some acquirer may sleep; the release must FUTEX_WAKE
- *           bits 32..63  low 32 bits of the owner's start time (field 22 of /proc/&lt;pid&gt;/stat)
- *  owner thread  the owning thread's id within its process (Java: Thread.threadId()); 0 while free and
+ *           bits 32..63  low 32 bits of that task's start time (field 22 of /proc/&lt;id&gt;/stat)
+ *  owner thread  the owning thread's id within its process (Java: Thread.threadId(); C: its tid); 0 while free and
  *                for the instant between taking the owner word and writing this field
  *  recursion     levels the owner holds (1 after the first acquire); 0 while free
+ *  owner pid     the owning process (for listings; written after the owner word, 0 while free)
  * </pre>
  *
- * <p>The owning process is named atomically with the lock itself (one 64-bit compare-and-set), so a process that
- * dies at any instant after taking the mutex is recognized as the owner; pid and start time together tell a pid
- * reused by a later process from the owner. The owner thread and recursion fields are written only by the owner.
+ * <p>The owning thread is named atomically with the lock itself (one 64-bit compare-and-set), so a thread (or process)
+ * that ends at any instant after taking the mutex is recognized as the owner; task id and start time together tell a
+ * tid reused by a later thread from the owner. A tid is unique system-wide, so no two threads ever write the same
+ * owner word, which makes every take-over compare-and-set unambiguous. The owner thread, recursion and pid fields
+ * are written only by the owner.
  *
  * <p><b>Acquire</b>: compare-and-set the owner word from 0 to {@code me}; when it is held by the calling thread,
  * add a level. Otherwise set WAITERS and sleep on the futex word while it keeps its value, in slices of at most
  * {@link #LIVENESS_INTERVAL}: whenever that long has passed (and once more before giving up at the timeout) the
- * owner's liveness is checked in {@code /proc}: a process that is gone, a zombie, or a pid now held by a process
- * with another start time has abandoned the mutex, and the acquirer takes it over with a compare-and-set of the
- * owner word it examined (so only one acquirer wins) and gets {@link WaitResult#ABANDONED}. An owner that releases
- * wakes a sleeper at once through the futex. <b>Release</b>: by the owner only; at the last level clear recursion
- * and owner thread, swap the owner word to 0 and {@code FUTEX_WAKE} one sleeper when WAITERS was set.
+ * owner's liveness is checked in {@code /proc}: a task that is gone, a zombie, or an id now held by a task with
+ * another start time has abandoned the mutex, and the acquirer takes it over with a compare-and-set of the owner word
+ * it examined (so only one acquirer wins) and gets {@link WaitResult#ABANDONED}. An owner that releases wakes a
+ * sleeper at once through the futex. <b>Release</b>: by the owner only; at the last level clear recursion, pid and
+ * owner thread, swap the owner word to 0 and {@code FUTEX_WAKE} one sleeper when WAITERS was set.
  *
- * <p>A thread that ends while its process lives keeps what it holds until its process ends (the dead-owner rule
- * applies to processes); {@link #releaseAll()} lets a handle release the calling thread's levels at close. Every
- * participant must see one pid namespace. Thread-safe; the instance holds no mutable state of its own.
- * {@link Thread#interrupt()} of a waiting thread ends its wait at once as a time-out would
- * ({@link WaitResult#TIMEOUT}), and the thread keeps its interrupt status.
+ * <p><b>How a thread's end is seen</b> ({@link ThreadIdentity}): a Java platform thread is one kernel task for its
+ * whole life, so when it ends its {@code /proc/<tid>} entry goes away; a virtual thread is named by its process.
+ * {@link #releaseAll()} lets a handle release the calling thread's levels at close. Every participant must see one
+ * pid namespace. Thread-safe; the instance holds no mutable state of its own. {@link Thread#interrupt()} of a waiting
+ * thread ends its wait at once as a time-out would ({@link WaitResult#TIMEOUT}), and the thread keeps its interrupt
+ * status.
  */
 public final class SharedMutex {
 
     /** The magic word: ASCII {@code "SHMX"} in little-endian byte order. */
     public static final int MAGIC = 0x584D4853;
-    /** The layout version this class reads and writes. */
-    public static final int VERSION = 1;
+    /** The layout version this class reads and writes (2: the owner word names a thread). */
+    public static final int VERSION = 2;
     /** Offset of the 64-bit owner word; its low 32 bits are the futex word. */
     public static final long OWNER_OFFSET = 8;
     /** Offset of the 64-bit owner thread id. */
     public static final long THREAD_OFFSET = 16;
     /** Offset of the 32-bit recursion count. */
     public static final long RECURSION_OFFSET = 24;
+    /** Offset of the 32-bit pid of the owning process. */
+    public static final long PID_OFFSET = 28;
     /** Bytes of the state block. */
     public static final long SIZE = 32;
 
-    /** Owner word: the pid field. */
-    public static final long PID_MASK = 0x3FFF_FFFFL;
+    /** Owner word: the task id field (a tid, or a pid with {@link #PROCESS_SCOPED}). */
+    public static final long ID_MASK = 0x3FFF_FFFFL;
+    /** Owner word: the owner is named by its process, not by a thread of its own. */
+    public static final long PROCESS_SCOPED = 0x4000_0000L;
     /** Owner word: some acquirer may be sleeping. */
     public static final long WAITERS = 0x8000_0000L;
     /** Owner word: the shift of the start time's low 32 bits. */
@@ -77,7 +87,8 @@ public final class SharedMutex {
 
     private final MemorySegment segment;
     private final Futex futex;
-    private final long self;
+    private final ThreadIdentity threads;
+    private final int pid = (int) ProcessHandle.current().pid();
     private final long livenessNanos = LIVENESS_INTERVAL.toNanos();
 
     /**
@@ -92,7 +103,7 @@ public final class SharedMutex {
         Words.checkAttach(segment, SIZE, MAGIC, VERSION, KIND);
         this.segment = segment;
         this.futex = Objects.requireNonNull(futex, "futex");
-        this.self = ownerWord(ProcessHandle.current().pid(), ProcessStat.self().startTime());
+        this.threads = futex.threads();
     }
 
     /** Bytes a segment needs to hold a mutex's state. */
@@ -112,14 +123,6 @@ public final class SharedMutex {
         Words.publish(segment, MAGIC, VERSION);
     }
 
-    /** The owner word naming a process: its pid and the low 32 bits of its start time. */
-    static long ownerWord(long pid, long startTime) {
-        if (pid <= 0 || pid > PID_MASK) {
-            throw new IllegalArgumentException("pid " + pid + " does not fit the owner word's 30 bits");
-        }
-        return pid | (startTime << START_TIME_SHIFT);
-    }
-
     /**
      * Acquires the mutex for the calling thread, recursively, waiting up to {@code timeout}; {@link Duration#ZERO}
      * only tries (and still takes over a mutex whose owner is dead).
@@ -133,6 +136,7 @@ public final class SharedMutex {
     public WaitResult acquire(Duration timeout) {
         Deadline deadline = Deadline.after(timeout);
         long thread = Thread.currentThread().threadId();
+        long self = threads.currentWord();
         long word = owner();
         if (word == 0 && casOwner(0, self)) {
             take(thread);
@@ -147,10 +151,10 @@ public final class SharedMutex {
             Words.setInt(segment, RECURSION_OFFSET, levels + 1);
             return WaitResult.SIGNALED;
         }
-        return contended(thread, deadline);
+        return contended(self, thread, deadline);
     }
 
-    private WaitResult contended(long thread, Deadline deadline) {
+    private WaitResult contended(long self, long thread, Deadline deadline) {
         long nextCheck = System.nanoTime() + livenessNanos;
         while (true) {
             long word = owner();
@@ -198,7 +202,7 @@ public final class SharedMutex {
         long word = owner();
         if (!ownedBy(word, thread)) {
             throw new IllegalMonitorStateException("only the thread that owns a shared mutex may release it; the"
-                    + " calling thread (pid " + pid(self) + ", thread " + thread + ") does not own it ("
+                    + " calling thread (pid " + pid + ", thread " + thread + ") does not own it ("
                     + describeOwner(word) + ")");
         }
         int levels = Words.getInt(segment, RECURSION_OFFSET);
@@ -207,6 +211,7 @@ public final class SharedMutex {
             return;
         }
         Words.setInt(segment, RECURSION_OFFSET, 0);
+        Words.setInt(segment, PID_OFFSET, 0);
         Words.setLong(segment, THREAD_OFFSET, 0);
         long before = Words.swapLong(segment, OWNER_OFFSET, 0);
         if ((before & WAITERS) != 0) {
@@ -244,7 +249,8 @@ public final class SharedMutex {
         if (word == 0) {
             return Optional.empty();
         }
-        return Optional.of(new Owner(pid(word), Words.getLong(segment, THREAD_OFFSET),
+        return Optional.of(new Owner(Integer.toUnsignedLong(Words.getInt(segment, PID_OFFSET)),
+                Words.getLong(segment, THREAD_OFFSET),
                 Words.getInt(segment, RECURSION_OFFSET)));
     }
 
@@ -258,48 +264,62 @@ public final class SharedMutex {
     public record Owner(long pid, long threadId, int recursion) {
     }
 
-    private boolean ownedBy(long word, long thread) {
-        return (word & ~WAITERS) == self && Words.getLong(segment, THREAD_OFFSET) == thread;
+    /**
+     * This mutex's part in one wait on several objects ({@link MultiWait}): acquired, recursively, or taken over from
+     * an ended owner; given back exactly as it was.
+     */
+    WaitTarget target() {
+        return new MutexWaitTarget(this);
     }
 
-    private void take(long thread) {
+    /** The futex binding. */
+    Futex futex() {
+        return futex;
+    }
+
+    /** Whether the owner word (and owner thread field) name the calling thread, whose id is {@code thread}. */
+    boolean ownedBy(long word, long thread) {
+        return word != 0 && (word & ~WAITERS) == threads.currentWord()
+                && Words.getLong(segment, THREAD_OFFSET) == thread;
+    }
+
+    /** Writes the owner's fields after its compare-and-set of the owner word took the mutex. */
+    void take(long thread) {
         Words.setLong(segment, THREAD_OFFSET, thread);
         Words.setInt(segment, RECURSION_OFFSET, 1);
+        Words.setInt(segment, PID_OFFSET, pid);
     }
 
-    /**
-     * Whether the process the owner word names still runs: this process; or a process under that pid, with that
-     * start time, that is not a zombie.
-     */
-    private boolean ownerAlive(long word) {
-        long pid = pid(word);
-        if (pid == pid(self)) {
-            return startTime(word) == startTime(self);
-        }
-        return ProcessStat.of(pid).filter(ProcessStat::running)
-                .filter(stat -> (int) stat.startTime() == startTime(word)).isPresent();
+    /** Whether the thread (or, for a process-scoped word, the process) an owner word names still runs. */
+    static boolean ownerAlive(long word) {
+        return ThreadIdentity.alive(word & ~WAITERS);
     }
 
     private String describeOwner(long word) {
         if (word == 0) {
             return "it is free";
         }
-        return "owner: pid " + pid(word) + ", thread " + Words.getLong(segment, THREAD_OFFSET);
+        return "owner: pid " + Integer.toUnsignedLong(Words.getInt(segment, PID_OFFSET)) + ", thread "
+                + Words.getLong(segment, THREAD_OFFSET);
     }
 
-    private long owner() {
+    /** The owner word now. */
+    long owner() {
         return Words.getLong(segment, OWNER_OFFSET);
     }
 
-    private boolean casOwner(long expected, long value) {
+    /** Compare-and-set of the owner word. */
+    boolean casOwner(long expected, long value) {
         return Words.casLong(segment, OWNER_OFFSET, expected, value);
     }
 
-    private static long pid(long word) {
-        return word & PID_MASK;
+    /** The state block. */
+    MemorySegment segment() {
+        return segment;
     }
 
-    private static int startTime(long word) {
-        return (int) (word >>> START_TIME_SHIFT);
+    /** The owner word naming the calling thread. */
+    long currentWord() {
+        return threads.currentWord();
     }
 }

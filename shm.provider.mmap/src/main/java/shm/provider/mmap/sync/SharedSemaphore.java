@@ -179,6 +179,56 @@ public final class SharedSemaphore {
         return before;
     }
 
+    /** This semaphore's part in one wait on several objects ({@link MultiWait}): a unit taken, or given back. */
+    WaitTarget target() {
+        return new WaitTarget() {
+            @Override
+            public MemorySegment segment() {
+                return segment;
+            }
+
+            @Override
+            public long futexOffset() {
+                return SEQUENCE_OFFSET;
+            }
+
+            @Override
+            public void register() {
+                Words.addInt(segment, WAITERS_OFFSET, 1);
+            }
+
+            @Override
+            public int prepareSleep() {
+                return Words.getInt(segment, SEQUENCE_OFFSET);
+            }
+
+            @Override
+            public boolean available(boolean checkOwner) {
+                return count() > 0;
+            }
+
+            @Override
+            public WaitResult tryTake(boolean checkOwner) {
+                return SharedSemaphore.this.tryTake() ? WaitResult.SIGNALED : null;
+            }
+
+            @Override
+            public void giveBack() {
+                release(1);
+            }
+
+            @Override
+            public void deregister() {
+                Words.addInt(segment, WAITERS_OFFSET, -1);
+            }
+
+            @Override
+            public boolean needsOwnerCheck() {
+                return false;
+            }
+        };
+    }
+
     private boolean tryTake() {
         while (true) {
             long count = Words.getLong(segment, COUNT_OFFSET);

@@ -150,4 +150,46 @@ class CPeerSyncTest {
         assertEquals(WaitResult.SIGNALED, mutex.acquire(Duration.ZERO));
         mutex.release();
     }
+
+    @Test
+    void aCThreadThatEndsWhileOwningLeavesTheMutexAbandonedWhileItsProcessLives() {
+        assumeTrue(unavailable == null, unavailable);
+        SharedMutex.initialize(file.slot(A));
+        SharedMutex mutex = new SharedMutex(file.slot(A), futex);
+        SyncCPeer peer = c("thread-hold", s(A));
+        String held = peer.nextLine();
+        assertTrue(held.startsWith("HELD tid="), held);
+        long tid = Long.parseLong(held.substring("HELD tid=".length()));
+        assertEquals("ENDED", peer.nextLine());
+        assertEquals(tid, Words.getLong(memory, A + SharedMutex.OWNER_OFFSET) & SharedMutex.ID_MASK,
+                "the owner word names the C thread");
+        assertEquals(peer.pid(), Words.getInt(memory, A + SharedMutex.PID_OFFSET), "the owner pid names its process");
+        assertEquals(WaitResult.ABANDONED, mutex.acquire(Await.DEADLINE), "the owning thread ended");
+        assertTrue(peer.isAlive(), "while its process still runs");
+        mutex.release();
+        peer.send("exit");
+        assertEquals(0, peer.exitCode());
+    }
+
+    @Test
+    void aCProcessSignalWakesAJavaWaitOnSeveralObjects() {
+        assumeTrue(unavailable == null, unavailable);
+        SharedEvent.initialize(file.slot(A), false, false);
+        SharedEvent.initialize(file.slot(B), false, false);
+        SharedSemaphore.initialize(file.slot(GO), 0, 1);
+        SharedEvent ping = new SharedEvent(file.slot(A), futex);
+        SharedEvent pong = new SharedEvent(file.slot(B), futex);
+        SharedSemaphore never = new SharedSemaphore(file.slot(GO), futex);
+        int rounds = 200;
+        SyncCPeer peer = c("pong", s(A), s(B), s(rounds));
+        for (int i = 0; i < rounds; i++) {
+            ping.set();
+            assertEquals(new MultiWait.Outcome(WaitResult.SIGNALED, 1), MultiWait.await(futex,
+                    List.of(new MultiWait.Member.Semaphore(never), new MultiWait.Member.Event(pong)), false,
+                    Await.DEADLINE), "round " + i);
+        }
+        assertEquals("OK", peer.nextLine());
+        assertEquals(0, never.count());
+        assertEquals(0, pong.waitingNow(), "every wait deregistered");
+    }
 }

@@ -22,16 +22,10 @@ class SharedEventTest {
     private static final Duration LONG = Duration.ofSeconds(30);
     private static final Duration SHORT = Duration.ofMillis(30);
 
-    private final Futex futex = new Futex();
     @RegisterExtension
     final SharedFile file = SharedFile.create();
     @RegisterExtension
     final Waiters<WaitResult> waiters = new Waiters<>();
-
-    private SharedEvent event(boolean manualReset, boolean signaled) {
-        SharedEvent.initialize(file.slot(0), manualReset, signaled);
-        return new SharedEvent(file.slot(0), futex);
-    }
 
     private List<Future<WaitResult>> waiting(SharedEvent event, int count) {
         List<Future<WaitResult>> futures = IntStream.range(0, count)
@@ -42,7 +36,7 @@ class SharedEventTest {
 
     @Test
     void autoResetSetWithoutWaiterStaysSignaledForExactlyOneWait() {
-        SharedEvent event = event(false, false);
+        SharedEvent event = file.event(false, false);
         assertFalse(event.manualReset());
         event.set();
         event.set();
@@ -54,7 +48,7 @@ class SharedEventTest {
 
     @Test
     void autoResetEverySetReleasesOneOfTheWaitsPresent() {
-        SharedEvent event = event(false, false);
+        SharedEvent event = file.event(false, false);
         List<Future<WaitResult>> three = waiting(event, 3);
         event.set();
         Await.until("one wait released", () -> event.waitingNow() == 2);
@@ -76,7 +70,7 @@ class SharedEventTest {
 
     @Test
     void autoResetWaitThatTimesOutLeavesNoRegistrationBehind() {
-        SharedEvent event = event(false, false);
+        SharedEvent event = file.event(false, false);
         assertEquals(WaitResult.TIMEOUT, event.await(SHORT));
         assertEquals(0, event.waitingNow());
         event.set();
@@ -86,7 +80,7 @@ class SharedEventTest {
 
     @Test
     void manualResetReleasesEveryWaitAndStaysSignaledUntilReset() {
-        SharedEvent event = event(true, false);
+        SharedEvent event = file.event(true, false);
         assertTrue(event.manualReset());
         List<Future<WaitResult>> three = waiting(event, 3);
         event.set();
@@ -102,7 +96,7 @@ class SharedEventTest {
 
     @Test
     void manualResetSetAtOnceFollowedByResetStillReleasesTheWaitsPresent() {
-        SharedEvent event = event(true, false);
+        SharedEvent event = file.event(true, false);
         List<Future<WaitResult>> two = waiting(event, 2);
         event.set();
         event.reset();
@@ -114,14 +108,14 @@ class SharedEventTest {
 
     @Test
     void initiallySignaledEvents() {
-        SharedEvent manual = event(true, true);
+        SharedEvent manual = file.event(true, true);
         assertEquals(WaitResult.SIGNALED, manual.await(Duration.ZERO));
         assertEquals(WaitResult.SIGNALED, manual.await(Duration.ZERO));
     }
 
     @Test
     void manualPulseReleasesTheWaitsPresentAndLeavesTheEventNonSignaled() {
-        SharedEvent event = event(true, false);
+        SharedEvent event = file.event(true, false);
         List<Future<WaitResult>> two = waiting(event, 2);
         event.pulse();
         for (Future<WaitResult> f : two) {
@@ -133,7 +127,7 @@ class SharedEventTest {
 
     @Test
     void autoPulseReleasesOneWaitAndLeavesTheEventNonSignaled() {
-        SharedEvent event = event(false, false);
+        SharedEvent event = file.event(false, false);
         List<Future<WaitResult>> two = waiting(event, 2);
         event.pulse();
         Await.until("one wait released", () -> event.waitingNow() == 1);
@@ -153,7 +147,7 @@ class SharedEventTest {
             SharedFile other = SharedFile.create();
             try (other) {
                 SharedEvent.initialize(other.segment(), manual, true);
-                SharedEvent event = new SharedEvent(other.segment(), futex);
+                SharedEvent event = new SharedEvent(other.segment(), file.futex());
                 event.pulse();
                 assertFalse(event.isSignaled(), manual ? "manual" : "auto");
                 event.pulse();
@@ -164,7 +158,7 @@ class SharedEventTest {
 
     @Test
     void timeoutsAreChecked() {
-        SharedEvent event = event(false, false);
+        SharedEvent event = file.event(false, false);
         assertThrows(IllegalArgumentException.class, () -> event.await(Duration.ofMillis(-1)));
         assertThrows(NullPointerException.class, () -> event.await(null));
         assertEquals(WaitResult.TIMEOUT, event.await(Duration.ofNanos(1)));
@@ -172,7 +166,7 @@ class SharedEventTest {
 
     @Test
     void aWaitForeverIsReleasedBySet() {
-        SharedEvent event = event(false, false);
+        SharedEvent event = file.event(false, false);
         Future<WaitResult> forever = waiters.start(() -> event.await(Duration.ofSeconds(Long.MAX_VALUE)));
         Await.until("the wait registered", () -> event.waitingNow() == 1);
         event.set();

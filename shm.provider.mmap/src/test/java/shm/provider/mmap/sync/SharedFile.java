@@ -27,6 +27,7 @@ final class SharedFile implements AutoCloseable, AfterEachCallback {
     private final Arena arena;
     private final MemorySegment segment;
     private final boolean owner;
+    private final Futex futex = new Futex();
 
     private SharedFile(Path path, boolean owner) {
         this.path = path;
@@ -69,6 +70,23 @@ final class SharedFile implements AutoCloseable, AfterEachCallback {
     /** The state block at {@code offset}, 64 bytes (every primitive needs 32). */
     MemorySegment slot(long offset) {
         return segment.asSlice(offset, 64);
+    }
+
+    /** The futex calls the primitives made by {@link #event} and {@link #semaphore} wait and wake with. */
+    Futex futex() {
+        return futex;
+    }
+
+    /** A new event in the state block at offset 0. */
+    SharedEvent event(boolean manualReset, boolean signaled) {
+        SharedEvent.initialize(slot(0), manualReset, signaled);
+        return new SharedEvent(slot(0), futex);
+    }
+
+    /** A new semaphore in the state block at offset 0. */
+    SharedSemaphore semaphore(long initial, long maximum) {
+        SharedSemaphore.initialize(slot(0), initial, maximum);
+        return new SharedSemaphore(slot(0), futex);
     }
 
     /** Unmaps the file, and deletes it when this one created it; a second call does nothing. */

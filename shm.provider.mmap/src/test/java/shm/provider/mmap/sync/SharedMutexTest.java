@@ -233,10 +233,45 @@ class SharedMutexTest {
         m.release();
     }
 
+    @Test
+    void aJavaThreadThatEndsWhileOwningLeavesTheMutexAbandoned() throws InterruptedException {
+        SharedMutex m = mutex();
+        Thread owner = Thread.ofPlatform().start(() -> m.acquire(Duration.ZERO));
+        assertTrue(owner.join(Duration.ofSeconds(30)));
+        assertEquals(WaitResult.ABANDONED, m.acquire(LONG), "the owning thread ended; its process lives on");
+        assertTrue(m.heldByCurrentThread());
+        m.release();
+        assertEquals(WaitResult.SIGNALED, onOtherThread(() -> {
+            WaitResult r = m.acquire(Duration.ZERO);
+            m.release();
+            return r;
+        }), "released as a normal mutex after the take-over");
+    }
+
+    @Test
+    void aLiveOwnerThreadKeepsTheMutex() {
+        SharedMutex m = mutex();
+        assertEquals(WaitResult.SIGNALED, m.acquire(Duration.ZERO));
+        assertEquals(WaitResult.TIMEOUT, onOtherThread(() -> m.acquire(Duration.ofMillis(120))),
+                "the owner thread lives: several liveness checks pass without a take-over");
+        m.release();
+    }
+
+    @Test
+    void aVirtualThreadOwnerIsNamedByItsProcess() throws InterruptedException {
+        SharedMutex m = mutex();
+        Thread owner = Thread.ofVirtual().start(() -> m.acquire(Duration.ZERO));
+        assertTrue(owner.join(Duration.ofSeconds(30)));
+        assertTrue((m.owner() & SharedMutex.PROCESS_SCOPED) != 0);
+        assertEquals(ProcessHandle.current().pid(), m.owner() & SharedMutex.ID_MASK);
+        assertEquals(WaitResult.TIMEOUT, m.acquire(Duration.ofMillis(60)),
+                "a virtual thread's mutex is abandoned only when its process ends");
+    }
+
     /** Writes an owner into the state block as that process would have: owner word, thread, two levels. */
     private void plantOwner(long pid, long startTime) {
         Words.setLong(block, SharedMutex.THREAD_OFFSET, 77);
         Words.setInt(block, SharedMutex.RECURSION_OFFSET, 2);
-        Words.setLong(block, SharedMutex.OWNER_OFFSET, SharedMutex.ownerWord(pid, startTime));
+        Words.setLong(block, SharedMutex.OWNER_OFFSET, ThreadIdentity.word(pid, startTime, true));
     }
 }

@@ -20,20 +20,14 @@ class SharedSemaphoreTest {
 
     private static final Duration LONG = Duration.ofSeconds(30);
 
-    private final Futex futex = new Futex();
     @RegisterExtension
     final SharedFile file = SharedFile.create();
     @RegisterExtension
     final Waiters<WaitResult> waiters = new Waiters<>();
 
-    private SharedSemaphore semaphore(long initial, long maximum) {
-        SharedSemaphore.initialize(file.slot(0), initial, maximum);
-        return new SharedSemaphore(file.slot(0), futex);
-    }
-
     @Test
     void acquireTakesAUnitAndTimesOutAtZero() {
-        SharedSemaphore s = semaphore(2, 5);
+        SharedSemaphore s = file.semaphore(2, 5);
         assertEquals(5, s.maximumCount());
         assertEquals(WaitResult.SIGNALED, s.acquire(Duration.ZERO));
         assertEquals(WaitResult.SIGNALED, s.acquire(LONG));
@@ -45,7 +39,7 @@ class SharedSemaphoreTest {
 
     @Test
     void releaseReturnsThePreviousCount() {
-        SharedSemaphore s = semaphore(1, 5);
+        SharedSemaphore s = file.semaphore(1, 5);
         assertEquals(1, s.release(3));
         assertEquals(4, s.release(1));
         assertEquals(5, s.count());
@@ -53,7 +47,7 @@ class SharedSemaphoreTest {
 
     @Test
     void releaseRefusesBelowOneAndAboveTheMaximumWithoutChangingTheCount() {
-        SharedSemaphore s = semaphore(3, 5);
+        SharedSemaphore s = file.semaphore(3, 5);
         IllegalArgumentException zero = assertThrows(IllegalArgumentException.class, () -> s.release(0));
         assertTrue(zero.getMessage().contains("at least 1"), zero.getMessage());
         assertThrows(IllegalArgumentException.class, () -> s.release(-1));
@@ -66,7 +60,7 @@ class SharedSemaphoreTest {
 
     @Test
     void countsAreSixtyFourBit() {
-        SharedSemaphore s = semaphore(Long.MAX_VALUE - 1, Long.MAX_VALUE);
+        SharedSemaphore s = file.semaphore(Long.MAX_VALUE - 1, Long.MAX_VALUE);
         assertEquals(Long.MAX_VALUE - 1, s.release(1));
         assertEquals(WaitResult.SIGNALED, s.acquire(Duration.ZERO));
         assertEquals(Long.MAX_VALUE - 1, s.count());
@@ -82,7 +76,7 @@ class SharedSemaphoreTest {
 
     @Test
     void aReleaseOfNWakesNBlockedAcquirers() {
-        SharedSemaphore s = semaphore(0, 10);
+        SharedSemaphore s = file.semaphore(0, 10);
         List<Future<WaitResult>> three = IntStream.range(0, 3).mapToObj(i -> waiters.start(() -> s.acquire(LONG)))
                 .toList();
         Await.until("three acquirers wait",

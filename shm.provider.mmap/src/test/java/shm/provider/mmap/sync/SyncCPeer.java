@@ -39,7 +39,7 @@ final class SyncCPeer implements AutoCloseable {
                     + " cannot be built; install gcc to run these tests";
         }
         Files.createDirectories(PROGRAM.getParent());
-        Process gcc = new ProcessBuilder("gcc", "-std=c11", "-Wall", "-Wextra", "-Werror", "-O2", "-o",
+        Process gcc = new ProcessBuilder("gcc", "-std=c11", "-Wall", "-Wextra", "-Werror", "-O2", "-pthread", "-o",
                 PROGRAM.toString(), SOURCE.toString()).redirectErrorStream(true).start();
         String output = new String(gcc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!gcc.waitFor(120, TimeUnit.SECONDS) || gcc.exitValue() != 0) {
@@ -82,6 +82,16 @@ final class SyncCPeer implements AutoCloseable {
     /** Waits for the peer to end; returns its exit code. */
     int exitCode() {
         return process.waitFor();
+    }
+
+    /** The peer's pid. */
+    long pid() {
+        return process.pid();
+    }
+
+    /** Whether the peer still runs. */
+    boolean isAlive() {
+        return process.isAlive();
     }
 
     /** Kills the peer if it still runs. */

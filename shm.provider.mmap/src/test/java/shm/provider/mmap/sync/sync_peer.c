@@ -8,14 +8,17 @@
  *   sync_peer FILE acquire MUTEX MS               acquire once with a timeout, print the result, keep what it got
  *                                                 and wait for a line on stdin, then release if acquired
  *   sync_peer FILE hold MUTEX                     acquire, print HELD, then sleep until killed
+ *   sync_peer FILE thread-hold MUTEX              a second thread acquires and ends without releasing (HELD tid=T,
+ *                                                 then ENDED once joined); the process waits for a line on stdin
  *
  * Prints OK (or the result) on success, "ERR ..." and exit code 1 otherwise. Offsets are decimal byte offsets.
- * Build: gcc -std=c11 -Wall -Wextra -Werror -O2 -o sync_peer sync_peer.c
+ * Build: gcc -std=c11 -Wall -Wextra -Werror -O2 -pthread -o sync_peer sync_peer.c
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/futex.h>
+#include <pthread.h>
 #include <sched.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -94,7 +97,8 @@ static void futex_wake(uint32_t *word, int count) {
 }
 
 static void check_header(uint64_t block, uint32_t magic) {
-    if (load32(u32(block)) != magic || load32(u32(block + 4)) != 1) {
+    uint32_t version = magic == 0x584D4853 ? 2 : 1; /* the mutex's layout version 2 names the owning thread */
+    if (load32(u32(block)) != magic || load32(u32(block + 4)) != version) {
         die("state block with another magic or version");
     }
 }
@@ -129,30 +133,40 @@ static int proc_stat(long pid, char *state, uint64_t *start) {
     return 1;
 }
 
-#define PID_MASK 0x3FFFFFFFULL
+#define ID_MASK 0x3FFFFFFFULL
 #define WAITERS 0x80000000ULL
 
-static uint64_t self_word; /* pid | low 32 bits of our start time << 32 */
-static uint64_t self_thread;
+/* The calling thread's owner word: its tid | low 32 bits of its start time (field 22 of /proc/<tid>/stat) << 32. */
+static __thread uint64_t self_word;
+static __thread uint64_t self_thread;
 
-static int owner_alive(uint64_t word) {
-    long pid = (long) (word & PID_MASK);
-    if ((uint64_t) pid == (self_word & PID_MASK)) {
-        return (word >> 32) == (self_word >> 32);
-    }
+static void identify_thread(void) {
     char state;
     uint64_t start;
-    if (!proc_stat(pid, &state, &start)) {
+    long tid = (long) gettid();
+    if (!proc_stat(tid, &state, &start)) {
+        die("cannot read /proc/<tid>/stat of the calling thread");
+    }
+    self_word = (uint64_t) tid | (start << 32);
+    self_thread = (uint64_t) tid;
+}
+
+/* Whether the task (thread, or process with bit 30) an owner word names still runs with that start time. */
+static int owner_alive(uint64_t word) {
+    char state;
+    uint64_t start;
+    if (!proc_stat((long) (word & ID_MASK), &state, &start)) {
         return 0;
     }
     return state != 'Z' && state != 'X' && (uint32_t) start == (uint32_t) (word >> 32);
 }
 
-/* --- mutex (SHMX): owner word at +8, owner thread at +16, recursion at +24 -------------------------------------- */
+/* --- mutex (SHMX, version 2): owner word at +8, owner thread at +16, recursion at +24, owner pid at +28 ------- */
 
 static void mutex_take(uint64_t m) {
     store64(u64(m + 16), self_thread);
     store32(u32(m + 24), 1);
+    store32(u32(m + 28), (uint32_t) getpid());
 }
 
 static enum result mutex_acquire(uint64_t m, int64_t timeout_ns) {
@@ -217,6 +231,7 @@ static void mutex_release(uint64_t m) {
         return;
     }
     store32(u32(m + 24), 0);
+    store32(u32(m + 28), 0);
     store64(u64(m + 16), 0);
     if (__atomic_exchange_n(owner, 0, __ATOMIC_SEQ_CST) & WAITERS) {
         futex_wake((uint32_t *) owner, 1);
@@ -361,6 +376,17 @@ static void sem_release_one(uint64_t s) {
 
 static uint64_t arg(char **argv, int i) { return strtoull(argv[i], NULL, 10); }
 
+/* thread-hold: acquires the mutex in a thread of its own, which then ends while it owns it. */
+static void *hold_and_end(void *mutex) {
+    identify_thread();
+    if (mutex_acquire(*(uint64_t *) mutex, 30000000000LL) == TIMEOUT) {
+        die("thread-hold: timeout");
+    }
+    printf("HELD tid=%llu\n", (unsigned long long) self_thread);
+    fflush(stdout);
+    return NULL;
+}
+
 int main(int argc, char **argv) {
     if (argc < 4) {
         die("usage: sync_peer FILE ACTION ARGS...");
@@ -374,13 +400,7 @@ int main(int argc, char **argv) {
         die("mmap");
     }
     close(fd);
-    char state;
-    uint64_t start;
-    if (!proc_stat((long) getpid(), &state, &start)) {
-        die("cannot read /proc/self/stat");
-    }
-    self_word = (uint64_t) getpid() | (start << 32);
-    self_thread = (uint64_t) gettid();
+    identify_thread();
     const int64_t patience = 30000000000LL;
     const char *action = argv[2];
 
@@ -449,6 +469,20 @@ int main(int argc, char **argv) {
         fflush(stdout);
         for (;;) {
             pause();
+        }
+    } else if (strcmp(action, "thread-hold") == 0 && argc == 4) {
+        static uint64_t held_mutex;
+        held_mutex = arg(argv, 3);
+        check_header(held_mutex, 0x584D4853);
+        pthread_t thread;
+        if (pthread_create(&thread, NULL, hold_and_end, &held_mutex) != 0 || pthread_join(thread, NULL) != 0) {
+            die("thread-hold: the owning thread did not run");
+        }
+        printf("ENDED\n");
+        fflush(stdout);
+        char line[16];
+        if (fgets(line, sizeof line, stdin) == NULL) {
+            return 0;
         }
     } else {
         die("unknown action or wrong arguments");

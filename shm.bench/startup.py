@@ -1,0 +1,95 @@
+#!/usr/bin/env python3
+"""Start-up of the runtime jar against two baselines built from it (used by run.sh).
+
+  startup.py variants SHM_JAR PROBE_JAR OUTDIR
+      writes OUTDIR/bare.jar (Felix and the launcher only) and OUTDIR/infra.jar (Felix with the infrastructure bundles
+      of shm.jar: every embedded bundle that is not shm.*), each with the probe bundle FirstAnswer, which answers once
+      the framework has started. Everything else (launcher, launcher agent, properties, start levels) is shm.jar's.
+  startup.py measure LABEL RUNS HOME -- COMMAND...
+      runs COMMAND once to warm the framework storage and the page cache, then RUNS times with SHM_HOME=HOME, and
+      prints the medians: wall time to the first line on standard output ("first answer"), wall time to exit, and
+      the child's user+sys CPU time (from wait4).
+"""
+import base64
+import hashlib
+import os
+import re
+import statistics
+import subprocess
+import sys
+import time
+import zipfile
+
+
+def variants(shm_jar, probe_jar, outdir):
+    os.makedirs(outdir, exist_ok=True)
+    with zipfile.ZipFile(shm_jar) as src:
+        props = src.read("launcher.properties").decode("latin-1")
+        bundles = re.search(r"^launch\.bundles=(.*)$", props, re.M).group(1).split(",")
+        attrs = re.search(r"^launch\.runbundles\.attrs=(.*)$", props, re.M).group(1)
+        attr_list = re.split(r",(?=[A-Za-z])", attrs)
+        for name, keep in (("bare", lambda b: False), ("infra", lambda b: not os.path.basename(b).startswith("shm."))):
+            kept = [b for b in bundles if keep(b)] + ["jar/shm.bench.startup.probe.jar"]
+            kept_attrs = [a for a in attr_list if keep("jar/" + a.split(";")[0])]
+            kept_attrs.append('shm.bench.startup.probe;version\\="1.0.0";startlevel\\=1')
+            p = re.sub(r"^launch\.bundles=.*$", lambda m: "launch.bundles=" + ",".join(kept), props, flags=re.M)
+            p = re.sub(r"^launch\.runbundles\.attrs=.*$", lambda m: "launch.runbundles.attrs=" + ",".join(kept_attrs),
+                       p, flags=re.M)
+            p = re.sub(r"^shm\.shell\.entrypoint.*\n", "", p, flags=re.M)
+            target = os.path.join(outdir, name + ".jar")
+            with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+                for item in src.infolist():
+                    if item.filename == "META-INF/MANIFEST.MF":
+                        # the probe gets a digest as the embedded bundles have, so the launcher does not update it
+                        digest = base64.b64encode(hashlib.sha256(open(probe_jar, "rb").read()).digest()).decode()
+                        manifest = src.read(item.filename).decode("utf-8").rstrip("\r\n") + "\r\n\r\n"
+                        manifest += f"Name: jar/shm.bench.startup.probe.jar\r\nSHA-256-Digest: {digest}\r\n\r\n"
+                        out.writestr(item.filename, manifest.encode("utf-8"))
+                    elif item.filename == "launcher.properties":
+                        out.writestr(item.filename, p.encode("latin-1"))
+                    elif item.filename.startswith("jar/") and item.filename.endswith(".jar") \
+                            and item.filename not in kept and "launcher" not in item.filename \
+                            and "org.apache.felix.framework" not in item.filename:
+                        continue
+                    else:
+                        out.writestr(item.filename, src.read(item.filename))
+                out.write(probe_jar, "jar/shm.bench.startup.probe.jar")
+            print(f"{target}: {len(kept) - 1} bundles + the probe")
+
+
+def once(cmd, home):
+    env = dict(os.environ, SHM_HOME=home)
+    start = time.monotonic()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    first = proc.stdout.readline()
+    t_first = time.monotonic() - start
+    rest = proc.stdout.read()
+    err = proc.stderr.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    t_exit = time.monotonic() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        print(f"FAILED startup: {' '.join(cmd)} exited {proc.returncode}: {err.decode(errors='replace')[-300:].strip()}", flush=True)
+    if not first:
+        t_first = t_exit
+    return t_first, t_exit, usage.ru_utime + usage.ru_stime, proc.returncode
+
+
+def measure(label, runs, home, cmd):
+    os.makedirs(home, exist_ok=True)
+    once(cmd, home)
+    results = [once(cmd, home) for _ in range(runs)]
+    failed = sum(1 for r in results if r[3] != 0)
+    med = lambda i: statistics.median(r[i] for r in results) * 1000
+    print(f"RESULT startup.{label} first={med(0):.0f} exit={med(1):.0f} cpu={med(2):.0f} unit=ms runs={runs} "
+          f"failed={failed} all_first=" + ",".join(f"{r[0] * 1000:.0f}" for r in results))
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "variants":
+        variants(*sys.argv[2:5])
+    elif sys.argv[1] == "measure":
+        sep = sys.argv.index("--")
+        measure(sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[sep + 1:])
+    else:
+        sys.exit(__doc__)

@@ -1,0 +1,280 @@
+#!/usr/bin/env python3
+"""Writes the benchmark table of one run.sh run (markdown, on standard output) from the files in its results folder.
+
+Ratio = the platform's speed ÷ the reference's speed, so below 1 is slower: for rates (ops/s, GB/s) platform ÷
+reference, for times (latencies, start-up) reference ÷ platform. Every reference figure comes from the same run.
+A row measured while the machine was busy (see load.txt) carries "(loaded)" and the table says so below.
+"""
+import glob
+import json
+import os
+import re
+import statistics
+import sys
+
+out = sys.argv[1]
+
+
+def read(name):
+    path = os.path.join(out, name)
+    return open(path).read() if os.path.exists(path) else ""
+
+
+def results(text):
+    """RESULT label min=.. median=.. lines (shmbase.c, ShmBase.java): label -> median."""
+    found = {}
+    for m in re.finditer(r"^RESULT (\S+)\s+min=\S+\s+median=(\S+)", text, re.M):
+        found[m.group(1)] = float(m.group(2))
+    return found
+
+
+def fields(text, prefix):
+    """key=value pairs of the first line that starts with prefix."""
+    for line in text.splitlines():
+        if line.startswith(prefix):
+            return {k: v for k, v in re.findall(r"(\S+?)=(\S+)", line)}
+    return {}
+
+
+load = {}
+for line in read("load.txt").splitlines():
+    m = re.match(r"LOAD (\S+) busy=(\S+) loadavg=(\S+) waited_s=(\S+) state=(\S+)", line)
+    if m:
+        load[m.group(1)] = (float(m.group(2)), m.group(3), m.group(5))
+
+
+def flag(*sections):
+    return " (loaded)" if any(load.get(s, (0, 0, "quiet"))[2] == "LOADED" for s in sections) else ""
+
+
+jmh = {}
+for path in glob.glob(os.path.join(out, "jmh_*.json")):
+    for row in json.load(open(path)):
+        name = row["benchmark"].split(".")[-1]
+        params = row.get("params") or {}
+        key = (name, params.get("size"), params.get("reserve"))
+        raw = [x for fork in row["primaryMetric"]["rawData"] for x in fork]
+        jmh[key] = statistics.median(raw)
+
+c = {}
+for f in ("c_life.txt", "c_open.txt", "c_bw.txt", "java_life.txt"):
+    c.update(results(read(f)))
+
+rows = []
+
+
+def fmt(x, unit=""):
+    if x is None:
+        return "—"
+    if unit == "GB/s":
+        return f"{x:.2f} GB/s"
+    if unit == "ns":
+        if x >= 1e6:
+            return f"{x / 1e6:,.1f} ms"
+        return f"{x / 1000:.1f} µs" if x >= 10000 else f"{x:,.0f} ns"
+    if unit == "ms":
+        return f"{x:,.0f} ms"
+    return f"{x:,.0f}/s"
+
+
+def ratio(p, r, time=False):
+    if p is None or r is None or p == 0 or r == 0:
+        return None
+    return r / p if time else p / r
+
+
+def rfmt(x):
+    return "—" if x is None else f"{x:.3f}" if x < 0.1 else f"{x:.2f}"
+
+
+def verdict(x, target):
+    if x is None or target is None:
+        return ""
+    return "met" if x >= target else "missed"
+
+
+def row(figure, platform, reference, ratios, target="", met="", sections=()):
+    rows.append((figure + flag(*sections), platform, reference, ratios, target, met))
+
+
+sizes = [("4096", "4 KiB", "4KiB"), ("1048576", "1 MiB", "1MiB"), ("67108864", "64 MiB", "64MiB")]
+
+# create -> map -> close
+for size, label, cname in sizes:
+    p = jmh.get(("createMapClose", size, "true"))
+    r = c.get(f"C.life+touch.{cname}")
+    x = ratio(p, r)
+    row(f"create→map→close {label}, space reserved (the default)", fmt(p), f"C `life+touch` {fmt(r)}", rfmt(x),
+        "≥ 0.5", verdict(x, 0.5), ("jmh_LifecycleBenchmark", "c_life"))
+for size, label, cname in sizes:
+    p = jmh.get(("createMapClose", size, "false"))
+    r = c.get(f"C.life.{cname}")
+    jc = c.get(f"J.life.confined.{cname}")
+    js = c.get(f"J.life.shared.{cname}")
+    x = ratio(p, r)
+    row(f"create→map→close {label}, reserve off", fmt(p),
+        f"C `life` {fmt(r)}; bare Java confined arena {fmt(jc)}, shared arena {fmt(js)}",
+        f"**{rfmt(x)}**; {rfmt(ratio(p, jc))}; {rfmt(ratio(p, js))}", "≥ 0.5 (vs C)", verdict(x, 0.5),
+        ("jmh_LifecycleBenchmark", "c_life", "java_life"))
+
+# open
+c_open = c.get("C.open+map.4KiB")
+be = jmh.get(("backendHeldElsewhere", None, None))
+bh = jmh.get(("backendHeldHere", None, None))
+x = ratio(be, c_open)
+row("open→map→close 4 KiB of an object another process holds", fmt(be), f"C `open` {fmt(c_open)}", rfmt(x), "≥ 0.5",
+    verdict(x, 0.5), ("jmh_OpenBenchmark", "c_open"))
+x = ratio(bh, c_open)
+row("open→map→close 4 KiB of an object this process holds already", fmt(bh), f"C `open` {fmt(c_open)}", rfmt(x),
+    "≥ 2", verdict(x, 2.0), ("jmh_OpenBenchmark", "c_open"))
+for case, backend, label in (("Elsewhere", be, "held elsewhere"), ("Here", bh, "held here")):
+    rtx = jmh.get((f"rtxHeld{case}", None, None))
+    neutral = jmh.get((f"neutralHeld{case}", None, None))
+    over = [None if (p is None or backend is None) else (backend / p - 1) * 100 for p in (rtx, neutral)]
+    ofmt = " / ".join("—" if o is None else f"{o:+.1f} %" for o in over)
+    ok = "" if None in over else ("met" if max(over) <= 10 else "missed")
+    row(f"the same through the RTX personality / the neutral service ({label})", f"{fmt(rtx)} / {fmt(neutral)}",
+        f"C `open` {fmt(c_open)}; overhead vs the backend call: {ofmt}",
+        f"{rfmt(ratio(rtx, c_open))} / {rfmt(ratio(neutral, c_open))}", "overhead ≤ 10 %", ok,
+        ("jmh_OpenBenchmark", "c_open"))
+
+# bulk copy
+gb = 64 * 1024 * 1024 / 1e9
+cin = jmh.get(("copyIn", None, None))
+cout = jmh.get(("copyOut", None, None))
+cin, cout = (None if v is None else v * gb for v in (cin, cout))
+rshm = c.get("C.bw.memcpy->shm.warm.64MiB")
+rmal = c.get("C.bw.memcpy->malloc.warm.64MiB")
+row("bulk copy 64 MiB into / out of a handle's segment (pages present)", f"{fmt(cin, 'GB/s')} / {fmt(cout, 'GB/s')}",
+    f"C memcpy into shm {fmt(rshm, 'GB/s')}, into private memory {fmt(rmal, 'GB/s')}",
+    f"{rfmt(ratio(cin, rshm))} / {rfmt(ratio(cout, rmal))}", "≈ 1", "", ("jmh_CopyBenchmark", "c_bw"))
+
+
+def pct(d, keys=("p50", "p99", "p99.9")):
+    return [float(d[k]) if k in d else None for k in keys]
+
+
+# cross-process round trips
+pp_p = pct(fields(read("pp_platform.txt"), "RESULT platform.segment.pingpong"))
+pp_c = pct(fields(read("pp_c.txt"), "PPREP"))
+row("cross-process round trip through two handles' segments (spinning), p50 / p99 / p99.9",
+    " / ".join(fmt(v, "ns") for v in pp_p), "C pair " + " / ".join(fmt(v, "ns") for v in pp_c),
+    " / ".join(rfmt(ratio(a, b, time=True)) for a, b in zip(pp_p, pp_c)), "≈ 1", "", ("pingpong",))
+ev_p = pct(fields(read("ev_platform.txt"), "RESULT platform.event.pingpong"))
+ev_c = pct(fields(read("ev_c.txt"), "RESULT C.event.pingpong.spin20000"))
+ev_c0 = pct(fields(read("ev_c.txt"), "RESULT C.event.pingpong.spin0"))
+x = ratio(ev_p[0], ev_c[0], time=True)
+row("named-event round trip (blocking), p50 / p99 / p99.9", " / ".join(fmt(v, "ns") for v in ev_p),
+    "C futex pair, 20 µs spin " + " / ".join(fmt(v, "ns") for v in ev_c)
+    + "; no spin " + " / ".join(fmt(v, "ns") for v in ev_c0),
+    " / ".join(rfmt(ratio(a, b, time=True)) for a, b in zip(ev_p, ev_c)), "p50 ≥ 0.83 (within 1.2×)",
+    verdict(x, 1 / 1.2), ("events",))
+
+ntx = jmh.get(("cacheHit", None, None))
+row("NTX `ntxMapRtSharedMemory` of a mapped handle (the mapping cache's hit)",
+    "—" if ntx is None else f"{ntx:.1f} ns", "—", "—", "a few ns", "" if ntx is None else ("met" if ntx < 20 else "missed"),
+    ("jmh_NtxCacheBenchmark",))
+
+# scale (shm.bench.ScaleBenchmark: RESULT scale <figure> <value> <unit>)
+scale = {m.group(1): float(m.group(2)) for m in re.finditer(r"^RESULT scale (\S+) (\S+)", read("scale.txt"), re.M)}
+if not scale:
+    for figure, target in (("objects per store", "≥ 100,000"),
+                           ("handles per process", "clean LIMIT before vm.max_map_count"),
+                           ("heap per open handle", "≤ 1 KiB")):
+        row(figure, "not measured in this run (see scale.txt)", "—", "—", target, "")
+else:
+    n = scale.get("store.handles_open", 0) / 2
+    row("objects per store (created, each held open, in one process)",
+        f"{n:,.0f}; create {scale.get('store.create_rate', 0):,.0f}/s, open of a held one "
+        f"{scale.get('store.open_held_rate', 0):,.0f}/s, list {scale.get('store.list_ms.1', scale.get('store.list_ms.0', 0)):,.0f} ms",
+        "—", "—", "≥ 100,000", "met" if n >= 100_000 else "missed", ("scale",))
+    cap = scale.get("cap.handles")
+    row("handles per process at the kernel's vm.max_map_count",
+        "—" if cap is None else f"{cap:,.0f}, then a clean `LIMIT` (vm.max_map_count {scale.get('vm.max_map_count', 0):,.0f})",
+        "—", "—", "clean LIMIT, never a JVM crash", "" if cap is None else "met", ("scale",))
+    heap = [scale.get("store.heap_per_created_handle"), scale.get("store.heap_per_opened_handle")]
+    row("heap per open handle (created / opened)", " / ".join("—" if h is None else f"{h:,.0f} B" for h in heap),
+        "—", "—", "≤ 1 KiB", "" if None in heap else ("met" if max(heap) <= 1024 else "missed"), ("scale",))
+
+# start-up
+st = {k: fields(read("startup.txt"), f"RESULT startup.{k} ") for k in ("bare", "infra", "full")}
+
+
+def ms(k, f):
+    return float(st[k][f]) if f in st[k] else None
+
+
+full_first, infra_first, bare_first = ms("full", "first"), ms("infra", "first"), ms("bare", "first")
+ours = None if full_first is None or infra_first is None else full_first - infra_first
+failed = int(st["full"].get("failed", "0"))
+failures = "" if not failed else (f"; {failed} of {st['full'].get('runs', '?')} runs exited 1 (see startup.txt: "
+                                  "under load the command can give up before the backend is bound)")
+row("`java -jar shm.jar shm:list`: to first answer / to exit / CPU user+sys (median)",
+    f"{fmt(full_first, 'ms')} / {fmt(ms('full', 'exit'), 'ms')} / {fmt(ms('full', 'cpu'), 'ms')}",
+    f"bare Felix {fmt(bare_first, 'ms')} / {fmt(ms('bare', 'exit'), 'ms')} / {fmt(ms('bare', 'cpu'), 'ms')}; "
+    f"Felix + infrastructure bundles {fmt(infra_first, 'ms')} / {fmt(ms('infra', 'exit'), 'ms')} / "
+    f"{fmt(ms('infra', 'cpu'), 'ms')}",
+    "our bundles add " + ("—" if ours is None else f"{ours:,.0f} ms") + failures, "≤ 150 ms added",
+    "" if ours is None else ("met" if ours <= 150 else "missed"), ("startup",))
+
+# system calls
+sys_n = fields(read("syscalls.txt"), "SYS_N").get("SYS_N")
+
+
+def strace_counts(label):
+    text = read(f"strace_{label}.txt")
+    counts = {}
+    for line in text.splitlines():
+        parts = line.split()
+        if len(parts) >= 5 and parts[0][0].isdigit() and not line.startswith("-"):
+            name = parts[-1]
+            try:
+                counts[name] = int(parts[3])
+            except ValueError:
+                pass
+    return counts
+
+
+def per_cycle(label):
+    a, b = strace_counts(label + "_0"), strace_counts(label + "_n")
+    if not a or not b or not sys_n:
+        return None, {}
+    n = int(sys_n)
+    diff = {k: (b.get(k, 0) - a.get(k, 0)) / n for k in set(a) | set(b) if k != "total"}
+    diff = {k: v for k, v in diff.items() if v >= 0.05}
+    return sum(diff.values()), diff
+
+
+sysrows = []
+for figure, plabel, clabel in (("create→map→close 4 KiB", "p_create", "c_life"),
+                               ("open→map→close, held by another process", "p_open-elsewhere", "c_open"),
+                               ("open→map→close, held by this process", "p_open-here", "c_open")):
+    ptot, pdiff = per_cycle(plabel)
+    ctot, cdiff = per_cycle(clabel)
+    top = ", ".join(f"{k} {v:.1f}" for k, v in sorted(pdiff.items(), key=lambda kv: -kv[1])[:8])
+    ctop = ", ".join(f"{k} {v:.1f}" for k, v in sorted(cdiff.items(), key=lambda kv: -kv[1]))
+    sysrows.append((figure + flag("syscalls"), "—" if ptot is None else f"{ptot:.1f}",
+                    "—" if ctot is None else f"{ctot:.1f}", top or "—", ctop or "—"))
+
+print("| figure | platform | reference (same run) | ratio | target | |")
+print("|---|---|---|---|---|---|")
+for r in rows:
+    print("| " + " | ".join(r) + " |")
+print()
+print(f"System calls per cycle (`strace -f -c`, difference of a run with {sys_n or '?'} cycles and one with none, "
+      "divided by the cycles):")
+print()
+print("| cycle | platform | C | platform's calls per cycle | C's calls per cycle |")
+print("|---|---|---|---|---|")
+for r in sysrows:
+    print("| " + " | ".join(r) + " |")
+print()
+loaded = [f"{k} (busy {v[0]:.0%}, load average {v[1]})" for k, v in load.items() if v[2] == "LOADED"]
+env = read("env.txt")
+if "quick" in env:
+    print("**Quick run (short counts): for developing the script, not a result.**")
+if loaded:
+    print("**Measured under load** (the machine was busy when these sections began, after the quiet wait's deadline): "
+          + "; ".join(loaded) + ". Rows marked (loaded) are upper bounds of the costs, not the machine's figures.")
+else:
+    print("Every section began on a quiet machine (less than the threshold of CPU busy over 3 s).")

@@ -1,0 +1,105 @@
+package shm.personality.intime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static shm.api.intime.IntimeConstants.*;
+
+import java.lang.foreign.MemorySegment;
+import java.time.Duration;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import shm.api.intime.Iwin32Result;
+import shm.provider.mmap.MmapBackend;
+import shm.provider.mmap.MmapSettings;
+
+/**
+ * The INtime process outlives a backend swap (its backend leaves and the next one of the same store comes) and an
+ * update of its own bundle (issue 10): GDT slots, the process handle, catalog entries, allocations, mappings and iwin32
+ * handles are as they were, nothing was destroyed on the way, and only pointers given out before fail (cleanly).
+ */
+class IntimeSwapTest {
+
+    private static final String STORE = "the-store";
+    /** DS's deactivation reason when the component's bundle stops (an update, stop or refresh). */
+    private static final int BUNDLE_STOPPED = 6;
+
+    @RegisterExtension
+    final IntimeFixture store = new IntimeFixture();
+
+    /** What one process made before the swap, to check after it. */
+    private record Made(MemorySegment block, int memoryHandle, int self, long iwin32Memory, long event) {
+    }
+
+    @Test
+    void theProcessMovesToTheNextBackendOfItsStore() {
+        MmapBackend first = parking();
+        IntimePersonality process = store.track(new IntimePersonality(IntimeSettings.defaults()));
+        process.useBackend(first, STORE);
+        Made made = make(process);
+
+        process.backendGone(first);
+        first.park();
+        assertEquals(E_NOT_CONFIGURED, process.AllocateRtMemory(16).status(), "calls wait for a backend");
+        assertTrue(store.backend.lookup("swap.memory").isPresent(), "nothing was destroyed on the way");
+
+        process.useBackend(store.track(parking()), STORE);
+        check(process, made);
+        process.close();
+        assertTrue(store.backend.list().isEmpty(), "the process's end released everything: " + store.backend.list());
+    }
+
+    @Test
+    void theProcessOutlivesAnUpdateOfItsBundle() {
+        MmapBackend backend = store.track(parking());
+        IntimePersonalityComponent first = IntimeSettingsTest.component(IntimeSettingsTest.config(Map.of()));
+        first.bindBackend(backend, Map.of(shm.api.spi.ShmBackend.NAMESPACE_PROPERTY, STORE));
+        Made made = make(first.personality());
+        first.deactivate(BUNDLE_STOPPED);
+        first.unbindBackend(backend);
+        assertTrue(store.backend.lookup("swap.memory").isPresent(), "nothing was destroyed on the way");
+
+        IntimePersonalityComponent next = IntimeSettingsTest.component(IntimeSettingsTest.config(Map.of()));
+        next.bindBackend(backend, Map.of(shm.api.spi.ShmBackend.NAMESPACE_PROPERTY, STORE));
+        check(next.personality(), made);
+        next.deactivate(IntimeSettingsTest.DISPOSED);
+        assertTrue(store.backend.list().isEmpty(), "the process's end released everything, the kept state"
+                + " included: " + store.backend.list());
+    }
+
+    private MmapBackend parking() {
+        MmapBackend backend = new MmapBackend(MmapSettings.under(store.root));
+        backend.parkHoldsFor(Duration.ofMinutes(1));
+        return backend;
+    }
+
+    private static Made make(IntimePersonality process) {
+        MemorySegment block = process.AllocateRtMemory(PAGE_SIZE).address();
+        block.setString(0, "allocated before");
+        int memoryHandle = process.CreateRtMemoryHandle(block, PAGE_SIZE).handle();
+        assertTrue(process.CatalogRtHandle(NULL_RTHANDLE, memoryHandle, "swapseg"));
+        int self = process.GetRtThreadHandles(THIS_PROCESS).handle();
+        Iwin32Result memory = process.RtCreateSharedMemory(0, 0, 64, "swap.memory");
+        memory.location().setString(0, "iwin32 before");
+        Iwin32Result event = process.RtCreateEvent(true, true, "swap.event");
+        assertTrue(memory.succeeded() && event.succeeded());
+        return new Made(block, memoryHandle, self, memory.handle(), event.handle());
+    }
+
+    private static void check(IntimePersonality process, Made made) {
+        assertThrows(IllegalStateException.class, () -> made.block().getString(0), "an old pointer fails cleanly");
+        MemorySegment mapped = process.MapRtSharedMemory(made.memoryHandle()).address();
+        assertEquals("allocated before", mapped.getString(0), "the GDT slot names the same allocation");
+        assertEquals(made.memoryHandle(), process.LookupRtHandle(NULL_RTHANDLE, "swapseg", 0).handle(),
+                "the catalog entry is still this process's");
+        assertEquals(made.self(), process.GetRtThreadHandles(THIS_PROCESS).handle(), "the same process handle");
+        assertEquals(WAIT_OBJECT_0, process.WaitForSingleObject(made.event(), 0), "the same event, still set");
+        assertEquals("iwin32 before", process.RtOpenSharedMemory(0, false, "swap.memory").location().getString(0));
+        assertTrue(process.CloseHandle(made.iwin32Memory()), "the iwin32 handle value is still valid");
+        assertEquals(0, process.FreeRtMemory(mapped), "the new mapping is removed");
+        assertEquals(PAGE_SIZE, process.FreeRtMemory(made.block()), "the old pointer still frees the allocation");
+    }
+}
