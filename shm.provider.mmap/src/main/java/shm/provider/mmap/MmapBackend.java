@@ -3,11 +3,10 @@ package shm.provider.mmap;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -217,7 +216,7 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
             if (slot < 0) {
                 return Optional.empty();
             }
-            return Optional.of(objects.info(table.objects().entry(slot), name, localHandles(fileName)));
+            return Optional.of(objects.info(table.objects().entry(slot), name, openObjects.get(fileName)));
         });
     }
 
@@ -230,7 +229,7 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
                 if (entry.fileName().startsWith(NameCodec.UNNAMED_PREFIX)) {
                     continue;
                 }
-                result.add(objects.info(entry, objects.nameOf(entry), localHandles(entry.fileName())));
+                result.add(objects.info(entry, objects.nameOf(entry), openObjects.get(entry.fileName())));
             }
             result.sort(Comparator.comparing(ObjectInfo::name));
             return List.copyOf(result);
@@ -421,7 +420,12 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
                 p.fileName(), p.pid(), p.holds(), Instant.ofEpochMilli(p.deadlineMillis()))).toList());
     }
 
-    /** Parks one handle's hold; {@code false} when this backend does not park or the handle is closed. */
+    /**
+     * Parks one handle's hold: one hold in the table per parked handle, as if every handle held the object, so that
+     * the object outlives the other handles' closes until the handle's successor takes the hold over (or the deadline
+     * passes). The last handle here moves this backend's holds; one parked while others stay open moves one of the
+     * backend's extra holds or parks a new one. {@code false} when this backend does not park or the handle is closed.
+     */
     boolean park(MmapHandle handle) {
         if (parkMillis == 0) {
             return false;
@@ -432,10 +436,10 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
             if (closed || openObjects.get(handle.fileName()) != object || !handle.isOpen()) {
                 return false;
             }
-            if (object.handleCount() > 1) {
-                // The process's hold stays with the object's other handles here; it is parked with the last of them.
+            boolean last = object.handleCount() == 1;
+            if (!last) {
+                // Unmapped first (a native call using it refuses the park, nothing changed); then its own hold parked.
                 releaseHere(object, handle);
-                return true;
             }
             boolean moved = table.locked(() -> {
                 if (!table.isParkingSlot(parkingSlot, parkingDeadline)) {
@@ -447,8 +451,20 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
                     parkingSlot = slot;
                     parkingDeadline = deadline;
                 }
-                return table.parkHandle(handle.slot(), parkingSlot);
+                if (last) {
+                    return table.parkHolds(handle.slot(), parkingSlot, object.holds());
+                }
+                if (object.holds() > 1) {
+                    return table.parkHandle(handle.slot(), parkingSlot);
+                }
+                return table.parkAnotherHold(handle.slot(), parkingSlot);
             });
+            if (!last) {
+                if (moved && object.holds() > 1) {
+                    object.dropHold();
+                }
+                return moved;   // not moved: the handle is closed, its hold stays with the others here
+            }
             if (!moved) {
                 return false;
             }
@@ -467,9 +483,9 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
     }
 
     /**
-     * Releases one handle. While the backend has other handles of the object open, nothing else happens (no system
-     * call); the last one unmaps the object's mapping and releases the process's hold in the table (the last hold in
-     * any process unlinks the object).
+     * Releases one handle: unmaps its mapping. While the backend has other handles of the object open, the table is
+     * not written; the last one releases this backend's holds in the table (the last hold in any process unlinks the
+     * object).
      */
     void release(MmapHandle handle) {
         lock.lock();
@@ -480,7 +496,7 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
             }
             openObjects.remove(handle.fileName());
             try {
-                table.locked(() -> table.objects().closeHandle(handle.slot(), handle.ref().value()));
+                table.locked(() -> table.objects().closeHandles(handle.slot(), handle.ref().value(), object.holds()));
             } catch (ShmException unusableTable) {
                 if (unusableTable.reason() != ErrorReason.INCOMPATIBLE_STORE) {
                     throw unusableTable;
@@ -575,7 +591,8 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
 
     /**
      * Opens the live object in {@code slot}: a further handle, with a mapping of its own, when this backend holds it
-     * (the table is not written: the process's hold covers it), else a new hold of this process. Under both locks.
+     * (the table is not written: the process's hold covers it, unless this process parked a hold of the object, which
+     * this open then takes over), else a new hold of this process. Under both locks.
      */
     private MmapHandle openSlot(int slot, String fileName, ObjectType type, String name, MapOptions options) {
         OpenObject object = openObjects.get(fileName);
@@ -586,24 +603,23 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
             throw otherType(name, object.type(), type);
         }
         ObjectMapping mapping = objects.mapAgain(object, options.access() == shm.api.Access.READ_WRITE);
+        MmapHandle handle;
         try {
             objects.lockAndTouch(mapping, fileName, name, options);
-            return object.newHandle(mapping, table.objects().entry(slot).logicalSize(), options, true);
+            handle = object.newHandle(mapping, table.objects().entry(slot).logicalSize(), options, true);
         } catch (RuntimeException e) {
             mapping.discard();
             throw e;
         }
+        if (table.objects().takeOverParked(slot)) {
+            object.addHold();   // a handle of this process parked it; its successor is this open
+        }
+        return handle;
     }
 
     private static ShmException otherType(String name, ObjectType held, ObjectType asked) {
         return new ShmException(ErrorReason.NAME_USED_BY_OTHER_TYPE, name,
                 "the name is held by an object of type " + held + ", not " + asked);
-    }
-
-    /** How many handles this backend has open on the object of {@code fileName}. Under {@link #lock}. */
-    private int localHandles(String fileName) {
-        OpenObject object = openObjects.get(fileName);
-        return object == null ? 0 : object.handleCount();
     }
 
     /**

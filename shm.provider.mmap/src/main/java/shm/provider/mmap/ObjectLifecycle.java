@@ -179,16 +179,16 @@ final class ObjectLifecycle {
 
     /**
      * What the operator sees of an object. The table counts one hold per process (per backend instance) however many
-     * handles it has open; {@code localHandles}, the handles this backend has open, stand in for this backend's hold in
-     * this process's count.
+     * handles it has open; the handles this backend has open ({@code local}, {@code null} when none) stand in for this
+     * backend's holds in this process's count.
      */
-    ObjectInfo info(TableEntry entry, String name, int localHandles) {
+    ObjectInfo info(TableEntry entry, String name, OpenObject local) {
         List<HolderInfo> holders = new java.util.ArrayList<>();
-        boolean substituted = localHandles == 0;
+        boolean substituted = local == null;
         for (TableEntry.Holder h : entry.holders()) {
             long handles = h.handles();
             if (!substituted && h.pid() == self.pid()) {
-                handles += localHandles - 1;
+                handles += local.handleCount() - local.holds();
                 substituted = true;
             }
             holders.add(new HolderInfo(h.pid(), (int) Math.min(Integer.MAX_VALUE, handles)));

@@ -17,6 +17,10 @@ import shm.api.spi.ObjectRef;
  * open ({@code docs/mmap-store.md}, "holds"): the hold is taken when the object is first opened and released when its
  * last handle closes, so a further open of an object held here writes nothing into the table.
  *
+ * <p>Parking keeps one hold per parked handle, as if every handle held the object: a handle parked while others stay
+ * open here parks a hold of its own, and an open here that finds a hold this process parked takes it over, so this
+ * backend then has more than one hold ({@link #holds()}), all released with its last handle.
+ *
  * <p>Not thread-safe: guarded by the backend's lock.
  */
 final class OpenObject {
@@ -29,6 +33,8 @@ final class OpenObject {
     private final String name;
     private final long reservedSize;
     private final Set<MmapHandle> handles = new LinkedHashSet<>();
+    /** The holds this backend has on the object in the table: 1, plus parked holds it took over. */
+    private int holds = 1;
 
     OpenObject(MmapBackend backend, String fileName, int slot, ObjectRef ref, ObjectType type, String name,
                long reservedSize) {
@@ -102,6 +108,24 @@ final class OpenObject {
         }
         handles.remove(handle);
         return true;
+    }
+
+    /** How many holds this backend has on the object in the table (at least 1 while a handle is open). */
+    int holds() {
+        return holds;
+    }
+
+    /** One more hold: a parked hold of this process taken over by an open here. */
+    void addHold() {
+        holds++;
+    }
+
+    /** One hold fewer: moved to the parked slot for a handle parked while others stay open. */
+    void dropHold() {
+        if (holds <= 1) {
+            throw new IllegalStateException("the last hold goes with the last handle");
+        }
+        holds--;
     }
 
     boolean isEmpty() {
