@@ -39,13 +39,16 @@ import shm.provider.mmap.sync.SharedSemaphore;
 /**
  * POSIX shared memory on tmpfs, shared by every process that uses the same root: one file per object (a header page
  * {@link ObjectHeader} followed by the data, file names from {@link NameCodec}) and one {@link ObjectTable} that
- * counts, per object, the handles each live process holds. Usable as a plain library:
+ * counts, per object, the holds of each live process: one per object per backend instance however many handles it
+ * has open, plus one per handle parked ({@link #park()}). Usable as a plain library:
  * {@code try (var backend = new MmapBackend(MmapSettings.defaults())) { ... }}.
  *
  * <p>Every operation runs under the table lock. The last close in any process unlinks the object's file; a process
  * that dies has its handles released by the next operation of any participant, or by {@link #reapDeadProcesses()}.
- * Space is reserved at create unless {@link MmapSettings#reserveSpace()} is off. Each handle maps the data into an
- * {@link Arena#ofShared() arena of its own}; closing the handle closes the arena.
+ * Space is reserved at create unless {@link MmapSettings#reserveSpace()} is off. Each handle maps the data on its own
+ * (a distinct address per handle, as a Win32 view), seen through the mapping's {@link Arena#ofShared() shared arena}
+ * or, for a {@link MapOptions#confined() confined} handle, a confined arena of its own;
+ * closing the handle unmaps it.
  *
  * <p>A file in the root that this platform did not write (wrong magic or layout version, a link, a directory, a file
  * the table does not know) or that another user owns (unless {@link MmapSettings#groupShared()}) is reported with
@@ -606,7 +609,7 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
         MmapHandle handle;
         try {
             objects.lockAndTouch(mapping, fileName, name, options);
-            handle = object.newHandle(mapping, table.objects().entry(slot).logicalSize(), options, true);
+            handle = object.newHandle(mapping, table.objects().logicalSizeOf(slot), options, true);
         } catch (RuntimeException e) {
             mapping.discard();
             throw e;

@@ -12,9 +12,9 @@ import shm.api.spi.ObjectRef;
 /**
  * One handle of an object this backend holds ({@link OpenObject}): a view of the object's mapping
  * ({@link ObjectMapping}), through the mapping's shared arena, or through a confined arena of its own when opened
- * {@link shm.api.MapOptions#confined() confined}. A segment of a shared-arena handle stays usable after the handle's
- * close until the backend's last handle of the object closes; a confined handle's segment throws as soon as the
- * handle is closed.
+ * {@link shm.api.MapOptions#confined() confined}. Every handle has a mapping of its own, so a segment taken from it
+ * throws {@link IllegalStateException} once the handle is closed (a confined handle closed by another thread is the
+ * exception: its pages stay mapped, see {@link #closeConfinedArena}).
  */
 final class MmapHandle implements BackendHandle {
 

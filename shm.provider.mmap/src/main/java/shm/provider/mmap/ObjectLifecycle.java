@@ -136,7 +136,8 @@ final class ObjectLifecycle {
      * read-only mapping exists); the table is not changed: the process holds the object already.
      */
     ObjectMapping mapAgain(OpenObject object, boolean writable) {
-        return map(table.objects().entry(object.slot()), object.slot(), object.name(), writable);
+        return map(object.fileName(), object.type(), object.reservedSize(), table.objects().logicalSizeOf(object.slot()),
+                object.slot(), object.name(), writable);
     }
 
     /**
@@ -145,17 +146,21 @@ final class ObjectLifecycle {
      * open.
      */
     private ObjectMapping map(TableEntry entry, int slot, String name, boolean writable) {
-        String fileName = entry.fileName();
+        return map(entry.fileName(), entry.type(), entry.reservedSize(), entry.logicalSize(), slot, name, writable);
+    }
+
+    private ObjectMapping map(String fileName, ObjectType type, long reservedSize, long logicalSize, int slot,
+                              String name, boolean writable) {
         ObjectFiles.OpenFile file = files.openRecorded(fileName, name, writable, table.objects().inodeOf(slot),
-                entry.reservedSize());
+                reservedSize);
         try {
             ObjectHeader header = file.header();
-            if (header != null && (header.reservedSize() != entry.reservedSize() || header.type() != entry.type())) {
+            if (header != null && (header.reservedSize() != reservedSize || header.type() != type)) {
                 throw new ShmException(ErrorReason.INCOMPATIBLE_STORE, name, files.describe(fileName)
                         + " does not match its object table entry (size or type differ: the file was replaced"
                         + " outside the platform); it was left untouched");
             }
-            long length = entry.logicalSize();
+            long length = logicalSize;
             long address = mapper.mapRaw(file.fd(), files.describe(fileName), name, ObjectHeader.DATA_OFFSET, length,
                     writable);
             return new ObjectMapping(mapper, address, length, 0, writable);

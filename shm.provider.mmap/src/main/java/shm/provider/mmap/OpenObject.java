@@ -67,6 +67,11 @@ final class OpenObject {
         return name;
     }
 
+    /** The reserved size recorded when the object was opened here (it never changes while the object lives). */
+    long reservedSize() {
+        return reservedSize;
+    }
+
     /**
      * A new handle of {@code logicalSize} bytes (at most what is mapped) on {@code mapping}, confined to this thread
      * when the options say so; on failure nothing is counted.
