@@ -2,15 +2,9 @@ package shm.itest;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.jar.Attributes;
-import java.util.jar.JarEntry;
-import java.util.jar.JarInputStream;
-import java.util.jar.JarOutputStream;
-import java.util.jar.Manifest;
 
 /**
  * A second version of a platform bundle, built by the test: the jar the build copied, with another
@@ -39,28 +33,8 @@ final class BundleRevisions {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        Path temporary = copy.resolveSibling("." + artifactId + "-" + qualifier + "." + ProcessHandle.current().pid());
-        try {
-            Files.createDirectories(copy.getParent());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        try (JarInputStream in = new JarInputStream(Files.newInputStream(original));
-             OutputStream file = Files.newOutputStream(temporary)) {
-            Manifest manifest = new Manifest(in.getManifest());
-            Attributes main = manifest.getMainAttributes();
-            String version = main.getValue("Bundle-Version");
-            String[] parts = version.split("\\.");
-            main.putValue("Bundle-Version", parts[0] + "." + parts[1] + "." + parts[2] + "." + qualifier);
-            try (JarOutputStream out = new JarOutputStream(file, manifest)) {
-                for (JarEntry entry = in.getNextJarEntry(); entry != null; entry = in.getNextJarEntry()) {
-                    out.putNextEntry(new JarEntry(entry.getName()));
-                    in.transferTo(out);
-                    out.closeEntry();
-                }
-            }
-            Files.move(temporary, copy, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
-                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        try (InputStream in = Files.newInputStream(original)) {
+            shm.testkit.BundleVersions.writeWithQualifier(in, qualifier, copy);
             return copy;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write a second revision of " + original, e);

@@ -45,17 +45,20 @@ final class ShellHandover {
         java.util.concurrent.atomic.AtomicReference<ServiceRegistration<?>> registration =
                 new java.util.concurrent.atomic.AtomicReference<>();
         java.util.concurrent.atomic.AtomicBoolean taken = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.CountDownLatch takenOver = new java.util.concurrent.CountDownLatch(1);
         Supplier<Map<String, List<SharedMemory>>> carried = () -> {
             if (!taken.compareAndSet(false, true)) {
                 return Map.of();
             }
             unregister(registration.get());
+            takenOver.countDown();
             return handles;
         };
         registration.set(system.getBundleContext().registerService(Supplier.class.getName(), carried, properties));
+        // Ends as soon as the handles are taken over, so that nothing of this revision stays reachable after.
         Thread.ofVirtual().name("shm.shell handover").start(() -> {
             try {
-                Thread.sleep(PATIENCE_SECONDS * 1000);
+                takenOver.await(PATIENCE_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
             } catch (InterruptedException ignored) {
                 Thread.currentThread().interrupt();
             }

@@ -3,10 +3,11 @@
  * child processes, {@link shm.testkit.Await} for every wait, {@link shm.testkit.Reasons} for refusals,
  * {@link shm.testkit.StoreFixture} and {@link shm.testkit.TmpfsDirectory} for stores on tmpfs,
  * {@link shm.testkit.SmallTmpfs} for running out of space, {@link shm.testkit.Trees} for clean-up,
- * {@link shm.testkit.CExample} and {@link shm.testkit.PumpImage} for programs that talk to the C example.
+ * {@link shm.testkit.CExample} and {@link shm.testkit.PumpImage} for programs that talk to the C example,
+ * {@link shm.testkit.BundleVersions} for a second version of a bundle.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package shm.testkit;
 
 import org.osgi.annotation.bundle.Export;

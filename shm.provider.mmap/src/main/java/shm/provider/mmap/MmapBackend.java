@@ -279,13 +279,10 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
 
     @Override
     public NamedMutex createOrOpenMutex(String name, boolean initiallyOwned) {
-        BackendHandle handle = createOrOpenTyped(ObjectType.MUTEX, name, SharedMutex.requiredBytes(),
-                SharedMutex::initialize);
-        MmapMutex mutex = syncObjects.mutex(handle);
-        if (initiallyOwned && !handle.alreadyExisted()) {
-            mutex.acquire(Duration.ZERO);
-        }
-        return mutex;
+        // An initially owned mutex is owned from its first byte on: another process cannot take it between the
+        // create and the owner's first acquire, since nobody opens the object before the table lock is released.
+        return syncObjects.mutex(createOrOpenTyped(ObjectType.MUTEX, name, SharedMutex.requiredBytes(),
+                initiallyOwned ? syncObjects::initializeOwnedMutex : SharedMutex::initialize));
     }
 
     @Override

@@ -37,6 +37,18 @@ final class SyncObjects {
         return attach(handle, () -> new MmapEvent(handle, this, new SharedEvent(handle.segment(), futex())));
     }
 
+    /**
+     * Writes a new mutex's state, owned by the calling thread once, into the zero-filled segment of an object nobody
+     * else can open yet (under the table lock of its create).
+     */
+    void initializeOwnedMutex(MemorySegment segment) {
+        SharedMutex.initialize(segment);
+        shm.api.WaitResult taken = new SharedMutex(segment, futex()).acquire(Duration.ZERO);
+        if (taken != shm.api.WaitResult.SIGNALED) {
+            throw new IllegalStateException("a new mutex was not free: " + taken);
+        }
+    }
+
     /** A mutex over its object's handle. */
     MmapMutex mutex(BackendHandle handle) {
         return attach(handle, () -> new MmapMutex(handle, this, new SharedMutex(handle.segment(), futex())));

@@ -20,6 +20,7 @@ import shm.api.NamedSemaphore;
 import shm.api.ObjectInfo;
 import shm.api.ObjectState;
 import shm.api.ObjectType;
+import shm.api.ShmException;
 import shm.api.WaitResult;
 import shm.api.spi.BackendHandle;
 import shm.testkit.StoreFixture;
@@ -92,6 +93,44 @@ class NamedSyncObjectsTest {
             assertFalse(mutex.heldByCurrentThread());
             assertReason(ErrorReason.WRONG_STATE, mutex::release);
         }
+    }
+
+    @Test
+    void anInitiallyOwnedMutexIsNeverTakenBetweenItsCreateAndItsOwner() throws Exception {
+        // Before the fix the creator acquired after the create had released the table lock and ignored the result:
+        // a thread that opened the new mutex in between could take it, and the creator believed it owned it. That
+        // window is too narrow to hit reliably here (1000 rounds did not); this guards the owned-from-birth state.
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicInteger opened = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger created = new java.util.concurrent.atomic.AtomicInteger();
+        Thread thief = Thread.ofPlatform().start(() -> {
+            while (!stop.get()) {
+                try (NamedMutex mutex = backend.openMutex("raced")) {
+                    opened.incrementAndGet();
+                    if (mutex.acquire(Duration.ZERO) != WaitResult.TIMEOUT) {
+                        mutex.release(); // free again (the creator released it), or taken before it: see below
+                    }
+                } catch (ShmException notThereNow) {
+                    // between two rounds: the creator closed it
+                }
+            }
+        });
+        try {
+            for (int round = 0; round < 1000; round++) {
+                try (NamedMutex mutex = backend.createOrOpenMutex("raced", true)) {
+                    if (mutex.alreadyExisted()) {
+                        continue; // the other thread still held last round's: opened, not owned (as Win32 does)
+                    }
+                    created.incrementAndGet();
+                    assertTrue(mutex.heldByCurrentThread(), "round " + round + ": the creator owns it");
+                    mutex.release();
+                }
+            }
+        } finally {
+            stop.set(true);
+            thief.join();
+        }
+        assertTrue(opened.get() > 0 && created.get() > 0, "nothing raced: opened " + opened + ", created " + created);
     }
 
     @Test
