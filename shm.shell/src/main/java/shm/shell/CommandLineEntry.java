@@ -63,6 +63,9 @@ public final class CommandLineEntry {
     /** Service property with which the bnd launcher picks the callable to run on its main thread. */
     static final String MAIN_THREAD = "main.thread";
 
+    /** How long a run that ends at once waits for FileInstall's watcher of etc/ before the framework stops. */
+    private static final Duration ETC_WATCHER_PATIENCE = Duration.ofSeconds(5);
+
     private final ServiceRegistration<?> registration;
     private final ServiceRegistration<?> listener;
     private final FrameworkStages stages;
@@ -112,6 +115,10 @@ public final class CommandLineEntry {
         } catch (IllegalArgumentException unusable) {
             mainThread = new UnusableSettings(unusable.getMessage(), streams);
         }
+        String homeSetting = context.getProperty(HOME_PROPERTY);
+        Path etcFolder = homeSetting == null || homeSetting.isBlank() ? null : Path.of(homeSetting.strip(), "etc");
+        // A run that ends at once must not stop the framework under FileInstall's feet (see EtcWatcherStarted).
+        mainThread = new EtcWatcherStarted.Then(mainThread, context, etcFolder, ETC_WATCHER_PATIENCE);
         this.stages = frameworkStages;
         this.listener = frameworkStages == null ? null
                 : context.registerService(CommandSessionListener.class, frameworkStages, null);

@@ -69,11 +69,33 @@ final class EtcReadiness {
         }
     }
 
+    /**
+     * Whether Configuration Admin holds the file's configuration with the file's current values. A configuration made
+     * from the file at an earlier start is kept in the framework's storage: present, yet with the values the file had
+     * then, until FileInstall reads the file again.
+     */
     private static boolean loaded(ConfigurationAdmin admin, Path file) {
         String uri = fileKey(file);
         try {
             var found = admin.listConfigurations("(" + FILENAME + "=" + escape(uri) + ")");
-            return found != null && found.length > 0;
+            if (found == null || found.length == 0) {
+                return false;
+            }
+            if (!file.getFileName().toString().endsWith(".cfg")) {
+                return true; // the typed .config format is FileInstall's to read; present is all this can tell
+            }
+            java.util.Dictionary<String, Object> current = found[0].getProperties();
+            java.util.Dictionary<String, Object> written = shm.shell.runtime.EtcGate.read(file);
+            for (String key : java.util.Collections.list(written.keys())) {
+                if (String.valueOf(written.get(key)).contains("${")) {
+                    continue; // FileInstall substitutes it: the text cannot be compared
+                }
+                Object value = current == null ? null : current.get(key);
+                if (value == null || !String.valueOf(value).strip().equals(String.valueOf(written.get(key)))) {
+                    return false;
+                }
+            }
+            return true;
         } catch (IOException | InvalidSyntaxException unreadable) {
             return false;
         }

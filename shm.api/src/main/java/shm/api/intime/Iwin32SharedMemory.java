@@ -50,9 +50,10 @@ public interface Iwin32SharedMemory {
     /**
      * {@code BOOLEAN CloseHandle(HANDLE hObject)}: closes an iwin32 handle of any type (shared memory, or an event,
      * mutex or semaphore of {@link Iwin32Sync}) of this or (the value being system-wide) another process; the last
-     * handle of an object destroys it. A handle of another process is released by that
-     * process at its next iwin32 call or when it ends. Returns {@code false} with {@code ERROR_INVALID_HANDLE} for a
-     * value that is not an open handle.
+     * handle of an object destroys it. A handle of another process is closed at once, that process's hold on the
+     * object included; that process drops its view at its next iwin32 call (the handle of an unnamed event, mutex or
+     * semaphore: that process releases the object then, or when it ends). Returns {@code false} with
+     * {@code ERROR_INVALID_HANDLE} for a value that is not an open handle.
      */
     boolean CloseHandle(long hObject);
 

@@ -76,6 +76,22 @@ public interface BackendHandle extends AutoCloseable {
     }
 
     /**
+     * Unmaps this handle <em>without</em> releasing its hold: for a handle whose hold another process already
+     * released, together with the descriptor that stood for it ({@link DescriptorTable#deleteReleasingHold}).
+     * Afterwards the handle is closed as by {@link #close()}, whose later calls do nothing; the object's handle count
+     * is not touched. Idempotent: it never releases anything, so calling it twice, or after {@link #close()}, is safe.
+     * A caller that forgets a handle whose hold was not released leaves that hold to the process's end.
+     *
+     * @return {@code true} when the handle was open and is now unmapped; {@code false} when it was already closed, or
+     *         when this backend cannot forget (nothing happened: the handle is still open)
+     * @throws shm.api.ShmException WRONG_STATE when a native call uses the mapping right now (nothing happened)
+     * @since 1.4
+     */
+    default boolean forget() {
+        return false;
+    }
+
+    /**
      * Unmaps and releases this handle; the last handle of an object in any process destroys it. Idempotent.
      */
     @Override

@@ -51,6 +51,25 @@ public interface DescriptorTable {
      */
     boolean delete(int index);
 
+    /**
+     * Deletes {@code descriptor}, if its number still holds exactly this descriptor (same object, region, owner and
+     * node), and releases one handle that the descriptor's owner process holds on the descriptor's object, in one step
+     * that other processes see whole or not at all: the closing of another process's handle by the handle's value,
+     * where a descriptor stands for a handle (INtime's system-wide iwin32 handles). The object goes when that was its
+     * last handle in any process. The owner process learns of it only by finding the descriptor gone; it then drops
+     * the handle with {@link BackendHandle#forget()} (or {@link ShmBackend#forget(Object)}), never releasing it again.
+     * When the owner holds no handle of the object any more (it released or parked it), only the descriptor goes.
+     *
+     * <p>A backend whose descriptor tables cannot do this (a vendor's read-only view of the GDT) refuses with
+     * {@link shm.api.ErrorReason#LOCATION}, as it refuses its other unsupported parts, and changes nothing.
+     *
+     * @param descriptor the descriptor as {@link #get(int)} or {@link #create} returned it
+     * @return {@code false} when the number no longer holds this descriptor (nothing changed)
+     * @throws shm.api.ShmException LOCATION when the backend cannot; CLOSED
+     * @since 1.4
+     */
+    boolean deleteReleasingHold(Descriptor descriptor);
+
     /** How many descriptors are in use. */
     int used();
 }

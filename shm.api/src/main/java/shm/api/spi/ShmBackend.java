@@ -90,6 +90,21 @@ public interface ShmBackend extends SyncObjectService {
      */
     int MAX_WAIT_OBJECTS = 127;
 
+    /**
+     * Forgets an event, mutex or semaphore this backend gave out, as {@link BackendHandle#forget()} forgets a handle:
+     * it is closed in this process without releasing its hold, which another process released through
+     * {@link DescriptorTable#deleteReleasingHold}. Idempotent.
+     *
+     * @param object a {@link shm.api.NamedEvent}, {@link shm.api.NamedMutex} or {@link shm.api.NamedSemaphore} of this
+     *               backend, or a {@link BackendHandle} (then as {@link BackendHandle#forget()})
+     * @return {@code true} when the object was open and is now closed; {@code false} when it was already closed, is
+     *         not this backend's, or this backend cannot forget (what this default does: nothing happened)
+     * @since 1.4
+     */
+    default boolean forget(Object object) {
+        return object instanceof BackendHandle handle && handle.forget();
+    }
+
     /** The backend's type, the value of its {@link #TYPE_PROPERTY} service property. */
     String type();
 

@@ -5,11 +5,16 @@
  * <p><b>Roles.</b> {@link shm.api.spi.ShmBackend} and {@link shm.api.spi.BackendHandle} are {@code @ProviderType}:
  * they are implemented by the backend bundles, which are responsible for this contract, and are consumed by the
  * neutral service and the personalities. A backend therefore imports this package with the provider range
- * {@code [1.3,1.4)} (the minor version it implements); consumers import {@code [1.3,2)}. Adding a method here is a minor version change.
+ * {@code [1.4,1.5)} (the minor version it implements); consumers import {@code [1.4,2)}. Adding a method here is a minor version change.
  *
  * <p>1.3: {@link shm.api.spi.ShmBackend#waitForMultipleObjects} with {@link shm.api.spi.MultipleWaitResult} and
  * the capability {@link shm.api.spi.BackendCapabilities#WAIT_MULTIPLE}; {@link shm.api.spi.ShmBackend#reap()} with
  * {@link shm.api.spi.ReapReport} and {@link shm.api.spi.ShmBackend#deadProcesses()}; {@link shm.api.spi.ReferenceOpening}.
+ *
+ * <p>1.4: {@link shm.api.spi.DescriptorTable#deleteReleasingHold}, {@link shm.api.spi.BackendHandle#forget()} and
+ * {@link shm.api.spi.ShmBackend#forget(Object)}: a process closes another process's handle (through the descriptor
+ * that stands for it) and releases that process's hold at once; the owner later drops its view without releasing
+ * again.
  *
  * <p><b>Mechanism, not policy.</b> A backend knows memory, names, handles, lifetimes and processes; it knows no vendor
  * rule and raises only neutral {@link shm.api.ShmException}s without a vendor number. Personalities translate.
@@ -20,7 +25,7 @@
  * {@link shm.api.ErrorReason#NAME_USED_BY_OTHER_TYPE} and reports the holder's type in the message.
  */
 @Export
-@Version("1.3.0")
+@Version("1.4.0")
 package shm.api.spi;
 
 import org.osgi.annotation.bundle.Export;

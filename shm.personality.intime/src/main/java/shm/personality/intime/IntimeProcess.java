@@ -44,7 +44,7 @@ final class IntimeProcess {
                 IntimeTables.PROCESS_SLOTS, IntimeTables.PROCESS_SLOTS));
         directories = new ObjectDirectories(backend.directory(), processes, handles);
         iwin32Handles = new Iwin32Handles(backend.descriptors(IntimeTables.IWIN32_TABLE, settings.iwin32Handles(),
-                settings.iwin32Handles()));
+                settings.iwin32Handles()), processes::standsForAProcess);
         iwin32 = new Iwin32Objects(backend, iwin32Handles);
         sync = new Iwin32SyncObjects(backend, iwin32Handles, processes);
     }

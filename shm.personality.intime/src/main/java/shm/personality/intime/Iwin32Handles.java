@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 import shm.api.ErrorReason;
 import shm.api.MapOptions;
@@ -25,10 +26,15 @@ import shm.util.Failures;
  * The iwin32 handles of one INtime process, of every type, in the system-wide iwin32 table. A handle this process
  * opened holds one object (a backend handle, an event, a mutex or a semaphore: the object's count in this process) and
  * one slot of the table, whose number plus 0x10000 is the handle value. Another process may use or close a handle by
- * its value: closing deletes the slot, and the owner releases its object at its next call ({@link #reconcile()}) or
- * when it ends; using it makes this process open the object for itself ({@link #borrow}), held while the slot still
- * names what it named. Not thread-safe on its own: the personality's lock guards it, except
- * {@link #stillNamed(Descriptor)}, which only reads the shared table.
+ * its value. Closing deletes the slot and releases the owner's hold on the object in one step of the store
+ * ({@link DescriptorTable#deleteReleasingHold}), so the object goes at once when that was its last handle; the owner,
+ * finding the slot gone at its next call ({@link #reconcile()}), drops its view without releasing again
+ * ({@link Held#forget()}). The one exception is the handle of an unnamed event, mutex or semaphore: its slot names the
+ * page that stands for its process ({@link shm.api.intime.IntimeTables}), not the object, so the owner releases that
+ * object itself at its next call or when it ends. The owner closes its own handles the same way, so a hold is
+ * released exactly once whoever closes. Using another process's handle makes this process open the object for itself
+ * ({@link #borrow}), held while the slot still names what it named. Not thread-safe on its own: the personality's
+ * lock guards it, except {@link #stillNamed(Descriptor)}, which only reads the shared table.
  */
 final class Iwin32Handles {
 
@@ -37,17 +43,34 @@ final class Iwin32Handles {
      *
      * @param object     the event, mutex, semaphore or backend handle
      * @param release    releases this process's hold on it (closes it)
+     * @param forget     closes it in this process without releasing the hold ({@link ShmBackend#forget(Object)}), for
+     *                   a hold released with the slot; {@code null} when the slot does not name the object (an unnamed
+     *                   event, mutex or semaphore) and for a borrowed hold
      * @param descriptor the slot that gives the handle its value
      */
-    record Held(Object object, Runnable release, Descriptor descriptor) {
+    record Held(Object object, Runnable release, Runnable forget, Descriptor descriptor) {
+
+        /** A hold whose slot does not name the object, or a borrowed one. */
+        Held(Object object, Runnable release, Descriptor descriptor) {
+            this(object, release, null, descriptor);
+        }
     }
 
+    /** How many times a close of another process's handle reads its slot again when the slot changed under it. */
+    private static final int CLOSE_ATTEMPTS = 8;
+
     private final DescriptorTable table;
+    private final Predicate<Descriptor> standIn;
     private final Map<Long, Held> own = new HashMap<>();
     private final Map<Long, Held> borrowed = new HashMap<>();
 
-    Iwin32Handles(DescriptorTable table) {
+    /**
+     * @param standIn tells whether a slot names the page that stands for a process rather than the object its handle
+     *                holds (the handle of an unnamed event, mutex or semaphore)
+     */
+    Iwin32Handles(DescriptorTable table, Predicate<Descriptor> standIn) {
         this.table = table;
+        this.standIn = standIn;
     }
 
     /**
@@ -56,7 +79,7 @@ final class Iwin32Handles {
      *
      * @return the handle value
      */
-    long register(Object object, Runnable release, ObjectRef ref, long size) {
+    long register(Object object, Runnable release, Runnable forget, ObjectRef ref, long size) {
         Descriptor descriptor;
         try {
             descriptor = table.create(ref, 0, size);
@@ -65,7 +88,7 @@ final class Iwin32Handles {
             throw e;
         }
         long value = IntimeTables.iwin32HandleOfSlot(descriptor.index());
-        own.put(value, new Held(object, release, descriptor));
+        own.put(value, new Held(object, release, forget, descriptor));
         return value;
     }
 
@@ -108,29 +131,80 @@ final class Iwin32Handles {
     }
 
     /**
-     * {@code CloseHandle}: a handle of this process is closed; a live handle of another process loses its slot (that
-     * process releases it) and this process's borrowed hold on it goes.
+     * {@code CloseHandle}: a handle of this process is closed; a live handle of another process loses its slot and
+     * that process's hold on the object goes with it (the owner forgets its view at its next call), and this process's
+     * borrowed hold on it goes.
      *
      * @throws ShmException CLOSED (ERROR_INVALID_HANDLE) when the value is no open handle
      */
     void close(long value) {
         Held mine = own.remove(value);
         if (mine != null) {
-            try {
-                if (stillNamed(mine.descriptor())) {
-                    table.delete(mine.descriptor().index());
-                }
-            } finally {
-                mine.release().run();
-            }
+            drop(mine);
             return;
         }
         Held kept = borrowed.remove(value);
         try {
-            table.delete(slot(value).orElseThrow(() -> notOpen(value)).index());
+            closeForeign(value);
         } finally {
             if (kept != null) {
                 kept.release().run(); // after the slot: a wait on it sees the slot gone first
+            }
+        }
+    }
+
+    /** Deletes the slot of another process's handle, releasing that process's hold on the object the slot names. */
+    private void closeForeign(long value) {
+        for (int attempt = 0; attempt < CLOSE_ATTEMPTS; attempt++) {
+            Descriptor now = slot(value).orElseThrow(() -> notOpen(value));
+            if (standIn.test(now)) {
+                table.delete(now.index()); // the owner releases the unnamed object itself
+                return;
+            }
+            if (table.deleteReleasingHold(now)) {
+                return;
+            }
+        }
+        throw notOpen(value); // the slot kept changing: closed and reused by others meanwhile
+    }
+
+    /**
+     * Closes a handle of this process: its slot and its hold go in one step when the slot names the object (when
+     * another process closed the handle first, its hold is already gone and the view is only forgotten); a handle of
+     * an unnamed event, mutex or semaphore deletes its slot, then releases its object.
+     */
+    private void drop(Held held) {
+        if (held.forget() != null) {
+            releaseOwnership(held.object());
+            try {
+                table.deleteReleasingHold(held.descriptor()); // false: another process closed it and released the hold
+            } finally {
+                held.forget().run();
+            }
+            return;
+        }
+        try {
+            if (stillNamed(held.descriptor())) {
+                table.delete(held.descriptor().index());
+            }
+        } finally {
+            held.release().run();
+        }
+    }
+
+    /**
+     * What a close of a mutex handle does first, as the backend's own close does: the closing thread's ownership goes
+     * with its handle (a mutex a thread still owns when another process closed the handle is abandoned at the thread's
+     * end instead).
+     */
+    private static void releaseOwnership(Object object) {
+        if (object instanceof NamedMutex mutex) {
+            try {
+                while (mutex.heldByCurrentThread()) {
+                    mutex.release();
+                }
+            } catch (ShmException unreadable) {
+                // a state block that cannot be read cannot be released; the handle still closes
             }
         }
     }
@@ -162,13 +236,9 @@ final class Iwin32Handles {
         RuntimeException first = null;
         for (Held held : mine) {
             try {
-                if (stillNamed(held.descriptor())) {
-                    table.delete(held.descriptor().index());
-                }
+                drop(held);
             } catch (RuntimeException e) {
                 first = Failures.keepFirst(first, e);
-            } finally {
-                first = releaseQuietly(held, first);
             }
         }
         for (Held held : kept) {
@@ -189,6 +259,7 @@ final class Iwin32Handles {
     List<String> park(ShmBackend backend, List<String> lost) {
         borrowed.values().forEach(held -> KeptLines.releaseQuietly(held.release()));
         borrowed.clear();
+        dropStale(own); // a hold another process released is not there to park
         List<String> lines = new java.util.ArrayList<>();
         for (Map.Entry<Long, Held> entry : List.copyOf(own.entrySet())) {
             Held held = entry.getValue();
@@ -206,12 +277,7 @@ final class Iwin32Handles {
                         + KeptLines.of(held.descriptor()));
             } else {
                 lost.add("iwin32 handle 0x" + Long.toHexString(entry.getKey()) + ": " + why);
-                KeptLines.releaseQuietly(() -> {
-                    if (stillNamed(held.descriptor())) {
-                        table.delete(held.descriptor().index());
-                    }
-                });
-                KeptLines.releaseQuietly(held.release());
+                KeptLines.releaseQuietly(() -> drop(held));
             }
         }
         own.clear();
@@ -229,19 +295,19 @@ final class Iwin32Handles {
         Held held = switch (f[2]) {
             case "memory" -> {
                 BackendHandle handle = backend.openByRef(descriptor.object(), MapOptions.DEFAULT);
-                yield new Held(handle, handle::close, descriptor);
+                yield new Held(handle, handle::close, handle::forget, descriptor);
             }
             case "event" -> {
                 NamedEvent event = backend.openEvent(name);
-                yield new Held(event, event::close, descriptor);
+                yield new Held(event, event::close, () -> backend.forget(event), descriptor);
             }
             case "mutex" -> {
                 NamedMutex mutex = backend.openMutex(name);
-                yield new Held(mutex, mutex::close, descriptor);
+                yield new Held(mutex, mutex::close, () -> backend.forget(mutex), descriptor);
             }
             default -> {
                 NamedSemaphore semaphore = backend.openSemaphore(name);
-                yield new Held(semaphore, semaphore::close, descriptor);
+                yield new Held(semaphore, semaphore::close, () -> backend.forget(semaphore), descriptor);
             }
         };
         own.put(value, held);
@@ -291,10 +357,15 @@ final class Iwin32Handles {
         return table.get(slot);
     }
 
+    /**
+     * Drops the holds whose slot no longer names what it named: a hold whose slot named its object was released with
+     * the slot and is only forgotten; any other (a stand-in slot, a borrowed hold) is released.
+     */
     private void dropStale(Map<Long, Held> handles) {
         for (Map.Entry<Long, Held> entry : List.copyOf(handles.entrySet())) {
-            if (!stillNamed(entry.getValue().descriptor()) && handles.remove(entry.getKey(), entry.getValue())) {
-                entry.getValue().release().run();
+            Held held = entry.getValue();
+            if (!stillNamed(held.descriptor()) && handles.remove(entry.getKey(), held)) {
+                (held.forget() != null ? held.forget() : held.release()).run();
             }
         }
     }

@@ -65,7 +65,7 @@ final class Iwin32Objects {
     }
 
     private Opened register(BackendHandle handle, boolean existed) {
-        long value = handles.register(handle, handle::close, handle.ref(), handle.byteSize());
+        long value = handles.register(handle, handle::close, handle::forget, handle.ref(), handle.byteSize());
         return new Opened(value, handle.segment(), existed);
     }
 

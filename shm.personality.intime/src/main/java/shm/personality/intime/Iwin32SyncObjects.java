@@ -202,7 +202,9 @@ final class Iwin32SyncObjects {
             close.run();
             throw e;
         }
-        return new Iwin32Objects.Opened(handles.register(object, close, ref, size), MemorySegment.NULL, existed);
+        // a named object's slot names it, so its hold goes with the slot; an unnamed one's names the process's page
+        Runnable forget = name == null ? null : () -> backend.forget(object);
+        return new Iwin32Objects.Opened(handles.register(object, close, forget, ref, size), MemorySegment.NULL, existed);
     }
 
     /** A create with counts out of range: only an existing semaphore can answer it (its counts win). */

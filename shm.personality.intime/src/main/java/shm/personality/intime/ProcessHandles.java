@@ -65,6 +65,23 @@ final class ProcessHandles {
         return hProcess == IntimeTables.ROOT_PROCESS_HANDLE || find(hProcess).isPresent();
     }
 
+    /**
+     * Whether a descriptor names the page that stands for an INtime process of any operating-system process (as the
+     * iwin32 handle of an unnamed event, mutex or semaphore does): its first page, and a slot of the process table
+     * names the same object. Reads the whole process table, so only for the rare close of another process's handle.
+     */
+    boolean standsForAProcess(Descriptor descriptor) {
+        if (descriptor.offset() != 0 || descriptor.size() != PAGE_SIZE) {
+            return false;
+        }
+        for (int slot = 0, capacity = table.capacity(); slot < capacity; slot++) {
+            if (table.get(slot).filter(process -> process.object().equals(descriptor.object())).isPresent()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Deletes this process's handle and the object that stands for it. Idempotent. */
     void close() {
         if (self != null) {

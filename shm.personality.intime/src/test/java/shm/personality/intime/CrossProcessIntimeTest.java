@@ -78,16 +78,60 @@ class CrossProcessIntimeTest {
             assertNotEquals(theirs, mine.handle(), "no two processes hold the same value");
             assertEquals("child-data", mine.location().getString(0));
 
+            assertEquals(2, store.backend.lookup("shared").orElseThrow().handleCount());
             assertTrue(here.CloseHandle(theirs), "the child's handle, closed from this process");
+            assertEquals(1, store.backend.lookup("shared").orElseThrow().handleCount(),
+                    "the child's hold went with its handle, before the child made any call");
             assertFalse(here.CloseHandle(theirs));
             assertEquals(ERROR_INVALID_HANDLE, here.GetLastError());
-            assertEquals(2, store.backend.lookup("shared").orElseThrow().handleCount(),
-                    "the child holds its mapping until its next iwin32 call");
-            assertTrue(child.send("create other 64 x").endsWith(" 0"));
-            assertEquals(1, store.backend.lookup("shared").orElseThrow().handleCount(),
-                    "that call released the handle the child lost");
+
+            assertEquals("ICLOSED false " + ERROR_INVALID_HANDLE, child.send("iclose"),
+                    "the child's own later close fails as for any closed handle");
+            assertEquals("UNMAPPED", child.send("iread"), "and its view is gone, without a crash");
+            assertEquals(1, store.backend.lookup("shared").orElseThrow().handleCount(), "nothing was released twice");
+            assertEquals("child-data", mine.location().getString(0));
             assertTrue(here.CloseHandle(mine.handle()));
             assertTrue(store.backend.lookup("shared").isEmpty(), "and the last close destroyed it");
+            child.exit();
+        }
+    }
+
+    @Test
+    void closingTheOnlyHandleOfAnotherProcessDestroysTheObjectAtOnce() throws Exception {
+        try (ChildProcess child = new ChildProcess(store.root, POOL)) {
+            long only = Long.parseLong(child.word(child.send("create solo 8192 child-data"), 1));
+            assertEquals(1, store.backend.lookup("solo").orElseThrow().handleCount());
+            assertEquals(8192, store.iwin32Pool().used());
+
+            assertTrue(here.CloseHandle(only));
+            assertTrue(store.backend.lookup("solo").isEmpty(), "the child's hold was the last: the object is gone");
+            assertEquals(0, store.iwin32Pool().used(), "its pool space is back");
+            assertEquals(0, store.iwin32Used(), "and its slot is free");
+            assertEquals(List.of(), store.objectFiles().stream().filter(f -> f.contains("solo")).toList());
+
+            assertEquals("ICLOSED false " + ERROR_INVALID_HANDLE, child.send("iclose"));
+            assertEquals("UNMAPPED", child.send("iread"));
+            assertTrue(child.send("create solo 64 again").endsWith(" 0"), "the name is free for a new object");
+            child.exit();
+        }
+        assertEquals(List.of(), store.objectFiles(), "nothing leaked");
+    }
+
+    @Test
+    void closingOneOfTwoHandlesOfAnotherProcessReleasesExactlyOneHold() throws Exception {
+        try (ChildProcess child = new ChildProcess(store.root, POOL)) {
+            long first = Long.parseLong(child.word(child.send("create twin 4096 child-data"), 1));
+            assertTrue(child.send("create twin 4096 rewritten").endsWith(" " + ERROR_ALREADY_EXISTS));
+            assertEquals(2, store.backend.lookup("twin").orElseThrow().handleCount());
+
+            assertTrue(here.CloseHandle(first));
+            assertEquals(1, store.backend.lookup("twin").orElseThrow().handleCount());
+            assertTrue(child.send("event next").endsWith(" 0"), "the child's next iwin32 call drops the lost handle");
+            assertEquals(1, store.backend.lookup("twin").orElseThrow().handleCount(),
+                    "without releasing its hold a second time");
+            assertEquals("DATA rewritten", child.send("iread"), "the child's other handle still maps the object");
+            assertTrue(child.send("iclose").startsWith("ICLOSED true "));
+            assertTrue(store.backend.lookup("twin").isEmpty(), "the child's last close destroyed it");
             child.exit();
         }
     }

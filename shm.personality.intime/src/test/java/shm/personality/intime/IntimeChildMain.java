@@ -24,7 +24,8 @@ import shm.testkit.ChildCommands;
  *   <li>{@code map H}: MapRtSharedMemory of a decimal handle: {@code MAPPED status}; {@code view} reads it</li>
  *   <li>{@code read}: the last block's text: {@code DATA text}</li>
  *   <li>{@code create NAME SIZE TEXT}: iwin32 RtCreateSharedMemory, writes TEXT: {@code IWIN32 handle error}</li>
- *   <li>{@code iread}: the last iwin32 object's text; {@code iclose}: CloseHandle of it</li>
+ *   <li>{@code iread}: the last iwin32 object's text ({@code UNMAPPED} once its view is gone); {@code iclose}:
+ *       CloseHandle of it</li>
  *   <li>the event, mutex and semaphore commands of {@link SyncChildCommands}</li>
  *   <li>{@code exit}</li>
  * </ul>
@@ -74,7 +75,7 @@ public final class IntimeChildMain {
                         }
                         System.out.println("IWIN32 " + iwin32.handle() + " " + iwin32.errorCode());
                     }
-                    case "iread" -> System.out.println("DATA " + iwin32.location().getString(0));
+                    case "iread" -> System.out.println(read(iwin32.location()));
                     case "iclose" -> System.out.println("ICLOSED " + intime.CloseHandle(iwin32.handle()) + " "
                             + intime.GetLastError());
                     default -> {
@@ -85,5 +86,14 @@ public final class IntimeChildMain {
             }
         }
         ChildCommands.exited();
+    }
+
+    /** {@code DATA text}, or {@code UNMAPPED} when the view was closed (its handle was closed). */
+    private static String read(MemorySegment location) {
+        try {
+            return "DATA " + location.getString(0);
+        } catch (IllegalStateException closed) {
+            return "UNMAPPED";
+        }
     }
 }

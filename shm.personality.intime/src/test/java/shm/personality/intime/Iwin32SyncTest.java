@@ -25,9 +25,11 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import shm.api.NamedEvent;
 import shm.api.ObjectState;
 import shm.api.ObjectType;
 import shm.api.VendorError;
+import shm.api.WaitResult;
 import shm.api.intime.Iwin32Result;
 import shm.testkit.BackendUnderTest;
 import shm.testkit.Await;
@@ -212,18 +214,34 @@ class Iwin32SyncTest {
         assertEquals(WAIT_OBJECT_0, late.get());
         assertEquals(WAIT_TIMEOUT, a.WaitForSingleObject(manual, 0), "a pulsed manual-reset event is not signaled");
 
+        // Auto reset: exactly one pulse, which must find a wait present. The iwin32 waits leave and re-enter the
+        // event between their slices, so a wait on the backend's event that stays registered throughout is present
+        // for sure; the pulse releases one of the three, whichever, and only one.
         long auto = a.RtCreateEvent(false, false, "pulse-auto").handle();
-        Future<Integer> first = onAnotherThread(() -> a.WaitForSingleObject(auto, 30_000));
-        Future<Integer> second = onAnotherThread(() -> a.WaitForSingleObject(auto, 30_000));
-        awaitWaiting("pulse-auto", 2);
-        Future<Integer> released = pulseUntilOneIsReleased(auto, first, second);
-        Future<Integer> other = released == first ? second : first;
-        assertEquals(WAIT_OBJECT_0, released.get());
-        assertStillBlocked(other);
-        assertFalse(((ObjectState.Event) store.backend.lookup("pulse-auto").orElseThrow().objectState()).signaled(),
-                "one wait released, the event left non-signaled");
-        assertTrue(a.RtSetEvent(auto));
-        assertEquals(WAIT_OBJECT_0, other.get(DEADLINE_SECONDS, SECONDS));
+        try (NamedEvent direct = store.backend.openEvent("pulse-auto")) {
+            Future<Integer> steady = onAnotherThread(() -> direct.await(java.time.Duration.ofSeconds(DEADLINE_SECONDS))
+                    == WaitResult.SIGNALED ? WAIT_OBJECT_0 : WAIT_TIMEOUT);
+            awaitWaiting("pulse-auto", 1);
+            List<Future<Integer>> waits = List.of(steady, onAnotherThread(() -> a.WaitForSingleObject(auto, 30_000)),
+                    onAnotherThread(() -> b.WaitForSingleObject(auto, 30_000)));
+            awaitWaiting("pulse-auto", 3);
+            assertTrue(a.RtPulseEvent(auto));
+            @SuppressWarnings("unchecked")
+            Future<Integer> released = firstDone(waits.toArray(Future[]::new));
+            assertEquals(WAIT_OBJECT_0, released.get());
+            List<Future<Integer>> others = waits.stream().filter(wait -> wait != released).toList();
+            others.forEach(Iwin32SyncTest::assertStillBlocked);
+            assertFalse(((ObjectState.Event) store.backend.lookup("pulse-auto").orElseThrow().objectState())
+                    .signaled(), "one wait released, the event left non-signaled");
+            for (Future<Integer> other : others) {
+                assertTrue(a.RtSetEvent(auto));
+                Await.until("a set released one more wait", () -> others.stream().filter(Future::isDone).count()
+                        > others.indexOf(other));
+            }
+            for (Future<Integer> other : others) {
+                assertEquals(WAIT_OBJECT_0, other.get(DEADLINE_SECONDS, SECONDS));
+            }
+        }
     }
 
     // ------------------------------------------------------------------ mutexes and semaphores
@@ -461,9 +479,25 @@ class Iwin32SyncTest {
         assertTrue(a.RtSetEvent(unnamed));
 
         assertTrue(b.CloseHandle(event), "b closes a's handle by its value");
+        assertTrue(store.backend.lookup("shared-value").isEmpty(), "a's hold went with the handle at once, and b's"
+                + " own hold (it used the value) with b's close: the event is gone before a makes any call");
+        assertTrue(b.CloseHandle(mutex), "b closes a's mutex handle too");
+        assertTrue(store.backend.lookup("shared-mutex").isEmpty(), "and the mutex, whose only holds went");
         assertFalse(a.RtSetEvent(event), "a's handle is gone");
         assertEquals(ERROR_INVALID_HANDLE, a.GetLastError());
-        assertTrue(store.backend.lookup("shared-value").isEmpty(), "and with it the event");
+        assertFalse(a.RtReleaseMutex(mutex));
+        assertEquals(ERROR_INVALID_HANDLE, a.GetLastError());
+
+        // An unnamed object's slot names the page that stands for a's process, not the object: closing it from b
+        // frees the slot and must leave a's process alone; a releases the event itself at its next call.
+        int process = a.GetRtThreadHandles(THIS_PROCESS).handle();
+        List<String> files = store.objectFiles();
+        assertTrue(b.CloseHandle(unnamed), "b closes a's unnamed event by its value");
+        assertEquals(files, store.objectFiles(), "a's process object and the event are both still there");
+        assertFalse(a.RtSetEvent(unnamed));
+        assertEquals(ERROR_INVALID_HANDLE, a.GetLastError());
+        assertEquals(files.size() - 1, store.objectFiles().size(), "a's call released the unnamed event");
+        assertEquals(process, a.GetRtThreadHandles(THIS_PROCESS).handle(), "a's process handle is intact");
     }
 
     // ------------------------------------------------------------------ helpers

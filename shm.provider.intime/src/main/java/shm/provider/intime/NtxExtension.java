@@ -207,6 +207,11 @@ class NtxExtension implements shm.provider.win32.VendorExtension {
         }
 
         @Override
+        public boolean deleteReleasingHold(Descriptor descriptor) {
+            throw readOnly(null, "delete memory handles");
+        }
+
+        @Override
         public int used() {
             throw readOnly(null, "count the GDT's slots");
         }

@@ -93,6 +93,10 @@ class NtxRtMemoryTest {
         assertTrue(bind.getMessage().contains("shm.backend.directory=lookup"), bind.getMessage());
         assertEquals(ErrorReason.LOCATION, assertThrows(ShmException.class, () -> backend.descriptors(
                 IntimeTables.GDT_TABLE, 1, 1).create(new ObjectRef(1), 0, 1)).reason());
+        ShmException release = assertThrows(ShmException.class, () -> backend.descriptors(IntimeTables.GDT_TABLE, 1, 1)
+                .deleteReleasingHold(new Descriptor(0, new ObjectRef(1), 0, 4096, 1, 0)));
+        assertEquals(ErrorReason.LOCATION, release.reason(), "no Windows process deletes an RT process's handle");
+        assertTrue(release.getMessage().contains("shm.backend.descriptorTables="), release.getMessage());
         assertEquals(ErrorReason.LOCATION, assertThrows(ShmException.class,
                 () -> backend.descriptors("intime.iwin32", 1, 1)).reason(), "only the GDT is visible");
     }

@@ -158,6 +158,24 @@ final class DescriptorSlots {
         return true;
     }
 
+    /**
+     * Frees descriptor {@code index} of table {@code t} when it still reads {@code expected} (as {@link #get} answers),
+     * inside the caller's transaction.
+     *
+     * @return the owner's process slot; -1 when the descriptor no longer reads so (nothing changed)
+     */
+    int freeIf(int t, int index, long[] expected) {
+        long[] now = get(t, index);
+        if (now == null || !java.util.Arrays.equals(now, expected)) {
+            return -1;
+        }
+        int slot = slotOf(t, index);
+        int owner = w.processIndex("owner of descriptor slot " + slot, w.descriptorFieldOffset(slot, DESCRIPTOR_OWNER),
+                w.descriptorWord(slot, DESCRIPTOR_OWNER));
+        free(slot);
+        return owner;
+    }
+
     /** The descriptor slot of descriptor {@code index} of table {@code t}, checked to lie in the slot section. */
     private int slotOf(int t, int index) {
         long first = w.descriptorTableWord(t, DESCRIPTOR_TABLE_FIRST);

@@ -451,6 +451,11 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
                     parkingSlot = slot;
                     parkingDeadline = deadline;
                 }
+                // a hold another process released (DescriptorTable.deleteReleasingHold) is not there to park
+                if (table.objects().slotOf(handle.ref().value()) != handle.slot()
+                        || table.objects().handlesOf(handle.slot(), table.selfSlot()) == 0) {
+                    return false;
+                }
                 if (last) {
                     return table.parkHolds(handle.slot(), parkingSlot, object.holds());
                 }
@@ -475,6 +480,40 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
                 handle.markClosed();
                 System.getLogger(MmapBackend.class.getName()).log(System.Logger.Level.WARNING, handle
                         + " was parked while a native call used its mapping; the mapping stays until the process ends");
+            }
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * {@inheritDoc} The mmap backend's events, mutexes and semaphores are forgotten with the handle whose mapping holds
+     * their state.
+     */
+    @Override
+    public boolean forget(Object object) {
+        if (object instanceof MmapSyncObject sync && sync.origin() == syncObjects) {
+            return sync.handle().forget();
+        }
+        return object instanceof MmapHandle handle && handle.forget();
+    }
+
+    /**
+     * Forgets one handle: unmaps it and drops it from this backend, leaving the table alone (another process released
+     * its hold, see {@link shm.api.spi.DescriptorTable#deleteReleasingHold}).
+     *
+     * @return {@code false} when the handle was not open in this backend
+     */
+    boolean forget(MmapHandle handle) {
+        lock.lock();
+        try {
+            OpenObject object = handle.object();
+            if (openObjects.get(handle.fileName()) != object || !handle.isOpen()) {
+                return false;
+            }
+            if (releaseHere(object, handle)) {
+                openObjects.remove(handle.fileName());
             }
             return true;
         } finally {

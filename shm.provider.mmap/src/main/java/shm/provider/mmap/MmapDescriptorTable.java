@@ -75,6 +75,14 @@ final class MmapDescriptorTable implements DescriptorTable {
         return backend.tableWork(table -> table.descriptors().delete(index, number));
     }
 
+    @Override
+    public boolean deleteReleasingHold(Descriptor descriptor) {
+        Objects.requireNonNull(descriptor, "descriptor");
+        long[] expected = {descriptor.object().value(), descriptor.offset(), descriptor.size(), descriptor.ownerPid(),
+                descriptor.node()};
+        return backend.tableWork(table -> table.deleteDescriptorReleasingHold(index, descriptor.index(), expected));
+    }
+
     private static Descriptor descriptor(int number, long[] d) {
         return new Descriptor(number, new ObjectRef(d[0]), d[1], d[2], d[3], d[4]);
     }

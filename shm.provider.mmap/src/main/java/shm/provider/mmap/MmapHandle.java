@@ -112,6 +112,11 @@ final class MmapHandle implements BackendHandle {
     }
 
     @Override
+    public boolean forget() {
+        return open && backend.forget(this);
+    }
+
+    @Override
     public void close() {
         if (open) {
             backend.release(this);

@@ -273,26 +273,72 @@ final class ObjectSlots {
             // while it was stopped): there is nothing left to release, and the close still succeeds.
             return false;
         }
-        boolean last = w.transaction(() -> {
-            int h = holderIndex(slot, selfSlot);
-            long released = Math.min(holds, w.holderWord(slot, h, HOLDER_HANDLES));
-            long count = w.holderWord(slot, h, HOLDER_HANDLES) - released;
-            w.putHolder(slot, h, HOLDER_HANDLES, count);
-            if (count == 0) {
-                w.putHolder(slot, h, HOLDER_PROCESS, 0);
-            }
-            processes.addHandlesOfSelf(-released);
-            long remaining = w.objectWord(slot, OBJECT_HANDLES) - released;
-            w.putObject(slot, OBJECT_HANDLES, remaining);
-            if (remaining == 0) {
-                markDestroying(slot);
-            }
-            return remaining == 0;
-        });
+        boolean last = w.transaction(() -> removeHolds(slot, holderIndex(slot, selfSlot), selfSlot,
+                Math.min(holds, w.holderWord(slot, holderIndex(slot, selfSlot), HOLDER_HANDLES))));
         if (last) {
             finishDestroy(slot);
         }
         return last;
+    }
+
+    /**
+     * Removes one handle that the process in {@code processSlot} holds on the live object {@code ref} names, inside
+     * the caller's transaction: from the process's live slot, or else from a parked slot of the same process (same pid
+     * and start time; a parked slot left without holds is freed). When it was the object's last handle the object is
+     * marked DESTROYING, and the caller finishes it with {@link #finishDestroyOf} after committing.
+     *
+     * @return the object's slot when it must be destroyed now; -1 when not, also when the object is gone or the
+     *         process holds no handle of it (nothing changed)
+     */
+    int releaseHoldWithin(long ref, int processSlot) {
+        int slot = slotOf(ref);
+        if (slot < 0) {
+            return -1;
+        }
+        int holder = holderIndex(slot, processSlot);
+        int from = processSlot;
+        for (int h = 0; h < HOLDERS_PER_OBJECT && holder < 0; h++) {
+            long process = w.holderWord(slot, h, HOLDER_PROCESS);
+            if (process != 0 && processes.parked().isParked((int) process - 1)
+                    && processes.sameProcess((int) process - 1, processSlot)) {
+                holder = h;
+                from = (int) process - 1;
+            }
+        }
+        if (holder < 0) {
+            return -1;
+        }
+        boolean last = removeHold(slot, holder, from);
+        if (from != processSlot && w.processWord(from, PROCESS_HANDLES) == 0) {
+            processes.parked().free(from);
+        }
+        return last ? slot : -1;
+    }
+
+    /** Removes the object in a DESTROYING slot that {@link #releaseHoldWithin} left: its file, then its slot. */
+    void finishDestroyOf(int slot) {
+        finishDestroy(slot);
+    }
+
+    /** One handle less for holder {@code h} (of process slot {@code processSlot}); inside a transaction. */
+    private boolean removeHold(int slot, int h, int processSlot) {
+        return removeHolds(slot, h, processSlot, 1);
+    }
+
+    /** {@code released} handles less for holder {@code h} (of process slot {@code processSlot}); in a transaction. */
+    private boolean removeHolds(int slot, int h, int processSlot, long released) {
+        long count = w.holderWord(slot, h, HOLDER_HANDLES) - released;
+        w.putHolder(slot, h, HOLDER_HANDLES, count);
+        if (count == 0) {
+            w.putHolder(slot, h, HOLDER_PROCESS, 0);
+        }
+        w.putProcess(processSlot, PROCESS_HANDLES, w.processWord(processSlot, PROCESS_HANDLES) - released);
+        long remaining = w.objectWord(slot, OBJECT_HANDLES) - released;
+        w.putObject(slot, OBJECT_HANDLES, remaining);
+        if (remaining == 0) {
+            markDestroying(slot);
+        }
+        return remaining == 0;
     }
 
     /** Lowers the logical size of a live object. */

@@ -234,6 +234,29 @@ final class ObjectTable implements AutoCloseable {
     }
 
     /**
+     * Deletes descriptor {@code index} of table {@code t} if it still reads {@code expected} ({object ref, offset,
+     * size, owner pid, node}) and releases one handle its owner process holds on its object, in one transaction; when
+     * that was the object's last handle, the object is destroyed after the commit in the steps of a last close (its
+     * DESTROYING intent is finished by the next lock holder if this process dies first). Inside {@link #locked}.
+     *
+     * @return {@code false} when the descriptor no longer reads so (nothing changed)
+     */
+    boolean deleteDescriptorReleasingHold(int t, int index, long[] expected) {
+        int[] destroy = {-1};
+        boolean deleted = file.words().transaction(() -> {
+            int owner = descriptors.freeIf(t, index, expected);
+            if (owner >= 0) {
+                destroy[0] = objects.releaseHoldWithin(expected[0], owner);
+            }
+            return owner >= 0;
+        });
+        if (destroy[0] >= 0) {
+            objects.finishDestroyOf(destroy[0]);
+        }
+        return deleted;
+    }
+
+    /**
      * Releases every handle of dead processes, checking every start time again, and reports which processes were
      * reaped and which objects destroyed, including those of the reap when the lock was taken for this call. Used by
      * the operator's reaper, which then removes the temporary files of dead processes (one scan of the root, 100,000

@@ -202,6 +202,12 @@ final class ProcessSlots {
         return pids;
     }
 
+    /** Whether two process slots stand for the same process: the same pid and start time. */
+    boolean sameProcess(int a, int b) {
+        return w.processWord(a, PROCESS_PID) == w.processWord(b, PROCESS_PID)
+                && w.processWord(a, PROCESS_START_TIME) == w.processWord(b, PROCESS_START_TIME);
+    }
+
     /** Handles this process holds, over all objects. */
     long handlesOfSelf() {
         return selfSlot < 0 ? 0 : w.processWord(selfSlot, PROCESS_HANDLES);

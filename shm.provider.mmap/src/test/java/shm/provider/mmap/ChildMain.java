@@ -76,6 +76,7 @@ public final class ChildMain {
                 handles.get(c[1]).pop().close();
                 yield "OK";
             }
+            case "forget" -> "OK " + handles.get(c[1]).pop().forget();
             case "holders" -> "HOLDERS " + backend.lookup(c[1]).map(ObjectInfo::holders).map(Object::toString)
                     .orElse("none");
             case "many" -> {

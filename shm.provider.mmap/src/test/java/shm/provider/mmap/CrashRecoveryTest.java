@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -18,6 +19,7 @@ import shm.api.MapOptions;
 import shm.api.ObjectInfo;
 import shm.api.ObjectType;
 import shm.api.spi.BackendHandle;
+import shm.api.spi.Descriptor;
 import shm.testkit.TmpfsDirectory;
 
 /**
@@ -67,6 +69,22 @@ class CrashRecoveryTest {
                     assertTrue(handles == 1 || handles == 2, "handles: " + handles);
                 });
         assertTrue(points > 3, "open has " + points + " crash points");
+    }
+
+    @Test
+    void aKillAtAnyPointOfADeleteReleasingAHoldLeavesDescriptorAndHoldBothThereOrBothGone() throws IOException {
+        Descriptor[] descriptor = new Descriptor[1];
+        int points = killAtEveryPoint(victim -> {
+            BackendHandle owned = victim.createOrOpen(SHM, "obj", 4096, MapOptions.DEFAULT);
+            descriptor[0] = victim.descriptors("handles", 4, 4).create(owned.ref(), 0, 4096);
+        }, victim -> victim.descriptors("handles", 4, 4).deleteReleasingHold(descriptor[0]),
+                (survivor, killed) -> {
+                    boolean slot = survivor.descriptors("handles", 4, 4).get(descriptor[0].index()).isPresent();
+                    Optional<ObjectInfo> object = survivor.lookup("obj");
+                    assertEquals(slot, object.isPresent(), "the descriptor and the hold go together: " + object);
+                    object.ifPresent(info -> assertEquals(1, info.handleCount()));
+                });
+        assertTrue(points > 5, "a delete releasing a hold has " + points + " crash points");
     }
 
     private interface Check {

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import shm.api.ErrorReason;
+import shm.api.HolderInfo;
 import shm.api.MapOptions;
 import shm.api.ObjectType;
 import shm.api.ShmException;
@@ -141,6 +142,46 @@ class SharedTablesTest {
         Descriptor stale = gdt.get(1).orElseThrow();
         assertReason(ErrorReason.NOT_FOUND, () -> backend.openByRef(stale.object(), MapOptions.DEFAULT));
         assertReason(ErrorReason.INVALID_PARAMETER, () -> backend.descriptors("huge", 1_000_000, 1));
+    }
+
+    @Test
+    void deletingAnotherProcesssDescriptorReleasesOneOfItsHoldsInTheSameStepAndItsOwnerOnlyForgetsItsView() {
+        DescriptorTable table = backend.descriptors("handles", 10, 10);
+        try (ChildJvm child = ChildJvm.start(root)) {
+            child.ok("create twice 4096");
+            child.ok("create twice 4096");
+            child.ok("create solo 4096");
+            Descriptor twice = table.get(Integer.parseInt(child.ok("descriptor handles twice 0 4096"))).orElseThrow();
+            Descriptor solo = table.get(Integer.parseInt(child.ok("descriptor handles solo 0 4096"))).orElseThrow();
+            assertEquals(child.pid(), twice.ownerPid());
+            try (BackendHandle mine = backend.open(SHM, "twice", MapOptions.DEFAULT)) {
+                assertEquals(3, backend.lookup("twice").orElseThrow().handleCount());
+                assertFalse(table.deleteReleasingHold(new Descriptor(twice.index(), twice.object(), 1, 4095,
+                        twice.ownerPid(), 0)), "a descriptor that reads otherwise is not deleted");
+                assertEquals(Optional.of(twice), table.get(twice.index()));
+
+                assertTrue(table.deleteReleasingHold(twice));
+                assertEquals(Optional.empty(), table.get(twice.index()));
+                assertEquals(java.util.Set.of(new HolderInfo(child.pid(), 1),
+                        new HolderInfo(ProcessHandle.current().pid(), 1)),
+                        java.util.Set.copyOf(backend.lookup("twice").orElseThrow().holders()),
+                        "one of the child's two holds went, this process's stayed");
+                assertFalse(table.deleteReleasingHold(twice), "a second delete finds nothing and releases nothing");
+                assertEquals(2, backend.lookup("twice").orElseThrow().handleCount());
+            }
+            assertTrue(table.deleteReleasingHold(solo));
+            assertTrue(backend.lookup("solo").isEmpty(), "the child's only hold went: the object is destroyed at once");
+            assertEquals(List.of(), TableInvariants.violations(backend));
+
+            assertEquals("true", child.ok("forget solo"), "the child unmaps its view of the destroyed object");
+            assertEquals("true", child.ok("forget twice"), "and the view whose hold went, releasing nothing");
+            assertEquals(1, backend.lookup("twice").orElseThrow().handleCount(), "the child's other hold is intact");
+            assertTrue(child.send("read twice 0").startsWith("DATA"), "the remaining handle still maps");
+            child.ok("close twice");
+            assertTrue(backend.lookup("twice").isEmpty(), "its close released the last hold exactly once");
+            assertEquals(List.of(), TableInvariants.violations(backend));
+            child.exit();
+        }
     }
 
     @Test

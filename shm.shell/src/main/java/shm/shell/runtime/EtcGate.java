@@ -195,8 +195,8 @@ public final class EtcGate implements ArtifactInstaller {
         return new String[] {base, null};
     }
 
-    /** The file's values as text, FileInstall's type prefixes and quotes taken off. */
-    static Dictionary<String, Object> read(Path file) throws IOException {
+    /** The file's values as text, FileInstall's type prefixes and quotes taken off (also for the entry point's wait). */
+    public static Dictionary<String, Object> read(Path file) throws IOException {
         Properties properties = new Properties();
         try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             properties.load(reader);

@@ -22,8 +22,8 @@ import java.util.Locale;
  * handle that closes (unmaps) its segment while a thread waits does not fail; the waiting thread returns at its
  * timeout or at the next wake, and its next access to the closed segment throws {@link IllegalStateException}.
  *
- * <p><b>Interrupts.</b> A wait sleeps in {@code futex_waitv} (Linux 5.16 and later) on two words: the caller's and
- * a word of its own that {@link Thread#interrupt()} sets and wakes (through the interruptor of an
+ * <p><b>Interrupts.</b> A wait sleeps in {@code futex_waitv} (Linux 5.16 and later; {@link FutexWaitv}) on two words:
+ * the caller's and a word of its own that {@link Thread#interrupt()} sets and wakes (through the interruptor of an
  * {@link AbstractInterruptibleChannel}, the JDK's public hook into {@code interrupt}); the kernel compares both before
  * it sleeps, so an interrupt is never lost, and the wait returns {@link Wake#INTERRUPTED} with the thread's interrupt
  * status kept. On an older kernel ({@code ENOSYS}) waits fall back to {@code FUTEX_WAIT}, which does not see
@@ -61,25 +61,6 @@ public final class Futex {
     /** errno: the timeout passed. */
     static final int ETIMEDOUT = 110;
 
-    /** {@code SYS_futex_waitv}: the same number on x86-64 and AArch64 (Linux 5.16). */
-    static final long SYS_FUTEX_WAITV = 449;
-    /** {@code FUTEX2_SIZE_U32}: a 32-bit futex word, shared (no {@code FUTEX2_PRIVATE}). */
-    static final long FUTEX2_SIZE_U32 = 0x02;
-    /** {@code CLOCK_MONOTONIC}, the clock of {@link System#nanoTime()} on Linux. */
-    static final long CLOCK_MONOTONIC = 1;
-    /** errno: the system call does not exist (a kernel before 5.16). */
-    static final int ENOSYS = 38;
-
-    /**
-     * {@code struct futex_waitv}: {@code u64 val; u64 uaddr; u32 flags; u32 __reserved;}, 24 bytes; a wait passes an
-     * array of two (the caller's word, then the interrupt word) at {@link #WAITV_OFFSET} of the call's scratch.
-     */
-    private static final StructLayout FUTEX_WAITV = MemoryLayout.structLayout(
-            ValueLayout.JAVA_LONG.withName("val"), ValueLayout.JAVA_LONG.withName("uaddr"),
-            ValueLayout.JAVA_INT.withName("flags"), ValueLayout.JAVA_INT.withName("reserved"));
-    /** Where the {@code futex_waitv} array lives in the scratch segment (after the timespec). */
-    private static final long WAITV_OFFSET = 64;
-
     /** {@code SYS_futex} on x86-64. */
     static final long SYS_FUTEX_X86_64 = 202;
     /** {@code SYS_futex} on AArch64 (the generic system call table). */
@@ -97,8 +78,7 @@ public final class Futex {
     private final long sysGettid;
     private final MethodHandle syscall;
     private final CallState callState = new CallState();
-    private final MethodHandle waitv;
-    private volatile boolean waitvMissing;
+    private final FutexWaitv waitv;
     private final ThreadIdentity threads = new ThreadIdentity(this);
 
     /**
@@ -123,11 +103,7 @@ public final class Futex {
                 ValueLayout.JAVA_LONG); // uint32_t val3
         this.syscall = linker.downcallHandle(symbol, descriptor, CallState.captureErrno(),
                 Linker.Option.firstVariadicArg(1));
-        // long syscall(SYS_futex_waitv, struct futex_waitv *waiters, unsigned nr, unsigned flags,
-        //              struct timespec *timeout (absolute), clockid_t clockid)
-        this.waitv = linker.downcallHandle(symbol, FunctionDescriptor.of(ValueLayout.JAVA_LONG,
-                ValueLayout.JAVA_LONG, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG,
-                ValueLayout.ADDRESS, ValueLayout.JAVA_LONG), CallState.captureErrno(), Linker.Option.firstVariadicArg(1));
+        this.waitv = new FutexWaitv(this, callState, linker, symbol);
     }
 
     /**
@@ -189,14 +165,22 @@ public final class Futex {
                     timespec.set(ValueLayout.JAVA_LONG, 0, remaining / NANOS_PER_SECOND);
                     timespec.set(ValueLayout.JAVA_LONG, 8, remaining % NANOS_PER_SECOND);
                 }
-                if (!waitvMissing) {
-                    Wake woken = sleepInterruptibly(segment, address, expected,
+                if (!waitv.missing()) {
+                    int woken = waitv.sleep(segment, new long[] {address}, new int[] {expected},
                             timeoutNanos == FOREVER ? FOREVER : start + timeoutNanos);
-                    if (woken != null) {
-                        return woken;
-                    }
-                    if (!waitvMissing) {
-                        continue; // EINTR
+                    switch (woken) {
+                        case 0:
+                            return Wake.WOKEN;
+                        case ANY_VALUE_CHANGED:
+                            return Wake.VALUE_CHANGED;
+                        case ANY_TIMED_OUT:
+                            return Wake.TIMED_OUT;
+                        case ANY_INTERRUPTED:
+                            return Wake.INTERRUPTED;
+                        default:
+                            // EINTR; or no futex_waitv: the next round sleeps with FUTEX_WAIT, on a relative timeout
+                            // written anew (the absolute one of futex_waitv shares the scratch)
+                            continue;
                     }
                 }
                 long result = (long) syscall.invokeExact(state, sysFutex, MemorySegment.ofAddress(address),
@@ -224,66 +208,8 @@ public final class Futex {
         }
     }
 
-    /**
-     * One {@code futex_waitv} sleep on the caller's word and this wait's interrupt word, until {@code deadline}
-     * ({@link System#nanoTime()} value, or {@link #FOREVER}).
-     *
-     * @return how the sleep ended; {@code null} when it should be repeated ({@code EINTR}) or when the kernel has no
-     *         {@code futex_waitv} (then {@link #waitvMissing} is set and the caller falls back to {@code FUTEX_WAIT})
-     */
-    private Wake sleepInterruptibly(MemorySegment segment, long address, int expected, long deadline)
-            throws Throwable {
-        InterruptWord interrupt = new InterruptWord(this);
-        interrupt.enter();
-        try {
-            if (Thread.currentThread().isInterrupted()) {
-                return Wake.INTERRUPTED;
-            }
-            MemorySegment scratch = callState.scratch();
-            MemorySegment waiters = scratch.asSlice(WAITV_OFFSET, FUTEX_WAITV.byteSize() * 2);
-            waiters.set(ValueLayout.JAVA_LONG, 0, Integer.toUnsignedLong(expected));
-            waiters.set(ValueLayout.JAVA_LONG, 8, address);
-            waiters.set(ValueLayout.JAVA_INT, 16, (int) FUTEX2_SIZE_U32);
-            waiters.set(ValueLayout.JAVA_INT, 20, 0);
-            waiters.set(ValueLayout.JAVA_LONG, 24, 0L);
-            waiters.set(ValueLayout.JAVA_LONG, 32, interrupt.address());
-            waiters.set(ValueLayout.JAVA_INT, 40, (int) FUTEX2_SIZE_U32);
-            waiters.set(ValueLayout.JAVA_INT, 44, 0);
-            MemorySegment timespec = MemorySegment.NULL;
-            if (deadline != FOREVER) {
-                timespec = scratch.asSlice(0, TIMESPEC);
-                timespec.set(ValueLayout.JAVA_LONG, 0, Math.floorDiv(deadline, NANOS_PER_SECOND));
-                timespec.set(ValueLayout.JAVA_LONG, 8, Math.floorMod(deadline, NANOS_PER_SECOND));
-            }
-            long result = (long) waitv.invokeExact(callState.segment(), SYS_FUTEX_WAITV, waiters, 2L, 0L, timespec,
-                    CLOCK_MONOTONIC);
-            if (result >= 0) {
-                return result == 1 || interrupt.isSet() ? Wake.INTERRUPTED : Wake.WOKEN;
-            }
-            int errno = callState.errno();
-            switch (errno) {
-                case EAGAIN:
-                    return interrupt.isSet() ? Wake.INTERRUPTED : Wake.VALUE_CHANGED;
-                case ETIMEDOUT:
-                    return Wake.TIMED_OUT;
-                case EINTR:
-                    requireAlive(segment);
-                    return null;
-                case ENOSYS:
-                    waitvMissing = true;
-                    return null;
-                default:
-                    throw failure("futex_waitv", errno, address);
-            }
-        } finally {
-            interrupt.leave();
-        }
-    }
-
-    /** {@code FUTEX_WAITV_MAX}: the most words one {@code futex_waitv} sleeps on. */
-    static final int WAITV_MAX = 128;
-    /** The most words {@link #awaitAny} takes: {@link #WAITV_MAX} less the interrupt word. */
-    public static final int AWAIT_ANY_MAX = WAITV_MAX - 1;
+    /** The most words {@link #awaitAny} takes: {@code futex_waitv}'s 128 less the interrupt word. */
+    public static final int AWAIT_ANY_MAX = FutexWaitv.WAITV_MAX - 1;
     /** {@link #awaitAny}: a word did not hold its expected value (or changed while spinning). */
     public static final int ANY_VALUE_CHANGED = -1;
     /** {@link #awaitAny}: the timeout passed, or it was zero. */
@@ -339,9 +265,9 @@ public final class Futex {
         } while (System.nanoTime() - spinUntil < 0);
         long deadline = timeoutNanos == FOREVER ? FOREVER : start + timeoutNanos;
         try {
-            while (!waitvMissing) {
-                Integer woken = sleepOnAll(segments[0], addresses, expected, deadline);
-                if (woken != null) {
+            while (!waitv.missing()) {
+                int woken = waitv.sleep(segments[0], addresses, expected, deadline);
+                if (woken != FutexWaitv.REPEAT) {
                     return woken;
                 }
             }
@@ -357,56 +283,6 @@ public final class Futex {
             case INTERRUPTED -> ANY_INTERRUPTED;
             case TIMED_OUT -> left <= POLL_NANOS ? ANY_TIMED_OUT : ANY_VALUE_CHANGED;
         };
-    }
-
-    /** One {@code futex_waitv} sleep on every word and the interrupt word; {@code null}: repeat (EINTR, ENOSYS). */
-    private Integer sleepOnAll(MemorySegment first, long[] addresses, int[] expected, long deadline) throws Throwable {
-        int n = addresses.length;
-        InterruptWord interrupt = new InterruptWord(this);
-        interrupt.enter();
-        try {
-            if (Thread.currentThread().isInterrupted()) {
-                return ANY_INTERRUPTED;
-            }
-            MemorySegment scratch = callState.scratch();
-            long entry = FUTEX_WAITV.byteSize();
-            MemorySegment waiters = scratch.asSlice(WAITV_OFFSET, entry * (n + 1));
-            for (int i = 0; i <= n; i++) {
-                long at = entry * i;
-                waiters.set(ValueLayout.JAVA_LONG, at, i < n ? Integer.toUnsignedLong(expected[i]) : 0L);
-                waiters.set(ValueLayout.JAVA_LONG, at + 8, i < n ? addresses[i] : interrupt.address());
-                waiters.set(ValueLayout.JAVA_INT, at + 16, (int) FUTEX2_SIZE_U32);
-                waiters.set(ValueLayout.JAVA_INT, at + 20, 0);
-            }
-            MemorySegment timespec = MemorySegment.NULL;
-            if (deadline != FOREVER) {
-                timespec = scratch.asSlice(0, TIMESPEC);
-                timespec.set(ValueLayout.JAVA_LONG, 0, Math.floorDiv(deadline, NANOS_PER_SECOND));
-                timespec.set(ValueLayout.JAVA_LONG, 8, Math.floorMod(deadline, NANOS_PER_SECOND));
-            }
-            long result = (long) waitv.invokeExact(callState.segment(), SYS_FUTEX_WAITV, waiters, (long) (n + 1), 0L,
-                    timespec, CLOCK_MONOTONIC);
-            if (result >= 0) {
-                return result == n || interrupt.isSet() ? ANY_INTERRUPTED : (int) result;
-            }
-            int errno = callState.errno();
-            switch (errno) {
-                case EAGAIN:
-                    return interrupt.isSet() ? ANY_INTERRUPTED : ANY_VALUE_CHANGED;
-                case ETIMEDOUT:
-                    return ANY_TIMED_OUT;
-                case EINTR:
-                    requireAlive(first);
-                    return null;
-                case ENOSYS:
-                    waitvMissing = true;
-                    return null;
-                default:
-                    throw failure("futex_waitv", errno, addresses[0]);
-            }
-        } finally {
-            interrupt.leave();
-        }
     }
 
     /** Who the calling thread is as a mutex owner: one per binding, so the per-thread cache is shared. */
@@ -490,13 +366,13 @@ public final class Futex {
         return address;
     }
 
-    private static void requireAlive(MemorySegment segment) {
+    static void requireAlive(MemorySegment segment) {
         if (!segment.scope().isAlive()) {
             throw new IllegalStateException("Already closed: the segment of the futex word was unmapped");
         }
     }
 
-    private static IllegalStateException failure(String operation, int errno, long address) {
+    static IllegalStateException failure(String operation, int errno, long address) {
         return new IllegalStateException("futex " + operation + " on address 0x" + Long.toHexString(address)
                 + " failed with errno " + errno);
     }

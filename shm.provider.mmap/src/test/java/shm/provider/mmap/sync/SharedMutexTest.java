@@ -149,11 +149,14 @@ class SharedMutexTest {
 
     @Test
     void aZombieOwnerAbandonsTheMutex() throws Exception {
-        // sh starts a child that ends at once, then becomes 'sleep', which never waits for it: a zombie.
-        Process parent = new ProcessBuilder("sh", "-c", "sleep 0 & echo $!; exec sleep 30").start();
+        // sh starts a child, then becomes 'sleep', which never waits for it; the child is killed only once sh is
+        // gone (a child that ended before the exec could be reaped by sh), so it stays a zombie whatever the load.
+        Process parent = new ProcessBuilder("sh", "-c", "sleep 60 & echo $!; exec sleep 30").start();
         try {
             long zombie = Long.parseLong(new BufferedReader(
                     new InputStreamReader(parent.getInputStream(), StandardCharsets.US_ASCII)).readLine().strip());
+            Await.until("sh became sleep", () -> commandOf(parent.pid()).equals("sleep"));
+            assertTrue(ProcessHandle.of(zombie).orElseThrow().destroyForcibly());
             Await.until("pid " + zombie + " is a zombie",
                     () -> ProcessStat.of(zombie).map(ProcessStat::state).orElse('?') == 'Z');
             SharedMutex m = mutex();
@@ -163,6 +166,15 @@ class SharedMutexTest {
         } finally {
             parent.destroyForcibly();
             parent.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /** The command name of a process ({@code /proc/<pid>/comm}); empty when it cannot be read. */
+    private static String commandOf(long pid) {
+        try {
+            return java.nio.file.Files.readString(java.nio.file.Path.of("/proc", Long.toString(pid), "comm")).strip();
+        } catch (IOException gone) {
+            return "";
         }
     }
 
