@@ -39,8 +39,8 @@ import shm.provider.mmap.sync.SharedSemaphore;
 /**
  * POSIX shared memory on tmpfs, shared by every process that uses the same root: one file per object (a header page
  * {@link ObjectHeader} followed by the data, file names from {@link NameCodec}) and one {@link ObjectTable} that
- * counts, per object, the holds of each live process: one per object per backend instance however many handles it
- * has open, plus one per handle parked ({@link #park()}). Usable as a plain library:
+ * counts, per object, the holds of each live process: one per open handle, and one per handle parked
+ * ({@link #park()}). Usable as a plain library:
  * {@code try (var backend = new MmapBackend(MmapSettings.defaults())) { ... }}.
  *
  * <p>Every operation runs under the table lock. The last close in any process unlinks the object's file; a process
@@ -219,7 +219,7 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
             if (slot < 0) {
                 return Optional.empty();
             }
-            return Optional.of(objects.info(table.objects().entry(slot), name, openObjects.get(fileName)));
+            return Optional.of(objects.info(table.objects().entry(slot), name));
         });
     }
 
@@ -232,7 +232,7 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
                 if (entry.fileName().startsWith(NameCodec.UNNAMED_PREFIX)) {
                     continue;
                 }
-                result.add(objects.info(entry, objects.nameOf(entry), openObjects.get(entry.fileName())));
+                result.add(objects.info(entry, objects.nameOf(entry)));
             }
             result.sort(Comparator.comparing(ObjectInfo::name));
             return List.copyOf(result);
@@ -421,10 +421,11 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
     }
 
     /**
-     * Parks one handle's hold: one hold in the table per parked handle, as if every handle held the object, so that
-     * the object outlives the other handles' closes until the handle's successor takes the hold over (or the deadline
-     * passes). The last handle here moves this backend's holds; one parked while others stay open moves one of the
-     * backend's extra holds or parks a new one. {@code false} when this backend does not park or the handle is closed.
+     * Parks one handle's hold: moves it to this instance's parked slot, so that the object outlives every other close
+     * until the handle's successor takes the hold over (or the deadline passes), then unmaps the handle. {@code false}
+     * when this backend does not park, the handle is closed, the table has no room for a parked slot, or the table no
+     * longer counts the handle's hold (another process released it, {@link DescriptorTable#deleteReleasingHold}): then
+     * nothing changed and the handle is still open.
      */
     boolean park(MmapHandle handle) {
         if (parkMillis == 0) {
@@ -436,12 +437,12 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
             if (closed || openObjects.get(handle.fileName()) != object || !handle.isOpen()) {
                 return false;
             }
-            boolean last = object.handleCount() == 1;
-            if (!last) {
-                // Unmapped first (a native call using it refuses the park, nothing changed); then its own hold parked.
-                releaseHere(object, handle);
-            }
             boolean moved = table.locked(() -> {
+                // a hold another process released (DescriptorTable.deleteReleasingHold) is not there to park
+                if (table.objects().slotOf(handle.ref().value()) != handle.slot()
+                        || table.objects().handlesOf(handle.slot(), table.selfSlot()) == 0) {
+                    return false;
+                }
                 if (!table.isParkingSlot(parkingSlot, parkingDeadline)) {
                     long deadline = System.currentTimeMillis() + parkMillis;
                     int slot = table.openParkingSlot(deadline);
@@ -451,35 +452,20 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
                     parkingSlot = slot;
                     parkingDeadline = deadline;
                 }
-                // a hold another process released (DescriptorTable.deleteReleasingHold) is not there to park
-                if (table.objects().slotOf(handle.ref().value()) != handle.slot()
-                        || table.objects().handlesOf(handle.slot(), table.selfSlot()) == 0) {
-                    return false;
-                }
-                if (last) {
-                    return table.parkHolds(handle.slot(), parkingSlot, object.holds());
-                }
-                if (object.holds() > 1) {
-                    return table.parkHandle(handle.slot(), parkingSlot);
-                }
-                return table.parkAnotherHold(handle.slot(), parkingSlot);
+                return table.parkHandle(handle.slot(), parkingSlot);
             });
-            if (!last) {
-                if (moved && object.holds() > 1) {
-                    object.dropHold();
-                }
-                return moved;   // not moved: the handle is closed, its hold stays with the others here
-            }
             if (!moved) {
                 return false;
             }
-            openObjects.remove(handle.fileName());
             try {
                 object.release(handle);
             } catch (IllegalStateException inUse) {
-                handle.markClosed();
+                object.abandon(handle);
                 System.getLogger(MmapBackend.class.getName()).log(System.Logger.Level.WARNING, handle
                         + " was parked while a native call used its mapping; the mapping stays until the process ends");
+            }
+            if (object.isEmpty()) {
+                openObjects.remove(handle.fileName());
             }
             return true;
         } finally {
@@ -522,20 +508,21 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
     }
 
     /**
-     * Releases one handle: unmaps its mapping. While the backend has other handles of the object open, the table is
-     * not written; the last one releases this backend's holds in the table (the last hold in any process unlinks the
-     * object).
+     * Releases one handle: unmaps its mapping, then releases its hold in the table (the last hold in any process
+     * unlinks the object).
      */
     void release(MmapHandle handle) {
         lock.lock();
         try {
             OpenObject object = handle.object();
-            if (openObjects.get(handle.fileName()) != object || !releaseHere(object, handle)) {
+            if (openObjects.get(handle.fileName()) != object || !handle.isOpen()) {
                 return;
             }
-            openObjects.remove(handle.fileName());
+            if (releaseHere(object, handle)) {
+                openObjects.remove(handle.fileName());
+            }
             try {
-                table.locked(() -> table.objects().closeHandles(handle.slot(), handle.ref().value(), object.holds()));
+                table.locked(() -> table.objects().closeHandle(handle.slot(), handle.ref().value()));
             } catch (ShmException unusableTable) {
                 if (unusableTable.reason() != ErrorReason.INCOMPATIBLE_STORE) {
                     throw unusableTable;
@@ -606,15 +593,14 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
     }
 
     /**
-     * Closes one handle here, without the table; under {@link #lock}.
+     * Closes one open handle here, without the table; under {@link #lock}.
      *
-     * @return whether the object has no handle left here (its hold in the table is then the caller's to release)
+     * @return whether the object has no handle left here
+     * @throws ShmException WRONG_STATE when a native call uses the mapping (nothing changed)
      */
     private boolean releaseHere(OpenObject object, MmapHandle handle) {
         try {
-            if (!object.release(handle)) {
-                return false;
-            }
+            object.release(handle);
         } catch (IllegalStateException inUse) {
             throw new ShmException(ErrorReason.WRONG_STATE, handle.name(),
                     "the mapping is in use by a native call and cannot be closed now", null, inUse);
@@ -630,8 +616,8 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
 
     /**
      * Opens the live object in {@code slot}: a further handle, with a mapping of its own, when this backend holds it
-     * (the table is not written: the process's hold covers it, unless this process parked a hold of the object, which
-     * this open then takes over), else a new hold of this process. Under both locks.
+     * (mapped from what the backend recorded, no table entry built), else the object's first handle here; either way
+     * one more hold of this process in the table, or a hold this process parked taken over. Under both locks.
      */
     private MmapHandle openSlot(int slot, String fileName, ObjectType type, String name, MapOptions options) {
         OpenObject object = openObjects.get(fileName);
@@ -650,8 +636,11 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
             mapping.discard();
             throw e;
         }
-        if (table.objects().takeOverParked(slot)) {
-            object.addHold();   // a handle of this process parked it; its successor is this open
+        try {
+            table.objects().openHandle(slot);   // takes over a hold this process parked, or adds one
+        } catch (RuntimeException e) {
+            object.release(handle);
+            throw e;
         }
         return handle;
     }

@@ -182,23 +182,10 @@ final class ObjectLifecycle {
         }
     }
 
-    /**
-     * What the operator sees of an object. The table counts one hold per process (per backend instance) however many
-     * handles it has open; the handles this backend has open ({@code local}, {@code null} when none) stand in for this
-     * backend's holds in this process's count.
-     */
-    ObjectInfo info(TableEntry entry, String name, OpenObject local) {
-        List<HolderInfo> holders = new java.util.ArrayList<>();
-        boolean substituted = local == null;
-        for (TableEntry.Holder h : entry.holders()) {
-            long handles = h.handles();
-            if (!substituted && h.pid() == self.pid()) {
-                handles += local.handleCount() - local.holds();
-                substituted = true;
-            }
-            holders.add(new HolderInfo(h.pid(), (int) Math.min(Integer.MAX_VALUE, handles)));
-        }
-        holders = List.copyOf(holders);
+    /** What the operator sees of an object: the table's holds (one per open or parked handle) per process. */
+    ObjectInfo info(TableEntry entry, String name) {
+        List<HolderInfo> holders = entry.holders().stream()
+                .map(h -> new HolderInfo(h.pid(), (int) Math.min(Integer.MAX_VALUE, h.handles()))).toList();
         return new ObjectInfo(name, entry.type(), entry.reservedSize(), entry.logicalSize(), holders,
                 entry.type() == ObjectType.SHARED_MEMORY ? ObjectState.NONE : stateOf(entry));
     }

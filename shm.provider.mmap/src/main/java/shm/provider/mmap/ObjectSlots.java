@@ -239,17 +239,6 @@ final class ObjectSlots {
     }
 
     /**
-     * When this process parked a hold on the object in {@code slot}, moves it back to this process's live slot (the
-     * object's handle count stays) and returns {@code true}; without a parked hold nothing is written.
-     */
-    boolean takeOverParked(int slot) {
-        if (!processes.parked().anyOfOurs(slot)) {
-            return false;
-        }
-        return w.transaction(() -> processes.parked().takeOver(slot, processes.selfSlot()));
-    }
-
-    /**
      * Removes one handle of this process from the object that {@code ref} names. When it was the object's last handle
      * in any process, the object's file is removed and its slot freed. A handle the table no longer counts is left
      * as it is.
@@ -257,24 +246,13 @@ final class ObjectSlots {
      * @return {@code true} when the object was destroyed
      */
     boolean closeHandle(int slot, long ref) {
-        return closeHandles(slot, ref, 1);
-    }
-
-    /**
-     * Removes {@code holds} holds of this process (at most as many as the table counts for it) from the object that
-     * {@code ref} names, in one transaction; as {@link #closeHandle} otherwise.
-     *
-     * @return {@code true} when the object was destroyed
-     */
-    boolean closeHandles(int slot, long ref, int holds) {
         int selfSlot = processes.selfSlot();
         if (w.objectWord(slot, OBJECT_STATE) != LIVE || !w.sameSerial(slot, ref) || holderIndex(slot, selfSlot) < 0) {
             // The table no longer counts this handle (a repair dropped the slot, or this process was reaped as dead
             // while it was stopped): there is nothing left to release, and the close still succeeds.
             return false;
         }
-        boolean last = w.transaction(() -> removeHolds(slot, holderIndex(slot, selfSlot), selfSlot,
-                Math.min(holds, w.holderWord(slot, holderIndex(slot, selfSlot), HOLDER_HANDLES))));
+        boolean last = w.transaction(() -> removeHold(slot, holderIndex(slot, selfSlot), selfSlot));
         if (last) {
             finishDestroy(slot);
         }
@@ -322,18 +300,13 @@ final class ObjectSlots {
 
     /** One handle less for holder {@code h} (of process slot {@code processSlot}); inside a transaction. */
     private boolean removeHold(int slot, int h, int processSlot) {
-        return removeHolds(slot, h, processSlot, 1);
-    }
-
-    /** {@code released} handles less for holder {@code h} (of process slot {@code processSlot}); in a transaction. */
-    private boolean removeHolds(int slot, int h, int processSlot, long released) {
-        long count = w.holderWord(slot, h, HOLDER_HANDLES) - released;
+        long count = w.holderWord(slot, h, HOLDER_HANDLES) - 1;
         w.putHolder(slot, h, HOLDER_HANDLES, count);
         if (count == 0) {
             w.putHolder(slot, h, HOLDER_PROCESS, 0);
         }
-        w.putProcess(processSlot, PROCESS_HANDLES, w.processWord(processSlot, PROCESS_HANDLES) - released);
-        long remaining = w.objectWord(slot, OBJECT_HANDLES) - released;
+        w.putProcess(processSlot, PROCESS_HANDLES, w.processWord(processSlot, PROCESS_HANDLES) - 1);
+        long remaining = w.objectWord(slot, OBJECT_HANDLES) - 1;
         w.putObject(slot, OBJECT_HANDLES, remaining);
         if (remaining == 0) {
             markDestroying(slot);

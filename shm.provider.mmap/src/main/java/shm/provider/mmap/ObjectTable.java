@@ -328,27 +328,7 @@ final class ObjectTable implements AutoCloseable {
      * @return {@code false} when it cannot (nothing changed)
      */
     boolean parkHandle(int slot, int parkingSlot) {
-        return parkHolds(slot, parkingSlot, 1);
-    }
-
-    /**
-     * Moves {@code count} holds of this process on the object in {@code slot} to the parked slot, in one transaction.
-     * Inside {@link #locked}.
-     *
-     * @return {@code false} when it cannot (nothing changed)
-     */
-    boolean parkHolds(int slot, int parkingSlot, int count) {
-        return file.words().transaction(() -> processes.parked().park(slot, processes.selfSlot(), parkingSlot, count));
-    }
-
-    /**
-     * Parks one more hold on the object in {@code slot} for a handle of this process, whose other handles keep
-     * this process's own hold (the object's handle count grows by one). Inside {@link #locked}.
-     *
-     * @return {@code false} when the object has no free holder entry for the parked slot (nothing changed)
-     */
-    boolean parkAnotherHold(int slot, int parkingSlot) {
-        return file.words().transaction(() -> processes.parked().parkAnother(slot, parkingSlot));
+        return file.words().transaction(() -> processes.parked().park(slot, processes.selfSlot(), parkingSlot));
     }
 
     /** Every parked hold in the table. Inside {@link #locked}. */

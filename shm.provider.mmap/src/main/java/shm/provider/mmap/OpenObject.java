@@ -13,13 +13,11 @@ import shm.api.spi.ObjectRef;
 /**
  * An object this backend holds: its identity in the table and its open handles, each with a mapping of its own
  * ({@link ObjectMapping}: Win32 view semantics, a distinct address per handle and a view freed at its handle's close,
- * which the personalities rely on). The object table counts one hold of this process for it however many handles are
- * open ({@code docs/mmap-store.md}, "holds"): the hold is taken when the object is first opened and released when its
- * last handle closes, so a further open of an object held here writes nothing into the table.
- *
- * <p>Parking keeps one hold per parked handle, as if every handle held the object: a handle parked while others stay
- * open here parks a hold of its own, and an open here that finds a hold this process parked takes it over, so this
- * backend then has more than one hold ({@link #holds()}), all released with its last handle.
+ * which the personalities rely on). Every handle has one hold of this process in the object table
+ * ({@code docs/mmap-store.md}, "holds"): each open adds one (or takes over one this process parked), each close
+ * releases one, each park moves one to a parked slot; a forgotten handle ({@link shm.api.spi.BackendHandle#forget()})
+ * releases none, since another process released it. What this class saves is the rest: an open of an object held here
+ * maps the file again from what it recorded (type, size, the table's inode) without building a table entry.
  *
  * <p>Not thread-safe: guarded by the backend's lock.
  */
@@ -33,8 +31,6 @@ final class OpenObject {
     private final String name;
     private final long reservedSize;
     private final Set<MmapHandle> handles = new LinkedHashSet<>();
-    /** The holds this backend has on the object in the table: 1, plus parked holds it took over. */
-    private int holds = 1;
 
     OpenObject(MmapBackend backend, String fileName, int slot, ObjectRef ref, ObjectType type, String name,
                long reservedSize) {
@@ -115,31 +111,17 @@ final class OpenObject {
         return true;
     }
 
-    /** How many holds this backend has on the object in the table (at least 1 while a handle is open). */
-    int holds() {
-        return holds;
-    }
-
-    /** One more hold: a parked hold of this process taken over by an open here. */
-    void addHold() {
-        holds++;
-    }
-
-    /** One hold fewer: moved to the parked slot for a handle parked while others stay open. */
-    void dropHold() {
-        if (holds <= 1) {
-            throw new IllegalStateException("the last hold goes with the last handle");
-        }
-        holds--;
+    /**
+     * Drops a handle whose memory could not be released (a native call used it while its hold was parked): it is
+     * marked closed and no longer counted here; its mapping stays until the process ends.
+     */
+    void abandon(MmapHandle handle) {
+        handle.markClosed();
+        handles.remove(handle);
     }
 
     boolean isEmpty() {
         return handles.isEmpty();
-    }
-
-    /** How many handles are open here. */
-    int handleCount() {
-        return handles.size();
     }
 
     /** A copy of the open handles, in opening order. */

@@ -81,50 +81,12 @@ final class ParkedHolds {
      * @return {@code false} when the object has no free holder entry for the parked slot (nothing changed)
      */
     boolean park(int objectSlot, int from, int parked) {
-        return park(objectSlot, from, parked, 1);
-    }
-
-    /**
-     * Moves {@code count} holds of {@code from} on {@code objectSlot} to the parked slot {@code parked}; inside a
-     * transaction.
-     *
-     * @return {@code false} when the object has no free holder entry for the parked slot (nothing changed)
-     */
-    boolean park(int objectSlot, int from, int parked, int count) {
         int target = holderEntryFor(objectSlot, parked);
         if (target < 0) {
             return false;
         }
-        move(objectSlot, from, target, parked, count);
+        move(objectSlot, from, target, parked);
         return true;
-    }
-
-    /**
-     * Adds one hold of the parked slot {@code parked} on {@code objectSlot} (the object's handle count grows by one),
-     * for a handle parked while this process keeps the object open; inside a transaction.
-     *
-     * @return {@code false} when the object has no free holder entry for the parked slot (nothing changed)
-     */
-    boolean parkAnother(int objectSlot, int parked) {
-        int target = holderEntryFor(objectSlot, parked);
-        if (target < 0) {
-            return false;
-        }
-        w.putHolder(objectSlot, target, HOLDER_HANDLES, w.holderWord(objectSlot, target, HOLDER_HANDLES) + 1);
-        w.putProcess(parked, PROCESS_HANDLES, w.processWord(parked, PROCESS_HANDLES) + 1);
-        w.putObject(objectSlot, TableLayout.OBJECT_HANDLES, w.objectWord(objectSlot, TableLayout.OBJECT_HANDLES) + 1);
-        return true;
-    }
-
-    /** Whether a parked slot of this process holds {@code objectSlot}; reads only. */
-    boolean anyOfOurs(int objectSlot) {
-        for (int h = 0; h < HOLDERS_PER_OBJECT; h++) {
-            long holder = w.holderWord(objectSlot, h, HOLDER_PROCESS);
-            if (holder != 0 && isParked((int) holder - 1) && isThisProcess((int) holder - 1)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /**
@@ -143,7 +105,7 @@ final class ParkedHolds {
             if (target < 0) {
                 return false;
             }
-            move(objectSlot, parked, target, to, 1);
+            move(objectSlot, parked, target, to);
             if (w.processWord(parked, PROCESS_HANDLES) == 0) {
                 free(parked);
             }
@@ -188,20 +150,16 @@ final class ParkedHolds {
     record Parked(String fileName, long pid, long holds, long deadlineMillis) {
     }
 
-    private void move(int objectSlot, int fromProcess, int toHolder, int toProcess, int count) {
+    private void move(int objectSlot, int fromProcess, int toHolder, int toProcess) {
         int source = holderOf(objectSlot, fromProcess);
-        long left = source < 0 ? -1 : w.holderWord(objectSlot, source, HOLDER_HANDLES) - count;
-        if (left < 0) {
-            throw new IllegalStateException("process slot " + fromProcess + " holds fewer than " + count
-                    + " of object slot " + objectSlot);
-        }
+        long left = w.holderWord(objectSlot, source, HOLDER_HANDLES) - 1;
         w.putHolder(objectSlot, source, HOLDER_HANDLES, left);
         if (left == 0) {
             w.putHolder(objectSlot, source, HOLDER_PROCESS, 0);
         }
-        w.putProcess(fromProcess, PROCESS_HANDLES, w.processWord(fromProcess, PROCESS_HANDLES) - count);
-        w.putHolder(objectSlot, toHolder, HOLDER_HANDLES, w.holderWord(objectSlot, toHolder, HOLDER_HANDLES) + count);
-        w.putProcess(toProcess, PROCESS_HANDLES, w.processWord(toProcess, PROCESS_HANDLES) + count);
+        w.putProcess(fromProcess, PROCESS_HANDLES, w.processWord(fromProcess, PROCESS_HANDLES) - 1);
+        w.putHolder(objectSlot, toHolder, HOLDER_HANDLES, w.holderWord(objectSlot, toHolder, HOLDER_HANDLES) + 1);
+        w.putProcess(toProcess, PROCESS_HANDLES, w.processWord(toProcess, PROCESS_HANDLES) + 1);
     }
 
     private boolean isThisProcess(int processSlot) {

@@ -124,9 +124,9 @@ class ParkedHoldsTest {
     }
 
     /**
-     * The table counts one hold per backend however many handles are open, but a parked handle keeps a hold of its
-     * own: closing the other handles before its successor comes must not destroy the object (as the RTX personality
-     * does when it parks an event through a second handle and closes the first).
+     * A handle parked beside others parks its own hold: closing the other handles before its successor comes must not
+     * destroy the object (as the RTX personality does when it parks an event through a second handle and closes the
+     * first).
      */
     @Test
     void aHandleParkedBesideOthersKeepsTheObjectAfterTheyClose() {
