@@ -63,9 +63,6 @@ class PlatformHomeIT {
     }
 
     @Test
-    @org.junit.jupiter.api.Disabled("intermittent (failed in 2 of the last 4 clean-clone CI runs): the commands of the"
-            + " second start can run before the changed etc/shm.provider.mmap.cfg reaches the backend, although the"
-            + " entry point now waits for the file's values in Configuration Admin; cause not found, open")
     void configurationFileIsReadChangedWrittenBackAndKeptAcrossRestarts() throws Exception {
         RuntimeProcess.run(root(), "shm:list"); // creates the home
         Path other = temporary.resolve("other-root");
@@ -87,6 +84,47 @@ class PlatformHomeIT {
         RuntimeProcess.Finished restarted = RuntimeProcess.run(root(), "shm:config", "shm.provider.mmap");
         assertTrue(restarted.output().contains("prefault = true  (file;"), restarted.output());
         assertTrue(restarted.output().contains("root = " + other + "  (file;"), restarted.output());
+    }
+
+    /**
+     * FileInstall used to rewrite a file in place after reading it, and its own watcher could read the file half written
+     * and then empty it for good (the changed root was lost, and with it every comment); its write-back also wrote
+     * typed values ({@code I"7"}) that a file with the operator's plain lines reads back as text, refused at the next
+     * start. Now a file that was read is left alone, and a change is written back as the operator would write it.
+     */
+    @Test
+    void aFileThatWasReadIsNotRewrittenAndARuntimeChangeIsWrittenBackInPlainText() throws Exception {
+        RuntimeProcess.run(root(), "shm:list"); // creates the home
+        Path file = etc().resolve("shm.provider.mmap.cfg");
+        Path other = temporary.resolve("other-root");
+        Files.writeString(file, "root = " + other + "\n", StandardOpenOptionAppend.APPEND);
+        String written = Files.readString(file);
+        java.nio.file.attribute.FileTime past = java.nio.file.attribute.FileTime.from(Instant.now().minusSeconds(3600).truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+        Files.setLastModifiedTime(file, past);
+        Object inode = Files.getAttribute(file, "unix:ino");
+
+        RuntimeProcess.Finished read = RuntimeProcess.run(root(), "shm:rank", "mmap", "7");
+        assertEquals(0, read.exitCode(), read.errors());
+        String after = Files.readString(file);
+        assertTrue(after.startsWith(written), "the operator's text stays as written: " + after);
+        assertEquals(written + "service.ranking = 7\n", after);
+        assertFalse(inode.equals(Files.getAttribute(file, "unix:ino")), "written back by one rename");
+
+        Files.setLastModifiedTime(file, past);
+        inode = Files.getAttribute(file, "unix:ino");
+        RuntimeProcess.Finished restarted = RuntimeProcess.run(root(), "-c", "shm:backends; shm:config shm.provider.mmap");
+        assertEquals(0, restarted.exitCode(), restarted.errors());
+        assertTrue(restarted.output().contains("service.ranking = 7  (file;"), restarted.output());
+        assertTrue(restarted.output().contains("root = " + other + "  (file;"), restarted.output());
+        assertFalse(restarted.output().contains("REFUSED"), restarted.output());
+        assertFalse(restarted.errors().contains("refused"), restarted.errors());
+        assertEquals(after, Files.readString(file));
+        assertEquals(inode, Files.getAttribute(file, "unix:ino"), "a file that was only read is not rewritten");
+        assertEquals(past, Files.getLastModifiedTime(file));
+        try (var left = Files.list(etc())) {
+            assertEquals(List.of(), left.filter(f -> f.getFileName().toString().startsWith(".")).toList(),
+                    "no temporary file is left in etc/");
+        }
     }
 
     @Test

@@ -56,6 +56,10 @@ public final class BackendCommands {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile ConfigurationAdmin configurations;
 
+    /** Writes a changed configuration back into its file in etc/ before the command answers (absent without a home). */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile shm.shell.runtime.EtcWriteBack writeBack;
+
     /** Commands that read the service registry through {@code context}. */
     @Activate
     public BackendCommands(BundleContext context) {
@@ -92,6 +96,7 @@ public final class BackendCommands {
         Dictionary<String, Object> properties = properties(configuration);
         properties.put(Constants.SERVICE_RANKING, ranking);
         configuration.update(properties);
+        writtenBack(configuration);
         return "ranking of " + describe(reference) + " set to " + ranking + " (consumers re-choose; see shm:backends)";
     }
 
@@ -106,6 +111,7 @@ public final class BackendCommands {
         String target = "(" + ShmBackend.TYPE_PROPERTY + "=" + type + ")";
         properties.put("backend.target", target);
         configuration.update(properties);
+        writtenBack(configuration);
         return "neutral service now binds " + target + " (handles move only within one namespace; see shm:backends)";
     }
 
@@ -205,6 +211,13 @@ public final class BackendCommands {
             return found.stream().sorted(java.util.Comparator.reverseOrder()).toList();
         } catch (InvalidSyntaxException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    private void writtenBack(Configuration configuration) {
+        shm.shell.runtime.EtcWriteBack files = writeBack;
+        if (files != null) {
+            files.writeBack(configuration.getPid());
         }
     }
 

@@ -41,15 +41,18 @@ public final class ConfigCommands {
     private final MetaTypeService metatype;
     private final ConfigurationAdmin admin;
     private final ConfigurationGuard guard;
+    private final EtcWriteBack writeBack;
 
     /** Commands over the given services. */
     @Activate
     public ConfigCommands(BundleContext context, @Reference MetaTypeService metatype,
-            @Reference ConfigurationAdmin admin, @Reference ConfigurationGuard guard) {
+            @Reference ConfigurationAdmin admin, @Reference ConfigurationGuard guard,
+            @Reference EtcWriteBack writeBack) {
         this.context = context;
         this.metatype = metatype;
         this.admin = admin;
         this.guard = guard;
+        this.writeBack = writeBack;
     }
 
     /** Shows settings, or sets one. */
@@ -177,9 +180,9 @@ public final class ConfigCommands {
         if (file == null && home != null && !home.isBlank()) {
             // No file yet: write one; FileInstall reads it into Configuration Admin and keeps the two in step.
             Path created = Path.of(home.strip(), "etc", pid + ".cfg");
-            java.nio.file.Files.writeString(created, "# " + described.definition().getName()
-                    + " (written by shm:config set; FileInstall keeps this file and the configuration in step)\n"
-                    + key + " = " + value + "\n", java.nio.charset.StandardCharsets.UTF_8);
+            CfgText.replace(created, "# " + described.definition().getName()
+                    + " (written by shm:config set; changes made at runtime are written back into it)\n"
+                    + CfgText.line(key, value) + "\n");
             return "set " + pid + " " + key + " = " + value + " (written to etc/" + created.getFileName()
                     + "; applied within a second)";
         }
@@ -188,6 +191,7 @@ public final class ConfigCommands {
         }
         properties.put(key, value);
         configuration.update(properties);
+        writeBack.writeBack(configuration.getPid());
         return "set " + pid + " " + key + " = " + value + (file == null ? "" : " (saved in " + fileName(file) + ")");
     }
 

@@ -29,7 +29,7 @@ import org.osgi.service.component.annotations.Reference;
  * The door of the platform home's {@code etc/}: Apache Felix FileInstall hands it every configuration file there
  * (it ranks above FileInstall's own installer), it checks the file's values against Metatype and the root rule
  * ({@link ConfigurationGuard#check}) and passes a good file on to FileInstall's installer, which puts it into
- * Configuration Admin (and writes later changes back). A bad file is refused with one line in the log and never
+ * Configuration Admin ({@link EtcWriteBack} writes later changes back). A bad file is refused with one line in the log and never
  * reaches Configuration Admin, so no component sees it: the component keeps its configuration, handles and all,
  * without being restarted; the file stays as the operator wrote it and {@code shm:config} shows the refusal.
  *
