@@ -69,8 +69,11 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
     private final ObjectTable table;
     private final ObjectLifecycle objects;
     private final ReentrantLock lock = new ReentrantLock();
-    /** Objects this backend holds handles to, by file name. Guarded by {@link #lock}. */
-    private final Map<String, OpenObject> openObjects = new HashMap<>();
+    /**
+     * Objects this backend holds handles to, by reference (not by name: a handle whose hold another process released
+     * may outlive its object, whose name a new object then takes). Guarded by {@link #lock}.
+     */
+    private final Map<Long, OpenObject> openObjects = new HashMap<>();
     /** Guarded by {@link #lock}. */
     private boolean closed;
     /** How long parked holds are kept, in milliseconds; 0: this backend does not park. */
@@ -434,7 +437,7 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
         lock.lock();
         try {
             OpenObject object = handle.object();
-            if (closed || openObjects.get(handle.fileName()) != object || !handle.isOpen()) {
+            if (closed || openObjects.get(handle.ref().value()) != object || !handle.isOpen()) {
                 return false;
             }
             boolean moved = table.locked(() -> {
@@ -465,7 +468,7 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
                         + " was parked while a native call used its mapping; the mapping stays until the process ends");
             }
             if (object.isEmpty()) {
-                openObjects.remove(handle.fileName());
+                openObjects.remove(handle.ref().value());
             }
             return true;
         } finally {
@@ -495,11 +498,11 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
         lock.lock();
         try {
             OpenObject object = handle.object();
-            if (openObjects.get(handle.fileName()) != object || !handle.isOpen()) {
+            if (openObjects.get(handle.ref().value()) != object || !handle.isOpen()) {
                 return false;
             }
             if (releaseHere(object, handle)) {
-                openObjects.remove(handle.fileName());
+                openObjects.remove(handle.ref().value());
             }
             return true;
         } finally {
@@ -515,11 +518,11 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
         lock.lock();
         try {
             OpenObject object = handle.object();
-            if (openObjects.get(handle.fileName()) != object || !handle.isOpen()) {
+            if (openObjects.get(handle.ref().value()) != object || !handle.isOpen()) {
                 return;
             }
             if (releaseHere(object, handle)) {
-                openObjects.remove(handle.fileName());
+                openObjects.remove(handle.ref().value());
             }
             try {
                 table.locked(() -> table.objects().closeHandle(handle.slot(), handle.ref().value()));
@@ -610,7 +613,7 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
 
     /** Keeps the object of a handle this backend gave out, to be closed with the backend; returns the handle. */
     private MmapHandle register(MmapHandle handle) {
-        openObjects.putIfAbsent(handle.fileName(), handle.object());
+        openObjects.putIfAbsent(handle.ref().value(), handle.object());
         return handle;
     }
 
@@ -620,8 +623,8 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
      * one more hold of this process in the table, or a hold this process parked taken over. Under both locks.
      */
     private MmapHandle openSlot(int slot, String fileName, ObjectType type, String name, MapOptions options) {
-        OpenObject object = openObjects.get(fileName);
-        if (object == null || object.slot() != slot || object.ref().value() != table.objects().refOf(slot)) {
+        OpenObject object = openObjects.get(table.objects().refOf(slot));
+        if (object == null || object.slot() != slot) {
             return register(objects.openExisting(slot, type, name, options));
         }
         if (object.type() != type) {
