@@ -2,6 +2,7 @@ package shm.shell;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 
 import org.apache.felix.service.command.Descriptor;
@@ -17,6 +18,7 @@ import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 
+import shm.api.SharedMemory;
 import shm.api.SharedMemoryService;
 import shm.api.spi.ShmBackend;
 
@@ -50,6 +52,8 @@ public final class ShmCommands {
      * shm.core revision long gone (issue 10).
      */
     private final SynchronousBundleListener stopping;
+    /** Orders the take-over of the previous revision's handles before this instance's deactivation. */
+    private final TakeOverGate takeOver = new TakeOverGate();
 
     /**
      * Creates the commands with no handle held; Declarative Services binds the service right after. The handles are
@@ -65,15 +69,25 @@ public final class ShmCommands {
         this.stopping = FrameworkStopping.onStop(context, operations::closeEverything);
         // The service field is injected after the constructor: take the previous revision's handles over as soon as
         // it is there (a few milliseconds; given up after the handover's own patience).
-        Thread.ofVirtual().name("shm.shell takeover").start(() -> {
-            long deadline = System.nanoTime() + ShellHandover.PATIENCE_SECONDS * 1_000_000_000L;
-            while (service == null && System.nanoTime() < deadline) {
-                try {
-                    Thread.sleep(10);
-                } catch (InterruptedException interrupted) {
-                    return;
-                }
+        Thread.ofVirtual().name("shm.shell takeover").start(this::takeOverWhenBound);
+    }
+
+    /**
+     * Takes the previous revision's handles over once the service is injected, unless this instance was deactivated
+     * first: then they stay registered for the next instance, which takes them over instead (a take-over into an
+     * instance that is going would leave them to its service's parking, issue 10). Deactivation waits for a take-over
+     * that has begun, so that it hands on what was taken.
+     */
+    private void takeOverWhenBound() {
+        long deadline = System.nanoTime() + ShellHandover.PATIENCE_SECONDS * 1_000_000_000L;
+        while (service == null && !takeOver.isClosed() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException interrupted) {
+                return;
             }
+        }
+        takeOver.runUnlessClosed(() -> {
             SharedMemoryService current = service;
             if (current != null) {
                 ShellHandover.takeOver(context, current, operations.held()).forEach(System.err::println);
@@ -104,9 +118,9 @@ public final class ShmCommands {
             operations.closeEverything();
             return;
         }
-        var handles = operations.held().takeAll();
+        Map<String, List<SharedMemory>> handles = takeOver.close(operations.held()::takeAll);
         if (!ShellHandover.handOver(context, handles)) {
-            handles.values().forEach(list -> list.forEach(shm.api.SharedMemory::close));
+            handles.values().forEach(list -> list.forEach(SharedMemory::close));
         }
     }
 
