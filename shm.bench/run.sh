@@ -224,11 +224,15 @@ if want syscalls; then
     count c_life_n "$bin/cycles" life "$SYS_N" 4096
     count c_open_0 "$bin/cycles" open 0 4096
     count c_open_n "$bin/cycles" open "$SYS_N" 4096
-    for mode in create open-elsewhere open-here; do
+    : > "$out/cycles.txt"
+    for mode in create open-elsewhere open-here create-confined open-elsewhere-confined open-here-confined; do
         count "p_${mode}_0" "$java25" --enable-native-access=ALL-UNNAMED -cp "$here/target/classes:$here/target/lib/*" \
             shm.bench.ControlCycles "$mode" "/dev/shm/shm-bench-sys-$$-$mode" 0
         count "p_${mode}_n" "$java25" --enable-native-access=ALL-UNNAMED -cp "$here/target/classes:$here/target/lib/*" \
             shm.bench.ControlCycles "$mode" "/dev/shm/shm-bench-sys-$$-$mode" "$SYS_N"
+        # untraced: the rate and the thread's CPU time per cycle (strace slows every call down)
+        "$java25" --enable-native-access=ALL-UNNAMED -cp "$here/target/classes:$here/target/lib/*" \
+            shm.bench.ControlCycles "$mode" "/dev/shm/shm-bench-sys-$$-$mode" $((SYS_N * 10)) | tee -a "$out/cycles.txt"
     done
     echo "SYS_N=$SYS_N" > "$out/syscalls.txt"
 fi

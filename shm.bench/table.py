@@ -248,7 +248,10 @@ def per_cycle(label):
 sysrows = []
 for figure, plabel, clabel in (("create→map→close 4 KiB", "p_create", "c_life"),
                                ("open→map→close, held by another process", "p_open-elsewhere", "c_open"),
-                               ("open→map→close, held by this process", "p_open-here", "c_open")):
+                               ("open→map→close, held by this process", "p_open-here", "c_open"),
+                               ("the same, confined handles: create", "p_create-confined", "c_life"),
+                               ("confined: open, held by another process", "p_open-elsewhere-confined", "c_open"),
+                               ("confined: open, held by this process", "p_open-here-confined", "c_open")):
     ptot, pdiff = per_cycle(plabel)
     ctot, cdiff = per_cycle(clabel)
     top = ", ".join(f"{k} {v:.1f}" for k, v in sorted(pdiff.items(), key=lambda kv: -kv[1])[:8])
@@ -269,6 +272,16 @@ print("|---|---|---|---|---|")
 for r in sysrows:
     print("| " + " | ".join(r) + " |")
 print()
+cycles = [fields(line, "CYCLES") for line in read("cycles.txt").splitlines() if line.startswith("CYCLES")]
+if cycles:
+    print("The same cycles untraced, one plain loop each (`shm.bench.ControlCycles MODE ROOT N`): rate and the calling "
+          "thread's CPU time per cycle:")
+    print()
+    print("| cycle | cycles/s | thread CPU per cycle |")
+    print("|---|---|---|")
+    for cyc in cycles:
+        print(f"| {cyc.get('mode', '?')} | {fmt(float(cyc['per_s']))} | {cyc.get('thread_cpu_us', '—')} µs |")
+    print()
 loaded = [f"{k} (busy {v[0]:.0%}, load average {v[1]})" for k, v in load.items() if v[2] == "LOADED"]
 env = read("env.txt")
 if "quick" in env:

@@ -62,6 +62,9 @@
  *         descriptor and entry in a transaction of its own, and the process slot freed in a last one, so that
  *         reaping a process that held many never overflows the journal; every intermediate state is consistent and
  *         a crash in between only leaves work for the next reaper;
+ *   - object files made complete unnamed (O_TMPFILE, or a temporary name where the file system refuses it), their
+ *         inode recorded and then linked under their name; opened with the recorded inode and length checked instead
+ *         of the header (the header is read for a slot without an inode and for an h. name);
  *   - (7) every table write as a journaled transaction; create, open, close and leave as in "Object lifetime":
  *         a new object gets its serial (the generation its intent commits, which object references carry) and no
  *         pool; freeing an object Java charged to a memory pool gives the pool its reserved size back; leaving
@@ -1401,7 +1404,7 @@ static void map_data(int fd, uint64_t size)
     data_size = size;
 }
 
-/* Open: find the live slot; check type, header and owner; map; commit (holder + 1, handles + 1). */
+/* Open: find the live slot; check type, then the recorded inode (or the header) and owner; map; commit (holder + 1, handles + 1). */
 static void open_existing(long slot)
 {
     uint64_t type = get(object_at((uint64_t)slot, O_TYPE));
@@ -1423,13 +1426,34 @@ static void open_existing(long slot)
         fail(reason_of(errno), "cannot open %s/%s: %s", root, file_name, strerror(errno));
     }
     struct stat st;
-    uint64_t inode = get(object_at((uint64_t)slot, O_INODE));
-    if (fstat(fd, &st) != 0 || (inode != 0 && (uint64_t)st.st_ino != inode)) {
-        close(fd);
-        fail("INCOMPATIBLE_STORE", "%s/%s does not match its object table entry (its inode differs: the file was"
-             " replaced outside the platform); it was left untouched", root, file_name);
+    uint64_t inode = get(object_at((uint64_t)slot, O_INODE)), reserved = get(object_at((uint64_t)slot, O_RESERVED));
+    if (fstat(fd, &st) != 0) {
+        fail("INTERNAL", "cannot read the attributes of %s/%s: %s", root, file_name, strerror(errno));
     }
-    check_object_header(fd, get(object_at((uint64_t)slot, O_RESERVED)));
+    if (inode != 0 && strncmp(file_name, "h.", 2) != 0) {
+        /*
+         * The recorded inode vouches for the file: it was linked only once complete, so its header is not read again
+         * (as ObjectFiles.openRecorded). Regular, ours, that inode and 4096 + reserved bytes long.
+         */
+        if (!S_ISREG(st.st_mode)) {
+            fail("INCOMPATIBLE_STORE", "%s/%s is not a regular file (a link, directory or device) and was not written"
+                 " by this platform; it was left untouched", root, file_name);
+        }
+        check_owner(&st, file_name);
+        if ((uint64_t)st.st_ino != inode || (uint64_t)st.st_size != PAGE + reserved) {
+            fail("INCOMPATIBLE_STORE", "%s/%s does not match its object table entry (inode %" PRIu64 " and length %"
+                 PRIu64 ", recorded inode %" PRIu64 " and length %" PRIu64 ": the file was replaced outside the"
+                 " platform); it was left untouched", root, file_name, (uint64_t)st.st_ino, (uint64_t)st.st_size,
+                 inode, PAGE + reserved);
+        }
+    } else {
+        /* no inode recorded (a slot of an older release), or an h. name, whose object name only the header holds */
+        if (inode != 0 && (uint64_t)st.st_ino != inode) {
+            fail("INCOMPATIBLE_STORE", "%s/%s does not match its object table entry (its inode differs: the file was"
+                 " replaced outside the platform); it was left untouched", root, file_name);
+        }
+        check_object_header(fd, reserved);
+    }
     map_data(fd, get(object_at((uint64_t)slot, O_LOGICAL)));
     close(fd);
     add_handle((uint64_t)slot);
@@ -1501,24 +1525,28 @@ static long find_cataloged(const char *scope, uint64_t *rthandle)
     return -1;
 }
 
-/* Whether a file of that name is in the root although the table does not list it. */
+/*
+ * Refuses a file of that name in the root although the table does not list it (another user's: ACCESS_DENIED, as
+ * ObjectFiles.refuseUnknown); it is never touched.
+ */
 static void refuse_foreign_file(void)
 {
     struct stat st;
     if (fstatat(root_fd, file_name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+        check_owner(&st, file_name);
         fail("INCOMPATIBLE_STORE", "%s/%s exists but the object table does not know it, so it was not created by this"
              " platform's protocol; it was left untouched", root, file_name);
     }
 }
 
 /*
- * Create: commit an intent (slot -> creating, pending + 1); write the object file under .t.<pid>.<random> (size
- * reserved with posix_fallocate, header written with pwrite) and link it to its name; map it; commit (slot -> live,
- * pending - 1, live objects + 1, our holder + 1, handles + 1).
+ * Create: commit an intent (slot -> creating, pending + 1); make the object file unnamed (O_TMPFILE; where the file
+ * system refuses it, under .t.<pid>.<random>), its size reserved with posix_fallocate, the header written with pwrite;
+ * commit its inode; link it to its name (EEXIST: a foreign file is there, refused untouched); map it; commit (slot ->
+ * live, pending - 1, live objects + 1, our holder + 1, handles + 1). As ObjectLifecycle.createNew and ObjectFiles.
  */
 static void create_new(uint64_t size)
 {
-    refuse_foreign_file();
     if (get(T_LIVE_OBJECTS) + get(T_PENDING_INTENTS) >= object_limit) {
         fail("LIMIT", "the object table of %s holds at most %" PRIu64 " objects and is full", root, object_limit);
     }
@@ -1559,13 +1587,19 @@ static void create_new(uint64_t size)
     commit();
     creating_slot = free;   /* from here on a failure abandons the intent (see fail) */
 
-    /* the file, complete under a temporary name, then linked */
-    char temporary[64];
-    snprintf(temporary, sizeof temporary, ".t.%" PRIu64 ".%016" PRIx64, self_pid, random64());
+    /* the file, complete and unnamed (or under a temporary name), then linked */
+    char temporary[64] = "";
     uint64_t length = PAGE + size;
-    int fd = openat(root_fd, temporary, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, (mode_t)file_mode());
-    if (fd < 0) {
-        fail(reason_of(errno), "cannot create %s/%s: %s", root, temporary, strerror(errno));
+    int fd = openat(root_fd, ".", O_TMPFILE | O_RDWR | O_CLOEXEC, (mode_t)file_mode());
+    if (fd < 0 && errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL) {
+        fail(reason_of(errno), "cannot create an object file in %s: %s", root, strerror(errno));
+    }
+    if (fd < 0) {   /* no O_TMPFILE on this file system: a temporary name, removed by the next reap if we die */
+        snprintf(temporary, sizeof temporary, ".t.%" PRIu64 ".%016" PRIx64, self_pid, random64());
+        fd = openat(root_fd, temporary, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, (mode_t)file_mode());
+        if (fd < 0) {
+            fail(reason_of(errno), "cannot create %s/%s: %s", root, temporary, strerror(errno));
+        }
     }
     unsigned char page[PAGE] = {0};
     memcpy(page + OH_MAGIC, "SHMPLAT", 8);
@@ -1580,37 +1614,50 @@ static void create_new(uint64_t size)
     put64(page + OH_CREATED, (uint64_t)(now_ns(CLOCK_REALTIME) / 1000000));
     memcpy(page + OH_NAME, name, name_len);
     int error = 0;
-    if (fchmod(fd, (mode_t)file_mode()) != 0 || ftruncate(fd, (off_t)length) != 0) {
+    struct stat written;
+    if ((error = posix_fallocate(fd, 0, (off_t)length)) != 0) {
+        /* sizes the file too; a full tmpfs fails here (ENOSPC -> NO_MEMORY), never as SIGBUS on a later access */
+    } else if (fstat(fd, &written) != 0) {
         error = errno;
-    } else if ((error = posix_fallocate(fd, 0, (off_t)length)) != 0) {
-        /* a full tmpfs fails here (ENOSPC -> NO_MEMORY), never as SIGBUS on a later access */
+    } else if ((written.st_mode & 07777) != (mode_t)file_mode() && fchmod(fd, (mode_t)file_mode()) != 0) {
+        error = errno;   /* fchmod only when the umask took bits of the mode */
     } else if (!write_fully(fd, page, sizeof page, 0)) {
         error = errno;
     }
-    struct stat written;
-    if (error == 0 && fstat(fd, &written) != 0) {
-        error = errno;
-    }
-    close(fd);
     if (error == 0) {
         /* which file is the object's, recorded before it gets its name, so a destroyer unlinks only this file */
         put(object_at(slot, O_INODE), (uint64_t)written.st_ino);
         commit();
         creating_inode = (uint64_t)written.st_ino;
-        if (linkat(root_fd, temporary, root_fd, file_name, 0) == 0) {
+        int linked;
+        if (temporary[0] == '\0') {
+            char self_fd[64];
+            snprintf(self_fd, sizeof self_fd, "/proc/self/fd/%d", fd);
+            linked = linkat(AT_FDCWD, self_fd, root_fd, file_name, AT_SYMLINK_FOLLOW);
+        } else {
+            linked = linkat(root_fd, temporary, root_fd, file_name, 0);
+        }
+        if (linked == 0) {
             creating_linked = true;
             crash_point("linked");
         } else if (errno == EEXIST) {
-            /* every creator holds the table lock, so only a foreign file can be there (as in MmapBackend) */
-            unlinkat(root_fd, temporary, 0);
+            /* every creator holds the table lock and found the name free, so only a foreign file can be there */
+            close(fd);
+            if (temporary[0] != '\0') {
+                unlinkat(root_fd, temporary, 0);
+            }
+            refuse_foreign_file();
             fail("INCOMPATIBLE_STORE", "%s/%s appeared in the root while it was being created, outside the object"
                  " table's protocol; it was left untouched", root, file_name);
         } else {
             error = errno;
         }
     }
-    unlinkat(root_fd, temporary, 0);
+    if (temporary[0] != '\0') {
+        unlinkat(root_fd, temporary, 0);
+    }
     if (error != 0) {
+        close(fd);
         if (error == ENOSPC || error == EFBIG || error == ENOMEM) {
             fail("NO_MEMORY", "the object needs %" PRIu64 " bytes (data and header page) and %s cannot hold them (%s)",
                  length, root, strerror(error));
@@ -1618,11 +1665,7 @@ static void create_new(uint64_t size)
         fail(reason_of(error), "cannot create the object file %s/%s: %s", root, file_name, strerror(error));
     }
 
-    /* map it, then make it live with our handle */
-    fd = openat(root_fd, file_name, O_RDWR | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0) {
-        fail(reason_of(errno), "cannot open %s/%s: %s", root, file_name, strerror(errno));
-    }
+    /* map it through the descriptor it was made with, then make it live with our handle */
     map_data(fd, size);
     close(fd);
     put(object_at(slot, O_STATE), LIVE);

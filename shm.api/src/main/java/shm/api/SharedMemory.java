@@ -11,11 +11,23 @@ import org.osgi.annotation.versioning.ProviderType;
  *
  * <p>A handle stays valid across a backend swap: {@link #segment()} always answers with the <em>current</em>
  * mapping. A {@link MemorySegment} obtained earlier belongs to the mapping of its time; once that mapping is
- * released (by {@link #close()} or by a swap) every access through it throws {@link IllegalStateException}, it
- * never crashes the JVM. Register a {@link MappingListener} to hear when the mapping changes.
+ * released every access through it throws {@link IllegalStateException}; it never crashes the JVM. Register a
+ * {@link MappingListener} to hear when the mapping changes.
  *
- * <p>All methods may be called from any thread. Closing while another thread accesses the segment makes that access
- * throw {@link IllegalStateException}.
+ * <p><b>When a segment of a closed handle throws.</b> {@link #segment()} throws {@link ShmException} with
+ * {@link ErrorReason#CLOSED} as soon as the handle is closed. A segment taken earlier:
+ * <ul>
+ * <li>of a handle opened {@link MapOptions#confined() confined}: throws at once, when the handle is closed;</li>
+ * <li>otherwise: at the latest when the last handle this process has open on the object (through that backend) is
+ * closed, or when a swap moves the mapping. (The mmap backend maps every handle on its own, so its segments throw
+ * when their own handle closes; a backend may share one mapping among a process's handles of an object.)</li>
+ * </ul>
+ * Code that must not touch an object after closing its handle takes {@link #segment()} again rather than keeping a
+ * segment.
+ *
+ * <p>All methods may be called from any thread, except on a handle opened {@link MapOptions#confined() confined},
+ * which only its opening thread may use and close. Releasing a mapping while another thread accesses it makes that
+ * access throw {@link IllegalStateException}.
  */
 @ProviderType
 public interface SharedMemory extends AutoCloseable {
@@ -33,7 +45,9 @@ public interface SharedMemory extends AutoCloseable {
     boolean alreadyExisted();
 
     /**
-     * The current mapping of the object's data: {@link #byteSize()} bytes, page-aligned, of a shared arena.
+     * The current mapping of the object's data: {@link #byteSize()} bytes, page-aligned, of a shared arena (of a
+     * confined one for a {@link MapOptions#confined() confined} handle). See the class description for how long it
+     * stays usable after {@link #close()}.
      *
      * @throws ShmException with {@link ErrorReason#CLOSED} after {@link #close()}
      */

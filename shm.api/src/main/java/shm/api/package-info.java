@@ -24,10 +24,12 @@
  * </ul>
  *
  * @version 1.1: {@link shm.api.ObjectState} and {@link shm.api.ObjectInfo#objectState()} (the words of
- *          {@code ObjectInfo.state()} are deprecated), {@link shm.api.ObjectInfo#reservedSize()}
+ *          {@code ObjectInfo.state()} are deprecated), {@link shm.api.ObjectInfo#reservedSize()}; 1.2:
+ *          {@link shm.api.MapOptions#confined() confined handles}, the fast mode for a caller that promises a single
+ *          thread
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package shm.api;
 
 import org.osgi.annotation.bundle.Export;

@@ -1,5 +1,7 @@
 package shm.bench;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Path;
 
 import shm.api.MapOptions;
@@ -14,8 +16,11 @@ import shm.testkit.Trees;
  * {@code run.sh} runs it twice with different counts and divides the difference by the difference of the counts, so
  * the JVM's own start and end cancel out. Modes: {@code create} (create→map→close of a 4 KiB object, space reserved),
  * {@code open-elsewhere} (open→map→close of an object the C peer holds, see {@link CPeerHolder}), {@code open-here}
- * (the same for an object another handle of this process holds). {@value #WARM} warm-up cycles run first in both
- * runs, so the difference holds the steady state's cycles only.
+ * (the same for an object another handle of this process holds); each also with the suffix {@code -confined}, whose
+ * handles are {@link MapOptions#confined() confined} (the single-thread mode, whose close pauses no other thread).
+ * {@value #WARM} warm-up cycles run first in both runs, so the difference holds the steady state's cycles only. At the
+ * end it prints the measured cycles' rate and the calling thread's CPU time per cycle (a figure that a loaded machine
+ * disturbs less than the rate).
  *
  * <pre>
  *   java -cp ... shm.bench.ControlCycles MODE ROOT N
@@ -24,6 +29,7 @@ import shm.testkit.Trees;
 public final class ControlCycles {
 
     private static final int WARM = 500;
+    private static final String CONFINED = "-confined";
 
     private ControlCycles() {
     }
@@ -33,43 +39,55 @@ public final class ControlCycles {
         String mode = args[0];
         Path root = Path.of(args[1]);
         int n = Integer.parseInt(args[2]);
+        MapOptions options = mode.endsWith(CONFINED) ? MapOptions.DEFAULT.withConfined(true) : MapOptions.DEFAULT;
+        String base = mode.endsWith(CONFINED) ? mode.substring(0, mode.length() - CONFINED.length()) : mode;
         try (MmapBackend backend = new MmapBackend(MmapSettings.under(root))) {
-            switch (mode) {
-                case "create" -> {
-                    cycles(() -> create(backend), WARM + n);
-                }
+            switch (base) {
+                case "create" -> cycles(mode, () -> create(backend, options), n);
                 case "open-here" -> {
                     try (BackendHandle held = backend.createOrOpen(ObjectType.SHARED_MEMORY, "held", 4096,
                             MapOptions.DEFAULT)) {
-                        cycles(() -> open(backend), WARM + n);
+                        cycles(mode, () -> open(backend, options), n);
                     }
                 }
                 case "open-elsewhere" -> {
                     try (CPeerHolder peer = CPeerHolder.hold(root, "held", 4096)) {
-                        cycles(() -> open(backend), WARM + n);
+                        cycles(mode, () -> open(backend, options), n);
                     }
                 }
-                default -> throw new IllegalArgumentException("mode: create | open-here | open-elsewhere");
+                default -> throw new IllegalArgumentException("mode: create | open-here | open-elsewhere, each"
+                        + " optionally with " + CONFINED);
             }
         } finally {
             Trees.deleteRecursively(root);
         }
     }
 
-    private static void cycles(Runnable cycle, int count) {
+    private static void cycles(String mode, Runnable cycle, int count) {
+        for (int i = 0; i < WARM; i++) {
+            cycle.run();
+        }
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long cpu = threads.getCurrentThreadCpuTime();
+        long start = System.nanoTime();
         for (int i = 0; i < count; i++) {
             cycle.run();
         }
+        long nanos = System.nanoTime() - start;
+        if (count > 0) {
+            System.out.printf("CYCLES mode=%s n=%d per_s=%.0f thread_cpu_us=%.1f%n", mode, count, count * 1e9 / nanos,
+                    (threads.getCurrentThreadCpuTime() - cpu) / 1e3 / count);
+        }
     }
 
-    private static void create(MmapBackend backend) {
-        try (BackendHandle h = backend.createOrOpen(ObjectType.SHARED_MEMORY, "cycle", 4096, MapOptions.DEFAULT)) {
+    private static void create(MmapBackend backend, MapOptions options) {
+        try (BackendHandle h = backend.createOrOpen(ObjectType.SHARED_MEMORY, "cycle", 4096, options)) {
             h.segment().address();
         }
     }
 
-    private static void open(MmapBackend backend) {
-        try (BackendHandle h = backend.open(ObjectType.SHARED_MEMORY, "held", MapOptions.DEFAULT)) {
+    private static void open(MmapBackend backend, MapOptions options) {
+        try (BackendHandle h = backend.open(ObjectType.SHARED_MEMORY, "held", options)) {
             h.segment().address();
         }
     }

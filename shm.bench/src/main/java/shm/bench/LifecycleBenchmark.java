@@ -27,7 +27,9 @@ import shm.testkit.Trees;
  * shm_open, ftruncate, mmap, munmap, close, shm_unlink) from {@code shm.bench/reference}. With {@code reserve=true} the
  * backend reserves every page ({@code posix_fallocate}), which compares with C's {@code life+touch}; with
  * {@code reserve=false} it only sizes the file, which compares with plain {@code life}. Each cycle also takes the
- * object table's lock and writes its journaled transactions. The open cases are in {@link OpenBenchmark}.
+ * object table's lock and writes its journaled transactions. {@link #createMapCloseConfined} does the same with a
+ * {@link MapOptions#confined() confined} handle, the fast mode for a single thread, whose close does not pause the
+ * JVM's other threads. The open cases are in {@link OpenBenchmark}.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -39,6 +41,8 @@ public class LifecycleBenchmark {
 
     @Param({"false", "true"})
     boolean reserve;
+
+    private static final MapOptions CONFINED = MapOptions.DEFAULT.withConfined(true);
 
     private Path root;
     private MmapBackend backend;
@@ -59,6 +63,14 @@ public class LifecycleBenchmark {
     @Benchmark
     public long createMapClose() {
         try (BackendHandle h = backend.createOrOpen(ObjectType.SHARED_MEMORY, "cycle", size, MapOptions.DEFAULT)) {
+            return h.segment().address();
+        }
+    }
+
+    /** The same with a confined handle (the single-thread fast mode). */
+    @Benchmark
+    public long createMapCloseConfined() {
+        try (BackendHandle h = backend.createOrOpen(ObjectType.SHARED_MEMORY, "cycle", size, CONFINED)) {
             return h.segment().address();
         }
     }

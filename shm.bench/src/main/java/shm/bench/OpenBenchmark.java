@@ -33,7 +33,8 @@ import shm.testkit.Trees;
  * {@link CPeerHolder}), and the object is held by <em>this process</em> already (another handle of the same backend
  * keeps it open: the case where the platform can skip the kernel). Each case runs through the backend's SPI, the RTX
  * personality ({@code RtOpenSharedMemory} + {@code RtCloseHandle}) and the neutral service over the same backend, so
- * the personalities' overhead shows as the ratio of their figures to the backend's.
+ * the personalities' overhead shows as the ratio of their figures to the backend's. The backend cases also run with
+ * {@link MapOptions#confined() confined} handles (the single-thread fast mode, whose close pauses no other thread).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -43,6 +44,7 @@ public class OpenBenchmark {
     static final long SIZE = 4096;
     static final String ELSEWHERE = "held-elsewhere";
     static final String HERE = "held-here";
+    private static final MapOptions CONFINED = MapOptions.DEFAULT.withConfined(true);
 
     private Path root;
     private MmapBackend backend;
@@ -83,6 +85,18 @@ public class OpenBenchmark {
         return backendCycle(HERE);
     }
 
+    /** Backend SPI, a confined handle: open an object another process holds, map it, close the handle. */
+    @Benchmark
+    public long backendHeldElsewhereConfined() {
+        return backendCycle(ELSEWHERE, CONFINED);
+    }
+
+    /** Backend SPI, a confined handle: open an object another handle of this process holds, map it, close it. */
+    @Benchmark
+    public long backendHeldHereConfined() {
+        return backendCycle(HERE, CONFINED);
+    }
+
     /** RTX personality: {@code RtOpenSharedMemory} (which maps) and {@code RtCloseHandle}, held elsewhere. */
     @Benchmark
     public long rtxHeldElsewhere() {
@@ -108,7 +122,11 @@ public class OpenBenchmark {
     }
 
     private long backendCycle(String name) {
-        try (BackendHandle h = backend.open(ObjectType.SHARED_MEMORY, name, MapOptions.DEFAULT)) {
+        return backendCycle(name, MapOptions.DEFAULT);
+    }
+
+    private long backendCycle(String name, MapOptions options) {
+        try (BackendHandle h = backend.open(ObjectType.SHARED_MEMORY, name, options)) {
             return h.segment().address();
         }
     }

@@ -172,8 +172,12 @@ final class NeutralHandle implements SharedMemory {
         service.release(this);
     }
 
+    /**
+     * The options to map the object again with (a swap, a successor): never confined, since the thread that maps it
+     * again is not the one that opened the handle.
+     */
     MapOptions options() {
-        return options;
+        return options.withConfined(false);
     }
 
     BackendHandle delegate() {

@@ -7,9 +7,15 @@ import shm.api.ObjectType;
 /**
  * One handle to one object, mapped into this process, as given out by a {@link ShmBackend}. Implemented by backends.
  *
- * <p>Thread-safe. After {@link #close()}, {@link #segment()} throws {@link shm.api.ShmException} with
- * {@link shm.api.ErrorReason#CLOSED} and every access through a segment obtained earlier throws
- * {@link IllegalStateException}; the identity methods keep answering.
+ * <p>Thread-safe, except a handle opened {@link shm.api.MapOptions#confined() confined}: only its opening thread
+ * uses its segment and closes it. After {@link #close()}, {@link #segment()} throws {@link shm.api.ShmException}
+ * with {@link shm.api.ErrorReason#CLOSED}; the identity methods keep answering. A segment obtained earlier throws
+ * {@link IllegalStateException} on every access once its mapping is released: for a confined handle at its close;
+ * otherwise at the handle's close for a backend that maps each handle on its own (the mmap backend does), and at the
+ * latest at the close of the last of the process's handles of the object for a backend that shares one mapping among
+ * them; it never crashes the JVM. (A confined handle closed by another thread
+ * cannot close its owner's arena: its segment stays usable by the owner thread, and its pages mapped, until the
+ * process ends.)
  */
 @org.osgi.annotation.versioning.ProviderType
 public interface BackendHandle extends AutoCloseable {
@@ -33,7 +39,9 @@ public interface BackendHandle extends AutoCloseable {
     long byteSize();
 
     /**
-     * The mapping: {@link #byteSize()} bytes, page-aligned, owned by a shared arena of this handle.
+     * The mapping: {@link #byteSize()} bytes, page-aligned, owned by a shared arena (shared with the backend's
+     * other handles of the object where a backend shares mappings; the mmap backend does not), or by a confined arena
+     * of this handle when it was opened {@link shm.api.MapOptions#confined() confined}.
      *
      * @throws shm.api.ShmException CLOSED after close
      */

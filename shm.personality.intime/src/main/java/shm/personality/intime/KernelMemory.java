@@ -189,7 +189,8 @@ final class KernelMemory {
 
     /**
      * Parks every block's hold in the store (the memory lives on, nothing is freed) and answers one line per block
-     * ("block", object reference, offset in the object, length, allocation or mapping, virtual size, address) for
+     * ("block", object reference, offset in the object, length, allocation or mapping, virtual size, address, then
+     * the addresses the block had before earlier moves, which pointers given out then may still name) for
      * {@link #restore}; the blocks leave this process's accounting until then. A block whose hold cannot be parked
      * is released and named in {@code lost}.
      */
@@ -198,9 +199,15 @@ final class KernelMemory {
         for (Block block : List.copyOf(blocks.values())) {
             remove(block);
             if (KeptLines.park(block.handle())) {
-                lines.add("block " + block.handle().ref().value() + " " + block.objectOffset() + " "
-                        + block.segment().byteSize() + " " + block.allocation() + " " + block.virtualSize() + " "
-                        + block.segment().address());
+                StringBuilder line = new StringBuilder("block " + block.handle().ref().value() + " "
+                        + block.objectOffset() + " " + block.segment().byteSize() + " " + block.allocation() + " "
+                        + block.virtualSize() + " " + block.segment().address());
+                moved.forEach((old, now) -> {
+                    if (now[0] == block.segment().address()) {
+                        line.append(' ').append(old);
+                    }
+                });
+                lines.add(line.toString());
             } else {
                 lost.add((block.allocation() ? "the allocation" : "the mapping") + " at 0x"
                         + Long.toHexString(block.segment().address()) + ": the backend cannot park");
@@ -214,7 +221,8 @@ final class KernelMemory {
 
     /**
      * Brings back a block {@link #park} wrote: the object is opened by reference (taking its parked hold over) and
-     * mapped anew; the old address is remembered for {@code FreeRtMemory} and {@code CreateRtMemoryHandle}.
+     * mapped anew; the old address, and the addresses before it, are remembered for {@code FreeRtMemory} and
+     * {@code CreateRtMemoryHandle}, however many moves ago they were given out.
      */
     void restore(String[] f) {
         long objectOffset = Long.parseLong(f[2]);
@@ -228,8 +236,11 @@ final class KernelMemory {
         if (allocation) {
             poolUsed += virtualSize;
         }
-        if (oldAddress != segment.address()) {
-            moved.put(oldAddress, new long[] {segment.address(), length});
+        for (int i = 6; i < f.length; i++) {
+            long old = i == 6 ? oldAddress : Long.parseLong(f[i]);
+            if (old != segment.address()) {
+                moved.put(old, new long[] {segment.address(), length});
+            }
         }
     }
 

@@ -79,6 +79,40 @@ class IntimeSwapTest {
                 + " objects included: " + store.objectFiles());
     }
 
+    /**
+     * A pointer {@code AllocateRtMemory} gave out stays good for {@code FreeRtMemory} however many updates later: each
+     * revision maps the block anew (other mappings take its old place here), and the addresses it had before are
+     * carried along, not only the last one.
+     */
+    @Test
+    void theFirstPointerStillFreesAfterSeveralUpdates() {
+        MmapBackend backend = store.track(parking());
+        IntimePersonalityComponent revision = IntimeSettingsTest.component(IntimeSettingsTest.config(Map.of()));
+        revision.bindBackend(backend, Map.of(shm.api.spi.ShmBackend.NAMESPACE_PROPERTY, STORE));
+        MemorySegment first = revision.personality().AllocateRtMemory(PAGE_SIZE).address();
+        first.setString(0, "first");
+        java.util.List<shm.api.spi.BackendHandle> fillers = new java.util.ArrayList<>();
+        for (int update = 0; update < 3; update++) {
+            revision.deactivate(BUNDLE_STOPPED);
+            revision.unbindBackend(backend);
+            for (int i = 0; i < 4; i++) {   // mappings that take the places the block had, so that it moves
+                fillers.add(store.backend.createOrOpen(shm.api.ObjectType.SHARED_MEMORY, "filler." + update + "." + i,
+                        PAGE_SIZE, shm.api.MapOptions.DEFAULT));
+            }
+            revision = IntimeSettingsTest.component(IntimeSettingsTest.config(Map.of()));
+            revision.bindBackend(backend, Map.of(shm.api.spi.ShmBackend.NAMESPACE_PROPERTY, STORE));
+        }
+        var created = revision.personality().CreateRtMemoryHandle(first, PAGE_SIZE);
+        assertEquals(E_OK, created.status(), "CreateRtMemoryHandle of the first pointer");
+        int handle = created.handle();
+        assertEquals("first", revision.personality().MapRtSharedMemory(handle).address().getString(0),
+                "the first pointer names the allocation");
+        assertTrue(revision.personality().DeleteRtMemoryHandle(handle));
+        assertEquals(PAGE_SIZE, revision.personality().FreeRtMemory(first), "the first pointer still frees it");
+        fillers.forEach(shm.api.spi.BackendHandle::close);
+        revision.deactivate(IntimeSettingsTest.DISPOSED);
+    }
+
     private MmapBackend parking() {
         MmapBackend backend = new MmapBackend(MmapSettings.under(store.root));
         backend.parkHoldsFor(Duration.ofMinutes(1));

@@ -183,6 +183,8 @@ class VendorSemanticsRtxMatrixTest {
                 "separate RtOpenSharedMemory calls may return different locations");
         first.location().setString(0, "coherent");
         assertEquals("coherent", second.location().getString(0));
+        assertTrue(rtss.RtCloseHandle(first.handle()));
+        assertEquals("coherent", second.location().getString(0), "the second handle's location outlives the first");
     }
 
     @Test

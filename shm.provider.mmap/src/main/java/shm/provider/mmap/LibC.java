@@ -16,8 +16,11 @@ import shm.provider.mmap.sync.CallState;
  * descriptor ({@code openat}, {@code unlinkat}, {@code linkat}, {@code renameat}, {@code statx} with
  * {@code AT_SYMLINK_NOFOLLOW}), exact modes, reserving blocks ({@code posix_fallocate}), mapping ({@code mmap}),
  * locking pages and files. One instance per backend, made when the backend is created, never in a static
- * initializer, so a bundle that is stopped leaves nothing bound behind. The errno of each call is captured in a
- * per-thread {@link CallState} (no allocation per call).
+ * initializer, so a bundle that is stopped leaves nothing bound behind. Every symbol is looked up at construction (a
+ * C library without one fails at once), but linked only at its first call ({@link Downcall}): linking costs
+ * milliseconds of CPU per signature, and most runs call only a few of these functions (a command that lists the
+ * store never creates, renames or locks pages). The errno of each call is captured in a per-thread
+ * {@link CallState} (no allocation per call).
  *
  * <p>Linux only, x86-64 and AArch64 (the {@code O_DIRECTORY} and {@code O_NOFOLLOW} values differ between them and
  * are chosen at construction). Needs native access ({@code --enable-native-access=ALL-UNNAMED}).
@@ -30,7 +33,9 @@ final class LibC {
     static final int O_EXCL = 0x80;
     static final int O_CLOEXEC = 0x80000;
 
+    static final int AT_FDCWD = -100;
     static final int AT_SYMLINK_NOFOLLOW = 0x100;
+    static final int AT_SYMLINK_FOLLOW = 0x400;
     static final int AT_EMPTY_PATH = 0x1000;
     private static final int STATX_BASIC_STATS = 0x7ff;
     private static final long STATX_SIZE = 256;
@@ -59,6 +64,8 @@ final class LibC {
     static final int ENOSPC = 28;
     static final int ENOTEMPTY = 39;
     static final int ELOOP = 40;
+    static final int EINVAL = 22;
+    static final int EOPNOTSUPP = 95;
     static final int EDQUOT = 122;
 
     /** Where in the scratch segment the first and the second string argument go. */
@@ -71,25 +78,27 @@ final class LibC {
     final int oDirectory;
     /** {@code O_NOFOLLOW} on this machine. */
     final int oNoFollow;
+    /** {@code O_TMPFILE} on this machine: an unnamed regular file in a directory, gone when closed unless linked. */
+    final int oTmpFile;
 
     private final CallState callState = new CallState();
-    private final MethodHandle openat;
-    private final MethodHandle close;
-    private final MethodHandle fchmod;
-    private final MethodHandle ftruncate;
-    private final MethodHandle posixFallocate;
-    private final MethodHandle pwrite;
-    private final MethodHandle pread;
-    private final MethodHandle unlinkat;
-    private final MethodHandle linkat;
-    private final MethodHandle renameat;
-    private final MethodHandle statx;
-    private final MethodHandle mmap;
-    private final MethodHandle munmap;
-    private final MethodHandle mlock;
-    private final MethodHandle strerror;
-    private final MethodHandle flock;
-    private final MethodHandle kill;
+    private final Downcall openat;
+    private final Downcall close;
+    private final Downcall fchmod;
+    private final Downcall ftruncate;
+    private final Downcall posixFallocate;
+    private final Downcall pwrite;
+    private final Downcall pread;
+    private final Downcall unlinkat;
+    private final Downcall linkat;
+    private final Downcall renameat;
+    private final Downcall statx;
+    private final Downcall mmap;
+    private final Downcall munmap;
+    private final Downcall mlock;
+    private final Downcall strerror;
+    private final Downcall flock;
+    private final Downcall kill;
 
     /**
      * A file's type, mode, owner, inode and size, as {@code statx} reports them.
@@ -130,59 +139,99 @@ final class LibC {
         boolean arm = arch.equals("aarch64") || arch.equals("arm64");
         oDirectory = arm ? 0x4000 : 0x10000;
         oNoFollow = arm ? 0x8000 : 0x20000;
+        oTmpFile = 0x400000 | oDirectory;
         Linker linker = Linker.nativeLinker();
         SymbolLookup libc = linker.defaultLookup();
         Linker.Option errno = CallState.captureErrno();
         ValueLayout.OfInt cInt = ValueLayout.JAVA_INT;
         ValueLayout.OfLong cLong = ValueLayout.JAVA_LONG;
         ValueLayout address = ValueLayout.ADDRESS;
-        openat = linker.downcallHandle(find(libc, "openat"),
-                FunctionDescriptor.of(cInt, cInt, address, cInt, cInt), errno, Linker.Option.firstVariadicArg(3));
-        close = linker.downcallHandle(find(libc, "close"), FunctionDescriptor.of(cInt, cInt), errno);
-        fchmod = linker.downcallHandle(find(libc, "fchmod"), FunctionDescriptor.of(cInt, cInt, cInt), errno);
-        ftruncate = linker.downcallHandle(find(libc, "ftruncate"), FunctionDescriptor.of(cInt, cInt, cLong), errno);
-        posixFallocate = linker.downcallHandle(find(libc, "posix_fallocate"),
-                FunctionDescriptor.of(cInt, cInt, cLong, cLong));
-        pwrite = linker.downcallHandle(find(libc, "pwrite"),
-                FunctionDescriptor.of(cLong, cInt, address, cLong, cLong), errno);
-        pread = linker.downcallHandle(find(libc, "pread"),
-                FunctionDescriptor.of(cLong, cInt, address, cLong, cLong), errno);
-        unlinkat = linker.downcallHandle(find(libc, "unlinkat"), FunctionDescriptor.of(cInt, cInt, address, cInt),
-                errno);
-        linkat = linker.downcallHandle(find(libc, "linkat"),
-                FunctionDescriptor.of(cInt, cInt, address, cInt, address, cInt), errno);
-        renameat = linker.downcallHandle(find(libc, "renameat"),
-                FunctionDescriptor.of(cInt, cInt, address, cInt, address), errno);
-        statx = linker.downcallHandle(find(libc, "statx"),
-                FunctionDescriptor.of(cInt, cInt, address, cInt, cInt, address), errno);
-        mmap = linker.downcallHandle(find(libc, "mmap"),
-                FunctionDescriptor.of(address, address, cLong, cInt, cInt, cInt, cLong), errno);
-        munmap = linker.downcallHandle(find(libc, "munmap"), FunctionDescriptor.of(cInt, address, cLong), errno);
-        mlock = linker.downcallHandle(find(libc, "mlock"), FunctionDescriptor.of(cInt, address, cLong), errno);
-        strerror = linker.downcallHandle(find(libc, "strerror"), FunctionDescriptor.of(address, cInt));
-        flock = linker.downcallHandle(find(libc, "flock"), FunctionDescriptor.of(cInt, cInt, cInt), errno);
-        kill = linker.downcallHandle(find(libc, "kill"), FunctionDescriptor.of(cInt, cInt, cInt), errno);
+        openat = lazy(libc, "openat", FunctionDescriptor.of(cInt, cInt, address, cInt, cInt), errno,
+                Linker.Option.firstVariadicArg(3));
+        close = lazy(libc, "close", FunctionDescriptor.of(cInt, cInt), errno);
+        fchmod = lazy(libc, "fchmod", FunctionDescriptor.of(cInt, cInt, cInt), errno);
+        ftruncate = lazy(libc, "ftruncate", FunctionDescriptor.of(cInt, cInt, cLong), errno);
+        posixFallocate = lazy(libc, "posix_fallocate", FunctionDescriptor.of(cInt, cInt, cLong, cLong));
+        pwrite = lazy(libc, "pwrite", FunctionDescriptor.of(cLong, cInt, address, cLong, cLong), errno);
+        pread = lazy(libc, "pread", FunctionDescriptor.of(cLong, cInt, address, cLong, cLong), errno);
+        unlinkat = lazy(libc, "unlinkat", FunctionDescriptor.of(cInt, cInt, address, cInt), errno);
+        linkat = lazy(libc, "linkat", FunctionDescriptor.of(cInt, cInt, address, cInt, address, cInt), errno);
+        renameat = lazy(libc, "renameat", FunctionDescriptor.of(cInt, cInt, address, cInt, address), errno);
+        statx = lazy(libc, "statx", FunctionDescriptor.of(cInt, cInt, address, cInt, cInt, address), errno);
+        mmap = lazy(libc, "mmap", FunctionDescriptor.of(address, address, cLong, cInt, cInt, cInt, cLong), errno);
+        munmap = lazy(libc, "munmap", FunctionDescriptor.of(cInt, address, cLong), errno);
+        mlock = lazy(libc, "mlock", FunctionDescriptor.of(cInt, address, cLong), errno);
+        strerror = lazy(libc, "strerror", FunctionDescriptor.of(address, cInt));
+        flock = lazy(libc, "flock", FunctionDescriptor.of(cInt, cInt, cInt), errno);
+        kill = lazy(libc, "kill", FunctionDescriptor.of(cInt, cInt, cInt), errno);
     }
 
-    private static MemorySegment find(SymbolLookup lookup, String symbol) {
-        return lookup.find(symbol).orElseThrow(() -> new IllegalStateException("libc has no symbol " + symbol));
+    /** A function looked up now (a missing symbol fails here) and linked at its first call. */
+    private static Downcall lazy(SymbolLookup lookup, String symbol, FunctionDescriptor descriptor,
+                                 Linker.Option... options) {
+        return new Downcall(lookup.find(symbol)
+                .orElseThrow(() -> new IllegalStateException("libc has no symbol " + symbol)), descriptor, options);
+    }
+
+    /**
+     * One C function of this instance, linked at its first call and then kept with the instance (nothing static, so a
+     * stopped bundle leaves no handle behind).
+     */
+    private static final class Downcall {
+
+        private final MemorySegment symbol;
+        private final FunctionDescriptor descriptor;
+        private final Linker.Option[] options;
+        /** Linked at the first call; a race links twice, harmlessly (equal handles). */
+        private volatile MethodHandle handle;
+
+        Downcall(MemorySegment symbol, FunctionDescriptor descriptor, Linker.Option... options) {
+            this.symbol = symbol;
+            this.descriptor = descriptor;
+            this.options = options;
+        }
+
+        /** The linked handle, linked now on the first call. */
+        MethodHandle handle() {
+            MethodHandle linked = handle;
+            if (linked == null) {
+                linked = Linker.nativeLinker().downcallHandle(symbol, descriptor, options);
+                handle = linked;
+            }
+            return linked;
+        }
     }
 
     /** A failed call: the function's name and the errno it left. */
     static final class Failure extends Exception {
         private static final long serialVersionUID = 1L;
         final int errno;
+        private final String call;
+        /** Describes the errno when the message is first asked for: most failures (ENOENT, EEXIST) are answers. */
+        private final transient LibC libc;
+        private String message;
 
-        Failure(String call, int errno, String description) {
-            super(call + ": " + description + " (errno " + errno + ")");
+        Failure(String call, int errno, LibC libc) {
+            super(null, null, false, false);   // no stack trace: the caller names the object and the rule
+            this.call = call;
             this.errno = errno;
+            this.libc = libc;
+        }
+
+        @Override
+        public synchronized String getMessage() {
+            if (message == null) {
+                message = call + ": " + (libc == null ? "errno " + errno : libc.describe(errno)) + " (errno " + errno
+                        + ")";
+            }
+            return message;
         }
     }
 
     /** {@code openat(dirfd, name, flags, mode)}; returns the descriptor. */
     int openat(int dirfd, String name, int flags, int mode) throws Failure {
         try {
-            int fd = (int) openat.invokeExact(callState.segment(), dirfd, string(name, FIRST_STRING), flags, mode);
+            int fd = (int) openat.handle().invokeExact(callState.segment(), dirfd, string(name, FIRST_STRING), flags, mode);
             if (fd < 0) {
                 throw failure("openat", callState.errno());
             }
@@ -197,7 +246,7 @@ final class LibC {
     /** {@code close(fd)}; errors are ignored as the descriptor is gone either way. */
     void close(int fd) {
         try {
-            int ignored = (int) close.invokeExact(callState.segment(), fd);
+            int ignored = (int) close.handle().invokeExact(callState.segment(), fd);
         } catch (Throwable t) {
             throw new IllegalStateException("close", t);
         }
@@ -206,7 +255,7 @@ final class LibC {
     /** {@code fchmod(fd, mode)}: the exact mode, whatever the umask. */
     void fchmod(int fd, int mode) throws Failure {
         try {
-            check("fchmod", (int) fchmod.invokeExact(callState.segment(), fd, mode));
+            check("fchmod", (int) fchmod.handle().invokeExact(callState.segment(), fd, mode));
         } catch (Failure f) {
             throw f;
         } catch (Throwable t) {
@@ -217,7 +266,7 @@ final class LibC {
     /** {@code ftruncate(fd, length)}. */
     void ftruncate(int fd, long length) throws Failure {
         try {
-            check("ftruncate", (int) ftruncate.invokeExact(callState.segment(), fd, length));
+            check("ftruncate", (int) ftruncate.handle().invokeExact(callState.segment(), fd, length));
         } catch (Failure f) {
             throw f;
         } catch (Throwable t) {
@@ -229,7 +278,7 @@ final class LibC {
     void reserve(int fd, long length) throws Failure {
         int error;
         try {
-            error = (int) posixFallocate.invokeExact(fd, 0L, length);
+            error = (int) posixFallocate.handle().invokeExact(fd, 0L, length);
         } catch (Throwable t) {
             throw new IllegalStateException("posix_fallocate", t);
         }
@@ -243,7 +292,7 @@ final class LibC {
         try {
             long done = 0;
             while (done < data.byteSize()) {
-                long n = (long) pwrite.invokeExact(callState.segment(), fd, data.asSlice(done),
+                long n = (long) pwrite.handle().invokeExact(callState.segment(), fd, data.asSlice(done),
                         data.byteSize() - done, offset + done);
                 if (n < 0) {
                     throw failure("pwrite", callState.errno());
@@ -262,7 +311,7 @@ final class LibC {
         try {
             long done = 0;
             while (done < buffer.byteSize()) {
-                long n = (long) pread.invokeExact(callState.segment(), fd, buffer.asSlice(done),
+                long n = (long) pread.handle().invokeExact(callState.segment(), fd, buffer.asSlice(done),
                         buffer.byteSize() - done, offset + done);
                 if (n < 0) {
                     throw failure("pread", callState.errno());
@@ -283,7 +332,7 @@ final class LibC {
     /** {@code unlinkat(dirfd, name, 0)}: removes a file (never a directory). */
     void unlinkat(int dirfd, String name) throws Failure {
         try {
-            check("unlinkat", (int) unlinkat.invokeExact(callState.segment(), dirfd, string(name, FIRST_STRING), 0));
+            check("unlinkat", (int) unlinkat.handle().invokeExact(callState.segment(), dirfd, string(name, FIRST_STRING), 0));
         } catch (Failure f) {
             throw f;
         } catch (Throwable t) {
@@ -294,8 +343,23 @@ final class LibC {
     /** {@code linkat(dirfd, from, dirfd, to, 0)}: links an existing file under a new name; EEXIST when taken. */
     void linkat(int dirfd, String from, String to) throws Failure {
         try {
-            check("linkat", (int) linkat.invokeExact(callState.segment(), dirfd, string(from, FIRST_STRING), dirfd,
+            check("linkat", (int) linkat.handle().invokeExact(callState.segment(), dirfd, string(from, FIRST_STRING), dirfd,
                     string(to, SECOND_STRING), 0));
+        } catch (Failure f) {
+            throw f;
+        } catch (Throwable t) {
+            throw new IllegalStateException("linkat", t);
+        }
+    }
+
+    /**
+     * {@code linkat(AT_FDCWD, "/proc/self/fd/<fd>", dirfd, to, AT_SYMLINK_FOLLOW)}: gives the unnamed file open as
+     * {@code fd} (made by {@link #O_TMPFILE}) the name {@code to}; EEXIST when taken.
+     */
+    void linkDescriptor(int fd, int dirfd, String to) throws Failure {
+        try {
+            check("linkat", (int) linkat.handle().invokeExact(callState.segment(), AT_FDCWD, string("/proc/self/fd/" + fd,
+                    FIRST_STRING), dirfd, string(to, SECOND_STRING), AT_SYMLINK_FOLLOW));
         } catch (Failure f) {
             throw f;
         } catch (Throwable t) {
@@ -306,7 +370,7 @@ final class LibC {
     /** {@code renameat(dirfd, from, dirfd, to)}. */
     void renameat(int dirfd, String from, String to) throws Failure {
         try {
-            check("renameat", (int) renameat.invokeExact(callState.segment(), dirfd, string(from, FIRST_STRING), dirfd,
+            check("renameat", (int) renameat.handle().invokeExact(callState.segment(), dirfd, string(from, FIRST_STRING), dirfd,
                     string(to, SECOND_STRING)));
         } catch (Failure f) {
             throw f;
@@ -317,19 +381,37 @@ final class LibC {
 
     /** {@code statx(dirfd, name, AT_SYMLINK_NOFOLLOW)}: what is under a name, a link never followed. */
     FileStat statAt(int dirfd, String name) throws Failure {
-        return statx(dirfd, name, AT_SYMLINK_NOFOLLOW);
+        FileStat stat = statx(dirfd, name, AT_SYMLINK_NOFOLLOW, false);
+        if (stat == null) {
+            throw failure("statx", ENOENT);
+        }
+        return stat;
+    }
+
+    /**
+     * {@code statx(dirfd, name, AT_SYMLINK_NOFOLLOW)}, {@code null} when nothing is under the name: the usual answer
+     * of a look before a create costs no exception.
+     */
+    FileStat statAtOrNull(int dirfd, String name) throws Failure {
+        return statx(dirfd, name, AT_SYMLINK_NOFOLLOW, true);
     }
 
     /** {@code statx(fd, "", AT_EMPTY_PATH)}: what an open descriptor is. */
     FileStat fstat(int fd) throws Failure {
-        return statx(fd, "", AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW);
+        return statx(fd, "", AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW, false);
     }
 
-    private FileStat statx(int dirfd, String name, int flags) throws Failure {
+    private FileStat statx(int dirfd, String name, int flags, boolean missingIsNull) throws Failure {
         try {
             MemorySegment buffer = callState.scratch().asSlice(STAT_BUFFER, STATX_SIZE);
-            check("statx", (int) statx.invokeExact(callState.segment(), dirfd, string(name, FIRST_STRING), flags,
-                    STATX_BASIC_STATS, buffer));
+            if ((int) statx.handle().invokeExact(callState.segment(), dirfd, string(name, FIRST_STRING), flags,
+                    STATX_BASIC_STATS, buffer) != 0) {
+                int error = callState.errno();
+                if (missingIsNull && error == ENOENT) {
+                    return null;
+                }
+                throw failure("statx", error);
+            }
             return new FileStat(Short.toUnsignedInt(buffer.get(ValueLayout.JAVA_SHORT, 28)),
                     buffer.get(ValueLayout.JAVA_INT, 20), buffer.get(ValueLayout.JAVA_INT, 24),
                     buffer.get(ValueLayout.JAVA_LONG, 32), buffer.get(ValueLayout.JAVA_LONG, 40));
@@ -343,7 +425,7 @@ final class LibC {
     /** {@code mmap(NULL, length, prot, MAP_SHARED, fd, offset)}; returns the address of the mapping. */
     long mmap(int fd, long offset, long length, boolean writable) throws Failure {
         try {
-            MemorySegment address = (MemorySegment) mmap.invokeExact(callState.segment(), MemorySegment.NULL, length,
+            MemorySegment address = (MemorySegment) mmap.handle().invokeExact(callState.segment(), MemorySegment.NULL, length,
                     writable ? PROT_READ | PROT_WRITE : PROT_READ, MAP_SHARED, fd, offset);
             if (address.address() == -1L) {
                 throw failure("mmap", callState.errno());
@@ -359,7 +441,7 @@ final class LibC {
     /** {@code munmap(address, length)}; a failure here means a bug, reported as such. */
     void munmap(long address, long length) {
         try {
-            if ((int) munmap.invokeExact(callState.segment(), MemorySegment.ofAddress(address), length) != 0) {
+            if ((int) munmap.handle().invokeExact(callState.segment(), MemorySegment.ofAddress(address), length) != 0) {
                 throw new IllegalStateException("munmap: " + describe(callState.errno()));
             }
         } catch (RuntimeException e) {
@@ -372,7 +454,7 @@ final class LibC {
     /** {@code mlock(address, length)}: keeps the pages of a mapping in RAM until it is unmapped. */
     void mlock(MemorySegment mapping) throws Failure {
         try {
-            check("mlock", (int) mlock.invokeExact(callState.segment(), mapping, mapping.byteSize()));
+            check("mlock", (int) mlock.handle().invokeExact(callState.segment(), mapping, mapping.byteSize()));
         } catch (Failure f) {
             throw f;
         } catch (Throwable t) {
@@ -389,7 +471,7 @@ final class LibC {
     boolean tryLockExclusive(int fd) throws Failure {
         try {
             while (true) {
-                if ((int) flock.invokeExact(callState.segment(), fd, LOCK_EX | LOCK_NB) == 0) {
+                if ((int) flock.handle().invokeExact(callState.segment(), fd, LOCK_EX | LOCK_NB) == 0) {
                     return true;
                 }
                 int error = callState.errno();
@@ -410,7 +492,7 @@ final class LibC {
     /** {@code flock(fd, LOCK_UN)}. */
     void unlock(int fd) throws Failure {
         try {
-            check("flock", (int) flock.invokeExact(callState.segment(), fd, LOCK_UN));
+            check("flock", (int) flock.handle().invokeExact(callState.segment(), fd, LOCK_UN));
         } catch (Failure f) {
             throw f;
         } catch (Throwable t) {
@@ -424,7 +506,7 @@ final class LibC {
             return false;
         }
         try {
-            if ((int) kill.invokeExact(callState.segment(), (int) pid, 0) == 0) {
+            if ((int) kill.handle().invokeExact(callState.segment(), (int) pid, 0) == 0) {
                 return true;
             }
             return callState.errno() != ESRCH;
@@ -452,13 +534,13 @@ final class LibC {
     }
 
     private Failure failure(String call, int errno) {
-        return new Failure(call, errno, describe(errno));
+        return new Failure(call, errno, this);
     }
 
     /** The C library's text for an errno value. */
     String describe(int errno) {
         try {
-            MemorySegment text = (MemorySegment) strerror.invokeExact(errno);
+            MemorySegment text = (MemorySegment) strerror.handle().invokeExact(errno);
             return text.reinterpret(256).getString(0);
         } catch (Throwable t) {
             return "errno " + errno;

@@ -9,11 +9,12 @@ import shm.api.ErrorReason;
 import shm.api.ShmException;
 
 /**
- * Maps open files ({@code mmap(MAP_SHARED)} of a descriptor, never a path): each mapping is owned by an
- * {@link Arena#ofShared() arena of its own} whose close unmaps it, closed on every failure path, optionally locked in
- * RAM and pre-faulted. Counts the mappings it holds and refuses one beyond {@link MmapSettings#maxMappings()}, or
- * beyond the process's {@link MapCountCap}, with {@link ErrorReason#LIMIT}, well before the kernel's
- * {@code vm.max_map_count} would make the JVM fail. Thread-safe.
+ * Maps open files ({@code mmap(MAP_SHARED)} of a descriptor, never a path): either owned by an
+ * {@link Arena#ofShared() arena of its own} whose close unmaps it ({@link #map}), or raw ({@link #mapRaw}) for an owner
+ * that hands out segments of it through arenas of its own ({@link ObjectMapping}); closed on every failure path,
+ * optionally locked in RAM and pre-faulted. Counts the mappings it holds and refuses one beyond
+ * {@link MmapSettings#maxMappings()}, or beyond the process's {@link MapCountCap}, with {@link ErrorReason#LIMIT},
+ * well before the kernel's {@code vm.max_map_count} would make the JVM fail. Thread-safe.
  */
 final class Mapper {
 
@@ -56,8 +57,8 @@ final class Mapper {
     }
 
     /**
-     * Maps {@code length} bytes of the open file {@code fd} from {@code offset} (page-aligned); on failure nothing
-     * stays mapped.
+     * Maps {@code length} bytes of the open file {@code fd} from {@code offset} (page-aligned) into an arena of its own
+     * (shared); on failure nothing stays mapped.
      *
      * @param what what is mapped, for messages ("the object file n.x of /dev/shm/...")
      * @param name the object's name for errors, {@code null} for the store itself or an unnamed object
@@ -65,12 +66,41 @@ final class Mapper {
      */
     Mapping map(int fd, String what, String name, long offset, long length, boolean writable, boolean lockPages,
                 boolean prefault) {
+        long address = mapRaw(fd, what, name, offset, length, writable);
+        Arena arena = Arena.ofShared();
+        MemorySegment segment;
+        try {
+            segment = MemorySegment.ofAddress(address).reinterpret(length, arena, unmapped -> unmapRaw(address, length));
+        } catch (RuntimeException e) {
+            arena.close();
+            unmapRaw(address, length);
+            throw e;
+        }
+        try {
+            lockAndTouch(segment, what, name, locks(lockPages), touches(prefault));
+            return new Mapping(arena, writable ? segment : segment.asReadOnly());
+        } catch (RuntimeException | Error e) {
+            arena.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Maps {@code length} bytes of the open file {@code fd} from {@code offset} (page-aligned) and counts the mapping;
+     * the caller owns it and gives it back with {@link #unmapRaw}, after closing every arena through which a segment
+     * of it was handed out.
+     *
+     * @return the address of the mapping
+     * @throws ShmException LIMIT beyond {@link MmapSettings#maxMappings()} or the process's cap, NO_MEMORY,
+     *                      ACCESS_DENIED
+     */
+    long mapRaw(int fd, String what, String name, long offset, long length, boolean writable) {
         int count = live.incrementAndGet();
         if (settings.maxMappings() > 0 && count > settings.maxMappings()) {
             live.decrementAndGet();
             throw new ShmException(ErrorReason.LIMIT, name, "this backend holds " + settings.maxMappings()
-                    + " mappings of " + settings.root() + " (every open handle is one), its limit maxMappings; close"
-                    + " handles or raise the limit (the kernel's vm.max_map_count bounds the whole process)");
+                    + " mappings of " + settings.root() + " (every open handle is one), its limit maxMappings;"
+                    + " close handles or raise the limit (the kernel's vm.max_map_count bounds the whole process)");
         }
         try {
             cap.admit(count, name, settings.root());
@@ -78,42 +108,50 @@ final class Mapper {
             live.decrementAndGet();
             throw e;
         }
-        long address;
         try {
-            address = libc.mmap(fd, offset, length, writable);
+            return libc.mmap(fd, offset, length, writable);
         } catch (LibC.Failure f) {
             live.decrementAndGet();
             throw new ShmException(StoreErrors.reasonOf(f.errno), name, "cannot map " + what + ": " + f.getMessage(),
                     null, f);
         }
-        Arena arena = Arena.ofShared();
-        MemorySegment segment;
+    }
+
+    /** Unmaps a mapping made by {@link #mapRaw} and stops counting it. */
+    void unmapRaw(long address, long length) {
         try {
-            segment = MemorySegment.ofAddress(address).reinterpret(length, arena, unmapped -> {
-                libc.munmap(address, length);
-                live.decrementAndGet();
-            });
-        } catch (RuntimeException e) {
-            arena.close();
             libc.munmap(address, length);
+        } finally {
             live.decrementAndGet();
-            throw e;
         }
-        try {
-            if (lockPages || settings.lockPages()) {
+    }
+
+    /** Whether pages are to be locked in RAM: when the handle asks or the store says so. */
+    boolean locks(boolean asked) {
+        return asked || settings.lockPages();
+    }
+
+    /** Whether pages are to be faulted in at map time: when the handle asks or the store says so. */
+    boolean touches(boolean asked) {
+        return asked || settings.prefault();
+    }
+
+    /**
+     * Locks the pages of {@code segment} in RAM and faults them in, as told.
+     *
+     * @throws ShmException when the pages cannot be locked
+     */
+    void lockAndTouch(MemorySegment segment, String what, String name, boolean lockPages, boolean prefault) {
+        if (lockPages) {
+            try {
                 libc.mlock(segment);
+            } catch (LibC.Failure f) {
+                throw new ShmException(StoreErrors.reasonOf(f.errno), name, "cannot lock the pages of " + what
+                        + " in RAM (" + f.getMessage() + "; raise RLIMIT_MEMLOCK or grant CAP_IPC_LOCK)", null, f);
             }
-            if (prefault || settings.prefault()) {
-                touchEveryPage(segment);
-            }
-            return new Mapping(arena, writable ? segment : segment.asReadOnly());
-        } catch (LibC.Failure f) {
-            arena.close();
-            throw new ShmException(StoreErrors.reasonOf(f.errno), name, "cannot lock the pages of " + what
-                    + " in RAM (" + f.getMessage() + "; raise RLIMIT_MEMLOCK or grant CAP_IPC_LOCK)", null, f);
-        } catch (RuntimeException | Error e) {
-            arena.close();
-            throw e;
+        }
+        if (prefault) {
+            touchEveryPage(segment);
         }
     }
 }

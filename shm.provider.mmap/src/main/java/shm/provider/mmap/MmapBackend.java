@@ -3,10 +3,10 @@ package shm.provider.mmap;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -39,13 +39,16 @@ import shm.provider.mmap.sync.SharedSemaphore;
 /**
  * POSIX shared memory on tmpfs, shared by every process that uses the same root: one file per object (a header page
  * {@link ObjectHeader} followed by the data, file names from {@link NameCodec}) and one {@link ObjectTable} that
- * counts, per object, the handles each live process holds. Usable as a plain library:
+ * counts, per object, the holds of each live process: one per open handle, and one per handle parked
+ * ({@link #park()}). Usable as a plain library:
  * {@code try (var backend = new MmapBackend(MmapSettings.defaults())) { ... }}.
  *
  * <p>Every operation runs under the table lock. The last close in any process unlinks the object's file; a process
  * that dies has its handles released by the next operation of any participant, or by {@link #reapDeadProcesses()}.
- * Space is reserved at create unless {@link MmapSettings#reserveSpace()} is off. Each handle maps the data into an
- * {@link Arena#ofShared() arena of its own}; closing the handle closes the arena.
+ * Space is reserved at create unless {@link MmapSettings#reserveSpace()} is off. Each handle maps the data on its own
+ * (a distinct address per handle, as a Win32 view), seen through the mapping's {@link Arena#ofShared() shared arena}
+ * or, for a {@link MapOptions#confined() confined} handle, a confined arena of its own;
+ * closing the handle unmaps it.
  *
  * <p>A file in the root that this platform did not write (wrong magic or layout version, a link, a directory, a file
  * the table does not know) or that another user owns (unless {@link MmapSettings#groupShared()}) is reported with
@@ -66,8 +69,11 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
     private final ObjectTable table;
     private final ObjectLifecycle objects;
     private final ReentrantLock lock = new ReentrantLock();
-    /** Objects this backend holds handles to, by file name. Guarded by {@link #lock}. */
-    private final Map<String, OpenObject> openObjects = new HashMap<>();
+    /**
+     * Objects this backend holds handles to, by reference (not by name: a handle whose hold another process released
+     * may outlive its object, whose name a new object then takes). Guarded by {@link #lock}.
+     */
+    private final Map<Long, OpenObject> openObjects = new HashMap<>();
     /** Guarded by {@link #lock}. */
     private boolean closed;
     /** How long parked holds are kept, in milliseconds; 0: this backend does not park. */
@@ -124,7 +130,7 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
         return locked(name, () -> {
             int slot = table.objects().find(fileName);
             if (slot >= 0) {
-                return register(objects.openExisting(slot, type, name, options));
+                return openSlot(slot, fileName, type, name, options);
             }
             return register(objects.createNew(fileName, type, name, size, options, pool, null));
         });
@@ -160,8 +166,8 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
                         + Long.toHexString(ref.value()) + " no longer exists");
             }
             TableEntry entry = table.objects().entry(slot);
-            return register(objects.openExisting(slot, type == null ? entry.type() : type, objects.nameOf(entry),
-                    options));
+            return openSlot(slot, entry.fileName(), type == null ? entry.type() : type, objects.nameOf(entry),
+                    options);
         });
     }
 
@@ -245,7 +251,7 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
                 files.refuseUnknown(fileName, name);
                 throw new ShmException(ErrorReason.NOT_FOUND, name, "no object of that name exists");
             }
-            return register(objects.openExisting(slot, type, name, options));
+            return openSlot(slot, fileName, type, name, options);
         });
     }
 
@@ -355,7 +361,7 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
         return locked(name, () -> {
             int slot = table.objects().find(fileName);
             if (slot >= 0) {
-                return register(objects.openExisting(slot, type, name, MapOptions.DEFAULT));
+                return openSlot(slot, fileName, type, name, MapOptions.DEFAULT);
             }
             return register(objects.createNew(fileName, type, name, size, MapOptions.DEFAULT, null, initializer));
         });
@@ -458,18 +464,29 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
                 p.fileName(), p.pid(), p.holds(), Instant.ofEpochMilli(p.deadlineMillis()))).toList());
     }
 
-    /** Parks one handle's hold; {@code false} when this backend does not park or the handle is closed. */
+    /**
+     * Parks one handle's hold: moves it to this instance's parked slot, so that the object outlives every other close
+     * until the handle's successor takes the hold over (or the deadline passes), then unmaps the handle. {@code false}
+     * when this backend does not park, the handle is closed, the table has no room for a parked slot, or the table no
+     * longer counts the handle's hold (another process released it, {@link DescriptorTable#deleteReleasingHold}): then
+     * nothing changed and the handle is still open.
+     */
     boolean park(MmapHandle handle) {
         if (parkMillis == 0) {
             return false;
         }
         lock.lock();
         try {
-            OpenObject object = openObjects.get(handle.fileName());
-            if (closed || object == null || !handle.isOpen()) {
+            OpenObject object = handle.object();
+            if (closed || openObjects.get(handle.ref().value()) != object || !handle.isOpen()) {
                 return false;
             }
             boolean moved = table.locked(() -> {
+                // a hold another process released (DescriptorTable.deleteReleasingHold) is not there to park
+                if (table.objects().slotOf(handle.ref().value()) != handle.slot()
+                        || table.objects().handlesOf(handle.slot(), table.selfSlot()) == 0) {
+                    return false;
+                }
                 if (!table.isParkingSlot(parkingSlot, parkingDeadline)) {
                     long deadline = System.currentTimeMillis() + parkMillis;
                     int slot = table.openParkingSlot(deadline);
@@ -479,23 +496,20 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
                     parkingSlot = slot;
                     parkingDeadline = deadline;
                 }
-                // a hold another process released (DescriptorTable.deleteReleasingHold) is not there to park
-                return table.objects().slotOf(handle.ref().value()) == handle.slot()
-                        && table.objects().handlesOf(handle.slot(), table.selfSlot()) > 0
-                        && table.parkHandle(handle.slot(), parkingSlot);
+                return table.parkHandle(handle.slot(), parkingSlot);
             });
             if (!moved) {
                 return false;
             }
-            object.remove(handle);
-            if (object.isEmpty()) {
-                openObjects.remove(handle.fileName());
-            }
             try {
-                handle.unmap();
+                object.release(handle);
             } catch (IllegalStateException inUse) {
+                object.abandon(handle);
                 System.getLogger(MmapBackend.class.getName()).log(System.Logger.Level.WARNING, handle
-                        + " was parked while a native call used its mapping; the mapping goes with the arena");
+                        + " was parked while a native call used its mapping; the mapping stays until the process ends");
+            }
+            if (object.isEmpty()) {
+                openObjects.remove(handle.ref().value());
             }
             return true;
         } finally {
@@ -524,42 +538,32 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
     boolean forget(MmapHandle handle) {
         lock.lock();
         try {
-            return detach(handle);
+            OpenObject object = handle.object();
+            if (openObjects.get(handle.ref().value()) != object || !handle.isOpen()) {
+                return false;
+            }
+            if (releaseHere(object, handle)) {
+                openObjects.remove(handle.ref().value());
+            }
+            return true;
         } finally {
             lock.unlock();
         }
     }
 
     /**
-     * Drops a handle from this backend and unmaps it; under the lock.
-     *
-     * @return {@code false} when it was not open in this backend
-     * @throws ShmException WRONG_STATE when a native call uses the mapping (the handle stays open)
+     * Releases one handle: unmaps its mapping, then releases its hold in the table (the last hold in any process
+     * unlinks the object).
      */
-    private boolean detach(MmapHandle handle) {
-        OpenObject object = openObjects.get(handle.fileName());
-        if (object == null || !object.remove(handle)) {
-            return false;
-        }
-        try {
-            handle.unmap();
-        } catch (IllegalStateException inUse) {
-            object.add(handle);
-            throw new ShmException(ErrorReason.WRONG_STATE, handle.name(),
-                    "the mapping is in use by a native call and cannot be closed now", null, inUse);
-        }
-        if (object.isEmpty()) {
-            openObjects.remove(handle.fileName());
-        }
-        return true;
-    }
-
-    /** Releases one handle: unmaps it, then removes its count from the table (the last count unlinks the object). */
     void release(MmapHandle handle) {
         lock.lock();
         try {
-            if (!detach(handle)) {
+            OpenObject object = handle.object();
+            if (openObjects.get(handle.ref().value()) != object || !handle.isOpen()) {
                 return;
+            }
+            if (releaseHere(object, handle)) {
+                openObjects.remove(handle.ref().value());
             }
             try {
                 table.locked(() -> table.objects().closeHandle(handle.slot(), handle.ref().value()));
@@ -632,10 +636,62 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
         }
     }
 
-    /** Keeps a handle this backend gave out, to be closed with the backend; returns it. */
+    /**
+     * Closes one open handle here, without the table; under {@link #lock}.
+     *
+     * @return whether the object has no handle left here
+     * @throws ShmException WRONG_STATE when a native call uses the mapping (nothing changed)
+     */
+    private boolean releaseHere(OpenObject object, MmapHandle handle) {
+        try {
+            object.release(handle);
+        } catch (IllegalStateException inUse) {
+            throw new ShmException(ErrorReason.WRONG_STATE, handle.name(),
+                    "the mapping is in use by a native call and cannot be closed now", null, inUse);
+        }
+        return object.isEmpty();
+    }
+
+    /** Keeps the object of a handle this backend gave out, to be closed with the backend; returns the handle. */
     private MmapHandle register(MmapHandle handle) {
-        openObjects.computeIfAbsent(handle.fileName(), f -> new OpenObject()).add(handle);
+        openObjects.putIfAbsent(handle.ref().value(), handle.object());
         return handle;
+    }
+
+    /**
+     * Opens the live object in {@code slot}: a further handle, with a mapping of its own, when this backend holds it
+     * (mapped from what the backend recorded, no table entry built), else the object's first handle here; either way
+     * one more hold of this process in the table, or a hold this process parked taken over. Under both locks.
+     */
+    private MmapHandle openSlot(int slot, String fileName, ObjectType type, String name, MapOptions options) {
+        OpenObject object = openObjects.get(table.objects().refOf(slot));
+        if (object == null || object.slot() != slot) {
+            return register(objects.openExisting(slot, type, name, options));
+        }
+        if (object.type() != type) {
+            throw otherType(name, object.type(), type);
+        }
+        ObjectMapping mapping = objects.mapAgain(object, options.access() == shm.api.Access.READ_WRITE);
+        MmapHandle handle;
+        try {
+            objects.lockAndTouch(mapping, fileName, name, options);
+            handle = object.newHandle(mapping, table.objects().logicalSizeOf(slot), options, true);
+        } catch (RuntimeException e) {
+            mapping.discard();
+            throw e;
+        }
+        try {
+            table.objects().openHandle(slot);   // takes over a hold this process parked, or adds one
+        } catch (RuntimeException e) {
+            object.release(handle);
+            throw e;
+        }
+        return handle;
+    }
+
+    private static ShmException otherType(String name, ObjectType held, ObjectType asked) {
+        return new ShmException(ErrorReason.NAME_USED_BY_OTHER_TYPE, name,
+                "the name is held by an object of type " + held + ", not " + asked);
     }
 
     /**
@@ -651,10 +707,19 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
             if (closed) {
                 throw StoreErrors.store(ErrorReason.CLOSED, settings.root(), "the mmap backend is closed");
             }
-            return new StoreRepair(settings, libc, root).run(repair);
+            try {
+                return new StoreRepair(settings, libc, root).run(repair);
+            } finally {
+                table.checkLinkNextTime();   // a repair may have moved the table aside
+            }
         } finally {
             lock.unlock();
         }
+    }
+
+    /** The object files, for tests. */
+    ObjectFiles objectFilesForTests() {
+        return files;
     }
 
     /** How many mappings this backend holds now (its handles and its table), for tests of the limit. */

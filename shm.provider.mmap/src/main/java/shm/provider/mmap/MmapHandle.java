@@ -9,57 +9,68 @@ import shm.api.ShmException;
 import shm.api.spi.BackendHandle;
 import shm.api.spi.ObjectRef;
 
-/** One mapping of one object file, owned by a shared arena of its own. */
+/**
+ * One handle of an object this backend holds ({@link OpenObject}): a view of the object's mapping
+ * ({@link ObjectMapping}), through the mapping's shared arena, or through a confined arena of its own when opened
+ * {@link shm.api.MapOptions#confined() confined}. Every handle has a mapping of its own, so a segment taken from it
+ * throws {@link IllegalStateException} once the handle is closed (a confined handle closed by another thread is the
+ * exception: its pages stay mapped, see {@link #closeConfinedArena}).
+ */
 final class MmapHandle implements BackendHandle {
 
     private final MmapBackend backend;
-    private final String fileName;
-    private final int slot;
-    private final ObjectRef ref;
-    private final ObjectType type;
-    private final String name;
+    private final OpenObject object;
+    private final ObjectMapping mapping;
     private final boolean alreadyExisted;
     private final long reservedSize;
-    private final Arena arena;
     private final MemorySegment segment;
+    /** The arena of a confined handle; {@code null} for a handle of the mapping's shared arena. */
+    private final Arena confined;
     private volatile boolean open = true;
 
-    MmapHandle(MmapBackend backend, String fileName, int slot, ObjectRef ref, ObjectType type, String name, boolean alreadyExisted,
-               long reservedSize, Arena arena, MemorySegment segment) {
+    MmapHandle(MmapBackend backend, OpenObject object, ObjectMapping mapping, boolean alreadyExisted,
+               long reservedSize, MemorySegment segment, Arena confined) {
         this.backend = backend;
-        this.fileName = fileName;
-        this.slot = slot;
-        this.ref = ref;
-        this.type = type;
-        this.name = name;
+        this.object = object;
+        this.mapping = mapping;
         this.alreadyExisted = alreadyExisted;
         this.reservedSize = reservedSize;
-        this.arena = arena;
         this.segment = segment;
+        this.confined = confined;
+    }
+
+    /** The object this handle is of. */
+    OpenObject object() {
+        return object;
+    }
+
+    /** The mapping this handle sees. */
+    ObjectMapping mapping() {
+        return mapping;
     }
 
     String fileName() {
-        return fileName;
+        return object.fileName();
     }
 
     /** The object's slot in the object table. */
     int slot() {
-        return slot;
+        return object.slot();
     }
 
     @Override
     public String name() {
-        return name;
+        return object.name();
     }
 
     @Override
     public ObjectRef ref() {
-        return ref;
+        return object.ref();
     }
 
     @Override
     public ObjectType type() {
-        return type;
+        return object.type();
     }
 
     @Override
@@ -80,7 +91,7 @@ final class MmapHandle implements BackendHandle {
     @Override
     public MemorySegment segment() {
         if (!open) {
-            throw new ShmException(ErrorReason.CLOSED, name, "the handle is closed");
+            throw new ShmException(ErrorReason.CLOSED, object.name(), "the handle is closed");
         }
         return segment;
     }
@@ -112,22 +123,40 @@ final class MmapHandle implements BackendHandle {
         }
     }
 
+    /** Whether this handle has a confined arena of its own. */
+    boolean confined() {
+        return confined != null;
+    }
+
     /**
-     * Marks the handle closed, then closes the arena (unmapping the data); called by the backend under its lock. A
-     * thread that races the close therefore sees a closed handle, never an open one whose memory is gone.
+     * Closes this confined handle's arena; {@code false} when this thread cannot (the handle belongs to another
+     * thread, which may still use the segment).
      */
-    void unmap() {
-        open = false;
+    boolean closeConfinedArena() {
         try {
-            arena.close();
-        } catch (IllegalStateException inUse) {
-            open = true;
-            throw inUse;
+            confined.close();
+            return true;
+        } catch (WrongThreadException otherThread) {
+            System.getLogger(MmapHandle.class.getName()).log(System.Logger.Level.WARNING, this + " is confined to"
+                    + " the thread that opened it and was closed by " + Thread.currentThread().getName() + "; its "
+                    + segment.byteSize() + " bytes stay mapped until the process ends");
+            return false;
         }
+    }
+
+    /** Marks the handle closed; called by the backend under its lock before the memory goes. */
+    void markClosed() {
+        open = false;
+    }
+
+    /** Undoes {@link #markClosed} when the memory could not be released. */
+    void markOpen() {
+        open = true;
     }
 
     @Override
     public String toString() {
-        return "mmap handle of " + (name == null ? "an unnamed object" : "'" + name + "'") + (open ? "" : " (closed)");
+        return "mmap handle of " + (object.name() == null ? "an unnamed object" : "'" + object.name() + "'")
+                + (open ? "" : " (closed)");
     }
 }

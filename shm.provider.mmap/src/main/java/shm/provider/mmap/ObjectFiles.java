@@ -11,8 +11,9 @@ import shm.api.ShmException;
 
 /**
  * The object files in the root, every call relative to the root's descriptor ({@link StoreRoot}) and never
- * following a link: written complete under a temporary name and linked ({@link #write}), opened with their header
- * read and checked ({@link #open}), removed when their object is destroyed ({@link #remove}) only when the file under
+ * following a link: made complete unnamed (or under a temporary name) and linked ({@link #create}, {@link #link}),
+ * opened with their header read and checked ({@link #open}) or, where the table recorded the file's inode, with the
+ * inode, type, owner and length checked ({@link #openRecorded}), removed when their object is destroyed ({@link #remove}) only when the file under
  * the name is the one the table recorded, and the temporary files of dead processes cleaned. A file this platform did
  * not write, or that another user owns, is refused and never changed.
  */
@@ -24,6 +25,8 @@ final class ObjectFiles implements ObjectSlots.FileRemover {
     private final LibC libc;
     private final ProcessIdentity self;
     private final StoreRoot root;
+    /** Whether new object files are made unnamed ({@code O_TMPFILE}); off once the file system refuses them. */
+    private volatile boolean unnamedFiles;
     /** One header page per thread, reused by every {@link #open}. */
     private final ThreadLocal<MemorySegment> headerPage =
             ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(ObjectHeader.DATA_OFFSET));
@@ -32,7 +35,7 @@ final class ObjectFiles implements ObjectSlots.FileRemover {
      * An object file opened for mapping: its descriptor (closed by the caller), its header and what it is.
      *
      * @param fd     the open descriptor
-     * @param header the checked header
+     * @param header the checked header; {@code null} when the recorded inode vouched for the file
      * @param stat   type, owner, inode and length
      */
     record OpenFile(int fd, ObjectHeader header, LibC.FileStat stat) {
@@ -43,6 +46,12 @@ final class ObjectFiles implements ObjectSlots.FileRemover {
         this.libc = libc;
         this.self = self;
         this.root = root;
+        this.unnamedFiles = java.nio.file.Files.isDirectory(java.nio.file.Path.of("/proc/self/fd"));
+    }
+
+    /** Test hook: makes new object files under temporary names, as on a file system without {@code O_TMPFILE}. */
+    void useTemporaryNames() {
+        unnamedFiles = false;
     }
 
     /** How an object file is named in messages. */
@@ -56,52 +65,101 @@ final class ObjectFiles implements ObjectSlots.FileRemover {
     }
 
     /**
-     * Writes a complete object file under a temporary name and links it to {@code fileName}; {@code beforeLink}
-     * receives the file's inode before it is linked, so the table records which file is the object's. The temporary
-     * name is always removed.
+     * An object file being created: open, sized, with its blocks reserved when the store reserves space, owned and
+     * moded as configured, not yet under its name.
+     *
+     * @param fd        the open descriptor, closed by {@link #closeNew}
+     * @param inode     the file's inode, for the table to record before {@link #link}
+     * @param temporary the temporary name it has in the root, {@code null} for an unnamed ({@code O_TMPFILE}) file
      */
-    void write(String fileName, ObjectHeader header, LongConsumer beforeLink) {
-        String name = header.name();
-        String temporary = NameCodec.TEMPORARY_PREFIX + self.pid() + "." + randomSuffix();
-        long fileLength = ObjectHeader.DATA_OFFSET + header.reservedSize();
-        try {
-            int fd;
+    record NewFile(int fd, long inode, String temporary) {
+    }
+
+    /**
+     * Makes the file of a new object of {@code reservedSize} data bytes: an unnamed file in the root
+     * ({@code O_TMPFILE}, where the kernel offers it; else a temporary name of this process), sized and its blocks
+     * reserved when the store reserves space. The caller writes the header (through its mapping), records the inode,
+     * then {@link #link links} it and {@link #closeNew closes} it. Nothing is visible under the object's name before
+     * the link, and a process that dies before it leaves no file behind (an unnamed file goes with its descriptor; a
+     * temporary name is removed by the next reap).
+     */
+    NewFile create(String name, long reservedSize) {
+        long fileLength = ObjectHeader.DATA_OFFSET + reservedSize;
+        String temporary = null;
+        int fd = -1;
+        if (unnamedFiles) {
+            try {
+                fd = root.open(".", libc.oTmpFile | LibC.O_RDWR, settings.fileMode());
+            } catch (LibC.Failure f) {
+                if (f.errno != LibC.EOPNOTSUPP && f.errno != LibC.EISDIR && f.errno != LibC.EINVAL) {
+                    throw StoreErrors.failure(name, "cannot create an object file in " + settings.root(), f);
+                }
+                unnamedFiles = false;   // this file system has no O_TMPFILE: temporary names from now on
+            }
+        }
+        if (fd < 0) {
+            temporary = NameCodec.TEMPORARY_PREFIX + self.pid() + "." + randomSuffix();
             try {
                 fd = root.open(temporary, LibC.O_RDWR | LibC.O_CREAT | LibC.O_EXCL, settings.fileMode());
             } catch (LibC.Failure f) {
                 throw StoreErrors.failure(name, "cannot create " + describe(temporary), f);
             }
-            long inode;
-            try {
-                libc.fchmod(fd, settings.fileMode());
+        }
+        NewFile created = null;
+        try {
+            if (settings.reserveSpace()) {
+                libc.reserve(fd, fileLength);   // sizes the file too
+            } else {
                 libc.ftruncate(fd, fileLength);
-                if (settings.reserveSpace()) {
-                    libc.reserve(fd, fileLength);
-                }
-                MemorySegment page = headerPage.get().fill((byte) 0);
-                header.writeTo(page);
-                libc.pwriteFully(fd, page, 0);
-                inode = libc.fstat(fd).inode();
-            } catch (LibC.Failure f) {
-                throw new ShmException(StoreErrors.reasonOf(f.errno), name, describeCreateFailure(f, fileLength),
-                        null, f);
-            } finally {
-                libc.close(fd);
             }
-            beforeLink.accept(inode);
-            try {
-                root.link(temporary, fileName);
-            } catch (LibC.Failure f) {
-                if (f.errno == LibC.EEXIST) {
-                    throw new ShmException(ErrorReason.INCOMPATIBLE_STORE, name, describe(fileName) + " appeared in"
-                            + " the root while it was being created, outside the object table's protocol; it was left"
-                            + " untouched");
-                }
-                throw StoreErrors.failure(name, "cannot link the object file " + describe(fileName), f);
+            LibC.FileStat stat = libc.fstat(fd);
+            if (stat.permissions() != settings.fileMode()) {
+                libc.fchmod(fd, settings.fileMode());   // the umask took bits away: the exact mode
             }
+            created = new NewFile(fd, stat.inode(), temporary);
+            return created;
+        } catch (LibC.Failure f) {
+            throw new ShmException(StoreErrors.reasonOf(f.errno), name, describeCreateFailure(f, fileLength), null, f);
         } finally {
+            if (created == null) {
+                closeNew(new NewFile(fd, 0, temporary));
+            }
+        }
+    }
+
+    /**
+     * Gives a {@link #create created} file, complete, its object's name.
+     *
+     * @throws ShmException INCOMPATIBLE_STORE (or ACCESS_DENIED for another user's file) when a file is under the
+     *                      name already: the object table does not know it, so it is not ours, and it is left
+     *                      untouched
+     */
+    void link(NewFile file, String fileName, String name) {
+        try {
+            if (file.temporary() == null) {
+                root.linkDescriptor(file.fd(), fileName);
+            } else {
+                root.link(file.temporary(), fileName);
+            }
+        } catch (LibC.Failure f) {
+            if (f.errno == LibC.EEXIST) {
+                refuseUnknown(fileName, name);
+                throw new ShmException(ErrorReason.INCOMPATIBLE_STORE, name, describe(fileName) + " appeared in"
+                        + " the root while it was being created, outside the object table's protocol; it was left"
+                        + " untouched");
+            }
+            throw StoreErrors.failure(name, "cannot link the object file " + describe(fileName), f);
+        }
+    }
+
+    /** Closes a {@link #create created} file's descriptor and removes its temporary name, if it has one. */
+    void closeNew(NewFile file) {
+        if (file.fd() >= 0) {
+            libc.close(file.fd());
+        }
+        if (file.temporary() != null) {
             try {
-                root.unlink(temporary);
+                root.unlink(file.temporary());
             } catch (LibC.Failure e) {
                 // already gone, or left for the next reap, which removes temporary files of dead processes
             }
@@ -124,19 +182,26 @@ final class ObjectFiles implements ObjectSlots.FileRemover {
      *                      user's
      */
     OpenFile open(String fileName, String expectedName, boolean writable) {
+        return openRecorded(fileName, expectedName, writable, 0, 0);
+    }
+
+    /**
+     * Opens the object file the table recorded with {@code inode} (never through a link) and checks that it is that
+     * file, a regular file of ours of the length the table says: that file was linked only once complete, so its
+     * header is not read again. Where no inode was recorded (a table written by an older release), and for a hashed
+     * file name (whose object name only the header holds), the header is read and checked as by {@link #open}. The
+     * caller closes the descriptor.
+     *
+     * @throws ShmException INCOMPATIBLE_STORE when it is not that file, ACCESS_DENIED for another user's
+     */
+    OpenFile openRecorded(String fileName, String expectedName, boolean writable, long inode, long reservedSize) {
+        boolean inodeVouches = inode != 0 && !fileName.startsWith(NameCodec.HASHED_PREFIX);
         String path = describe(fileName);
         int fd;
         try {
             fd = root.open(fileName, writable ? LibC.O_RDWR : LibC.O_RDONLY, 0);
         } catch (LibC.Failure f) {
-            if (f.errno == LibC.ENOENT) {
-                throw new ShmException(ErrorReason.INCOMPATIBLE_STORE, expectedName, "the object table lists " + path
-                        + " but the file is gone (removed by hand?)");
-            }
-            if (f.errno == LibC.ELOOP) {
-                throw notRegular(expectedName, path);
-            }
-            throw StoreErrors.failure(expectedName, "cannot open " + path, f);
+            throw openFailure(f, expectedName, path);
         }
         try {
             LibC.FileStat stat = libc.fstat(fd);
@@ -144,20 +209,16 @@ final class ObjectFiles implements ObjectSlots.FileRemover {
                 throw notRegular(expectedName, path);
             }
             checkOwner(stat, path, expectedName);
-            MemorySegment page = headerPage.get().fill((byte) 0);
-            libc.preadFully(fd, page, 0);
-            ObjectHeader header;
-            try {
-                header = ObjectHeader.readFrom(page, stat.size());
-            } catch (IllegalArgumentException e) {
-                throw new ShmException(ErrorReason.INCOMPATIBLE_STORE, expectedName,
-                        path + " is not usable: " + e.getMessage() + "; it was left untouched");
+            if (inodeVouches) {
+                if (stat.inode() != inode || stat.size() != ObjectHeader.DATA_OFFSET + reservedSize) {
+                    throw new ShmException(ErrorReason.INCOMPATIBLE_STORE, expectedName, path + " does not match its"
+                            + " object table entry (inode " + stat.inode() + " and length " + stat.size()
+                            + ", recorded inode " + inode + " and length " + (ObjectHeader.DATA_OFFSET + reservedSize)
+                            + ": the file was replaced outside the platform); it was left untouched");
+                }
+                return new OpenFile(fd, null, stat);
             }
-            if (expectedName != null && !expectedName.equals(header.name())) {
-                throw new ShmException(ErrorReason.INCOMPATIBLE_STORE, expectedName,
-                        path + " holds the object '" + header.name() + "', not this one; it was left untouched");
-            }
-            return new OpenFile(fd, header, stat);
+            return new OpenFile(fd, readHeader(fd, stat, path, expectedName), stat);
         } catch (LibC.Failure f) {
             libc.close(fd);
             throw StoreErrors.failure(expectedName, "cannot read the header of " + path, f);
@@ -165,6 +226,34 @@ final class ObjectFiles implements ObjectSlots.FileRemover {
             libc.close(fd);
             throw e;
         }
+    }
+
+    private ObjectHeader readHeader(int fd, LibC.FileStat stat, String path, String expectedName) throws LibC.Failure {
+        MemorySegment page = headerPage.get().fill((byte) 0);
+        libc.preadFully(fd, page, 0);
+        ObjectHeader header;
+        try {
+            header = ObjectHeader.readFrom(page, stat.size());
+        } catch (IllegalArgumentException e) {
+            throw new ShmException(ErrorReason.INCOMPATIBLE_STORE, expectedName,
+                    path + " is not usable: " + e.getMessage() + "; it was left untouched");
+        }
+        if (expectedName != null && !expectedName.equals(header.name())) {
+            throw new ShmException(ErrorReason.INCOMPATIBLE_STORE, expectedName,
+                    path + " holds the object '" + header.name() + "', not this one; it was left untouched");
+        }
+        return header;
+    }
+
+    private ShmException openFailure(LibC.Failure f, String expectedName, String path) {
+        if (f.errno == LibC.ENOENT) {
+            return new ShmException(ErrorReason.INCOMPATIBLE_STORE, expectedName, "the object table lists " + path
+                    + " but the file is gone (removed by hand?)");
+        }
+        if (f.errno == LibC.ELOOP) {
+            return notRegular(expectedName, path);
+        }
+        return StoreErrors.failure(expectedName, "cannot open " + path, f);
     }
 
     /** Closes a descriptor from {@link #open}. */

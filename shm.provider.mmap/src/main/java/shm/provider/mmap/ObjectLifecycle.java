@@ -40,12 +40,16 @@ final class ObjectLifecycle {
     }
 
     /**
-     * Creates an object; {@code initializer}, when given, writes its initial state into the fresh mapping while the
-     * table lock is still held, so no other participant ever sees the object uninitialized.
+     * Creates an object and its first handle; {@code initializer}, when given, writes its initial state into the fresh
+     * mapping while the table lock is still held, so no other participant ever sees the object uninitialized.
+     *
+     * <p>The steps: a committed creation intent; the file, made unnamed and sized ({@link ObjectFiles#create}); the
+     * whole file mapped and the header written through the mapping; the inode recorded; the file linked under its name
+     * (a file already there is refused then, untouched); the object live with this process's hold. Any failure undoes
+     * what was done: nothing stays mapped, open or named, and the intent is abandoned.
      */
     MmapHandle createNew(String fileName, ObjectType type, String name, long size, MapOptions options,
                                  String pool, Consumer<MemorySegment> initializer) {
-        files.refuseUnknown(fileName, name);
         ObjectSlots objects = table.objects();
         int slot;
         try {
@@ -53,79 +57,135 @@ final class ObjectLifecycle {
         } catch (ShmException e) {
             throw e.objectName().isPresent() ? e : new ShmException(e.reason(), name, e.rule(), null, e);
         }
-        long[] inode = {0};
+        boolean linked = false;
+        long inode = 0;
+        ObjectMapping mapping = null;
         try {
-            files.write(fileName, new ObjectHeader(type, size, size, name, self.pid(), System.currentTimeMillis()),
-                    written -> {
-                        objects.recordInode(slot, written);
-                        inode[0] = written;
-                    });
-            MmapHandle handle = map(fileName, slot, inode[0], type, name, size, options, false);
+            ObjectFiles.NewFile file = files.create(name, size);
+            try {
+                long length = ObjectHeader.DATA_OFFSET + size;
+                long address = mapper.mapRaw(file.fd(), files.describe(fileName), name, 0, length, true);
+                mapping = new ObjectMapping(mapper, address, length, ObjectHeader.DATA_OFFSET, true);
+                new ObjectHeader(type, size, size, name, self.pid(), System.currentTimeMillis())
+                        .writeTo(mapping.whole(Arena.global()).asSlice(0, ObjectHeader.DATA_OFFSET));
+                objects.recordInode(slot, file.inode());
+                inode = file.inode();
+                files.link(file, fileName, name);
+                linked = true;
+            } finally {
+                files.closeNew(file);
+            }
+            OpenObject object = new OpenObject(backend, fileName, slot, new ObjectRef(objects.refOf(slot)), type, name,
+                    size);
+            lockAndTouch(mapping, fileName, name, options);
+            MmapHandle handle = object.newHandle(mapping, size, options, false);
             try {
                 if (initializer != null) {
                     initializer.accept(handle.segment());
                 }
                 objects.finishCreate(slot);
             } catch (RuntimeException e) {
-                handle.unmap();
+                object.release(handle);
+                mapping = null;
                 throw e;
             }
             return handle;
         } catch (RuntimeException e) {
-            if (inode[0] != 0) {
-                files.removeOwn(fileName, inode[0], e);
+            if (mapping != null) {
+                mapping.discard();
+            }
+            if (linked) {
+                files.removeOwn(fileName, inode, e);
             }
             objects.abandonCreate(slot);
             throw e;
         }
     }
 
+    /** Opens an object this backend does not hold yet: maps it and takes this process's hold in the table. */
     MmapHandle openExisting(int slot, ObjectType type, String name, MapOptions options) {
         TableEntry entry = table.objects().entry(slot);
         if (entry.type() != type) {
             throw new ShmException(ErrorReason.NAME_USED_BY_OTHER_TYPE, name,
                     "the name is held by an object of type " + entry.type() + ", not " + type);
         }
-        MmapHandle handle = map(entry.fileName(), slot, table.objects().inodeOf(slot), type, name, entry.logicalSize(),
-                options, true);
+        boolean writable = options.access() == Access.READ_WRITE;
+        ObjectMapping mapping = map(entry, slot, name, writable);
+        OpenObject object;
+        MmapHandle handle;
+        try {
+            object = new OpenObject(backend, entry.fileName(), slot, new ObjectRef(table.objects().refOf(slot)), type,
+                    name, entry.reservedSize());
+            lockAndTouch(mapping, entry.fileName(), name, options);
+            handle = object.newHandle(mapping, entry.logicalSize(), options, true);
+        } catch (RuntimeException e) {
+            mapping.discard();
+            throw e;
+        }
         try {
             table.objects().openHandle(slot);
         } catch (RuntimeException e) {
-            handle.unmap();
+            object.release(handle);
             throw e;
         }
         return handle;
     }
 
     /**
-     * Opens the object file (no link followed), checks that it is the file the table recorded (inode, size, type),
-     * maps {@code logicalSize} bytes of its data and closes the descriptor; on failure nothing stays mapped or open.
+     * Maps an object this backend holds once more, for an access its mappings do not serve (read-write where only a
+     * read-only mapping exists); the table is not changed: the process holds the object already.
      */
-    private MmapHandle map(String fileName, int slot, long inode, ObjectType type, String name, long logicalSize,
-                           MapOptions options, boolean alreadyExisted) {
-        TableEntry entry = table.objects().entry(slot);
-        boolean writable = options.access() == Access.READ_WRITE;
-        ObjectFiles.OpenFile file = files.open(fileName, name, writable);
+    ObjectMapping mapAgain(OpenObject object, boolean writable) {
+        return map(object.fileName(), object.type(), object.reservedSize(), table.objects().logicalSizeOf(object.slot()),
+                object.slot(), object.name(), writable);
+    }
+
+    /**
+     * Opens the object file the table recorded (no link followed, the inode and length checked, see
+     * {@link ObjectFiles#openRecorded}), maps its data and closes the descriptor; on failure nothing stays mapped or
+     * open.
+     */
+    private ObjectMapping map(TableEntry entry, int slot, String name, boolean writable) {
+        return map(entry.fileName(), entry.type(), entry.reservedSize(), entry.logicalSize(), slot, name, writable);
+    }
+
+    private ObjectMapping map(String fileName, ObjectType type, long reservedSize, long logicalSize, int slot,
+                              String name, boolean writable) {
+        ObjectFiles.OpenFile file = files.openRecorded(fileName, name, writable, table.objects().inodeOf(slot),
+                reservedSize);
         try {
             ObjectHeader header = file.header();
-            if (header.reservedSize() != entry.reservedSize() || header.type() != entry.type()
-                    || (inode != 0 && file.stat().inode() != inode)) {
+            if (header != null && (header.reservedSize() != reservedSize || header.type() != type)) {
                 throw new ShmException(ErrorReason.INCOMPATIBLE_STORE, name, files.describe(fileName)
-                        + " does not match its object table entry (size, type or inode differ: the file was replaced"
+                        + " does not match its object table entry (size or type differ: the file was replaced"
                         + " outside the platform); it was left untouched");
             }
-            Mapper.Mapping mapping = mapper.map(file.fd(), files.describe(fileName), name, ObjectHeader.DATA_OFFSET,
-                    logicalSize, writable, options.lockPages(), options.prefault());
-            return new MmapHandle(backend, fileName, slot, new ObjectRef(table.objects().refOf(slot)), type, name,
-                    alreadyExisted, entry.reservedSize(), mapping.arena(), mapping.segment());
+            long length = logicalSize;
+            long address = mapper.mapRaw(file.fd(), files.describe(fileName), name, ObjectHeader.DATA_OFFSET, length,
+                    writable);
+            return new ObjectMapping(mapper, address, length, 0, writable);
         } finally {
             files.close(file);
         }
     }
 
+    /** Locks and pre-faults the pages of a mapping as the options (or the store) ask; on failure nothing changed. */
+    void lockAndTouch(ObjectMapping mapping, String fileName, String name, MapOptions options) {
+        boolean lock = mapper.locks(options.lockPages()) && !mapping.locked();
+        boolean touch = mapper.touches(options.prefault());
+        if (lock || touch) {
+            MemorySegment whole = mapping.whole(Arena.global());
+            mapper.lockAndTouch(whole, files.describe(fileName), name, lock, touch);
+            if (lock) {
+                mapping.markLocked();
+            }
+        }
+    }
+
+    /** What the operator sees of an object: the table's holds (one per open or parked handle) per process. */
     ObjectInfo info(TableEntry entry, String name) {
         List<HolderInfo> holders = entry.holders().stream()
-                .map(h -> new HolderInfo(h.pid(), (int) h.handles())).toList();
+                .map(h -> new HolderInfo(h.pid(), (int) Math.min(Integer.MAX_VALUE, h.handles()))).toList();
         return new ObjectInfo(name, entry.type(), entry.reservedSize(), entry.logicalSize(), holders,
                 entry.type() == ObjectType.SHARED_MEMORY ? ObjectState.NONE : stateOf(entry));
     }

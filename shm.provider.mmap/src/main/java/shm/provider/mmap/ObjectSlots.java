@@ -56,7 +56,7 @@ final class ObjectSlots {
                 return -1;
             }
             if (state != TOMBSTONE && w.objectWord((int) slot, OBJECT_HASH) == hash
-                    && fileName.equals(w.fileNameAt((int) slot))) {
+                    && w.fileNameEquals((int) slot, fileName)) {
                 return (int) slot;
             }
         }
@@ -110,6 +110,11 @@ final class ObjectSlots {
     /** The inode of the object file recorded in a slot; 0 when none was recorded yet (or by an older writer). */
     long inodeOf(int slot) {
         return w.objectWord(slot, OBJECT_INODE);
+    }
+
+    /** The logical size of a live object (word 24), read without building a {@link TableEntry}. */
+    long logicalSizeOf(int slot) {
+        return w.objectWord(slot, OBJECT_LOGICAL_SIZE);
     }
 
     /** Records the inode of the file a creation intent is about to link; in its own transaction, before the link. */

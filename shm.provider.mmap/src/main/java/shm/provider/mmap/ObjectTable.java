@@ -32,6 +32,9 @@ import shm.api.spi.ReapReport;
  */
 final class ObjectTable implements AutoCloseable {
 
+    /** How many calls may pass, while this process is registered, between two checks that the table is linked. */
+    static final int LINK_CHECK_INTERVAL = 64;
+
     /** Test hook: called at every point where a process could die; throws to simulate a kill. */
     interface CrashPoint {
         void reached(String where);
@@ -51,6 +54,9 @@ final class ObjectTable implements AutoCloseable {
     private DirectoryEntries directory;
     /** Whether the temporary files of dead processes were looked for since this table was attached. */
     private boolean temporaryFilesChecked;
+    /** Calls since the last check that the table is still linked, and whether the next call must check. Guarded. */
+    private int callsSinceLinkCheck;
+    private boolean checkLinkNextTime = true;
     /** Pids reaped when the lock was taken for the work now running. Guarded by the lock. */
     private List<Long> reapedOnEntry = List.of();
     /** Objects destroyed by that reap: names of named ones, {@code null} for each unnamed one. Guarded by the lock. */
@@ -113,7 +119,7 @@ final class ObjectTable implements AutoCloseable {
                 attach();
             }
             lock.lockFile(file.fd());
-            while (!file.stillLinked()) {
+            while (mustCheckLink() && !file.stillLinked()) {
                 // The last participant removed this table after we opened it: use the current one.
                 lock.unlockFile(file.fd());
                 file.detach();
@@ -136,8 +142,10 @@ final class ObjectTable implements AutoCloseable {
                 }
                 return work.get();
             } catch (CorruptTableException | IndexOutOfBoundsException e) {
+                checkLinkNextTime = true;
                 throw corrupt(e);
             } catch (InternalError e) {
+                checkLinkNextTime = true;
                 // The JVM turns the SIGBUS of a read beyond the end of a mapped file into an InternalError: the table
                 // file was cut shorter under its mapping. Every call fails with this until the store is repaired.
                 throw StoreErrors.store(ErrorReason.INCOMPATIBLE_STORE, root, "the object table file was truncated"
@@ -146,6 +154,40 @@ final class ObjectTable implements AutoCloseable {
             } finally {
                 lock.unlockFile(file.fd());
             }
+        } finally {
+            lock.unlockThreads();
+        }
+    }
+
+    /**
+     * Whether this call must check that the table under its name is still the file we have open ({@code statx}). Not
+     * while this process is registered in it: the last participant unlinks the table only when no live process is
+     * registered ({@link #leave}; the C peer alike), so the check could not fail. Still every
+     * {@link #LINK_CHECK_INTERVAL}th call, after a call found the table unusable, and after a repair, in case a repair
+     * moved the table aside.
+     */
+    private boolean mustCheckLink() {
+        if (checkLinkNextTime || ++callsSinceLinkCheck >= LINK_CHECK_INTERVAL) {
+            checkLinkNextTime = false;
+            callsSinceLinkCheck = 0;
+            return true;
+        }
+        try {
+            int slot = processes.selfSlot();
+            TableWords w = file.words();
+            return slot < 0 || w.processWord(slot, PROCESS_STATE) != PROCESS_LIVE
+                    || w.processWord(slot, PROCESS_PID) != self.pid()
+                    || w.processWord(slot, PROCESS_START_TIME) != self.startTime();
+        } catch (RuntimeException | InternalError unreadable) {
+            return true;
+        }
+    }
+
+    /** Makes the next call check that the table is still linked, as after a repair that may have moved it aside. */
+    void checkLinkNextTime() {
+        lock.lockThreads();
+        try {
+            checkLinkNextTime = true;
         } finally {
             lock.unlockThreads();
         }

@@ -142,14 +142,20 @@ final class StoreRoot implements AutoCloseable {
 
     /** What is under a name in the root, a link never followed; {@code null} when nothing is. */
     LibC.FileStat stat(String name) throws LibC.Failure {
-        try {
-            return libc.statAt(fd, name);
-        } catch (LibC.Failure f) {
-            if (f.errno == LibC.ENOENT) {
-                return null;
-            }
-            throw f;
-        }
+        return libc.statAtOrNull(fd, name);
+    }
+
+    /**
+     * {@code openat(root, ".", O_TMPFILE | O_RDWR | O_CLOEXEC, mode)}: an unnamed regular file in the root, which
+     * vanishes with its descriptor unless {@link #linkDescriptor linked}; a process that dies leaves nothing behind.
+     */
+    int openUnnamed(int mode) throws LibC.Failure {
+        return libc.openat(fd, ".", libc.oTmpFile | LibC.O_RDWR | LibC.O_CLOEXEC, mode);
+    }
+
+    /** Gives the unnamed file open as {@code fileFd} the name {@code to} in the root; EEXIST when taken. */
+    void linkDescriptor(int fileFd, String to) throws LibC.Failure {
+        libc.linkDescriptor(fileFd, fd, to);
     }
 
     /** {@code unlinkat(root, name, 0)}. */

@@ -192,8 +192,7 @@ final class TableFile implements AutoCloseable {
             int newFd = root.open(temporary, LibC.O_RDWR | LibC.O_CREAT | LibC.O_EXCL, settings.fileMode());
             try (Arena scratch = Arena.ofConfined()) {
                 libc.fchmod(newFd, settings.fileMode());
-                libc.ftruncate(newFd, size);
-                libc.reserve(newFd, size);
+                libc.reserve(newFd, size);   // sizes the file too
                 MemorySegment header = scratch.allocate(HEADER_SIZE);
                 MemorySegment.copy(MAGIC, 0, header, ValueLayout.JAVA_BYTE, MAGIC_OFFSET, MAGIC.length);
                 header.set(INT, VERSION_OFFSET, LAYOUT_VERSION);

@@ -285,6 +285,24 @@ final class TableWords {
         return name;
     }
 
+    /**
+     * Whether the live or creating slot's file name is {@code fileName}, a name this platform made (so equal bytes are
+     * a valid name: nothing to validate, no string to build). Compares the length word and the bytes in place.
+     */
+    boolean fileNameEquals(int slot, String fileName) {
+        int length = fileName.length();
+        if (objectWord(slot, OBJECT_FILE_NAME_LENGTH) != length) {
+            return false;
+        }
+        long base = objectBase(slot) + OBJECT_FILE_NAME;
+        for (int i = 0; i < length; i++) {
+            if (table.get(ValueLayout.JAVA_BYTE, base + i) != (byte) fileName.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static String printable(String text) {
         StringBuilder out = new StringBuilder();
         for (char c : text.toCharArray()) {

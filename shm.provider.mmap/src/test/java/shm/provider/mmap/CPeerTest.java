@@ -491,6 +491,46 @@ class CPeerTest {
         assertEquals(List.of("n.foreign", TableLayout.FILE_NAME), TmpfsDirectory.fileNames(root));
     }
 
+    /**
+     * Both open an object by its recorded inode and length (docs/mmap-store.md, Open step 4): a file put under the
+     * object's name outside the protocol, a byte-for-byte copy, is refused by both with the same rule and left as it
+     * is; the C peer's own create leaves no temporary name behind (an O_TMPFILE file, linked when complete).
+     */
+    @Test
+    void bothCheckTheRecordedInodeAndTheCPeerCreatesWithoutATemporaryName() throws IOException {
+        List<String> crashes = new ArrayList<>();
+        for (int n = 1; ; n++) {   // a fresh store each time, so that the n-th crash point is the same step
+            Path at = store.directory().resolve("link-" + n);
+            CPeerProcess c = CPeerProcess.start(binary, Map.of("SHM_PEER_CRASH_AT", String.valueOf(n)), at, "fromc",
+                    "create", "4096");
+            store.track(c);
+            c.awaitExit();
+            String crash = c.output().stream().filter(l -> l.startsWith("CRASH ")).findFirst().orElse(null);
+            assertTrue(crash != null, "the C peer's create never reached its link: " + crashes + c.describe());
+            crashes.add(crash);
+            if (crash.equals("CRASH where=linked")) {
+                assertEquals(List.of("n.fromc", TableLayout.FILE_NAME), TmpfsDirectory.fileNames(at),
+                        "killed right after its link, the C peer left no temporary name: the file had none");
+                break;
+            }
+        }
+
+        try (BackendHandle held = backend.createOrOpen(SHM, "copied", 4096, MapOptions.DEFAULT)) {
+            Path file = root.resolve("n.copied");
+            Path copy = root.resolve("copy");
+            Files.copy(file, copy);
+            Files.move(copy, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            ShmException java = assertThrows(ShmException.class, () -> backend.open(SHM, "copied",
+                    MapOptions.DEFAULT));
+            assertEquals(ErrorReason.INCOMPATIBLE_STORE, java.reason());
+            assertTrue(java.getMessage().contains("does not match its object table entry (inode"), java.getMessage());
+            CPeerProcess c = peer("copied", "open");
+            assertEquals(1, c.awaitExit(), c.describe());
+            assertEquals("shm_peer: " + java.getMessage() + "\n", c.stderr());
+            assertTrue(Files.isRegularFile(file), "left untouched");
+        }
+    }
+
     @Test
     void aJournalCountBeyondItsCapacityIsRefusedByTheCPeerAndTheTableLeftUntouched() throws IOException {
         Path table = root.resolve(TableLayout.FILE_NAME);

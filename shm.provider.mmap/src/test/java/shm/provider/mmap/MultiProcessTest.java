@@ -72,7 +72,9 @@ class MultiProcessTest {
         child.ok("create held 8192");
         child.ok("open held");
         child.ok("create other 4096");
-        assertEquals(2, backend.lookup("held").orElseThrow().handleCount());
+        assertEquals(2, backend.lookup("held").orElseThrow().handleCount(), "one hold per handle");
+        assertEquals("HOLDERS " + List.of(new HolderInfo(child.pid(), 2)), child.send("holders held"),
+                "the child reads the same count");
         child.kill();
         assertEquals(2, backend.list().size(), "listing never destroys: the dead child's objects are still listed");
         assertEquals(List.of(child.pid()), backend.deadProcesses(), "and their holder is reported dead");

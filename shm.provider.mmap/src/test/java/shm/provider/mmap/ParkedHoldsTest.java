@@ -133,6 +133,58 @@ class ParkedHoldsTest {
         }
     }
 
+    /**
+     * A handle parked beside others parks its own hold: closing the other handles before its successor comes must not
+     * destroy the object (as the RTX personality does when it parks an event through a second handle and closes the
+     * first).
+     */
+    @Test
+    void aHandleParkedBesideOthersKeepsTheObjectAfterTheyClose() {
+        try (MmapBackend backend = new MmapBackend(MmapSettings.under(root))) {
+            backend.parkHoldsFor(Duration.ofMinutes(1));
+            BackendHandle first = backend.createOrOpen(SHM, "shared", 4096, MapOptions.DEFAULT);
+            BackendHandle second = backend.open(SHM, "shared", MapOptions.DEFAULT);
+            first.segment().set(ValueLayout.JAVA_LONG, 0, 7L);
+            assertTrue(second.park());
+            assertFalse(second.isOpen());
+            assertEquals(1, backend.parkedHolds().size(), backend.parkedHolds().toString());
+            first.close();
+            assertTrue(backend.lookup("shared").isPresent(), "the parked hold keeps the object");
+
+            try (BackendHandle successor = backend.open(SHM, "shared", MapOptions.DEFAULT)) {
+                assertEquals(7L, successor.segment().get(ValueLayout.JAVA_LONG, 0));
+                assertEquals(List.of(), backend.parkedHolds(), "taken over");
+                assertEquals(1, backend.lookup("shared").orElseThrow().handleCount());
+            }
+            assertTrue(backend.lookup("shared").isEmpty(), "the successor's close was the last");
+        }
+    }
+
+    /** Two handles parked one after the other leave two parked holds; each successor takes one over. */
+    @Test
+    void everyParkedHandleHasItsSuccessor() {
+        try (MmapBackend backend = new MmapBackend(MmapSettings.under(root))) {
+            backend.parkHoldsFor(Duration.ofMinutes(1));
+            BackendHandle a = backend.createOrOpen(SHM, "twice", 4096, MapOptions.DEFAULT);
+            BackendHandle b = backend.open(SHM, "twice", MapOptions.DEFAULT);
+            BackendHandle c = backend.open(SHM, "twice", MapOptions.DEFAULT);
+            assertTrue(a.park());
+            assertTrue(b.park());
+            assertEquals(2, backend.parkedHolds().getFirst().holds());
+            c.close();
+            assertTrue(backend.lookup("twice").isPresent());
+
+            BackendHandle successorOfA = backend.open(SHM, "twice", MapOptions.DEFAULT);
+            BackendHandle successorOfB = backend.open(SHM, "twice", MapOptions.DEFAULT);
+            assertEquals(List.of(), backend.parkedHolds());
+            successorOfA.close();
+            assertTrue(backend.lookup("twice").isPresent(), "B's successor still holds it");
+            assertEquals(1, backend.lookup("twice").orElseThrow().handleCount());
+            successorOfB.close();
+            assertTrue(backend.lookup("twice").isEmpty());
+        }
+    }
+
     @Test
     void anExpiredParkedHoldIsReleasedByAnyParticipant() {
         MmapBackend first = new MmapBackend(MmapSettings.under(root));

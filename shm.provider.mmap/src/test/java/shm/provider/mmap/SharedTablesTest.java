@@ -144,6 +144,43 @@ class SharedTablesTest {
         assertReason(ErrorReason.INVALID_PARAMETER, () -> backend.descriptors("huge", 1_000_000, 1));
     }
 
+    /**
+     * A handle whose hold was released for it (its object destroyed) while a new object took the same name: the new
+     * object's handles are this backend's as any others, released at their close and at the backend's close, whether
+     * the old handle is forgotten before or after.
+     */
+    @Test
+    void aNewObjectUnderTheNameOfOneWhoseHoldWasReleasedForUsIsReleasedAtItsClose() {
+        DescriptorTable table = backend.descriptors("handles", 10, 10);
+        for (boolean forgetFirst : new boolean[] {true, false}) {
+            BackendHandle old = backend.createOrOpen(SHM, "reused", 4096, MapOptions.DEFAULT);
+            assertTrue(table.deleteReleasingHold(table.create(old.ref(), 0, 4096)));
+            assertTrue(backend.lookup("reused").isEmpty(), "its only hold was released: destroyed");
+            BackendHandle successor = backend.createOrOpen(SHM, "reused", 4096, MapOptions.DEFAULT);
+            assertFalse(successor.alreadyExisted());
+            BackendHandle again = backend.open(SHM, "reused", MapOptions.DEFAULT);
+            if (forgetFirst) {
+                assertTrue(old.forget());
+            }
+            successor.close();
+            again.close();
+            assertTrue(backend.lookup("reused").isEmpty(), "the new object's closes released its holds");
+            if (!forgetFirst) {
+                assertTrue(old.forget());
+            }
+            assertFalse(old.forget(), "forgotten once");
+            assertEquals(List.of(), TmpfsDirectory.objectFiles(root));
+            assertEquals(List.of(), TableInvariants.violations(backend));
+        }
+        BackendHandle old = backend.createOrOpen(SHM, "kept", 4096, MapOptions.DEFAULT);
+        assertTrue(table.deleteReleasingHold(table.create(old.ref(), 0, 4096)));
+        backend.createOrOpen(SHM, "kept", 4096, MapOptions.DEFAULT);
+        backend.close();
+        try (MmapBackend other = new MmapBackend(MmapSettings.under(root))) {
+            assertTrue(other.lookup("kept").isEmpty(), "the backend's close released the new object's handle");
+        }
+    }
+
     @Test
     void deletingAnotherProcesssDescriptorReleasesOneOfItsHoldsInTheSameStepAndItsOwnerOnlyForgetsItsView() {
         DescriptorTable table = backend.descriptors("handles", 10, 10);

@@ -1,0 +1,169 @@
+package shm.provider.mmap;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * One mapping of one object file, owned by the handle that maps it (and counted by its users, so that a mapping
+ * handed to several handles would be unmapped with the last of them): unmapped when released.
+ *
+ * <p>The mapping is raw ({@link Mapper#mapRaw}); handles see it through arenas: one {@link Arena#ofShared() shared
+ * arena}, made when the first handle usable from any thread asks and closed when the mapping's last user goes, and one
+ * {@link Arena#ofConfined() confined arena} per confined handle, closed when that handle closes. The pages are
+ * unmapped only after every arena through which a segment of them was handed out is closed, so a segment kept past
+ * its handle's close throws {@link IllegalStateException} and never reads unmapped memory. A confined arena that
+ * cannot be closed (its handle was closed by another thread) {@link #releaseConfined pins} the mapping: it then stays mapped until
+ * the process ends.
+ *
+ * <pre>
+ *  address                 address + dataOffset                         address + length
+ *  |-- header page (only --|-- data: what handles see, sliced to their ------|
+ *  |   when created here) |   logical size                                  |
+ * </pre>
+ *
+ * <p>Not thread-safe: used under the backend's lock.
+ */
+final class ObjectMapping {
+
+    private final Mapper mapper;
+    private final long address;
+    private final long length;
+    private final long dataOffset;
+    private final boolean writable;
+    private Arena shared;
+    private MemorySegment sharedData;
+    private int users;
+    private int sharedUsers;
+    private boolean locked;
+    private boolean pinned;
+    private boolean unmapped;
+
+    /**
+     * Takes over a mapping made by {@link Mapper#mapRaw}.
+     *
+     * @param dataOffset where the data starts in the mapping: the header page's size when the header is mapped too
+     */
+    ObjectMapping(Mapper mapper, long address, long length, long dataOffset, boolean writable) {
+        if (dataOffset < 0 || dataOffset >= length) {
+            throw new IllegalArgumentException("data offset " + dataOffset + " outside a mapping of " + length);
+        }
+        this.mapper = mapper;
+        this.address = address;
+        this.length = length;
+        this.dataOffset = dataOffset;
+        this.writable = writable;
+    }
+
+    /** Whether handles may write through this mapping. */
+    boolean writable() {
+        return writable;
+    }
+
+    /** How many data bytes are mapped. */
+    long dataLength() {
+        return length - dataOffset;
+    }
+
+    /** The whole mapping, header page included, for the creator's header write; valid until it is unmapped. */
+    MemorySegment whole(Arena arena) {
+        return MemorySegment.ofAddress(address).reinterpret(length, arena, null);
+    }
+
+    /** Whether its pages are locked in RAM. */
+    boolean locked() {
+        return locked;
+    }
+
+    /** Records that its pages are locked in RAM. */
+    void markLocked() {
+        locked = true;
+    }
+
+    /**
+     * A view of the first {@code size} data bytes for a handle usable from any thread, through the shared arena (made
+     * now if this is the first); counts one user.
+     */
+    MemorySegment sharedView(long size) {
+        if (shared == null) {
+            Arena arena = Arena.ofShared();
+            sharedData = MemorySegment.ofAddress(address + dataOffset).reinterpret(dataLength(), arena, null);
+            shared = arena;
+        }
+        sharedUsers++;
+        users++;
+        return sharedData.asSlice(0, size);
+    }
+
+    /** A view of the first {@code size} data bytes through {@code confined}, the arena of one handle; counts one user. */
+    MemorySegment confinedView(long size, Arena confined) {
+        MemorySegment view = MemorySegment.ofAddress(address + dataOffset).reinterpret(size, confined, null);
+        users++;
+        return view;
+    }
+
+    /**
+     * A handle of the shared arena is gone; after the last, the shared arena is closed, and after the mapping's last
+     * user the pages are unmapped.
+     *
+     * @return {@code true} when the pages are no longer used by any handle
+     * @throws IllegalStateException when the shared arena is in use by a native call now; nothing changed
+     */
+    boolean releaseShared() {
+        if (sharedUsers <= 0) {
+            throw new IllegalStateException("the mapping has no shared user to release");
+        }
+        if (sharedUsers == 1) {
+            shared.close();   // throws while a native call keeps it: the user stays counted
+            shared = null;
+            sharedData = null;
+        }
+        sharedUsers--;
+        return releaseOne();
+    }
+
+    /**
+     * A confined handle is gone; {@code arenaClosed} says whether its arena could be closed. If not (another thread
+     * closed the handle), the mapping is pinned: its owner thread may still use the pages, so they stay mapped until
+     * the process ends.
+     *
+     * @return {@code true} when the pages are no longer used by any handle
+     */
+    boolean releaseConfined(boolean arenaClosed) {
+        if (!arenaClosed) {
+            pinned = true;
+        }
+        return releaseOne();
+    }
+
+    private boolean releaseOne() {
+        if (users <= 0) {
+            throw new IllegalStateException("the mapping has no user to release");
+        }
+        users--;
+        if (users == 0) {
+            unmap();
+            return true;
+        }
+        return false;
+    }
+
+    /** Whether another thread's close left the pages mapped for good. */
+    boolean pinned() {
+        return pinned;
+    }
+
+    /** Unmaps a mapping no handle was given out of yet (a failed create or open). */
+    void discard() {
+        if (users != 0 || shared != null) {
+            throw new IllegalStateException("the mapping has users");
+        }
+        unmap();
+    }
+
+    private void unmap() {
+        if (!unmapped && !pinned) {
+            unmapped = true;
+            mapper.unmapRaw(address, length);
+        }
+    }
+}
