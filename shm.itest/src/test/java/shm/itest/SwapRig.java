@@ -114,6 +114,30 @@ final class SwapRig implements AutoCloseable {
         assertEquals(step + ": last framework-only byte", pattern(OWN_SIZE - 1), bytes.get(JAVA_BYTE, OWN_SIZE - 1));
     }
 
+    /**
+     * The assertions of one step for a second view of the counter object, such as a personality's mapping of it: it
+     * reads both writers' counters at least as far as the framework's handle saw them at the last {@link #check}, and
+     * sees each grow (the writers are still running).
+     */
+    void checkView(String step, MemorySegment view) {
+        long now = view.get(JAVA_LONG, 0);
+        assertTrue(step + ": the view's counter is behind the framework's handle: " + now + " < " + lastSeen,
+                now >= lastSeen);
+        Await.until(step + ": the view sees the child's counter grow past " + now,
+                () -> view.get(JAVA_LONG, 0) > now);
+        long nowC = view.get(JAVA_LONG, 8);
+        assertTrue(step + ": the view's C counter is behind the framework's handle: " + nowC + " < " + lastSeenC,
+                nowC >= lastSeenC);
+        Await.until(step + ": the view sees the C peer's counter grow past " + nowC,
+                () -> view.get(JAVA_LONG, 8) > nowC);
+    }
+
+    /** After {@link #finish}: a second view of the counter object reads exactly the writers' last values. */
+    void checkLastWrites(String what, MemorySegment view) {
+        assertEquals(what + ": the child's last write", shared.segment().get(JAVA_LONG, 0), view.get(JAVA_LONG, 0));
+        assertEquals(what + ": the C peer's last write", shared.segment().get(JAVA_LONG, 8), view.get(JAVA_LONG, 8));
+    }
+
     /** Stops both writers: the last value each wrote is what the framework reads; then both exit. */
     void finish() {
         String counted = cPeer.send("stop");

@@ -68,6 +68,14 @@ public final class BackendCapabilities {
      */
     public static final String WAIT_MULTIPLE = "shm.backend.waitMultiple";
 
+    /**
+     * Boolean: whether {@link ShmBackend#syncRef}, {@link ShmBackend#parkSync} and the {@code open...ByRef} calls of
+     * events, mutexes and semaphores work.
+     *
+     * @since 1.4
+     */
+    public static final String SYNC_REFS = "shm.backend.syncRefs";
+
     private BackendCapabilities() {
     }
 }

@@ -105,6 +105,76 @@ public interface ShmBackend extends SyncObjectService {
         return object instanceof BackendHandle handle && handle.forget();
     }
 
+    /**
+     * The reference of an event, mutex or semaphore this backend gave out, named or not, by which
+     * {@link #openEventByRef}, {@link #openMutexByRef} and {@link #openSemaphoreByRef} open it again in this or a later
+     * backend instance over the same store: how a personality keeps an unnamed event, mutex or semaphore across an
+     * update of its own bundle, as {@link #openByRef} does for unnamed shared memory. A reference is identity: it is
+     * answered also after the object's handle was closed or parked. A backend that cannot publishes
+     * {@link BackendCapabilities#SYNC_REFS} {@code false} and refuses with {@link shm.api.ErrorReason#LOCATION} (what
+     * this default does).
+     *
+     * @param syncObject a {@link shm.api.NamedEvent}, {@link shm.api.NamedMutex} or {@link shm.api.NamedSemaphore}
+     * @throws ShmException INVALID_PARAMETER for an object this backend did not give out, LOCATION when the backend
+     *                      cannot
+     * @since 1.4
+     */
+    default ObjectRef syncRef(Object syncObject) {
+        throw noSyncRefs();
+    }
+
+    /**
+     * As {@link BackendHandle#park()} for an event, mutex or semaphore this backend gave out: unmaps it and parks its
+     * hold for this process, until the process's next open of the object (by name, or by {@link #syncRef} through
+     * {@link #openEventByRef} and its siblings, in any backend instance over the same store) takes the hold over, or
+     * the park deadline passes. The object's state is untouched: an event stays signaled or not, a semaphore keeps its
+     * count, a mutex keeps its owning thread and recursion (closing a mutex would release the closing thread's
+     * ownership; parking never does). Afterwards the object answers as a closed one.
+     *
+     * @return {@code true} when the hold was parked; {@code false} when this backend cannot park (nothing happened,
+     *         the object is still open and the caller decides) or the object was already closed
+     * @throws ShmException INVALID_PARAMETER for an object this backend did not give out
+     * @since 1.4
+     */
+    default boolean parkSync(Object syncObject) {
+        return false;
+    }
+
+    /**
+     * Opens the event {@code ref} ({@link #syncRef}) names, adding a handle of this process or taking a hold it parked
+     * over; its reset mode and state are as they are.
+     *
+     * @throws ShmException NOT_FOUND when the object no longer exists, NAME_USED_BY_OTHER_TYPE when the reference
+     *                      names an object of another type, CLOSED, LOCATION when the backend cannot
+     * @since 1.4
+     */
+    default shm.api.NamedEvent openEventByRef(ObjectRef ref) {
+        throw noSyncRefs();
+    }
+
+    /**
+     * As {@link #openEventByRef} for a mutex; its owner and recursion are as they are.
+     *
+     * @since 1.4
+     */
+    default shm.api.NamedMutex openMutexByRef(ObjectRef ref) {
+        throw noSyncRefs();
+    }
+
+    /**
+     * As {@link #openEventByRef} for a semaphore; its counts are as they are.
+     *
+     * @since 1.4
+     */
+    default shm.api.NamedSemaphore openSemaphoreByRef(ObjectRef ref) {
+        throw noSyncRefs();
+    }
+
+    private static ShmException noSyncRefs() {
+        return new ShmException(shm.api.ErrorReason.LOCATION, null, "this backend cannot open events, mutexes and"
+                + " semaphores by reference (" + BackendCapabilities.SYNC_REFS + "=false)");
+    }
+
     /** The backend's type, the value of its {@link #TYPE_PROPERTY} service property. */
     String type();
 

@@ -16,6 +16,11 @@
  * that stands for it) and releases that process's hold at once; the owner later drops its view without releasing
  * again.
  *
+ * <p>Also 1.4: events, mutexes and semaphores by reference ({@link shm.api.spi.ShmBackend#syncRef},
+ * {@link shm.api.spi.ShmBackend#parkSync}, {@link shm.api.spi.ShmBackend#openEventByRef},
+ * {@link shm.api.spi.ShmBackend#openMutexByRef}, {@link shm.api.spi.ShmBackend#openSemaphoreByRef}) with the
+ * capability {@link shm.api.spi.BackendCapabilities#SYNC_REFS}: a personality keeps unnamed ones across its own update.
+ *
  * <p><b>Mechanism, not policy.</b> A backend knows memory, names, handles, lifetimes and processes; it knows no vendor
  * rule and raises only neutral {@link shm.api.ShmException}s without a vendor number. Personalities translate.
  *

@@ -7,9 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Function;
-import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
 import shm.api.ErrorReason;
@@ -23,7 +20,6 @@ import shm.api.intime.RtHandleResult;
 import shm.api.intime.RtMemoryResult;
 import shm.api.spi.Descriptor;
 import shm.api.spi.ShmBackend;
-import shm.util.KeptState;
 
 /**
  * One INtime process over any {@link ShmBackend}: the iwin32 calls (shared memory, events, mutexes, semaphores) and
@@ -32,21 +28,16 @@ import shm.util.KeptState;
  * pool all live in the backend, which also provides the lifetime rules (the last close anywhere destroys; a dead
  * process's handles, slots and catalog entries go). Calls are serialized per process, except the wait of a lookup and
  * of {@code WaitForSingleObject}. Usable as a plain library:
- * {@code new IntimePersonality(backend, IntimeSettings.defaults())}; {@link #close()} ends the process.
+ * {@code new IntimePersonality(backend, IntimeSettings.defaults())}; {@link #close()} ends the process().
  */
 public class IntimePersonality implements Iwin32SharedMemory, Iwin32Sync, IntimeKernelMemory, AutoCloseable {
 
     private final IntimeSettings settings;
-    private final ReentrantLock lock = new ReentrantLock();
     private final LastError lastError = new LastError();
-    private volatile boolean ended;
-    /** The process's parts over the bound backend; {@code null} while none is bound. Guarded by {@link #lock}. */
-    private IntimeProcess process;
-    /** What the process left when its backend went, for the next backend of the same store. Guarded by the lock. */
-    private List<String> parked;
-    /** The backend bound or last bound, and its store. Guarded by {@link #lock}. */
-    private ShmBackend backend;
-    private String storeNamespace;
+    /** The backend, the revision and the lock: where the process's parts are found, under the lock. */
+    private final ProcessBinding binding;
+    /** How each call runs: under the lock, a failure turned into the vendor's status. */
+    private final CallFrame calls;
 
     /**
      * Starts an INtime process over {@code backend}: opens the system-wide tables (the first process of the backend
@@ -56,13 +47,7 @@ public class IntimePersonality implements Iwin32SharedMemory, Iwin32Sync, Intime
      */
     public IntimePersonality(ShmBackend backend, IntimeSettings settings) {
         this(settings);
-        lock.lock();
-        try {
-            process = new IntimeProcess(Objects.requireNonNull(backend, "backend"), settings);
-            this.backend = backend;
-        } finally {
-            lock.unlock();
-        }
+        binding.start(backend);
     }
 
     /**
@@ -71,9 +56,11 @@ public class IntimePersonality implements Iwin32SharedMemory, Iwin32Sync, Intime
      */
     public IntimePersonality(IntimeSettings settings) {
         this.settings = Objects.requireNonNull(settings, "settings");
+        this.binding = new ProcessBinding(settings);
+        this.calls = new CallFrame(binding, lastError);
     }
 
-    /** The settings of this process. */
+    /** The settings of this process(). */
     public IntimeSettings settings() {
         return settings;
     }
@@ -83,17 +70,7 @@ public class IntimePersonality implements Iwin32SharedMemory, Iwin32Sync, Intime
      * slots, the names it catalogued, the pools. Taken under the personality's lock; changes nothing.
      */
     public shm.api.inspect.InspectionTable table(String name) {
-        lock.lock();
-        try {
-            IntimeProcess current = process;
-            if (current == null) {
-                throw new IllegalStateException("the INtime process has no backend bound");
-            }
-            return new IntimeTablesView(current.backend, settings, current.memory, current.handles,
-                    current.directories, current.iwin32Handles).table(name);
-        } finally {
-            lock.unlock();
-        }
+        return binding.table(name);
     }
 
     // ------------------------------------------------------------------ iwin32
@@ -101,8 +78,9 @@ public class IntimePersonality implements Iwin32SharedMemory, Iwin32Sync, Intime
     @Override
     public Iwin32Result RtCreateSharedMemory(int flProtect, int maximumSizeHigh, int maximumSizeLow, String lpName) {
         // flProtect: "Ignored." (the iwin32 and iwin32x pages).
-        Iwin32Result result = win32Call(lpName, () -> opened(process.iwin32.create(maximumSizeHigh, maximumSizeLow, lpName)),
-                this::failedIwin32);
+        Iwin32Result result = calls.win32Call(lpName,
+                () -> CallFrame.opened(process().iwin32.create(maximumSizeHigh, maximumSizeLow, lpName)),
+                CallFrame::failedIwin32);
         if (result.succeeded()) {
             lastError.set(result.errorCode()); // like Win32: 0 or ERROR_ALREADY_EXISTS, also on success
         }
@@ -111,16 +89,16 @@ public class IntimePersonality implements Iwin32SharedMemory, Iwin32Sync, Intime
 
     @Override
     public Iwin32Result RtOpenSharedMemory(int dwDesiredAccess, boolean bInheritHandle, String lpName) {
-        return win32Call(lpName, () -> {
-            Iwin32Objects.Opened opened = process.iwin32.open(lpName);
+        return calls.win32Call(lpName, () -> {
+            Iwin32Objects.Opened opened = process().iwin32.open(lpName);
             return new Iwin32Result(opened.handle(), opened.location(), true, ERROR_SUCCESS, null);
-        }, this::failedIwin32);
+        }, CallFrame::failedIwin32);
     }
 
     @Override
     public boolean CloseHandle(long hObject) {
-        return win32Call(null, () -> {
-            process.iwin32Handles.close(hObject);
+        return calls.win32Call(null, () -> {
+            process().iwin32Handles.close(hObject);
             return true;
         }, failure -> false);
     }
@@ -149,86 +127,73 @@ public class IntimePersonality implements Iwin32SharedMemory, Iwin32Sync, Intime
 
     @Override
     public Iwin32Result RtCreateEvent(boolean bManualReset, boolean bInitialState, String lpName) {
-        return created(lpName, () -> process.sync.createEvent(bManualReset, bInitialState, lpName));
+        return calls.created(lpName, () -> process().sync.createEvent(bManualReset, bInitialState, lpName));
     }
 
     @Override
     public Iwin32Result RtOpenEvent(int dwDesiredAccess, boolean bInheritHandle, String lpName) {
         // dwDesiredAccess, bInheritHandle: "Ignored." (the iwin32x page).
-        return win32Call(lpName, () -> opened(process.sync.openEvent(lpName)), this::failedIwin32);
+        return calls.win32Call(lpName, () -> CallFrame.opened(process().sync.openEvent(lpName)),
+                CallFrame::failedIwin32);
     }
 
     @Override
     public boolean RtSetEvent(long hEvent) {
-        return syncCall(() -> process.sync.event(hEvent).set());
+        return calls.syncCall(() -> process().sync.event(hEvent).set());
     }
 
     @Override
     public boolean RtResetEvent(long hEvent) {
-        return syncCall(() -> process.sync.event(hEvent).reset());
+        return calls.syncCall(() -> process().sync.event(hEvent).reset());
     }
 
     @Override
     public boolean RtPulseEvent(long hEvent) {
-        return syncCall(() -> process.sync.event(hEvent).pulse());
+        return calls.syncCall(() -> process().sync.event(hEvent).pulse());
     }
 
     @Override
     public Iwin32Result RtCreateMutex(boolean bInitialOwner, String lpName) {
-        return created(lpName, () -> process.sync.createMutex(bInitialOwner, lpName));
+        return calls.created(lpName, () -> process().sync.createMutex(bInitialOwner, lpName));
     }
 
     @Override
     public Iwin32Result RtOpenMutex(int dwDesiredAccess, boolean bInheritHandle, String lpName) {
-        return win32Call(lpName, () -> opened(process.sync.openMutex(lpName)), this::failedIwin32);
+        return calls.win32Call(lpName, () -> CallFrame.opened(process().sync.openMutex(lpName)),
+                CallFrame::failedIwin32);
     }
 
     @Override
     public boolean RtReleaseMutex(long hMutex) {
-        return syncCall(() -> process.sync.releaseMutex(hMutex));
+        return calls.syncCall(() -> process().sync.releaseMutex(hMutex));
     }
 
     @Override
     public Iwin32Result RtCreateSemaphore(int lInitialCount, int lMaximumCount, String lpName) {
-        return created(lpName, () -> process.sync.createSemaphore(lInitialCount, lMaximumCount, lpName));
+        return calls.created(lpName, () -> process().sync.createSemaphore(lInitialCount, lMaximumCount, lpName));
     }
 
     @Override
     public Iwin32Result RtOpenSemaphore(int dwDesiredAccess, boolean bInheritHandle, String lpName) {
-        return win32Call(lpName, () -> opened(process.sync.openSemaphore(lpName)), this::failedIwin32);
+        return calls.win32Call(lpName, () -> CallFrame.opened(process().sync.openSemaphore(lpName)),
+                CallFrame::failedIwin32);
     }
 
     @Override
     public long RtReleaseSemaphore(long hSemaphore, int lReleaseCount) {
-        return win32Call(null, () -> process.sync.releaseSemaphore(hSemaphore, lReleaseCount), failure -> -1L);
+        return calls.win32Call(null, () -> process().sync.releaseSemaphore(hSemaphore, lReleaseCount), failure -> -1L);
     }
 
     @Override
     public int WaitForSingleObject(long hHandle, int dwMilliseconds) {
-        Pending pending = win32Call(null, () -> new Pending(process.sync.waitable(hHandle), process.iwin32Handles),
+        Pending pending = calls.win32Call(null,
+                () -> new Pending(process().sync.waitable(hHandle), process().iwin32Handles),
                 failure -> null);
         if (pending == null) {
             return WAIT_FAILED;
         }
-        return waited(() -> Iwin32Wait.await(pending.target(), dwMilliseconds,
-                slot -> !ended && pending.handles().stillNamed(slot)));
-    }
-
-    /**
-     * The answer of a wait that ran without the lock: {@code WAIT_FAILED} from the wait itself means an interrupt
-     * ({@code ERROR_OPERATION_ABORTED}); a failure of the backend is stored for {@code GetLastError}.
-     */
-    private int waited(IntSupplier wait) {
-        try {
-            int result = wait.getAsInt();
-            if (result == WAIT_FAILED) {
-                lastError.set(ERROR_OPERATION_ABORTED);
-            }
-            return result;
-        } catch (ShmException e) {
-            lastError.fail(IntimeErrors.win32(e, null));
-            return WAIT_FAILED;
-        }
+        return calls.waited(() -> Iwin32Wait.await(pending.target(), dwMilliseconds,
+                slot -> !binding.ended() && pending.handles().stillNamed(slot)));
     }
 
     @Override
@@ -244,18 +209,18 @@ public class IntimePersonality implements Iwin32SharedMemory, Iwin32Sync, Intime
                     + (lpHandles == null ? "NULL" : lpHandles.length + " handles")));
             return WAIT_FAILED;
         }
-        PendingAll pending = win32Call(null, () -> {
+        PendingAll pending = calls.win32Call(null, () -> {
             List<Iwin32SyncObjects.Waitable> resolved = new ArrayList<>(nCount);
             for (int i = 0; i < nCount; i++) {
-                resolved.add(process.sync.waitable(lpHandles[i]));
+                resolved.add(process().sync.waitable(lpHandles[i]));
             }
-            return new PendingAll(resolved, process.sync, process.iwin32Handles);
+            return new PendingAll(resolved, process().sync, process().iwin32Handles);
         }, failure -> null);
         if (pending == null) {
             return WAIT_FAILED;
         }
-        return waited(() -> Iwin32Wait.awaitMultiple(pending.sync().backend(), pending.targets(), bWaitAll,
-                dwMilliseconds, slot -> !ended && pending.handles().stillNamed(slot)));
+        return calls.waited(() -> Iwin32Wait.awaitMultiple(pending.sync().backend(), pending.targets(), bWaitAll,
+                dwMilliseconds, slot -> !binding.ended() && pending.handles().stillNamed(slot)));
     }
 
     @Override
@@ -267,45 +232,48 @@ public class IntimePersonality implements Iwin32SharedMemory, Iwin32Sync, Intime
 
     @Override
     public RtMemoryResult AllocateRtMemory(int cbSize) {
-        return rtCall(null, () -> memoryResult(locked(() -> process.memory.allocate(Integer.toUnsignedLong(cbSize)))),
-                this::memoryFailure);
+        return calls.rtCall(null,
+                () -> CallFrame.memoryResult(locked(() -> process().memory.allocate(Integer.toUnsignedLong(cbSize)))),
+                CallFrame::memoryFailure);
     }
 
     @Override
     public long FreeRtMemory(MemorySegment pAddress) {
-        return rtCall(null, () -> locked(() -> process.memory.free(pAddress)), failure -> FREE_RT_MEMORY_FAILED);
+        return calls.rtCall(null, () -> locked(() -> process().memory.free(pAddress)),
+                failure -> FREE_RT_MEMORY_FAILED);
     }
 
     @Override
     public RtHandleResult CreateRtMemoryHandle(MemorySegment pOffset, int cbSize) {
-        return rtCall(null, () -> locked(() -> {
+        return calls.rtCall(null, () -> locked(() -> {
             long size = Integer.toUnsignedLong(cbSize);
-            KernelMemory.Region region = process.memory.regionOf(pOffset, size);
-            return new RtHandleResult(process.handles.create(region.object(), region.offset(), size), E_OK, null);
-        }), this::handleResult);
+            KernelMemory.Region region = process().memory.regionOf(pOffset, size);
+            return new RtHandleResult(process().handles.create(region.object(), region.offset(), size), E_OK, null);
+        }), CallFrame::handleResult);
     }
 
     @Override
     public boolean DeleteRtMemoryHandle(int hSeg) {
-        return rtCall(null, () -> locked(() -> {
-            process.handles.delete(memoryHandle(hSeg));
+        return calls.rtCall(null, () -> locked(() -> {
+            process().handles.delete(memoryHandle(hSeg));
             return true;
         }), failure -> false);
     }
 
     @Override
     public RtMemoryResult MapRtSharedMemory(int hSeg) {
-        return rtCall(null, () -> memoryResult(locked(() -> process.memory.map(memoryHandle(hSeg)))), this::memoryFailure);
+        return calls.rtCall(null, () -> CallFrame.memoryResult(locked(() -> process().memory.map(memoryHandle(hSeg)))),
+                CallFrame::memoryFailure);
     }
 
     @Override
     public RtHandleResult GetRtThreadHandles(int bySelection) {
-        return rtCall(null, () -> locked(() -> switch (bySelection) {
-            case THIS_PROCESS -> new RtHandleResult(process.processes.selfHandle(), E_OK, null);
+        return calls.rtCall(null, () -> locked(() -> switch (bySelection) {
+            case THIS_PROCESS -> new RtHandleResult(process().processes.selfHandle(), E_OK, null);
             case ROOT_PROCESS -> new RtHandleResult(IntimeTables.ROOT_PROCESS_HANDLE, E_OK, null);
             default -> throw IntimeErrors.rt(ErrorReason.INVALID_PARAMETER, E_PARAM, null, "bySelection "
                     + bySelection + " is not THIS_PROCESS or ROOT_PROCESS (threads are not objects of this platform)");
-        }), this::handleResult);
+        }), CallFrame::handleResult);
     }
 
     // ------------------------------------------------------------------ object directories
@@ -362,19 +330,7 @@ public class IntimePersonality implements Iwin32SharedMemory, Iwin32Sync, Intime
      */
     @Override
     public void close() {
-        lock.lock();
-        try {
-            if (ended) {
-                return;
-            }
-            ended = true;
-            if (process != null) {
-                process.close();
-            }
-        } finally {
-            process = null;
-            lock.unlock();
-        }
+        binding.close();
     }
 
     // ------------------------------------------------------------------ backends and revisions
@@ -397,39 +353,7 @@ public class IntimePersonality implements Iwin32SharedMemory, Iwin32Sync, Intime
      *                      another backend)
      */
     public void useBackend(ShmBackend replacement, String namespace) {
-        Objects.requireNonNull(replacement, "replacement");
-        lock.lock();
-        try {
-            if (ended) {
-                return;
-            }
-            boolean sameStore = namespace != null ? namespace.equals(storeNamespace) : replacement == backend;
-            if (process != null && !sameStore) {
-                LOG.log(System.Logger.Level.WARNING, "INtime " + settings + ": backend " + replacement.type()
-                        + " serves " + namespace + ", not " + storeNamespace + " where this process lives; it stays");
-                return;
-            }
-            List<String> lost = new ArrayList<>();
-            List<String> state = process != null ? process.park(lost) : parked;
-            if (state != null && !sameStore) {
-                lost.add(state.size() + " parked items: the new backend serves another store (they are released at"
-                        + " the park deadline)");
-                state = null;
-            }
-            parked = state; // kept should the new backend refuse the process
-            process = null;
-            IntimeProcess next = new IntimeProcess(replacement, settings);
-            int restored = state == null ? 0 : next.restore(state, lost);
-            process = next;
-            parked = null;
-            backend = replacement;
-            storeNamespace = namespace;
-            if (state != null || !lost.isEmpty()) {
-                log("backend " + replacement.type() + " bound; items taken over " + restored, lost);
-            }
-        } finally {
-            lock.unlock();
-        }
+        binding.useBackend(replacement, namespace);
     }
 
     /**
@@ -438,49 +362,18 @@ public class IntimePersonality implements Iwin32SharedMemory, Iwin32Sync, Intime
      * stay in the store. Calls fail until then.
      */
     public void backendGone(ShmBackend gone) {
-        lock.lock();
-        try {
-            if (ended || process == null || process.backend != gone) {
-                return;
-            }
-            List<String> lost = new ArrayList<>();
-            parked = process.park(lost);
-            process = null;
-            log("backend " + gone.type() + " left; items parked " + parked.size(), lost);
-        } finally {
-            lock.unlock();
-        }
+        binding.backendGone(gone);
     }
 
     /**
      * This process goes on in the next revision of its component (its bundle is updated, stopped or refreshed while
      * the JVM lives): every hold is parked and the process's part of the store is left there under
-     * {@code stateName} ({@link KeptState}) for {@link #resume}. The process then ends here without deleting
+     * {@code stateName} ({@link shm.util.KeptState}) for {@link #resume}. The process then ends here without deleting
      * anything. Without a bound backend the parked items cannot be left (logged; they are released at the park
      * deadline). Returns how many items were kept.
      */
     public int suspend(String stateName) {
-        lock.lock();
-        try {
-            if (ended) {
-                return 0;
-            }
-            ended = true;
-            List<String> lost = new ArrayList<>();
-            List<String> state = process != null ? process.park(lost) : parked;
-            int kept = state == null ? 0 : state.size();
-            if (kept > 0 && (process == null || !KeptState.leave(process.backend, stateName, state))) {
-                lost.add(kept + " items: " + (process == null ? "no backend is bound to keep them in"
-                        : "the backend cannot keep them") + " (released at the park deadline)");
-                kept = 0;
-            }
-            process = null;
-            parked = null;
-            log("kept for the next revision " + kept + " items", lost);
-            return kept;
-        } finally {
-            lock.unlock();
-        }
+        return binding.suspend(stateName);
     }
 
     /**
@@ -489,30 +382,8 @@ public class IntimePersonality implements Iwin32SharedMemory, Iwin32Sync, Intime
      * items came back.
      */
     public int resume(String stateName) {
-        lock.lock();
-        try {
-            if (ended || process == null) {
-                return 0;
-            }
-            List<String> state = KeptState.take(process.backend, stateName).orElse(List.of());
-            if (state.isEmpty()) {
-                return 0;
-            }
-            List<String> lost = new ArrayList<>();
-            int restored = process.restore(state, lost);
-            log("taken over from the previous revision " + restored + " items", lost);
-            return restored;
-        } finally {
-            lock.unlock();
-        }
+        return binding.resume(stateName);
     }
-
-    private void log(String what, List<String> lost) {
-        LOG.log(lost.isEmpty() ? System.Logger.Level.INFO : System.Logger.Level.WARNING, "INtime " + settings + ": "
-                + what + (lost.isEmpty() ? "" : "; lost: " + String.join("; ", lost)));
-    }
-
-    private static final System.Logger LOG = System.getLogger(IntimePersonality.class.getName());
 
     // ------------------------------------------------------------------ the call frame
 
@@ -525,34 +396,34 @@ public class IntimePersonality implements Iwin32SharedMemory, Iwin32Sync, Intime
     }
 
     private boolean catalog(int hProcess, int hObject, String name, boolean longName) {
-        return rtCall(name, () -> locked(() -> {
-            process.directories.catalog(process.directories.target(hProcess, name, longName), hObject);
+        return calls.rtCall(name, () -> locked(() -> {
+            process().directories.catalog(process().directories.target(hProcess, name, longName), hObject);
             return true;
         }), failure -> false);
     }
 
     private RtHandleResult lookup(int hProcess, String name, int milliseconds, boolean longName) {
-        return rtCall(name, () -> {
-            ObjectDirectories directories = locked(() -> process.directories);
+        return calls.rtCall(name, () -> {
+            ObjectDirectories directories = locked(() -> process().directories);
             ObjectDirectories.Target target = locked(() -> directories.target(hProcess, name, longName));
-            return new RtHandleResult(directories.await(target, milliseconds, () -> ended) & 0xFFFF, E_OK, null);
-        }, this::handleResult);
+            return new RtHandleResult(directories.await(target, milliseconds, binding::ended) & 0xFFFF, E_OK, null);
+        }, CallFrame::handleResult);
     }
 
     private boolean uncatalog(int hProcess, String name, boolean longName) {
-        return rtCall(name, () -> locked(() -> {
-            process.directories.uncatalog(process.directories.target(hProcess, name, longName));
+        return calls.rtCall(name, () -> locked(() -> {
+            process().directories.uncatalog(process().directories.target(hProcess, name, longName));
             return true;
         }), failure -> false);
     }
 
     /** The slot a memory handle names: E_TYPE for a live handle of another kind, E_EXIST for anything else. */
     private Descriptor memoryHandle(int hSeg) {
-        Optional<Descriptor> slot = process.handles.find(hSeg);
+        Optional<Descriptor> slot = process().handles.find(hSeg);
         if (slot.isPresent()) {
             return slot.get();
         }
-        if (process.processes.exists(hSeg)) {
+        if (process().processes.exists(hSeg)) {
             throw IntimeErrors.rt(ErrorReason.WRONG_TYPE, E_TYPE, null, "0x" + Integer.toHexString(hSeg)
                     + " is a process handle, not a memory handle");
         }
@@ -560,83 +431,15 @@ public class IntimePersonality implements Iwin32SharedMemory, Iwin32Sync, Intime
                 + " names no RT handle");
     }
 
-    /** Runs {@code call} under this process's lock; fails with E_EXIST once the process has ended. */
+    /** Runs {@code call} under this process's lock ({@link ProcessBinding#locked}). */
     private <T> T locked(Supplier<T> call) {
-        lock.lock();
-        try {
-            if (ended) {
-                throw IntimeErrors.rt(ErrorReason.CLOSED, E_EXIST, null, "this INtime process has ended");
-            }
-            if (process == null) {
-                throw IntimeErrors.rt(ErrorReason.INTERNAL, E_NOT_CONFIGURED, null, "no shared memory backend is"
-                        + " bound (the process waits for one)");
-            }
-            return call.get();
-        } finally {
-            lock.unlock();
-        }
+        return binding.locked(call);
     }
 
-    /** A kernel call: a failure becomes its INtime status, stored for {@code GetLastRtError}. */
-    private <T> T rtCall(String name, Supplier<T> call, Function<ShmException, T> failed) {
-        try {
-            return call.get();
-        } catch (ShmException e) {
-            ShmException failure = IntimeErrors.rt(e, name);
-            lastError.fail(failure);
-            return failed.apply(failure);
-        }
+    /** The process's parts; only within {@link #locked}. */
+    private IntimeProcess process() {
+        return binding.process();
     }
 
-    /** An iwin32 call: handles other processes closed are released first; a failure becomes its Win32 code. */
-    private <T> T win32Call(String name, Supplier<T> call, Function<ShmException, T> failed) {
-        try {
-            return locked(() -> {
-                process.iwin32Handles.reconcile();
-                return call.get();
-            });
-        } catch (ShmException e) {
-            ShmException failure = IntimeErrors.win32(e, name);
-            lastError.fail(failure);
-            return failed.apply(failure);
-        }
-    }
 
-    /** A create of an event, mutex or semaphore: like Win32, it sets 0 or ERROR_ALREADY_EXISTS also on success. */
-    private Iwin32Result created(String name, Supplier<Iwin32Objects.Opened> create) {
-        Iwin32Result result = win32Call(name, () -> opened(create.get()), this::failedIwin32);
-        if (result.succeeded()) {
-            lastError.set(result.errorCode());
-        }
-        return result;
-    }
-
-    /** A BOOLEAN event, mutex or semaphore call: TRUE, or FALSE with the failure stored for GetLastError. */
-    private boolean syncCall(Runnable call) {
-        return win32Call(null, () -> {
-            call.run();
-            return true;
-        }, failure -> false);
-    }
-
-    private Iwin32Result opened(Iwin32Objects.Opened opened) {
-        return new Iwin32Result(opened.handle(), opened.location(), opened.alreadyExisted(),
-                opened.alreadyExisted() ? ERROR_ALREADY_EXISTS : ERROR_SUCCESS, null);
-    }
-
-    private Iwin32Result failedIwin32(ShmException failure) {
-        return new Iwin32Result(0, MemorySegment.NULL, false, IntimeErrors.code(failure), failure);
-    }
-
-    private RtMemoryResult memoryResult(MemorySegment segment) {
-        return new RtMemoryResult(segment, E_OK, null);
-    }
-
-    private RtMemoryResult memoryFailure(ShmException failure) {
-        return new RtMemoryResult(MemorySegment.NULL, IntimeErrors.code(failure), failure);
-    }
-
-    private RtHandleResult handleResult(ShmException failure) {
-        return new RtHandleResult(BAD_RTHANDLE, IntimeErrors.code(failure), failure);
-    }
 }

@@ -12,7 +12,6 @@ import shm.api.MapOptions;
 import shm.api.NamedEvent;
 import shm.api.NamedMutex;
 import shm.api.NamedSemaphore;
-import shm.api.ObjectType;
 import shm.api.ShmException;
 import shm.api.intime.IntimeTables;
 import shm.api.spi.BackendHandle;
@@ -20,6 +19,7 @@ import shm.api.spi.Descriptor;
 import shm.api.spi.DescriptorTable;
 import shm.api.spi.ObjectRef;
 import shm.api.spi.ShmBackend;
+import shm.util.KeptSyncObjects;
 import shm.util.Failures;
 
 /**
@@ -250,11 +250,11 @@ final class Iwin32Handles {
     }
 
     /**
-     * Parks the holds of this process's handles in the store (shared memory with {@link BackendHandle#park()}; a named
-     * event, mutex or semaphore by parking a second hold opened by name on {@code backend} before closing the first)
-     * and answers one line per handle ("iwin32", value, kind, name, descriptor) for {@link #restore}; borrowed holds
-     * are released (they are borrowed again on next use). A handle that cannot be kept (an unnamed event, mutex or
-     * semaphore; a backend that cannot park) is closed, its slot deleted, and named in {@code lost}.
+     * Parks the holds of this process's handles in the store (shared memory with {@link BackendHandle#park()}; an
+     * event, mutex or semaphore, named or not, with {@link ShmBackend#parkSync}, which keeps its state and a mutex's
+     * owner) and answers one line per handle ("iwin32", value, kind, name, descriptor, and an event's, mutex's or
+     * semaphore's reference) for {@link #restore}; borrowed holds are released (they are borrowed again on next use). A
+     * handle that cannot be kept (a backend that cannot park) is closed, its slot deleted, and named in {@code lost}.
      */
     List<String> park(ShmBackend backend, List<String> lost) {
         borrowed.values().forEach(held -> KeptLines.releaseQuietly(held.release()));
@@ -271,10 +271,20 @@ final class Iwin32Handles {
                 case NamedSemaphore s -> s.name().orElse(null);
                 default -> null;
             };
-            String why = parkOne(backend, held, kind, name);
+            String why = null;
+            long syncRef = 0;
+            if (held.object() instanceof BackendHandle h) {
+                why = KeptLines.park(h) ? null : "the backend cannot park";
+            } else {
+                try {
+                    syncRef = KeptSyncObjects.park(backend, held.object()).value();
+                } catch (ShmException e) {
+                    why = e.getMessage();
+                }
+            }
             if (why == null) {
                 lines.add("iwin32 " + entry.getKey() + " " + kind + " " + shm.util.KeptState.field(name) + " "
-                        + KeptLines.of(held.descriptor()));
+                        + KeptLines.of(held.descriptor()) + (syncRef == 0 ? "" : " " + syncRef));
             } else {
                 lost.add("iwin32 handle 0x" + Long.toHexString(entry.getKey()) + ": " + why);
                 KeptLines.releaseQuietly(() -> drop(held));
@@ -284,7 +294,13 @@ final class Iwin32Handles {
         return lines;
     }
 
-    /** Brings back a handle {@link #park} wrote, if its slot still names what it named; {@code f} its fields. */
+    /**
+     * Brings back a handle {@link #park} wrote, if its slot still names what it named; {@code f} its fields. The
+     * restored hold is closed as the original was: when its slot names the object, the slot and the hold go together
+     * and the view is forgotten; when its slot is the stand-in of an unnamed event, mutex or semaphore (naming the
+     * process's own object), the object is released by itself, never through the slot, which would release a hold on
+     * the process's object instead.
+     */
     void restore(ShmBackend backend, String[] f) {
         long value = Long.parseLong(f[1]);
         String name = shm.util.KeptState.unfield(f[3]);
@@ -297,46 +313,16 @@ final class Iwin32Handles {
                 BackendHandle handle = backend.openByRef(descriptor.object(), MapOptions.DEFAULT);
                 yield new Held(handle, handle::close, handle::forget, descriptor);
             }
-            case "event" -> {
-                NamedEvent event = backend.openEvent(name);
-                yield new Held(event, event::close, () -> backend.forget(event), descriptor);
-            }
-            case "mutex" -> {
-                NamedMutex mutex = backend.openMutex(name);
-                yield new Held(mutex, mutex::close, () -> backend.forget(mutex), descriptor);
-            }
             default -> {
-                NamedSemaphore semaphore = backend.openSemaphore(name);
-                yield new Held(semaphore, semaphore::close, () -> backend.forget(semaphore), descriptor);
+                int refField = 4 + KeptLines.DESCRIPTOR_FIELDS; // absent in lines of a revision before SPI 1.4
+                long ref = f.length > refField ? Long.parseLong(f[refField]) : 0;
+                Object object = KeptSyncObjects.open(backend, f[2], ref, name);
+                Runnable release = () -> KeptSyncObjects.close(object);
+                yield standIn.test(descriptor) ? new Held(object, release, descriptor)
+                        : new Held(object, release, () -> backend.forget(object), descriptor);
             }
         };
         own.put(value, held);
-    }
-
-    private static String parkOne(ShmBackend backend, Held held, String kind, String name) {
-        if (held.object() instanceof BackendHandle h) {
-            return KeptLines.park(h) ? null : "the backend cannot park";
-        }
-        if (name == null) {
-            return "an unnamed " + kind + " cannot be found again";
-        }
-        ObjectType type = switch (kind) {
-            case "event" -> ObjectType.EVENT;
-            case "mutex" -> ObjectType.MUTEX;
-            default -> ObjectType.SEMAPHORE;
-        };
-        BackendHandle second;
-        try {
-            second = backend.open(type, name, MapOptions.DEFAULT);
-        } catch (ShmException e) {
-            return "cannot be opened again to park it: " + e.getMessage();
-        }
-        if (!KeptLines.park(second)) {
-            second.close();
-            return "the backend cannot park";
-        }
-        held.release().run();
-        return null;
     }
 
     private static String kind(Object object) {

@@ -7,6 +7,7 @@ import static shm.api.intime.IntimeConstants.*;
 
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -15,11 +16,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import shm.api.intime.Iwin32Result;
 import shm.provider.mmap.MmapBackend;
 import shm.provider.mmap.MmapSettings;
+import shm.testkit.OtherThread;
 
 /**
  * The INtime process outlives a backend swap (its backend leaves and the next one of the same store comes) and an
  * update of its own bundle (issue 10): GDT slots, the process handle, catalog entries, allocations, mappings and iwin32
- * handles are as they were, nothing was destroyed on the way, and only pointers given out before fail (cleanly).
+ * handles are as they were (unnamed events, mutexes and semaphores included, with their state and a mutex's owner),
+ * nothing was destroyed on the way, and only pointers given out before fail (cleanly).
  */
 class IntimeSwapTest {
 
@@ -31,7 +34,12 @@ class IntimeSwapTest {
     final IntimeFixture store = new IntimeFixture();
 
     /** What one process made before the swap, to check after it. */
-    private record Made(MemorySegment block, int memoryHandle, int self, long iwin32Memory, long event) {
+    private record Made(MemorySegment block, int memoryHandle, int self, long iwin32Memory, long event,
+                        Unnamed unnamed) {
+    }
+
+    /** An unnamed event (manual reset, set), mutex (owned by the thread that made it) and semaphore (count 3 of 5). */
+    private record Unnamed(long event, long mutex, long semaphore) {
     }
 
     @Test
@@ -49,7 +57,8 @@ class IntimeSwapTest {
         process.useBackend(store.track(parking()), STORE);
         check(process, made);
         process.close();
-        assertTrue(store.backend.list().isEmpty(), "the process's end released everything: " + store.backend.list());
+        assertTrue(store.objectFiles().isEmpty(), "the process's end released everything, unnamed objects included: "
+                + store.objectFiles());
     }
 
     @Test
@@ -66,8 +75,8 @@ class IntimeSwapTest {
         next.bindBackend(backend, Map.of(shm.api.spi.ShmBackend.NAMESPACE_PROPERTY, STORE));
         check(next.personality(), made);
         next.deactivate(IntimeSettingsTest.DISPOSED);
-        assertTrue(store.backend.list().isEmpty(), "the process's end released everything, the kept state"
-                + " included: " + store.backend.list());
+        assertTrue(store.objectFiles().isEmpty(), "the process's end released everything, the kept state and unnamed"
+                + " objects included: " + store.objectFiles());
     }
 
     /**
@@ -120,10 +129,15 @@ class IntimeSwapTest {
         memory.location().setString(0, "iwin32 before");
         Iwin32Result event = process.RtCreateEvent(true, true, "swap.event");
         assertTrue(memory.succeeded() && event.succeeded());
-        return new Made(block, memoryHandle, self, memory.handle(), event.handle());
+        Iwin32Result unnamedEvent = process.RtCreateEvent(true, true, null);
+        Iwin32Result unnamedMutex = process.RtCreateMutex(true, null);
+        Iwin32Result unnamedSemaphore = process.RtCreateSemaphore(3, 5, null);
+        assertTrue(unnamedEvent.succeeded() && unnamedMutex.succeeded() && unnamedSemaphore.succeeded());
+        return new Made(block, memoryHandle, self, memory.handle(), event.handle(), new Unnamed(unnamedEvent.handle(),
+                unnamedMutex.handle(), unnamedSemaphore.handle()));
     }
 
-    private static void check(IntimePersonality process, Made made) {
+    private void check(IntimePersonality process, Made made) {
         assertThrows(IllegalStateException.class, () -> made.block().getString(0), "an old pointer fails cleanly");
         MemorySegment mapped = process.MapRtSharedMemory(made.memoryHandle()).address();
         assertEquals("allocated before", mapped.getString(0), "the GDT slot names the same allocation");
@@ -135,5 +149,25 @@ class IntimeSwapTest {
         assertTrue(process.CloseHandle(made.iwin32Memory()), "the iwin32 handle value is still valid");
         assertEquals(0, process.FreeRtMemory(mapped), "the new mapping is removed");
         assertEquals(PAGE_SIZE, process.FreeRtMemory(made.block()), "the old pointer still frees the allocation");
+        Unnamed unnamed = made.unnamed();
+        assertEquals(WAIT_OBJECT_0, process.WaitForSingleObject(unnamed.event(), 0),
+                "the same unnamed event, still set");
+        assertEquals(WAIT_TIMEOUT, otherThreadsWait(process, unnamed.mutex()), "the unnamed mutex is still owned");
+        assertTrue(process.RtReleaseMutex(unnamed.mutex()), "by this thread, which made it owned");
+        assertEquals(WAIT_OBJECT_0, otherThreadsWait(process, unnamed.mutex()), "released, it is free");
+        assertEquals(3, process.RtReleaseSemaphore(unnamed.semaphore(), 1), "its count went on from 3");
+        List<String> before = store.objectFiles();
+        for (long handle : new long[] {unnamed.event(), unnamed.mutex(), unnamed.semaphore()}) {
+            assertTrue(process.CloseHandle(handle), "the unnamed object's handle value is still valid");
+        }
+        List<String> after = store.objectFiles();
+        assertTrue(before.containsAll(after) && before.size() - after.size() == 3, "the closes released the three"
+                + " unnamed objects, and only them (the process's own object, which their slots name, stays): "
+                + before + " -> " + after);
+    }
+
+    /** {@link OtherThread#triesMutex} through {@code p}'s calls. */
+    private static int otherThreadsWait(IntimePersonality p, long mutex) {
+        return OtherThread.triesMutex(h -> p.WaitForSingleObject(h, 0), p::RtReleaseMutex, mutex);
     }
 }

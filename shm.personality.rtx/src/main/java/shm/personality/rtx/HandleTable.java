@@ -9,8 +9,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import shm.api.NamedEvent;
 import shm.api.NamedMutex;
 import shm.api.NamedSemaphore;
+import shm.api.ShmException;
 import shm.api.spi.BackendHandle;
+import shm.api.spi.ObjectRef;
 import shm.api.spi.ShmBackend;
+import shm.util.KeptSyncObjects;
 
 /**
  * The handle table of one RTX "process": handle values (multiples of 4 from 0x100, never reused) to the backend
@@ -20,14 +23,35 @@ final class HandleTable {
 
     /**
      * One open handle: the backend's object (a {@link BackendHandle}, {@link NamedEvent}, {@link NamedMutex} or
-     * {@link NamedSemaphore}), for shared memory the view the caller was given, the family that opened it and the
-     * backend it came from.
+     * {@link NamedSemaphore}), for shared memory the view the caller was given, the family that opened it, the
+     * backend it came from and, for an event, mutex or semaphore whose backend left, its reference in the store
+     * ({@code null} when unknown; {@link #syncRef()} answers it).
      */
-    record OpenHandle(Object resource, MemorySegment location, ApiFamily family, ShmBackend owner) {
+    record OpenHandle(Object resource, MemorySegment location, ApiFamily family, ShmBackend owner,
+                      ObjectRef knownRef) {
 
-        /** The same handle waiting for a backend of its store (its owner left); its value stays valid. */
+        OpenHandle(Object resource, MemorySegment location, ApiFamily family, ShmBackend owner) {
+            this(resource, location, family, owner, null);
+        }
+
+        /**
+         * The same handle waiting for a backend of its store (its owner left); its value stays valid. An event's,
+         * mutex's or semaphore's reference is taken while the owner is known, so that an unnamed one is found again.
+         */
         OpenHandle parked() {
-            return new OpenHandle(resource, location, family, null);
+            return new OpenHandle(resource, location, family, null, syncRef());
+        }
+
+        /** An event's, mutex's or semaphore's reference in the store; {@code null} when the backend cannot say. */
+        ObjectRef syncRef() {
+            if (knownRef != null || owner == null || KeptSyncObjects.kind(resource) == null) {
+                return knownRef;
+            }
+            try {
+                return owner.syncRef(resource);
+            } catch (ShmException e) {
+                return null;
+            }
         }
 
         /** Whether the handle waits for a backend. */
@@ -115,8 +139,9 @@ final class HandleTable {
 
     /**
      * Brings every handle that waits for a backend, or lives on another backend, onto {@code next}, which serves the
-     * same store: the object is opened there (by reference, or by name for events, mutexes and semaphores), which
-     * takes over the hold parked for this process, then the old backend's handle (if it is still open) is released.
+     * same store: the object is opened there by reference (a named event, mutex or semaphore whose reference the
+     * left backend could not say, by name), which takes over the hold parked for this process, then the old backend's
+     * handle (if it is still open) is released.
      * The handle value stays; a shared-memory location given out before fails cleanly and the handle answers with the
      * new one. A handle that cannot be brought over is closed. Returns how many moved.
      */
@@ -151,22 +176,23 @@ final class HandleTable {
     }
 
     private static OpenHandle reopen(OpenHandle open, ShmBackend next) {
-        Object resource = switch (open.resource()) {
-            case BackendHandle h -> next.openByRef(h.ref(), shm.api.MapOptions.DEFAULT);
-            case NamedEvent e -> next.openEvent(e.name().orElseThrow(() -> unnamed("event")));
-            case NamedMutex m -> next.openMutex(m.name().orElseThrow(() -> unnamed("mutex")));
-            case NamedSemaphore s -> next.openSemaphore(s.name().orElseThrow(() -> unnamed("semaphore")));
-            default -> throw new IllegalStateException("not an RTX object: " + open.resource());
-        };
+        Object resource;
+        if (open.resource() instanceof BackendHandle h) {
+            resource = next.openByRef(h.ref(), shm.api.MapOptions.DEFAULT);
+        } else {
+            ObjectRef ref = open.syncRef();
+            String name = KeptSyncObjects.name(open.resource());
+            if (ref == null && name == null) {
+                throw new IllegalStateException("an unnamed " + kind(open.resource()) + " cannot be found again on"
+                        + " another backend: its backend cannot say its reference");
+            }
+            resource = KeptSyncObjects.open(next, kind(open.resource()), ref == null ? 0 : ref.value(), name);
+        }
         MemorySegment location = open.location();
         if (resource instanceof BackendHandle h && location != null) {
             location = h.segment().asSlice(0, Math.min(location.byteSize(), h.segment().byteSize()));
         }
         return new OpenHandle(resource, location, open.family(), next);
-    }
-
-    private static IllegalStateException unnamed(String what) {
-        return new IllegalStateException("an unnamed " + what + " cannot be found again on another backend");
     }
 
     /** The open handles now, by handle value (parked ones included), for operators. */
@@ -176,11 +202,12 @@ final class HandleTable {
 
     /**
      * This "process" goes on in the next revision of its component: every hold is parked in the store (shared memory
-     * with {@link BackendHandle#park()}; an event, mutex or semaphore by parking a second hold opened by name, then
-     * closing the first, so that its count never drops) and the table is written out, one line per handle (its value,
-     * family, kind, object reference, location size and name) after a first line with the next handle value, for
-     * {@link #restore}. A handle whose hold cannot be parked (an unnamed event, mutex or semaphore; a backend that
-     * cannot park; no backend at all) is closed and counted in {@code lost}. Later registrations are refused.
+     * with {@link BackendHandle#park()}; an event, mutex or semaphore, named or not, with
+     * {@link ShmBackend#parkSync}, which keeps its state and a mutex's owner) and the table is written out, one line
+     * per handle (its value, family, kind, object reference, location size and name) after a first line with the next
+     * handle value, for {@link #restore}. A handle whose hold cannot be parked (a backend that cannot park or has no
+     * references for events, mutexes and semaphores; no backend at all) is closed and counted in {@code lost}. Later
+     * registrations are refused.
      *
      * @param lost receives one line per handle that could not be kept, naming it and why
      */
@@ -193,9 +220,11 @@ final class HandleTable {
             if (open == null) {
                 continue;
             }
-            String why = park(open);
-            if (why != null) {
-                lost.add("handle 0x" + Long.toHexString(value) + ": " + why);
+            long ref;
+            try {
+                ref = park(open);
+            } catch (ShmException | IllegalStateException why) {
+                lost.add("handle 0x" + Long.toHexString(value) + ": " + why.getMessage());
                 try {
                     open.close();
                 } catch (RuntimeException e) {
@@ -203,7 +232,6 @@ final class HandleTable {
                 }
                 continue;
             }
-            long ref = open.resource() instanceof BackendHandle h ? h.ref().value() : 0;
             long size = open.location() == null ? -1 : open.location().byteSize();
             lines.add(value + " " + open.family() + " " + kind(open.resource()) + " " + ref + " " + size + " "
                     + shm.util.KeptState.field(nameOf(open.resource())));
@@ -212,10 +240,10 @@ final class HandleTable {
     }
 
     /**
-     * Fills the (empty) table from what {@link #parkAll} wrote, over {@code backend} (of the same store): each object is
-     * opened again (shared memory by reference, the others by name), which takes its parked hold over, under its old
-     * value. A handle whose object is gone (its parked hold expired) is left out and logged. Returns how many were
-     * restored.
+     * Fills the (empty) table from what {@link #parkAll} wrote, over {@code backend} (of the same store): each object
+     * is opened again by reference (a named event, mutex or semaphore written with reference 0, by name), which takes
+     * its parked hold over, under its old value. A handle whose object is gone (its parked hold expired) is left out
+     * and logged. Returns how many were restored.
      */
     int restore(List<String> lines, ShmBackend backend) {
         int restored = 0;
@@ -229,14 +257,9 @@ final class HandleTable {
             String name = shm.util.KeptState.unfield(f[5]);
             long size = Long.parseLong(f[4]);
             try {
-                Object resource = switch (f[2]) {
-                    case "memory" -> backend.openByRef(new shm.api.spi.ObjectRef(Long.parseLong(f[3])),
-                            shm.api.MapOptions.DEFAULT);
-                    case "event" -> backend.openEvent(name);
-                    case "mutex" -> backend.openMutex(name);
-                    case "semaphore" -> backend.openSemaphore(name);
-                    default -> throw new IllegalStateException("unknown kind " + f[2]);
-                };
+                Object resource = f[2].equals("memory")
+                        ? backend.openByRef(new ObjectRef(Long.parseLong(f[3])), shm.api.MapOptions.DEFAULT)
+                        : KeptSyncObjects.open(backend, f[2], Long.parseLong(f[3]), name);
                 MemorySegment location = resource instanceof BackendHandle h && size >= 0
                         ? h.segment().asSlice(0, Math.min(size, h.segment().byteSize())) : null;
                 handles.put(value, new OpenHandle(resource, location, ApiFamily.valueOf(f[1]), backend));
@@ -250,31 +273,29 @@ final class HandleTable {
         return restored;
     }
 
-    /** Parks one handle's hold; {@code null} when it is parked, else why not. */
-    private static String park(OpenHandle open) {
-        if (open.isParked()) {
-            return null; // its backend left and parked it already
-        }
+    /**
+     * Parks one handle's hold and answers the object's reference for {@link #restore} (0 for a named event, mutex or
+     * semaphore whose left backend could not say it: it is found by name).
+     *
+     * @throws ShmException or IllegalStateException naming why it cannot be kept
+     */
+    private static long park(OpenHandle open) {
         Object resource = open.resource();
         if (resource instanceof BackendHandle h) {
-            return h.park() ? null : "the backend " + open.owner().type() + " cannot park holds";
+            if (!open.isParked() && !h.park()) {
+                throw new IllegalStateException("the backend " + open.owner().type() + " cannot park holds");
+            }
+            return h.ref().value(); // or its backend left and parked it already
         }
-        String name = nameOf(resource);
-        if (name == null) {
-            return "an unnamed " + kind(resource) + " cannot be found again by the next revision";
+        if (!open.isParked()) {
+            return KeptSyncObjects.park(open.owner(), resource).value();
         }
-        shm.api.ObjectType type = switch (kind(resource)) {
-            case "event" -> shm.api.ObjectType.EVENT;
-            case "mutex" -> shm.api.ObjectType.MUTEX;
-            default -> shm.api.ObjectType.SEMAPHORE;
-        };
-        BackendHandle second = open.owner().open(type, name, shm.api.MapOptions.DEFAULT);
-        if (!second.park()) {
-            second.close();
-            return "the backend " + open.owner().type() + " cannot park holds";
+        ObjectRef ref = open.syncRef();
+        if (ref == null && nameOf(resource) == null) {
+            throw new IllegalStateException("an unnamed " + kind(resource) + " whose backend left without saying its"
+                    + " reference cannot be found again by the next revision");
         }
-        open.close();
-        return null;
+        return ref == null ? 0 : ref.value();
     }
 
     private static String kind(Object resource) {

@@ -252,9 +252,9 @@ public class RtxPersonality implements RtxSharedMemory, RtxSync, AutoCloseable {
     /**
      * This "process" goes on in the next revision of its component (its bundle is updated, stopped or refreshed while
      * the JVM lives): every hold is parked in the store and the handle table and Rtk instances are left there under
-     * {@code stateName} ({@link shm.util.KeptState}), for {@link #resume}. Calls fail from now on. What cannot be kept
-     * (an unnamed event, mutex or semaphore; no backend bound; a backend that cannot park) is closed and logged in one
-     * line. Returns how many handles were kept.
+     * {@code stateName} ({@link shm.util.KeptState}), for {@link #resume}; events, mutexes and semaphores, named or
+     * not, keep their state and a mutex its owner. Calls fail from now on. What cannot be kept (no backend bound; a
+     * backend that cannot park) is closed and logged in one line. Returns how many handles were kept.
      */
     public int suspend(String stateName) {
         binding.close();

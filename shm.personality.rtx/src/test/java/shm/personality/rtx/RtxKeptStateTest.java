@@ -1,12 +1,12 @@
 package shm.personality.rtx;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static shm.api.rtx.RtxConstants.*;
 
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -15,11 +15,13 @@ import shm.api.rtx.RtssInstance;
 import shm.api.rtx.RtxResult;
 import shm.provider.mmap.MmapBackend;
 import shm.provider.mmap.MmapSettings;
+import shm.testkit.OtherThread;
 
 /**
  * An update of the personality's own bundle (issue 10): the "process" suspends into the store and its next revision
  * (a new personality instance) resumes it: every handle keeps its value and names the same object, nothing is
- * destroyed on the way, the kept table itself is gone once taken, and what cannot be kept is said.
+ * destroyed on the way, the kept table itself is gone once taken. Unnamed events, mutexes and semaphores are kept as
+ * the named ones are: same handle values, same state, a mutex's owner included.
  */
 class RtxKeptStateTest {
 
@@ -30,7 +32,7 @@ class RtxKeptStateTest {
     final RtxFixture store = new RtxFixture();
 
     @Test
-    void handlesKeepTheirValuesAndObjectsAcrossARevision() {
+    void handlesKeepTheirValuesAndObjectsAcrossARevision() throws Exception {
         MmapBackend backend = store.track(new MmapBackend(MmapSettings.under(store.root)));
         backend.parkHoldsFor(Duration.ofMinutes(1));
         RtxPersonality first = revision(backend);
@@ -39,20 +41,22 @@ class RtxKeptStateTest {
         RtxResult event = first.RtCreateEvent(true, true, "kept.event");
         RtxResult mutex = first.RtCreateMutex(false, "kept.mutex");
         RtxResult semaphore = first.RtCreateSemaphore(2, 5, "kept.semaphore");
-        RtxResult unnamed = first.RtCreateEvent(true, false, null);
+        RtxResult unnamed = first.RtCreateEvent(true, true, null);
+        RtxResult unnamedMutex = first.RtCreateMutex(true, null);
+        RtxResult unnamedSemaphore = first.RtCreateSemaphore(3, 5, null);
         RtssInstance rtss = first.RtkRtssAttach(4);
         RtxResult rtk = first.RtkCreateSharedMemory(rtss.value(), PAGE_READWRITE, 0, 4096, "kept.rtk");
         assertTrue(memory.succeeded() && event.succeeded() && mutex.succeeded() && semaphore.succeeded()
-                && unnamed.succeeded() && rtk.succeeded());
+                && unnamed.succeeded() && unnamedMutex.succeeded() && unnamedSemaphore.succeeded() && rtk.succeeded());
 
-        assertEquals(5, first.suspend(STATE), "every named object is kept; the unnamed event cannot be");
+        assertEquals(8, first.suspend(STATE), "every object is kept, named or not");
         first.close();
         assertTrue(backend.lookup("kept.memory").isPresent(), "nothing was destroyed on the way");
         assertTrue(backend.lookup("kept.semaphore").isPresent());
         assertThrowsIllegalState(memory.location());
 
         RtxPersonality next = revision(backend);
-        assertEquals(5, next.resume(backend, STATE));
+        assertEquals(8, next.resume(backend, STATE));
         assertTrue(backend.lookup(STATE).isEmpty(), "the kept table is destroyed once taken");
         assertEquals(WAIT_OBJECT_0, next.RtWaitForSingleObject(event.handle(), 0), "the same event, still set");
         assertEquals(WAIT_OBJECT_0, next.RtWaitForSingleObject(semaphore.handle(), 0), "the same semaphore");
@@ -61,17 +65,60 @@ class RtxKeptStateTest {
         assertTrue(next.RtReleaseMutex(mutex.handle()));
         RtxResult reopened = next.RtOpenSharedMemory(SHM_MAP_WRITE, false, "kept.memory");
         assertEquals("written by the first revision", reopened.location().getString(0));
-        assertFalse(next.RtCloseHandle(unnamed.handle()), "the unnamed event's handle was lost, as logged");
+        assertEquals(WAIT_OBJECT_0, next.RtWaitForSingleObject(unnamed.handle(), 0),
+                "the same unnamed event, still set");
+        assertEquals(WAIT_TIMEOUT, otherThreadsWait(next, unnamedMutex.handle()), "the unnamed mutex is still owned");
+        assertTrue(next.RtReleaseMutex(unnamedMutex.handle()), "by this thread, which made it owned");
+        assertEquals(WAIT_OBJECT_0, otherThreadsWait(next, unnamedMutex.handle()), "released, it is free");
+        assertEquals(3, next.RtReleaseSemaphore(unnamedSemaphore.handle(), 1), "its count went on from 3");
 
         RtxResult later = next.RtCreateEvent(false, false, "kept.later");
         assertTrue(later.handle() > rtk.handle(), "values are never reused");
         for (long handle : new long[] {memory.handle(), event.handle(), mutex.handle(), semaphore.handle(),
-                reopened.handle(), later.handle()}) {
+                reopened.handle(), later.handle(), unnamed.handle(), unnamedMutex.handle(),
+                unnamedSemaphore.handle()}) {
             assertTrue(next.RtCloseHandle(handle), "handle 0x" + Long.toHexString(handle));
         }
         assertEquals(ERROR_SUCCESS, next.RtkCloseHandle(rtss.value(), rtk.handle()), "the Rtk instance is valid too");
         assertTrue(backend.list().isEmpty(), "the last close of each kept handle destroyed its object: "
                 + backend.list());
+        assertEquals(List.of(), unnamedFiles(), "the unnamed ones too");
+    }
+
+    private List<String> unnamedFiles() throws java.io.IOException {
+        try (var files = java.nio.file.Files.list(store.root)) {
+            return files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("u.")).toList();
+        }
+    }
+
+    /**
+     * A backend swap (the personality stays): the unnamed event, mutex and semaphore park with the leaving backend and
+     * are found again by the reference taken while it was known; their values, state and the mutex's owner stay.
+     */
+    @Test
+    void unnamedSyncObjectsMoveToTheNextBackendOfTheirStore() throws Exception {
+        MmapBackend first = store.track(new MmapBackend(MmapSettings.under(store.root)));
+        first.parkHoldsFor(Duration.ofMinutes(1));
+        RtxPersonality personality = revision(first);
+        RtxResult event = personality.RtCreateEvent(true, true, null);
+        RtxResult mutex = personality.RtCreateMutex(true, null);
+        RtxResult semaphore = personality.RtCreateSemaphore(3, 5, null);
+        assertTrue(event.succeeded() && mutex.succeeded() && semaphore.succeeded());
+
+        personality.backendGone(first);
+        first.park();
+        assertEquals(3, unnamedFiles().size(), "nothing was destroyed on the way");
+        MmapBackend next = store.track(new MmapBackend(MmapSettings.under(store.root)));
+        personality.useBackend(next, STORE);
+
+        assertEquals(WAIT_OBJECT_0, personality.RtWaitForSingleObject(event.handle(), 0), "the same event, still set");
+        assertEquals(WAIT_TIMEOUT, otherThreadsWait(personality, mutex.handle()), "the mutex is still owned");
+        assertTrue(personality.RtReleaseMutex(mutex.handle()), "by this thread");
+        assertEquals(3, personality.RtReleaseSemaphore(semaphore.handle(), 1), "its count went on from 3");
+        for (RtxResult handle : List.of(event, mutex, semaphore)) {
+            assertTrue(personality.RtCloseHandle(handle.handle()));
+        }
+        assertEquals(List.of(), unnamedFiles(), "the closes were the last holds");
     }
 
     @Test
@@ -91,5 +138,10 @@ class RtxKeptStateTest {
     private static void assertThrowsIllegalState(MemorySegment before) {
         org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> before.getString(0),
                 "a location given out before fails cleanly");
+    }
+
+    /** {@link OtherThread#triesMutex} through {@code p}'s calls. */
+    private static int otherThreadsWait(RtxPersonality p, long mutex) {
+        return OtherThread.triesMutex(h -> p.RtWaitForSingleObject(h, 0), p::RtReleaseMutex, mutex);
     }
 }

@@ -152,6 +152,11 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
 
     @Override
     public BackendHandle openByRef(ObjectRef ref, MapOptions options) {
+        return openByRef(ref, null, options);
+    }
+
+    /** Opens by reference an object of {@code type} ({@code null}: of any type). */
+    private BackendHandle openByRef(ObjectRef ref, ObjectType type, MapOptions options) {
         Objects.requireNonNull(ref, "ref");
         Objects.requireNonNull(options, "options");
         return locked(null, () -> {
@@ -161,8 +166,44 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
                         + Long.toHexString(ref.value()) + " no longer exists");
             }
             TableEntry entry = table.objects().entry(slot);
-            return openSlot(slot, entry.fileName(), entry.type(), objects.nameOf(entry), options);
+            return openSlot(slot, entry.fileName(), type == null ? entry.type() : type, objects.nameOf(entry),
+                    options);
         });
+    }
+
+    /** {@inheritDoc} The reference of the object's own handle. */
+    @Override
+    public ObjectRef syncRef(Object syncObject) {
+        return ours(syncObject).handle().ref();
+    }
+
+    /** {@inheritDoc} Parks the object's own handle ({@link BackendHandle#park()}); a mutex's owner stays. */
+    @Override
+    public boolean parkSync(Object syncObject) {
+        return ours(syncObject).handle().park();
+    }
+
+    @Override
+    public NamedEvent openEventByRef(ObjectRef ref) {
+        return syncObjects.event(openByRef(ref, ObjectType.EVENT, MapOptions.DEFAULT));
+    }
+
+    @Override
+    public NamedMutex openMutexByRef(ObjectRef ref) {
+        return syncObjects.mutex(openByRef(ref, ObjectType.MUTEX, MapOptions.DEFAULT));
+    }
+
+    @Override
+    public NamedSemaphore openSemaphoreByRef(ObjectRef ref) {
+        return syncObjects.semaphore(openByRef(ref, ObjectType.SEMAPHORE, MapOptions.DEFAULT));
+    }
+
+    private MmapSyncObject ours(Object syncObject) {
+        if (!(syncObject instanceof MmapSyncObject object) || object.origin() != syncObjects) {
+            throw new ShmException(ErrorReason.INVALID_PARAMETER, null, "not an event, mutex or semaphore of this"
+                    + " backend: " + syncObject);
+        }
+        return object;
     }
 
     @Override

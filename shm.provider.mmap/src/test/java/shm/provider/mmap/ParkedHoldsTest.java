@@ -2,6 +2,7 @@ package shm.provider.mmap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -12,21 +13,30 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import shm.api.ErrorReason;
 import shm.api.MapOptions;
+import shm.api.NamedEvent;
+import shm.api.NamedMutex;
+import shm.api.NamedSemaphore;
 import shm.api.ObjectType;
+import shm.api.ShmException;
+import shm.api.WaitResult;
 import shm.api.spi.BackendHandle;
+import shm.api.spi.ObjectRef;
 import shm.api.spi.ParkedHold;
+import shm.testkit.OtherThread;
 import shm.testkit.TmpfsDirectory;
 
 /**
  * Parked holds: a backend instance that goes away while its process lives keeps the process's holds in the table
  * until its deadline; the next open of the object by the process takes one over; past the deadline any participant
- * releases it like a dead process's hold.
+ * releases it like a dead process's hold. Events, mutexes and semaphores are parked and found again by reference.
  */
 class ParkedHoldsTest {
 
@@ -192,6 +202,77 @@ class ParkedHoldsTest {
             assertTrue(other.lookup("expires").isEmpty(), "released like a dead process's hold");
             assertEquals(List.of(), other.parkedHolds());
             assertTrue(keeper.isOpen());
+        }
+    }
+
+    /**
+     * Events, mutexes and semaphores by reference (SPI 1.4): an unnamed one is parked by one backend instance with its
+     * state untouched (a mutex keeps its owner) and opened again by its reference through the next instance over the
+     * same root, which takes the parked hold over.
+     */
+    @Test
+    void unnamedObjectsAreParkedWithTheirStateAndTakenOverByReference() throws Exception {
+        ObjectRef event;
+        ObjectRef mutex;
+        ObjectRef semaphore;
+        try (MmapBackend first = parking()) {
+            NamedEvent e = first.createOrOpenEvent(null, true, true);
+            NamedMutex m = first.createOrOpenMutex(null, true);
+            NamedSemaphore s = first.createOrOpenSemaphore(null, 3, 5);
+            event = first.syncRef(e);
+            mutex = first.syncRef(m);
+            semaphore = first.syncRef(s);
+            assertTrue(first.parkSync(e) && first.parkSync(m) && first.parkSync(s));
+            assertEquals(event, first.syncRef(e), "a reference is identity: answered after the park too");
+            assertThrows(ShmException.class, () -> e.await(Duration.ZERO), "a parked object answers as closed");
+            assertFalse(first.parkSync(e), "parked once, it is closed");
+        }
+        assertEquals(3, unnamedFiles().size(), "closing the first instance destroyed nothing it had parked");
+        try (MmapBackend next = parking()) {
+            NamedEvent e = next.openEventByRef(event);
+            assertEquals(WaitResult.SIGNALED, e.await(Duration.ZERO), "still set, manual reset");
+            assertTrue(e.manualReset());
+            NamedMutex m = next.openMutexByRef(mutex);
+            assertTrue(m.heldByCurrentThread(), "the owner stayed: parking never releases an ownership");
+            assertEquals(WaitResult.TIMEOUT, OtherThread.call(() -> m.acquire(Duration.ZERO)));
+            m.release();
+            NamedSemaphore s = next.openSemaphoreByRef(semaphore);
+            assertEquals(3, s.release(1), "its count went on from 3");
+            e.close();
+            m.close();
+            s.close();
+            assertEquals(List.of(), unnamedFiles(), "the taken-over holds were the last ones");
+            ShmException gone = assertThrows(ShmException.class, () -> next.openEventByRef(event));
+            assertEquals(ErrorReason.NOT_FOUND, gone.reason());
+        }
+    }
+
+    /** References of another type, of another instance's object and of a destroyed object are refused. */
+    @Test
+    void aReferenceOfAnotherTypeOrAnotherBackendIsRefused() throws Exception {
+        try (MmapBackend backend = parking(); MmapBackend other = parking()) {
+            NamedEvent event = backend.createOrOpenEvent(null, false, false);
+            ShmException wrongType = assertThrows(ShmException.class,
+                    () -> backend.openMutexByRef(backend.syncRef(event)));
+            assertEquals(ErrorReason.NAME_USED_BY_OTHER_TYPE, wrongType.reason());
+            ShmException foreign = assertThrows(ShmException.class, () -> other.syncRef(event));
+            assertEquals(ErrorReason.INVALID_PARAMETER, foreign.reason(), "not an object of that instance");
+            assertEquals(ErrorReason.INVALID_PARAMETER, assertThrows(ShmException.class,
+                    () -> backend.parkSync("not an event")).reason());
+            event.close();
+        }
+    }
+
+    /** A backend instance over the root that parks for a minute. */
+    private MmapBackend parking() {
+        MmapBackend backend = new MmapBackend(MmapSettings.under(root));
+        backend.parkHoldsFor(Duration.ofMinutes(1));
+        return backend;
+    }
+
+    private List<String> unnamedFiles() throws IOException {
+        try (Stream<Path> files = Files.list(root)) {
+            return files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("u.")).toList();
         }
     }
 }

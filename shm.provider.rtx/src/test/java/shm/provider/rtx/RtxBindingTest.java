@@ -187,6 +187,14 @@ class RtxBindingTest {
         assertTrue(gdt.getMessage().contains("shm.backend.descriptorTables=none"), gdt.getMessage());
         assertEquals(ErrorReason.LOCATION, assertThrows(ShmException.class, backend::directory).reason());
         assertEquals("none", backend.capabilities().properties().get("shm.backend.directory"));
+        shm.api.NamedEvent event = backend.createOrOpenEvent(null, true, true);
+        ShmException syncRef = assertThrows(ShmException.class, () -> backend.syncRef(event));
+        assertEquals(ErrorReason.LOCATION, syncRef.reason());
+        assertTrue(syncRef.getMessage().contains("shm.backend.syncRefs=false"), syncRef.getMessage());
+        assertEquals(false, backend.capabilities().properties().get("shm.backend.syncRefs"));
+        assertFalse(backend.parkSync(event), "it cannot park an event, which stays open");
+        assertEquals(shm.api.WaitResult.SIGNALED, event.await(java.time.Duration.ZERO));
+        event.close();
     }
 
     @Test

@@ -40,6 +40,7 @@ public record Capabilities(String type, String vendor, String library, String na
         p.put(BackendCapabilities.CROSS_PROCESS_REFS, false);
         p.put(BackendCapabilities.SHARED_LOGICAL_SIZE, false);
         p.put(BackendCapabilities.WAIT_MULTIPLE, false);
+        p.put(BackendCapabilities.SYNC_REFS, false);
         return p;
     }
 }

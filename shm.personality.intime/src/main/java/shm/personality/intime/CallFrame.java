@@ -1,0 +1,114 @@
+package shm.personality.intime;
+
+import static shm.api.intime.IntimeConstants.*;
+
+import java.lang.foreign.MemorySegment;
+import java.util.function.Function;
+import java.util.function.IntSupplier;
+import java.util.function.Supplier;
+
+import shm.api.ShmException;
+import shm.api.intime.Iwin32Result;
+import shm.api.intime.RtHandleResult;
+import shm.api.intime.RtMemoryResult;
+
+/**
+ * How each call of one INtime process runs: iwin32 calls under the process's lock (after releasing the handles other
+ * processes closed), kernel calls as their caller locks them, and every failure turned into the vendor's status,
+ * stored for {@code GetLastError} / {@code GetLastRtError}; plus the result records the calls answer with.
+ */
+final class CallFrame {
+
+    private final ProcessBinding binding;
+    private final LastError lastError;
+
+    CallFrame(ProcessBinding binding, LastError lastError) {
+        this.binding = binding;
+        this.lastError = lastError;
+    }
+
+    /**
+     * The answer of a wait that ran without the lock: {@code WAIT_FAILED} from the wait itself means an interrupt
+     * ({@code ERROR_OPERATION_ABORTED}); a failure of the backend is stored for {@code GetLastError}.
+     */
+    int waited(IntSupplier wait) {
+        try {
+            int result = wait.getAsInt();
+            if (result == WAIT_FAILED) {
+                lastError.set(ERROR_OPERATION_ABORTED);
+            }
+            return result;
+        } catch (ShmException e) {
+            lastError.fail(IntimeErrors.win32(e, null));
+            return WAIT_FAILED;
+        }
+    }
+
+    /** A kernel call: a failure becomes its INtime status, stored for {@code GetLastRtError}. */
+    <T> T rtCall(String name, Supplier<T> call, Function<ShmException, T> failed) {
+        try {
+            return call.get();
+        } catch (ShmException e) {
+            ShmException failure = IntimeErrors.rt(e, name);
+            lastError.fail(failure);
+            return failed.apply(failure);
+        }
+    }
+
+    /** An iwin32 call: handles other processes closed are released first; a failure becomes its Win32 code. */
+    <T> T win32Call(String name, Supplier<T> call, Function<ShmException, T> failed) {
+        try {
+            return binding.locked(() -> {
+                binding.process().iwin32Handles.reconcile();
+                return call.get();
+            });
+        } catch (ShmException e) {
+            ShmException failure = IntimeErrors.win32(e, name);
+            lastError.fail(failure);
+            return failed.apply(failure);
+        }
+    }
+
+    /** A create of an event, mutex or semaphore: like Win32, it sets 0 or ERROR_ALREADY_EXISTS also on success. */
+    Iwin32Result created(String name, Supplier<Iwin32Objects.Opened> create) {
+        Iwin32Result result = win32Call(name, () -> opened(create.get()), CallFrame::failedIwin32);
+        if (result.succeeded()) {
+            lastError.set(result.errorCode());
+        }
+        return result;
+    }
+
+    /** A BOOLEAN event, mutex or semaphore call: TRUE, or FALSE with the failure stored for GetLastError. */
+    boolean syncCall(Runnable call) {
+        return win32Call(null, () -> {
+            call.run();
+            return true;
+        }, failure -> false);
+    }
+
+    /** The result of a create or open that succeeded: 0 or ERROR_ALREADY_EXISTS. */
+    static Iwin32Result opened(Iwin32Objects.Opened opened) {
+        return new Iwin32Result(opened.handle(), opened.location(), opened.alreadyExisted(),
+                opened.alreadyExisted() ? ERROR_ALREADY_EXISTS : ERROR_SUCCESS, null);
+    }
+
+    /** The result of an iwin32 create or open that failed. */
+    static Iwin32Result failedIwin32(ShmException failure) {
+        return new Iwin32Result(0, MemorySegment.NULL, false, IntimeErrors.code(failure), failure);
+    }
+
+    /** The result of a kernel memory call that succeeded. */
+    static RtMemoryResult memoryResult(MemorySegment segment) {
+        return new RtMemoryResult(segment, E_OK, null);
+    }
+
+    /** The result of a kernel memory call that failed. */
+    static RtMemoryResult memoryFailure(ShmException failure) {
+        return new RtMemoryResult(MemorySegment.NULL, IntimeErrors.code(failure), failure);
+    }
+
+    /** The result of a kernel handle call that failed: BAD_RTHANDLE. */
+    static RtHandleResult handleResult(ShmException failure) {
+        return new RtHandleResult(BAD_RTHANDLE, IntimeErrors.code(failure), failure);
+    }
+}

@@ -1,0 +1,222 @@
+package shm.personality.intime;
+
+import static shm.api.intime.IntimeConstants.E_EXIST;
+import static shm.api.intime.IntimeConstants.E_NOT_CONFIGURED;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+
+import shm.api.ErrorReason;
+import shm.api.ShmException;
+import shm.api.spi.ShmBackend;
+import shm.util.KeptState;
+
+/**
+ * What ties one INtime process to its backend and to the revision of its bundle: the lock that serializes the
+ * process's calls, the process's parts over the bound backend ({@link IntimeProcess}), what it parked when its backend
+ * left, and the moves between backends (the same store: everything comes back under the same values) and between
+ * revisions ({@link KeptState}). {@link IntimePersonality} is the API over it.
+ */
+final class ProcessBinding {
+
+    private static final System.Logger LOG = System.getLogger(IntimePersonality.class.getName());
+
+    private final IntimeSettings settings;
+    private final ReentrantLock lock = new ReentrantLock();
+    private volatile boolean ended;
+    /** The process's parts over the bound backend; {@code null} while none is bound. Guarded by {@link #lock}. */
+    private IntimeProcess process;
+    /** What the process left when its backend went, for the next backend of the same store. Guarded by the lock. */
+    private List<String> parked;
+    /** The backend bound or last bound, and its store. Guarded by {@link #lock}. */
+    private ShmBackend backend;
+    private String storeNamespace;
+
+    /** A process waiting for a backend. */
+    ProcessBinding(IntimeSettings settings) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+    }
+
+    /**
+     * Starts the process over {@code backend} at once.
+     *
+     * @throws ShmException when the backend cannot hold the tables or the pool
+     */
+    void start(ShmBackend first) {
+        lock.lock();
+        try {
+            process = new IntimeProcess(Objects.requireNonNull(first, "backend"), settings);
+            this.backend = first;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Whether the process has ended (closed, or suspended for its next revision). */
+    boolean ended() {
+        return ended;
+    }
+
+    /** The process's parts now; only under {@link #locked}, where they are never {@code null}. */
+    IntimeProcess process() {
+        return process;
+    }
+
+    /**
+     * Runs {@code call} under this process's lock; fails with E_EXIST once the process has ended, with
+     * E_NOT_CONFIGURED while no backend is bound.
+     */
+    <T> T locked(Supplier<T> call) {
+        lock.lock();
+        try {
+            if (ended) {
+                throw IntimeErrors.rt(ErrorReason.CLOSED, E_EXIST, null, "this INtime process has ended");
+            }
+            if (process == null) {
+                throw IntimeErrors.rt(ErrorReason.INTERNAL, E_NOT_CONFIGURED, null, "no shared memory backend is"
+                        + " bound (the process waits for one)");
+            }
+            return call.get();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** See {@link IntimePersonality#table}. */
+    shm.api.inspect.InspectionTable table(String name) {
+        lock.lock();
+        try {
+            IntimeProcess current = process;
+            if (current == null) {
+                throw new IllegalStateException("the INtime process has no backend bound");
+            }
+            return new IntimeTablesView(current.backend, settings, current.memory, current.handles,
+                    current.directories, current.iwin32Handles).table(name);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** See {@link IntimePersonality#close()}. */
+    void close() {
+        lock.lock();
+        try {
+            if (ended) {
+                return;
+            }
+            ended = true;
+            if (process != null) {
+                process.close();
+            }
+        } finally {
+            process = null;
+            lock.unlock();
+        }
+    }
+
+    /** See {@link IntimePersonality#useBackend(ShmBackend, String)}. */
+    void useBackend(ShmBackend replacement, String namespace) {
+        Objects.requireNonNull(replacement, "replacement");
+        lock.lock();
+        try {
+            if (ended) {
+                return;
+            }
+            boolean sameStore = namespace != null ? namespace.equals(storeNamespace) : replacement == backend;
+            if (process != null && !sameStore) {
+                LOG.log(System.Logger.Level.WARNING, "INtime " + settings + ": backend " + replacement.type()
+                        + " serves " + namespace + ", not " + storeNamespace + " where this process lives; it stays");
+                return;
+            }
+            List<String> lost = new ArrayList<>();
+            List<String> state = process != null ? process.park(lost) : parked;
+            if (state != null && !sameStore) {
+                lost.add(state.size() + " parked items: the new backend serves another store (they are released at"
+                        + " the park deadline)");
+                state = null;
+            }
+            parked = state; // kept should the new backend refuse the process
+            process = null;
+            IntimeProcess next = new IntimeProcess(replacement, settings);
+            int restored = state == null ? 0 : next.restore(state, lost);
+            process = next;
+            parked = null;
+            backend = replacement;
+            storeNamespace = namespace;
+            if (state != null || !lost.isEmpty()) {
+                log("backend " + replacement.type() + " bound; items taken over " + restored, lost);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** See {@link IntimePersonality#backendGone}. */
+    void backendGone(ShmBackend gone) {
+        lock.lock();
+        try {
+            if (ended || process == null || process.backend != gone) {
+                return;
+            }
+            List<String> lost = new ArrayList<>();
+            parked = process.park(lost);
+            process = null;
+            log("backend " + gone.type() + " left; items parked " + parked.size(), lost);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** See {@link IntimePersonality#suspend}. */
+    int suspend(String stateName) {
+        lock.lock();
+        try {
+            if (ended) {
+                return 0;
+            }
+            ended = true;
+            List<String> lost = new ArrayList<>();
+            List<String> state = process != null ? process.park(lost) : parked;
+            int kept = state == null ? 0 : state.size();
+            if (kept > 0 && (process == null || !KeptState.leave(process.backend, stateName, state))) {
+                lost.add(kept + " items: " + (process == null ? "no backend is bound to keep them in"
+                        : "the backend cannot keep them") + " (released at the park deadline)");
+                kept = 0;
+            }
+            process = null;
+            parked = null;
+            log("kept for the next revision " + kept + " items", lost);
+            return kept;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** See {@link IntimePersonality#resume}. */
+    int resume(String stateName) {
+        lock.lock();
+        try {
+            if (ended || process == null) {
+                return 0;
+            }
+            List<String> state = KeptState.take(process.backend, stateName).orElse(List.of());
+            if (state.isEmpty()) {
+                return 0;
+            }
+            List<String> lost = new ArrayList<>();
+            int restored = process.restore(state, lost);
+            log("taken over from the previous revision " + restored + " items", lost);
+            return restored;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void log(String what, List<String> lost) {
+        LOG.log(lost.isEmpty() ? System.Logger.Level.INFO : System.Logger.Level.WARNING, "INtime " + settings + ": "
+                + what + (lost.isEmpty() ? "" : "; lost: " + String.join("; ", lost)));
+    }
+}
