@@ -201,10 +201,11 @@ class PlatformHomeIT {
     void consoleThroughAPseudoTerminalEditsHistoryUtf8AndCtrlC() throws Exception {
         Path script = Path.of("/usr/bin/script");
         assumeTrue(Files.isExecutable(script), "util-linux script is not installed");
+        // script runs the command with $SHELL -c (here /bin/sh, whatever the user's shell), which execs the JVM.
         String command = String.join(" ", "stty cols 150 rows 40;", "exec", RuntimeProcess.java().toString(),
                 "-Dshm.provider.mmap.root=" + root(), "-jar", RuntimeProcess.jar().toString());
-        ProcessBuilder builder = new ProcessBuilder(script.toString(), "-qfec", "sh -c '" + command + "'",
-                "/dev/null");
+        ProcessBuilder builder = new ProcessBuilder(script.toString(), "-qfec", command, "/dev/null");
+        builder.environment().put("SHELL", "/bin/sh");
         builder.environment().put("SHM_HOME", RuntimeProcess.home(root()).toString());
         builder.environment().put("TERM", "xterm");
         builder.environment().put("LANG", "C.UTF-8");
