@@ -201,8 +201,12 @@ class PlatformHomeIT {
     void consoleThroughAPseudoTerminalEditsHistoryUtf8AndCtrlC() throws Exception {
         Path script = Path.of("/usr/bin/script");
         assumeTrue(Files.isExecutable(script), "util-linux script is not installed");
-        // script runs the command with $SHELL -c (here /bin/sh, whatever the user's shell), which execs the JVM.
-        String command = String.join(" ", "stty cols 150 rows 40;", "exec", RuntimeProcess.java().toString(),
+        // script runs the command with $SHELL -c (here /bin/sh, whatever the user's shell), which execs the JVM. The
+        // JVM gets SIGINT and SIGHUP back at their defaults: a build started in the background (nohup, or '&' without
+        // job control) ignores both, every child inherits that, and a JVM that ignores SIGINT never sees Ctrl-C (two
+        // of this test's failures were exactly that: /proc/<pid>/status of the runtime said SigIgn ...03).
+        String command = String.join(" ", "stty cols 150 rows 40;", "exec", "env", "--default-signal=INT,HUP",
+                RuntimeProcess.java().toString(),
                 "-Dshm.provider.mmap.root=" + root(), "-jar", RuntimeProcess.jar().toString());
         ProcessBuilder builder = new ProcessBuilder(script.toString(), "-qfec", command, "/dev/null");
         builder.environment().put("SHELL", "/bin/sh");
