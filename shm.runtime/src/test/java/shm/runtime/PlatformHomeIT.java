@@ -265,6 +265,7 @@ class PlatformHomeIT {
                     "exit " + exit + ":\n" + screen.text());
             assertFalse(screen.text().contains("\tat "), screen.text());
         } finally {
+            process.descendants().forEach(ProcessHandle::destroyForcibly); // the runtime under script, if still there
             process.destroyForcibly();
         }
         assertEquals(List.of(), RuntimeProcess.objectFiles(root()), "Ctrl-D released the holds");
