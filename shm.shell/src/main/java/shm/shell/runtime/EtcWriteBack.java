@@ -33,7 +33,7 @@ import org.osgi.service.log.LoggerFactory;
  * comments lost). Here a file is written only when its values differ from the configuration, with
  * {@link CfgText#merged} (comments and untouched lines kept) and replaced by an atomic rename. Values are written as
  * plain text, which FileInstall reads back as strings; the components' typed configurations convert them. A typed
- * {@code .config} file is not rewritten (one log line says the change lasts until a restart), and a deleted
+ * {@code .config} file is not rewritten (a command's change to one is logged as lasting until a restart), and a deleted
  * configuration leaves its file in place (one log line says so): the operator's file is theirs to delete.
  */
 @Component(service = {ConfigurationListener.class, EtcWriteBack.class}, immediate = true)
@@ -65,7 +65,7 @@ public final class EtcWriteBack implements ConfigurationListener {
     @Override
     public void configurationEvent(ConfigurationEvent event) {
         if (event.getType() == ConfigurationEvent.CM_UPDATED) {
-            writeBack(event.getPid());
+            writeBack(event.getPid(), false);
         } else if (event.getType() == ConfigurationEvent.CM_DELETED && etc != null) {
             Path file = etc.resolve(event.getPid().replace('~', '-') + ".cfg");
             if (Files.exists(file)) {
@@ -83,27 +83,34 @@ public final class EtcWriteBack implements ConfigurationListener {
      *
      * @param pid the configuration's PID
      */
-    public synchronized void writeBack(String pid) {
+    public void writeBack(String pid) {
+        writeBack(pid, true);
+    }
+
+    /** {@code byCommand}: a command changed it (an event also comes for every file FileInstall reads). */
+    private synchronized void writeBack(String pid, boolean byCommand) {
         if (etc == null) {
             return;
         }
         try {
-            updated(pid);
+            updated(pid, byCommand);
         } catch (IOException | RuntimeException failed) {
             logger.warn("configuration {}: its file in {} could not be written back ({}); the change holds until the"
                     + " runtime stops", pid, etc, String.valueOf(failed));
         }
     }
 
-    private void updated(String pid) throws IOException {
+    private void updated(String pid, boolean byCommand) throws IOException {
         Dictionary<String, Object> properties = current(pid);
         Path file = properties == null ? null : fileOf(properties.get(FILENAME));
         if (file == null) {
             return;
         }
         if (!file.getFileName().toString().endsWith(".cfg")) {
-            logger.info("configuration {} changed at runtime; {} is in the typed format and is not rewritten: the"
-                    + " change holds until the runtime stops", pid, file);
+            if (byCommand) {
+                logger.info("configuration {} changed at runtime; {} is in the typed format and is not rewritten: the"
+                        + " change holds until the runtime stops", pid, file);
+            }
             return;
         }
         String text;
