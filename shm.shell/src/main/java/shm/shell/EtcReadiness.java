@@ -77,7 +77,7 @@ final class EtcReadiness {
     private static boolean loaded(ConfigurationAdmin admin, Path file) {
         String uri = fileKey(file);
         try {
-            var found = admin.listConfigurations("(" + FILENAME + "=" + escape(uri) + ")");
+            var found = admin.listConfigurations("(" + FILENAME + "=" + shm.shell.runtime.EtcGate.filterValue(uri) + ")");
             if (found == null || found.length == 0) {
                 return false;
             }
@@ -104,17 +104,5 @@ final class EtcReadiness {
     /** The key FileInstall records for a file: its absolute {@code java.io.File} URI ({@code file:/...}). */
     static String fileKey(Path file) {
         return file.toFile().getAbsoluteFile().toURI().toString();
-    }
-
-    /** Escapes the characters an LDAP filter value may not hold as they are. */
-    static String escape(String value) {
-        StringBuilder out = new StringBuilder(value.length());
-        for (char c : value.toCharArray()) {
-            if (c == '\\' || c == '*' || c == '(' || c == ')') {
-                out.append('\\');
-            }
-            out.append(c);
-        }
-        return out.toString();
     }
 }

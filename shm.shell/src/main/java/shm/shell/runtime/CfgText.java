@@ -104,7 +104,7 @@ final class CfgText {
 
     /** The value's text without FileInstall's type prefix and quotes ({@code I"5"} is {@code 5}). */
     private static String unTyped(String value) {
-        java.util.regex.Matcher typed = java.util.regex.Pattern.compile("[TIiLlFfDdXxSsCcBb]?\"(.*)\"").matcher(value);
+        java.util.regex.Matcher typed = EtcGate.TYPED.matcher(value);
         return typed.matches() ? typed.group(1) : value;
     }
 

@@ -35,7 +35,7 @@ import shm.shell.UsageException;
 public final class ConfigCommands {
 
     static final String USAGE = "shm:config [<pid>] | shm:config set <pid> <key> <value>";
-    private static final String FILENAME = "felix.fileinstall.filename";
+    private static final String FILENAME = EtcWriteBack.FILENAME;
 
     private final BundleContext context;
     private final MetaTypeService metatype;

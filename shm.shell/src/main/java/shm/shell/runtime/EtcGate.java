@@ -51,7 +51,7 @@ public final class EtcGate implements ArtifactInstaller {
     private static final String[] WATCHER_SETTINGS = {"felix.fileinstall.poll", "felix.fileinstall.noInitialDelay",
         "felix.fileinstall.log.level", "felix.fileinstall.log.default", "felix.fileinstall.tmpdir"};
     /** A FileInstall typed value, {@code I"5"}, {@code B"true"} or {@code "text"}: the text between the quotes. */
-    private static final Pattern TYPED = Pattern.compile("[TIiLlFfDdXxSsCcBb]?\"(.*)\"");
+    static final Pattern TYPED = Pattern.compile("[TIiLlFfDdXxSsCcBb]?\"(.*)\"");
 
     private final ArtifactInstaller files;
     private final ConfigurationGuard guard;
@@ -193,6 +193,18 @@ public final class EtcGate implements ArtifactInstaller {
             return new String[] {factory + "~" + base.substring(dash + 1), factory};
         }
         return new String[] {base, null};
+    }
+
+    /** {@code value} escaped for an LDAP filter (backslash, {@code *} and parentheses), as in a search by property. */
+    public static String filterValue(String value) {
+        StringBuilder out = new StringBuilder(value.length());
+        for (char c : value.toCharArray()) {
+            if (c == '\\' || c == '*' || c == '(' || c == ')') {
+                out.append('\\');
+            }
+            out.append(c);
+        }
+        return out.toString();
     }
 
     /** The file's values as text, FileInstall's type prefixes and quotes taken off (also for the entry point's wait). */

@@ -129,16 +129,11 @@ public final class EtcWriteBack implements ConfigurationListener {
     /** The configuration's current properties, without making one when there is none. */
     private Dictionary<String, Object> current(String pid) throws IOException {
         try {
-            Configuration[] found = admin.listConfigurations("(" + Constants.SERVICE_PID + "=" + escape(pid) + ")");
+            Configuration[] found = admin.listConfigurations("(" + Constants.SERVICE_PID + "=" + EtcGate.filterValue(pid) + ")");
             return found == null || found.length == 0 ? null : found[0].getProperties();
         } catch (InvalidSyntaxException impossible) {
             return null;
         }
-    }
-
-    /** Escapes the characters an LDAP filter value may not hold as they are. */
-    private static String escape(String value) {
-        return value.replace("\\", "\\\\").replace("*", "\\*").replace("(", "\\(").replace(")", "\\)");
     }
 
     /** The file a configuration came from, when it is a file of this home's {@code etc/}. */
