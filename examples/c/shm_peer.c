@@ -1103,7 +1103,9 @@ static int holder_index(uint64_t slot, long process_slot)
     return -1;
 }
 
-/* One more handle of this process: its holder entry, the object's and the process's counts (in a transaction). */
+/* One more handle of this process: its holder entry, the object's and the process's counts (in a transaction).
+ * "Adding a handle" step 2 of docs/mmap-store.md: this peer never parks, so it never reclaims a parked hold (step 1
+ * is for the successor of a parked handle only) and leaves every parked slot, its own pid's included, as it is. */
 static void add_handle(uint64_t slot)
 {
     int h = holder_index(slot, self_slot);

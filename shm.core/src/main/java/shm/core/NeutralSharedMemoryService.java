@@ -116,8 +116,8 @@ public class NeutralSharedMemoryService implements SharedMemoryService, SyncObje
     }
 
     /**
-     * Opens an object by reference in the store this service serves: how a handle of an earlier revision of this
-     * service finds an unnamed object again ({@link RegistrySuccessor}).
+     * Opens an object by reference in the store this service serves, taking back the hold an earlier revision of this
+     * service parked for it: how a handle of that revision finds its object again ({@link RegistrySuccessor}).
      */
     @Override
     public SharedMemory openByRef(ObjectRef ref, String namespace, MapOptions options) {
@@ -128,7 +128,7 @@ public class NeutralSharedMemoryService implements SharedMemoryService, SyncObje
                         + namespace + "; this service serves " + c.namespace() + " (a reference names an object in"
                         + " one store only)");
             }
-            return track(c.backend().openByRef(ref, options), c, options);
+            return track(c.backend().reclaiming(() -> c.backend().openByRef(ref, options)), c, options);
         });
     }
 
@@ -382,9 +382,10 @@ public class NeutralSharedMemoryService implements SharedMemoryService, SyncObje
             return;
         }
         try {
-            BackendHandle moved = handle.nameOrNull() == null
-                    ? target.backend().openByRef(handle.ref(), handle.options())
-                    : target.backend().open(ObjectType.SHARED_MEMORY, handle.nameOrNull(), handle.options());
+            // A parked handle takes its own parked hold back; a handle still bound adds a hold, then lets its old go.
+            Candidate to = target;
+            BackendHandle moved = old == null ? to.backend().reclaiming(() -> reopen(handle, to))
+                    : reopen(handle, to);
             handle.remapTo(moved, target);
             releaseQuietly(old, handle);
             count.moved++;
@@ -425,11 +426,16 @@ public class NeutralSharedMemoryService implements SharedMemoryService, SyncObje
         }
     }
 
+    /** Opens the object of {@code handle} on {@code target}: by name, or by reference when it has none. */
+    private static BackendHandle reopen(NeutralHandle handle, Candidate target) {
+        return handle.nameOrNull() == null ? target.backend().openByRef(handle.ref(), handle.options())
+                : target.backend().open(ObjectType.SHARED_MEMORY, handle.nameOrNull(), handle.options());
+    }
+
     private void releaseParked(NeutralHandle handle, Candidate target) {
         closedWhileParked.remove(handle);
         try {
-            (handle.nameOrNull() == null ? target.backend().openByRef(handle.ref(), handle.options())
-                    : target.backend().open(ObjectType.SHARED_MEMORY, handle.nameOrNull(), handle.options())).close();
+            target.backend().reclaiming(() -> reopen(handle, target)).close();
         } catch (ShmException e) {
             LOG.log(System.Logger.Level.DEBUG, "the parked hold of closed " + handle + " is gone already", e);
         }

@@ -15,10 +15,12 @@ import shm.api.spi.ReferenceOpening;
 /**
  * Finds the successor of a deactivated neutral service through the OSGi service registry, with the view of the bundle
  * that used the old service (its client): the client's own instance of the next {@link SharedMemoryService} opens the
- * object by name, which takes over the hold the old revision parked. The old handle then forwards to the new one.
+ * object by its backend reference in its store ({@link ReferenceOpening}), which takes back the hold the old revision
+ * parked, and only that open does: another client's open and close meanwhile adds and releases a hold of its own. The
+ * old handle then forwards to the new one.
  *
- * <p>An unnamed object has no name to open: it is opened by its backend reference in its store, through the successor's
- * {@link ReferenceOpening} (SPI 1.3); a successor without it cannot find it, and the handle is lost with that reason.
+ * <p>A successor without {@link ReferenceOpening} (before SPI 1.3) opens a named object by name, adding a hold (the
+ * parked one expires at its deadline); it cannot find an unnamed object, and the handle is lost with that reason.
  */
 final class RegistrySuccessor implements Successor {
 
@@ -49,10 +51,10 @@ final class RegistrySuccessor implements Successor {
                         + waitMillis + " ms after its bundle was stopped or updated");
             }
             SharedMemory handle;
-            if (name != null) {
-                handle = next.open(name, orphan.options());
-            } else if (next instanceof ReferenceOpening byRef) {
+            if (next instanceof ReferenceOpening byRef) {
                 handle = byRef.openByRef(orphan.ref(), orphan.namespace(), orphan.options());
+            } else if (name != null) {
+                handle = next.open(name, orphan.options()); // a revision before SPI 1.3: the parked hold expires
             } else {
                 throw new ShmException(ErrorReason.INVALID_PARAMETER, null, "an unnamed object cannot be found again"
                         + " by this revision of the neutral service: it has no name to open and the service cannot"

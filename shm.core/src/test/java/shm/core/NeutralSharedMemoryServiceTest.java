@@ -197,8 +197,55 @@ class NeutralSharedMemoryServiceTest {
         next.backendAdded(new Candidate(first, "A", 0, 1, "mmap", 60_000));
         List<SharedMemory> adopted = new ArrayList<>();
 
-        assertEquals(1, service.orphanAll(orphan -> {
-            SharedMemory successor = next.open(orphan.nameOrNull(), orphan.options());
+        assertEquals(1, service.orphanAll(adoptingThrough(next, adopted)));
+        assertEquals(1, first.lookup("orphan").orElseThrow().handleCount(), "the hold is parked, not released");
+
+        assertEquals("follows", h.segment().getString(0));
+        assertEquals(1, adopted.size());
+        assertEquals(List.of(new MappingEvent(h, MappingEvent.Kind.REMAPPED, "mmap", "mmap")), events);
+        assertEquals(1, first.lookup("orphan").orElseThrow().handleCount(), "taken over by the next revision");
+        h.close();
+        assertFalse(adopted.getFirst().isOpen());
+        assertTrue(first.lookup("orphan").isEmpty());
+        next.close();
+    }
+
+    /**
+     * Issue 10: across an update of shm.core, an orphaned handle takes its parked hold back only at its next call.
+     * Another client of the next revision that opens and closes the object before that adds and releases a hold of
+     * its own; the object, whose only other hold is parked, stays, and the orphan finds it with its bytes. Before, the
+     * other client's open took the parked hold over and its close destroyed the object.
+     */
+    @Test
+    void anotherClientsOpenAndCloseBeforeTheOrphanComesBackDestroysNothing() {
+        first.parkHoldsFor(Duration.ofMinutes(1));
+        service.backendAdded(new Candidate(first, "A", 0, 1, "mmap", 60_000));
+        SharedMemory h = service.createOrOpen("orphan", 64);
+        h.segment().setString(0, "still here");
+        NeutralSharedMemoryService next = new NeutralSharedMemoryService(Duration.ofSeconds(5));
+        next.backendAdded(new Candidate(first, "A", 0, 1, "mmap", 60_000));
+        List<SharedMemory> adopted = new ArrayList<>();
+        assertEquals(1, service.orphanAll(adoptingThrough(next, adopted)));
+
+        try (SharedMemory bystander = next.open("orphan", MapOptions.DEFAULT)) {
+            assertEquals("still here", bystander.segment().getString(0));
+            assertEquals(2, first.lookup("orphan").orElseThrow().handleCount(), "a hold of its own beside the parked");
+        }
+        assertTrue(first.lookup("orphan").isPresent(), "the bystander's close was not the last");
+        assertEquals(1, first.parkedHolds().size(), "the orphan's hold is still parked");
+
+        assertEquals("still here", h.segment().getString(0), "the orphan finds its object");
+        assertEquals(List.of(), first.parkedHolds(), "and took its own parked hold back");
+        assertEquals(1, first.lookup("orphan").orElseThrow().handleCount());
+        h.close();
+        assertTrue(first.lookup("orphan").isEmpty(), "the orphan's close was the last");
+        next.close();
+    }
+
+    /** A successor as {@link RegistrySuccessor} makes one: the next revision opens the orphan's object by reference. */
+    private static Successor adoptingThrough(NeutralSharedMemoryService next, List<SharedMemory> adopted) {
+        return orphan -> {
+            SharedMemory successor = next.openByRef(orphan.ref(), orphan.namespace(), orphan.options());
             adopted.add(successor);
             return new Successor.Adopted() {
                 @Override
@@ -211,17 +258,7 @@ class NeutralSharedMemoryServiceTest {
                     successor.close();
                 }
             };
-        }));
-        assertEquals(1, first.lookup("orphan").orElseThrow().handleCount(), "the hold is parked, not released");
-
-        assertEquals("follows", h.segment().getString(0));
-        assertEquals(1, adopted.size());
-        assertEquals(List.of(new MappingEvent(h, MappingEvent.Kind.REMAPPED, "mmap", "mmap")), events);
-        assertEquals(1, first.lookup("orphan").orElseThrow().handleCount(), "taken over by the next revision");
-        h.close();
-        assertFalse(adopted.getFirst().isOpen());
-        assertTrue(first.lookup("orphan").isEmpty());
-        next.close();
+        };
     }
 
     @Test

@@ -109,7 +109,8 @@ public final class KeptState {
     public static Optional<List<String>> take(ShmBackend backend, String name) {
         BackendHandle handle;
         try {
-            handle = backend.open(ObjectType.SHARED_MEMORY, name, MapOptions.DEFAULT);
+            // the successor of the revision that parked it: take its hold back, so that the close below destroys it
+            handle = backend.reclaiming(() -> backend.open(ObjectType.SHARED_MEMORY, name, MapOptions.DEFAULT));
         } catch (ShmException e) {
             if (e.reason() == ErrorReason.NOT_FOUND) {
                 return Optional.empty();

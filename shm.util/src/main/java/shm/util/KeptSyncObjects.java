@@ -11,7 +11,8 @@ import shm.api.spi.ShmBackend;
  * How a personality keeps its events, mutexes and semaphores, named or not, for its own next revision or the next
  * backend of its store: the hold is parked in the store ({@link ShmBackend#parkSync}, which leaves the object's state,
  * a mutex's owner included, as it is) and the object's reference ({@link ShmBackend#syncRef}) is written down; the
- * next revision opens it again by that reference, which takes the parked hold over. A named object with reference 0
+ * next revision opens it again by that reference inside {@link ShmBackend#reclaiming}, which takes the parked hold
+ * back. A named object with reference 0
  * (what a revision that kept named objects only wrote) is opened by name, which finds the same object.
  */
 public final class KeptSyncObjects {
@@ -67,7 +68,7 @@ public final class KeptSyncObjects {
 
     /**
      * Opens again what {@link #park} kept: by reference, or by name for a named object whose reference was written as
-     * 0.
+     * 0. Called inside {@link ShmBackend#reclaiming}, the open takes the parked hold back; outside, it adds a hold.
      *
      * @param kind what {@link #kind} answered
      * @throws ShmException as the backend's open calls; NOT_FOUND when the parked hold expired

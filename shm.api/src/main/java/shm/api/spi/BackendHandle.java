@@ -61,9 +61,9 @@ public interface BackendHandle extends AutoCloseable {
 
     /**
      * Unmaps this handle but keeps its hold on the object, parked for the process: the object lives on as if the
-     * handle were open until the process's next open of the same object (by name or by {@link #ref()}, through this
-     * backend instance or any later one over the same store) takes the parked hold over, or until the backend's park
-     * deadline passes, when any participant releases it as it would release a dead process's handle. For a consumer
+     * handle were open until the handle's successor opens the same object {@linkplain ShmBackend#reclaiming
+     * reclaiming} (by name or by {@link #ref()}, through this backend instance or any later one over the same store)
+     * and so takes the parked hold back, or until the backend's park deadline passes, when any participant releases it as it would release a dead process's handle. For a consumer
      * that is itself going away (a component being deactivated or updated) and wants its next revision to find the
      * object as it left it. Afterwards the handle is closed as by {@link #close()} (idempotent).
      *

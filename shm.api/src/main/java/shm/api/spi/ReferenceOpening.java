@@ -18,7 +18,8 @@ public interface ReferenceOpening {
 
     /**
      * Opens the object {@code ref} names in the store {@code namespace} (a backend's {@link ShmBackend#NAMESPACE_PROPERTY}),
-     * adding a handle of this process (or taking a parked hold over).
+     * taking back a hold this process parked on it, or else adding one ({@link ShmBackend#reclaiming}): the call of
+     * the successor of a parked handle, and of nobody else.
      *
      * @throws shm.api.ShmException NOT_FOUND when the object no longer exists, INCOMPATIBLE_STORE when the service
      *                              serves another store (a reference names an object in one store only), CLOSED

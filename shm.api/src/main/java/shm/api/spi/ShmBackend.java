@@ -3,6 +3,7 @@ package shm.api.spi;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 import shm.api.MapOptions;
 import shm.api.ObjectInfo;
@@ -52,6 +53,23 @@ public interface ShmBackend extends SyncObjectService {
      */
     default List<ParkedHold> parkedHolds() {
         return List.of();
+    }
+
+    /**
+     * Runs {@code opens}, in which every open of an object this thread makes through this backend (by name, by
+     * reference, {@link #createOrOpen} of an existing object, and the event, mutex and semaphore openers) first takes
+     * back one hold this process parked on that object ({@link BackendHandle#park()}, {@link #parkSync}), when there
+     * is one, instead of adding a hold. Only the successor of a parked handle calls this: a consumer or a backend
+     * instance taking back what its previous revision parked. Every other open adds a hold of its own, so its close
+     * releases that hold and never a parked one: another bundle's open and close while a hold is parked can never
+     * destroy the object. A backend that cannot park runs {@code opens} as they are (what this default does).
+     *
+     * @param opens the opens, run on the calling thread
+     * @return what {@code opens} returns
+     * @since 1.5
+     */
+    default <T> T reclaiming(Supplier<T> opens) {
+        return opens.get();
     }
 
     /**
@@ -125,9 +143,9 @@ public interface ShmBackend extends SyncObjectService {
 
     /**
      * As {@link BackendHandle#park()} for an event, mutex or semaphore this backend gave out: unmaps it and parks its
-     * hold for this process, until the process's next open of the object (by name, or by {@link #syncRef} through
-     * {@link #openEventByRef} and its siblings, in any backend instance over the same store) takes the hold over, or
-     * the park deadline passes. The object's state is untouched: an event stays signaled or not, a semaphore keeps its
+     * hold for this process, until an open of the object made {@linkplain #reclaiming reclaiming} (by name, or by
+     * {@link #syncRef} through {@link #openEventByRef} and its siblings, in any backend instance over the same store)
+     * takes the hold back, or the park deadline passes. The object's state is untouched: an event stays signaled or not, a semaphore keeps its
      * count, a mutex keeps its owning thread and recursion (closing a mutex would release the closing thread's
      * ownership; parking never does). Afterwards the object answers as a closed one.
      *
@@ -141,8 +159,8 @@ public interface ShmBackend extends SyncObjectService {
     }
 
     /**
-     * Opens the event {@code ref} ({@link #syncRef}) names, adding a handle of this process or taking a hold it parked
-     * over; its reset mode and state are as they are.
+     * Opens the event {@code ref} ({@link #syncRef}) names, adding a handle of this process (or, inside
+     * {@link #reclaiming}, taking back a hold it parked); its reset mode and state are as they are.
      *
      * @throws ShmException NOT_FOUND when the object no longer exists, NAME_USED_BY_OTHER_TYPE when the reference
      *                      names an object of another type, CLOSED, LOCATION when the backend cannot
@@ -211,7 +229,8 @@ public interface ShmBackend extends SyncObjectService {
     BackendHandle createUnnamed(ObjectType type, long size, MapOptions options, String pool);
 
     /**
-     * Opens the object a reference names, named or not, adding a handle of this process.
+     * Opens the object a reference names, named or not, adding a handle of this process (or, inside
+     * {@link #reclaiming}, taking back a hold it parked).
      *
      * @throws shm.api.ShmException NOT_FOUND when the object no longer exists, CLOSED
      */

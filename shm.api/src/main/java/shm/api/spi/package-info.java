@@ -5,7 +5,7 @@
  * <p><b>Roles.</b> {@link shm.api.spi.ShmBackend} and {@link shm.api.spi.BackendHandle} are {@code @ProviderType}:
  * they are implemented by the backend bundles, which are responsible for this contract, and are consumed by the
  * neutral service and the personalities. A backend therefore imports this package with the provider range
- * {@code [1.4,1.5)} (the minor version it implements); consumers import {@code [1.4,2)}. Adding a method here is a minor version change.
+ * {@code [1.5,1.6)} (the minor version it implements); consumers import {@code [1.5,2)}. Adding a method here is a minor version change.
  *
  * <p>1.3: {@link shm.api.spi.ShmBackend#waitForMultipleObjects} with {@link shm.api.spi.MultipleWaitResult} and
  * the capability {@link shm.api.spi.BackendCapabilities#WAIT_MULTIPLE}; {@link shm.api.spi.ShmBackend#reap()} with
@@ -21,6 +21,11 @@
  * {@link shm.api.spi.ShmBackend#openMutexByRef}, {@link shm.api.spi.ShmBackend#openSemaphoreByRef}) with the
  * capability {@link shm.api.spi.BackendCapabilities#SYNC_REFS}: a personality keeps unnamed ones across its own update.
  *
+ * <p>1.5: {@link shm.api.spi.ShmBackend#reclaiming}: a parked hold is taken back only by an open its successor
+ * makes reclaiming; any other open adds a hold of its own. Before, any open of the object in the process took a
+ * parked hold over, so another bundle's open and close during an update could destroy an object whose only holds
+ * were parked. {@link shm.api.spi.ReferenceOpening#openByRef} reclaims.
+ *
  * <p><b>Mechanism, not policy.</b> A backend knows memory, names, handles, lifetimes and processes; it knows no vendor
  * rule and raises only neutral {@link shm.api.ShmException}s without a vendor number. Personalities translate.
  *
@@ -30,7 +35,7 @@
  * {@link shm.api.ErrorReason#NAME_USED_BY_OTHER_TYPE} and reports the holder's type in the message.
  */
 @Export
-@Version("1.4.0")
+@Version("1.5.0")
 package shm.api.spi;
 
 import org.osgi.annotation.bundle.Export;

@@ -310,13 +310,14 @@ final class Iwin32Handles {
         }
         Held held = switch (f[2]) {
             case "memory" -> {
-                BackendHandle handle = backend.openByRef(descriptor.object(), MapOptions.DEFAULT);
+                BackendHandle handle = backend.reclaiming(() -> backend.openByRef(descriptor.object(),
+                        MapOptions.DEFAULT));
                 yield new Held(handle, handle::close, handle::forget, descriptor);
             }
             default -> {
                 int refField = 4 + KeptLines.DESCRIPTOR_FIELDS; // absent in lines of a revision before SPI 1.4
                 long ref = f.length > refField ? Long.parseLong(f[refField]) : 0;
-                Object object = KeptSyncObjects.open(backend, f[2], ref, name);
+                Object object = backend.reclaiming(() -> KeptSyncObjects.open(backend, f[2], ref, name));
                 Runnable release = () -> KeptSyncObjects.close(object);
                 yield standIn.test(descriptor) ? new Held(object, release, descriptor)
                         : new Held(object, release, () -> backend.forget(object), descriptor);

@@ -230,7 +230,8 @@ final class KernelMemory {
         boolean allocation = Boolean.parseBoolean(f[4]);
         long virtualSize = Long.parseLong(f[5]);
         long oldAddress = Long.parseLong(f[6]);
-        BackendHandle handle = backend.openByRef(new ObjectRef(Long.parseLong(f[1])), MapOptions.DEFAULT);
+        BackendHandle handle = backend.reclaiming(() -> backend.openByRef(new ObjectRef(Long.parseLong(f[1])),
+                MapOptions.DEFAULT));
         MemorySegment segment = handle.segment().asSlice(objectOffset, length);
         add(new Block(handle, segment, objectOffset, allocation, virtualSize));
         if (allocation) {

@@ -121,7 +121,7 @@ final class ProcessHandles {
         if (table.get(descriptor.index()).filter(descriptor::equals).isEmpty()) {
             return;
         }
-        processObject = backend.openByRef(descriptor.object(), MapOptions.DEFAULT);
+        processObject = backend.reclaiming(() -> backend.openByRef(descriptor.object(), MapOptions.DEFAULT));
         self = descriptor;
     }
 

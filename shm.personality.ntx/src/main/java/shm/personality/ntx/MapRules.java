@@ -98,8 +98,10 @@ final class MapRules {
     private NtxMapResult mapFresh(ShmBackend owner, Descriptor area, int slot, int rtHandle, int dwFlags,
                                   String object) {
         boolean writable = (dwFlags & NTX_MAP_WRITE) != 0;
-        BackendHandle handle = owner.openByRef(area.object(),
-                MapOptions.DEFAULT.withAccess(writable ? Access.READ_WRITE : Access.READ_ONLY));
+        MapOptions options = MapOptions.DEFAULT.withAccess(writable ? Access.READ_WRITE : Access.READ_ONLY);
+        // the first map after a swap or an update succeeds the parked mapping: it takes that hold back
+        BackendHandle handle = cache.takeParked(slot) ? owner.reclaiming(() -> owner.openByRef(area.object(), options))
+                : owner.openByRef(area.object(), options);
         MemorySegment whole = handle.segment();
         if (area.offset() + area.size() > whole.byteSize()) {
             handle.close();

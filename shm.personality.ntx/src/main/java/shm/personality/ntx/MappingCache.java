@@ -2,6 +2,8 @@ package shm.personality.ntx;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Predicate;
 
@@ -17,6 +19,23 @@ import shm.api.intime.IntimeTables;
 final class MappingCache {
 
     private final AtomicReferenceArray<Mapping> slots = new AtomicReferenceArray<>(IntimeTables.MAX_GDT_SLOTS);
+    /** GDT slots whose mapping left with its hold parked: the slot's next map takes that hold back. */
+    private final Set<Integer> parked = ConcurrentHashMap.newKeySet();
+
+    /** Notes that the mapping of {@code slot} left the cache with its hold parked. */
+    void markParked(int slot) {
+        parked.add(slot);
+    }
+
+    /** Whether the mapping of {@code slot} left with its hold parked, forgetting it: the caller takes the hold back. */
+    boolean takeParked(int slot) {
+        return parked.remove(slot);
+    }
+
+    /** The slots whose mappings' holds are parked, ascending. */
+    List<Integer> parkedSlots() {
+        return parked.stream().sorted().toList();
+    }
 
     /** The mapping cached for a GDT slot ({@code 0 <= slot < MAX_GDT_SLOTS}), or {@code null}. */
     Mapping get(int slot) {

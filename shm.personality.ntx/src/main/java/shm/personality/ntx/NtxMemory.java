@@ -215,7 +215,9 @@ final class NtxMemory {
             }
             BackendHandle handle;
             try {
-                handle = next.openByRef(allocation.descriptor().object(), MapOptions.DEFAULT);
+                handle = allocation.parked()
+                        ? next.reclaiming(() -> next.openByRef(allocation.descriptor().object(), MapOptions.DEFAULT))
+                        : next.openByRef(allocation.descriptor().object(), MapOptions.DEFAULT);
             } catch (ShmException e) {
                 if (allocation.parked() && mine.remove(entry.getKey(), allocation)) {
                     LOG.log(System.Logger.Level.WARNING, "NTX: the memory of GDT slot " + entry.getKey()

@@ -40,6 +40,8 @@ public class NtxPersonality implements NtxSharedMemory, AutoCloseable {
     private volatile String storeNamespace;
 
     private static final System.Logger LOG = System.getLogger(NtxPersonality.class.getName());
+    /** A kept-state line naming a GDT slot whose mapping's hold is parked: its next map takes the hold back. */
+    private static final String PARKED_MAPPING = "mapping ";
 
 
     /** The mapping cache of this Windows process now: every cached mapping, for operators. */
@@ -277,14 +279,14 @@ public class NtxPersonality implements NtxSharedMemory, AutoCloseable {
     /**
      * {@code gone} is going away: the mappings made through it leave the cache (their pointers become invalid: the
      * next unmap of one answers the vendor's status for an unknown pointer, the next map of the handle maps afresh)
-     * and their holds are parked, so that an object only the mapping held outlives the swap and the next map takes
-     * the hold over (see docs/behaviour.md, "Backend swaps"). The memory this process allocated through it is not
+     * and their holds are parked, so that an object only the mapping held outlives the swap and the handle's next map
+     * takes the hold back (see docs/behaviour.md, "Backend swaps"). The memory this process allocated through it is not
      * freed: its holds are parked too and the next backend of the same store takes them over, so its handles keep
      * naming it. If it was the backend in use, calls fail with E_NTX_INTERNAL_ERROR until another is bound.
      */
     public void backendGone(ShmBackend gone) {
         link.forget(gone);
-        cache.removeAll(m -> m.owner() == gone).forEach(NtxPersonality::parkQuietly);
+        cache.removeAll(m -> m.owner() == gone).forEach(this::parkQuietly);
         memory.parkFrom(gone);
     }
 
@@ -298,24 +300,27 @@ public class NtxPersonality implements NtxSharedMemory, AutoCloseable {
     public int suspend(String stateName) {
         ShmBackend backend = link.current();
         link.close();
-        cache.removeAll(m -> true).forEach(NtxPersonality::parkQuietly);
+        cache.removeAll(m -> true).forEach(this::parkQuietly);
         names.keepMine();
         if (backend != null) {
             memory.parkFrom(backend);
         }
-        List<String> lines = memory.parkedLines();
+        List<String> allocations = memory.parkedLines();
+        List<String> lines = new java.util.ArrayList<>(allocations);
+        cache.parkedSlots().forEach(slot -> lines.add(PARKED_MAPPING + slot));
         if (lines.isEmpty()) {
             return 0;
         }
+        String what = allocations.size() + " allocations and " + (lines.size() - allocations.size())
+                + " parked mappings";
         if (backend == null || !shm.util.KeptState.leave(backend, stateName, lines)) {
-            LOG.log(System.Logger.Level.WARNING, "NTX " + settings + ": " + lines.size() + " allocations cannot be"
-                    + " kept for the next revision: " + (backend == null ? "no backend is bound" : "the backend "
-                    + backend.type() + " cannot keep them") + " (released at the park deadline)");
+            LOG.log(System.Logger.Level.WARNING, "NTX " + settings + ": " + what + " cannot be kept for the next"
+                    + " revision: " + (backend == null ? "no backend is bound" : "the backend " + backend.type()
+                    + " cannot keep them") + " (released at the park deadline)");
             return 0;
         }
-        LOG.log(System.Logger.Level.INFO, "NTX " + settings + ": kept for the next revision " + lines.size()
-                + " allocations");
-        return lines.size();
+        LOG.log(System.Logger.Level.INFO, "NTX " + settings + ": kept for the next revision " + what);
+        return allocations.size();
     }
 
     /**
@@ -329,6 +334,8 @@ public class NtxPersonality implements NtxSharedMemory, AutoCloseable {
             return 0;
         }
         memory.addParked(lines);
+        lines.stream().filter(l -> l.startsWith(PARKED_MAPPING))
+                .forEach(l -> cache.markParked(Integer.parseInt(l.substring(PARKED_MAPPING.length()))));
         int moved = memory.takeOverOn(backend, link.objectsOf(backend).gdt());
         LOG.log(System.Logger.Level.INFO, "NTX " + settings + ": taken over from the previous revision " + moved
                 + " allocations");
@@ -352,9 +359,11 @@ public class NtxPersonality implements NtxSharedMemory, AutoCloseable {
         memory.freeAll();
     }
 
-    private static void parkQuietly(Mapping mapping) {
+    private void parkQuietly(Mapping mapping) {
         try {
-            if (!mapping.handle().park()) {
+            if (mapping.handle().park()) {
+                cache.markParked(mapping.descriptor().index());
+            } else {
                 mapping.handle().close();
             }
         } catch (ShmException e) {

@@ -140,7 +140,8 @@ final class HandleTable {
     /**
      * Brings every handle that waits for a backend, or lives on another backend, onto {@code next}, which serves the
      * same store: the object is opened there by reference (a named event, mutex or semaphore whose reference the
-     * left backend could not say, by name), which takes over the hold parked for this process, then the old backend's
+     * left backend could not say, by name), a parked one {@linkplain ShmBackend#reclaiming reclaiming} the hold it
+     * parked, then the old backend's
      * handle (if it is still open) is released.
      * The handle value stays; a shared-memory location given out before fails cleanly and the handle answers with the
      * new one. A handle that cannot be brought over is closed. Returns how many moved.
@@ -154,7 +155,8 @@ final class HandleTable {
             }
             OpenHandle reopened;
             try {
-                reopened = reopen(open, next);
+                // a parked handle takes its own parked hold back; a live one adds a hold, then closes its old one
+                reopened = open.isParked() ? next.reclaiming(() -> reopen(open, next)) : reopen(open, next);
             } catch (RuntimeException e) {
                 if (open.isParked() && handles.remove(entry.getKey(), open)) {
                     System.getLogger(HandleTable.class.getName()).log(System.Logger.Level.WARNING, "RTX handle 0x"
@@ -257,9 +259,9 @@ final class HandleTable {
             String name = shm.util.KeptState.unfield(f[5]);
             long size = Long.parseLong(f[4]);
             try {
-                Object resource = f[2].equals("memory")
+                Object resource = backend.reclaiming(() -> f[2].equals("memory")
                         ? backend.openByRef(new ObjectRef(Long.parseLong(f[3])), shm.api.MapOptions.DEFAULT)
-                        : KeptSyncObjects.open(backend, f[2], Long.parseLong(f[3]), name);
+                        : KeptSyncObjects.open(backend, f[2], Long.parseLong(f[3]), name));
                 MemorySegment location = resource instanceof BackendHandle h && size >= 0
                         ? h.segment().asSlice(0, Math.min(size, h.segment().byteSize())) : null;
                 handles.put(value, new OpenHandle(resource, location, ApiFamily.valueOf(f[1]), backend));

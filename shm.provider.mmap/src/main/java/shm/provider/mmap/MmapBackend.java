@@ -69,6 +69,8 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
     private final ObjectTable table;
     private final ObjectLifecycle objects;
     private final ReentrantLock lock = new ReentrantLock();
+    /** Bound while a parked handle's successor opens ({@link #reclaiming}): its opens take parked holds back. */
+    private final ScopedValue<Boolean> reclaiming = ScopedValue.newInstance();
     /**
      * Objects this backend holds handles to, by reference (not by name: a handle whose hold another process released
      * may outlive its object, whose name a new object then takes). Guarded by {@link #lock}.
@@ -238,6 +240,20 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
     @Override
     public Directory directory() {
         return new MmapDirectory(this);
+    }
+
+    /**
+     * Runs {@code opens} so that each open it makes takes back a hold this process parked on the object, if there is
+     * one; any other open adds a hold of its own (see {@link ParkedHolds}).
+     */
+    @Override
+    public <T> T reclaiming(Supplier<T> opens) {
+        return ScopedValue.where(reclaiming, Boolean.TRUE).call(opens::get);
+    }
+
+    /** Whether the calling thread opens inside {@link #reclaiming}. */
+    boolean reclaims() {
+        return reclaiming.isBound();
     }
 
     @Override
@@ -427,8 +443,8 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
 
     /**
      * This instance goes away while its process lives: every handle it gave out is unmapped and its hold parked in the
-     * object table (see {@link ParkedHolds}) until {@link #parkDeadline()}, for the process's next open of the object,
-     * through any backend instance over the same root, to take over; then the backend is closed as by
+     * object table (see {@link ParkedHolds}) until {@link #parkDeadline()}, for the handle's successor to take back by
+     * an open {@linkplain #reclaiming reclaiming} through any backend instance over the same root; then the backend is closed as by
      * {@link #close()}. Without a park deadline this is {@link #close()}. Idempotent.
      *
      * @return how many holds were parked
@@ -661,7 +677,8 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
     /**
      * Opens the live object in {@code slot}: a further handle, with a mapping of its own, when this backend holds it
      * (mapped from what the backend recorded, no table entry built), else the object's first handle here; either way
-     * one more hold of this process in the table, or a hold this process parked taken over. Under both locks.
+     * one more hold of this process in the table, or, inside {@link #reclaiming}, a hold this process parked taken
+     * back. Under both locks.
      */
     private MmapHandle openSlot(int slot, String fileName, ObjectType type, String name, MapOptions options) {
         OpenObject object = openObjects.get(table.objects().refOf(slot));
@@ -681,7 +698,7 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
             throw e;
         }
         try {
-            table.objects().openHandle(slot);   // takes over a hold this process parked, or adds one
+            table.objects().openHandle(slot, reclaims());
         } catch (RuntimeException e) {
             object.release(handle);
             throw e;

@@ -123,7 +123,7 @@ final class ObjectLifecycle {
             throw e;
         }
         try {
-            table.objects().openHandle(slot);
+            table.objects().openHandle(slot, backend.reclaims());
         } catch (RuntimeException e) {
             object.release(handle);
             throw e;

@@ -221,7 +221,7 @@ final class ObjectSlots {
             w.putObject(slot, OBJECT_STATE, LIVE);
             w.addToHeader(PENDING_INTENTS_OFFSET, -1);
             w.addToHeader(LIVE_OBJECTS_OFFSET, 1);
-            addHandle(slot);
+            addHandle(slot, false); // a new object has no parked hold
         });
     }
 
@@ -233,9 +233,13 @@ final class ObjectSlots {
         });
     }
 
-    /** Adds one handle of this process to a live object. */
-    void openHandle(int slot) {
-        w.transaction(() -> addHandle(slot));
+    /**
+     * Adds one handle of this process to a live object. When {@code reclaim}, a hold this process parked on it is taken
+     * back instead, if there is one (the open of a parked handle's successor); otherwise a parked hold is never
+     * touched, so that this handle's close cannot release it.
+     */
+    void openHandle(int slot, boolean reclaim) {
+        w.transaction(() -> addHandle(slot, reclaim));
     }
 
     /**
@@ -364,9 +368,9 @@ final class ObjectSlots {
         }
     }
 
-    private void addHandle(int slot) {
+    private void addHandle(int slot, boolean reclaim) {
         int selfSlot = processes.selfSlot();
-        if (processes.parked().takeOver(slot, selfSlot)) {
+        if (reclaim && processes.parked().takeOver(slot, selfSlot)) {
             return; // the process's hold parked by an earlier backend instance is its own again
         }
         int h = holderIndex(slot, selfSlot);

@@ -18,7 +18,9 @@ import java.util.List;
  * Holds a process keeps while no handle of it is open: a backend instance that goes away while its process lives
  * moves its holds to a <em>parked</em> process slot (state {@value TableLayout#PROCESS_PARKED}, same pid and start
  * time, a deadline in milliseconds since the epoch in the word at {@value TableLayout#PROCESS_PARK_DEADLINE}); the
- * process's next open of such an object moves one hold back to its live slot ({@link #takeOver}); a parked slot whose
+ * handle's successor, opening the object {@linkplain MmapBackend#reclaiming reclaiming}, moves one hold back to the
+ * process's live slot ({@link #takeOver}); any other open of the process adds a hold of its own, so that its close
+ * never releases a parked one; a parked slot whose
  * deadline passed, or whose process died, is released by any participant exactly like a dead process's slot.
  *
  * <pre>

@@ -35,8 +35,9 @@ import shm.testkit.TmpfsDirectory;
 
 /**
  * Parked holds: a backend instance that goes away while its process lives keeps the process's holds in the table
- * until its deadline; the next open of the object by the process takes one over; past the deadline any participant
- * releases it like a dead process's hold. Events, mutexes and semaphores are parked and found again by reference.
+ * until its deadline; the successor's open, made {@linkplain MmapBackend#reclaiming reclaiming}, takes one back, and
+ * no other open does; past the deadline any participant releases it like a dead process's hold. Events, mutexes and
+ * semaphores are parked and found again by reference.
  */
 class ParkedHoldsTest {
 
@@ -78,8 +79,8 @@ class ParkedHoldsTest {
             assertEquals(1, kept.holds());
             assertTrue(kept.deadline().isAfter(Instant.now()), kept.toString());
 
-            try (BackendHandle again = second.open(SHM, "kept", MapOptions.DEFAULT);
-                 BackendHandle byRef = second.openByRef(unnamed.ref(), MapOptions.DEFAULT)) {
+            try (BackendHandle again = second.reclaiming(() -> second.open(SHM, "kept", MapOptions.DEFAULT));
+                 BackendHandle byRef = second.reclaiming(() -> second.openByRef(unnamed.ref(), MapOptions.DEFAULT))) {
                 assertEquals(42L, again.segment().get(ValueLayout.JAVA_LONG, 0));
                 assertEquals(43L, byRef.segment().get(ValueLayout.JAVA_LONG, 0));
                 assertEquals(inode, Files.getAttribute(root.resolve("n.kept"), "unix:ino"));
@@ -108,7 +109,7 @@ class ParkedHoldsTest {
         }
 
         try (MmapBackend second = new MmapBackend(MmapSettings.under(root));
-             BackendHandle again = second.open(SHM, "kept", MapOptions.DEFAULT)) {
+             BackendHandle again = second.reclaiming(() -> second.open(SHM, "kept", MapOptions.DEFAULT))) {
             assertEquals(42L, again.segment().get(ValueLayout.JAVA_LONG, 0), "the parked hold was taken over");
             assertEquals(List.of(PID), second.participants(), deadSlots + " dead processes reaped before registering");
         }
@@ -126,7 +127,7 @@ class ParkedHoldsTest {
             assertFalse(h.isOpen());
             assertFalse(h.park(), "idempotent");
             assertEquals(1, backend.lookup("one").orElseThrow().handleCount());
-            try (BackendHandle back = backend.open(SHM, "one", MapOptions.DEFAULT)) {
+            try (BackendHandle back = backend.reclaiming(() -> backend.open(SHM, "one", MapOptions.DEFAULT))) {
                 assertEquals(1, backend.lookup("one").orElseThrow().handleCount());
             }
             assertTrue(backend.lookup("one").isEmpty());
@@ -151,7 +152,7 @@ class ParkedHoldsTest {
             first.close();
             assertTrue(backend.lookup("shared").isPresent(), "the parked hold keeps the object");
 
-            try (BackendHandle successor = backend.open(SHM, "shared", MapOptions.DEFAULT)) {
+            try (BackendHandle successor = backend.reclaiming(() -> backend.open(SHM, "shared", MapOptions.DEFAULT))) {
                 assertEquals(7L, successor.segment().get(ValueLayout.JAVA_LONG, 0));
                 assertEquals(List.of(), backend.parkedHolds(), "taken over");
                 assertEquals(1, backend.lookup("shared").orElseThrow().handleCount());
@@ -174,14 +175,76 @@ class ParkedHoldsTest {
             c.close();
             assertTrue(backend.lookup("twice").isPresent());
 
-            BackendHandle successorOfA = backend.open(SHM, "twice", MapOptions.DEFAULT);
-            BackendHandle successorOfB = backend.open(SHM, "twice", MapOptions.DEFAULT);
+            BackendHandle successorOfA = backend.reclaiming(() -> backend.open(SHM, "twice", MapOptions.DEFAULT));
+            BackendHandle successorOfB = backend.reclaiming(() -> backend.open(SHM, "twice", MapOptions.DEFAULT));
             assertEquals(List.of(), backend.parkedHolds());
             successorOfA.close();
             assertTrue(backend.lookup("twice").isPresent(), "B's successor still holds it");
             assertEquals(1, backend.lookup("twice").orElseThrow().handleCount());
             successorOfB.close();
             assertTrue(backend.lookup("twice").isEmpty());
+        }
+    }
+
+    /**
+     * Issue 10: a parked hold belongs to the handle that parked it. While it is parked, another open of the object in
+     * the same process (another bundle's, a console command's) adds a hold of its own, and its close, even as the
+     * object's last live handle, releases that hold and never the parked one: the object and its bytes stay for the
+     * successor, which takes the parked hold back. Before, any open took the parked hold over and its close destroyed
+     * the object.
+     */
+    @Test
+    void anotherOpenAndCloseWhileAHoldIsParkedNeverDestroysTheObject() throws IOException {
+        MmapBackend first = parking();
+        BackendHandle owned = first.createOrOpen(SHM, "owned", 4096, MapOptions.DEFAULT);
+        BackendHandle unnamed = first.createUnnamed(SHM, 64, MapOptions.DEFAULT);
+        NamedEvent event = first.createOrOpenEvent("owned-event", true, true);
+        ObjectRef eventRef = first.syncRef(event);
+        owned.segment().set(ValueLayout.JAVA_LONG, 0, 42L);
+        unnamed.segment().set(ValueLayout.JAVA_LONG, 0, 43L);
+        Object inode = Files.getAttribute(root.resolve("n.owned"), "unix:ino");
+        assertTrue(first.parkSync(event));
+        assertEquals(2, first.park());
+
+        try (MmapBackend second = parking()) {
+            for (int round = 0; round < 3; round++) {
+                try (BackendHandle bystander = second.open(SHM, "owned", MapOptions.DEFAULT);
+                     BackendHandle byRef = second.openByRef(unnamed.ref(), MapOptions.DEFAULT)) {
+                    assertEquals(42L, bystander.segment().get(ValueLayout.JAVA_LONG, 0));
+                    assertEquals(43L, byRef.segment().get(ValueLayout.JAVA_LONG, 0));
+                    assertEquals(2, second.lookup("owned").orElseThrow().handleCount(), "a hold of its own, added");
+                }
+                second.openEvent("owned-event").close();
+                assertEquals(3, second.parkedHolds().size(), "round " + round + ": the parked holds stay");
+                assertEquals(1, second.lookup("owned").orElseThrow().handleCount());
+                assertEquals(inode, Files.getAttribute(root.resolve("n.owned"), "unix:ino"));
+                assertEquals(3, TmpfsDirectory.objectFiles(root).size(), "nothing destroyed");
+            }
+
+            BackendHandle successor = second.reclaiming(() -> second.open(SHM, "owned", MapOptions.DEFAULT));
+            BackendHandle unnamedSuccessor = second.reclaiming(() -> second.openByRef(unnamed.ref(),
+                    MapOptions.DEFAULT));
+            NamedEvent eventSuccessor = second.reclaiming(() -> second.openEventByRef(eventRef));
+            assertEquals(42L, successor.segment().get(ValueLayout.JAVA_LONG, 0));
+            assertEquals(43L, unnamedSuccessor.segment().get(ValueLayout.JAVA_LONG, 0));
+            assertEquals(WaitResult.SIGNALED, eventSuccessor.await(Duration.ZERO), "the event kept its state");
+            assertEquals(List.of(), second.parkedHolds(), "each successor took its parked hold back");
+            assertEquals(1, second.lookup("owned").orElseThrow().handleCount(), "taken back, not added");
+            successor.close();
+            unnamedSuccessor.close();
+            eventSuccessor.close();
+            assertEquals(List.of(), TmpfsDirectory.objectFiles(root), "the successors' closes were the last");
+        }
+    }
+
+    /** A reclaiming open of an object with no parked hold of this process adds a hold, as any open. */
+    @Test
+    void aReclaimingOpenWithNothingParkedAddsAHold() {
+        try (MmapBackend backend = parking();
+             BackendHandle first = backend.createOrOpen(SHM, "plain", 16, MapOptions.DEFAULT);
+             BackendHandle second = backend.reclaiming(() -> backend.open(SHM, "plain", MapOptions.DEFAULT))) {
+            assertEquals(2, backend.lookup("plain").orElseThrow().handleCount());
+            assertTrue(first.isOpen() && second.isOpen());
         }
     }
 
@@ -229,14 +292,14 @@ class ParkedHoldsTest {
         }
         assertEquals(3, unnamedFiles().size(), "closing the first instance destroyed nothing it had parked");
         try (MmapBackend next = parking()) {
-            NamedEvent e = next.openEventByRef(event);
+            NamedEvent e = next.reclaiming(() -> next.openEventByRef(event));
             assertEquals(WaitResult.SIGNALED, e.await(Duration.ZERO), "still set, manual reset");
             assertTrue(e.manualReset());
-            NamedMutex m = next.openMutexByRef(mutex);
+            NamedMutex m = next.reclaiming(() -> next.openMutexByRef(mutex));
             assertTrue(m.heldByCurrentThread(), "the owner stayed: parking never releases an ownership");
             assertEquals(WaitResult.TIMEOUT, OtherThread.call(() -> m.acquire(Duration.ZERO)));
             m.release();
-            NamedSemaphore s = next.openSemaphoreByRef(semaphore);
+            NamedSemaphore s = next.reclaiming(() -> next.openSemaphoreByRef(semaphore));
             assertEquals(3, s.release(1), "its count went on from 3");
             e.close();
             m.close();
