@@ -91,6 +91,44 @@ public class BundleUpdateIT extends ShmTestBase {
         assertWorks(updated, "itest.update.core.after");
     }
 
+    /**
+     * Issue 10: after an update of the service bundle, an orphaned handle takes its parked hold back only at its next
+     * call. Another client that opens and closes the object before that (here the test bundle through the new
+     * revision, as the shell or a gateway bundle would) adds and releases a hold of its own: the object, whose only
+     * other hold is parked, keeps its file and bytes, and the orphan finds it. Before SPI 1.5 that open took the
+     * parked hold over and its close destroyed the object.
+     */
+    @Test
+    public void anotherClientsOpenAndCloseBeforeAnOrphanComesBackDestroysNothing() throws Exception {
+        String name = "itest.update.core.alone";
+        SharedMemory orphan = services.shm().createOrOpen(name, 4096);
+        orphan.segment().setString(0, "only the orphan holds me");
+        Object inode = root.inode(name);
+        Bundle core = Bundles.named(context, Bundles.CORE);
+
+        core.update();
+
+        SharedMemoryService next = services.shm();
+        for (int i = 0; i < 3; i++) {
+            try (SharedMemory bystander = next.open(name)) {
+                assertEquals("only the orphan holds me", bystander.segment().getString(0));
+                assertEquals("a hold of its own beside the parked one", 2,
+                        next.info(name).orElseThrow().handleCount());
+            }
+            assertEquals("the bystander's close was not the last", 1, next.info(name).orElseThrow().handleCount());
+            assertEquals(inode, root.inode(name));
+        }
+        assertEquals("the orphan's hold is still parked", 1, services.mmap().parkedHolds().stream()
+                .filter(p -> name.equals(p.name())).count());
+
+        assertEquals("only the orphan holds me", orphan.segment().getString(0));
+        assertEquals("the orphan took its own parked hold back", 0, services.mmap().parkedHolds().stream()
+                .filter(p -> name.equals(p.name())).count());
+        assertEquals(1, next.info(name).orElseThrow().handleCount());
+        orphan.close();
+        assertTrue("the orphan's close was the last", next.info(name).isEmpty());
+    }
+
     /** A new object can be created, shared through a second handle and is destroyed by its last close. */
     private static void assertWorks(SharedMemoryService shm, String name) {
         try (SharedMemory created = shm.createOrOpen(name, 4096); SharedMemory opened = shm.open(name)) {

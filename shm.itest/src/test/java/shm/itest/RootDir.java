@@ -35,6 +35,11 @@ record RootDir(Path path) {
         return entries().stream().filter(RootDir::isObjectFile).toList();
     }
 
+    /** The inode of the file of the named object {@code name} (a plain name, whose file is {@code "n." + name}). */
+    Object inode(String name) throws java.io.IOException {
+        return Files.getAttribute(path.resolve("n." + name), "unix:ino");
+    }
+
     /** Whether a file name in the root is an object's file or a temporary file. */
     static boolean isObjectFile(String fileName) {
         return OBJECT_PREFIXES.stream().anyMatch(fileName::startsWith);
