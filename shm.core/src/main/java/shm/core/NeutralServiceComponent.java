@@ -65,16 +65,22 @@ public final class NeutralServiceComponent implements SharedMemoryService, SyncO
     }
 
     private final NeutralSharedMemoryService service;
+    private final ClientLegacies legacies;
     private final Bundle client;
     private final Bundle framework;
     private volatile long swapWaitMillis;
 
     /** A service for the bundle that asked for it, waiting for SCR to bind backends. */
     @Activate
-    public NeutralServiceComponent(Config config, ComponentContext context) {
+    public NeutralServiceComponent(Config config, ComponentContext context, @Reference ClientLegacies legacies) {
         OrphanClasses.load();
         this.service = new NeutralSharedMemoryService(Duration.ofMillis(config.swap_wait_millis()));
+        this.legacies = legacies;
         this.client = context.getUsingBundle();
+        if (client != null) {
+            long clientId = client.getBundleId();
+            service.reclaimWhen((namespace, name) -> legacies.claim(clientId, namespace, name));
+        }
         this.framework = context.getBundleContext().getBundle(0);
         this.swapWaitMillis = config.swap_wait_millis();
     }
@@ -105,15 +111,19 @@ public final class NeutralServiceComponent implements SharedMemoryService, SyncO
 
     /**
      * Parks the handles for the next revision of this service, and for the next revision of their user when it is the
-     * user that stops (an update of a client such as shm.shell, which takes its handles over by opening the same names:
-     * the open takes the parked hold over); holds nobody takes over expire at the park deadline. Closes them when the
+     * user that stops (an update of a client bundle: its next activation's opens of the same names take the parked
+     * holds back, {@link ClientLegacies}); holds nobody takes back expire at the park deadline. Closes them when the
      * whole framework is stopping (the process ends its handles as its exit would) or the user is gone.
      */
     @Deactivate
     void deactivate() {
         boolean frameworkStopping = framework.getState() == Bundle.STOPPING;
         if (!frameworkStopping && client != null && client.getState() != Bundle.UNINSTALLED) {
-            service.orphanAll(new RegistrySuccessor(client, swapWaitMillis));
+            long clientId = client.getBundleId();
+            boolean clientStopping = client.getState() == Bundle.STOPPING;
+            service.orphanAll(new RegistrySuccessor(client, swapWaitMillis), clientStopping
+                    ? (namespace, name, deadline) -> legacies.leave(clientId, namespace, name, deadline)
+                    : (namespace, name, deadline) -> { });
         } else {
             service.close();
         }

@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiPredicate;
 import java.util.function.Function;
 
 import shm.api.ErrorReason;
@@ -74,6 +75,8 @@ public class NeutralSharedMemoryService implements SharedMemoryService, SyncObje
     private Candidate current;
     /** Guarded by {@link #lock}. */
     private boolean closed;
+    /** Whether an open of a name (namespace, name) succeeds a handle its client parked: it then takes the hold back. */
+    private volatile BiPredicate<String, String> reclaims = (namespace, name) -> false;
 
     /**
      * A service with no backend yet.
@@ -82,6 +85,14 @@ public class NeutralSharedMemoryService implements SharedMemoryService, SyncObje
      */
     public NeutralSharedMemoryService(Duration swapWait) {
         this.swapWaitNanos = swapWait.toNanos();
+    }
+
+    /**
+     * Lets opens by name take back a hold parked for them: {@code reclaims} answers, for the store's namespace and the
+     * name, whether this open succeeds a handle the same client parked (see {@link ClientLegacies}).
+     */
+    public void reclaimWhen(BiPredicate<String, String> reclaims) {
+        this.reclaims = Objects.requireNonNull(reclaims, "reclaims");
     }
 
     /** Changes how long calls wait for a backend during a swap. */
@@ -98,8 +109,8 @@ public class NeutralSharedMemoryService implements SharedMemoryService, SyncObje
     @Override
     public SharedMemory createOrOpen(String name, long size, MapOptions options) {
         Objects.requireNonNull(options, "options");
-        return underLock(name, c -> track(c.backend().createOrOpen(ObjectType.SHARED_MEMORY, name, size, options),
-                c, options));
+        return underLock(name, c -> track(byName(c, name,
+                b -> b.createOrOpen(ObjectType.SHARED_MEMORY, name, size, options)), c, options));
     }
 
     @Override
@@ -112,7 +123,15 @@ public class NeutralSharedMemoryService implements SharedMemoryService, SyncObje
     @Override
     public SharedMemory open(String name, MapOptions options) {
         Objects.requireNonNull(options, "options");
-        return underLock(name, c -> track(c.backend().open(ObjectType.SHARED_MEMORY, name, options), c, options));
+        return underLock(name, c -> track(byName(c, name, b -> b.open(ObjectType.SHARED_MEMORY, name, options)), c,
+                options));
+    }
+
+    /** Opens by name on {@code c}'s backend: reclaiming when the open succeeds a handle its client parked. */
+    private BackendHandle byName(Candidate c, String name, Function<ShmBackend, BackendHandle> open) {
+        ShmBackend backend = c.backend();
+        return reclaims.test(c.namespace(), name) ? backend.reclaiming(() -> open.apply(backend))
+                : open.apply(backend);
     }
 
     /**
@@ -223,6 +242,18 @@ public class NeutralSharedMemoryService implements SharedMemoryService, SyncObje
      * Afterwards this service is closed. Returns how many handles were parked.
      */
     public int orphanAll(Successor successor) {
+        return orphanAll(successor, (namespace, name, deadlineNanos) -> { });
+    }
+
+    /** Is told each named handle whose hold {@link #orphanAll(Successor, ParkedNames)} parked. */
+    @FunctionalInterface
+    public interface ParkedNames {
+        /** A handle to {@code name} in the store {@code namespace} was parked until {@code deadlineNanos}. */
+        void parked(String namespace, String name, long deadlineNanos);
+    }
+
+    /** As {@link #orphanAll(Successor)}, telling {@code parkedNames} each named handle whose hold was parked. */
+    public int orphanAll(Successor successor, ParkedNames parkedNames) {
         lock.lock();
         try {
             if (closed) {
@@ -236,6 +267,9 @@ public class NeutralSharedMemoryService implements SharedMemoryService, SyncObje
                 }
                 if (handle.isParked()) {
                     handle.orphaned(successor);
+                    if (handle.nameOrNull() != null) {
+                        parkedNames.parked(handle.namespace(), handle.nameOrNull(), handle.parkedUntil());
+                    }
                 }
             }
             handles.clear();

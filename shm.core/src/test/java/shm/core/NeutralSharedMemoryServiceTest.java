@@ -242,6 +242,47 @@ class NeutralSharedMemoryServiceTest {
         next.close();
     }
 
+    /**
+     * A client bundle that is updated (or stopped and started) parks its handles; its next activation opens the same
+     * names through its new service instance and takes those holds back, so the object ends with the new revision's
+     * last close. Another client's open meanwhile adds a hold of its own and takes nothing.
+     */
+    @Test
+    void aClientsNextActivationTakesBackWhatItsStoppedRevisionParked() {
+        long client = 7;
+        ClientLegacies legacies = new ClientLegacies();
+        first.parkHoldsFor(Duration.ofMinutes(1));
+        service.reclaimWhen((namespace, name) -> legacies.claim(client, namespace, name));
+        service.backendAdded(new Candidate(first, "A", 0, 1, "mmap", 60_000));
+        SharedMemory h = service.createOrOpen("client.kept", 64);
+        h.segment().setString(0, "left by revision 1");
+        assertEquals(1, service.orphanAll(orphan -> {
+            throw new ShmException(ErrorReason.CLOSED, null, "revision 1 never calls again");
+        }, (namespace, name, deadline) -> legacies.leave(client, namespace, name, deadline)));
+        assertEquals(1, legacies.leftBy(client));
+
+        NeutralSharedMemoryService other = new NeutralSharedMemoryService(Duration.ofSeconds(5));
+        other.reclaimWhen((namespace, name) -> legacies.claim(8, namespace, name));
+        other.backendAdded(new Candidate(first, "A", 0, 1, "mmap", 60_000));
+        other.open("client.kept", MapOptions.DEFAULT).close();
+        assertEquals(1, first.parkedHolds().size(), "another client's open took nothing");
+        assertEquals(1, legacies.leftBy(client));
+
+        NeutralSharedMemoryService next = new NeutralSharedMemoryService(Duration.ofSeconds(5));
+        next.reclaimWhen((namespace, name) -> legacies.claim(client, namespace, name));
+        next.backendAdded(new Candidate(first, "A", 0, 1, "mmap", 60_000));
+        SharedMemory again = next.createOrOpen("client.kept", 64);
+        assertEquals("left by revision 1", again.segment().getString(0));
+        assertEquals(List.of(), first.parkedHolds(), "the next activation took its parked hold back");
+        assertEquals(0, legacies.leftBy(client));
+        assertEquals(1, first.lookup("client.kept").orElseThrow().handleCount());
+        again.close();
+        assertTrue(first.lookup("client.kept").isEmpty(), "its close was the last: the object did not wait for the"
+                + " park deadline");
+        other.close();
+        next.close();
+    }
+
     /** A successor as {@link RegistrySuccessor} makes one: the next revision opens the orphan's object by reference. */
     private static Successor adoptingThrough(NeutralSharedMemoryService next, List<SharedMemory> adopted) {
         return orphan -> {

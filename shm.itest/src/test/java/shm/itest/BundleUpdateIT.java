@@ -129,6 +129,62 @@ public class BundleUpdateIT extends ShmTestBase {
         assertTrue("the orphan's close was the last", next.info(name).isEmpty());
     }
 
+    /**
+     * A client bundle updated while it holds an object: its handles are parked when it stops, and its next revision,
+     * opening the same name through its own new instance of the service, takes the parked hold back, so the object ends
+     * with that revision's last close instead of lingering until the park deadline. Another bundle's open and close
+     * meanwhile destroys nothing.
+     */
+    @Test
+    public void aClientBundleUpdatedTakesBackItsParkedHoldInItsNextRevision() throws Exception {
+        String name = "itest.update.client.kept";
+        Bundle client = context.installBundle("itest:client", clientJar("1.0.0"));
+        try {
+            client.start();
+            SharedMemory held = serviceOf(client).createOrOpen(name, 4096);
+            held.segment().setString(0, "held by the client's first revision");
+
+            client.update(clientJar("1.0.1"));
+
+            assertEquals("the client's hold is parked", 1, parkedOf(name));
+            try (SharedMemory bystander = services.shm().open(name)) {
+                assertEquals("held by the client's first revision", bystander.segment().getString(0));
+            }
+            assertEquals("the bystander took nothing", 1, parkedOf(name));
+            SharedMemory again = serviceOf(client).open(name);
+            assertEquals("held by the client's first revision", again.segment().getString(0));
+            assertEquals("the next revision took its parked hold back", 0, parkedOf(name));
+            assertEquals(1, services.shm().info(name).orElseThrow().handleCount());
+            again.close();
+            assertTrue("the next revision's close was the last", services.shm().info(name).isEmpty());
+        } finally {
+            client.uninstall();
+        }
+    }
+
+    /** The service instance of {@code client} (the neutral service is bundle-scoped: one instance per client). */
+    private static SharedMemoryService serviceOf(Bundle client) {
+        org.osgi.framework.BundleContext clientContext = client.getBundleContext();
+        return clientContext.getService(clientContext.getServiceReference(SharedMemoryService.class));
+    }
+
+    private long parkedOf(String name) {
+        return services.mmap().parkedHolds().stream().filter(p -> name.equals(p.name())).count();
+    }
+
+    /** A bundle with no code of its own, at {@code version}: a client whose update the test drives. */
+    private static java.io.InputStream clientJar(String version) throws java.io.IOException {
+        java.util.jar.Manifest manifest = new java.util.jar.Manifest();
+        java.util.jar.Attributes main = manifest.getMainAttributes();
+        main.put(java.util.jar.Attributes.Name.MANIFEST_VERSION, "1.0");
+        main.putValue("Bundle-ManifestVersion", "2");
+        main.putValue("Bundle-SymbolicName", "itest.client");
+        main.putValue("Bundle-Version", version);
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        new java.util.jar.JarOutputStream(bytes, manifest).close();
+        return new java.io.ByteArrayInputStream(bytes.toByteArray());
+    }
+
     /** A new object can be created, shared through a second handle and is destroyed by its last close. */
     private static void assertWorks(SharedMemoryService shm, String name) {
         try (SharedMemory created = shm.createOrOpen(name, 4096); SharedMemory opened = shm.open(name)) {
