@@ -208,6 +208,19 @@ if want startup; then
         python3 "$here/startup.py" measure infra "$STARTUP_RUNS" "$st/home-infra" -- "$java25" "${jopt[@]}" -jar "$st/infra.jar"
         python3 "$here/startup.py" measure full "$STARTUP_RUNS" "$st/home-full" -- "$java25" "${jopt[@]}" \
             -Dshm.provider.mmap.root=/dev/shm/shm-bench-startup-$$ -jar "$top/shm.runtime/target/shm.jar" shm:list
+        # The same three, each with an AOT cache of its own (what `shm --make-aot-cache` makes for the runtime), recorded
+        # by one start of the same command and then loaded by every measured start: equal treatment.
+        aot=(-Xlog:aot=off -Xlog:cds=off)
+        for v in bare infra full; do
+            case $v in
+                full) cmd=(-Dshm.provider.mmap.root=/dev/shm/shm-bench-startup-$$ -jar "$top/shm.runtime/target/shm.jar" shm:list) ;;
+                *) cmd=(-jar "$st/$v.jar") ;;
+            esac
+            SHM_HOME="$st/home-$v" "$java25" "${jopt[@]}" -XX:AOTCacheOutput="$st/$v.aot" "${aot[@]}" "${cmd[@]}" \
+                > /dev/null 2>&1 || echo "FAILED startup: recording the AOT cache of $v" >&2
+            python3 "$here/startup.py" measure "$v-aot" "$STARTUP_RUNS" "$st/home-$v" -- "$java25" "${jopt[@]}" \
+                -XX:AOTCache="$st/$v.aot" "${aot[@]}" "${cmd[@]}"
+        done
     } | tee "$out/startup.txt"
     rm -rf /dev/shm/shm-bench-startup-$$
 fi

@@ -201,6 +201,61 @@ class RuntimeJarIT {
         assertEquals("", Files.readString(temporary.resolve("script.err")), "no warning about sun.misc.Unsafe");
     }
 
+    /**
+     * {@code shm --make-aot-cache} records an AOT cache in the platform home and later starts load from it with the
+     * same answers; a cache that does not fit (here: one overwritten with garbage) is ignored without a word.
+     */
+    @Test
+    void launcherScriptMakesAnAotCacheThatLaterStartsUseAndAStaleOneIsIgnoredSilently() throws Exception {
+        Path home = RuntimeProcess.home(root());
+        Path cache = home.resolve("shm.aot");
+        Files.deleteIfExists(cache);
+        ScriptRun made = script("--make-aot-cache");
+        assertEquals(0, made.exitCode(), made.errors());
+        assertEquals("shm: AOT cache written to " + cache + "; later starts of this jar with this Java use it",
+                made.output().strip());
+        assertTrue(Files.size(cache) > 1_000_000, "a cache of the JDK's and the launcher's classes: " + Files.size(cache));
+
+        ScriptRun withCache = script("-c", "shm:create aot 4k; shm:write aot 0 hi; shm:dump aot 0 2; shm:close aot");
+        assertEquals(0, withCache.exitCode(), withCache.errors());
+        assertTrue(withCache.output().contains("|hi|"), withCache.output());
+        assertEquals("", withCache.errors(), "nothing about the cache on standard error");
+        assertFalse(withCache.output().contains("][aot]"), withCache.output());
+
+        Files.write(cache, new byte[4096]);
+        ScriptRun stale = script("shm:list");
+        assertEquals(0, stale.exitCode(), stale.errors());
+        assertEquals("no objects", stale.output().strip(), "a cache that does not fit changes no output");
+        assertEquals("", stale.errors());
+        Files.delete(cache);
+    }
+
+    /** What a run of the launcher script printed. */
+    private record ScriptRun(int exitCode, String output, String errors) {
+    }
+
+    private ScriptRun script(String... arguments) throws Exception {
+        List<String> command = new java.util.ArrayList<>();
+        command.add(System.getProperty("shm.runtime.script"));
+        command.addAll(List.of(arguments));
+        ProcessBuilder script = new ProcessBuilder(command);
+        script.environment().put("SHM_JAVA", RuntimeProcess.java().toString());
+        script.environment().put("SHM_RUNTIME_JAR", RuntimeProcess.jar().toString());
+        script.environment().put("SHM_JAVA_OPTS", "-Dshm.provider.mmap.root=" + root());
+        script.environment().put("SHM_HOME", RuntimeProcess.home(root()).toString());
+        Path out = Files.createTempFile(temporary, "script", ".out");
+        Path err = Files.createTempFile(temporary, "script", ".err");
+        script.redirectOutput(out.toFile());
+        script.redirectError(err.toFile());
+        Process process = script.start();
+        process.getOutputStream().close();
+        if (!process.waitFor(PATIENCE.toSeconds() * 2, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("the script did not end: " + command);
+        }
+        return new ScriptRun(process.exitValue(), Files.readString(out), Files.readString(err));
+    }
+
     private static void assertNoStackTrace(RuntimeProcess.Finished run) {
         assertFalse(run.errors().contains("\tat "), run.errors());
         assertFalse(run.output().contains("\tat "), run.output());
