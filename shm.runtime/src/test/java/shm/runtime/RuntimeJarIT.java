@@ -212,6 +212,7 @@ class RuntimeJarIT {
         Files.deleteIfExists(cache);
         ScriptRun made = script("--make-aot-cache");
         assertEquals(0, made.exitCode(), made.errors());
+        assertEquals("", made.errors(), "recording says one line, on standard output");
         assertEquals("shm: AOT cache written to " + cache + "; later starts of this jar with this Java use it",
                 made.output().strip());
         assertTrue(Files.size(cache) > 1_000_000, "a cache of the JDK's and the launcher's classes: " + Files.size(cache));
