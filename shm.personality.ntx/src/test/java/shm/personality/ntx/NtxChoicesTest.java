@@ -211,4 +211,34 @@ class NtxChoicesTest {
             assertEquals(0, windows.allocations());
         }
     }
+
+    /**
+     * A mapping cached when its backend leaves parks its hold (issue 10); the handle's first map on the next backend
+     * of the store takes that hold back instead of adding one, so no hold is left to linger until the park deadline,
+     * and the memory goes with its free and unmap as before the swap.
+     */
+    @Test
+    void theFirstMapAfterASwapTakesBackTheHoldItsParkedMappingLeft() {
+        String store = this.store.root.toString();
+        MmapBackend first = new MmapBackend(MmapSettings.under(this.store.root));
+        first.parkHoldsFor(java.time.Duration.ofMinutes(1));
+        NtxPersonality windows = this.store.track(new NtxPersonality(NtxSettings.defaults()));
+        windows.useBackend(first, store);
+        long segment = windows.ntxAllocateRtMemory(NTX_LOCAL, PAGE_SIZE).handle();
+        windows.ntxMapRtSharedMemory(segment).address().setString(0, "mapped before the swap");
+
+        windows.backendGone(first);
+        first.park();
+
+        try (MmapBackend next = new MmapBackend(MmapSettings.under(this.store.root))) {
+            windows.useBackend(next, store);
+            assertEquals(1, next.parkedHolds().stream().mapToLong(p -> p.holds()).sum(),
+                    "the mapping's hold; the allocation's was taken back when the backend was bound");
+            assertEquals("mapped before the swap", windows.ntxMapRtSharedMemory(segment).address().getString(0));
+            assertEquals(java.util.List.of(), next.parkedHolds(), "the map took the mapping's parked hold back");
+            assertEquals(E_OK, windows.ntxUnmapRtSharedMemory(segment));
+            assertEquals(E_OK, windows.ntxFreeRtMemory(segment));
+            assertEquals(java.util.List.of(), this.store.objectFiles(), "freed and unmapped: the memory is gone at once");
+        }
+    }
 }
