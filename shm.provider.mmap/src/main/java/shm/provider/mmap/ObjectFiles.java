@@ -196,32 +196,33 @@ final class ObjectFiles implements ObjectSlots.FileRemover {
      */
     OpenFile openRecorded(String fileName, String expectedName, boolean writable, long inode, long reservedSize) {
         boolean inodeVouches = inode != 0 && !fileName.startsWith(NameCodec.HASHED_PREFIX);
-        String path = describe(fileName);
+        // the file's path is made only for a message: an open that succeeds (the control path) needs none
         int fd;
         try {
             fd = root.open(fileName, writable ? LibC.O_RDWR : LibC.O_RDONLY, 0);
         } catch (LibC.Failure f) {
-            throw openFailure(f, expectedName, path);
+            throw openFailure(f, expectedName, describe(fileName));
         }
         try {
             LibC.FileStat stat = libc.fstat(fd);
             if (!stat.isRegularFile()) {
-                throw notRegular(expectedName, path);
+                throw notRegular(expectedName, describe(fileName));
             }
-            checkOwner(stat, path, expectedName);
+            checkOwner(stat, fileName, expectedName);
             if (inodeVouches) {
                 if (stat.inode() != inode || stat.size() != ObjectHeader.DATA_OFFSET + reservedSize) {
-                    throw new ShmException(ErrorReason.INCOMPATIBLE_STORE, expectedName, path + " does not match its"
+                    throw new ShmException(ErrorReason.INCOMPATIBLE_STORE, expectedName, describe(fileName)
+                            + " does not match its"
                             + " object table entry (inode " + stat.inode() + " and length " + stat.size()
                             + ", recorded inode " + inode + " and length " + (ObjectHeader.DATA_OFFSET + reservedSize)
                             + ": the file was replaced outside the platform); it was left untouched");
                 }
                 return new OpenFile(fd, null, stat);
             }
-            return new OpenFile(fd, readHeader(fd, stat, path, expectedName), stat);
+            return new OpenFile(fd, readHeader(fd, stat, describe(fileName), expectedName), stat);
         } catch (LibC.Failure f) {
             libc.close(fd);
-            throw StoreErrors.failure(expectedName, "cannot read the header of " + path, f);
+            throw StoreErrors.failure(expectedName, "cannot read the header of " + describe(fileName), f);
         } catch (RuntimeException e) {
             libc.close(fd);
             throw e;
@@ -273,9 +274,10 @@ final class ObjectFiles implements ObjectSlots.FileRemover {
                 + " directory or device) and was not written by this platform; it was left untouched");
     }
 
-    private void checkOwner(LibC.FileStat stat, String path, String name) {
+    /** Refuses another user's file unless the store is group-shared; {@code fileName} is named in the message. */
+    private void checkOwner(LibC.FileStat stat, String fileName, String name) {
         if (!settings.groupShared() && stat.uid() != root.uid()) {
-            throw new ShmException(ErrorReason.ACCESS_DENIED, name, path + " is owned by uid " + stat.uid()
+            throw new ShmException(ErrorReason.ACCESS_DENIED, name, describe(fileName) + " is owned by uid " + stat.uid()
                     + ", not by this user (uid " + root.uid() + "), and the store is not group-shared; it was left"
                     + " untouched");
         }
@@ -293,7 +295,7 @@ final class ObjectFiles implements ObjectSlots.FileRemover {
             throw StoreErrors.failure(name, "cannot look at " + describe(fileName), f);
         }
         if (stat != null) {
-            checkOwner(stat, describe(fileName), name);
+            checkOwner(stat, fileName, name);
             throw new ShmException(ErrorReason.INCOMPATIBLE_STORE, name, describe(fileName) + " exists but the object"
                     + " table does not know it, so it was not created by this platform's protocol; it was left"
                     + " untouched");

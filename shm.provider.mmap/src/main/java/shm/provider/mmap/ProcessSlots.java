@@ -139,8 +139,12 @@ final class ProcessSlots {
     }
 
     private boolean isGone(int slot, long now) {
-        return slot != selfSlot && (w.processWord(slot, PROCESS_STATE) == PROCESS_LIVE && !isAlive(slot)
-                || parked.isParked(slot) && (parked.expired(slot, now) || !isAlive(slot)));
+        if (slot == selfSlot) {
+            return false;
+        }
+        long state = w.processWord(slot, PROCESS_STATE); // read once: every lock scans all slots, most of them free
+        return state == PROCESS_LIVE ? !isAlive(slot)
+                : state == TableLayout.PROCESS_PARKED && (parked.expired(slot, now) || !isAlive(slot));
     }
 
     /** Forgets every verified start time, so the next reap reads them all again. */
