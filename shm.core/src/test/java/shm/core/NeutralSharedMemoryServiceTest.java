@@ -157,8 +157,7 @@ class NeutralSharedMemoryServiceTest {
 
     @Test
     void handlesParkWhenTheirBackendLeavesAndTheNextBackendOfTheStoreTakesThemOver() throws Exception {
-        first.parkHoldsFor(Duration.ofMinutes(1));
-        service.backendAdded(new Candidate(first, "A", 0, 1, "mmap", 60_000));
+        serveParkingStoreA(service);
         service.setSwapWait(Duration.ofSeconds(30));
         SharedMemory h = service.createOrOpen("parked", 4096);
         h.segment().setString(0, "still here");
@@ -187,14 +186,12 @@ class NeutralSharedMemoryServiceTest {
 
     @Test
     void orphanedHandlesFindTheNextRevisionOfTheService() {
-        first.parkHoldsFor(Duration.ofMinutes(1));
-        service.backendAdded(new Candidate(first, "A", 0, 1, "mmap", 60_000));
+        serveParkingStoreA(service);
         SharedMemory h = service.createOrOpen("orphan", 64);
         h.segment().setString(0, "follows");
         List<MappingEvent> events = new ArrayList<>();
         h.addMappingListener(events::add);
-        NeutralSharedMemoryService next = new NeutralSharedMemoryService(Duration.ofSeconds(5));
-        next.backendAdded(new Candidate(first, "A", 0, 1, "mmap", 60_000));
+        NeutralSharedMemoryService next = nextRevision();
         List<SharedMemory> adopted = new ArrayList<>();
 
         assertEquals(1, service.orphanAll(adoptingThrough(next, adopted)));
@@ -218,12 +215,10 @@ class NeutralSharedMemoryServiceTest {
      */
     @Test
     void anotherClientsOpenAndCloseBeforeTheOrphanComesBackDestroysNothing() {
-        first.parkHoldsFor(Duration.ofMinutes(1));
-        service.backendAdded(new Candidate(first, "A", 0, 1, "mmap", 60_000));
+        serveParkingStoreA(service);
         SharedMemory h = service.createOrOpen("orphan", 64);
         h.segment().setString(0, "still here");
-        NeutralSharedMemoryService next = new NeutralSharedMemoryService(Duration.ofSeconds(5));
-        next.backendAdded(new Candidate(first, "A", 0, 1, "mmap", 60_000));
+        NeutralSharedMemoryService next = nextRevision();
         List<SharedMemory> adopted = new ArrayList<>();
         assertEquals(1, service.orphanAll(adoptingThrough(next, adopted)));
 
@@ -251,9 +246,8 @@ class NeutralSharedMemoryServiceTest {
     void aClientsNextActivationTakesBackWhatItsStoppedRevisionParked() {
         long client = 7;
         ClientLegacies legacies = new ClientLegacies();
-        first.parkHoldsFor(Duration.ofMinutes(1));
         service.reclaimWhen((namespace, name) -> legacies.claim(client, namespace, name));
-        service.backendAdded(new Candidate(first, "A", 0, 1, "mmap", 60_000));
+        serveParkingStoreA(service);
         SharedMemory h = service.createOrOpen("client.kept", 64);
         h.segment().setString(0, "left by revision 1");
         assertEquals(1, service.orphanAll(orphan -> {
@@ -261,16 +255,14 @@ class NeutralSharedMemoryServiceTest {
         }, (namespace, name, deadline) -> legacies.leave(client, namespace, name, deadline)));
         assertEquals(1, legacies.leftBy(client));
 
-        NeutralSharedMemoryService other = new NeutralSharedMemoryService(Duration.ofSeconds(5));
+        NeutralSharedMemoryService other = nextRevision();
         other.reclaimWhen((namespace, name) -> legacies.claim(8, namespace, name));
-        other.backendAdded(new Candidate(first, "A", 0, 1, "mmap", 60_000));
         other.open("client.kept", MapOptions.DEFAULT).close();
         assertEquals(1, first.parkedHolds().size(), "another client's open took nothing");
         assertEquals(1, legacies.leftBy(client));
 
-        NeutralSharedMemoryService next = new NeutralSharedMemoryService(Duration.ofSeconds(5));
+        NeutralSharedMemoryService next = nextRevision();
         next.reclaimWhen((namespace, name) -> legacies.claim(client, namespace, name));
-        next.backendAdded(new Candidate(first, "A", 0, 1, "mmap", 60_000));
         SharedMemory again = next.createOrOpen("client.kept", 64);
         assertEquals("left by revision 1", again.segment().getString(0));
         assertEquals(List.of(), first.parkedHolds(), "the next activation took its parked hold back");
@@ -281,6 +273,19 @@ class NeutralSharedMemoryServiceTest {
                 + " park deadline");
         other.close();
         next.close();
+    }
+
+    /** Lets {@code first} park for a minute and binds it to {@code revision} as the store "A". */
+    private void serveParkingStoreA(NeutralSharedMemoryService revision) {
+        first.parkHoldsFor(Duration.ofMinutes(1));
+        revision.backendAdded(new Candidate(first, "A", 0, 1, "mmap", 60_000));
+    }
+
+    /** Another revision (or another client's instance) of the service over the same store "A". */
+    private NeutralSharedMemoryService nextRevision() {
+        NeutralSharedMemoryService next = new NeutralSharedMemoryService(Duration.ofSeconds(5));
+        next.backendAdded(new Candidate(first, "A", 0, 1, "mmap", 60_000));
+        return next;
     }
 
     /** A successor as {@link RegistrySuccessor} makes one: the next revision opens the orphan's object by reference. */

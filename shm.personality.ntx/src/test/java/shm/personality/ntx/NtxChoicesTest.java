@@ -187,10 +187,8 @@ class NtxChoicesTest {
     @Test
     void memoryThisProcessAllocatedOutlivesABackendSwap() {
         String store = this.store.root.toString();
-        MmapBackend first = new MmapBackend(MmapSettings.under(this.store.root));
-        first.parkHoldsFor(java.time.Duration.ofMinutes(1));
-        NtxPersonality windows = this.store.track(new NtxPersonality(NtxSettings.defaults()));
-        windows.useBackend(first, store);
+        MmapBackend first = parkingBackend();
+        NtxPersonality windows = windowsOn(first);
         long segment = windows.ntxAllocateRtMemory(NTX_LOCAL, PAGE_SIZE).handle();
         MemorySegment view = windows.ntxMapRtSharedMemory(segment).address();
         view.setString(0, "allocated before the swap");
@@ -220,10 +218,8 @@ class NtxChoicesTest {
     @Test
     void theFirstMapAfterASwapTakesBackTheHoldItsParkedMappingLeft() {
         String store = this.store.root.toString();
-        MmapBackend first = new MmapBackend(MmapSettings.under(this.store.root));
-        first.parkHoldsFor(java.time.Duration.ofMinutes(1));
-        NtxPersonality windows = this.store.track(new NtxPersonality(NtxSettings.defaults()));
-        windows.useBackend(first, store);
+        MmapBackend first = parkingBackend();
+        NtxPersonality windows = windowsOn(first);
         long segment = windows.ntxAllocateRtMemory(NTX_LOCAL, PAGE_SIZE).handle();
         windows.ntxMapRtSharedMemory(segment).address().setString(0, "mapped before the swap");
 
@@ -240,5 +236,19 @@ class NtxChoicesTest {
             assertEquals(E_OK, windows.ntxFreeRtMemory(segment));
             assertEquals(java.util.List.of(), this.store.objectFiles(), "freed and unmapped: the memory is gone at once");
         }
+    }
+
+    /** A backend over the fixture's store that parks holds for a minute. */
+    private MmapBackend parkingBackend() {
+        MmapBackend backend = new MmapBackend(MmapSettings.under(store.root));
+        backend.parkHoldsFor(java.time.Duration.ofMinutes(1));
+        return backend;
+    }
+
+    /** A Windows process of its own, bound to {@code backend} over the fixture's store. */
+    private NtxPersonality windowsOn(MmapBackend backend) {
+        NtxPersonality windows = store.track(new NtxPersonality(NtxSettings.defaults()));
+        windows.useBackend(backend, store.root.toString());
+        return windows;
     }
 }
