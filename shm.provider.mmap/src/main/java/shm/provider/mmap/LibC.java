@@ -82,6 +82,8 @@ final class LibC {
     final int oTmpFile;
 
     private final CallState callState = new CallState();
+    /** Whether the kernel refused {@code linkat(AT_EMPTY_PATH)} once (before Linux 6.10, without the capability). */
+    private volatile boolean emptyPathLinkRefused;
     private final Downcall openat;
     private final Downcall close;
     private final Downcall fchmod;
@@ -353,13 +355,36 @@ final class LibC {
     }
 
     /**
-     * {@code linkat(AT_FDCWD, "/proc/self/fd/<fd>", dirfd, to, AT_SYMLINK_FOLLOW)}: gives the unnamed file open as
-     * {@code fd} (made by {@link #O_TMPFILE}) the name {@code to}; EEXIST when taken.
+     * Gives the unnamed file open as {@code fd} (made by {@link #O_TMPFILE}) the name {@code to} in {@code dirfd};
+     * EEXIST when taken. First {@code linkat(fd, "", dirfd, to, AT_EMPTY_PATH)}, which Linux 6.10 and later allow the
+     * process that opened the file; where the kernel refuses it (ENOENT or EPERM without {@code CAP_DAC_READ_SEARCH}
+     * before 6.10), {@code linkat(AT_FDCWD, "/proc/self/fd/<fd>", dirfd, to, AT_SYMLINK_FOLLOW)}, which needs
+     * {@code /proc} and a path walk through it, and this instance uses that from then on.
      */
     void linkDescriptor(int fd, int dirfd, String to) throws Failure {
+        if (!emptyPathLinkRefused) {
+            try {
+                link(fd, "", dirfd, to, AT_EMPTY_PATH);
+                return;
+            } catch (Failure f) {
+                if (f.errno != ENOENT && f.errno != EPERM) {
+                    throw f;
+                }
+                emptyPathLinkRefused = true;
+            }
+        }
+        link(AT_FDCWD, "/proc/self/fd/" + fd, dirfd, to, AT_SYMLINK_FOLLOW);
+    }
+
+    /** Test hook: {@link #linkDescriptor} as on a kernel that refuses {@code AT_EMPTY_PATH}. */
+    void refuseEmptyPathLinks() {
+        emptyPathLinkRefused = true;
+    }
+
+    private void link(int fromDirfd, String from, int dirfd, String to, int flags) throws Failure {
         try {
-            check("linkat", (int) linkat.handle().invokeExact(callState.segment(), AT_FDCWD, string("/proc/self/fd/" + fd,
-                    FIRST_STRING), dirfd, string(to, SECOND_STRING), AT_SYMLINK_FOLLOW));
+            check("linkat", (int) linkat.handle().invokeExact(callState.segment(), fromDirfd, string(from,
+                    FIRST_STRING), dirfd, string(to, SECOND_STRING), flags));
         } catch (Failure f) {
             throw f;
         } catch (Throwable t) {

@@ -4,6 +4,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 import shm.api.ErrorReason;
 import shm.api.ShmException;
@@ -66,7 +67,7 @@ final class Mapper {
      */
     Mapping map(int fd, String what, String name, long offset, long length, boolean writable, boolean lockPages,
                 boolean prefault) {
-        long address = mapRaw(fd, what, name, offset, length, writable);
+        long address = mapRaw(fd, () -> what, name, offset, length, writable);
         Arena arena = Arena.ofShared();
         MemorySegment segment;
         try {
@@ -90,11 +91,12 @@ final class Mapper {
      * the caller owns it and gives it back with {@link #unmapRaw}, after closing every arena through which a segment
      * of it was handed out.
      *
+     * @param what what is mapped, for messages; asked for only when the mapping fails
      * @return the address of the mapping
      * @throws ShmException LIMIT beyond {@link MmapSettings#maxMappings()} or the process's cap, NO_MEMORY,
      *                      ACCESS_DENIED
      */
-    long mapRaw(int fd, String what, String name, long offset, long length, boolean writable) {
+    long mapRaw(int fd, Supplier<String> what, String name, long offset, long length, boolean writable) {
         int count = live.incrementAndGet();
         if (settings.maxMappings() > 0 && count > settings.maxMappings()) {
             live.decrementAndGet();
@@ -112,7 +114,7 @@ final class Mapper {
             return libc.mmap(fd, offset, length, writable);
         } catch (LibC.Failure f) {
             live.decrementAndGet();
-            throw new ShmException(StoreErrors.reasonOf(f.errno), name, "cannot map " + what + ": " + f.getMessage(),
+            throw new ShmException(StoreErrors.reasonOf(f.errno), name, "cannot map " + what.get() + ": " + f.getMessage(),
                     null, f);
         }
     }

@@ -582,7 +582,8 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
                 openObjects.remove(handle.ref().value());
             }
             try {
-                table.locked(() -> table.objects().closeHandle(handle.slot(), handle.ref().value()));
+                table.locked(() -> table.objects().closeHandle(handle.slot(), handle.ref().value(),
+                        object.fileName()));
             } catch (ShmException unusableTable) {
                 if (unusableTable.reason() != ErrorReason.INCOMPATIBLE_STORE) {
                     throw unusableTable;
@@ -683,7 +684,7 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
     private MmapHandle openSlot(int slot, String fileName, ObjectType type, String name, MapOptions options) {
         OpenObject object = openObjects.get(table.objects().refOf(slot));
         if (object == null || object.slot() != slot) {
-            return register(objects.openExisting(slot, type, name, options));
+            return register(objects.openExisting(slot, fileName, type, name, options));
         }
         if (object.type() != type) {
             throw otherType(name, object.type(), type);

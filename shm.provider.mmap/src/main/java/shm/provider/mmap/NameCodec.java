@@ -164,16 +164,32 @@ final class NameCodec {
         if (name.indexOf('\0') >= 0) {
             throw invalid(name, "a name must not contain NUL (U+0000): C peers and vendor APIs end a name there");
         }
+        byte[] utf8 = hasSurrogate(name) ? strictUtf8(name) : name.getBytes(StandardCharsets.UTF_8);
+        if (utf8.length > ObjectHeader.MAX_NAME_BYTES) {
+            throw invalid(name, "a name must be at most " + ObjectHeader.MAX_NAME_BYTES
+                    + " bytes in UTF-8, this one is " + utf8.length);
+        }
+        return utf8;
+    }
+
+    /** Whether a name holds a surrogate char: only then can its UTF-8 encoding fail (an unpaired one). */
+    private static boolean hasSurrogate(String name) {
+        for (int i = 0; i < name.length(); i++) {
+            if (Character.isSurrogate(name.charAt(i))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** UTF-8 that refuses an unpaired surrogate, where {@link String#getBytes} would write '?' for it. */
+    private static byte[] strictUtf8(String name) {
         java.nio.ByteBuffer encoded;
         try {
             encoded = StandardCharsets.UTF_8.newEncoder().onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT).encode(java.nio.CharBuffer.wrap(name));
         } catch (CharacterCodingException e) {
             throw invalid(name, "a name must be valid Unicode (it holds an unpaired surrogate)");
-        }
-        if (encoded.remaining() > ObjectHeader.MAX_NAME_BYTES) {
-            throw invalid(name, "a name must be at most " + ObjectHeader.MAX_NAME_BYTES
-                    + " bytes in UTF-8, this one is " + encoded.remaining());
         }
         byte[] utf8 = new byte[encoded.remaining()];
         encoded.get(utf8);

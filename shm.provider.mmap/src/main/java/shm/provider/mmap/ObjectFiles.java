@@ -54,6 +54,11 @@ final class ObjectFiles implements ObjectSlots.FileRemover {
         unnamedFiles = false;
     }
 
+    /** Test hook: links new files through {@code /proc/self/fd}, as on a kernel that refuses {@code AT_EMPTY_PATH}. */
+    void linkThroughProc() {
+        libc.refuseEmptyPathLinks();
+    }
+
     /** How an object file is named in messages. */
     String describe(String fileName) {
         return settings.root().resolve(fileName).toString();

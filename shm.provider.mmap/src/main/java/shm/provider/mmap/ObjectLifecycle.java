@@ -64,7 +64,7 @@ final class ObjectLifecycle {
             ObjectFiles.NewFile file = files.create(name, size);
             try {
                 long length = ObjectHeader.DATA_OFFSET + size;
-                long address = mapper.mapRaw(file.fd(), files.describe(fileName), name, 0, length, true);
+                long address = mapper.mapRaw(file.fd(), () -> files.describe(fileName), name, 0, length, true);
                 mapping = new ObjectMapping(mapper, address, length, ObjectHeader.DATA_OFFSET, true);
                 new ObjectHeader(type, size, size, name, self.pid(), System.currentTimeMillis())
                         .writeTo(mapping.whole(Arena.global()).asSlice(0, ObjectHeader.DATA_OFFSET));
@@ -102,21 +102,25 @@ final class ObjectLifecycle {
         }
     }
 
-    /** Opens an object this backend does not hold yet: maps it and takes this process's hold in the table. */
-    MmapHandle openExisting(int slot, ObjectType type, String name, MapOptions options) {
-        TableEntry entry = table.objects().entry(slot);
+    /**
+     * Opens an object this backend does not hold yet: maps it and takes this process's hold in the table.
+     *
+     * @param fileName the file name recorded in {@code slot} (the caller found the slot by it or read it there)
+     */
+    MmapHandle openExisting(int slot, String fileName, ObjectType type, String name, MapOptions options) {
+        ObjectSlots.Openable entry = table.objects().openable(slot);
         if (entry.type() != type) {
             throw new ShmException(ErrorReason.NAME_USED_BY_OTHER_TYPE, name,
                     "the name is held by an object of type " + entry.type() + ", not " + type);
         }
         boolean writable = options.access() == Access.READ_WRITE;
-        ObjectMapping mapping = map(entry, slot, name, writable);
+        ObjectMapping mapping = map(fileName, type, entry.reservedSize(), entry.logicalSize(), slot, name, writable);
         OpenObject object;
         MmapHandle handle;
         try {
-            object = new OpenObject(backend, entry.fileName(), slot, new ObjectRef(table.objects().refOf(slot)), type,
+            object = new OpenObject(backend, fileName, slot, new ObjectRef(table.objects().refOf(slot)), type,
                     name, entry.reservedSize());
-            lockAndTouch(mapping, entry.fileName(), name, options);
+            lockAndTouch(mapping, fileName, name, options);
             handle = object.newHandle(mapping, entry.logicalSize(), options, true);
         } catch (RuntimeException e) {
             mapping.discard();
@@ -145,10 +149,6 @@ final class ObjectLifecycle {
      * {@link ObjectFiles#openRecorded}), maps its data and closes the descriptor; on failure nothing stays mapped or
      * open.
      */
-    private ObjectMapping map(TableEntry entry, int slot, String name, boolean writable) {
-        return map(entry.fileName(), entry.type(), entry.reservedSize(), entry.logicalSize(), slot, name, writable);
-    }
-
     private ObjectMapping map(String fileName, ObjectType type, long reservedSize, long logicalSize, int slot,
                               String name, boolean writable) {
         ObjectFiles.OpenFile file = files.openRecorded(fileName, name, writable, table.objects().inodeOf(slot),
@@ -161,7 +161,7 @@ final class ObjectLifecycle {
                         + " outside the platform); it was left untouched");
             }
             long length = logicalSize;
-            long address = mapper.mapRaw(file.fd(), files.describe(fileName), name, ObjectHeader.DATA_OFFSET, length,
+            long address = mapper.mapRaw(file.fd(), () -> files.describe(fileName), name, ObjectHeader.DATA_OFFSET, length,
                     writable);
             return new ObjectMapping(mapper, address, length, 0, writable);
         } finally {

@@ -84,18 +84,40 @@ final class ObjectSlots {
                 holders.add(new TableEntry.Holder(pid, handles));
             }
         }
+        long reserved = reservedSizeAt(slot);
+        return new TableEntry(slot, w.objectWord(slot, OBJECT_STATE), typeAt(slot), reserved,
+                logicalSizeAt(slot, reserved), w.objectWord(slot, OBJECT_HANDLES), w.fileNameAt(slot), holders);
+    }
+
+    /**
+     * What an open of a live object needs of its slot, checked as {@link #entry} checks it, without the file name
+     * (the opener found the slot by it) or the holders.
+     */
+    Openable openable(int slot) {
+        long reserved = reservedSizeAt(slot);
+        return new Openable(typeAt(slot), reserved, logicalSizeAt(slot, reserved));
+    }
+
+    /** The type and sizes of a live object, as {@link #openable} reads them. */
+    record Openable(ObjectType type, long reservedSize, long logicalSize) {
+    }
+
+    private long reservedSizeAt(int slot) {
         long reserved = w.objectWord(slot, OBJECT_RESERVED_SIZE);
-        long logical = w.objectWord(slot, OBJECT_LOGICAL_SIZE);
         if (reserved < 1 || reserved > ObjectHeader.MAX_SIZE) {
             throw w.corrupt("reserved size of object slot " + slot, w.objectFieldOffset(slot, OBJECT_RESERVED_SIZE),
                     reserved);
         }
+        return reserved;
+    }
+
+    private long logicalSizeAt(int slot, long reserved) {
+        long logical = w.objectWord(slot, OBJECT_LOGICAL_SIZE);
         if (logical < 1 || logical > reserved) {
             throw w.corrupt("logical size of object slot " + slot, w.objectFieldOffset(slot, OBJECT_LOGICAL_SIZE),
                     logical);
         }
-        return new TableEntry(slot, w.objectWord(slot, OBJECT_STATE), typeAt(slot), reserved, logical,
-                w.objectWord(slot, OBJECT_HANDLES), w.fileNameAt(slot), holders);
+        return logical;
     }
 
     /** The object type recorded in a slot. */
@@ -247,9 +269,11 @@ final class ObjectSlots {
      * in any process, the object's file is removed and its slot freed. A handle the table no longer counts is left
      * as it is.
      *
+     * @param fileName the file name of the object, as the handle's open found it in this slot (the reference's serial
+     *                 still matching, so the slot still records it)
      * @return {@code true} when the object was destroyed
      */
-    boolean closeHandle(int slot, long ref) {
+    boolean closeHandle(int slot, long ref, String fileName) {
         int selfSlot = processes.selfSlot();
         if (w.objectWord(slot, OBJECT_STATE) != LIVE || !w.sameSerial(slot, ref) || holderIndex(slot, selfSlot) < 0) {
             // The table no longer counts this handle (a repair dropped the slot, or this process was reaped as dead
@@ -258,7 +282,7 @@ final class ObjectSlots {
         }
         boolean last = w.transaction(() -> removeHold(slot, holderIndex(slot, selfSlot), selfSlot));
         if (last) {
-            finishDestroy(slot);
+            finishDestroy(slot, fileName);
         }
         return last;
     }
@@ -399,7 +423,12 @@ final class ObjectSlots {
 
     /** Removes the file of a CREATING or DESTROYING slot, then frees the slot. */
     private void finishDestroy(int slot) {
-        files.remove(w.fileNameAt(slot), inodeOf(slot), w.objectWord(slot, OBJECT_STATE) == DESTROYING);
+        finishDestroy(slot, w.fileNameAt(slot));
+    }
+
+    /** {@link #finishDestroy(int)} with the slot's file name known already (read from it or matched against it). */
+    private void finishDestroy(int slot, String fileName) {
+        files.remove(fileName, inodeOf(slot), w.objectWord(slot, OBJECT_STATE) == DESTROYING);
         w.crashPoint().reached("unlinked");
         w.transaction(() -> {
             w.addToHeader(PENDING_INTENTS_OFFSET, -1);

@@ -110,7 +110,7 @@ final class ProcessSlots {
     List<Long> reapDead(IntConsumer releaseHoldings) {
         List<Long> reaped = List.of();
         long now = System.currentTimeMillis();
-        for (int slot = 0; slot < w.processCapacity; slot++) {
+        for (int slot = w.nextProcessSlotInUse(0); slot < w.processCapacity; slot = w.nextProcessSlotInUse(slot + 1)) {
             if (isGone(slot, now)) {
                 if (reaped.isEmpty()) {
                     reaped = new ArrayList<>();
@@ -130,7 +130,7 @@ final class ProcessSlots {
     List<Long> dead() {
         List<Long> dead = new ArrayList<>();
         long now = System.currentTimeMillis();
-        for (int slot = 0; slot < w.processCapacity; slot++) {
+        for (int slot = w.nextProcessSlotInUse(0); slot < w.processCapacity; slot = w.nextProcessSlotInUse(slot + 1)) {
             if (isGone(slot, now)) {
                 dead.add(w.processWord(slot, PROCESS_PID));
             }
@@ -142,7 +142,7 @@ final class ProcessSlots {
         if (slot == selfSlot) {
             return false;
         }
-        long state = w.processWord(slot, PROCESS_STATE); // read once: every lock scans all slots, most of them free
+        long state = w.processWord(slot, PROCESS_STATE);
         return state == PROCESS_LIVE ? !isAlive(slot)
                 : state == TableLayout.PROCESS_PARKED && (parked.expired(slot, now) || !isAlive(slot));
     }

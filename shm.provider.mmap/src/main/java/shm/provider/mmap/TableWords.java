@@ -22,6 +22,12 @@ import java.util.function.Supplier;
 final class TableWords {
 
     private static final ValueLayout.OfLong WORD = ValueLayout.JAVA_LONG.withOrder(ByteOrder.LITTLE_ENDIAN);
+    /**
+     * {@link #WORD} without the per-access alignment check, for the scan of every process slot at each lock; the
+     * offsets it reads are multiples of 8 in a page-aligned mapping (the section offsets are checked by
+     * {@link TableHeaderCheck}), so each read is still one aligned load.
+     */
+    private static final ValueLayout.OfLong SCAN_WORD = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final long SERIAL_MASK = (1L << REF_SERIAL_BITS) - 1;
 
     final MemorySegment table;
@@ -214,6 +220,23 @@ final class TableWords {
 
     long processWord(int slot, long field) {
         return table.get(WORD, processOffset + slot * PROCESS_SLOT_SIZE + field);
+    }
+
+    /**
+     * The first process slot at or after {@code from} whose state is not free, or {@link #processCapacity} when there
+     * is none. Every lock scans the process slots, most of them free; this tight loop over the state words is what
+     * makes that scan cheap.
+     */
+    int nextProcessSlotInUse(int from) {
+        MemorySegment words = table;
+        long offset = processOffset + PROCESS_STATE;
+        int capacity = (int) processCapacity;
+        for (int slot = from; slot < capacity; slot++) {
+            if (words.get(SCAN_WORD, offset + slot * PROCESS_SLOT_SIZE) != PROCESS_FREE) {
+                return slot;
+            }
+        }
+        return capacity;
     }
 
     void putProcess(int slot, long field, long value) {

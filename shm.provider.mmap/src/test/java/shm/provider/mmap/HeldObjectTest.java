@@ -203,6 +203,25 @@ class HeldObjectTest {
     }
 
     @Test
+    void newFilesAreLinkedCompleteWhetherTheKernelLinksByDescriptorOrThroughProc() {
+        for (boolean throughProc : new boolean[] {false, true}) {
+            if (throughProc) {
+                backend.objectFilesForTests().linkThroughProc();
+            }
+            String name = throughProc ? "linked-through-proc" : "linked-by-descriptor";
+            try (BackendHandle h = backend.createOrOpen(SHM, name, 64, MapOptions.DEFAULT)) {
+                h.segment().set(ValueLayout.JAVA_INT, 0, 7);
+                assertEquals(List.of(NameCodec.fileName(name)), TmpfsDirectory.objectFiles(root));
+                try (BackendHandle again = store.track(new MmapBackend(MmapSettings.under(root)))
+                        .open(SHM, name, MapOptions.DEFAULT)) {
+                    assertEquals(7, again.segment().get(ValueLayout.JAVA_INT, 0), "a complete object with its header");
+                }
+            }
+            assertEquals(List.of(), TmpfsDirectory.objectFiles(root));
+        }
+    }
+
+    @Test
     void aCreateOpenAndCloseThrowNoException() throws Exception {
         Path dump = Files.createTempFile("held-object-test", ".jfr");
         try (Recording recording = new Recording()) {
