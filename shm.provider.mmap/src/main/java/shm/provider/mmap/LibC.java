@@ -43,6 +43,7 @@ final class LibC {
     static final int PROT_READ = 1;
     static final int PROT_WRITE = 2;
     static final int MAP_SHARED = 1;
+    static final int MREMAP_MAYMOVE = 1;
 
     static final int LOCK_EX = 2;
     static final int LOCK_NB = 4;
@@ -96,6 +97,7 @@ final class LibC {
     private final Downcall renameat;
     private final Downcall statx;
     private final Downcall mmap;
+    private final Downcall mremap;
     private final Downcall munmap;
     private final Downcall mlock;
     private final Downcall strerror;
@@ -162,6 +164,9 @@ final class LibC {
         statx = lazy(libc, "statx", FunctionDescriptor.of(cInt, cInt, address, cInt, cInt, address), errno);
         mmap = lazy(libc, "mmap", FunctionDescriptor.of(address, address, cLong, cInt, cInt, cInt, cLong), errno);
         munmap = lazy(libc, "munmap", FunctionDescriptor.of(cInt, address, cLong), errno);
+        // variadic in C (a fifth argument only with MREMAP_FIXED): passed as the first variadic one, NULL
+        mremap = lazy(libc, "mremap", FunctionDescriptor.of(address, address, cLong, cLong, cInt, address), errno,
+                Linker.Option.firstVariadicArg(4));
         mlock = lazy(libc, "mlock", FunctionDescriptor.of(cInt, address, cLong), errno);
         strerror = lazy(libc, "strerror", FunctionDescriptor.of(address, cInt));
         flock = lazy(libc, "flock", FunctionDescriptor.of(cInt, cInt, cInt), errno);
@@ -460,6 +465,27 @@ final class LibC {
             throw f;
         } catch (Throwable t) {
             throw new IllegalStateException("mmap", t);
+        }
+    }
+
+    /**
+     * {@code mremap(address, 0, length, MREMAP_MAYMOVE)}: a new mapping, at an address of its own, of the same pages as
+     * the shared mapping at {@code address}, with its protection; no descriptor needed.
+     *
+     * @return the address of the new mapping
+     */
+    long duplicateMapping(long address, long length) throws Failure {
+        try {
+            MemorySegment copy = (MemorySegment) mremap.handle().invokeExact(callState.segment(),
+                    MemorySegment.ofAddress(address), 0L, length, MREMAP_MAYMOVE, MemorySegment.NULL);
+            if (copy.address() == -1L) {
+                throw failure("mremap", callState.errno());
+            }
+            return copy.address();
+        } catch (Failure f) {
+            throw f;
+        } catch (Throwable t) {
+            throw new IllegalStateException("mremap", t);
         }
     }
 

@@ -97,6 +97,37 @@ final class Mapper {
      *                      ACCESS_DENIED
      */
     long mapRaw(int fd, Supplier<String> what, String name, long offset, long length, boolean writable) {
+        admit(name);
+        try {
+            return libc.mmap(fd, offset, length, writable);
+        } catch (LibC.Failure f) {
+            live.decrementAndGet();
+            throw new ShmException(StoreErrors.reasonOf(f.errno), name, "cannot map " + what.get() + ": "
+                    + f.getMessage(), null, f);
+        }
+    }
+
+    /**
+     * A new mapping, counted as {@link #mapRaw} counts it, of the first {@code length} bytes of the pages that the
+     * mapping at {@code address} (made by {@link #mapRaw}, at least that long) maps, with its protection: another view
+     * of the same object at an address of its own, made without opening the file again.
+     *
+     * @return the address of the new mapping; the caller owns it as one made by {@link #mapRaw}
+     * @throws ShmException as {@link #mapRaw}
+     */
+    long duplicateRaw(long address, long length, Supplier<String> what, String name) {
+        admit(name);
+        try {
+            return libc.duplicateMapping(address, length);
+        } catch (LibC.Failure f) {
+            live.decrementAndGet();
+            throw new ShmException(StoreErrors.reasonOf(f.errno), name, "cannot map " + what.get() + " again: "
+                    + f.getMessage(), null, f);
+        }
+    }
+
+    /** Counts one more mapping, or refuses it with LIMIT (then nothing is counted). */
+    private void admit(String name) {
         int count = live.incrementAndGet();
         if (settings.maxMappings() > 0 && count > settings.maxMappings()) {
             live.decrementAndGet();
@@ -109,13 +140,6 @@ final class Mapper {
         } catch (ShmException e) {
             live.decrementAndGet();
             throw e;
-        }
-        try {
-            return libc.mmap(fd, offset, length, writable);
-        } catch (LibC.Failure f) {
-            live.decrementAndGet();
-            throw new ShmException(StoreErrors.reasonOf(f.errno), name, "cannot map " + what.get() + ": " + f.getMessage(),
-                    null, f);
         }
     }
 

@@ -136,12 +136,20 @@ final class ObjectLifecycle {
     }
 
     /**
-     * Maps an object this backend holds once more, for an access its mappings do not serve (read-write where only a
-     * read-only mapping exists); the table is not changed: the process holds the object already.
+     * Maps an object this backend holds once more, for a new handle: a new view of the pages an open handle maps with
+     * the same protection ({@link Mapper#duplicateRaw}: one system call, the file not opened again), else a new mapping
+     * of the file. The table is not changed here: the process holds the object already.
      */
     ObjectMapping mapAgain(OpenObject object, boolean writable) {
-        return map(object.fileName(), object.type(), object.reservedSize(), table.objects().logicalSizeOf(object.slot()),
-                object.slot(), object.name(), writable);
+        long logicalSize = table.objects().logicalSizeOf(object.slot());
+        ObjectMapping source = object.duplicableMapping(writable, logicalSize);
+        if (source != null) {
+            long address = mapper.duplicateRaw(source.dataAddress(), logicalSize,
+                    () -> files.describe(object.fileName()), object.name());
+            return new ObjectMapping(mapper, address, logicalSize, 0, writable);
+        }
+        return map(object.fileName(), object.type(), object.reservedSize(), logicalSize, object.slot(), object.name(),
+                writable);
     }
 
     /**

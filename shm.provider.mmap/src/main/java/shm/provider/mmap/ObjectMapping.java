@@ -69,6 +69,19 @@ final class ObjectMapping {
         return MemorySegment.ofAddress(address).reinterpret(length, arena, null);
     }
 
+    /**
+     * Whether a new view of the same pages can be made from this mapping ({@link Mapper#duplicateRaw}): still mapped,
+     * with the protection asked for, and mapping at least {@code dataLength} data bytes.
+     */
+    boolean canBeDuplicated(boolean writable, long dataLength) {
+        return !unmapped && !pinned && this.writable == writable && dataLength() >= dataLength;
+    }
+
+    /** Where the data starts, for {@link Mapper#duplicateRaw}. */
+    long dataAddress() {
+        return address + dataOffset;
+    }
+
     /** Whether its pages are locked in RAM. */
     boolean locked() {
         return locked;

@@ -17,7 +17,8 @@ import shm.api.spi.ObjectRef;
  * ({@code docs/mmap-store.md}, "holds"): each open adds one (or takes over one this process parked), each close
  * releases one, each park moves one to a parked slot; a forgotten handle ({@link shm.api.spi.BackendHandle#forget()})
  * releases none, since another process released it. What this class saves is the rest: an open of an object held here
- * maps the file again from what it recorded (type, size, the table's inode) without building a table entry.
+ * makes its view from an open handle's mapping ({@code mremap}, no file opened), or else maps the file again from what
+ * it recorded (type, size, the table's inode), without building a table entry.
  *
  * <p>Not thread-safe: guarded by the backend's lock.
  */
@@ -118,6 +119,19 @@ final class OpenObject {
     void abandon(MmapHandle handle) {
         handle.markClosed();
         handles.remove(handle);
+    }
+
+    /**
+     * A mapping of an open handle from which a new view of {@code dataLength} bytes with that protection can be made
+     * ({@link ObjectMapping#canBeDuplicated}), or {@code null} when none can.
+     */
+    ObjectMapping duplicableMapping(boolean writable, long dataLength) {
+        for (MmapHandle handle : handles) {
+            if (handle.mapping().canBeDuplicated(writable, dataLength)) {
+                return handle.mapping();
+            }
+        }
+        return null;
     }
 
     boolean isEmpty() {

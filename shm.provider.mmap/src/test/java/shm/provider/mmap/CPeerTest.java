@@ -520,7 +520,14 @@ class CPeerTest {
             Path copy = root.resolve("copy");
             Files.copy(file, copy);
             Files.move(copy, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            ShmException java = assertThrows(ShmException.class, () -> backend.open(SHM, "copied",
+            // this backend holds the object: a further open views the pages it maps, the recorded object's, and never
+            // the file now under the name
+            try (BackendHandle again = backend.open(SHM, "copied", MapOptions.DEFAULT)) {
+                held.segment().set(ValueLayout.JAVA_INT, 0, 99);
+                assertEquals(99, again.segment().get(ValueLayout.JAVA_INT, 0));
+            }
+            MmapBackend other = store.track(new MmapBackend(MmapSettings.under(root)));
+            ShmException java = assertThrows(ShmException.class, () -> other.open(SHM, "copied",
                     MapOptions.DEFAULT));
             assertEquals(ErrorReason.INCOMPATIBLE_STORE, java.reason());
             assertTrue(java.getMessage().contains("does not match its object table entry (inode"), java.getMessage());

@@ -75,6 +75,31 @@ class HeldObjectTest {
     }
 
     @Test
+    void aViewMadeFromAnotherHandlesMappingSharesItsPagesAndOutlivesIt() {
+        int mappings = backend.mappings();
+        BackendHandle creator = backend.createOrOpen(SHM, "viewed", 8192, MapOptions.DEFAULT);
+        creator.segment().set(ValueLayout.JAVA_INT, 4096, 42);
+        try (BackendHandle view = backend.open(SHM, "viewed", MapOptions.DEFAULT);
+             BackendHandle reader = backend.open(SHM, "viewed", MapOptions.DEFAULT.withAccess(Access.READ_ONLY));
+             BackendHandle secondReader = backend.open(SHM, "viewed", CONFINED.withAccess(Access.READ_ONLY))) {
+            assertEquals(42, view.segment().get(ValueLayout.JAVA_INT, 4096));
+            assertEquals(8192, view.byteSize());
+            assertTrue(view.segment().address() != creator.segment().address(), "an address of its own");
+            assertTrue(secondReader.segment().isReadOnly());
+            assertEquals(mappings + 4, backend.mappings(), "one mapping per handle");
+            MemorySegment kept = creator.segment();
+            creator.close();
+            assertThrows(IllegalStateException.class, () -> kept.get(ValueLayout.JAVA_INT, 0));
+            view.segment().set(ValueLayout.JAVA_INT, 8188, 7);
+            assertEquals(7, reader.segment().get(ValueLayout.JAVA_INT, 8188), "the same pages after the first closed");
+            assertEquals(7, secondReader.segment().get(ValueLayout.JAVA_INT, 8188));
+            assertEquals(mappings + 3, backend.mappings());
+        }
+        assertEquals(mappings, backend.mappings());
+        assertEquals(List.of(), TmpfsDirectory.objectFiles(root));
+    }
+
+    @Test
     void theTableCountsOneHoldPerHandleWhicheverBackendOpenedIt() {
         try (MmapBackend other = store.track(new MmapBackend(MmapSettings.under(root)));
              BackendHandle a = backend.createOrOpen(SHM, "counted", 64, MapOptions.DEFAULT);
