@@ -110,7 +110,7 @@ final class ProcessSlots {
     List<Long> reapDead(IntConsumer releaseHoldings) {
         List<Long> reaped = List.of();
         long now = System.currentTimeMillis();
-        for (int slot = w.nextProcessSlotInUse(0); slot < w.processCapacity; slot = w.nextProcessSlotInUse(slot + 1)) {
+        for (int slot : w.processSlotsInUse()) {
             if (isGone(slot, now)) {
                 if (reaped.isEmpty()) {
                     reaped = new ArrayList<>();
@@ -130,7 +130,7 @@ final class ProcessSlots {
     List<Long> dead() {
         List<Long> dead = new ArrayList<>();
         long now = System.currentTimeMillis();
-        for (int slot = w.nextProcessSlotInUse(0); slot < w.processCapacity; slot = w.nextProcessSlotInUse(slot + 1)) {
+        for (int slot : w.processSlotsInUse()) {
             if (isGone(slot, now)) {
                 dead.add(w.processWord(slot, PROCESS_PID));
             }

@@ -23,7 +23,7 @@ final class TableWords {
 
     private static final ValueLayout.OfLong WORD = ValueLayout.JAVA_LONG.withOrder(ByteOrder.LITTLE_ENDIAN);
     /**
-     * {@link #WORD} without the per-access alignment check, for the scan of every process slot at each lock; the
+     * {@link #WORD} without the per-access alignment check, for the scan of the process slots' states; the
      * offsets it reads are multiples of 8 in a page-aligned mapping (the section offsets are checked by
      * {@link TableHeaderCheck}), so each read is still one aligned load.
      */
@@ -44,6 +44,14 @@ final class TableWords {
     private final long descriptorOffset;
     private final long directoryOffset;
     private volatile ObjectTable.CrashPoint crashPoint = where -> { };
+    /**
+     * The process slots whose state was not free when the table's generation was {@link #slotsInUseGeneration}, or
+     * {@code null} when unknown. Only a committed transaction changes a slot's state, and every commit raises the
+     * generation: while the generation is the one recorded, no other participant changed a state since, so the scan
+     * at each lock reads these slots only. A write of a state word here forgets the list.
+     */
+    private int[] slotsInUse;
+    private long slotsInUseGeneration;
 
     /** Reads the section offsets of a mapped table whose header was checked. */
     TableWords(MemorySegment table) {
@@ -79,6 +87,9 @@ final class TableWords {
         if (old == value) {
             return;
         }
+        if (isProcessState(offset)) {
+            slotsInUse = null;
+        }
         long count = table.get(WORD, JOURNAL_COUNT_OFFSET);
         if (count == journalCapacity) {
             throw new IllegalStateException("a table transaction wrote more than " + journalCapacity + " words");
@@ -94,7 +105,13 @@ final class TableWords {
 
     /** Makes every write since the last commit permanent. */
     void commit() {
-        put(GENERATION_OFFSET, table.get(WORD, GENERATION_OFFSET) + 1);
+        long generation = table.get(WORD, GENERATION_OFFSET);
+        if (slotsInUse != null && slotsInUseGeneration == generation) {
+            slotsInUseGeneration = generation + 1;   // this commit changed no process state (a write would forget)
+        } else {
+            slotsInUse = null;
+        }
+        put(GENERATION_OFFSET, generation + 1);
         WORD.varHandle().setRelease(table, JOURNAL_COUNT_OFFSET, 0L);
         crashPoint.reached("committed");
     }
@@ -104,6 +121,7 @@ final class TableWords {
      * written by a transaction is refused as corrupt before any word is written back.
      */
     void rollback() {
+        slotsInUse = null;
         long count = table.get(WORD, JOURNAL_COUNT_OFFSET);
         if (count < 0 || count > journalCapacity) {
             throw corrupt("journal count", JOURNAL_COUNT_OFFSET, count);
@@ -223,11 +241,39 @@ final class TableWords {
     }
 
     /**
-     * The first process slot at or after {@code from} whose state is not free, or {@link #processCapacity} when there
-     * is none. Every lock scans the process slots, most of them free; this tight loop over the state words is what
-     * makes that scan cheap.
+     * The process slots whose state is not free, in slot order: every lock's reap looks at these. Read from the
+     * state words when another participant may have committed since the last read (see {@link #slotsInUse}).
      */
-    int nextProcessSlotInUse(int from) {
+    int[] processSlotsInUse() {
+        long generation = table.get(WORD, GENERATION_OFFSET);
+        int[] known = slotsInUse;
+        if (known != null && slotsInUseGeneration == generation) {
+            return known;
+        }
+        int count = 0;
+        int[] found = new int[4];
+        for (int slot = nextProcessSlotInUse(0); slot < processCapacity; slot = nextProcessSlotInUse(slot + 1)) {
+            if (count == found.length) {
+                found = Arrays.copyOf(found, count * 2);
+            }
+            found[count++] = slot;
+        }
+        slotsInUse = Arrays.copyOf(found, count);
+        slotsInUseGeneration = generation;
+        return slotsInUse;
+    }
+
+    private boolean isProcessState(long offset) {
+        long inSection = offset - processOffset;
+        return inSection >= 0 && inSection < processCapacity * PROCESS_SLOT_SIZE
+                && inSection % PROCESS_SLOT_SIZE == PROCESS_STATE;
+    }
+
+    /**
+     * The first process slot at or after {@code from} whose state is not free, or {@link #processCapacity} when there
+     * is none: a tight loop over the state words, most of them free.
+     */
+    private int nextProcessSlotInUse(int from) {
         MemorySegment words = table;
         long offset = processOffset + PROCESS_STATE;
         int capacity = (int) processCapacity;
