@@ -11,8 +11,8 @@
 # Environment (all optional):
 #   SHM_BENCH_QUICK=1       short counts everywhere
 #   SHM_BENCH_NO_BUILD=1    use the jars already built (shm.runtime/target/shm.jar, shm.bench/target)
-#   SHM_BENCH_ONLY="a b"    run only these sections (c java jmh pingpong events scale startup syscalls), keeping the
-#                           other sections' results of the last run
+#   SHM_BENCH_ONLY="a b"    run only these sections (c java jmh overhead pingpong events scale startup syscalls),
+#                           keeping the other sections' results of the last run
 #   QUIET_BUSY=0.25         "quiet": the machine's CPUs were busy less than this fraction over 3 s (all CPUs)
 #   QUIET_MAX=60            seconds to wait for quiet before a section (then it runs anyway, flagged)
 #   QUIET_BUDGET=300        seconds of quiet waiting in the whole run
@@ -46,9 +46,11 @@ fi
 # Counts: full run / quick run.
 if [ -n "$quick" ]; then
     SCALE_N=10000; REPS=3; PP_N=100000; PP_WARM=20000; EV_N=5000; EV_WARM=1000; STARTUP_RUNS=3; SYS_N=500
+    OVERHEAD_CYCLES=2000; OVERHEAD_ROUNDS=3
     JMH_DEFAULT=(-f 1 -wi 1 -w 300ms -i 2 -r 300ms)
 else
     SCALE_N=${SCALE_N:-100000}; REPS=7; PP_N=300000; PP_WARM=50000; EV_N=100000; EV_WARM=20000; STARTUP_RUNS=10; SYS_N=2000
+    OVERHEAD_CYCLES=20000; OVERHEAD_ROUNDS=9
     JMH_DEFAULT=(-f 1 -wi 3 -w 1s -i 5 -r 1s)
 fi
 if [ -n "${JMH_ARGS:-}" ]; then read -r -a JMH_OPTS <<< "$JMH_ARGS"; else JMH_OPTS=("${JMH_DEFAULT[@]}"); fi
@@ -154,6 +156,13 @@ if want jmh; then
         'shm\.bench\.NtxCacheBenchmark\.cacheHit$' > "$out/jmh_NtxCacheBenchmark.log" 2>&1 \
         || { tail -n 40 "$out/jmh_NtxCacheBenchmark.log" >&2; die "JMH NtxCacheBenchmark failed"; }
     grep -E '^(Benchmark|NtxCacheBenchmark\.)' "$out/jmh_NtxCacheBenchmark.log" || true
+fi
+
+# ---------------------------------------------------------------- personality overhead: the paths take turns in one JVM
+if want overhead; then
+    section overhead
+    jrun shm.bench.OverheadCycles "/dev/shm/shm-bench-overhead-$$" "$OVERHEAD_CYCLES" "$OVERHEAD_ROUNDS" \
+        | tee "$out/overhead.txt"
 fi
 
 # ---------------------------------------------------------------- cross-process round trips
