@@ -1633,9 +1633,13 @@ static void create_new(uint64_t size)
         creating_inode = (uint64_t)written.st_ino;
         int linked;
         if (temporary[0] == '\0') {
-            char self_fd[64];
-            snprintf(self_fd, sizeof self_fd, "/proc/self/fd/%d", fd);
-            linked = linkat(AT_FDCWD, self_fd, root_fd, file_name, AT_SYMLINK_FOLLOW);
+            /* by the descriptor (Linux 6.10 and later let the opener do this), else through /proc */
+            linked = linkat(fd, "", root_fd, file_name, AT_EMPTY_PATH);
+            if (linked != 0 && (errno == ENOENT || errno == EPERM)) {
+                char self_fd[64];
+                snprintf(self_fd, sizeof self_fd, "/proc/self/fd/%d", fd);
+                linked = linkat(AT_FDCWD, self_fd, root_fd, file_name, AT_SYMLINK_FOLLOW);
+            }
         } else {
             linked = linkat(root_fd, temporary, root_fd, file_name, 0);
         }
