@@ -81,9 +81,24 @@ final class ObjectFiles implements ObjectSlots.FileRemover {
     }
 
     /**
+     * Writes the header page of a new object file ({@code pwrite} of the header's bytes; the rest of the page is the
+     * file's zeros), before anything maps its data.
+     */
+    void writeHeader(NewFile file, ObjectHeader header, String fileName, String name) {
+        try (Arena scratch = Arena.ofConfined()) {
+            MemorySegment page = scratch.allocate(ObjectHeader.DATA_OFFSET);
+            header.writeTo(page);
+            libc.pwriteFully(file.fd(), page.asSlice(0, header.usedBytes()), 0);
+        } catch (LibC.Failure f) {
+            throw new ShmException(StoreErrors.reasonOf(f.errno), name, "cannot write the header of "
+                    + describe(fileName) + ": " + f.getMessage(), null, f);
+        }
+    }
+
+    /**
      * Makes the file of a new object of {@code reservedSize} data bytes: an unnamed file in the root
      * ({@code O_TMPFILE}, where the kernel offers it; else a temporary name of this process), sized and its blocks
-     * reserved when the store reserves space. The caller writes the header (through its mapping), records the inode,
+     * reserved when the store reserves space. The caller writes the header ({@link #writeHeader}), records the inode,
      * then {@link #link links} it and {@link #closeNew closes} it. Nothing is visible under the object's name before
      * the link, and a process that dies before it leaves no file behind (an unnamed file goes with its descriptor; a
      * temporary name is removed by the next reap).

@@ -62,6 +62,11 @@ record ObjectHeader(ObjectType type, long reservedSize, long logicalSize, String
     /** The largest reserved size whose file length still fits a {@code long}. */
     static final long MAX_SIZE = Long.MAX_VALUE - DATA_OFFSET;
 
+    /** How many bytes from the page's start {@link #writeTo} writes: the fields and the name; the rest stays zero. */
+    int usedBytes() {
+        return NAME_OFFSET + (name == null ? 0 : name.getBytes(StandardCharsets.UTF_8).length);
+    }
+
     /** Writes this header into a zeroed page. */
     void writeTo(MemorySegment page) {
         checkPage(page);

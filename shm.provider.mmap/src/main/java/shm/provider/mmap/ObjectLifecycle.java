@@ -63,11 +63,11 @@ final class ObjectLifecycle {
         try {
             ObjectFiles.NewFile file = files.create(name, size);
             try {
-                long length = ObjectHeader.DATA_OFFSET + size;
-                long address = mapper.mapRaw(file.fd(), () -> files.describe(fileName), name, 0, length, true);
-                mapping = new ObjectMapping(mapper, address, length, ObjectHeader.DATA_OFFSET, true);
-                new ObjectHeader(type, size, size, name, self.pid(), System.currentTimeMillis())
-                        .writeTo(mapping.whole(Arena.global()).asSlice(0, ObjectHeader.DATA_OFFSET));
+                files.writeHeader(file, new ObjectHeader(type, size, size, name, self.pid(),
+                        System.currentTimeMillis()), fileName, name);
+                long address = mapper.mapRaw(file.fd(), () -> files.describe(fileName), name, ObjectHeader.DATA_OFFSET,
+                        size, true);
+                mapping = new ObjectMapping(mapper, address, size, true);
                 objects.recordInode(slot, file.inode());
                 inode = file.inode();
                 files.link(file, fileName, name);
@@ -144,9 +144,9 @@ final class ObjectLifecycle {
         long logicalSize = table.objects().logicalSizeOf(object.slot());
         ObjectMapping source = object.duplicableMapping(writable, logicalSize);
         if (source != null) {
-            long address = mapper.duplicateRaw(source.dataAddress(), logicalSize,
+            long address = mapper.duplicateRaw(source.address(), logicalSize,
                     () -> files.describe(object.fileName()), object.name());
-            return new ObjectMapping(mapper, address, logicalSize, 0, writable);
+            return new ObjectMapping(mapper, address, logicalSize, writable);
         }
         return map(object.fileName(), object.type(), object.reservedSize(), logicalSize, object.slot(), object.name(),
                 writable);
@@ -171,7 +171,7 @@ final class ObjectLifecycle {
             long length = logicalSize;
             long address = mapper.mapRaw(file.fd(), () -> files.describe(fileName), name, ObjectHeader.DATA_OFFSET, length,
                     writable);
-            return new ObjectMapping(mapper, address, length, 0, writable);
+            return new ObjectMapping(mapper, address, length, writable);
         } finally {
             files.close(file);
         }

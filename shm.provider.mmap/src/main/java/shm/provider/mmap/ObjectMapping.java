@@ -16,9 +16,8 @@ import java.lang.foreign.MemorySegment;
  * the process ends.
  *
  * <pre>
- *  address                 address + dataOffset                         address + length
- *  |-- header page (only --|-- data: what handles see, sliced to their ------|
- *  |   when created here) |   logical size                                  |
+ *  address (the file's offset 4096: its header page is never mapped)              address + length
+ *  |-- data: what handles see, each sliced to its logical size ------------------------|
  * </pre>
  *
  * <p>Not thread-safe: used under the backend's lock.
@@ -28,7 +27,6 @@ final class ObjectMapping {
     private final Mapper mapper;
     private final long address;
     private final long length;
-    private final long dataOffset;
     private final boolean writable;
     private Arena shared;
     private MemorySegment sharedData;
@@ -38,19 +36,14 @@ final class ObjectMapping {
     private boolean pinned;
     private boolean unmapped;
 
-    /**
-     * Takes over a mapping made by {@link Mapper#mapRaw}.
-     *
-     * @param dataOffset where the data starts in the mapping: the header page's size when the header is mapped too
-     */
-    ObjectMapping(Mapper mapper, long address, long length, long dataOffset, boolean writable) {
-        if (dataOffset < 0 || dataOffset >= length) {
-            throw new IllegalArgumentException("data offset " + dataOffset + " outside a mapping of " + length);
+    /** Takes over a mapping of {@code length} data bytes made by {@link Mapper#mapRaw} or {@link Mapper#duplicateRaw}. */
+    ObjectMapping(Mapper mapper, long address, long length, boolean writable) {
+        if (length < 1) {
+            throw new IllegalArgumentException("a mapping of " + length + " bytes");
         }
         this.mapper = mapper;
         this.address = address;
         this.length = length;
-        this.dataOffset = dataOffset;
         this.writable = writable;
     }
 
@@ -61,10 +54,10 @@ final class ObjectMapping {
 
     /** How many data bytes are mapped. */
     long dataLength() {
-        return length - dataOffset;
+        return length;
     }
 
-    /** The whole mapping, header page included, for the creator's header write; valid until it is unmapped. */
+    /** The whole mapping, for locking and touching its pages; valid until it is unmapped. */
     MemorySegment whole(Arena arena) {
         return MemorySegment.ofAddress(address).reinterpret(length, arena, null);
     }
@@ -77,9 +70,9 @@ final class ObjectMapping {
         return !unmapped && !pinned && this.writable == writable && dataLength() >= dataLength;
     }
 
-    /** Where the data starts, for {@link Mapper#duplicateRaw}. */
-    long dataAddress() {
-        return address + dataOffset;
+    /** Where the mapping starts, for {@link Mapper#duplicateRaw}. */
+    long address() {
+        return address;
     }
 
     /** Whether its pages are locked in RAM. */
@@ -99,7 +92,7 @@ final class ObjectMapping {
     MemorySegment sharedView(long size) {
         if (shared == null) {
             Arena arena = Arena.ofShared();
-            sharedData = MemorySegment.ofAddress(address + dataOffset).reinterpret(dataLength(), arena, null);
+            sharedData = MemorySegment.ofAddress(address).reinterpret(length, arena, null);
             shared = arena;
         }
         sharedUsers++;
@@ -109,7 +102,7 @@ final class ObjectMapping {
 
     /** A view of the first {@code size} data bytes through {@code confined}, the arena of one handle; counts one user. */
     MemorySegment confinedView(long size, Arena confined) {
-        MemorySegment view = MemorySegment.ofAddress(address + dataOffset).reinterpret(size, confined, null);
+        MemorySegment view = MemorySegment.ofAddress(address).reinterpret(size, confined, null);
         users++;
         return view;
     }

@@ -30,10 +30,10 @@ import shm.testkit.StoreFixture;
 import shm.testkit.TmpfsDirectory;
 
 /**
- * The control path's fast paths (issue 14): a further open of an object this backend holds maps it again from what the
- * backend recorded and writes only its own hold into the table (one hold per handle, which the personalities' close of
- * another process's handle relies on); segments of closed handles throw exactly when the API docs say; confined
- * handles; new files made unnamed.
+ * The control path's fast paths (issue 14): a further open of an object this backend holds makes its own view of the
+ * pages an open handle maps (no file opened) and writes only its own hold into the table (one hold per handle, which
+ * the personalities' close of another process's handle relies on); segments of closed handles throw exactly when the
+ * API docs say; confined handles; new files made unnamed and linked by descriptor or through {@code /proc}.
  */
 class HeldObjectTest {
 
