@@ -15,6 +15,7 @@ import shm.testkit.Trees;
  * A fixed number of control-path cycles of the mmap backend, for counting system calls with {@code strace -c -f}:
  * {@code run.sh} runs it twice with different counts and divides the difference by the difference of the counts, so
  * the JVM's own start and end cancel out. Modes: {@code create} (create→map→close of a 4 KiB object, space reserved),
+ * {@code create-unreserved} (the same with the backend's space reservation off),
  * {@code open-elsewhere} (open→map→close of an object the C peer holds, see {@link CPeerHolder}), {@code open-here}
  * (the same for an object another handle of this process holds); each also with the suffix {@code -confined}, whose
  * handles are {@link MapOptions#confined() confined} (the single-thread mode, whose close pauses no other thread).
@@ -30,6 +31,7 @@ public final class ControlCycles {
 
     private static final int WARM = 500;
     private static final String CONFINED = "-confined";
+    private static final String CREATE_UNRESERVED = "create-unreserved";
 
     private ControlCycles() {
     }
@@ -41,9 +43,10 @@ public final class ControlCycles {
         int n = Integer.parseInt(args[2]);
         MapOptions options = mode.endsWith(CONFINED) ? MapOptions.DEFAULT.withConfined(true) : MapOptions.DEFAULT;
         String base = mode.endsWith(CONFINED) ? mode.substring(0, mode.length() - CONFINED.length()) : mode;
-        try (MmapBackend backend = new MmapBackend(MmapSettings.under(root))) {
+        boolean unreserved = base.equals(CREATE_UNRESERVED);
+        try (MmapBackend backend = new MmapBackend(MmapSettings.under(root).withReserveSpace(!unreserved))) {
             switch (base) {
-                case "create" -> cycles(mode, () -> create(backend, options), n);
+                case "create", CREATE_UNRESERVED -> cycles(mode, () -> create(backend, options), n);
                 case "open-here" -> {
                     try (BackendHandle held = backend.createOrOpen(ObjectType.SHARED_MEMORY, "held", 4096,
                             MapOptions.DEFAULT)) {
@@ -55,7 +58,7 @@ public final class ControlCycles {
                         cycles(mode, () -> open(backend, options), n);
                     }
                 }
-                default -> throw new IllegalArgumentException("mode: create | open-here | open-elsewhere, each"
+                default -> throw new IllegalArgumentException("mode: create | create-unreserved | open-here | open-elsewhere, each"
                         + " optionally with " + CONFINED);
             }
         } finally {
