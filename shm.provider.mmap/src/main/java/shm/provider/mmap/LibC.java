@@ -1,5 +1,22 @@
 package shm.provider.mmap;
 
+import static shm.provider.mmap.SystemCalls.Call.CLOSE;
+import static shm.provider.mmap.SystemCalls.Call.FCHMOD;
+import static shm.provider.mmap.SystemCalls.Call.FLOCK;
+import static shm.provider.mmap.SystemCalls.Call.FTRUNCATE;
+import static shm.provider.mmap.SystemCalls.Call.KILL;
+import static shm.provider.mmap.SystemCalls.Call.LINKAT;
+import static shm.provider.mmap.SystemCalls.Call.MLOCK;
+import static shm.provider.mmap.SystemCalls.Call.MMAP;
+import static shm.provider.mmap.SystemCalls.Call.MREMAP;
+import static shm.provider.mmap.SystemCalls.Call.MUNMAP;
+import static shm.provider.mmap.SystemCalls.Call.OPENAT;
+import static shm.provider.mmap.SystemCalls.Call.PREAD;
+import static shm.provider.mmap.SystemCalls.Call.PWRITE;
+import static shm.provider.mmap.SystemCalls.Call.RENAMEAT;
+import static shm.provider.mmap.SystemCalls.Call.STATX;
+import static shm.provider.mmap.SystemCalls.Call.UNLINKAT;
+
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
@@ -12,18 +29,19 @@ import java.util.Locale;
 import shm.provider.mmap.sync.CallState;
 
 /**
- * The Linux libc calls the store needs and the JDK does not offer: every file call relative to a directory
- * descriptor ({@code openat}, {@code unlinkat}, {@code linkat}, {@code renameat}, {@code statx} with
+ * The Linux calls the store needs and the JDK does not offer: every file call relative to a directory descriptor
+ * ({@code openat}, {@code unlinkat}, {@code linkat}, {@code renameat}, {@code statx} with
  * {@code AT_SYMLINK_NOFOLLOW}), exact modes, reserving blocks ({@code posix_fallocate}), mapping ({@code mmap}),
  * locking pages and files. One instance per backend, made when the backend is created, never in a static
- * initializer, so a bundle that is stopped leaves nothing bound behind. Every symbol is looked up at construction (a
- * C library without one fails at once), but linked only at its first call ({@link Downcall}): linking costs
- * milliseconds of CPU per signature, and most runs call only a few of these functions (a command that lists the
- * store never creates, renames or locks pages). The errno of each call is captured in a per-thread
- * {@link CallState} (no allocation per call).
+ * initializer, so a bundle that is stopped leaves nothing bound behind. The system calls go through
+ * {@link SystemCalls}, one downcall linked at the first call; the two C library functions that are not system calls
+ * ({@code posix_fallocate}, {@code strerror}) are looked up at construction (a C library without one fails at once)
+ * and linked only at their first call ({@link Downcall}), which a command that only lists the store never makes. The
+ * errno of each call is captured in a per-thread {@link CallState} (no allocation per call).
  *
- * <p>Linux only, x86-64 and AArch64 (the {@code O_DIRECTORY} and {@code O_NOFOLLOW} values differ between them and
- * are chosen at construction). Needs native access ({@code --enable-native-access=ALL-UNNAMED}).
+ * <p>Linux only, x86-64 and AArch64 (the {@code O_DIRECTORY} and {@code O_NOFOLLOW} values and the system call
+ * numbers differ between them and are chosen at construction). Needs native access
+ * ({@code --enable-native-access=ALL-UNNAMED}).
  */
 final class LibC {
 
@@ -83,26 +101,11 @@ final class LibC {
     final int oTmpFile;
 
     private final CallState callState = new CallState();
+    private final SystemCalls sys = new SystemCalls(callState);
     /** Whether the kernel refused {@code linkat(AT_EMPTY_PATH)} once (before Linux 6.10, without the capability). */
     private volatile boolean emptyPathLinkRefused;
-    private final Downcall openat;
-    private final Downcall close;
-    private final Downcall fchmod;
-    private final Downcall ftruncate;
     private final Downcall posixFallocate;
-    private final Downcall pwrite;
-    private final Downcall pread;
-    private final Downcall unlinkat;
-    private final Downcall linkat;
-    private final Downcall renameat;
-    private final Downcall statx;
-    private final Downcall mmap;
-    private final Downcall mremap;
-    private final Downcall munmap;
-    private final Downcall mlock;
     private final Downcall strerror;
-    private final Downcall flock;
-    private final Downcall kill;
 
     /**
      * A file's type, mode, owner, inode and size, as {@code statx} reports them.
@@ -137,40 +140,26 @@ final class LibC {
         }
     }
 
-    /** Looks the symbols up in the C library the JVM already links. */
+    /**
+     * Looks up the C library functions that are not plain system calls; chooses this architecture's flag values and
+     * system call numbers.
+     *
+     * @throws UnsupportedOperationException on an architecture other than x86-64 and AArch64
+     */
     LibC() {
         String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
         boolean arm = arch.equals("aarch64") || arch.equals("arm64");
         oDirectory = arm ? 0x4000 : 0x10000;
         oNoFollow = arm ? 0x8000 : 0x20000;
         oTmpFile = 0x400000 | oDirectory;
-        Linker linker = Linker.nativeLinker();
-        SymbolLookup libc = linker.defaultLookup();
-        Linker.Option errno = CallState.captureErrno();
+        SymbolLookup libc = Linker.nativeLinker().defaultLookup();
         ValueLayout.OfInt cInt = ValueLayout.JAVA_INT;
         ValueLayout.OfLong cLong = ValueLayout.JAVA_LONG;
-        ValueLayout address = ValueLayout.ADDRESS;
-        openat = lazy(libc, "openat", FunctionDescriptor.of(cInt, cInt, address, cInt, cInt), errno,
-                Linker.Option.firstVariadicArg(3));
-        close = lazy(libc, "close", FunctionDescriptor.of(cInt, cInt), errno);
-        fchmod = lazy(libc, "fchmod", FunctionDescriptor.of(cInt, cInt, cInt), errno);
-        ftruncate = lazy(libc, "ftruncate", FunctionDescriptor.of(cInt, cInt, cLong), errno);
+        // Not system calls: posix_fallocate falls back to writing zeros where the file system cannot reserve, and
+        // returns its error; strerror is a table of the C library. Linked at the first reservation and the first
+        // failure message, which a command that only lists the store never makes.
         posixFallocate = lazy(libc, "posix_fallocate", FunctionDescriptor.of(cInt, cInt, cLong, cLong));
-        pwrite = lazy(libc, "pwrite", FunctionDescriptor.of(cLong, cInt, address, cLong, cLong), errno);
-        pread = lazy(libc, "pread", FunctionDescriptor.of(cLong, cInt, address, cLong, cLong), errno);
-        unlinkat = lazy(libc, "unlinkat", FunctionDescriptor.of(cInt, cInt, address, cInt), errno);
-        linkat = lazy(libc, "linkat", FunctionDescriptor.of(cInt, cInt, address, cInt, address, cInt), errno);
-        renameat = lazy(libc, "renameat", FunctionDescriptor.of(cInt, cInt, address, cInt, address), errno);
-        statx = lazy(libc, "statx", FunctionDescriptor.of(cInt, cInt, address, cInt, cInt, address), errno);
-        mmap = lazy(libc, "mmap", FunctionDescriptor.of(address, address, cLong, cInt, cInt, cInt, cLong), errno);
-        munmap = lazy(libc, "munmap", FunctionDescriptor.of(cInt, address, cLong), errno);
-        // variadic in C (a fifth argument only with MREMAP_FIXED): passed as the first variadic one, NULL
-        mremap = lazy(libc, "mremap", FunctionDescriptor.of(address, address, cLong, cLong, cInt, address), errno,
-                Linker.Option.firstVariadicArg(4));
-        mlock = lazy(libc, "mlock", FunctionDescriptor.of(cInt, address, cLong), errno);
-        strerror = lazy(libc, "strerror", FunctionDescriptor.of(address, cInt));
-        flock = lazy(libc, "flock", FunctionDescriptor.of(cInt, cInt, cInt), errno);
-        kill = lazy(libc, "kill", FunctionDescriptor.of(cInt, cInt, cInt), errno);
+        strerror = lazy(libc, "strerror", FunctionDescriptor.of(ValueLayout.ADDRESS, cInt));
     }
 
     /** A function looked up now (a missing symbol fails here) and linked at its first call. */
@@ -237,48 +226,26 @@ final class LibC {
 
     /** {@code openat(dirfd, name, flags, mode)}; returns the descriptor. */
     int openat(int dirfd, String name, int flags, int mode) throws Failure {
-        try {
-            int fd = (int) openat.handle().invokeExact(callState.segment(), dirfd, string(name, FIRST_STRING), flags, mode);
-            if (fd < 0) {
-                throw failure("openat", callState.errno());
-            }
-            return fd;
-        } catch (Failure f) {
-            throw f;
-        } catch (Throwable t) {
-            throw new IllegalStateException("openat", t);
+        long fd = sys.call(OPENAT, dirfd, string(name, FIRST_STRING), flags, mode);
+        if (fd < 0) {
+            throw failure(OPENAT.label, callState.errno());
         }
+        return (int) fd;
     }
 
     /** {@code close(fd)}; errors are ignored as the descriptor is gone either way. */
     void close(int fd) {
-        try {
-            int ignored = (int) close.handle().invokeExact(callState.segment(), fd);
-        } catch (Throwable t) {
-            throw new IllegalStateException("close", t);
-        }
+        sys.call(CLOSE, fd);
     }
 
     /** {@code fchmod(fd, mode)}: the exact mode, whatever the umask. */
     void fchmod(int fd, int mode) throws Failure {
-        try {
-            check("fchmod", (int) fchmod.handle().invokeExact(callState.segment(), fd, mode));
-        } catch (Failure f) {
-            throw f;
-        } catch (Throwable t) {
-            throw new IllegalStateException("fchmod", t);
-        }
+        check(FCHMOD, sys.call(FCHMOD, fd, mode));
     }
 
     /** {@code ftruncate(fd, length)}. */
     void ftruncate(int fd, long length) throws Failure {
-        try {
-            check("ftruncate", (int) ftruncate.handle().invokeExact(callState.segment(), fd, length));
-        } catch (Failure f) {
-            throw f;
-        } catch (Throwable t) {
-            throw new IllegalStateException("ftruncate", t);
-        }
+        check(FTRUNCATE, sys.call(FTRUNCATE, fd, length));
     }
 
     /** {@code posix_fallocate(fd, 0, length)}: reserves every block now, so a full tmpfs fails here. */
@@ -294,69 +261,47 @@ final class LibC {
         }
     }
 
-    /** Writes all of {@code data} at {@code offset}. */
+    /** Writes all of {@code data} (native memory) at {@code offset}. */
     void pwriteFully(int fd, MemorySegment data, long offset) throws Failure {
-        try {
-            long done = 0;
-            while (done < data.byteSize()) {
-                long n = (long) pwrite.handle().invokeExact(callState.segment(), fd, data.asSlice(done),
-                        data.byteSize() - done, offset + done);
-                if (n < 0) {
-                    throw failure("pwrite", callState.errno());
-                }
-                done += n;
+        long address = nativeAddress(data);
+        long done = 0;
+        while (done < data.byteSize()) {
+            long n = sys.call(PWRITE, fd, address + done, data.byteSize() - done, offset + done);
+            if (n < 0) {
+                throw failure(PWRITE.label, callState.errno());
             }
-        } catch (Failure f) {
-            throw f;
-        } catch (Throwable t) {
-            throw new IllegalStateException("pwrite", t);
+            done += n;
         }
     }
 
-    /** Reads into {@code buffer} from {@code offset} until it is full or the file ends; returns the bytes read. */
+    /**
+     * Reads into {@code buffer} (native memory) from {@code offset} until it is full or the file ends; returns the
+     * bytes read.
+     */
     long preadFully(int fd, MemorySegment buffer, long offset) throws Failure {
-        try {
-            long done = 0;
-            while (done < buffer.byteSize()) {
-                long n = (long) pread.handle().invokeExact(callState.segment(), fd, buffer.asSlice(done),
-                        buffer.byteSize() - done, offset + done);
-                if (n < 0) {
-                    throw failure("pread", callState.errno());
-                }
-                if (n == 0) {
-                    break;
-                }
-                done += n;
+        long address = nativeAddress(buffer);
+        long done = 0;
+        while (done < buffer.byteSize()) {
+            long n = sys.call(PREAD, fd, address + done, buffer.byteSize() - done, offset + done);
+            if (n < 0) {
+                throw failure(PREAD.label, callState.errno());
             }
-            return done;
-        } catch (Failure f) {
-            throw f;
-        } catch (Throwable t) {
-            throw new IllegalStateException("pread", t);
+            if (n == 0) {
+                break;
+            }
+            done += n;
         }
+        return done;
     }
 
     /** {@code unlinkat(dirfd, name, 0)}: removes a file (never a directory). */
     void unlinkat(int dirfd, String name) throws Failure {
-        try {
-            check("unlinkat", (int) unlinkat.handle().invokeExact(callState.segment(), dirfd, string(name, FIRST_STRING), 0));
-        } catch (Failure f) {
-            throw f;
-        } catch (Throwable t) {
-            throw new IllegalStateException("unlinkat", t);
-        }
+        check(UNLINKAT, sys.call(UNLINKAT, dirfd, string(name, FIRST_STRING), 0));
     }
 
     /** {@code linkat(dirfd, from, dirfd, to, 0)}: links an existing file under a new name; EEXIST when taken. */
     void linkat(int dirfd, String from, String to) throws Failure {
-        try {
-            check("linkat", (int) linkat.handle().invokeExact(callState.segment(), dirfd, string(from, FIRST_STRING), dirfd,
-                    string(to, SECOND_STRING), 0));
-        } catch (Failure f) {
-            throw f;
-        } catch (Throwable t) {
-            throw new IllegalStateException("linkat", t);
-        }
+        link(dirfd, from, dirfd, to, 0);
     }
 
     /**
@@ -387,33 +332,20 @@ final class LibC {
     }
 
     private void link(int fromDirfd, String from, int dirfd, String to, int flags) throws Failure {
-        try {
-            check("linkat", (int) linkat.handle().invokeExact(callState.segment(), fromDirfd, string(from,
-                    FIRST_STRING), dirfd, string(to, SECOND_STRING), flags));
-        } catch (Failure f) {
-            throw f;
-        } catch (Throwable t) {
-            throw new IllegalStateException("linkat", t);
-        }
+        check(LINKAT, sys.call(LINKAT, fromDirfd, string(from, FIRST_STRING), dirfd, string(to, SECOND_STRING),
+                flags));
     }
 
     /** {@code renameat(dirfd, from, dirfd, to)}. */
     void renameat(int dirfd, String from, String to) throws Failure {
-        try {
-            check("renameat", (int) renameat.handle().invokeExact(callState.segment(), dirfd, string(from, FIRST_STRING), dirfd,
-                    string(to, SECOND_STRING)));
-        } catch (Failure f) {
-            throw f;
-        } catch (Throwable t) {
-            throw new IllegalStateException("renameat", t);
-        }
+        check(RENAMEAT, sys.call(RENAMEAT, dirfd, string(from, FIRST_STRING), dirfd, string(to, SECOND_STRING), 0));
     }
 
     /** {@code statx(dirfd, name, AT_SYMLINK_NOFOLLOW)}: what is under a name, a link never followed. */
     FileStat statAt(int dirfd, String name) throws Failure {
         FileStat stat = statx(dirfd, name, AT_SYMLINK_NOFOLLOW, false);
         if (stat == null) {
-            throw failure("statx", ENOENT);
+            throw failure(STATX.label, ENOENT);
         }
         return stat;
     }
@@ -432,40 +364,26 @@ final class LibC {
     }
 
     private FileStat statx(int dirfd, String name, int flags, boolean missingIsNull) throws Failure {
-        try {
-            MemorySegment buffer = callState.scratch().asSlice(STAT_BUFFER, STATX_SIZE);
-            if ((int) statx.handle().invokeExact(callState.segment(), dirfd, string(name, FIRST_STRING), flags,
-                    STATX_BASIC_STATS, buffer) != 0) {
-                int error = callState.errno();
-                if (missingIsNull && error == ENOENT) {
-                    return null;
-                }
-                throw failure("statx", error);
+        MemorySegment buffer = callState.scratch().asSlice(STAT_BUFFER, STATX_SIZE);
+        if (sys.call(STATX, dirfd, string(name, FIRST_STRING), flags, STATX_BASIC_STATS, buffer.address()) != 0) {
+            int error = callState.errno();
+            if (missingIsNull && error == ENOENT) {
+                return null;
             }
-            return new FileStat(Short.toUnsignedInt(buffer.get(ValueLayout.JAVA_SHORT, 28)),
-                    buffer.get(ValueLayout.JAVA_INT, 20), buffer.get(ValueLayout.JAVA_INT, 24),
-                    buffer.get(ValueLayout.JAVA_LONG, 32), buffer.get(ValueLayout.JAVA_LONG, 40));
-        } catch (Failure f) {
-            throw f;
-        } catch (Throwable t) {
-            throw new IllegalStateException("statx", t);
+            throw failure(STATX.label, error);
         }
+        return new FileStat(Short.toUnsignedInt(buffer.get(ValueLayout.JAVA_SHORT, 28)),
+                buffer.get(ValueLayout.JAVA_INT, 20), buffer.get(ValueLayout.JAVA_INT, 24),
+                buffer.get(ValueLayout.JAVA_LONG, 32), buffer.get(ValueLayout.JAVA_LONG, 40));
     }
 
     /** {@code mmap(NULL, length, prot, MAP_SHARED, fd, offset)}; returns the address of the mapping. */
     long mmap(int fd, long offset, long length, boolean writable) throws Failure {
-        try {
-            MemorySegment address = (MemorySegment) mmap.handle().invokeExact(callState.segment(), MemorySegment.NULL, length,
-                    writable ? PROT_READ | PROT_WRITE : PROT_READ, MAP_SHARED, fd, offset);
-            if (address.address() == -1L) {
-                throw failure("mmap", callState.errno());
-            }
-            return address.address();
-        } catch (Failure f) {
-            throw f;
-        } catch (Throwable t) {
-            throw new IllegalStateException("mmap", t);
+        long address = sys.call(MMAP, 0, length, writable ? PROT_READ | PROT_WRITE : PROT_READ, MAP_SHARED, fd, offset);
+        if (address == -1L) {
+            throw failure(MMAP.label, callState.errno());
         }
+        return address;
     }
 
     /**
@@ -475,42 +393,23 @@ final class LibC {
      * @return the address of the new mapping
      */
     long duplicateMapping(long address, long length) throws Failure {
-        try {
-            MemorySegment copy = (MemorySegment) mremap.handle().invokeExact(callState.segment(),
-                    MemorySegment.ofAddress(address), 0L, length, MREMAP_MAYMOVE, MemorySegment.NULL);
-            if (copy.address() == -1L) {
-                throw failure("mremap", callState.errno());
-            }
-            return copy.address();
-        } catch (Failure f) {
-            throw f;
-        } catch (Throwable t) {
-            throw new IllegalStateException("mremap", t);
+        long copy = sys.call(MREMAP, address, 0, length, MREMAP_MAYMOVE);
+        if (copy == -1L) {
+            throw failure(MREMAP.label, callState.errno());
         }
+        return copy;
     }
 
     /** {@code munmap(address, length)}; a failure here means a bug, reported as such. */
     void munmap(long address, long length) {
-        try {
-            if ((int) munmap.handle().invokeExact(callState.segment(), MemorySegment.ofAddress(address), length) != 0) {
-                throw new IllegalStateException("munmap: " + describe(callState.errno()));
-            }
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException("munmap", t);
+        if (sys.call(MUNMAP, address, length) != 0) {
+            throw new IllegalStateException("munmap: " + describe(callState.errno()));
         }
     }
 
     /** {@code mlock(address, length)}: keeps the pages of a mapping in RAM until it is unmapped. */
     void mlock(MemorySegment mapping) throws Failure {
-        try {
-            check("mlock", (int) mlock.handle().invokeExact(callState.segment(), mapping, mapping.byteSize()));
-        } catch (Failure f) {
-            throw f;
-        } catch (Throwable t) {
-            throw new IllegalStateException("mlock", t);
-        }
+        check(MLOCK, sys.call(MLOCK, nativeAddress(mapping), mapping.byteSize()));
     }
 
     /**
@@ -520,35 +419,23 @@ final class LibC {
      * @return {@code true} when taken, {@code false} when another description holds it
      */
     boolean tryLockExclusive(int fd) throws Failure {
-        try {
-            while (true) {
-                if ((int) flock.handle().invokeExact(callState.segment(), fd, LOCK_EX | LOCK_NB) == 0) {
-                    return true;
-                }
-                int error = callState.errno();
-                if (error == EWOULDBLOCK) {
-                    return false;
-                }
-                if (error != EINTR) {
-                    throw failure("flock", error);
-                }
+        while (true) {
+            if (sys.call(FLOCK, fd, LOCK_EX | LOCK_NB) == 0) {
+                return true;
             }
-        } catch (Failure f) {
-            throw f;
-        } catch (Throwable t) {
-            throw new IllegalStateException("flock", t);
+            int error = callState.errno();
+            if (error == EWOULDBLOCK) {
+                return false;
+            }
+            if (error != EINTR) {
+                throw failure(FLOCK.label, error);
+            }
         }
     }
 
     /** {@code flock(fd, LOCK_UN)}. */
     void unlock(int fd) throws Failure {
-        try {
-            check("flock", (int) flock.handle().invokeExact(callState.segment(), fd, LOCK_UN));
-        } catch (Failure f) {
-            throw f;
-        } catch (Throwable t) {
-            throw new IllegalStateException("flock", t);
-        }
+        check(FLOCK, sys.call(FLOCK, fd, LOCK_UN));
     }
 
     /** Whether a process with this pid exists ({@code kill(pid, 0)}; a process of another user counts). */
@@ -556,24 +443,28 @@ final class LibC {
         if (pid <= 0 || pid > Integer.MAX_VALUE) {
             return false;
         }
-        try {
-            if ((int) kill.handle().invokeExact(callState.segment(), (int) pid, 0) == 0) {
-                return true;
-            }
-            return callState.errno() != ESRCH;
-        } catch (Throwable t) {
-            throw new IllegalStateException("kill", t);
-        }
+        return sys.call(KILL, pid, 0) == 0 || callState.errno() != ESRCH;
     }
 
-    private void check(String call, int result) throws Failure {
+    private void check(SystemCalls.Call call, long result) throws Failure {
         if (result != 0) {
-            throw failure(call, callState.errno());
+            throw failure(call.label, callState.errno());
         }
     }
 
-    /** A NUL-terminated copy of {@code text} in this thread's scratch segment at {@code offset}. */
-    private MemorySegment string(String text, long offset) {
+    /** The address of a native segment, for a system call that reads or writes its bytes. */
+    private static long nativeAddress(MemorySegment segment) {
+        if (!segment.isNative()) {
+            throw new IllegalArgumentException("a system call's buffer must be native memory, not a heap segment");
+        }
+        return segment.address();
+    }
+
+    /**
+     * A NUL-terminated copy of {@code text} in this thread's scratch segment at {@code offset}; answers its address,
+     * valid until this thread's next call (the scratch segment lives as long as the thread).
+     */
+    private long string(String text, long offset) {
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
         if (bytes.length > LONGEST_STRING) {
             throw new IllegalArgumentException("a file name argument is longer than " + LONGEST_STRING + " bytes");
@@ -581,7 +472,7 @@ final class LibC {
         MemorySegment at = callState.scratch().asSlice(offset, bytes.length + 1L);
         MemorySegment.copy(bytes, 0, at, ValueLayout.JAVA_BYTE, 0, bytes.length);
         at.set(ValueLayout.JAVA_BYTE, bytes.length, (byte) 0);
-        return at;
+        return at.address();
     }
 
     private Failure failure(String call, int errno) {
