@@ -1,21 +1,20 @@
 package shm.provider.mmap;
 
-import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.util.Locale;
 
 import shm.provider.mmap.sync.CallState;
+import shm.provider.mmap.sync.Futex;
 
 /**
  * The Linux system calls of the store, all made through the C library's {@code syscall(2)} with one call shape: the
  * call's number and six {@code long} arguments (unused ones 0), a {@code long} result, errno captured into this
  * thread's {@link CallState}. One shape is one downcall to link: the FFM API generates code for every distinct
- * function signature at its first link, about 10 ms of CPU each (and about 10 ms more with an AOT cache, which keeps
- * the FFM classes but not the code generated for a signature), so binding each C wrapper with its own signature cost
- * a command-line start a hundred milliseconds and more. The kernel reads every argument as a register-wide value, so
+ * function signature at its first link, about 10 ms of CPU each, with an AOT cache as well (the cache keeps the FFM
+ * classes, not the code made for a signature), so binding each C wrapper with its own signature cost a command-line
+ * start a hundred milliseconds and more. The futex calls of {@link Futex} use the same shape. The kernel reads every argument as a register-wide value, so
  * an {@code int} passed as a {@code long} of the same value is exact, and the C library's {@code syscall} returns -1
  * with errno set on failure, like the wrappers.
  *
@@ -53,6 +52,16 @@ final class SystemCalls {
             this.label = label;
             this.x86 = x86;
             this.aarch64 = aarch64;
+        }
+
+        /** The number on x86-64. */
+        long x86() {
+            return x86;
+        }
+
+        /** The number on AArch64. */
+        long aarch64() {
+            return aarch64;
         }
     }
 
@@ -133,10 +142,9 @@ final class SystemCalls {
     private MethodHandle handle() {
         MethodHandle linked = handle;
         if (linked == null) {
-            ValueLayout.OfLong cLong = ValueLayout.JAVA_LONG;
-            linked = Linker.nativeLinker().downcallHandle(symbol,
-                    FunctionDescriptor.of(cLong, cLong, cLong, cLong, cLong, cLong, cLong, cLong),
-                    CallState.captureErrno(), Linker.Option.firstVariadicArg(1));
+            // The shape of the futex calls too: the FFM API links a shape once per JVM, whichever symbol it calls.
+            linked = Linker.nativeLinker().downcallHandle(symbol, Futex.SYSCALL_SHAPE, CallState.captureErrno(),
+                    Linker.Option.firstVariadicArg(1));
             handle = linked;
         }
         return linked;

@@ -74,6 +74,16 @@ public final class Futex {
             ValueLayout.JAVA_LONG.withName("tv_sec"), ValueLayout.JAVA_LONG.withName("tv_nsec"));
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
 
+    /**
+     * {@code long syscall(long number, ...)} with six arguments, every one passed as a full 64-bit register value
+     * (pointers as addresses): the one shape in which the provider makes every system call, so that the FFM API
+     * generates the code for it once per JVM ({@code futex}: {@code uaddr, futex_op, val, timeout or val2, uaddr2,
+     * val3}; {@code futex_waitv}: {@code waiters, nr, flags, timeout, clockid}).
+     */
+    public static final FunctionDescriptor SYSCALL_SHAPE = FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG,
+            ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG,
+            ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG);
+
     private final long sysFutex;
     private final long sysGettid;
     private final MethodHandle syscall;
@@ -92,18 +102,9 @@ public final class Futex {
         Linker linker = Linker.nativeLinker();
         MemorySegment symbol = linker.defaultLookup().find("syscall")
                 .orElseThrow(() -> new IllegalStateException("the C library has no symbol syscall"));
-        // long syscall(long number, ...): every variadic argument passed as a full 64-bit register value.
-        FunctionDescriptor descriptor = FunctionDescriptor.of(ValueLayout.JAVA_LONG,
-                ValueLayout.JAVA_LONG, // SYS_futex
-                ValueLayout.ADDRESS, // uint32_t *uaddr
-                ValueLayout.JAVA_LONG, // int futex_op
-                ValueLayout.JAVA_LONG, // uint32_t val
-                ValueLayout.ADDRESS, // const struct timespec *timeout (or val2)
-                ValueLayout.ADDRESS, // uint32_t *uaddr2
-                ValueLayout.JAVA_LONG); // uint32_t val3
-        this.syscall = linker.downcallHandle(symbol, descriptor, CallState.captureErrno(),
+        this.syscall = linker.downcallHandle(symbol, SYSCALL_SHAPE, CallState.captureErrno(),
                 Linker.Option.firstVariadicArg(1));
-        this.waitv = new FutexWaitv(this, callState, linker, symbol);
+        this.waitv = new FutexWaitv(this, callState, syscall);
     }
 
     /**
@@ -183,8 +184,8 @@ public final class Futex {
                             continue;
                     }
                 }
-                long result = (long) syscall.invokeExact(state, sysFutex, MemorySegment.ofAddress(address),
-                        FUTEX_WAIT, (long) expected, timespec, MemorySegment.NULL, 0L);
+                long result = (long) syscall.invokeExact(state, sysFutex, address, FUTEX_WAIT, (long) expected,
+                        timespec.address(), 0L, 0L);
                 if (result == 0) {
                     return Wake.WOKEN;
                 }
@@ -296,8 +297,7 @@ public final class Futex {
      */
     public long currentTid() {
         try {
-            long tid = (long) syscall.invokeExact(callState.segment(), sysGettid, MemorySegment.NULL, 0L, 0L,
-                    MemorySegment.NULL, MemorySegment.NULL, 0L);
+            long tid = (long) syscall.invokeExact(callState.segment(), sysGettid, 0L, 0L, 0L, 0L, 0L, 0L);
             if (tid <= 0) {
                 throw new IllegalStateException("gettid failed with errno " + callState.errno());
             }
@@ -312,9 +312,8 @@ public final class Futex {
     /** {@code FUTEX_WAKE} of every thread sleeping on a raw address (an interrupt word). */
     void wakeAddress(long address) {
         try {
-            long ignored = (long) syscall.invokeExact(callState.segment(), sysFutex,
-                    MemorySegment.ofAddress(address), FUTEX_WAKE, (long) Integer.MAX_VALUE, MemorySegment.NULL,
-                    MemorySegment.NULL, 0L);
+            long ignored = (long) syscall.invokeExact(callState.segment(), sysFutex, address, FUTEX_WAKE,
+                    (long) Integer.MAX_VALUE, 0L, 0L, 0L);
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable t) {
@@ -336,8 +335,8 @@ public final class Futex {
         }
         long address = wordAddress(segment, offset);
         try {
-            long result = (long) syscall.invokeExact(callState.segment(), sysFutex, MemorySegment.ofAddress(address),
-                    FUTEX_WAKE, (long) count, MemorySegment.NULL, MemorySegment.NULL, 0L);
+            long result = (long) syscall.invokeExact(callState.segment(), sysFutex, address, FUTEX_WAKE,
+                    (long) count, 0L, 0L, 0L);
             if (result < 0) {
                 throw failure("FUTEX_WAKE", callState.errno(), address);
             }

@@ -1,7 +1,5 @@
 package shm.provider.mmap.sync;
 
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
@@ -63,15 +61,16 @@ final class FutexWaitv {
     private final MethodHandle waitv;
     private volatile boolean missing;
 
-    /** Binds {@code syscall(2)} for {@code futex_waitv}; {@code futex} wakes the interrupt words. */
-    FutexWaitv(Futex futex, CallState callState, Linker linker, MemorySegment syscall) {
+    /**
+     * Calls {@code futex_waitv} through {@code syscall}, the handle {@link Futex} linked in its one shape
+     * ({@link Futex#SYSCALL_SHAPE}); {@code futex} wakes the interrupt words.
+     */
+    FutexWaitv(Futex futex, CallState callState, MethodHandle syscall) {
         this.futex = futex;
         this.callState = callState;
         // long syscall(SYS_futex_waitv, struct futex_waitv *waiters, unsigned nr, unsigned flags,
         //              struct timespec *timeout (absolute), clockid_t clockid)
-        this.waitv = linker.downcallHandle(syscall, FunctionDescriptor.of(ValueLayout.JAVA_LONG,
-                ValueLayout.JAVA_LONG, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG,
-                ValueLayout.ADDRESS, ValueLayout.JAVA_LONG), CallState.captureErrno(), Linker.Option.firstVariadicArg(1));
+        this.waitv = syscall;
     }
 
     /** Whether the kernel turned out to have no {@code futex_waitv}: callers then sleep with {@code FUTEX_WAIT}. */
@@ -115,8 +114,8 @@ final class FutexWaitv {
                 timespec.set(ValueLayout.JAVA_LONG, 0, Math.floorDiv(deadline, NANOS_PER_SECOND));
                 timespec.set(ValueLayout.JAVA_LONG, 8, Math.floorMod(deadline, NANOS_PER_SECOND));
             }
-            long result = (long) waitv.invokeExact(callState.segment(), SYS_FUTEX_WAITV, waiters, (long) (n + 1), 0L,
-                    timespec, CLOCK_MONOTONIC);
+            long result = (long) waitv.invokeExact(callState.segment(), SYS_FUTEX_WAITV, waiters.address(),
+                    (long) (n + 1), 0L, timespec.address(), CLOCK_MONOTONIC, 0L);
             if (result >= 0) {
                 return result == n || interrupt.isSet() ? Futex.ANY_INTERRUPTED : (int) result;
             }
