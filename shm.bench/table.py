@@ -36,6 +36,23 @@ def fields(text, prefix):
     return {}
 
 
+def all_fields(text, prefix):
+    """key=value pairs of every line that starts with prefix, in order."""
+    return [{k: v for k, v in re.findall(r"(\S+?)=(\S+)", line)} for line in text.splitlines()
+            if line.startswith(prefix)]
+
+
+def median_fields(rounds, keys=("p50", "p99", "p99.9")):
+    """Per key, the median over the rounds that have it (the rounds of a section that alternates with its reference)."""
+    found = {}
+    for k in keys:
+        values = sorted(float(r[k]) for r in rounds if k in r)
+        if values:
+            found[k] = values[len(values) // 2] if len(values) % 2 else (values[len(values) // 2 - 1]
+                                                                         + values[len(values) // 2]) / 2
+    return found
+
+
 load = {}
 for line in read("load.txt").splitlines():
     m = re.match(r"LOAD (\S+) busy=(\S+) loadavg=(\S+) waited_s=(\S+) state=(\S+)", line)
@@ -188,13 +205,26 @@ pp_c = pct(fields(read("pp_c.txt"), "PPREP"))
 row("cross-process round trip through two handles' segments (spinning), p50 / p99 / p99.9",
     " / ".join(fmt(v, "ns") for v in pp_p), "C pair " + " / ".join(fmt(v, "ns") for v in pp_c),
     " / ".join(rfmt(ratio(a, b, time=True)) for a, b in zip(pp_p, pp_c)), "≈ 1", "", ("pingpong",))
-ev_p = pct(fields(read("ev_platform.txt"), "RESULT platform.event.pingpong"))
-ev_c = pct(fields(read("ev_c.txt"), "RESULT C.event.pingpong.spin20000"))
+ev_p_rounds = all_fields(read("ev_platform.txt"), "RESULT platform.event.pingpong")
+ev_c_rounds = all_fields(read("ev_c.txt"), "RESULT C.event.pingpong.spin20000")
+ev_p = pct(median_fields(ev_p_rounds))
+ev_c = pct(median_fields(ev_c_rounds))
+ev_j_rounds = all_fields(read("ev_java.txt"), "RESULT java.event.pingpong.spin20000")
+ev_j = pct(median_fields(ev_j_rounds))
 ev_c0 = pct(fields(read("ev_c.txt"), "RESULT C.event.pingpong.spin0"))
 x = ratio(ev_p[0], ev_c[0], time=True)
+ev_rounds = ""
+if len(ev_p_rounds) > 1:
+    ev_rounds = "; medians of %d alternating rounds, p50 per round %s (platform) against %s (C)" % (
+        len(ev_p_rounds), " / ".join(fmt(float(r["p50"]), "ns") for r in ev_p_rounds if "p50" in r),
+        " / ".join(fmt(float(r["p50"]), "ns") for r in ev_c_rounds if "p50" in r))
+ev_bare = ""
+if ev_j_rounds:
+    ev_bare = "; bare Java, the C pair line for line over FFM, " + " / ".join(fmt(v, "ns") for v in ev_j) + \
+        " (p50 ratio to bare Java " + rfmt(ratio(ev_p[0], ev_j[0], time=True)) + ")"
 row("named-event round trip (blocking), p50 / p99 / p99.9", " / ".join(fmt(v, "ns") for v in ev_p),
     "C futex pair, 20 µs spin " + " / ".join(fmt(v, "ns") for v in ev_c)
-    + "; no spin " + " / ".join(fmt(v, "ns") for v in ev_c0),
+    + "; no spin " + " / ".join(fmt(v, "ns") for v in ev_c0) + ev_bare + ev_rounds,
     " / ".join(rfmt(ratio(a, b, time=True)) for a, b in zip(ev_p, ev_c)), "p50 ≥ 0.83 (within 1.2×)",
     verdict(x, 1 / 1.2), ("events",))
 
