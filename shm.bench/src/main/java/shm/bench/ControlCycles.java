@@ -14,8 +14,8 @@ import shm.testkit.Trees;
 /**
  * A fixed number of control-path cycles of the mmap backend, for counting system calls with {@code strace -c -f}:
  * {@code run.sh} runs it twice with different counts and divides the difference by the difference of the counts, so
- * the JVM's own start and end cancel out. Modes: {@code create} (create→map→close of a 4 KiB object, space reserved),
- * {@code create-unreserved} (the same with the backend's space reservation off),
+ * the JVM's own start and end cancel out. Modes: {@code create} (create→map→close of a 4 KiB object, space
+ * reserved), {@code create-unreserved} (the same with the backend's space reservation off),
  * {@code open-elsewhere} (open→map→close of an object the C peer holds, see {@link CPeerHolder}), {@code open-here}
  * (the same for an object another handle of this process holds); each also with the suffix {@code -confined}, whose
  * handles are {@link MapOptions#confined() confined} (the single-thread mode, whose close pauses no other thread).
@@ -58,8 +58,8 @@ public final class ControlCycles {
                         cycles(mode, () -> open(backend, options), n);
                     }
                 }
-                default -> throw new IllegalArgumentException("mode: create | create-unreserved | open-here | open-elsewhere, each"
-                        + " optionally with " + CONFINED);
+                default -> throw new IllegalArgumentException("mode: create | create-unreserved | open-here"
+                        + " | open-elsewhere, each optionally with " + CONFINED);
             }
         } finally {
             Trees.deleteRecursively(root);

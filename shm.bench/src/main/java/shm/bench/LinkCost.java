@@ -12,8 +12,9 @@ import java.lang.invoke.MethodHandle;
  * What linking C functions costs a fresh JVM: links the twelve C library functions the mmap provider used to bind one
  * by one, each with its own signature ({@code signatures}), or the same twelve as {@code syscall(2)} in one shape
  * ({@code one-shape}, what the provider does now), then makes one call. Prints the milliseconds from the first
- * use of the FFM API to the call done (the first link loads the FFM machinery too); run it with {@code /usr/bin/time} for the process's CPU, and with {@code -XX:AOTCache=} to see
- * what an AOT cache keeps (the FFM classes) and what it does not (the code made for each signature).
+ * use of the FFM API to the call done (the first link loads the FFM machinery too); run it with
+ * {@code /usr/bin/time} for the process's CPU, and with {@code -XX:AOTCache=} to see what an AOT cache keeps (the FFM
+ * classes) and what it does not (the code made for each signature).
  *
  * <pre>
  *   java --enable-native-access=ALL-UNNAMED -cp ... shm.bench.LinkCost signatures|one-shape

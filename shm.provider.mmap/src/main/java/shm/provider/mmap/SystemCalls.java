@@ -14,9 +14,9 @@ import shm.provider.mmap.sync.Futex;
  * thread's {@link CallState}. One shape is one downcall to link: the FFM API generates code for every distinct
  * function signature at its first link, about 10 ms of CPU each, with an AOT cache as well (the cache keeps the FFM
  * classes, not the code made for a signature), so binding each C wrapper with its own signature cost a command-line
- * start a hundred milliseconds and more. The futex calls of {@link Futex} use the same shape. The kernel reads every argument as a register-wide value, so
- * an {@code int} passed as a {@code long} of the same value is exact, and the C library's {@code syscall} returns -1
- * with errno set on failure, like the wrappers.
+ * start a hundred milliseconds and more. The futex calls of {@link Futex} use the same shape. The kernel reads every
+ * argument as a register-wide value, so an {@code int} passed as a {@code long} of the same value is exact, and the C
+ * library's {@code syscall} returns -1 with errno set on failure, like the wrappers.
  *
  * <p>Linux x86-64 and AArch64 (the numbers differ; AArch64 uses the kernel's generic table). The handle is linked at
  * the first call and kept by the instance, never in a static field. Thread-safe.

@@ -80,9 +80,9 @@ public final class Futex {
      * generates the code for it once per JVM ({@code futex}: {@code uaddr, futex_op, val, timeout or val2, uaddr2,
      * val3}; {@code futex_waitv}: {@code waiters, nr, flags, timeout, clockid}).
      */
-    public static final FunctionDescriptor SYSCALL_SHAPE = FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG,
+    public static final FunctionDescriptor SYSCALL_SHAPE = FunctionDescriptor.of(ValueLayout.JAVA_LONG,
             ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG,
-            ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG);
+            ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG);
 
     private final long sysFutex;
     private final long sysGettid;
