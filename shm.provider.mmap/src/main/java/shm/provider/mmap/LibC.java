@@ -24,7 +24,6 @@ import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.nio.charset.StandardCharsets;
-import java.util.Locale;
 
 import shm.provider.mmap.sync.CallState;
 
@@ -147,8 +146,7 @@ final class LibC {
      * @throws UnsupportedOperationException on an architecture other than x86-64 and AArch64
      */
     LibC() {
-        String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
-        boolean arm = arch.equals("aarch64") || arch.equals("arm64");
+        boolean arm = sys.aarch64();
         oDirectory = arm ? 0x4000 : 0x10000;
         oNoFollow = arm ? 0x8000 : 0x20000;
         oTmpFile = 0x400000 | oDirectory;

@@ -67,6 +67,8 @@ final class SystemCalls {
 
     private final CallState callState;
     private final MemorySegment symbol;
+    /** Whether this machine is AArch64 (otherwise x86-64), decided once here for the whole binding. */
+    private final boolean aarch64;
     /** Indexed by {@link Call#ordinal()}: the numbers of this machine's architecture. */
     private final long[] numbers;
     /** Linked at the first call; a race links twice, harmlessly (equal handles). */
@@ -81,7 +83,7 @@ final class SystemCalls {
     SystemCalls(CallState callState) {
         this.callState = callState;
         String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
-        boolean arm = switch (arch) {
+        aarch64 = switch (arch) {
             case "amd64", "x86_64" -> false;
             case "aarch64", "arm64" -> true;
             default -> throw new UnsupportedOperationException("no system call numbers known for " + arch
@@ -90,10 +92,15 @@ final class SystemCalls {
         Call[] calls = Call.values();
         numbers = new long[calls.length];
         for (Call call : calls) {
-            numbers[call.ordinal()] = arm ? call.aarch64 : call.x86;
+            numbers[call.ordinal()] = aarch64 ? call.aarch64 : call.x86;
         }
         symbol = Linker.nativeLinker().defaultLookup().find("syscall")
                 .orElseThrow(() -> new IllegalStateException("the C library has no symbol syscall"));
+    }
+
+    /** Whether this machine is AArch64; otherwise it is x86-64 (the constructor refuses anything else). */
+    boolean aarch64() {
+        return aarch64;
     }
 
     /** This architecture's number of {@code call}. */
