@@ -108,6 +108,9 @@ public final class RuntimeHome {
         setDefault("felix.fileinstall.dir", home.resolve("deploy").toString());
         setDefault("felix.fileinstall.tmpdir", home.resolve("data").resolve("fileinstall").toString());
         setDefault("gosh.home", home.toString());
+        // The Log Service's history, from which the log file writes what was logged before it listened: room for
+        // every entry of a start with a few hundred bundle events (Felix Log keeps 100 by default).
+        setDefault("org.apache.felix.log.maxSize", "1000");
         // The bnd launcher gives every bundle installed or updated while it runs this start level; the shm bundles'
         // level, which the framework has reached, so that a bundle installed at the prompt or through deploy/ starts.
         setDefault("launch.startlevel.default", "2");

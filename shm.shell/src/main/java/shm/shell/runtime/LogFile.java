@@ -29,7 +29,9 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
  * newest, then {@code log/shm.log.1}, ...; the JDK's {@link FileHandler} rotates) and, from a threshold on, to the console's
  * standard error, one line per entry: {@code time level bundle message}. Which entries reach the Log Service at all is
  * set per bundle by the Log Service's own configuration ({@code etc/org.osgi.service.log.admin.cfg}); the threshold
- * of the console and the file's size and count are this component's configuration (PID {@value #PID}).
+ * of the console and the file's size and count are this component's configuration (PID {@value #PID}). What was
+ * logged before the component listened (other components started first, or it was restarting for a new
+ * configuration) is written when it starts listening, from the Log Service's history ({@link LogBacklog}).
  */
 @Component(immediate = true, configurationPid = LogFile.PID)
 @Designate(ocd = LogFile.Config.class)
@@ -65,7 +67,11 @@ public final class LogFile implements LogListener {
         int fileCount() default 5;
     }
 
+    /** The file of this bundle's data area that keeps when the last log component stopped listening. */
+    static final String STOPPED_AT = "log-listener-stopped-at";
+
     private final LogReaderService reader;
+    private final LogBacklog backlog;
     private final FileHandler file;
     private final LogLevel consoleLevel;
     private final PrintStream console = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.err),
@@ -88,7 +94,8 @@ public final class LogFile implements LogListener {
             // No platform home (an embedding framework, the in-framework tests): the console only.
             this.file = null;
             this.reader = reader;
-            reader.addLogListener(this);
+            this.backlog = new LogBacklog(dataFile(context));
+            listen();
             return;
         }
         Path folder = Path.of(home.strip()).resolve("log");
@@ -103,7 +110,8 @@ public final class LogFile implements LogListener {
             }
         });
         this.reader = reader;
-        reader.addLogListener(this);
+        this.backlog = new LogBacklog(dataFile(context));
+        listen();
         java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
         for (java.util.logging.Handler handler : root.getHandlers()) {
             if (handler instanceof java.util.logging.ConsoleHandler) {
@@ -114,10 +122,23 @@ public final class LogFile implements LogListener {
         root.addHandler(julBridge);
     }
 
+    private static Path dataFile(BundleContext context) {
+        java.io.File data = context.getDataFile(STOPPED_AT);
+        return data == null ? null : data.toPath();
+    }
+
+    private void listen() {
+        synchronized (backlog) {
+            backlog.listen(reader, this, this::write);
+        }
+    }
+
     /** Stops listening, gives java.util.logging its console back, and closes the file. */
     @Deactivate
     void close() {
-        reader.removeLogListener(this);
+        synchronized (backlog) {
+            backlog.stop(reader, this);
+        }
         java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
         root.removeHandler(julBridge);
         if (replacedConsole != null) {
@@ -165,6 +186,15 @@ public final class LogFile implements LogListener {
 
     @Override
     public void logged(LogEntry entry) {
+        synchronized (backlog) {
+            if (!backlog.alreadyWritten(entry)) {
+                write(entry);
+            }
+        }
+    }
+
+    /** Writes one entry to the file and, from the threshold on, to the console. */
+    private void write(LogEntry entry) {
         String logger = entry.getLoggerName();
         // Felix Log names the loggers of framework events Events.<kind>.<bundle>, e.g. Events.Bundle.shm.shell
         if (logger != null && logger.startsWith("Events.") && entry.getLogLevel().ordinal() > LogLevel.WARN.ordinal()
