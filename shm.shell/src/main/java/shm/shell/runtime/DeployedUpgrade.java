@@ -55,11 +55,17 @@ public final class DeployedUpgrade implements ArtifactInstaller {
      * Starts answering for {@code <felix.fileinstall.dir>}, the folder FileInstall watches for bundles; without it
      * (no platform home), answers for nothing.
      *
-     * @param context this bundle's context
-     * @param logger  where each upgrade is said in one line
+     * @param context     this bundle's context
+     * @param logger      where each upgrade is said in one line
+     * @param fileInstall FileInstall's own installer, not called: the reference makes this component wait for
+     *                    FileInstall, so that in a framework without it (FileInstall's package is an optional import)
+     *                    the component stays unsatisfied instead of failing to register under a class that is not
+     *                    there, which Declarative Services reports as an error at every start of this bundle
      */
     @Activate
-    public DeployedUpgrade(BundleContext context, @Reference(service = LoggerFactory.class) Logger logger) {
+    public DeployedUpgrade(BundleContext context, @Reference(service = LoggerFactory.class) Logger logger,
+            @Reference(target = "(&(objectClass=org.osgi.service.cm.ConfigurationListener)(!(" + EtcGate.MARKER
+                    + "=*)))") ArtifactInstaller fileInstall) {
         this.context = context;
         // Kept from the start: an update of shm.shell itself ends this revision's context while update() runs.
         this.wiring = context.getBundle(Constants.SYSTEM_BUNDLE_LOCATION).adapt(FrameworkWiring.class);
