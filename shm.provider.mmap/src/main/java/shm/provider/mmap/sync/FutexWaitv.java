@@ -60,6 +60,7 @@ final class FutexWaitv {
     private final CallState callState;
     private final MethodHandle waitv;
     private volatile boolean missing;
+    private final ThreadLocal<InterruptWord> interruptWords = new ThreadLocal<>();
 
     /**
      * Calls {@code futex_waitv} through {@code syscall}, the handle {@link Futex} linked in its one shape
@@ -71,6 +72,20 @@ final class FutexWaitv {
         // long syscall(SYS_futex_waitv, struct futex_waitv *waiters, unsigned nr, unsigned flags,
         //              struct timespec *timeout (absolute), clockid_t clockid)
         this.waitv = syscall;
+    }
+
+    /**
+     * The calling thread's interrupt word: the one of its previous sleep, unless an interrupt closed it (a closed
+     * channel stays closed). Kept, a sleep costs no allocation and no cleaner; an open word was never set, so it
+     * still holds 0.
+     */
+    private InterruptWord interruptWord() {
+        InterruptWord word = interruptWords.get();
+        if (word == null || !word.isOpen()) {
+            word = new InterruptWord(futex);
+            interruptWords.set(word);
+        }
+        return word;
     }
 
     /** Whether the kernel turned out to have no {@code futex_waitv}: callers then sleep with {@code FUTEX_WAIT}. */
@@ -92,7 +107,7 @@ final class FutexWaitv {
      */
     int sleep(MemorySegment first, long[] addresses, int[] expected, long deadline) throws Throwable {
         int n = addresses.length;
-        InterruptWord interrupt = new InterruptWord(futex);
+        InterruptWord interrupt = interruptWord();
         interrupt.enter();
         try {
             if (Thread.currentThread().isInterrupted()) {

@@ -10,8 +10,9 @@ import java.nio.channels.spi.AbstractInterruptibleChannel;
 /**
  * The word one futex wait sleeps on besides its own, set and woken by {@link Thread#interrupt()} of the waiting
  * thread. The hook is the JDK's public one: between {@link #enter()} and {@link #leave()} the thread is "blocked" in
- * this channel, and an interrupt closes the channel, which sets the word to 1 and wakes it. One instance per sleep
- * (a closed channel stays closed); the word is GC-managed memory any thread may write.
+ * this channel, and an interrupt closes the channel, which sets the word to 1 and wakes it. A thread keeps its
+ * instance from sleep to sleep until an interrupt closes it (a closed channel stays closed, so the next sleep takes a
+ * new one); the word is GC-managed memory any thread may write.
  */
 final class InterruptWord extends AbstractInterruptibleChannel {
 

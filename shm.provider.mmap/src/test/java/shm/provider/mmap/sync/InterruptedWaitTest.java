@@ -3,8 +3,14 @@ package shm.provider.mmap.sync;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.foreign.MemorySegment;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -65,6 +71,37 @@ class InterruptedWaitTest {
         Outcome<Futex.Wake> outcome = waiter.interruptAndGet();
         assertEquals(Futex.Wake.INTERRUPTED, outcome.answer());
         assertTrue(outcome.interrupted(), "the thread keeps its interrupt status");
+    }
+
+    @Test
+    void oneThreadSleepsAgainAndAgainAndAnInterruptEndsOnlyTheSleepItCameFor() throws Exception {
+        MemorySegment word = file.slot(0);
+        BlockingQueue<String> steps = new LinkedBlockingQueue<>();
+        Waiter<List<Futex.Wake>> waiter = new Waiter<>(() -> {
+            List<Futex.Wake> answers = new ArrayList<>();
+            steps.add("woken");
+            answers.add(futex.await(word, 0, 0, Futex.FOREVER));
+            steps.add("interrupted");
+            answers.add(futex.await(word, 0, 1, Futex.FOREVER));
+            Thread.interrupted();
+            // The interrupt closed the thread's interrupt word; a sleep after it must not see that word set.
+            answers.add(futex.await(word, 0, 1, TimeUnit.MILLISECONDS.toNanos(100)));
+            steps.add("interrupted again");
+            answers.add(futex.await(word, 0, 1, Futex.FOREVER));
+            return answers;
+        });
+        assertEquals("woken", steps.poll(Await.DEADLINE.toSeconds(), TimeUnit.SECONDS));
+        Words.setInt(word, 0, 1);
+        futex.wake(word, 0, 1);
+        assertEquals("interrupted", steps.poll(Await.DEADLINE.toSeconds(), TimeUnit.SECONDS));
+        waiter.thread.interrupt();
+        assertEquals("interrupted again", steps.poll(Await.DEADLINE.toSeconds(), TimeUnit.SECONDS));
+        Outcome<List<Futex.Wake>> outcome = waiter.interruptAndGet();
+        List<Futex.Wake> answers = outcome.answer();
+        assertTrue(Set.of(Futex.Wake.WOKEN, Futex.Wake.VALUE_CHANGED).contains(answers.get(0)), answers.toString());
+        assertEquals(List.of(Futex.Wake.INTERRUPTED, Futex.Wake.TIMED_OUT, Futex.Wake.INTERRUPTED),
+                answers.subList(1, 4));
+        assertTrue(outcome.interrupted());
     }
 
     @Test
