@@ -30,21 +30,41 @@ final class MmapEvent extends MmapSyncObject implements NamedEvent {
 
     @Override
     public void set() {
-        operate(event::set);
+        checkOpen();
+        try {
+            event.set();
+        } catch (RuntimeException | InternalError e) {
+            throw failure(e);
+        }
     }
 
     @Override
     public void reset() {
-        operate(event::reset);
+        checkOpen();
+        try {
+            event.reset();
+        } catch (RuntimeException | InternalError e) {
+            throw failure(e);
+        }
     }
 
     @Override
     public void pulse() {
-        operate(event::pulse);
+        checkOpen();
+        try {
+            event.pulse();
+        } catch (RuntimeException | InternalError e) {
+            throw failure(e);
+        }
     }
 
     @Override
     public WaitResult await(Duration timeout) {
-        return operate(() -> event.await(timeout));
+        checkOpen();
+        try {
+            return event.await(timeout);
+        } catch (RuntimeException | InternalError e) {
+            throw failure(e);
+        }
     }
 }

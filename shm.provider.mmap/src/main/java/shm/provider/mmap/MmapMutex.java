@@ -25,12 +25,22 @@ final class MmapMutex extends MmapSyncObject implements NamedMutex {
 
     @Override
     public WaitResult acquire(Duration timeout) {
-        return operate(() -> mutex.acquire(timeout));
+        checkOpen();
+        try {
+            return mutex.acquire(timeout);
+        } catch (RuntimeException | InternalError e) {
+            throw failure(e);
+        }
     }
 
     @Override
     public void release() {
-        operate(mutex::release);
+        checkOpen();
+        try {
+            mutex.release();
+        } catch (RuntimeException | InternalError e) {
+            throw failure(e);
+        }
     }
 
     @Override
@@ -46,6 +56,7 @@ final class MmapMutex extends MmapSyncObject implements NamedMutex {
                 if (mutex.heldByCurrentThread()) {
                     mutex.releaseAll();
                 }
+                return null;
             });
         } catch (shm.api.ShmException alreadyClosedOrUnreadable) {
             // closing twice is allowed; a truncated state block cannot be released, the handle still can

@@ -30,11 +30,21 @@ final class MmapSemaphore extends MmapSyncObject implements NamedSemaphore {
 
     @Override
     public WaitResult acquire(Duration timeout) {
-        return operate(() -> semaphore.acquire(timeout));
+        checkOpen();
+        try {
+            return semaphore.acquire(timeout);
+        } catch (RuntimeException | InternalError e) {
+            throw failure(e);
+        }
     }
 
     @Override
     public long release(long count) {
-        return operate(() -> semaphore.release(count));
+        checkOpen();
+        try {
+            return semaphore.release(count);
+        } catch (RuntimeException | InternalError e) {
+            throw failure(e);
+        }
     }
 }

@@ -28,16 +28,31 @@ final class Deadline {
      * @throws NullPointerException     when {@code timeout} is null
      */
     static Deadline after(Duration timeout) {
+        return ofNanos(nanos(timeout));
+    }
+
+    /**
+     * {@code timeout} in nanoseconds, {@link #FOREVER} when too long to count. A wait checks its timeout with this
+     * first and makes its deadline where it waits ({@link #ofNanos}): a deadline that never leaves the method that
+     * waits costs no allocation once compiled, one handed to another method does.
+     *
+     * @throws IllegalArgumentException when {@code timeout} is negative
+     * @throws NullPointerException     when {@code timeout} is null
+     */
+    static long nanos(Duration timeout) {
         if (timeout.isNegative()) {
             throw new IllegalArgumentException("a wait's timeout cannot be negative: " + timeout);
         }
-        long nanos;
         try {
-            nanos = timeout.toNanos();
+            return timeout.toNanos();
         } catch (ArithmeticException tooLong) {
-            nanos = FOREVER;
+            return FOREVER;
         }
-        return new Deadline(nanos);
+    }
+
+    /** A deadline {@code timeoutNanos} (at least 0, {@link #FOREVER}: none) from now. */
+    static Deadline ofNanos(long timeoutNanos) {
+        return new Deadline(timeoutNanos);
     }
 
     /** Whether the wait only tests ({@link Duration#ZERO}). */

@@ -224,11 +224,12 @@ public final class SharedEvent {
      *                                  closed
      */
     public WaitResult await(Duration timeout) {
-        Deadline deadline = Deadline.after(timeout);
-        return manualReset ? awaitManual(deadline) : awaitAuto(deadline);
+        long timeoutNanos = Deadline.nanos(timeout);
+        return manualReset ? awaitManual(timeoutNanos) : awaitAuto(timeoutNanos);
     }
 
-    private WaitResult awaitManual(Deadline deadline) {
+    private WaitResult awaitManual(long timeoutNanos) {
+        Deadline deadline = Deadline.ofNanos(timeoutNanos);
         long entry = state();
         if ((entry & SIGNALED) != 0) {
             return WaitResult.SIGNALED;
@@ -254,7 +255,8 @@ public final class SharedEvent {
         }
     }
 
-    private WaitResult awaitAuto(Deadline deadline) {
+    private WaitResult awaitAuto(long timeoutNanos) {
+        Deadline deadline = Deadline.ofNanos(timeoutNanos);
         while (true) {
             long s = state();
             if ((s & SIGNALED) != 0) {

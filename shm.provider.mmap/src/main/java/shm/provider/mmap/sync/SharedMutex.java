@@ -134,7 +134,7 @@ public final class SharedMutex {
      *                                  the segment was closed
      */
     public WaitResult acquire(Duration timeout) {
-        Deadline deadline = Deadline.after(timeout);
+        long timeoutNanos = Deadline.nanos(timeout);
         long thread = Thread.currentThread().threadId();
         long self = threads.currentWord();
         long word = owner();
@@ -151,10 +151,11 @@ public final class SharedMutex {
             Words.setInt(segment, RECURSION_OFFSET, levels + 1);
             return WaitResult.SIGNALED;
         }
-        return contended(self, thread, deadline);
+        return contended(self, thread, timeoutNanos);
     }
 
-    private WaitResult contended(long self, long thread, Deadline deadline) {
+    private WaitResult contended(long self, long thread, long timeoutNanos) {
+        Deadline deadline = Deadline.ofNanos(timeoutNanos);
         long nextCheck = System.nanoTime() + livenessNanos;
         while (true) {
             long word = owner();
