@@ -1,5 +1,6 @@
 package shm.api.spi;
 
+import java.util.List;
 import java.util.Optional;
 
 import org.osgi.annotation.versioning.ProviderType;
@@ -43,6 +44,26 @@ public interface DescriptorTable {
 
     /** The descriptor with this number, empty when it is not in use. */
     Optional<Descriptor> get(int index);
+
+    /**
+     * Which of {@code descriptors} their numbers still hold exactly (the same object, region, owner and node, as
+     * {@link #get(int)} would answer), all read in one step: a backend whose reads each take a lock or a call takes it
+     * once for all of them. This is what a process that holds many descriptors asks at every call that must notice the
+     * ones another process deleted (INtime's iwin32 handles).
+     *
+     * @param descriptors descriptors as {@link #get(int)} or {@link #create} returned them
+     * @return for each descriptor, in order, whether its number still holds it
+     * @throws shm.api.ShmException CLOSED
+     * @since 1.6
+     */
+    default boolean[] stillHeld(List<Descriptor> descriptors) {
+        boolean[] held = new boolean[descriptors.size()];
+        for (int i = 0; i < held.length; i++) {
+            Descriptor descriptor = descriptors.get(i);
+            held[i] = get(descriptor.index()).filter(descriptor::equals).isPresent();
+        }
+        return held;
+    }
 
     /**
      * Deletes a descriptor of any process; its number becomes free.

@@ -26,6 +26,10 @@
  * parked hold over, so another bundle's open and close during an update could destroy an object whose only holds
  * were parked. {@link shm.api.spi.ReferenceOpening#openByRef} reclaims.
  *
+ * <p>1.6: {@link shm.api.spi.DescriptorTable#stillHeld}: which of many descriptors still stand, read in one step (a
+ * default method that asks {@link shm.api.spi.DescriptorTable#get} for each; the mmap backend takes its table lock
+ * once for all of them).
+ *
  * <p><b>Mechanism, not policy.</b> A backend knows memory, names, handles, lifetimes and processes; it knows no vendor
  * rule and raises only neutral {@link shm.api.ShmException}s without a vendor number. Personalities translate.
  *
@@ -35,7 +39,7 @@
  * {@link shm.api.ErrorReason#NAME_USED_BY_OTHER_TYPE} and reports the holder's type in the message.
  */
 @Export
-@Version("1.5.0")
+@Version("1.6.0")
 package shm.api.spi;
 
 import org.osgi.annotation.bundle.Export;

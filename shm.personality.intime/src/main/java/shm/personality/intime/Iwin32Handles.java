@@ -1,5 +1,6 @@
 package shm.personality.intime;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -214,8 +215,7 @@ final class Iwin32Handles {
      * and the borrowed holds whose slot no longer names what it named.
      */
     void reconcile() {
-        dropStale(own);
-        dropStale(borrowed);
+        dropStale(own, borrowed);
     }
 
     /**
@@ -260,7 +260,7 @@ final class Iwin32Handles {
         borrowed.values().forEach(held -> KeptLines.releaseQuietly(held.release()));
         borrowed.clear();
         dropStale(own); // a hold another process released is not there to park
-        List<String> lines = new java.util.ArrayList<>();
+        List<String> lines = new ArrayList<>();
         for (Map.Entry<Long, Held> entry : List.copyOf(own.entrySet())) {
             Held held = entry.getValue();
             String kind = kind(held.object());
@@ -348,10 +348,29 @@ final class Iwin32Handles {
      * Drops the holds whose slot no longer names what it named: a hold whose slot named its object was released with
      * the slot and is only forgotten; any other (a stand-in slot, a borrowed hold) is released.
      */
-    private void dropStale(Map<Long, Held> handles) {
-        for (Map.Entry<Long, Held> entry : List.copyOf(handles.entrySet())) {
-            Held held = entry.getValue();
-            if (!stillNamed(held.descriptor()) && handles.remove(entry.getKey(), held)) {
+    @SafeVarargs
+    private void dropStale(Map<Long, Held>... maps) {
+        List<Map<Long, Held>> from = new ArrayList<>();
+        List<Long> values = new ArrayList<>();
+        List<Held> helds = new ArrayList<>();
+        List<Descriptor> descriptors = new ArrayList<>();
+        for (Map<Long, Held> handles : maps) {
+            for (Map.Entry<Long, Held> entry : handles.entrySet()) {
+                from.add(handles);
+                values.add(entry.getKey());
+                helds.add(entry.getValue());
+                descriptors.add(entry.getValue().descriptor());
+            }
+        }
+        if (descriptors.isEmpty()) {
+            return;
+        }
+        // One read of the shared table for every handle (one lock of the mmap store), not one per handle: this runs
+        // at every iwin32 call.
+        boolean[] stillNamed = table.stillHeld(descriptors);
+        for (int i = 0; i < stillNamed.length; i++) {
+            Held held = helds.get(i);
+            if (!stillNamed[i] && from.get(i).remove(values.get(i), held)) {
                 (held.forget() != null ? held.forget() : held.release()).run();
             }
         }

@@ -139,11 +139,17 @@ final class DescriptorSlots {
         if (w.descriptorWord(slot, DESCRIPTOR_STATE) != 1) {
             return null;
         }
-        long objectSlot = w.index("object of descriptor slot " + slot, w.descriptorFieldOffset(slot, DESCRIPTOR_OBJECT), w.descriptorWord(slot, DESCRIPTOR_OBJECT),
-                w.objectCapacity);
+        long objectWord = w.descriptorWord(slot, DESCRIPTOR_OBJECT);
+        long ownerWord = w.descriptorWord(slot, DESCRIPTOR_OWNER);
+        // The checks' messages are built only when a check fails: this read is on every iwin32 call's path.
+        long objectSlot = objectWord >= 0 && objectWord < w.objectCapacity ? objectWord
+                : w.index("object of descriptor slot " + slot, w.descriptorFieldOffset(slot, DESCRIPTOR_OBJECT),
+                        objectWord, w.objectCapacity);
         long ref = TableWords.ref(objectSlot, w.descriptorWord(slot, DESCRIPTOR_SERIAL));
-        long owner = w.processWord(w.processIndex("owner of descriptor slot " + slot, w.descriptorFieldOffset(slot, DESCRIPTOR_OWNER),
-                w.descriptorWord(slot, DESCRIPTOR_OWNER)), PROCESS_PID);
+        int ownerSlot = ownerWord >= 0 && ownerWord < w.processCapacity ? (int) ownerWord
+                : w.processIndex("owner of descriptor slot " + slot, w.descriptorFieldOffset(slot, DESCRIPTOR_OWNER),
+                        ownerWord);
+        long owner = w.processWord(ownerSlot, PROCESS_PID);
         return new long[] {ref, w.descriptorWord(slot, DESCRIPTOR_OFFSET), w.descriptorWord(slot, DESCRIPTOR_SIZE), owner,
                 w.descriptorWord(slot, DESCRIPTOR_NODE)};
     }

@@ -1,6 +1,7 @@
 package shm.provider.mmap;
 
 import java.util.Objects;
+import java.util.List;
 import java.util.Optional;
 
 import shm.api.ErrorReason;
@@ -67,6 +68,20 @@ final class MmapDescriptorTable implements DescriptorTable {
         return backend.tableWork(table -> {
             long[] d = table.descriptors().get(index, number);
             return d == null ? Optional.empty() : Optional.of(descriptor(number, d));
+        });
+    }
+
+    /** {@inheritDoc} One lock of the table for all of them. */
+    @Override
+    public boolean[] stillHeld(List<Descriptor> descriptors) {
+        return backend.tableWork(table -> {
+            boolean[] held = new boolean[descriptors.size()];
+            for (int i = 0; i < held.length; i++) {
+                Descriptor expected = descriptors.get(i);
+                long[] d = table.descriptors().get(index, expected.index());
+                held[i] = d != null && descriptor(expected.index(), d).equals(expected);
+            }
+            return held;
         });
     }
 
