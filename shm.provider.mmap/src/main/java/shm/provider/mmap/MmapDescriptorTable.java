@@ -1,7 +1,7 @@
 package shm.provider.mmap;
 
-import java.util.Objects;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 import shm.api.ErrorReason;
