@@ -132,26 +132,50 @@ final class DescriptorSlots {
      * when it is not in use.
      */
     long[] get(int t, int index) {
-        if (index < 0 || index >= w.descriptorTableWord(t, DESCRIPTOR_TABLE_CAPACITY)) {
+        int slot = usedSlot(t, index);
+        if (slot < 0) {
             return null;
+        }
+        return new long[] {objectRef(slot), w.descriptorWord(slot, DESCRIPTOR_OFFSET),
+            w.descriptorWord(slot, DESCRIPTOR_SIZE), ownerPid(slot), w.descriptorWord(slot, DESCRIPTOR_NODE)};
+    }
+
+    /**
+     * Whether descriptor {@code index} of table {@code t} is in use and holds exactly these values, as {@link #get}
+     * would answer them; reads the words in place (this is asked for every handle at every iwin32 call).
+     */
+    boolean holds(int t, int index, long ref, long offset, long size, long ownerPid, long node) {
+        int slot = usedSlot(t, index);
+        return slot >= 0 && objectRef(slot) == ref && w.descriptorWord(slot, DESCRIPTOR_OFFSET) == offset
+                && w.descriptorWord(slot, DESCRIPTOR_SIZE) == size && ownerPid(slot) == ownerPid
+                && w.descriptorWord(slot, DESCRIPTOR_NODE) == node;
+    }
+
+    /** The slot of descriptor {@code index} of table {@code t}, or -1 when the number is outside it or not in use. */
+    private int usedSlot(int t, int index) {
+        if (index < 0 || index >= w.descriptorTableWord(t, DESCRIPTOR_TABLE_CAPACITY)) {
+            return -1;
         }
         int slot = slotOf(t, index);
-        if (w.descriptorWord(slot, DESCRIPTOR_STATE) != 1) {
-            return null;
-        }
+        return w.descriptorWord(slot, DESCRIPTOR_STATE) == 1 ? slot : -1;
+    }
+
+    // The checks' messages are built only when a check fails: these reads are on every iwin32 call's path.
+
+    private long objectRef(int slot) {
         long objectWord = w.descriptorWord(slot, DESCRIPTOR_OBJECT);
-        long ownerWord = w.descriptorWord(slot, DESCRIPTOR_OWNER);
-        // The checks' messages are built only when a check fails: this read is on every iwin32 call's path.
         long objectSlot = objectWord >= 0 && objectWord < w.objectCapacity ? objectWord
                 : w.index("object of descriptor slot " + slot, w.descriptorFieldOffset(slot, DESCRIPTOR_OBJECT),
                         objectWord, w.objectCapacity);
-        long ref = TableWords.ref(objectSlot, w.descriptorWord(slot, DESCRIPTOR_SERIAL));
+        return TableWords.ref(objectSlot, w.descriptorWord(slot, DESCRIPTOR_SERIAL));
+    }
+
+    private long ownerPid(int slot) {
+        long ownerWord = w.descriptorWord(slot, DESCRIPTOR_OWNER);
         int ownerSlot = ownerWord >= 0 && ownerWord < w.processCapacity ? (int) ownerWord
                 : w.processIndex("owner of descriptor slot " + slot, w.descriptorFieldOffset(slot, DESCRIPTOR_OWNER),
                         ownerWord);
-        long owner = w.processWord(ownerSlot, PROCESS_PID);
-        return new long[] {ref, w.descriptorWord(slot, DESCRIPTOR_OFFSET), w.descriptorWord(slot, DESCRIPTOR_SIZE), owner,
-                w.descriptorWord(slot, DESCRIPTOR_NODE)};
+        return w.processWord(ownerSlot, PROCESS_PID);
     }
 
     /** Deletes a descriptor; {@code false} when it was not in use. */

@@ -77,9 +77,9 @@ final class MmapDescriptorTable implements DescriptorTable {
         return backend.tableWork(table -> {
             boolean[] held = new boolean[descriptors.size()];
             for (int i = 0; i < held.length; i++) {
-                Descriptor expected = descriptors.get(i);
-                long[] d = table.descriptors().get(index, expected.index());
-                held[i] = d != null && descriptor(expected.index(), d).equals(expected);
+                Descriptor d = descriptors.get(i);
+                held[i] = table.descriptors().holds(index, d.index(), d.object().value(), d.offset(), d.size(),
+                        d.ownerPid(), d.node());
             }
             return held;
         });
