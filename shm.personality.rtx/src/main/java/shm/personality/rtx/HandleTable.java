@@ -3,7 +3,6 @@ package shm.personality.rtx;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 import shm.api.NamedEvent;
@@ -71,7 +70,7 @@ final class HandleTable {
         }
     }
 
-    private final Map<Long, OpenHandle> handles = new ConcurrentHashMap<>();
+    private final HandleValues<OpenHandle> handles = new HandleValues<>();
     private final AtomicLong nextHandle = new AtomicLong(0x100);
     private volatile boolean closed;
 
@@ -121,7 +120,7 @@ final class HandleTable {
      */
     int parkFrom(ShmBackend gone) {
         int parked = 0;
-        for (Map.Entry<Long, OpenHandle> entry : List.copyOf(handles.entrySet())) {
+        for (Map.Entry<Long, OpenHandle> entry : handles.entries()) {
             OpenHandle open = entry.getValue();
             if (open.owner() != gone) {
                 continue;
@@ -148,7 +147,7 @@ final class HandleTable {
      */
     int reopenOn(ShmBackend next) {
         int moved = 0;
-        for (Map.Entry<Long, OpenHandle> entry : List.copyOf(handles.entrySet())) {
+        for (Map.Entry<Long, OpenHandle> entry : handles.entries()) {
             OpenHandle open = entry.getValue();
             if (open.owner() == next) {
                 continue;
@@ -199,7 +198,7 @@ final class HandleTable {
 
     /** The open handles now, by handle value (parked ones included), for operators. */
     java.util.SortedMap<Long, OpenHandle> snapshot() {
-        return new java.util.TreeMap<>(handles);
+        return handles.sorted();
     }
 
     /**
@@ -217,7 +216,7 @@ final class HandleTable {
         closed = true;
         List<String> lines = new java.util.ArrayList<>();
         lines.add("next " + nextHandle.get());
-        for (Long value : new java.util.TreeSet<>(handles.keySet())) {
+        for (Long value : handles.sorted().keySet()) {
             OpenHandle open = handles.remove(value);
             if (open == null) {
                 continue;
@@ -328,7 +327,7 @@ final class HandleTable {
     /** Closes every handle; later registrations are refused. Idempotent. */
     void closeAll() {
         closed = true;
-        for (Long handle : List.copyOf(handles.keySet())) {
+        for (Long handle : handles.sorted().keySet()) {
             OpenHandle open = handles.remove(handle);
             if (open != null) {
                 open.close();

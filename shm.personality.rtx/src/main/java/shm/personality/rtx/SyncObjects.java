@@ -28,6 +28,12 @@ import shm.api.spi.ShmBackend;
  */
 final class SyncObjects {
 
+    /** How long one slice of an {@code INFINITE} wait lasts (it waits again while the thread is not interrupted). */
+    private static final Duration INFINITE_SLICE = Duration.ofDays(1);
+    /** A single wait's answers, which carry no more than their result. */
+    private static final MultipleWaitResult SIGNALED_FIRST = new MultipleWaitResult(WaitResult.SIGNALED, 0);
+    private static final MultipleWaitResult ABANDONED_FIRST = new MultipleWaitResult(WaitResult.ABANDONED, 0);
+
     private final BackendBinding binding;
     private final HandleTable handles;
     private final NameRules names;
@@ -124,20 +130,27 @@ final class SyncObjects {
      * {@code ERROR_OPERATION_ABORTED}.
      */
     int waitForSingleObject(long hHandle, int dwMilliseconds) {
-        Function<Duration, WaitResult> wait = switch (handles.resource(hHandle)) {
-            case NamedEvent event -> event::await;
-            case NamedMutex mutex -> mutex::acquire;
-            case NamedSemaphore semaphore -> semaphore::acquire;
-            case null, default -> null;
-        };
-        if (wait == null) {
+        Object object = handles.resource(hHandle);
+        if (!(object instanceof NamedEvent || object instanceof NamedMutex || object instanceof NamedSemaphore)) {
             lastError.fail(ERROR_INVALID_HANDLE);
             return WAIT_FAILED;
         }
-        return answer(dwMilliseconds, timeout -> {
-            WaitResult result = wait.apply(timeout);
-            return result == WaitResult.TIMEOUT ? MultipleWaitResult.TIMEOUT : new MultipleWaitResult(result, 0);
-        });
+        return answer(dwMilliseconds, object, SyncObjects::awaitOne);
+    }
+
+    /** One object's wait, answered as a wait on several would answer it (index 0); allocates nothing. */
+    private static MultipleWaitResult awaitOne(Object object, Duration timeout) {
+        WaitResult result = switch (object) {
+            case NamedEvent event -> event.await(timeout);
+            case NamedMutex mutex -> mutex.acquire(timeout);
+            case NamedSemaphore semaphore -> semaphore.acquire(timeout);
+            default -> throw new IllegalStateException("not an RTX event, mutex or semaphore: " + object);
+        };
+        return switch (result) {
+            case SIGNALED -> SIGNALED_FIRST;
+            case ABANDONED -> ABANDONED_FIRST;
+            case TIMEOUT -> MultipleWaitResult.TIMEOUT;
+        };
     }
 
     /**
@@ -170,8 +183,18 @@ final class SyncObjects {
             backend = owner;
             objects.add(object);
         }
-        ShmBackend from = backend;
-        return answer(dwMilliseconds, timeout -> from.waitForMultipleObjects(objects, bWaitAll, timeout));
+        return answer(dwMilliseconds, new Several(backend, objects, bWaitAll),
+                (several, timeout) -> several.backend().waitForMultipleObjects(several.objects(), several.all(), timeout));
+    }
+
+    /** A wait on several objects of one backend. */
+    private record Several(ShmBackend backend, List<Object> objects, boolean all) {
+    }
+
+    /** How a wait runs on its target for a timeout; the implementations capture nothing, so they allocate nothing. */
+    @FunctionalInterface
+    private interface Waiting<T> {
+        MultipleWaitResult await(T target, Duration timeout);
     }
 
     /**
@@ -180,15 +203,16 @@ final class SyncObjects {
      * with {@code ERROR_OPERATION_ABORTED} when {@link Thread#interrupt()} ended the wait (the thread keeps its
      * interrupt status) or the code of a failure.
      */
-    private int answer(int dwMilliseconds, Function<Duration, MultipleWaitResult> wait) {
+    private <T> int answer(int dwMilliseconds, T target, Waiting<T> wait) {
         try {
             MultipleWaitResult result;
             if (dwMilliseconds == INFINITE) {
                 do {
-                    result = wait.apply(Duration.ofDays(1));
+                    result = wait.await(target, INFINITE_SLICE);
                 } while (result.result() == WaitResult.TIMEOUT && !Thread.currentThread().isInterrupted());
             } else {
-                result = wait.apply(Duration.ofMillis(Integer.toUnsignedLong(dwMilliseconds)));
+                // Duration.ofMillis(0) is Duration.ZERO: a test allocates nothing
+                result = wait.await(target, Duration.ofMillis(Integer.toUnsignedLong(dwMilliseconds)));
             }
             if (result.result() == WaitResult.TIMEOUT && Thread.currentThread().isInterrupted()) {
                 lastError.fail(ERROR_OPERATION_ABORTED);
