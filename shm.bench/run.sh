@@ -258,7 +258,8 @@ if want syscalls; then
     count c_open_0 "$bin/cycles" open 0 4096
     count c_open_n "$bin/cycles" open "$SYS_N" 4096
     : > "$out/cycles.txt"
-    for mode in create open-elsewhere open-here create-confined open-elsewhere-confined open-here-confined; do
+    for mode in create open-elsewhere open-here create-confined open-elsewhere-confined open-here-confined \
+            open-here-shared; do
         count "p_${mode}_0" "$java25" --enable-native-access=ALL-UNNAMED -cp "$here/target/classes:$here/target/lib/*" \
             shm.bench.ControlCycles "$mode" "/dev/shm/shm-bench-sys-$$-$mode" 0
         count "p_${mode}_n" "$java25" --enable-native-access=ALL-UNNAMED -cp "$here/target/classes:$here/target/lib/*" \

@@ -195,7 +195,9 @@ for name, params, label, ref, rlabel, target in (
         ("backendHeldElsewhereConfined", (None, None), "open→map→close 4 KiB of an object another process holds",
          c_open, "C `open`", 0.5),
         ("backendHeldHereConfined", (None, None), "open→map→close 4 KiB of an object this process holds already",
-         c_open, "C `open`", 2.0)):
+         c_open, "C `open`", 2.0),
+        ("backendHeldHereShared", (None, None), "open→map→close 4 KiB of an object this process holds already, "
+         "sharing the held handle's mapping and hold (`MapOptions.shareMapping`)", c_open, "C `open`", 2.0)):
     p = jmh.get((name,) + params)
     x = ratio(p, ref)
     row(f"{label}, confined handle (the single-thread mode)", fmt(p), f"{rlabel} {fmt(ref)}", rfmt(x),
@@ -338,7 +340,9 @@ for figure, plabel, clabel in (("create→map→close 4 KiB", "p_create", "c_lif
                                ("open→map→close, held by this process", "p_open-here", "c_open"),
                                ("the same, confined handles: create", "p_create-confined", "c_life"),
                                ("confined: open, held by another process", "p_open-elsewhere-confined", "c_open"),
-                               ("confined: open, held by this process", "p_open-here-confined", "c_open")):
+                               ("confined: open, held by this process", "p_open-here-confined", "c_open"),
+                               ("confined, sharing the held handle's mapping and hold: open, held by this process",
+                                "p_open-here-shared", "c_open")):
     ptot, pdiff = per_cycle(plabel)
     ctot, cdiff = per_cycle(clabel)
     top = ", ".join(f"{k} {v:.1f}" for k, v in sorted(pdiff.items(), key=lambda kv: -kv[1])[:8])

@@ -29,7 +29,7 @@
  *          thread
  */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package shm.api;
 
 import org.osgi.annotation.bundle.Export;

@@ -60,6 +60,11 @@ class ValueTypesTest {
         assertEquals(new MapOptions(Access.READ_ONLY, true, true), o);
         assertEquals(Access.READ_WRITE, MapOptions.DEFAULT.access());
         assertThrows(NullPointerException.class, () -> new MapOptions(null, false, false));
+        MapOptions shared = o.withConfined(true).withShareMapping(true);
+        assertEquals(new MapOptions(Access.READ_ONLY, true, true, true, true), shared);
+        assertFalse(MapOptions.DEFAULT.shareMapping());
+        assertTrue(shared.withAccess(Access.READ_WRITE).shareMapping(), "the withers keep the other options");
+        assertEquals(new MapOptions(Access.READ_ONLY, true, true, true, false), shared.withShareMapping(false));
     }
 
     @Test

@@ -18,7 +18,9 @@ import shm.testkit.Trees;
  * reserved), {@code create-unreserved} (the same with the backend's space reservation off),
  * {@code open-elsewhere} (open→map→close of an object the C peer holds, see {@link CPeerHolder}), {@code open-here}
  * (the same for an object another handle of this process holds); each also with the suffix {@code -confined}, whose
- * handles are {@link MapOptions#confined() confined} (the single-thread mode, whose close pauses no other thread).
+ * handles are {@link MapOptions#confined() confined} (the single-thread mode, whose close pauses no other thread), and
+ * {@code open-here-shared}: confined handles that share the held handle's mapping and hold
+ * ({@link MapOptions#shareMapping()}).
  * {@value #WARM} warm-up cycles run first in both runs, so the difference holds the steady state's cycles only. At the
  * end it prints the measured cycles' rate and the calling thread's CPU time per cycle (a figure that a loaded machine
  * disturbs less than the rate).
@@ -31,6 +33,7 @@ public final class ControlCycles {
 
     private static final int WARM = 500;
     private static final String CONFINED = "-confined";
+    private static final String OPEN_HERE_SHARED = "open-here-shared";
     private static final String CREATE_UNRESERVED = "create-unreserved";
 
     private ControlCycles() {
@@ -41,8 +44,11 @@ public final class ControlCycles {
         String mode = args[0];
         Path root = Path.of(args[1]);
         int n = Integer.parseInt(args[2]);
-        MapOptions options = mode.endsWith(CONFINED) ? MapOptions.DEFAULT.withConfined(true) : MapOptions.DEFAULT;
-        String base = mode.endsWith(CONFINED) ? mode.substring(0, mode.length() - CONFINED.length()) : mode;
+        boolean shared = mode.equals(OPEN_HERE_SHARED);
+        MapOptions options = mode.endsWith(CONFINED) || shared ? MapOptions.DEFAULT.withConfined(true)
+                .withShareMapping(shared) : MapOptions.DEFAULT;
+        String base = shared ? "open-here"
+                : mode.endsWith(CONFINED) ? mode.substring(0, mode.length() - CONFINED.length()) : mode;
         boolean unreserved = base.equals(CREATE_UNRESERVED);
         try (MmapBackend backend = new MmapBackend(MmapSettings.under(root).withReserveSpace(!unreserved))) {
             switch (base) {
@@ -59,7 +65,7 @@ public final class ControlCycles {
                     }
                 }
                 default -> throw new IllegalArgumentException("mode: create | create-unreserved | open-here"
-                        + " | open-elsewhere, each optionally with " + CONFINED);
+                        + " | open-elsewhere, each optionally with " + CONFINED + "; or " + OPEN_HERE_SHARED);
             }
         } finally {
             Trees.deleteRecursively(root);

@@ -22,7 +22,9 @@ import shm.api.MapOptions;
  * keeps it open: the case where the platform can skip the kernel). Each case runs through the backend's SPI, the RTX
  * personality ({@code RtOpenSharedMemory} + {@code RtCloseHandle}) and the neutral service over the same backend, so
  * the personalities' overhead shows as the ratio of their figures to the backend's. The backend cases also run with
- * {@link MapOptions#confined() confined} handles (the single-thread fast mode, whose close pauses no other thread).
+ * {@link MapOptions#confined() confined} handles (the single-thread fast mode, whose close pauses no other thread),
+ * and the held-here case also with confined handles that share the held handle's mapping and hold
+ * ({@link MapOptions#shareMapping()}: no system call).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -30,6 +32,7 @@ import shm.api.MapOptions;
 public class OpenBenchmark {
 
     private static final MapOptions CONFINED = MapOptions.DEFAULT.withConfined(true);
+    private static final MapOptions SHARING = CONFINED.withShareMapping(true);
 
     private OpenPaths paths;
 
@@ -65,6 +68,15 @@ public class OpenBenchmark {
     @Benchmark
     public long backendHeldHereConfined() {
         return paths.backendCycle(OpenPaths.HERE, CONFINED);
+    }
+
+    /**
+     * Backend SPI, a confined handle that shares the mapping and hold of the handle this process holds: open, map,
+     * close.
+     */
+    @Benchmark
+    public long backendHeldHereShared() {
+        return paths.backendCycle(OpenPaths.HERE, SHARING);
     }
 
     /** RTX personality: {@code RtOpenSharedMemory} (which maps) and {@code RtCloseHandle}, held elsewhere. */

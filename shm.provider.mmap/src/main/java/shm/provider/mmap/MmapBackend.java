@@ -76,6 +76,12 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
      * may outlive its object, whose name a new object then takes). Guarded by {@link #lock}.
      */
     private final Map<Long, OpenObject> openObjects = new HashMap<>();
+    /**
+     * The same objects by file name, for the opens that share a mapping ({@link MapOptions#shareMapping()}): the newest
+     * object opened under each name. An entry may be stale (the object's hold was released by another process); the
+     * table says ({@link ObjectTable#liveLogicalSizeUnlocked}). Guarded by {@link #lock}.
+     */
+    private final Map<String, OpenObject> openObjectsByName = new HashMap<>();
     /** Guarded by {@link #lock}. */
     private boolean closed;
     /** How long parked holds are kept, in milliseconds; 0: this backend does not park. */
@@ -129,6 +135,10 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
         Objects.requireNonNull(options, "options");
         String fileName = NameCodec.fileName(name);
         checkSize(name, size);
+        MmapHandle joined = joinHeld(type, fileName, name, options);
+        if (joined != null) {
+            return joined;
+        }
         return locked(name, () -> {
             int slot = table.objects().find(fileName);
             if (slot >= 0) {
@@ -261,6 +271,10 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(options, "options");
         String fileName = NameCodec.fileName(name);
+        MmapHandle joined = joinHeld(type, fileName, name, options);
+        if (joined != null) {
+            return joined;
+        }
         return locked(name, () -> {
             int slot = table.objects().find(fileName);
             if (slot < 0) {
@@ -512,7 +526,18 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
                     parkingSlot = slot;
                     parkingDeadline = deadline;
                 }
-                return table.parkHandle(handle.slot(), parkingSlot);
+                // a handle that shares the holds here parks a hold of its own, so that the others keep theirs
+                boolean added = object.sharesHolds();
+                if (added) {
+                    table.objects().openHandle(handle.slot(), false);
+                }
+                if (!table.parkHandle(handle.slot(), parkingSlot)) {
+                    if (added) {
+                        table.objects().closeHandle(handle.slot(), handle.ref().value(), object.fileName());
+                    }
+                    return false;
+                }
+                return true;
             });
             if (!moved) {
                 return false;
@@ -525,7 +550,7 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
                         + " was parked while a native call used its mapping; the mapping stays until the process ends");
             }
             if (object.isEmpty()) {
-                openObjects.remove(handle.ref().value());
+                unregister(object);
             }
             return true;
         } finally {
@@ -558,8 +583,13 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
             if (openObjects.get(handle.ref().value()) != object || !handle.isOpen()) {
                 return false;
             }
-            if (releaseHere(object, handle)) {
-                openObjects.remove(handle.ref().value());
+            try {
+                object.forget(handle);
+            } catch (IllegalStateException inUse) {
+                throw mappingInUse(handle, inUse);
+            }
+            if (object.isEmpty()) {
+                unregister(object);
             }
             return true;
         } finally {
@@ -568,8 +598,9 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
     }
 
     /**
-     * Releases one handle: unmaps its mapping, then releases its hold in the table (the last hold in any process
-     * unlinks the object).
+     * Releases one handle: unmaps its mapping (when it was its last user), then releases a hold in the table when the
+     * holds here would outnumber the handles left (the last hold in any process unlinks the object). The close of a
+     * handle that shares the holds here ({@link MapOptions#shareMapping()}) while others remain writes nothing.
      */
     void release(MmapHandle handle) {
         lock.lock();
@@ -578,8 +609,12 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
             if (openObjects.get(handle.ref().value()) != object || !handle.isOpen()) {
                 return;
             }
-            if (releaseHere(object, handle)) {
-                openObjects.remove(handle.ref().value());
+            boolean holdFreed = releaseHere(object, handle);
+            if (object.isEmpty()) {
+                unregister(object);
+            }
+            if (!holdFreed) {
+                return; // the holds here still back the handles left: nothing to write to the table
             }
             try {
                 table.locked(() -> table.objects().closeHandle(handle.slot(), handle.ref().value(),
@@ -656,23 +691,75 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
     /**
      * Closes one open handle here, without the table; under {@link #lock}.
      *
-     * @return whether the object has no handle left here
+     * @return whether a hold of this process in the table is no longer backed by a handle here ({@link OpenObject#release})
      * @throws ShmException WRONG_STATE when a native call uses the mapping (nothing changed)
      */
     private boolean releaseHere(OpenObject object, MmapHandle handle) {
         try {
-            object.release(handle);
+            return object.release(handle);
         } catch (IllegalStateException inUse) {
-            throw new ShmException(ErrorReason.WRONG_STATE, handle.name(),
-                    "the mapping is in use by a native call and cannot be closed now", null, inUse);
+            throw mappingInUse(handle, inUse);
         }
-        return object.isEmpty();
+    }
+
+    private static ShmException mappingInUse(MmapHandle handle, IllegalStateException inUse) {
+        return new ShmException(ErrorReason.WRONG_STATE, handle.name(),
+                "the mapping is in use by a native call and cannot be closed now", null, inUse);
     }
 
     /** Keeps the object of a handle this backend gave out, to be closed with the backend; returns the handle. */
     private MmapHandle register(MmapHandle handle) {
-        openObjects.putIfAbsent(handle.ref().value(), handle.object());
+        OpenObject object = handle.object();
+        if (openObjects.putIfAbsent(handle.ref().value(), object) == null && object.name() != null) {
+            openObjectsByName.put(object.fileName(), object);
+        }
         return handle;
+    }
+
+    /** Drops an object that has no handle left here. */
+    private void unregister(OpenObject object) {
+        openObjects.remove(object.ref().value(), object);
+        openObjectsByName.remove(object.fileName(), object);
+    }
+
+    /**
+     * Opens {@code fileName} by joining a handle open here, when the options ask to share a mapping
+     * ({@link MapOptions#shareMapping()}): a view of that handle's mapping and a share of the holds here
+     * ({@link OpenObject#joinHandle}). No system call and no table write: the table is only read, to see that the
+     * object still lives. {@code null} when the open must take the ordinary way: not asked, inside {@link #reclaiming}
+     * (a successor takes a parked hold back), nothing held here under that name or no hold left, no mapping with the
+     * access and size asked for; also when the backend is closed (the ordinary way says so). Pages to lock or touch
+     * are locked or touched as by an ordinary open.
+     *
+     * @throws ShmException NAME_USED_BY_OTHER_TYPE when the object held here is of another type
+     */
+    private MmapHandle joinHeld(ObjectType type, String fileName, String name, MapOptions options) {
+        if (!options.shareMapping() || reclaims()) {
+            return null;
+        }
+        lock.lock();
+        try {
+            OpenObject object = closed ? null : openObjectsByName.get(fileName);
+            if (object == null || object.holds() == 0) {
+                return null;
+            }
+            long logicalSize = table.liveLogicalSizeUnlocked(object.slot(), object.ref().value());
+            if (logicalSize < 0) {
+                return null;
+            }
+            if (object.type() != type) {
+                throw otherType(name, object.type(), type);
+            }
+            ObjectMapping mapping = object.joinableMapping(options.access() == shm.api.Access.READ_WRITE,
+                    logicalSize);
+            if (mapping == null) {
+                return null;
+            }
+            objects.lockAndTouch(mapping, fileName, name, options);   // no system call unless pages must be locked
+            return object.joinHandle(mapping, logicalSize, options);
+        } finally {
+            lock.unlock();
+        }
     }
 
     /**
@@ -704,6 +791,7 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
             object.release(handle);
             throw e;
         }
+        object.holdAdded();
         return handle;
     }
 

@@ -84,6 +84,7 @@ final class ObjectLifecycle {
                     initializer.accept(handle.segment());
                 }
                 objects.finishCreate(slot);
+                object.holdAdded();
             } catch (RuntimeException e) {
                 object.release(handle);
                 mapping = null;
@@ -132,6 +133,7 @@ final class ObjectLifecycle {
             object.release(handle);
             throw e;
         }
+        object.holdAdded();
         return handle;
     }
 

@@ -70,6 +70,15 @@ final class ObjectMapping {
         return !unmapped && !pinned && this.writable == writable && dataLength() >= dataLength;
     }
 
+    /**
+     * Whether a handle joining this mapping ({@link shm.api.MapOptions#shareMapping()}) can see {@code dataLength}
+     * data bytes through it: still mapped, not pinned, and writable when asked (a read-only handle sees a writable
+     * mapping through a read-only segment).
+     */
+    boolean canBeShared(boolean writable, long dataLength) {
+        return !unmapped && !pinned && (this.writable || !writable) && dataLength() >= dataLength;
+    }
+
     /** Where the mapping starts, for {@link Mapper#duplicateRaw}. */
     long address() {
         return address;

@@ -183,6 +183,28 @@ final class ObjectTable implements AutoCloseable {
         }
     }
 
+    /**
+     * The logical size of the object {@code ref} names if it still lives in {@code slot}, else -1; read without the
+     * table lock: a few words of the mapped table, no system call. Only for a process that holds the object: while one
+     * of its holds stays, no participant destroys the object or gives its name to another, so the answer can go stale
+     * only by a release of that hold by another process ({@link shm.api.spi.DescriptorTable#deleteReleasingHold}), as
+     * it can right after a locked answer. Also -1 when the table is not attached or cannot be read: the caller then
+     * takes the locked way, which says why.
+     */
+    long liveLogicalSizeUnlocked(int slot, long ref) {
+        lock.lockThreads();
+        try {
+            if (!file.attached() || objects.slotOf(ref) != slot) {
+                return -1;
+            }
+            return objects.logicalSizeOf(slot);
+        } catch (RuntimeException | InternalError unreadable) {
+            return -1;
+        } finally {
+            lock.unlockThreads();
+        }
+    }
+
     /** Makes the next call check that the table is still linked, as after a repair that may have moved it aside. */
     void checkLinkNextTime() {
         lock.lockThreads();

@@ -11,14 +11,19 @@ import shm.api.ObjectType;
 import shm.api.spi.ObjectRef;
 
 /**
- * An object this backend holds: its identity in the table and its open handles, each with a mapping of its own
+ * An object this backend holds: its identity in the table and its open handles. A handle has a mapping of its own
  * ({@link ObjectMapping}: Win32 view semantics, a distinct address per handle and a view freed at its handle's close,
- * which the personalities rely on). Every handle has one hold of this process in the object table
- * ({@code docs/mmap-store.md}, "holds"): each open adds one (or takes over one this process parked), each close
- * releases one, each park moves one to a parked slot; a forgotten handle ({@link shm.api.spi.BackendHandle#forget()})
- * releases none, since another process released it. What this class saves is the rest: an open of an object held here
- * makes its view from an open handle's mapping ({@code mremap}, no file opened), or else maps the file again from what
- * it recorded (type, size, the table's inode), without building a table entry.
+ * which the personalities rely on), or, when opened with {@link MapOptions#shareMapping()}, shares the mapping of a
+ * handle open here.
+ *
+ * <p>Holds ({@code docs/mmap-store.md}, "holds"): this process's holds in the object table that back the handles here
+ * are counted ({@link #holds()}). Each ordinary open adds one (or takes over one this process parked) and each joined
+ * open ({@link #joinHandle}) adds none, so there are never more holds than handles, and at least one while a handle is
+ * open (unless another process released it). A close releases a hold only when holds would outnumber the handles left
+ * ({@link #release}); a park moves one to a parked slot; a forgotten handle ({@link shm.api.spi.BackendHandle#forget()})
+ * releases none, since another process released it. What this class saves beyond that: an open of an object held
+ * here makes its view from an open handle's mapping ({@code mremap}, no file opened), or else maps the file again from
+ * what it recorded (type, size, the table's inode), without building a table entry.
  *
  * <p>Not thread-safe: guarded by the backend's lock.
  */
@@ -32,6 +37,8 @@ final class OpenObject {
     private final String name;
     private final long reservedSize;
     private final Set<MmapHandle> handles = new LinkedHashSet<>();
+    /** This process's holds in the table that back the handles here; at most {@code handles.size()}. */
+    private int holds;
 
     OpenObject(MmapBackend backend, String fileName, int slot, ObjectRef ref, ObjectType type, String name,
                long reservedSize) {
@@ -69,9 +76,31 @@ final class OpenObject {
         return reservedSize;
     }
 
+    /** How many of this process's holds in the object table back the handles here. */
+    int holds() {
+        return holds;
+    }
+
+    /** Counts the hold that the table just recorded for the newest handle (an ordinary open or a create). */
+    void holdAdded() {
+        if (holds >= handles.size()) {
+            throw new IllegalStateException(holds + " holds for " + handles.size() + " handles of " + fileName);
+        }
+        holds++;
+    }
+
+    /**
+     * Whether a park of one handle must first add a hold to the table: the handles here outnumber their holds (some
+     * were joined), so moving one of the holds away would leave a handle here without one.
+     */
+    boolean sharesHolds() {
+        return holds < handles.size();
+    }
+
     /**
      * A new handle of {@code logicalSize} bytes (at most what is mapped) on {@code mapping}, confined to this thread
-     * when the options say so; on failure nothing is counted.
+     * when the options say so; on failure nothing is counted. Its hold is counted by {@link #holdAdded} once the table
+     * has it.
      */
     MmapHandle newHandle(ObjectMapping mapping, long logicalSize, MapOptions options, boolean alreadyExisted) {
         long size = Math.min(logicalSize, mapping.dataLength());
@@ -86,10 +115,36 @@ final class OpenObject {
     }
 
     /**
+     * A handle that joins {@code mapping}, the mapping of a handle open here ({@link #joinableMapping}), and shares the
+     * holds counted here: no system call, nothing written to the table.
+     */
+    MmapHandle joinHandle(ObjectMapping mapping, long logicalSize, MapOptions options) {
+        if (holds == 0) {
+            throw new IllegalStateException("no hold of " + fileName + " to share");
+        }
+        return newHandle(mapping, logicalSize, options, true);
+    }
+
+    /**
+     * The mapping of an open handle that a joined handle of {@code dataLength} bytes can see, writable if asked
+     * ({@link ObjectMapping#canBeShared}), or {@code null} when none can.
+     */
+    ObjectMapping joinableMapping(boolean writable, long dataLength) {
+        for (MmapHandle handle : handles) {
+            if (handle.mapping().canBeShared(writable, dataLength)) {
+                return handle.mapping();
+            }
+        }
+        return null;
+    }
+
+    /**
      * Releases one handle: closes its confined arena, or for a handle of the shared arena the shared arena when it was
      * the last such handle, and unmaps the mapping it used when it was that mapping's last user.
      *
-     * @return {@code false} when the handle was not open here
+     * @return whether one of this process's holds in the table is no longer backed by a handle here: the caller
+     *         releases it in the table (or has moved it to a parked slot); {@code false} also when the handle was not
+     *         open here
      * @throws IllegalStateException when the shared arena is in use by a native call now (nothing changed)
      */
     boolean release(MmapHandle handle) {
@@ -108,8 +163,20 @@ final class OpenObject {
             handle.markOpen();
             throw inUse;
         }
-        handles.remove(handle);
-        return true;
+        return drop(handle);
+    }
+
+    /**
+     * Releases a handle whose hold another process released ({@link shm.api.spi.BackendHandle#forget()}): as
+     * {@link #release}, but the hold it took away is not counted any more, and nothing is left for the caller to
+     * release in the table.
+     *
+     * @throws IllegalStateException when the shared arena is in use by a native call now (nothing changed)
+     */
+    void forget(MmapHandle handle) {
+        if (handles.contains(handle) && !release(handle)) {
+            holds = Math.max(0, holds - 1);
+        }
     }
 
     /**
@@ -118,7 +185,19 @@ final class OpenObject {
      */
     void abandon(MmapHandle handle) {
         handle.markClosed();
+        if (handles.contains(handle)) {
+            drop(handle);
+        }
+    }
+
+    /** Removes a handle; whether a hold is no longer backed (see {@link #release}). */
+    private boolean drop(MmapHandle handle) {
         handles.remove(handle);
+        if (holds > handles.size()) {
+            holds--;
+            return true;
+        }
+        return false;
     }
 
     /**
