@@ -6,9 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
@@ -39,16 +37,18 @@ import shm.provider.mmap.sync.SharedSemaphore;
 /**
  * POSIX shared memory on tmpfs, shared by every process that uses the same root: one file per object (a header page
  * {@link ObjectHeader} followed by the data, file names from {@link NameCodec}) and one {@link ObjectTable} that
- * counts, per object, the holds of each live process: one per open handle, and one per handle parked
- * ({@link #park()}). Usable as a plain library:
+ * counts, per object, the holds of each live process: one per open handle (but for handles that share a mapping),
+ * and one per handle parked ({@link #park()}). Usable as a plain library:
  * {@code try (var backend = new MmapBackend(MmapSettings.defaults())) { ... }}.
  *
- * <p>Every operation runs under the table lock. The last close in any process unlinks the object's file; a process
- * that dies has its handles released by the next operation of any participant, or by {@link #reapDeadProcesses()}.
- * Space is reserved at create unless {@link MmapSettings#reserveSpace()} is off. Each handle maps the data on its own
- * (a distinct address per handle, as a Win32 view), seen through the mapping's {@link Arena#ofShared() shared arena}
- * or, for a {@link MapOptions#confined() confined} handle, a confined arena of its own;
- * closing the handle unmaps it.
+ * <p>Every operation runs under the table lock, but for the one exception below. The last close in any process unlinks
+ * the object's file; a process that dies has its handles released by the next operation of any participant, or by
+ * {@link #reapDeadProcesses()}. Space is reserved at create unless {@link MmapSettings#reserveSpace()} is off. Each
+ * handle maps the data on its own (a distinct address per handle, as a Win32 view), seen through the mapping's
+ * {@link Arena#ofShared() shared arena} or, for a {@link MapOptions#confined() confined} handle, a confined arena of
+ * its own; closing the handle unmaps it. The exception is a handle opened with {@link MapOptions#shareMapping()} while
+ * this backend holds the object: it shares an open handle's mapping and the holds of this process, and its open (and
+ * its close, while other handles here remain) takes no file lock and makes no system call (see {@link OpenObject}).
  *
  * <p>A file in the root that this platform did not write (wrong magic or layout version, a link, a directory, a file
  * the table does not know) or that another user owns (unless {@link MmapSettings#groupShared()}) is reported with
@@ -71,17 +71,8 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
     /** Bound while a parked handle's successor opens ({@link #reclaiming}): its opens take parked holds back. */
     private final ScopedValue<Boolean> reclaiming = ScopedValue.newInstance();
-    /**
-     * Objects this backend holds handles to, by reference (not by name: a handle whose hold another process released
-     * may outlive its object, whose name a new object then takes). Guarded by {@link #lock}.
-     */
-    private final Map<Long, OpenObject> openObjects = new HashMap<>();
-    /**
-     * The same objects by file name, for the opens that share a mapping ({@link MapOptions#shareMapping()}): the newest
-     * object opened under each name. An entry may be stale (the object's hold was released by another process); the
-     * table says ({@link ObjectTable#liveLogicalSizeUnlocked}). Guarded by {@link #lock}.
-     */
-    private final Map<String, OpenObject> openObjectsByName = new HashMap<>();
+    /** The objects this backend holds handles to. Guarded by {@link #lock}. */
+    private final HeldObjects held = new HeldObjects();
     /** Guarded by {@link #lock}. */
     private boolean closed;
     /** How long parked holds are kept, in milliseconds; 0: this backend does not park. */
@@ -422,14 +413,14 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
                 return;
             }
             FirstFailure failure = new FirstFailure();
-            for (OpenObject object : List.copyOf(openObjects.values())) {
+            for (OpenObject object : held.all()) {
                 for (MmapHandle handle : object.handles()) {
                     failure.run(() -> release(handle));
                 }
             }
             closed = true;
             failure.run(() -> table.locked(() -> {
-                if (openObjects.isEmpty()) {
+                if (held.isEmpty()) {
                     table.leave();
                 }
                 return null;
@@ -468,7 +459,7 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
         try {
             int count = 0;
             if (!closed && parkMillis > 0) {
-                for (OpenObject object : List.copyOf(openObjects.values())) {
+                for (OpenObject object : held.all()) {
                     for (MmapHandle handle : object.handles()) {
                         try {
                             count += park(handle) ? 1 : 0;
@@ -508,7 +499,7 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
         lock.lock();
         try {
             OpenObject object = handle.object();
-            if (closed || openObjects.get(handle.ref().value()) != object || !handle.isOpen()) {
+            if (closed || !held.holdsOpen(handle)) {
                 return false;
             }
             boolean moved = table.locked(() -> {
@@ -550,7 +541,7 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
                         + " was parked while a native call used its mapping; the mapping stays until the process ends");
             }
             if (object.isEmpty()) {
-                unregister(object);
+                held.remove(object);
             }
             return true;
         } finally {
@@ -580,7 +571,7 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
         lock.lock();
         try {
             OpenObject object = handle.object();
-            if (openObjects.get(handle.ref().value()) != object || !handle.isOpen()) {
+            if (!held.holdsOpen(handle)) {
                 return false;
             }
             try {
@@ -589,7 +580,7 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
                 throw mappingInUse(handle, inUse);
             }
             if (object.isEmpty()) {
-                unregister(object);
+                held.remove(object);
             }
             return true;
         } finally {
@@ -606,12 +597,12 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
         lock.lock();
         try {
             OpenObject object = handle.object();
-            if (openObjects.get(handle.ref().value()) != object || !handle.isOpen()) {
+            if (!held.holdsOpen(handle)) {
                 return;
             }
             boolean holdFreed = releaseHere(object, handle);
             if (object.isEmpty()) {
-                unregister(object);
+                held.remove(object);
             }
             if (!holdFreed) {
                 return; // the holds here still back the handles left: nothing to write to the table
@@ -709,17 +700,7 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
 
     /** Keeps the object of a handle this backend gave out, to be closed with the backend; returns the handle. */
     private MmapHandle register(MmapHandle handle) {
-        OpenObject object = handle.object();
-        if (openObjects.putIfAbsent(handle.ref().value(), object) == null && object.name() != null) {
-            openObjectsByName.put(object.fileName(), object);
-        }
-        return handle;
-    }
-
-    /** Drops an object that has no handle left here. */
-    private void unregister(OpenObject object) {
-        openObjects.remove(object.ref().value(), object);
-        openObjectsByName.remove(object.fileName(), object);
+        return held.add(handle);
     }
 
     /**
@@ -739,7 +720,7 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
         }
         lock.lock();
         try {
-            OpenObject object = closed ? null : openObjectsByName.get(fileName);
+            OpenObject object = closed ? null : held.byFileName(fileName);
             if (object == null || object.holds() == 0) {
                 return null;
             }
@@ -769,7 +750,7 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
      * back. Under both locks.
      */
     private MmapHandle openSlot(int slot, String fileName, ObjectType type, String name, MapOptions options) {
-        OpenObject object = openObjects.get(table.objects().refOf(slot));
+        OpenObject object = held.byRef(table.objects().refOf(slot));
         if (object == null || object.slot() != slot) {
             return register(objects.openExisting(slot, fileName, type, name, options));
         }

@@ -192,7 +192,10 @@ final class ObjectLifecycle {
         }
     }
 
-    /** What the operator sees of an object: the table's holds (one per open or parked handle) per process. */
+    /**
+     * What the operator sees of an object: the table's holds per process (one per open or parked handle, except
+     * handles that share another's mapping and hold).
+     */
     ObjectInfo info(TableEntry entry, String name) {
         List<HolderInfo> holders = entry.holders().stream()
                 .map(h -> new HolderInfo(h.pid(), (int) Math.min(Integer.MAX_VALUE, h.handles()))).toList();
