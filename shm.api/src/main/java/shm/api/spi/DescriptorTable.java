@@ -66,6 +66,19 @@ public interface DescriptorTable {
     }
 
     /**
+     * A number that changes whenever anything in the store may have changed since it was last read, descriptors of any
+     * table included: equal numbers from two reads mean that no descriptor was created, changed or deleted between
+     * them, so the answer of a {@link #stillHeld} taken after the first read still holds. {@code -1} (the default) when
+     * the backend cannot tell, also when it is closed; then nothing may be concluded from it. Cheap: for the mmap
+     * store, one word read.
+     *
+     * @since 1.7
+     */
+    default long changeCount() {
+        return -1;
+    }
+
+    /**
      * Deletes a descriptor of any process; its number becomes free.
      *
      * @return {@code false} when no descriptor had this number

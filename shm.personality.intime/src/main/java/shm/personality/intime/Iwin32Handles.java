@@ -64,6 +64,14 @@ final class Iwin32Handles {
     private final Predicate<Descriptor> standIn;
     private final Map<Long, Held> own = new HashMap<>();
     private final Map<Long, Held> borrowed = new HashMap<>();
+    /** How many handles were ever added here (own or borrowed): a change {@link #reconcile} must look at. */
+    private long additions;
+    /**
+     * The store's change count ({@link DescriptorTable#changeCount()}) and {@link #additions} when every handle here was
+     * last found still held; -1 when not known.
+     */
+    private long confirmedChange = -1;
+    private long confirmedAdditions = -1;
 
     /**
      * @param standIn tells whether a slot names the page that stands for a process rather than the object its handle
@@ -90,6 +98,7 @@ final class Iwin32Handles {
         }
         long value = IntimeTables.iwin32HandleOfSlot(descriptor.index());
         own.put(value, new Held(object, release, forget, descriptor));
+        additions++;
         return value;
     }
 
@@ -128,6 +137,7 @@ final class Iwin32Handles {
         }
         Held opened = open.apply(now);
         borrowed.put(value, opened);
+        additions++;
         return opened;
     }
 
@@ -212,10 +222,17 @@ final class Iwin32Handles {
 
     /**
      * Releases the handles of this process that another process closed (their slot is gone or names something else),
-     * and the borrowed holds whose slot no longer names what it named.
+     * and the borrowed holds whose slot no longer names what it named. Reads nothing more than the store's change count
+     * when nothing was committed in the store and no handle was added here since every handle was last found held.
      */
     void reconcile() {
-        dropStale(own, borrowed);
+        long change = table.changeCount();
+        if (change != -1 && change == confirmedChange && additions == confirmedAdditions) {
+            return; // nothing was committed in the store and no handle added here since all were found held
+        }
+        boolean allHeld = dropStale(own, borrowed);
+        confirmedChange = allHeld ? change : -1;
+        confirmedAdditions = additions;
     }
 
     /**
@@ -324,6 +341,7 @@ final class Iwin32Handles {
             }
         };
         own.put(value, held);
+        additions++;
     }
 
     private static String kind(Object object) {
@@ -347,9 +365,11 @@ final class Iwin32Handles {
     /**
      * Drops the holds whose slot no longer names what it named: a hold whose slot named its object was released with
      * the slot and is only forgotten; any other (a stand-in slot, a borrowed hold) is released.
+     *
+     * @return whether every slot still named what it named (nothing was dropped)
      */
     @SafeVarargs
-    private void dropStale(Map<Long, Held>... maps) {
+    private boolean dropStale(Map<Long, Held>... maps) {
         List<Map<Long, Held>> from = new ArrayList<>();
         List<Long> values = new ArrayList<>();
         List<Held> helds = new ArrayList<>();
@@ -363,17 +383,22 @@ final class Iwin32Handles {
             }
         }
         if (descriptors.isEmpty()) {
-            return;
+            return true;
         }
         // One read of the shared table for every handle (one lock of the mmap store), not one per handle: this runs
         // at every iwin32 call.
         boolean[] stillNamed = table.stillHeld(descriptors);
+        boolean allHeld = true;
         for (int i = 0; i < stillNamed.length; i++) {
             Held held = helds.get(i);
-            if (!stillNamed[i] && from.get(i).remove(values.get(i), held)) {
-                (held.forget() != null ? held.forget() : held.release()).run();
+            if (!stillNamed[i]) {
+                allHeld = false;
+                if (from.get(i).remove(values.get(i), held)) {
+                    (held.forget() != null ? held.forget() : held.release()).run();
+                }
             }
         }
+        return allHeld;
     }
 
     private static RuntimeException releaseQuietly(Held held, RuntimeException first) {

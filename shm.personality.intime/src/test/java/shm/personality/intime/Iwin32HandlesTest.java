@@ -40,9 +40,16 @@ class Iwin32HandlesTest {
         final DescriptorTable table;
         final AtomicInteger singleReads = new AtomicInteger();
         final AtomicInteger bulkReads = new AtomicInteger();
+        final boolean countsChanges;
 
-        CountingTable(DescriptorTable table) {
+        CountingTable(DescriptorTable table, boolean countsChanges) {
             this.table = table;
+            this.countsChanges = countsChanges;
+        }
+
+        @Override
+        public long changeCount() {
+            return countsChanges ? table.changeCount() : DescriptorTable.super.changeCount();
         }
 
         @Override
@@ -96,7 +103,7 @@ class Iwin32HandlesTest {
     @Test
     void everyHandleIsCheckedInOneReadAndOnlyTheClosedOneIsForgotten() {
         DescriptorTable real = fixture.backend.descriptors(IntimeTables.IWIN32_TABLE, 1024, 1024);
-        CountingTable table = new CountingTable(real);
+        CountingTable table = new CountingTable(real, true);
         Iwin32Handles handles = new Iwin32Handles(table, descriptor -> false);
         List<BackendHandle> objects = new ArrayList<>();
         List<Long> values = new ArrayList<>();
@@ -132,5 +139,47 @@ class Iwin32HandlesTest {
             }
         }
         handles.closeAll();
+    }
+
+    /**
+     * While nothing is committed in the store, a call reads only its change count: the handles' slots are not read
+     * again. Any commit (here an object another caller creates) makes the next call read them all, and a handle another
+     * process closed is noticed as before. A table that cannot count changes is read at every call.
+     */
+    @Test
+    void slotsAreReadAgainOnlyAfterTheStoreChanged() {
+        DescriptorTable real = fixture.backend.descriptors(IntimeTables.IWIN32_TABLE, 1024, 1024);
+        for (boolean countsChanges : new boolean[] {true, false}) {
+            CountingTable table = new CountingTable(real, countsChanges);
+            Iwin32Handles handles = new Iwin32Handles(table, descriptor -> false);
+            AtomicInteger forgotten = new AtomicInteger();
+            List<Long> values = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                BackendHandle object = fixture.backend.createOrOpen(ObjectType.SHARED_MEMORY, "c" + i, 4096,
+                        MapOptions.DEFAULT);
+                values.add(handles.register(object, object::close, () -> {
+                    forgotten.incrementAndGet();
+                    object.forget();
+                }, object.ref(), 4096));
+            }
+            handles.reconcile();
+            handles.reconcile();
+            handles.reconcile();
+            assertEquals(countsChanges ? 1 : 3, table.bulkReads.get(), "no commit since the first call");
+
+            try (BackendHandle other = fixture.backend.createOrOpen(ObjectType.SHARED_MEMORY, "other", 64,
+                    MapOptions.DEFAULT)) {
+                handles.reconcile();
+                assertEquals(countsChanges ? 2 : 4, table.bulkReads.get(), "a commit: the slots are read again");
+            }
+
+            Descriptor closed = handles.own(values.get(1)).orElseThrow().descriptor();
+            assertTrue(real.deleteReleasingHold(closed));
+            handles.reconcile();
+            assertEquals(1, forgotten.get(), "the handle another process closed is noticed");
+            assertFalse(handles.isOwn(values.get(1)));
+            assertTrue(handles.isOwn(values.get(0)));
+            handles.closeAll();
+        }
     }
 }

@@ -10,7 +10,7 @@ import java.util.Map;
  *
  * <p>By reference, not by name, for everything else: a handle whose hold another process released may outlive its
  * object, whose name a new object then takes. The name index keeps the newest object opened under each name; an entry
- * may be such a stale one, which the table tells ({@link ObjectTable#liveLogicalSizeUnlocked}).
+ * may be such a stale one, which the table tells ({@link ObjectSlots#liveLogicalSize}).
  *
  * <p>Not thread-safe: guarded by the backend's lock.
  */

@@ -389,6 +389,30 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
     }
 
     /**
+     * Runs a read of the object table under this backend's in-JVM lock only, without the table's file lock: for reads
+     * that compare words in place and take the locked way ({@link #tableWork}) when they see anything else.
+     * {@code null} when the backend is closed or the table cannot be read ({@link ObjectTable#readUnlocked}).
+     */
+    <T> T readUnlocked(Function<ObjectTable, T> read) {
+        lock.lock();
+        try {
+            return closed ? null : table.readUnlocked(read);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** As {@link #readUnlocked}, for a number that is never negative; -1 when closed or unreadable. */
+    long readNumberUnlocked(java.util.function.ToLongFunction<ObjectTable> read) {
+        lock.lock();
+        try {
+            return closed ? -1 : table.readNumberUnlocked(read);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
      * Runs table work for the descriptor tables and the directory under this backend's locks; a closed backend
      * refuses with CLOSED.
      */
@@ -724,7 +748,9 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
             if (object == null || object.holds() == 0) {
                 return null;
             }
-            long logicalSize = table.liveLogicalSizeUnlocked(object.slot(), object.ref().value());
+            int slot = object.slot();
+            long ref = object.ref().value();
+            long logicalSize = table.readNumberUnlocked(t -> t.objects().liveLogicalSize(slot, ref));
             if (logicalSize < 0) {
                 return null;
             }

@@ -71,18 +71,44 @@ final class MmapDescriptorTable implements DescriptorTable {
         });
     }
 
-    /** {@inheritDoc} One lock of the table for all of them. */
+    /**
+     * {@inheritDoc} A look without the store's file lock first, at the words of every slot in place: when all of them
+     * still match, that is the answer, with no system call (a deletion that has not changed a word yet comes after this
+     * answer, as it could after a locked one). Any difference, or a table that cannot be read, is looked at again under
+     * the lock, once for all of them, so a half-written or rolled-back change never reports a descriptor as deleted.
+     */
     @Override
     public boolean[] stillHeld(List<Descriptor> descriptors) {
-        return backend.tableWork(table -> {
-            boolean[] held = new boolean[descriptors.size()];
-            for (int i = 0; i < held.length; i++) {
-                Descriptor d = descriptors.get(i);
-                held[i] = table.descriptors().holds(index, d.index(), d.object().value(), d.offset(), d.size(),
-                        d.ownerPid(), d.node());
-            }
+        boolean[] held = backend.readUnlocked(table -> compare(table, descriptors));
+        if (held != null && allTrue(held)) {
             return held;
-        });
+        }
+        return backend.tableWork(table -> compare(table, descriptors));
+    }
+
+    /** {@inheritDoc} The table's generation, which every commit of any participant advances by one. */
+    @Override
+    public long changeCount() {
+        return backend.readNumberUnlocked(ObjectTable::generation);
+    }
+
+    private boolean[] compare(ObjectTable table, List<Descriptor> descriptors) {
+        boolean[] held = new boolean[descriptors.size()];
+        for (int i = 0; i < held.length; i++) {
+            Descriptor d = descriptors.get(i);
+            held[i] = table.descriptors().holds(index, d.index(), d.object().value(), d.offset(), d.size(),
+                    d.ownerPid(), d.node());
+        }
+        return held;
+    }
+
+    private static boolean allTrue(boolean[] values) {
+        for (boolean value : values) {
+            if (!value) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override

@@ -139,6 +139,17 @@ final class ObjectSlots {
         return w.objectWord(slot, OBJECT_LOGICAL_SIZE);
     }
 
+    /**
+     * The logical size of the object {@code ref} names if it still lives in {@code slot}, else -1. Read without the
+     * table lock by a process that holds the object ({@link MmapBackend}'s shared mappings): while one of its holds
+     * stays, no participant destroys the object or gives its name to another, so the answer can go stale only by a
+     * release of that hold by another process ({@link shm.api.spi.DescriptorTable#deleteReleasingHold}), as it can
+     * right after a locked answer.
+     */
+    long liveLogicalSize(int slot, long ref) {
+        return slotOf(ref) == slot ? logicalSizeOf(slot) : -1;
+    }
+
     /** Records the inode of the file a creation intent is about to link; in its own transaction, before the link. */
     void recordInode(int slot, long inode) {
         w.transaction(() -> w.putObject(slot, OBJECT_INODE, inode));

@@ -6,7 +6,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.function.ToLongFunction;
 
 import shm.api.ErrorReason;
 import shm.api.ShmException;
@@ -184,20 +186,30 @@ final class ObjectTable implements AutoCloseable {
     }
 
     /**
-     * The logical size of the object {@code ref} names if it still lives in {@code slot}, else -1; read without the
-     * table lock: a few words of the mapped table, no system call. Only for a process that holds the object: while one
-     * of its holds stays, no participant destroys the object or gives its name to another, so the answer can go stale
-     * only by a release of that hold by another process ({@link shm.api.spi.DescriptorTable#deleteReleasingHold}), as
-     * it can right after a locked answer. Also -1 when the table is not attached or cannot be read: the caller then
-     * takes the locked way, which says why.
+     * Runs {@code read} without the table's file lock (the threads of this JVM still wait for each other): a look at
+     * words of the mapped table that another process may be changing, for a caller that compares them with what it
+     * expects and takes {@link #locked} when they differ. {@code null} when the table is not attached or cannot be
+     * read (a corrupt word, a table cut shorter under its mapping).
      */
-    long liveLogicalSizeUnlocked(int slot, long ref) {
+    <T> T readUnlocked(Function<ObjectTable, T> read) {
         lock.lockThreads();
         try {
-            if (!file.attached() || objects.slotOf(ref) != slot) {
-                return -1;
-            }
-            return objects.logicalSizeOf(slot);
+            return file.attached() ? read.apply(this) : null;
+        } catch (RuntimeException | InternalError unreadable) {
+            return null;
+        } finally {
+            lock.unlockThreads();
+        }
+    }
+
+    /**
+     * As {@link #readUnlocked}, for a number that is never negative: -1 when the table is not attached or cannot be
+     * read. No boxing, for reads on a path that allocates nothing.
+     */
+    long readNumberUnlocked(ToLongFunction<ObjectTable> read) {
+        lock.lockThreads();
+        try {
+            return file.attached() ? read.applyAsLong(this) : -1;
         } catch (RuntimeException | InternalError unreadable) {
             return -1;
         } finally {

@@ -1,5 +1,6 @@
 package shm.provider.mmap;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -11,6 +12,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -26,6 +29,8 @@ import shm.api.spi.DescriptorTable;
 import shm.api.spi.Directory;
 import shm.api.spi.ObjectRef;
 import shm.api.spi.PoolUsage;
+import shm.testkit.Await;
+import shm.testkit.OtherThread;
 import shm.testkit.StoreFixture;
 import shm.testkit.TmpfsDirectory;
 
@@ -179,6 +184,37 @@ class SharedTablesTest {
         try (MmapBackend other = new MmapBackend(MmapSettings.under(root))) {
             assertTrue(other.lookup("kept").isEmpty(), "the backend's close released the new object's handle");
         }
+    }
+
+    /**
+     * The look an iwin32 call takes at its own descriptors ({@link DescriptorTable#stillHeld}) needs no file lock while
+     * they are all still there: it answers while another description of the table file holds the lock. A deleted one
+     * is still reported, looked at again under the lock.
+     */
+    @Test
+    void stillHeldAnswersWithoutTheFileLockWhileNothingChanged() throws Exception {
+        DescriptorTable table = backend.descriptors("handles", 10, 10);
+        BackendHandle memory = backend.createOrOpen(SHM, "looked-at", 4096, MapOptions.DEFAULT);
+        Descriptor kept = table.create(memory.ref(), 0, 4096);
+        Descriptor deleted = table.create(memory.ref(), 0, 4096);
+        LibC libc = new LibC();
+        int fd = libc.openat(LibC.AT_FDCWD, root.resolve(TableLayout.FILE_NAME).toString(), LibC.O_RDONLY, 0);
+        try {
+            assertTrue(libc.tryLockExclusive(fd));
+            assertArrayEquals(new boolean[] {true, true}, OtherThread.call(() -> table.stillHeld(List.of(kept, deleted))),
+                    "answered while another description holds the table's lock");
+            libc.unlock(fd);
+
+            assertTrue(table.delete(deleted.index()));
+            assertTrue(libc.tryLockExclusive(fd));
+            CompletableFuture<boolean[]> answer = CompletableFuture.supplyAsync(
+                    () -> table.stillHeld(List.of(kept, deleted)));
+            libc.unlock(fd);
+            assertArrayEquals(new boolean[] {true, false}, answer.get(Await.DEADLINE.toMillis(), TimeUnit.MILLISECONDS));
+        } finally {
+            libc.close(fd);
+        }
+        memory.close();
     }
 
     @Test
