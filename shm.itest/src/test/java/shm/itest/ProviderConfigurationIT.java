@@ -42,6 +42,7 @@ public class ProviderConfigurationIT extends ShmTestBase {
             configuration.update(with(original, "maxMappings", 16_000));
             Await.until("a new mmap backend instance over the same root serves",
                     () -> backendServiceId() != before);
+            rig.awaitMoved("maxMappings changed");
             rig.check("maxMappings changed: a new backend instance over the same root");
             long instance = backendServiceId();
             configuration.update(with(configuration.getProperties(), Constants.SERVICE_RANKING, 7));
@@ -51,6 +52,7 @@ public class ProviderConfigurationIT extends ShmTestBase {
             rig.check("ranking changed: service properties only");
             configuration.update(original);
             Await.until("the first configuration's instance serves", () -> backendServiceId() != instance);
+            rig.awaitMoved("back to the first configuration");
             rig.check("back to the first configuration");
             rig.finish();
         }

@@ -10,7 +10,10 @@ import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 
+import shm.api.MapOptions;
+import shm.api.MappingEvent;
 import shm.api.SharedMemory;
 import shm.api.SharedMemoryService;
 import shm.testkit.CExample;
@@ -23,7 +26,9 @@ import shm.testkit.Await;
  * ({@code examples/c/shm_peer.c}, step {@code count 8}) writing its own counter 8 bytes further into the same object, and a second object held by the
  * framework only, filled with a known pattern. {@link #check} after each step: both objects are the very same files
  * (same inodes), the framework's handle reads the child's current counter (it keeps growing), no value went back, and
- * the framework-only bytes are intact. {@link #finish}: the last value the child wrote is what the framework reads.
+ * the framework-only bytes are intact, also through a second handle of that object that shares the first one's
+ * mapping and hold ({@link MapOptions#shareMapping()}): its parks and moves must keep the object alive too.
+ * {@link #finish}: the last value the child wrote is what the framework reads.
  */
 final class SwapRig implements AutoCloseable {
 
@@ -37,17 +42,33 @@ final class SwapRig implements AutoCloseable {
     private final LineProcess cPeer;
     private final SharedMemory shared;
     private final SharedMemory own;
+    /** A second handle of the framework-only object, sharing the first one's mapping and hold. */
+    private final SharedMemory ownJoined;
+    /** The REMAPPED events each handle (shared, own, own joined) heard, and how many at the last {@link #awaitMoved}. */
+    private final AtomicIntegerArray remaps = new AtomicIntegerArray(3);
+    private final int[] remapsAwaited = new int[3];
     private final Object sharedInode;
     private final Object ownInode;
     private long lastSeen;
     private long lastSeenC;
 
-    private SwapRig(RootDir root, LineProcess child, LineProcess cPeer, SharedMemory shared, SharedMemory own) {
+    private SwapRig(RootDir root, LineProcess child, LineProcess cPeer, SharedMemory shared, SharedMemory own,
+                    SharedMemory ownJoined) {
         this.root = root;
         this.child = child;
         this.cPeer = cPeer;
         this.shared = shared;
         this.own = own;
+        this.ownJoined = ownJoined;
+        List<SharedMemory> handles = List.of(shared, own, ownJoined);
+        for (int i = 0; i < handles.size(); i++) {
+            int index = i;
+            handles.get(i).addMappingListener(event -> {
+                if (event.kind() == MappingEvent.Kind.REMAPPED) {
+                    remaps.incrementAndGet(index);
+                }
+            });
+        }
         this.sharedInode = inode(SHARED);
         this.ownInode = inode(OWN);
     }
@@ -72,7 +93,8 @@ final class SwapRig implements AutoCloseable {
             for (long i = 0; i < OWN_SIZE; i++) {
                 bytes.set(JAVA_BYTE, i, pattern(i));
             }
-            return new SwapRig(root, child, cPeer, shared, own);
+            SharedMemory ownJoined = shm.open(OWN, MapOptions.DEFAULT.withShareMapping(true));
+            return new SwapRig(root, child, cPeer, shared, own, ownJoined);
         } catch (RuntimeException | AssertionError e) {
             child.kill();
             if (cPeer != null) {
@@ -90,6 +112,26 @@ final class SwapRig implements AutoCloseable {
     /** The framework-only handle. */
     SharedMemory own() {
         return own;
+    }
+
+    /**
+     * Waits until each handle of the rig moved once more since the last wait (a step that swaps the backend under
+     * them): from then on each answers with its new mapping, and a segment taken from it stays valid. A step's check
+     * that runs while the handles are still moving could read a segment that the move then closes.
+     */
+    void awaitMoved(String step) {
+        Await.until(() -> step + ": every handle of the rig moved; REMAPPED events heard " + remaps + ", "
+                + java.util.Arrays.toString(remapsAwaited) + " before", Await.DEADLINE, () -> {
+                    for (int i = 0; i < remapsAwaited.length; i++) {
+                        if (remaps.get(i) <= remapsAwaited[i]) {
+                            return false;
+                        }
+                    }
+                    return true;
+                });
+        for (int i = 0; i < remapsAwaited.length; i++) {
+            remapsAwaited[i] = remaps.get(i);
+        }
     }
 
     /** The assertions of one step (see the class documentation). */
@@ -112,6 +154,11 @@ final class SwapRig implements AutoCloseable {
             assertEquals(step + ": framework-only byte " + i, pattern(i), bytes.get(JAVA_BYTE, i));
         }
         assertEquals(step + ": last framework-only byte", pattern(OWN_SIZE - 1), bytes.get(JAVA_BYTE, OWN_SIZE - 1));
+        MemorySegment joined = ownJoined.segment();
+        for (long i = 0; i < OWN_SIZE; i += 61) {
+            assertEquals(step + ": framework-only byte " + i + " through the joined handle", pattern(i),
+                    joined.get(JAVA_BYTE, i));
+        }
     }
 
     /**
@@ -168,6 +215,7 @@ final class SwapRig implements AutoCloseable {
         try {
             shared.close();
             own.close();
+            ownJoined.close();
         } finally {
             child.close();
             cPeer.close();

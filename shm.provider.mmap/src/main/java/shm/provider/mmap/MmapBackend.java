@@ -770,10 +770,11 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
     }
 
     /**
-     * Opens the live object in {@code slot}: a further handle, with a mapping of its own, when this backend holds it
-     * (mapped from what the backend recorded, no table entry built), else the object's first handle here; either way
-     * one more hold of this process in the table, or, inside {@link #reclaiming}, a hold this process parked taken
-     * back. Under both locks.
+     * Opens the live object in {@code slot}: a further handle when this backend holds it, with a mapping of its own
+     * (mapped from what the backend recorded, no table entry built) or, when the options ask to share a mapping
+     * ({@link MapOptions#shareMapping()}), the mapping of an open handle; else the object's first handle here. Either
+     * way one more hold of this process in the table, or, inside {@link #reclaiming}, a hold this process parked taken
+     * back: so a swap's successors of handles that shared a mapping share it again. Under both locks.
      */
     private MmapHandle openSlot(int slot, String fileName, ObjectType type, String name, MapOptions options) {
         OpenObject object = held.byRef(table.objects().refOf(slot));
@@ -783,13 +784,18 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
         if (object.type() != type) {
             throw otherType(name, object.type(), type);
         }
-        ObjectMapping mapping = objects.mapAgain(object, options.access() == shm.api.Access.READ_WRITE);
+        boolean writable = options.access() == shm.api.Access.READ_WRITE;
+        long logicalSize = table.objects().logicalSizeOf(slot);
+        ObjectMapping shared = options.shareMapping() ? object.joinableMapping(writable, logicalSize) : null;
+        ObjectMapping mapping = shared != null ? shared : objects.mapAgain(object, writable);
         MmapHandle handle;
         try {
             objects.lockAndTouch(mapping, fileName, name, options);
-            handle = object.newHandle(mapping, table.objects().logicalSizeOf(slot), options, true);
+            handle = object.newHandle(mapping, logicalSize, options, true);
         } catch (RuntimeException e) {
-            mapping.discard();
+            if (shared == null) {
+                mapping.discard();
+            }
             throw e;
         }
         try {

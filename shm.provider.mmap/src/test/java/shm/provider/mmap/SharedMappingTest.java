@@ -180,8 +180,11 @@ class SharedMappingTest {
 
         try (MmapBackend second = new MmapBackend(MmapSettings.under(root))) {
             BackendHandle a = second.reclaiming(() -> second.open(SHM, "parked", SHARE));
+            int mappings = second.mappings();
             BackendHandle b = second.reclaiming(() -> second.open(SHM, "parked", SHARE));
             assertEquals("kept", b.segment().getString(0));
+            assertEquals(a.segment().address(), b.segment().address(), "the successors share a mapping again");
+            assertEquals(mappings, second.mappings());
             assertEquals(List.of(), second.parkedHolds(), "both parked holds were taken back");
             assertEquals(List.of(new HolderInfo(PID, 2)), holders("parked"), "both live again, in one holder");
             a.close();
