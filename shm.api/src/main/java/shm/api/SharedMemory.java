@@ -19,8 +19,9 @@ import org.osgi.annotation.versioning.ProviderType;
  * <ul>
  * <li>of a handle opened {@link MapOptions#confined() confined}: throws at once, when the handle is closed;</li>
  * <li>otherwise: at the latest when the last handle this process has open on the object (through that backend) is
- * closed, or when a swap moves the mapping. (The mmap backend maps every handle on its own, so its segments throw
- * when their own handle closes; a backend may share one mapping among a process's handles of an object.)</li>
+ * closed, or when a swap has moved all of them. (The mmap backend maps every handle on its own, so its segments
+ * throw when their own handle closes, except handles opened with {@link MapOptions#shareMapping()}, which share one
+ * mapping; a backend may also share one mapping among a process's handles of an object of its own accord.)</li>
  * </ul>
  * Code that must not touch an object after closing its handle takes {@link #segment()} again rather than keeping a
  * segment.
