@@ -18,10 +18,10 @@ import java.util.Objects;
  * <p><b>Shared mappings</b> ({@link #shareMapping()}, since 1.3) make opening an object that this process already has
  * open cost no system call: the new handle sees the pages of a handle already open on the object (through the same
  * backend, with at least the access asked for), and shares that process's hold on the object instead of adding one.
- * The object still lives until the process's last handle of it closes. The price: the handle's segment has the address
- * of the handle it joined, not one of its own, and a segment taken from a closed handle that is not confined throws only
- * when the process's last handle on those pages that is not confined closes (a confined one throws at once, as
- * above); this also holds for a segment taken before a backend swap moved the handle. Without a handle open here, or
+ * The object still lives until the process's last handle of it closes. The price: the handle's segment has the
+ * address of the handle it joined, not one of its own, and a segment taken from a closed handle that is not confined
+ * throws only when the process's last handle on those pages that is not confined closes (a confined one throws at
+ * once, as above); this also holds for a segment taken before a backend swap moved the handle. Without a handle open here, or
  * where a backend cannot share, the open is an ordinary one; an open that takes back a hold parked by a swap shares
  * the mapping but takes its own hold. The personalities never ask for it: their views have addresses of their own,
  * as the vendors document.

@@ -44,8 +44,9 @@ final class SwapRig implements AutoCloseable {
     private final SharedMemory own;
     /** A second handle of the framework-only object, sharing the first one's mapping and hold. */
     private final SharedMemory ownJoined;
-    /** The REMAPPED events each handle (shared, own, own joined) heard, and how many at the last {@link #awaitMoved}. */
+    /** The REMAPPED events each handle (shared, own, own joined) heard. */
     private final AtomicIntegerArray remaps = new AtomicIntegerArray(3);
+    /** How many of them each had heard when {@link #awaitMoved} last returned. */
     private final int[] remapsAwaited = new int[3];
     private final Object sharedInode;
     private final Object ownInode;

@@ -13,9 +13,9 @@ import shm.api.ObjectType;
  * {@link IllegalStateException} on every access once its mapping is released: for a confined handle at its close;
  * otherwise at the handle's close for a backend that maps each handle on its own (the mmap backend does, but for
  * handles opened with {@link shm.api.MapOptions#shareMapping()}), and at the latest at the close of the last of the
- * process's handles of the object for a backend that shares one mapping among them; it never crashes the JVM. (A confined handle closed by another thread
- * cannot close its owner's arena: its segment stays usable by the owner thread, and its pages mapped, until the
- * process ends.)
+ * process's handles of the object for a backend that shares one mapping among them; it never crashes the JVM. (A
+ * confined handle closed by another thread cannot close its owner's arena: its segment stays usable by the owner
+ * thread, and its pages mapped, until the process ends.)
  */
 @org.osgi.annotation.versioning.ProviderType
 public interface BackendHandle extends AutoCloseable {

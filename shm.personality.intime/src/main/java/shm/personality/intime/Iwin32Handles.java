@@ -67,8 +67,8 @@ final class Iwin32Handles {
     /** How many handles were ever added here (own or borrowed): a change {@link #reconcile} must look at. */
     private long additions;
     /**
-     * The store's change count ({@link DescriptorTable#changeCount()}) and {@link #additions} when every handle here was
-     * last found still held; -1 when not known.
+     * The store's change count ({@link DescriptorTable#changeCount()}) and {@link #additions} when every handle here
+     * was last found still held; -1 when not known.
      */
     private long confirmedChange = -1;
     private long confirmedAdditions = -1;

@@ -706,7 +706,8 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
     /**
      * Closes one open handle here, without the table; under {@link #lock}.
      *
-     * @return whether a hold of this process in the table is no longer backed by a handle here ({@link OpenObject#release})
+     * @return whether a hold of this process in the table is no longer backed by a handle here
+     *         ({@link OpenObject#release})
      * @throws ShmException WRONG_STATE when a native call uses the mapping (nothing changed)
      */
     private boolean releaseHere(OpenObject object, MmapHandle handle) {
