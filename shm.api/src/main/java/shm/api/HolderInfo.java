@@ -4,7 +4,9 @@ package shm.api;
  * One process that holds handles to an object.
  *
  * @param pid     the process id
- * @param handles how many handles the process holds, at least 1
+ * @param handles how many handles the process holds, at least 1: strictly, how many holds it has on the object, one
+ *                per open or parked handle, where handles opened with {@link MapOptions#shareMapping()} share the
+ *                hold of the handle whose mapping they share
  */
 public record HolderInfo(long pid, int handles) {
 

@@ -89,7 +89,7 @@ public record ObjectInfo(String name, ObjectType type, long byteSize, long logic
         return byteSize;
     }
 
-    /** The total number of handles held by all listed holders. */
+    /** The total number of handles held by all listed holders (of holds, see {@link HolderInfo#handles()}). */
     public int handleCount() {
         return holders.stream().mapToInt(HolderInfo::handles).sum();
     }
