@@ -10,7 +10,12 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -24,6 +29,7 @@ import shm.api.ShmException;
 import shm.api.spi.BackendHandle;
 import shm.api.spi.DescriptorTable;
 import shm.api.spi.ParkedHold;
+import shm.testkit.Await;
 import shm.testkit.StoreFixture;
 import shm.testkit.TmpfsDirectory;
 
@@ -243,6 +249,50 @@ class SharedMappingTest {
         assertEquals(List.of(new HolderInfo(PID, 2)), holders("closed"));
         other.close();
         assertTrue(backend.lookup("closed").isEmpty());
+        assertEquals(List.of(), TableInvariants.violations(backend));
+    }
+
+    /**
+     * Threads opening and closing handles of one object at once, sharing mappings or not, confined or not: the holds
+     * and mappings counted here always come back to the held handle's one, and its close ends the object.
+     */
+    @Test
+    void manyThreadsOpeningAndClosingAtOnceLeaveExactlyTheHeldHandlesHoldAndMapping() throws Exception {
+        BackendHandle held = backend.createOrOpen(SHM, "busy", 4096, MapOptions.DEFAULT);
+        int mappings = backend.mappings();
+        List<MapOptions> kinds = List.of(SHARE, SHARE_CONFINED, MapOptions.DEFAULT,
+                MapOptions.DEFAULT.withConfined(true));
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                int thread = t;
+                done.add(pool.submit(() -> {
+                    List<BackendHandle> open = new ArrayList<>();
+                    for (int i = 0; i < 2_000; i++) {
+                        MapOptions options = kinds.get((thread + i) % kinds.size());
+                        BackendHandle h = backend.open(SHM, "busy", options);
+                        h.segment().set(ValueLayout.JAVA_LONG, 8L * thread, i);
+                        open.add(h);
+                        if (open.size() > 3 || i % 3 == 0) {
+                            open.removeFirst().close();
+                        }
+                    }
+                    open.forEach(BackendHandle::close);
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get(Await.DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(List.of(new HolderInfo(PID, 1)), holders("busy"), "only the held handle's hold is left");
+        assertEquals(mappings, backend.mappings(), "only the held handle's mapping is left");
+        assertEquals(1999L, held.segment().get(ValueLayout.JAVA_LONG, 0));
+        held.close();
+        assertTrue(backend.lookup("busy").isEmpty());
         assertEquals(List.of(), TableInvariants.violations(backend));
     }
 
