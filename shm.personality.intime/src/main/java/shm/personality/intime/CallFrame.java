@@ -78,6 +78,78 @@ final class CallFrame {
         return result;
     }
 
+    /**
+     * The answer of {@code WaitForSingleObject} on a resolved handle, as {@link #waited(IntSupplier)}: the wait runs
+     * without the lock, ending when the handle's slot no longer names its object ({@code pending}).
+     */
+    int waited(IntimePersonality.Pending pending, int dwMilliseconds) {
+        try {
+            int result = Iwin32Wait.await(pending.target(), dwMilliseconds, pending);
+            if (result == WAIT_FAILED) {
+                lastError.set(ERROR_OPERATION_ABORTED);
+            }
+            return result;
+        } catch (ShmException e) {
+            lastError.fail(IntimeErrors.win32(e, null));
+            return WAIT_FAILED;
+        }
+    }
+
+    /** One operation on one handle value of an INtime process, with its answer; implementations capture nothing. */
+    @FunctionalInterface
+    interface HandleFunction<T> {
+        T apply(IntimeProcess process, long handle);
+    }
+
+    /**
+     * An iwin32 call on one handle value that answers something, as {@link #win32Call}, without a lambda of its own:
+     * {@code null} on failure, with the failure stored for GetLastError.
+     *
+     * @param call a function that captures nothing, so that passing it allocates nothing
+     */
+    <T> T handleCall(long handle, HandleFunction<T> call) {
+        try {
+            IntimeProcess process = binding.enter();
+            try {
+                process.iwin32Handles.reconcile();
+                return call.apply(process, handle);
+            } finally {
+                binding.exit();
+            }
+        } catch (ShmException e) {
+            lastError.fail(IntimeErrors.win32(e, null));
+            return null;
+        }
+    }
+
+    /** One operation on one handle value of an INtime process; implementations capture nothing. */
+    @FunctionalInterface
+    interface HandleCall {
+        void run(IntimeProcess process, long handle);
+    }
+
+    /**
+     * A BOOLEAN call on one event, mutex or semaphore handle, as {@link #syncCall(Runnable)}, made without allocating
+     * (these are the calls a signalling loop makes): TRUE, or FALSE with the failure stored for GetLastError.
+     *
+     * @param call a function that captures nothing, so that passing it allocates nothing
+     */
+    boolean syncCall(long handle, HandleCall call) {
+        try {
+            IntimeProcess process = binding.enter();
+            try {
+                process.iwin32Handles.reconcile();
+                call.run(process, handle);
+                return true;
+            } finally {
+                binding.exit();
+            }
+        } catch (ShmException e) {
+            lastError.fail(IntimeErrors.win32(e, null));
+            return false;
+        }
+    }
+
     /** A BOOLEAN event, mutex or semaphore call: TRUE, or FALSE with the failure stored for GetLastError. */
     boolean syncCall(Runnable call) {
         return win32Call(null, () -> {

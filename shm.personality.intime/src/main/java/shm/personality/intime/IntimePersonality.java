@@ -5,6 +5,7 @@ import static shm.api.intime.IntimeConstants.*;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -139,17 +140,17 @@ public class IntimePersonality implements Iwin32SharedMemory, Iwin32Sync, Intime
 
     @Override
     public boolean RtSetEvent(long hEvent) {
-        return calls.syncCall(() -> process().sync.event(hEvent).set());
+        return calls.syncCall(hEvent, (process, h) -> process.sync.event(h).set());
     }
 
     @Override
     public boolean RtResetEvent(long hEvent) {
-        return calls.syncCall(() -> process().sync.event(hEvent).reset());
+        return calls.syncCall(hEvent, (process, h) -> process.sync.event(h).reset());
     }
 
     @Override
     public boolean RtPulseEvent(long hEvent) {
-        return calls.syncCall(() -> process().sync.event(hEvent).pulse());
+        return calls.syncCall(hEvent, (process, h) -> process.sync.event(h).pulse());
     }
 
     @Override
@@ -165,7 +166,7 @@ public class IntimePersonality implements Iwin32SharedMemory, Iwin32Sync, Intime
 
     @Override
     public boolean RtReleaseMutex(long hMutex) {
-        return calls.syncCall(() -> process().sync.releaseMutex(hMutex));
+        return calls.syncCall(hMutex, (process, h) -> process.sync.releaseMutex(h));
     }
 
     @Override
@@ -186,14 +187,11 @@ public class IntimePersonality implements Iwin32SharedMemory, Iwin32Sync, Intime
 
     @Override
     public int WaitForSingleObject(long hHandle, int dwMilliseconds) {
-        Pending pending = calls.win32Call(null,
-                () -> new Pending(process().sync.waitable(hHandle), process().iwin32Handles),
-                failure -> null);
-        if (pending == null) {
+        Iwin32SyncObjects.Waitable target = calls.handleCall(hHandle, (process, h) -> process.sync.waitable(h));
+        if (target == null) {
             return WAIT_FAILED;
         }
-        return calls.waited(() -> Iwin32Wait.await(pending.target(), dwMilliseconds,
-                slot -> !binding.ended() && pending.handles().stillNamed(slot)));
+        return calls.waited(new Pending(target, binding), dwMilliseconds);
     }
 
     @Override
@@ -387,8 +385,17 @@ public class IntimePersonality implements Iwin32SharedMemory, Iwin32Sync, Intime
 
     // ------------------------------------------------------------------ the call frame
 
-    /** A wait's object and the handle table that tells when its handle is closed, taken under the lock. */
-    private record Pending(Iwin32SyncObjects.Waitable target, Iwin32Handles handles) {
+    /**
+     * A wait's object, resolved under the lock, and the process it waits for: the wait goes on while the process lives
+     * and the handle's slot still names the object.
+     */
+    record Pending(Iwin32SyncObjects.Waitable target, ProcessBinding binding) implements Predicate<Descriptor> {
+
+        /** Whether the slot still names what it named while the process lives (the wait goes on). */
+        @Override
+        public boolean test(Descriptor slot) {
+            return !binding.ended() && target.handles().stillNamed(slot);
+        }
     }
 
     /** The objects of a wait on several, resolved under the lock, and the process parts the wait runs against. */

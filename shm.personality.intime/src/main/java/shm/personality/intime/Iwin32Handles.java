@@ -63,6 +63,16 @@ final class Iwin32Handles {
     private final DescriptorTable table;
     private final Predicate<Descriptor> standIn;
     private final Map<Long, Held> own = new HashMap<>();
+    /**
+     * Lately looked-up handles of {@link #own}, by value modulo {@value #CACHED}: an entry answers while
+     * {@link #ownVersion}, which every change of {@link #own} advances, is the one it was filled at. A signalling loop
+     * looks its handles up without boxing their values.
+     */
+    private static final int CACHED = 64;
+    private final long[] cachedValues = new long[CACHED];
+    private final long[] cachedVersions = new long[CACHED];
+    private final Held[] cachedHelds = new Held[CACHED];
+    private long ownVersion = 1;
     private final Map<Long, Held> borrowed = new HashMap<>();
     /** How many handles were ever added here (own or borrowed): a change {@link #reconcile} must look at. */
     private long additions;
@@ -98,6 +108,7 @@ final class Iwin32Handles {
         }
         long value = IntimeTables.iwin32HandleOfSlot(descriptor.index());
         own.put(value, new Held(object, release, forget, descriptor));
+        ownVersion++;
         additions++;
         return value;
     }
@@ -116,7 +127,22 @@ final class Iwin32Handles {
 
     /** The handle this process opened with this value, if it is still open. */
     Optional<Held> own(long value) {
-        return Optional.ofNullable(own.get(value));
+        return Optional.ofNullable(ownOrNull(value));
+    }
+
+    /** As {@link #own(long)}, {@code null} when not open; allocates nothing when the value was looked up lately. */
+    Held ownOrNull(long value) {
+        int entry = (int) (value ^ (value >>> 17)) & (CACHED - 1);
+        if (cachedVersions[entry] == ownVersion && cachedValues[entry] == value) {
+            return cachedHelds[entry];
+        }
+        Held held = own.get(value);
+        if (held != null) {
+            cachedValues[entry] = value;
+            cachedHelds[entry] = held;
+            cachedVersions[entry] = ownVersion;
+        }
+        return held;
     }
 
     /**
@@ -150,6 +176,7 @@ final class Iwin32Handles {
      */
     void close(long value) {
         Held mine = own.remove(value);
+        ownVersion++;
         if (mine != null) {
             drop(mine);
             return;
@@ -249,6 +276,7 @@ final class Iwin32Handles {
         List<Held> mine = List.copyOf(own.values());
         List<Held> kept = List.copyOf(borrowed.values());
         own.clear();
+        ownVersion++;
         borrowed.clear();
         RuntimeException first = null;
         for (Held held : mine) {
@@ -308,6 +336,7 @@ final class Iwin32Handles {
             }
         }
         own.clear();
+        ownVersion++;
         return lines;
     }
 
@@ -341,6 +370,7 @@ final class Iwin32Handles {
             }
         };
         own.put(value, held);
+        ownVersion++;
         additions++;
     }
 
@@ -394,6 +424,7 @@ final class Iwin32Handles {
             if (!stillNamed[i]) {
                 allHeld = false;
                 if (from.get(i).remove(values.get(i), held)) {
+                    ownVersion++; // from own or borrowed: either way the cached lookups start again
                     (held.forget() != null ? held.forget() : held.release()).run();
                 }
             }

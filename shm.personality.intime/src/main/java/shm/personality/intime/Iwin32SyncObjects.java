@@ -6,8 +6,6 @@ import static shm.api.intime.IntimeConstants.PAGE_SIZE;
 
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;
-import java.util.Optional;
-import java.util.function.Function;
 
 import shm.api.ErrorReason;
 import shm.api.MapOptions;
@@ -36,11 +34,21 @@ final class Iwin32SyncObjects {
     /**
      * What a wait needs, usable without the personality's lock.
      *
-     * @param waiter     waits on the object for at most the given time
      * @param descriptor the slot of the handle; the wait ends when the slot no longer names it
-     * @param object     the backend's event, mutex or semaphore (for a wait on several objects)
+     * @param object     the backend's event, mutex or semaphore
+     * @param handles    the handles of the process that waits, which tell whether the slot still names the object
      */
-    record Waitable(Function<Duration, WaitResult> waiter, Descriptor descriptor, Object object) {
+    record Waitable(Descriptor descriptor, Object object, Iwin32Handles handles) {
+
+        /** Waits on the object for at most {@code timeout}: an event's wait, a mutex's or semaphore's acquire. */
+        WaitResult await(Duration timeout) {
+            return switch (object) {
+                case NamedEvent event -> event.await(timeout);
+                case NamedMutex mutex -> mutex.acquire(timeout);
+                case NamedSemaphore semaphore -> semaphore.acquire(timeout);
+                default -> throw new IllegalStateException("not an event, mutex or semaphore: " + object);
+            };
+        }
     }
 
     private final ShmBackend backend;
@@ -164,13 +172,11 @@ final class Iwin32SyncObjects {
      */
     Waitable waitable(long value) {
         Iwin32Handles.Held held = held(value);
-        Function<Duration, WaitResult> wait = switch (held.object()) {
-            case NamedEvent event -> event::await;
-            case NamedMutex mutex -> mutex::acquire;
-            case NamedSemaphore semaphore -> semaphore::acquire;
-            default -> throw wrongType(value, held.object(), "an event, mutex or semaphore");
-        };
-        return new Waitable(wait, held.descriptor(), held.object());
+        if (!(held.object() instanceof NamedEvent || held.object() instanceof NamedMutex
+                || held.object() instanceof NamedSemaphore)) {
+            throw wrongType(value, held.object(), "an event, mutex or semaphore");
+        }
+        return new Waitable(held.descriptor(), held.object(), handles);
     }
 
     /** The backend the objects live in, which waits on several of them at once. */
@@ -232,8 +238,8 @@ final class Iwin32SyncObjects {
 
     /** The object a handle of this process holds, or the one this process opens for another process's handle. */
     private Iwin32Handles.Held held(long value) {
-        Optional<Iwin32Handles.Held> mine = handles.own(value);
-        return mine.isPresent() ? mine.get() : handles.borrow(value, this::openForeign);
+        Iwin32Handles.Held mine = handles.ownOrNull(value);
+        return mine != null ? mine : handles.borrow(value, this::openForeign);
     }
 
     /**

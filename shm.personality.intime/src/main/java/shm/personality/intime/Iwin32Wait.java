@@ -53,7 +53,7 @@ final class Iwin32Wait {
             long left = forever ? SLICE_NANOS : Math.max(0, deadline - System.nanoTime());
             WaitResult result;
             try {
-                result = target.waiter().apply(Duration.ofNanos(Math.min(left, SLICE_NANOS)));
+                result = target.await(Duration.ofNanos(Math.min(left, SLICE_NANOS)));
             } catch (ShmException e) {
                 // A handle closed under the wait fails it with CLOSED, or, while the unmapping is under way, with
                 // another reason; its slot, deleted before the object is released, tells the two apart.

@@ -70,6 +70,19 @@ final class ProcessBinding {
      * E_NOT_CONFIGURED while no backend is bound.
      */
     <T> T locked(Supplier<T> call) {
+        enter();
+        try {
+            return call.get();
+        } finally {
+            exit();
+        }
+    }
+
+    /**
+     * Takes this process's lock and answers its parts, for a call that runs between this and {@link #exit()} (in a
+     * {@code finally}) without a lambda; fails as {@link #locked} does, with the lock released.
+     */
+    IntimeProcess enter() {
         lock.lock();
         try {
             if (ended) {
@@ -79,10 +92,16 @@ final class ProcessBinding {
                 throw IntimeErrors.rt(ErrorReason.INTERNAL, E_NOT_CONFIGURED, null, "no shared memory backend is"
                         + " bound (the process waits for one)");
             }
-            return call.get();
-        } finally {
+            return process;
+        } catch (RuntimeException e) {
             lock.unlock();
+            throw e;
         }
+    }
+
+    /** Releases the lock {@link #enter()} took. */
+    void exit() {
+        lock.unlock();
     }
 
     /** See {@link IntimePersonality#table}. */
