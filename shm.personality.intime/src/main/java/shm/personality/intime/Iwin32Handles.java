@@ -59,6 +59,8 @@ final class Iwin32Handles {
 
     /** How many times a close of another process's handle reads its slot again when the slot changed under it. */
     private static final int CLOSE_ATTEMPTS = 8;
+    /** How many lookups of {@link #own} are cached (a power of two). */
+    private static final int CACHED = 64;
 
     private final DescriptorTable table;
     private final Predicate<Descriptor> standIn;
@@ -68,7 +70,6 @@ final class Iwin32Handles {
      * {@link #ownVersion}, which every change of {@link #own} advances, is the one it was filled at. A signalling loop
      * looks its handles up without boxing their values.
      */
-    private static final int CACHED = 64;
     private final long[] cachedValues = new long[CACHED];
     private final long[] cachedVersions = new long[CACHED];
     private final Held[] cachedHelds = new Held[CACHED];

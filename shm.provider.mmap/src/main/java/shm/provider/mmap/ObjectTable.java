@@ -120,15 +120,22 @@ final class ObjectTable implements AutoCloseable {
             if (!file.attached()) {
                 attach();
             }
-            lock.lockFile(file.fd());
-            while (mustCheckLink() && !file.stillLinked()) {
-                // The last participant removed this table after we opened it: use the current one.
-                lock.unlockFile(file.fd());
-                file.detach();
-                attach();
-                lock.lockFile(file.fd());
-            }
+            // The file lock and the link check are inside the translation of a fault: in compiled code the JVM
+            // delivers the InternalError of a read of a truncated mapping late, at the thread's next safepoint or
+            // native call, such as this flock or the link check's statx, not at the read.
+            boolean fileLocked = false;
             try {
+                lock.lockFile(file.fd());
+                fileLocked = true;
+                while (mustCheckLink() && !file.stillLinked()) {
+                    // The last participant removed this table after we opened it: use the current one.
+                    lock.unlockFile(file.fd());
+                    fileLocked = false;
+                    file.detach();
+                    attach();
+                    lock.lockFile(file.fd());
+                    fileLocked = true;
+                }
                 recover();
                 boolean registered = processes.tryRegisterSelf();
                 if (reap || !registered) { // a full process table needs the reap to let this process in
@@ -147,18 +154,35 @@ final class ObjectTable implements AutoCloseable {
                 checkLinkNextTime = true;
                 throw corrupt(e);
             } catch (InternalError e) {
-                checkLinkNextTime = true;
-                // The JVM turns the SIGBUS of a read beyond the end of a mapped file into an InternalError: the table
-                // file was cut shorter under its mapping. Every call fails with this until the store is repaired.
-                throw StoreErrors.store(ErrorReason.INCOMPATIBLE_STORE, root, "the object table file was truncated"
-                        + " under its mapping (" + e.getMessage() + "); nothing outside the root was touched; run the"
-                        + " store check with repair (shm:check --repair) to recover", e);
+                throw truncated(e);
             } finally {
-                lock.unlockFile(file.fd());
+                if (fileLocked) {
+                    unlockFile();
+                }
             }
         } finally {
             lock.unlockThreads();
         }
+    }
+
+    /** Unlocks the table file; a fault delivered at this native call (see {@link #locked}) is reported as such. */
+    private void unlockFile() {
+        try {
+            lock.unlockFile(file.fd());
+        } catch (InternalError e) {
+            throw truncated(e);
+        }
+    }
+
+    /**
+     * The JVM turns the SIGBUS of a read beyond the end of a mapped file into an InternalError: the table file was cut
+     * shorter under its mapping. Every call fails with this until the store is repaired.
+     */
+    private ShmException truncated(InternalError e) {
+        checkLinkNextTime = true;
+        return StoreErrors.store(ErrorReason.INCOMPATIBLE_STORE, root, "the object table file was truncated"
+                + " under its mapping (" + e.getMessage() + "); nothing outside the root was touched; run the"
+                + " store check with repair (shm:check --repair) to recover", e);
     }
 
     /**

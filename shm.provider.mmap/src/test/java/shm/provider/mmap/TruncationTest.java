@@ -75,6 +75,32 @@ class TruncationTest {
         }
     }
 
+    /**
+     * The same once the table's reads are compiled: compiled code gets the InternalError of a read of the truncated
+     * mapping late, at the thread's next safepoint or native call (here the link check's {@code statx}), outside the
+     * read's own handler. Every call still fails with INCOMPATIBLE_STORE, never with the raw InternalError.
+     */
+    @Test
+    void aTruncatedTableFailsClearlyAlsoOnceItsReadsAreCompiled() throws IOException {
+        try (MmapBackend backend = new MmapBackend(MmapSettings.under(root))) {
+            BackendHandle held = backend.createOrOpen(ObjectType.SHARED_MEMORY, "hot", 64, MapOptions.DEFAULT);
+            for (int i = 0; i < 30_000; i++) {
+                assertTrue(backend.lookup("hot").isPresent());
+            }
+            try (FileChannel file = FileChannel.open(root.resolve("table"), StandardOpenOption.WRITE)) {
+                file.truncate(0);
+            }
+            for (int i = 0; i < 100; i++) {
+                ShmException e = assertThrows(ShmException.class, () -> backend.lookup("hot"), "call " + i);
+                assertEquals(ErrorReason.INCOMPATIBLE_STORE, e.reason());
+            }
+            held.close();
+            assertTrue(java.nio.file.Files.exists(root.resolve("n.hot")), "no object file was deleted");
+        } catch (ShmException closing) {
+            assertEquals(ErrorReason.INCOMPATIBLE_STORE, closing.reason(), "the backend's close reports the store");
+        }
+    }
+
     @Test
     void aTruncatedTableFailsEveryCallClearlyAndCloseStillSucceeds() throws IOException {
         MmapBackend backend = new MmapBackend(MmapSettings.under(root));
