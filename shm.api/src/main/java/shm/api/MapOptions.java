@@ -21,10 +21,10 @@ import java.util.Objects;
  * The object still lives until the process's last handle of it closes. The price: the handle's segment has the
  * address of the handle it joined, not one of its own, and a segment taken from a closed handle that is not confined
  * throws only when the process's last handle on those pages that is not confined closes (a confined one throws at
- * once, as above); this also holds for a segment taken before a backend swap moved the handle. Without a handle open here, or
- * where a backend cannot share, the open is an ordinary one; an open that takes back a hold parked by a swap shares
- * the mapping but takes its own hold. The personalities never ask for it: their views have addresses of their own,
- * as the vendors document.
+ * once, as above); this also holds for a segment taken before a backend swap moved the handle. Without a handle
+ * open here, or where a backend cannot share, the open is an ordinary one; an open that takes back a hold parked by
+ * a swap shares the mapping but takes its own hold. The personalities never ask for it: their views have addresses of
+ * their own, as the vendors document.
  *
  * @param access    read-only or read-write
  * @param lockPages lock the mapped pages in RAM ({@code mlock}), as real-time memory is non-paged

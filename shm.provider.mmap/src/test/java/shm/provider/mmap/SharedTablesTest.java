@@ -201,7 +201,8 @@ class SharedTablesTest {
         int fd = libc.openat(LibC.AT_FDCWD, root.resolve(TableLayout.FILE_NAME).toString(), LibC.O_RDONLY, 0);
         try {
             assertTrue(libc.tryLockExclusive(fd));
-            assertArrayEquals(new boolean[] {true, true}, OtherThread.call(() -> table.stillHeld(List.of(kept, deleted))),
+            assertArrayEquals(new boolean[] {true, true},
+                    OtherThread.call(() -> table.stillHeld(List.of(kept, deleted))),
                     "answered while another description holds the table's lock");
             libc.unlock(fd);
 
@@ -210,7 +211,8 @@ class SharedTablesTest {
             CompletableFuture<boolean[]> answer = CompletableFuture.supplyAsync(
                     () -> table.stillHeld(List.of(kept, deleted)));
             libc.unlock(fd);
-            assertArrayEquals(new boolean[] {true, false}, answer.get(Await.DEADLINE.toMillis(), TimeUnit.MILLISECONDS));
+            assertArrayEquals(new boolean[] {true, false},
+                    answer.get(Await.DEADLINE.toMillis(), TimeUnit.MILLISECONDS));
         } finally {
             libc.close(fd);
         }

@@ -82,23 +82,24 @@ class TruncationTest {
      */
     @Test
     void aTruncatedTableFailsClearlyAlsoOnceItsReadsAreCompiled() throws IOException {
-        try (MmapBackend backend = new MmapBackend(MmapSettings.under(root))) {
-            BackendHandle held = backend.createOrOpen(ObjectType.SHARED_MEMORY, "hot", 64, MapOptions.DEFAULT);
-            for (int i = 0; i < 30_000; i++) {
-                assertTrue(backend.lookup("hot").isPresent());
-            }
-            try (FileChannel file = FileChannel.open(root.resolve("table"), StandardOpenOption.WRITE)) {
-                file.truncate(0);
-            }
-            for (int i = 0; i < 100; i++) {
-                ShmException e = assertThrows(ShmException.class, () -> backend.lookup("hot"), "call " + i);
-                assertEquals(ErrorReason.INCOMPATIBLE_STORE, e.reason());
-            }
-            held.close();
-            assertTrue(java.nio.file.Files.exists(root.resolve("n.hot")), "no object file was deleted");
-        } catch (ShmException closing) {
-            assertEquals(ErrorReason.INCOMPATIBLE_STORE, closing.reason(), "the backend's close reports the store");
+        MmapBackend backend = new MmapBackend(MmapSettings.under(root));
+        BackendHandle held = backend.createOrOpen(ObjectType.SHARED_MEMORY, "hot", 64, MapOptions.DEFAULT);
+        for (int i = 0; i < 30_000; i++) {
+            assertTrue(backend.lookup("hot").isPresent());
         }
+        try (FileChannel file = FileChannel.open(root.resolve("table"), StandardOpenOption.WRITE)) {
+            file.truncate(0);
+        }
+        for (int i = 0; i < 100; i++) {
+            int call = i;
+            ShmException e = assertThrows(ShmException.class, () -> backend.lookup("hot"), () -> "call " + call);
+            assertEquals(ErrorReason.INCOMPATIBLE_STORE, e.reason());
+        }
+        held.close();
+        assertTrue(java.nio.file.Files.exists(root.resolve("n.hot")), "no object file was deleted");
+        ShmException closing = assertThrows(ShmException.class, backend::close,
+                "the backend's close reports that the store could not record it");
+        assertEquals(ErrorReason.INCOMPATIBLE_STORE, closing.reason());
     }
 
     @Test
