@@ -78,23 +78,6 @@ final class CallFrame {
         return result;
     }
 
-    /**
-     * The answer of {@code WaitForSingleObject} on a resolved handle, as {@link #waited(IntSupplier)}: the wait runs
-     * without the lock, ending when the handle's slot no longer names its object ({@code pending}).
-     */
-    int waited(IntimePersonality.Pending pending, int dwMilliseconds) {
-        try {
-            int result = Iwin32Wait.await(pending.target(), dwMilliseconds, pending);
-            if (result == WAIT_FAILED) {
-                lastError.set(ERROR_OPERATION_ABORTED);
-            }
-            return result;
-        } catch (ShmException e) {
-            lastError.fail(IntimeErrors.win32(e, null));
-            return WAIT_FAILED;
-        }
-    }
-
     /** One operation on one handle value of an INtime process, with its answer; implementations capture nothing. */
     @FunctionalInterface
     interface HandleFunction<T> {
@@ -122,10 +105,19 @@ final class CallFrame {
         }
     }
 
-    /** One operation on one handle value of an INtime process; implementations capture nothing. */
+    /**
+     * One operation on one handle value of an INtime process, without an answer; implementations capture nothing. As a
+     * {@link HandleFunction} it answers {@code TRUE} (a shared constant: nothing allocated).
+     */
     @FunctionalInterface
-    interface HandleCall {
+    interface HandleCall extends HandleFunction<Boolean> {
         void run(IntimeProcess process, long handle);
+
+        @Override
+        default Boolean apply(IntimeProcess process, long handle) {
+            run(process, handle);
+            return Boolean.TRUE;
+        }
     }
 
     /**
@@ -135,19 +127,7 @@ final class CallFrame {
      * @param call a function that captures nothing, so that passing it allocates nothing
      */
     boolean syncCall(long handle, HandleCall call) {
-        try {
-            IntimeProcess process = binding.enter();
-            try {
-                process.iwin32Handles.reconcile();
-                call.run(process, handle);
-                return true;
-            } finally {
-                binding.exit();
-            }
-        } catch (ShmException e) {
-            lastError.fail(IntimeErrors.win32(e, null));
-            return false;
-        }
+        return handleCall(handle, call) != null;
     }
 
     /** A BOOLEAN event, mutex or semaphore call: TRUE, or FALSE with the failure stored for GetLastError. */

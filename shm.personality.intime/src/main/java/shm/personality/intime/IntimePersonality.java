@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.IntSupplier;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -191,7 +192,7 @@ public class IntimePersonality implements Iwin32SharedMemory, Iwin32Sync, Intime
         if (target == null) {
             return WAIT_FAILED;
         }
-        return calls.waited(new Pending(target, binding), dwMilliseconds);
+        return calls.waited(new Pending(target, dwMilliseconds, binding));
     }
 
     @Override
@@ -386,10 +387,18 @@ public class IntimePersonality implements Iwin32SharedMemory, Iwin32Sync, Intime
     // ------------------------------------------------------------------ the call frame
 
     /**
-     * A wait's object, resolved under the lock, and the process it waits for: the wait goes on while the process lives
-     * and the handle's slot still names the object.
+     * A wait on one object, resolved under the lock, that runs without it ({@link CallFrame#waited}) for at most
+     * {@code dwMilliseconds}: it goes on while the process lives and the handle's slot still names the object. One
+     * record for both roles, so that a wait allocates no lambda.
      */
-    record Pending(Iwin32SyncObjects.Waitable target, ProcessBinding binding) implements Predicate<Descriptor> {
+    record Pending(Iwin32SyncObjects.Waitable target, int dwMilliseconds, ProcessBinding binding)
+            implements IntSupplier, Predicate<Descriptor> {
+
+        /** Waits ({@link Iwin32Wait#await}). */
+        @Override
+        public int getAsInt() {
+            return Iwin32Wait.await(target, dwMilliseconds, this);
+        }
 
         /** Whether the slot still names what it named while the process lives (the wait goes on). */
         @Override

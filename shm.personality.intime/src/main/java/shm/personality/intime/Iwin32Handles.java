@@ -66,23 +66,24 @@ final class Iwin32Handles {
     private final Predicate<Descriptor> standIn;
     private final Map<Long, Held> own = new HashMap<>();
     /**
+     * Advanced by every change of {@link #own} and every handle added to {@link #borrowed}: what both the lookup cache
+     * and {@link #reconcile} must notice.
+     */
+    private long changes = 1;
+    /**
      * Lately looked-up handles of {@link #own}, by value modulo {@value #CACHED}: an entry answers while
-     * {@link #ownVersion}, which every change of {@link #own} advances, is the one it was filled at. A signalling loop
-     * looks its handles up without boxing their values.
+     * {@link #changes} is the one it was filled at. A signalling loop looks its handles up without boxing their values.
      */
     private final long[] cachedValues = new long[CACHED];
     private final long[] cachedVersions = new long[CACHED];
     private final Held[] cachedHelds = new Held[CACHED];
-    private long ownVersion = 1;
     private final Map<Long, Held> borrowed = new HashMap<>();
-    /** How many handles were ever added here (own or borrowed): a change {@link #reconcile} must look at. */
-    private long additions;
     /**
-     * The store's change count ({@link DescriptorTable#changeCount()}) and {@link #additions} when every handle here
-     * was last found still held; -1 when not known.
+     * The store's change count ({@link DescriptorTable#changeCount()}) and {@link #changes} when every handle here was
+     * last found still held; -1 when not known.
      */
-    private long confirmedChange = -1;
-    private long confirmedAdditions = -1;
+    private long confirmedStoreChange = -1;
+    private long confirmedChanges = -1;
 
     /**
      * @param standIn tells whether a slot names the page that stands for a process rather than the object its handle
@@ -109,8 +110,7 @@ final class Iwin32Handles {
         }
         long value = IntimeTables.iwin32HandleOfSlot(descriptor.index());
         own.put(value, new Held(object, release, forget, descriptor));
-        ownVersion++;
-        additions++;
+        changes++;
         return value;
     }
 
@@ -134,14 +134,14 @@ final class Iwin32Handles {
     /** As {@link #own(long)}, {@code null} when not open; allocates nothing when the value was looked up lately. */
     Held ownOrNull(long value) {
         int entry = (int) (value ^ (value >>> 17)) & (CACHED - 1);
-        if (cachedVersions[entry] == ownVersion && cachedValues[entry] == value) {
+        if (cachedVersions[entry] == changes && cachedValues[entry] == value) {
             return cachedHelds[entry];
         }
         Held held = own.get(value);
         if (held != null) {
             cachedValues[entry] = value;
             cachedHelds[entry] = held;
-            cachedVersions[entry] = ownVersion;
+            cachedVersions[entry] = changes;
         }
         return held;
     }
@@ -164,7 +164,7 @@ final class Iwin32Handles {
         }
         Held opened = open.apply(now);
         borrowed.put(value, opened);
-        additions++;
+        changes++;
         return opened;
     }
 
@@ -177,7 +177,7 @@ final class Iwin32Handles {
      */
     void close(long value) {
         Held mine = own.remove(value);
-        ownVersion++;
+        changes++;
         if (mine != null) {
             drop(mine);
             return;
@@ -255,12 +255,12 @@ final class Iwin32Handles {
      */
     void reconcile() {
         long change = table.changeCount();
-        if (change != -1 && change == confirmedChange && additions == confirmedAdditions) {
+        if (change != -1 && change == confirmedStoreChange && changes == confirmedChanges) {
             return; // nothing was committed in the store and no handle added here since all were found held
         }
         boolean allHeld = dropStale(own, borrowed);
-        confirmedChange = allHeld ? change : -1;
-        confirmedAdditions = additions;
+        confirmedStoreChange = allHeld ? change : -1;
+        confirmedChanges = changes;
     }
 
     /**
@@ -277,7 +277,7 @@ final class Iwin32Handles {
         List<Held> mine = List.copyOf(own.values());
         List<Held> kept = List.copyOf(borrowed.values());
         own.clear();
-        ownVersion++;
+        changes++;
         borrowed.clear();
         RuntimeException first = null;
         for (Held held : mine) {
@@ -337,7 +337,7 @@ final class Iwin32Handles {
             }
         }
         own.clear();
-        ownVersion++;
+        changes++;
         return lines;
     }
 
@@ -371,8 +371,7 @@ final class Iwin32Handles {
             }
         };
         own.put(value, held);
-        ownVersion++;
-        additions++;
+        changes++;
     }
 
     private static String kind(Object object) {
@@ -425,7 +424,7 @@ final class Iwin32Handles {
             if (!stillNamed[i]) {
                 allHeld = false;
                 if (from.get(i).remove(values.get(i), held)) {
-                    ownVersion++; // from own or borrowed: either way the cached lookups start again
+                    changes++; // from own or borrowed: either way the cached lookups start again
                     (held.forget() != null ? held.forget() : held.release()).run();
                 }
             }
