@@ -9,9 +9,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
-import java.util.function.Function;
 import java.util.function.Supplier;
 
 import shm.api.ErrorReason;
@@ -53,6 +51,11 @@ import shm.provider.mmap.sync.SharedSemaphore;
  * <p>A file in the root that this platform did not write (wrong magic or layout version, a link, a directory, a file
  * the table does not know) or that another user owns (unless {@link MmapSettings#groupShared()}) is reported with
  * {@link ErrorReason#INCOMPATIBLE_STORE} or {@link ErrorReason#ACCESS_DENIED} and never modified or deleted.
+ *
+ * <p>This class is the facade of the service interface; the work is its collaborators': {@link BackendLock} (the
+ * in-JVM and file locks, and the closed state), {@link ObjectLifecycle} (an object's create, first open and
+ * description), {@link HandleLedger} (the handles given out and the holds behind them: further opens, close, park,
+ * forget), {@link ObjectTable} and {@link ObjectFiles} (the store), {@link SyncObjects} (events, mutexes, semaphores).
  */
 public final class MmapBackend implements ShmBackend, AutoCloseable {
 
@@ -68,18 +71,8 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
     private final SyncObjects syncObjects = new SyncObjects();
     private final ObjectTable table;
     private final ObjectLifecycle objects;
-    private final ReentrantLock lock = new ReentrantLock();
-    /** Bound while a parked handle's successor opens ({@link #reclaiming}): its opens take parked holds back. */
-    private final ScopedValue<Boolean> reclaiming = ScopedValue.newInstance();
-    /** The objects this backend holds handles to. Guarded by {@link #lock}. */
-    private final HeldObjects held = new HeldObjects();
-    /** Guarded by {@link #lock}. */
-    private boolean closed;
-    /** How long parked holds are kept, in milliseconds; 0: this backend does not park. */
-    private volatile long parkMillis;
-    /** The parked slot this instance parks in and its deadline; -1 before the first park. Guarded by {@link #lock}. */
-    private int parkingSlot = -1;
-    private long parkingDeadline;
+    private final BackendLock guard;
+    private final HandleLedger ledger;
 
     /**
      * Prepares the root directory (created with the configured mode if missing), opens it once as a descriptor
@@ -99,6 +92,8 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
             this.mapper = new Mapper(libc, settings);
             this.table = ObjectTable.open(settings, libc, self, root, mapper, files);
             this.objects = new ObjectLifecycle(this, self, files, mapper, syncObjects, table);
+            this.guard = new BackendLock(table, settings.root());
+            this.ledger = new HandleLedger(guard, table, objects);
         } catch (RuntimeException e) {
             root.close();
             throw e;
@@ -126,16 +121,16 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
         Objects.requireNonNull(options, "options");
         String fileName = NameCodec.fileName(name);
         checkSize(name, size);
-        MmapHandle joined = joinHeld(type, fileName, name, options);
+        MmapHandle joined = ledger.joinHeld(type, fileName, name, options);
         if (joined != null) {
             return joined;
         }
-        return locked(name, () -> {
+        return guard.locked(name, () -> {
             int slot = table.objects().find(fileName);
             if (slot >= 0) {
-                return openSlot(slot, fileName, type, name, options);
+                return ledger.openSlot(slot, fileName, type, name, options);
             }
-            return register(objects.createNew(fileName, type, name, size, options, pool, null));
+            return ledger.register(objects.createNew(fileName, type, name, size, options, pool, null));
         });
     }
 
@@ -150,7 +145,8 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
         Objects.requireNonNull(options, "options");
         checkSize(null, size);
         String fileName = files.unnamedFileName();
-        return locked(null, () -> register(objects.createNew(fileName, type, null, size, options, pool, null)));
+        return guard.locked(null, () -> ledger.register(objects.createNew(fileName, type, null, size, options, pool,
+                null)));
     }
 
     @Override
@@ -162,14 +158,14 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
     private BackendHandle openByRef(ObjectRef ref, ObjectType type, MapOptions options) {
         Objects.requireNonNull(ref, "ref");
         Objects.requireNonNull(options, "options");
-        return locked(null, () -> {
+        return guard.locked(null, () -> {
             int slot = table.objects().slotOf(ref.value());
             if (slot < 0) {
                 throw new ShmException(ErrorReason.NOT_FOUND, null, "the object of reference 0x"
                         + Long.toHexString(ref.value()) + " no longer exists");
             }
             TableEntry entry = table.objects().entry(slot);
-            return openSlot(slot, entry.fileName(), type == null ? entry.type() : type, objects.nameOf(entry),
+            return ledger.openSlot(slot, entry.fileName(), type == null ? entry.type() : type, objects.nameOf(entry),
                     options);
         });
     }
@@ -216,7 +212,7 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
             throw new ShmException(ErrorReason.INVALID_PARAMETER, null, "the limit of memory pool '" + pool
                     + "' must not be negative: " + limitBytes);
         }
-        locked(null, () -> {
+        guard.locked(null, () -> {
             table.pools().setPoolLimit(pool, limitBytes);
             return null;
         });
@@ -225,7 +221,7 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
     @Override
     public Optional<PoolUsage> poolUsage(String pool) {
         Objects.requireNonNull(pool, "pool");
-        return locked(null, () -> {
+        return guard.locked(null, () -> {
             long[] usage = table.pools().poolUsage(pool);
             return usage == null ? Optional.empty() : Optional.of(new PoolUsage(pool, usage[0], usage[1]));
         });
@@ -234,13 +230,13 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
     @Override
     public DescriptorTable descriptors(String name, int capacity, int perProcessLimit) {
         Objects.requireNonNull(name, "name");
-        int index = locked(null, () -> table.descriptors().table(name, capacity, perProcessLimit));
-        return new MmapDescriptorTable(this, name, index);
+        int index = guard.locked(null, () -> table.descriptors().table(name, capacity, perProcessLimit));
+        return new MmapDescriptorTable(guard, name, index);
     }
 
     @Override
     public Directory directory() {
-        return new MmapDirectory(this);
+        return new MmapDirectory(guard);
     }
 
     /**
@@ -249,12 +245,12 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
      */
     @Override
     public <T> T reclaiming(Supplier<T> opens) {
-        return ScopedValue.where(reclaiming, Boolean.TRUE).call(opens::get);
+        return ledger.reclaiming(opens);
     }
 
     /** Whether the calling thread opens inside {@link #reclaiming}. */
     boolean reclaims() {
-        return reclaiming.isBound();
+        return ledger.reclaims();
     }
 
     @Override
@@ -262,24 +258,24 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(options, "options");
         String fileName = NameCodec.fileName(name);
-        MmapHandle joined = joinHeld(type, fileName, name, options);
+        MmapHandle joined = ledger.joinHeld(type, fileName, name, options);
         if (joined != null) {
             return joined;
         }
-        return locked(name, () -> {
+        return guard.locked(name, () -> {
             int slot = table.objects().find(fileName);
             if (slot < 0) {
                 files.refuseUnknown(fileName, name);
                 throw new ShmException(ErrorReason.NOT_FOUND, name, "no object of that name exists");
             }
-            return openSlot(slot, fileName, type, name, options);
+            return ledger.openSlot(slot, fileName, type, name, options);
         });
     }
 
     @Override
     public Optional<ObjectInfo> lookup(String name) {
         String fileName = NameCodec.fileName(name);
-        return locked(name, () -> {
+        return guard.locked(name, () -> {
             int slot = table.objects().find(fileName);
             if (slot < 0) {
                 return Optional.empty();
@@ -291,7 +287,7 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
     /** {@inheritDoc} Unnamed objects are not listed. */
     @Override
     public List<ObjectInfo> list() {
-        return lockedWithoutReaping(() -> {
+        return guard.lockedWithoutReaping(() -> {
             List<ObjectInfo> result = new ArrayList<>();
             for (TableEntry entry : table.objects().liveEntries()) {
                 if (entry.fileName().startsWith(NameCodec.UNNAMED_PREFIX)) {
@@ -312,7 +308,7 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
     /** {@inheritDoc} Start times are checked again (not taken from the cache of recent checks). */
     @Override
     public shm.api.spi.ReapReport reap() {
-        return locked(null, () -> {
+        return guard.locked(null, () -> {
             shm.api.spi.ReapReport report = table.reapNow();
             files.removeTemporaryFilesOfDeadProcesses();
             return report;
@@ -322,7 +318,7 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
     /** {@inheritDoc} Start times are checked again; nothing is released. */
     @Override
     public List<Long> deadProcesses() {
-        return lockedWithoutReaping(table::deadProcesses);
+        return guard.lockedWithoutReaping(table::deadProcesses);
     }
 
     @Override
@@ -375,54 +371,23 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
                                             Consumer<MemorySegment> initializer) {
         if (name == null) {
             String fileName = files.unnamedFileName();
-            return locked(null, () -> register(objects.createNew(fileName, type, null, size, MapOptions.DEFAULT, null,
-                    initializer)));
+            return guard.locked(null, () -> ledger.register(objects.createNew(fileName, type, null, size,
+                    MapOptions.DEFAULT, null, initializer)));
         }
         String fileName = NameCodec.fileName(name);
-        return locked(name, () -> {
+        return guard.locked(name, () -> {
             int slot = table.objects().find(fileName);
             if (slot >= 0) {
-                return openSlot(slot, fileName, type, name, MapOptions.DEFAULT);
+                return ledger.openSlot(slot, fileName, type, name, MapOptions.DEFAULT);
             }
-            return register(objects.createNew(fileName, type, name, size, MapOptions.DEFAULT, null, initializer));
+            return ledger.register(objects.createNew(fileName, type, name, size, MapOptions.DEFAULT, null,
+                    initializer));
         });
-    }
-
-    /**
-     * Runs a read of the object table under this backend's in-JVM lock only, without the table's file lock: for reads
-     * that compare words in place and take the locked way ({@link #tableWork}) when they see anything else.
-     * {@code null} when the backend is closed or the table cannot be read ({@link ObjectTable#readUnlocked}).
-     */
-    <T> T readUnlocked(Function<ObjectTable, T> read) {
-        lock.lock();
-        try {
-            return closed ? null : table.readUnlocked(read);
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** As {@link #readUnlocked}, for a number that is never negative; -1 when closed or unreadable. */
-    long readNumberUnlocked(java.util.function.ToLongFunction<ObjectTable> read) {
-        lock.lock();
-        try {
-            return closed ? -1 : table.readNumberUnlocked(read);
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /**
-     * Runs table work for the descriptor tables and the directory under this backend's locks; a closed backend
-     * refuses with CLOSED.
-     */
-    <T> T tableWork(Function<ObjectTable, T> work) {
-        return locked(null, () -> work.apply(table));
     }
 
     /** The pids of the processes registered in the object table, this one included. */
     public List<Long> participants() {
-        return locked(null, table::registeredProcesses);
+        return guard.locked(null, table::registeredProcesses);
     }
 
     /**
@@ -431,20 +396,16 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
      */
     @Override
     public void close() {
-        lock.lock();
+        guard.lock();
         try {
-            if (closed) {
+            if (guard.isClosed()) {
                 return;
             }
             FirstFailure failure = new FirstFailure();
-            for (OpenObject object : held.all()) {
-                for (MmapHandle handle : object.handles()) {
-                    failure.run(() -> release(handle));
-                }
-            }
-            closed = true;
+            ledger.releaseAll(failure);
+            guard.markClosed();
             failure.run(() -> table.locked(() -> {
-                if (held.isEmpty()) {
+                if (ledger.isEmpty()) {
                     table.leave();
                 }
                 return null;
@@ -453,7 +414,7 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
             failure.run(root::close);
             failure.rethrow();
         } finally {
-            lock.unlock();
+            guard.unlock();
         }
     }
 
@@ -462,115 +423,44 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
      * default of the plain library) turns parking off, so that handles are released as by {@link #close()}.
      */
     public void parkHoldsFor(Duration deadline) {
-        parkMillis = Math.max(0, deadline.toMillis());
+        ledger.parkHoldsFor(deadline);
     }
 
     /** How long parked holds are kept; zero when this backend does not park. */
     public Duration parkDeadline() {
-        return Duration.ofMillis(parkMillis);
+        return ledger.parkDeadline();
     }
 
     /**
      * This instance goes away while its process lives: every handle it gave out is unmapped and its hold parked in the
      * object table (see {@link ParkedHolds}) until {@link #parkDeadline()}, for the handle's successor to take back by
-     * an open {@linkplain #reclaiming reclaiming} through any backend instance over the same root; then the backend is closed as by
-     * {@link #close()}. Without a park deadline this is {@link #close()}. Idempotent.
+     * an open {@linkplain #reclaiming reclaiming} through any backend instance over the same root; then the backend is
+     * closed as by {@link #close()}. Without a park deadline this is {@link #close()}. Idempotent.
      *
      * @return how many holds were parked
      */
     public int park() {
-        lock.lock();
+        guard.lock();
         try {
-            int count = 0;
-            if (!closed && parkMillis > 0) {
-                for (OpenObject object : held.all()) {
-                    for (MmapHandle handle : object.handles()) {
-                        try {
-                            count += park(handle) ? 1 : 0;
-                        } catch (RuntimeException e) {
-                            System.getLogger(MmapBackend.class.getName()).log(System.Logger.Level.ERROR,
-                                    "cannot park " + handle + "; it is released", e);
-                        }
-                    }
-                }
-            }
+            int count = ledger.parkAll();
             close();
             return count;
         } finally {
-            lock.unlock();
+            guard.unlock();
         }
     }
 
     @Override
     public List<ParkedHold> parkedHolds() {
-        return locked(null, () -> table.parkedHolds().stream().map(p -> new ParkedHold(
+        return guard.locked(null, () -> table.parkedHolds().stream().map(p -> new ParkedHold(
                 p.fileName().startsWith(NameCodec.UNNAMED_PREFIX) ? null : NameCodec.nameOf(p.fileName())
                         .orElseGet(() -> files.readHeader(p.fileName(), null).name()),
                 p.fileName(), p.pid(), p.holds(), Instant.ofEpochMilli(p.deadlineMillis()))).toList());
     }
 
-    /**
-     * Parks one handle's hold: moves it to this instance's parked slot, so that the object outlives every other close
-     * until the handle's successor takes the hold over (or the deadline passes), then unmaps the handle. {@code false}
-     * when this backend does not park, the handle is closed, the table has no room for a parked slot, or the table no
-     * longer counts the handle's hold (another process released it, {@link DescriptorTable#deleteReleasingHold}): then
-     * nothing changed and the handle is still open.
-     */
+    /** Parks one handle's hold (see {@link HandleLedger#park}). */
     boolean park(MmapHandle handle) {
-        if (parkMillis == 0) {
-            return false;
-        }
-        lock.lock();
-        try {
-            OpenObject object = handle.object();
-            if (closed || !held.holdsOpen(handle)) {
-                return false;
-            }
-            boolean moved = table.locked(() -> {
-                // a hold another process released (DescriptorTable.deleteReleasingHold) is not there to park
-                if (table.objects().slotOf(handle.ref().value()) != handle.slot()
-                        || table.objects().handlesOf(handle.slot(), table.selfSlot()) == 0) {
-                    return false;
-                }
-                if (!table.isParkingSlot(parkingSlot, parkingDeadline)) {
-                    long deadline = System.currentTimeMillis() + parkMillis;
-                    int slot = table.openParkingSlot(deadline);
-                    if (slot < 0) {
-                        return false;
-                    }
-                    parkingSlot = slot;
-                    parkingDeadline = deadline;
-                }
-                // a handle that shares the holds here parks a hold of its own, so that the others keep theirs
-                boolean added = object.sharesHolds();
-                if (added) {
-                    table.objects().openHandle(handle.slot(), false);
-                }
-                if (!table.parkHandle(handle.slot(), parkingSlot)) {
-                    if (added) {
-                        table.objects().closeHandle(handle.slot(), handle.ref().value(), object.fileName());
-                    }
-                    return false;
-                }
-                return true;
-            });
-            if (!moved) {
-                return false;
-            }
-            try {
-                object.release(handle);
-            } catch (IllegalStateException inUse) {
-                object.abandon(handle);
-                System.getLogger(MmapBackend.class.getName()).log(System.Logger.Level.WARNING, handle
-                        + " was parked while a native call used its mapping; the mapping stays until the process ends");
-            }
-            if (object.isEmpty()) {
-                held.remove(object);
-            }
-            return true;
-        } finally {
-            lock.unlock();
-        }
+        return ledger.park(handle);
     }
 
     /**
@@ -585,72 +475,19 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
         return object instanceof MmapHandle handle && handle.forget();
     }
 
-    /**
-     * Forgets one handle: unmaps it and drops it from this backend, leaving the table alone (another process released
-     * its hold, see {@link shm.api.spi.DescriptorTable#deleteReleasingHold}).
-     *
-     * @return {@code false} when the handle was not open in this backend
-     */
+    /** Forgets one handle, leaving the table alone (see {@link HandleLedger#forget}). */
     boolean forget(MmapHandle handle) {
-        lock.lock();
-        try {
-            OpenObject object = handle.object();
-            if (!held.holdsOpen(handle)) {
-                return false;
-            }
-            try {
-                object.forget(handle);
-            } catch (IllegalStateException inUse) {
-                throw mappingInUse(handle, inUse);
-            }
-            if (object.isEmpty()) {
-                held.remove(object);
-            }
-            return true;
-        } finally {
-            lock.unlock();
-        }
+        return ledger.forget(handle);
     }
 
-    /**
-     * Releases one handle: unmaps its mapping (when it was its last user), then releases a hold in the table when the
-     * holds here would outnumber the handles left (the last hold in any process unlinks the object). The close of a
-     * handle that shares the holds here ({@link MapOptions#shareMapping()}) while others remain writes nothing.
-     */
+    /** Releases one handle (see {@link HandleLedger#release}). */
     void release(MmapHandle handle) {
-        lock.lock();
-        try {
-            OpenObject object = handle.object();
-            if (!held.holdsOpen(handle)) {
-                return;
-            }
-            boolean holdFreed = releaseHere(object, handle);
-            if (object.isEmpty()) {
-                held.remove(object);
-            }
-            if (!holdFreed) {
-                return; // the holds here still back the handles left: nothing to write to the table
-            }
-            try {
-                table.locked(() -> table.objects().closeHandle(handle.slot(), handle.ref().value(),
-                        object.fileName()));
-            } catch (ShmException unusableTable) {
-                if (unusableTable.reason() != ErrorReason.INCOMPATIBLE_STORE) {
-                    throw unusableTable;
-                }
-                // The handle is closed and its mapping gone; only the table's count could not be lowered. A close
-                // always succeeds: the store check's repair recounts the holds.
-                System.getLogger(MmapBackend.class.getName()).log(System.Logger.Level.WARNING, "closed '"
-                        + handle.name() + "', but the store could not record it: " + unusableTable.getMessage());
-            }
-        } finally {
-            lock.unlock();
-        }
+        ledger.release(handle);
     }
 
     /** Lowers the logical size recorded in the object table. */
     void shrinkLogicalSize(MmapHandle handle, long newLogicalSize) {
-        locked(handle.name(), () -> {
+        guard.locked(handle.name(), () -> {
             if (!handle.isOpen()) {
                 throw new ShmException(ErrorReason.CLOSED, handle.name(), "the handle is closed");
             }
@@ -674,144 +511,9 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
         return table;
     }
 
-    /** As {@link #locked}, for work on the whole store that must not release dead processes' handles. */
-    private <T> T lockedWithoutReaping(Supplier<T> work) {
-        lock.lock();
-        try {
-            if (closed) {
-                throw StoreErrors.store(ErrorReason.CLOSED, settings.root(), "the mmap backend is closed");
-            }
-            return table.lockedWithoutReaping(work);
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private <T> T locked(String name, Supplier<T> work) {
-        lock.lock();
-        try {
-            if (closed) {
-                if (name == null) {
-                    throw StoreErrors.store(ErrorReason.CLOSED, settings.root(), "the mmap backend is closed");
-                }
-                throw new ShmException(ErrorReason.CLOSED, name, "the mmap backend at " + settings.root()
-                        + " is closed");
-            }
-            return table.locked(work);
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /**
-     * Closes one open handle here, without the table; under {@link #lock}.
-     *
-     * @return whether a hold of this process in the table is no longer backed by a handle here
-     *         ({@link OpenObject#release})
-     * @throws ShmException WRONG_STATE when a native call uses the mapping (nothing changed)
-     */
-    private boolean releaseHere(OpenObject object, MmapHandle handle) {
-        try {
-            return object.release(handle);
-        } catch (IllegalStateException inUse) {
-            throw mappingInUse(handle, inUse);
-        }
-    }
-
-    private static ShmException mappingInUse(MmapHandle handle, IllegalStateException inUse) {
-        return new ShmException(ErrorReason.WRONG_STATE, handle.name(),
-                "the mapping is in use by a native call and cannot be closed now", null, inUse);
-    }
-
-    /** Keeps the object of a handle this backend gave out, to be closed with the backend; returns the handle. */
-    private MmapHandle register(MmapHandle handle) {
-        return held.add(handle);
-    }
-
-    /**
-     * Opens {@code fileName} by joining a handle open here, when the options ask to share a mapping
-     * ({@link MapOptions#shareMapping()}): a view of that handle's mapping and a share of the holds here
-     * ({@link OpenObject#joinHandle}). No system call and no table write: the table is only read, to see that the
-     * object still lives. {@code null} when the open must take the ordinary way: not asked, inside {@link #reclaiming}
-     * (a successor takes a parked hold back), nothing held here under that name or no hold left, no mapping with the
-     * access and size asked for; also when the backend is closed (the ordinary way says so). Pages to lock or touch
-     * are locked or touched as by an ordinary open.
-     *
-     * @throws ShmException NAME_USED_BY_OTHER_TYPE when the object held here is of another type
-     */
-    private MmapHandle joinHeld(ObjectType type, String fileName, String name, MapOptions options) {
-        if (!options.shareMapping() || reclaims()) {
-            return null;
-        }
-        lock.lock();
-        try {
-            OpenObject object = closed ? null : held.byFileName(fileName);
-            if (object == null || object.holds() == 0) {
-                return null;
-            }
-            int slot = object.slot();
-            long ref = object.ref().value();
-            long logicalSize = table.readNumberUnlocked(t -> t.objects().liveLogicalSize(slot, ref));
-            if (logicalSize < 0) {
-                return null;
-            }
-            if (object.type() != type) {
-                throw otherType(name, object.type(), type);
-            }
-            ObjectMapping mapping = object.joinableMapping(options.access() == shm.api.Access.READ_WRITE,
-                    logicalSize);
-            if (mapping == null) {
-                return null;
-            }
-            objects.lockAndTouch(mapping, fileName, name, options);   // no system call unless pages must be locked
-            return object.joinHandle(mapping, logicalSize, options);
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /**
-     * Opens the live object in {@code slot}: a further handle when this backend holds it, with a mapping of its own
-     * (mapped from what the backend recorded, no table entry built) or, when the options ask to share a mapping
-     * ({@link MapOptions#shareMapping()}), the mapping of an open handle; else the object's first handle here. Either
-     * way one more hold of this process in the table, or, inside {@link #reclaiming}, a hold this process parked taken
-     * back: so a swap's successors of handles that shared a mapping share it again. Under both locks.
-     */
-    private MmapHandle openSlot(int slot, String fileName, ObjectType type, String name, MapOptions options) {
-        OpenObject object = held.byRef(table.objects().refOf(slot));
-        if (object == null || object.slot() != slot) {
-            return register(objects.openExisting(slot, fileName, type, name, options));
-        }
-        if (object.type() != type) {
-            throw otherType(name, object.type(), type);
-        }
-        boolean writable = options.access() == shm.api.Access.READ_WRITE;
-        long logicalSize = table.objects().logicalSizeOf(slot);
-        ObjectMapping shared = options.shareMapping() ? object.joinableMapping(writable, logicalSize) : null;
-        ObjectMapping mapping = shared != null ? shared : objects.mapAgain(object, writable);
-        MmapHandle handle;
-        try {
-            objects.lockAndTouch(mapping, fileName, name, options);
-            handle = object.newHandle(mapping, logicalSize, options, true);
-        } catch (RuntimeException e) {
-            if (shared == null) {
-                mapping.discard();
-            }
-            throw e;
-        }
-        try {
-            table.objects().openHandle(slot, reclaims());
-        } catch (RuntimeException e) {
-            object.release(handle);
-            throw e;
-        }
-        object.holdAdded();
-        return handle;
-    }
-
-    private static ShmException otherType(String name, ObjectType held, ObjectType asked) {
-        return new ShmException(ErrorReason.NAME_USED_BY_OTHER_TYPE, name,
-                "the name is held by an object of type " + held + ", not " + asked);
+    /** The locks this backend's work runs under, for its descriptor tables' and directory's work and for tests. */
+    BackendLock guard() {
+        return guard;
     }
 
     /**
@@ -822,18 +524,16 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
      * @return what was found and done
      */
     public shm.api.spi.StoreReport checkStore(boolean repair) {
-        lock.lock();
+        guard.lock();
         try {
-            if (closed) {
-                throw StoreErrors.store(ErrorReason.CLOSED, settings.root(), "the mmap backend is closed");
-            }
+            guard.refuseWhenClosed(null);
             try {
                 return new StoreRepair(settings, libc, root).run(repair);
             } finally {
                 table.checkLinkNextTime();   // a repair may have moved the table aside
             }
         } finally {
-            lock.unlock();
+            guard.unlock();
         }
     }
 
@@ -849,7 +549,8 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
 
     private static void checkSize(String name, long size) {
         if (size < 1) {
-            throw new ShmException(ErrorReason.INVALID_PARAMETER, name, "the size must be at least 1 byte, not " + size);
+            throw new ShmException(ErrorReason.INVALID_PARAMETER, name, "the size must be at least 1 byte, not "
+                    + size);
         }
         if (size > ObjectHeader.MAX_SIZE) {
             throw new ShmException(ErrorReason.INVALID_PARAMETER, name,

@@ -10,15 +10,18 @@ import shm.api.spi.Descriptor;
 import shm.api.spi.DescriptorTable;
 import shm.api.spi.ObjectRef;
 
-/** A descriptor table of the object table (see {@link TableLayout}), used through its backend's locks. */
+/**
+ * A descriptor table of the object table (see {@link TableLayout}), used under its backend's locks
+ * ({@link BackendLock}).
+ */
 final class MmapDescriptorTable implements DescriptorTable {
 
-    private final MmapBackend backend;
+    private final BackendLock locks;
     private final String name;
     private final int index;
 
-    MmapDescriptorTable(MmapBackend backend, String name, int index) {
-        this.backend = backend;
+    MmapDescriptorTable(BackendLock locks, String name, int index) {
+        this.locks = locks;
         this.name = name;
         this.index = index;
     }
@@ -30,23 +33,23 @@ final class MmapDescriptorTable implements DescriptorTable {
 
     @Override
     public int capacity() {
-        return (int) backend.tableWork(table -> table.descriptors().state(index))[0];
+        return (int) locks.tableWork(table -> table.descriptors().state(index))[0];
     }
 
     @Override
     public int perProcessLimit() {
-        return (int) backend.tableWork(table -> table.descriptors().state(index))[1];
+        return (int) locks.tableWork(table -> table.descriptors().state(index))[1];
     }
 
     @Override
     public int used() {
-        return (int) backend.tableWork(table -> table.descriptors().state(index))[2];
+        return (int) locks.tableWork(table -> table.descriptors().state(index))[2];
     }
 
     @Override
     public Descriptor create(ObjectRef object, long offset, long size, long node) {
         Objects.requireNonNull(object, "object");
-        return backend.tableWork(table -> {
+        return locks.tableWork(table -> {
             int slot = table.objects().slotOf(object.value());
             if (slot < 0) {
                 throw new ShmException(ErrorReason.NOT_FOUND, null, "the object of reference 0x"
@@ -65,7 +68,7 @@ final class MmapDescriptorTable implements DescriptorTable {
 
     @Override
     public Optional<Descriptor> get(int number) {
-        return backend.tableWork(table -> {
+        return locks.tableWork(table -> {
             long[] d = table.descriptors().get(index, number);
             return d == null ? Optional.empty() : Optional.of(descriptor(number, d));
         });
@@ -79,17 +82,17 @@ final class MmapDescriptorTable implements DescriptorTable {
      */
     @Override
     public boolean[] stillHeld(List<Descriptor> descriptors) {
-        boolean[] held = backend.readUnlocked(table -> compare(table, descriptors));
+        boolean[] held = locks.readUnlocked(table -> compare(table, descriptors));
         if (held != null && allTrue(held)) {
             return held;
         }
-        return backend.tableWork(table -> compare(table, descriptors));
+        return locks.tableWork(table -> compare(table, descriptors));
     }
 
     /** {@inheritDoc} The table's generation, which every commit of any participant advances by one. */
     @Override
     public long changeCount() {
-        return backend.readNumberUnlocked(ObjectTable::generation);
+        return locks.readNumberUnlocked(ObjectTable::generation);
     }
 
     private boolean[] compare(ObjectTable table, List<Descriptor> descriptors) {
@@ -113,7 +116,7 @@ final class MmapDescriptorTable implements DescriptorTable {
 
     @Override
     public boolean delete(int number) {
-        return backend.tableWork(table -> table.descriptors().delete(index, number));
+        return locks.tableWork(table -> table.descriptors().delete(index, number));
     }
 
     @Override
@@ -121,7 +124,7 @@ final class MmapDescriptorTable implements DescriptorTable {
         Objects.requireNonNull(descriptor, "descriptor");
         long[] expected = {descriptor.object().value(), descriptor.offset(), descriptor.size(), descriptor.ownerPid(),
                 descriptor.node()};
-        return backend.tableWork(table -> table.deleteDescriptorReleasingHold(index, descriptor.index(), expected));
+        return locks.tableWork(table -> table.deleteDescriptorReleasingHold(index, descriptor.index(), expected));
     }
 
     private static Descriptor descriptor(int number, long[] d) {

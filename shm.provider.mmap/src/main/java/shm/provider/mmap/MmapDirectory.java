@@ -5,20 +5,23 @@ import java.util.OptionalLong;
 
 import shm.api.spi.Directory;
 
-/** The directory of the object table (see {@link TableLayout}), used through its backend's locks. */
+/**
+ * The directory of the object table (see {@link TableLayout}), used under its backend's locks
+ * ({@link BackendLock}).
+ */
 final class MmapDirectory implements Directory {
 
-    private final MmapBackend backend;
+    private final BackendLock locks;
 
-    MmapDirectory(MmapBackend backend) {
-        this.backend = backend;
+    MmapDirectory(BackendLock locks) {
+        this.locks = locks;
     }
 
     @Override
     public void bind(String scope, String name, long value) {
         Objects.requireNonNull(scope, "scope");
         Objects.requireNonNull(name, "name");
-        backend.tableWork(table -> {
+        locks.tableWork(table -> {
             table.directory().bind(scope, name, value, table.selfSlot());
             return null;
         });
@@ -28,7 +31,7 @@ final class MmapDirectory implements Directory {
     public OptionalLong lookup(String scope, String name) {
         Objects.requireNonNull(scope, "scope");
         Objects.requireNonNull(name, "name");
-        Long value = backend.tableWork(table -> table.directory().lookup(scope, name));
+        Long value = locks.tableWork(table -> table.directory().lookup(scope, name));
         return value == null ? OptionalLong.empty() : OptionalLong.of(value);
     }
 
@@ -36,6 +39,6 @@ final class MmapDirectory implements Directory {
     public boolean unbind(String scope, String name) {
         Objects.requireNonNull(scope, "scope");
         Objects.requireNonNull(name, "name");
-        return backend.tableWork(table -> table.directory().unbind(scope, name));
+        return locks.tableWork(table -> table.directory().unbind(scope, name));
     }
 }

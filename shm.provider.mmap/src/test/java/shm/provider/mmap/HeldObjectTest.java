@@ -271,6 +271,6 @@ class HeldObjectTest {
     }
 
     private static long generation(MmapBackend backend) {
-        return backend.tableWork(ObjectTable::generation);
+        return backend.guard().tableWork(ObjectTable::generation);
     }
 }

@@ -1,0 +1,125 @@
+package shm.provider.mmap;
+
+import java.nio.file.Path;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.function.ToLongFunction;
+
+import shm.api.ErrorReason;
+import shm.api.ShmException;
+
+/**
+ * The two locks an {@link MmapBackend}'s work runs under, and its closed state: the in-JVM lock that guards what the
+ * backend keeps in memory (its {@link HeldObjects}, the {@link OpenObject}s and their handles), then the object
+ * table's file lock that every participant takes ({@link ObjectTable#locked}). Once {@link #markClosed() closed},
+ * locked work is refused with {@link ErrorReason#CLOSED}.
+ *
+ * <p>The in-JVM lock is reentrant and always taken first, so that a thread holding the file lock never waits for it.
+ */
+final class BackendLock {
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final ObjectTable table;
+    private final Path root;
+    /** Guarded by {@link #lock}. */
+    private boolean closed;
+
+    /** The locks of the backend over {@code table}, whose store is at {@code root} (named in errors). */
+    BackendLock(ObjectTable table, Path root) {
+        this.table = table;
+        this.root = root;
+    }
+
+    /** Takes the in-JVM lock alone, for work on what the backend keeps in memory; pair with {@link #unlock()}. */
+    void lock() {
+        lock.lock();
+    }
+
+    /** Releases the in-JVM lock taken by {@link #lock()}. */
+    void unlock() {
+        lock.unlock();
+    }
+
+    /** Whether the backend is closed; under {@link #lock()}. */
+    boolean isClosed() {
+        return closed;
+    }
+
+    /** From now on locked work is refused; under {@link #lock()}. */
+    void markClosed() {
+        closed = true;
+    }
+
+    /**
+     * Runs {@code work} under both locks; the table first releases the holds of dead processes
+     * ({@link ObjectTable#locked}).
+     *
+     * @param name the object the work is for, named in the CLOSED error; {@code null} for work on the whole store
+     * @throws ShmException CLOSED when the backend is closed
+     */
+    <T> T locked(String name, Supplier<T> work) {
+        lock.lock();
+        try {
+            refuseWhenClosed(name);
+            return table.locked(work);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** As {@link #locked}, for work on the whole store that must not release dead processes' handles. */
+    <T> T lockedWithoutReaping(Supplier<T> work) {
+        lock.lock();
+        try {
+            refuseWhenClosed(null);
+            return table.lockedWithoutReaping(work);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Runs table work of the descriptor tables and the directory under both locks (see {@link #locked}). */
+    <T> T tableWork(Function<ObjectTable, T> work) {
+        return locked(null, () -> work.apply(table));
+    }
+
+    /**
+     * Runs a read of the object table under the in-JVM lock only, without the table's file lock: for reads that
+     * compare words in place and take the locked way ({@link #tableWork}) when they see anything else.
+     * {@code null} when the backend is closed or the table cannot be read ({@link ObjectTable#readUnlocked}).
+     */
+    <T> T readUnlocked(Function<ObjectTable, T> read) {
+        lock.lock();
+        try {
+            return closed ? null : table.readUnlocked(read);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** As {@link #readUnlocked}, for a number that is never negative; -1 when closed or unreadable. */
+    long readNumberUnlocked(ToLongFunction<ObjectTable> read) {
+        lock.lock();
+        try {
+            return closed ? -1 : table.readNumberUnlocked(read);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Throws CLOSED when the backend is closed; under {@link #lock()}.
+     *
+     * @param name the object the work is for, or {@code null} for work on the whole store
+     */
+    void refuseWhenClosed(String name) {
+        if (!closed) {
+            return;
+        }
+        if (name == null) {
+            throw StoreErrors.store(ErrorReason.CLOSED, root, "the mmap backend is closed");
+        }
+        throw new ShmException(ErrorReason.CLOSED, name, "the mmap backend at " + root + " is closed");
+    }
+}
