@@ -46,7 +46,8 @@ import shm.api.spi.ShmBackend;
  * hold stays in the store until the backend's park deadline) and taken over by the next backend of its store; calls
  * on it meanwhile wait up to the swap wait. A handle that cannot go on (its backend cannot park, the successor
  * refuses the object, the park deadline passed) is lost: its listeners hear {@code LOST} and the next call throws
- * the reason. Each swap is logged in one line.
+ * the reason. Each swap is logged in one line. This class chooses where each handle goes; {@link HandleMoves} moves,
+ * parks or gives up one handle.
  *
  * <p><b>A new revision of this service</b> ({@link #orphanAll}): every handle's hold is parked and the handle is
  * given a {@link Successor} through which its next call finds the service that replaced this one.
@@ -61,6 +62,8 @@ public class NeutralSharedMemoryService implements SharedMemoryService, SyncObje
         AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(NeutralSharedMemoryService.class.getName());
+
+    private final HandleMoves moves = new HandleMoves(LOG);
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
@@ -263,7 +266,7 @@ public class NeutralSharedMemoryService implements SharedMemoryService, SyncObje
             SwapCount count = new SwapCount();
             for (NeutralHandle handle : handles) {
                 if (handle.delegate() != null) {
-                    park(handle, count);
+                    moves.park(handle, count);
                 }
                 if (handle.isParked()) {
                     handle.orphaned(successor);
@@ -294,7 +297,7 @@ public class NeutralSharedMemoryService implements SharedMemoryService, SyncObje
             }
             closed = true;
             for (NeutralHandle handle : List.copyOf(handles)) {
-                releaseQuietly(handle.detach(), handle);
+                moves.releaseQuietly(handle.detach(), handle);
             }
             handles.clear();
             current = null;
@@ -378,8 +381,10 @@ public class NeutralSharedMemoryService implements SharedMemoryService, SyncObje
             bringOver(handle, best, count);
         }
         for (NeutralHandle handle : List.copyOf(closedWhileParked)) {
-            best.stream().filter(c -> c.namespace().equals(handle.namespace())).findFirst()
-                    .ifPresent(c -> releaseParked(handle, c));
+            best.stream().filter(c -> c.namespace().equals(handle.namespace())).findFirst().ifPresent(c -> {
+                closedWhileParked.remove(handle);
+                moves.releaseParked(handle, c);
+            });
         }
         if (refused != null) {
             LOG.log(System.Logger.Level.WARNING, "not switching to " + refused + ": handles are open in "
@@ -394,84 +399,13 @@ public class NeutralSharedMemoryService implements SharedMemoryService, SyncObje
         changed.signalAll();
     }
 
+    /** Brings one handle to the backend of its store that serves it now, if any (see {@link HandleMoves}). */
     private void bringOver(NeutralHandle handle, List<Candidate> best, SwapCount count) {
-        if (handle.isEnded()) {
-            handles.remove(handle);
-            return;
-        }
-        Candidate target = best.stream().filter(c -> c.namespace().equals(handle.namespace())).findFirst()
-                .orElse(null);
-        if (current != null && current.namespace().equals(handle.namespace())) {
-            target = current;
-        }
-        BackendHandle old = handle.delegate();
-        if (old != null && target != null && target.backend() == handle.owner().backend()) {
-            return;
-        }
+        Candidate target = current != null && current.namespace().equals(handle.namespace()) ? current
+                : best.stream().filter(c -> c.namespace().equals(handle.namespace())).findFirst().orElse(null);
         boolean ownerStays = candidates.stream().anyMatch(c -> c.backend() == handle.owner().backend());
-        if (target == null) {
-            if (old != null && !ownerStays) {
-                park(handle, count);
-            }
-            return;
-        }
-        try {
-            // A parked handle takes its own parked hold back; a handle still bound adds a hold, then lets its old go.
-            Candidate to = target;
-            BackendHandle moved = old == null ? to.backend().reclaiming(() -> reopen(handle, to))
-                    : reopen(handle, to);
-            handle.remapTo(moved, target);
-            releaseQuietly(old, handle);
-            count.moved++;
-        } catch (ShmException e) {
-            if (old != null && ownerStays) {
-                LOG.log(System.Logger.Level.ERROR, "cannot move " + handle + " to " + target + "; it stays", e);
-            } else {
-                if (old != null) {
-                    releaseQuietly(old, handle);
-                }
-                handle.lose(new ShmException(e.reason(), handle.nameOrNull(), target.origin()
-                        + " cannot take the object over: " + e.getMessage(), null, e));
-                handles.remove(handle);
-                count.lost++;
-            }
-        }
-    }
-
-    private void park(NeutralHandle handle, SwapCount count) {
-        BackendHandle old = handle.delegate();
-        Candidate owner = handle.owner();
-        boolean parked;
-        try {
-            parked = old.park();
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.ERROR, "cannot park " + handle, e);
-            parked = false;
-        }
-        if (parked) {
-            handle.parked(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(owner.parkMillis()));
-            count.parked++;
-        } else {
-            releaseQuietly(old, handle);
-            handle.lose(new ShmException(ErrorReason.CLOSED, handle.nameOrNull(), owner.origin()
-                    + " left and cannot park the handle's hold, so it was released"));
+        if (!moves.bringOver(handle, target, ownerStays, count)) {
             handles.remove(handle);
-            count.lost++;
-        }
-    }
-
-    /** Opens the object of {@code handle} on {@code target}: by name, or by reference when it has none. */
-    private static BackendHandle reopen(NeutralHandle handle, Candidate target) {
-        return handle.nameOrNull() == null ? target.backend().openByRef(handle.ref(), handle.options())
-                : target.backend().open(ObjectType.SHARED_MEMORY, handle.nameOrNull(), handle.options());
-    }
-
-    private void releaseParked(NeutralHandle handle, Candidate target) {
-        closedWhileParked.remove(handle);
-        try {
-            target.backend().reclaiming(() -> reopen(handle, target)).close();
-        } catch (ShmException e) {
-            LOG.log(System.Logger.Level.DEBUG, "the parked hold of closed " + handle + " is gone already", e);
         }
     }
 
@@ -517,17 +451,6 @@ public class NeutralSharedMemoryService implements SharedMemoryService, SyncObje
         return handle;
     }
 
-    private static void releaseQuietly(BackendHandle old, NeutralHandle handle) {
-        if (old == null) {
-            return;
-        }
-        try {
-            old.close();
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "cannot release the old mapping of " + handle, e);
-        }
-    }
-
     /** For diagnostics and the operator: how many handles are open, and how many of them are parked. */
     public HandleCounts handleCounts() {
         lock.lock();
@@ -546,22 +469,5 @@ public class NeutralSharedMemoryService implements SharedMemoryService, SyncObje
      * @param parked those of them waiting for a backend of their store
      */
     public record HandleCounts(int open, int parked) {
-    }
-
-    /** What one swap did, logged in one line. */
-    private static final class SwapCount {
-        int moved;
-        int parked;
-        int lost;
-
-        boolean any() {
-            return moved + parked + lost > 0;
-        }
-
-        void log(String why, Candidate now, System.Logger log) {
-            log.log(lost > 0 ? System.Logger.Level.WARNING : System.Logger.Level.INFO, "shm swap: " + why + "; serving: "
-                    + (now == null ? "none" : now.origin()) + "; handles moved " + moved + ", parked " + parked
-                    + ", lost " + lost);
-        }
     }
 }

@@ -155,6 +155,27 @@ class NeutralSharedMemoryServiceTest {
         }
     }
 
+    /**
+     * A revision going away over a backend that cannot park loses every handle, each with the reason, and releases its
+     * hold. Before, the first lost handle was taken out of the set being walked, and the next one threw
+     * ConcurrentModificationException out of the deactivation, leaving the rest neither parked nor released.
+     */
+    @Test
+    void aRevisionGoingAwayOverABackendThatCannotParkLosesEveryHandle() {
+        SharedMemory one = service.createOrOpen("one", 16);
+        SharedMemory two = service.createOrOpen("two", 16);
+        SharedMemory three = service.createOrOpen("three", 16);
+
+        assertEquals(0, service.orphanAll(orphan -> {
+            throw new AssertionError("nothing was parked, so nothing is adopted");
+        }));
+        for (SharedMemory lost : List.of(one, two, three)) {
+            assertFalse(lost.isOpen(), lost + " is lost");
+            assertTrue(assertThrows(ShmException.class, lost::segment).getMessage().contains("cannot park"));
+        }
+        assertEquals(List.of(), first.list(), "every hold was released, so the objects are gone");
+    }
+
     @Test
     void handlesParkWhenTheirBackendLeavesAndTheNextBackendOfTheStoreTakesThemOver() throws Exception {
         serveParkingStoreA(service);
