@@ -10,12 +10,13 @@ import shm.api.ErrorReason;
 import shm.api.ShmException;
 
 /**
- * The two locks an {@link MmapBackend}'s work runs under, and its closed state: the in-JVM lock that guards what the
- * backend keeps in memory (its {@link HeldObjects}, the {@link OpenObject}s and their handles), then the object
- * table's file lock that every participant takes ({@link ObjectTable#locked}). Once {@link #markClosed() closed},
- * locked work is refused with {@link ErrorReason#CLOSED}.
+ * The locks an {@link MmapBackend}'s work runs under, and its closed state: the backend's own in-JVM lock, which guards
+ * what the backend keeps in memory (its {@link HandleLedger}: the {@link OpenObject}s and their handles), then the
+ * object table's lock ({@link ObjectTable#locked}: the table's in-JVM lock, then {@code flock} on the table file,
+ * see {@link TableLock}). Once {@link #markClosed() closed}, locked work is refused with {@link ErrorReason#CLOSED}.
  *
- * <p>The in-JVM lock is reentrant and always taken first, so that a thread holding the file lock never waits for it.
+ * <p>The backend's lock is reentrant and always taken first, so that a thread holding the table's lock never waits
+ * for it.
  */
 final class BackendLock {
 
