@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import java.util.function.ToLongFunction;
 
 import shm.api.ErrorReason;
 import shm.api.ShmException;
@@ -99,14 +98,13 @@ final class BackendLock {
         }
     }
 
-    /** As {@link #readUnlocked}, for a number that is never negative; -1 when closed or unreadable. */
-    long readNumberUnlocked(ToLongFunction<ObjectTable> read) {
-        lock.lock();
-        try {
-            return closed ? -1 : table.readNumberUnlocked(read);
-        } finally {
-            lock.unlock();
-        }
+    /**
+     * The object table's generation, read without any lock ({@link ObjectTable#generationWithoutLocks()}): for the
+     * descriptor tables' change count, which every iwin32 call reads. -1 when the backend is closed or the table cannot
+     * be read.
+     */
+    long generationWithoutLocks() {
+        return table.generationWithoutLocks();
     }
 
     /**

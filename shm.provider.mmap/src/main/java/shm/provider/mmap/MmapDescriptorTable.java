@@ -92,7 +92,7 @@ final class MmapDescriptorTable implements DescriptorTable {
     /** {@inheritDoc} The table's generation, which every commit of any participant advances by one. */
     @Override
     public long changeCount() {
-        return locks.readNumberUnlocked(ObjectTable::generation);
+        return locks.generationWithoutLocks();
     }
 
     private boolean[] compare(ObjectTable table, List<Descriptor> descriptors) {

@@ -241,6 +241,23 @@ final class ObjectTable implements AutoCloseable {
         }
     }
 
+    /**
+     * The table's generation, read without any lock and without allocating: -1 when the table is not attached, is
+     * being detached by another thread, or cannot be read. Every commit of any participant raises the generation by
+     * one, so a reader that saw a value can tell that nothing was committed since while it reads the same value.
+     */
+    long generationWithoutLocks() {
+        TableWords w = file.words();
+        if (w == null) {
+            return -1;
+        }
+        try {
+            return w.headerAcquire(GENERATION_OFFSET);
+        } catch (RuntimeException | InternalError unreadable) {
+            return -1;   // the mapping was closed under this read (the table detached), or cut short
+        }
+    }
+
     /** Makes the next call check that the table is still linked, as after a repair that may have moved it aside. */
     void checkLinkNextTime() {
         lock.lockThreads();

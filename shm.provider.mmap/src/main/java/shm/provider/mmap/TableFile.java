@@ -34,7 +34,8 @@ final class TableFile implements AutoCloseable {
     private int fd = -1;
     private Arena arena;
     private long inode;
-    private TableWords words;
+    /** Volatile for {@link ObjectTable#generationWithoutLocks()}, the one reader that takes no lock. */
+    private volatile TableWords words;
     private volatile ObjectTable.CrashPoint crashPoint = where -> { };
 
     TableFile(MmapSettings settings, LibC libc, ProcessIdentity self, StoreRoot root, Mapper mapper) {

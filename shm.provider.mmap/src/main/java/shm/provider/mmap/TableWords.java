@@ -29,6 +29,7 @@ final class TableWords {
      */
     private static final ValueLayout.OfLong SCAN_WORD = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final long SERIAL_MASK = (1L << REF_SERIAL_BITS) - 1;
+    private static final java.lang.invoke.VarHandle WORD_HANDLE = WORD.varHandle();
 
     final MemorySegment table;
     final long objectCapacity;
@@ -207,6 +208,14 @@ final class TableWords {
     /** A header word. */
     long header(long offset) {
         return table.get(WORD, offset);
+    }
+
+    /**
+     * A header word read with acquire semantics, for a reader that takes no lock: it sees the word as written by the
+     * latest commit it can see, never a value held over from an earlier read.
+     */
+    long headerAcquire(long offset) {
+        return (long) WORD_HANDLE.getAcquire(table, offset);
     }
 
     /** Adds {@code delta} to a header counter, journaled. */

@@ -219,6 +219,44 @@ class SharedTablesTest {
         memory.close();
     }
 
+    /**
+     * The change count every iwin32 call reads: the table's generation, read without any lock (so a call is not held up
+     * by another thread's table work), raised by a commit of any process, -1 once the backend is closed.
+     */
+    @Test
+    void theChangeCountIsReadWithoutLocksAndMovesWithEveryCommitOfAnyProcess() throws Exception {
+        DescriptorTable table = backend.descriptors("handles", 10, 10);
+        long before = table.changeCount();
+        assertTrue(before >= 0, "a count: " + before);
+        java.util.concurrent.CountDownLatch inside = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch leave = new java.util.concurrent.CountDownLatch(1);
+        Thread holder = new Thread(() -> backend.guard().tableWork(t -> {
+            inside.countDown();
+            try {
+                leave.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return null;
+        }), "holds the backend's and the table's locks");
+        holder.start();
+        try {
+            assertTrue(inside.await(Await.DEADLINE.toMillis(), TimeUnit.MILLISECONDS));
+            assertEquals(before, (long) OtherThread.call(table::changeCount),
+                    "answered while another thread holds the backend's and the table's locks");
+        } finally {
+            leave.countDown();
+            holder.join();
+        }
+
+        try (ChildJvm child = ChildJvm.start(root)) {
+            child.ok("create moved 4096");
+        }
+        assertTrue(table.changeCount() > before, "another process committed");
+        backend.close();
+        assertEquals(-1, table.changeCount(), "a closed backend cannot tell");
+    }
+
     @Test
     void deletingAnotherProcesssDescriptorReleasesOneOfItsHoldsInTheSameStepAndItsOwnerOnlyForgetsItsView() {
         DescriptorTable table = backend.descriptors("handles", 10, 10);
