@@ -47,13 +47,11 @@ final class Iwin32Wait {
      * @throws ShmException a failure of the primitive other than a closed handle
      */
     static int await(Iwin32SyncObjects.Waitable target, int dwMilliseconds, Predicate<Descriptor> stillNamed) {
-        boolean forever = dwMilliseconds == INFINITE;
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Integer.toUnsignedLong(dwMilliseconds));
+        Deadline deadline = Deadline.of(dwMilliseconds);
         while (true) {
-            long left = forever ? SLICE_NANOS : Math.max(0, deadline - System.nanoTime());
             WaitResult result;
             try {
-                result = target.await(Duration.ofNanos(Math.min(left, SLICE_NANOS)));
+                result = target.await(deadline.nextSlice());
             } catch (ShmException e) {
                 // A handle closed under the wait fails it with CLOSED, or, while the unmapping is under way, with
                 // another reason; its slot, deleted before the object is released, tells the two apart.
@@ -73,7 +71,7 @@ final class Iwin32Wait {
                     if (Thread.currentThread().isInterrupted()) {
                         return WAIT_FAILED; // Thread.interrupt() ended the wait; the thread keeps its status
                     }
-                    if (!forever && deadline - System.nanoTime() <= 0) {
+                    if (deadline.passed()) {
                         return WAIT_TIMEOUT;
                     }
                     if (!stillNamed.test(target.descriptor())) {
@@ -96,14 +94,12 @@ final class Iwin32Wait {
      */
     static int awaitMultiple(ShmBackend backend, List<Iwin32SyncObjects.Waitable> targets, boolean waitAll,
                              int dwMilliseconds, Predicate<Descriptor> stillNamed) {
-        boolean forever = dwMilliseconds == INFINITE;
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Integer.toUnsignedLong(dwMilliseconds));
+        Deadline deadline = Deadline.of(dwMilliseconds);
         List<Object> objects = targets.stream().map(Iwin32SyncObjects.Waitable::object).toList();
         while (true) {
-            long left = forever ? SLICE_NANOS : Math.max(0, deadline - System.nanoTime());
             MultipleWaitResult result;
             try {
-                result = backend.waitForMultipleObjects(objects, waitAll, Duration.ofNanos(Math.min(left, SLICE_NANOS)));
+                result = backend.waitForMultipleObjects(objects, waitAll, deadline.nextSlice());
             } catch (ShmException e) {
                 int closed = firstClosed(targets, stillNamed);
                 if (closed >= 0) {
@@ -122,7 +118,7 @@ final class Iwin32Wait {
                     if (Thread.currentThread().isInterrupted()) {
                         return WAIT_FAILED; // Thread.interrupt() ended the wait; the thread keeps its status
                     }
-                    if (!forever && deadline - System.nanoTime() <= 0) {
+                    if (deadline.passed()) {
                         return WAIT_TIMEOUT;
                     }
                     int closed = firstClosed(targets, stillNamed);
@@ -131,6 +127,30 @@ final class Iwin32Wait {
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * The end of a wait of {@code dwMilliseconds} (an unsigned DWORD; {@code INFINITE} never ends), cut into slices of
+     * at most {@link #SLICE_MILLIS}. A poll (0 ms) reads no clock: it tries once, and a timeout is its answer.
+     */
+    private record Deadline(boolean forever, boolean poll, long nanos) {
+
+        static Deadline of(int dwMilliseconds) {
+            boolean poll = dwMilliseconds == 0;
+            return new Deadline(dwMilliseconds == INFINITE, poll, poll ? 0
+                    : System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Integer.toUnsignedLong(dwMilliseconds)));
+        }
+
+        /** How long the next slice of the wait may last: up to the deadline, at most a slice. */
+        Duration nextSlice() {
+            long left = forever ? SLICE_NANOS : poll ? 0 : Math.max(0, nanos - System.nanoTime());
+            return left == 0 ? Duration.ZERO : Duration.ofNanos(Math.min(left, SLICE_NANOS));
+        }
+
+        /** Whether the wait's time is up. */
+        boolean passed() {
+            return poll || !forever && nanos - System.nanoTime() <= 0;
         }
     }
 

@@ -2,6 +2,7 @@ package shm.personality.intime;
 
 import static java.util.concurrent.TimeUnit.MILLISECONDS;
 import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -160,6 +161,28 @@ class Iwin32SyncTest {
     }
 
     // ------------------------------------------------------------------ events
+
+    /**
+     * A poll (0 ms) and a timed wait of an interrupted thread on an event that is not signaled: WAIT_FAILED with
+     * ERROR_OPERATION_ABORTED, the thread keeping its interrupt status; a signaled event still answers WAIT_OBJECT_0.
+     */
+    @Test
+    void anInterruptedThreadsWaitFailsWithOperationAbortedAndKeepsItsStatus() throws Exception {
+        long event = a.RtCreateEvent(false, false, "interrupted").handle();
+        int[] answers = onAnotherThread(() -> {
+            Thread.currentThread().interrupt();
+            int poll = a.WaitForSingleObject(event, 0);
+            int pollError = a.GetLastError();
+            int timed = a.WaitForSingleObject(event, 50);
+            int timedError = a.GetLastError();
+            boolean kept = Thread.currentThread().isInterrupted();
+            a.RtSetEvent(event);
+            int signaled = a.WaitForSingleObject(event, 0);
+            return new int[] {poll, pollError, timed, timedError, kept ? 1 : 0, signaled};
+        }).get(DEADLINE_SECONDS, SECONDS);
+        assertArrayEquals(new int[] {WAIT_FAILED, ERROR_OPERATION_ABORTED, WAIT_FAILED, ERROR_OPERATION_ABORTED, 1,
+                WAIT_OBJECT_0}, answers);
+    }
 
     @Test
     void aManualResetEventReleasesEveryWaitAndStaysSignaledUntilReset() throws Exception {
