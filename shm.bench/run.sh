@@ -46,11 +46,13 @@ fi
 # Counts: full run / quick run.
 if [ -n "$quick" ]; then
     SCALE_N=10000; REPS=3; PP_N=100000; PP_WARM=20000; EV_N=5000; EV_WARM=1000; EV_ROUNDS=1; STARTUP_RUNS=3; SYS_N=500
-    OVERHEAD_CYCLES=2000; OVERHEAD_ROUNDS=3
+    OVERHEAD_CYCLES=2000; OVERHEAD_ROUNDS=3; SYNC_PAIRS=20000
     JMH_DEFAULT=(-f 1 -wi 1 -w 300ms -i 2 -r 300ms)
 else
     SCALE_N=${SCALE_N:-100000}; REPS=7; PP_N=300000; PP_WARM=50000; EV_N=100000; EV_WARM=1000000; EV_ROUNDS=5; STARTUP_RUNS=10; SYS_N=2000
     OVERHEAD_CYCLES=20000; OVERHEAD_ROUNDS=9
+    # event calls take 20-300 ns: rounds of a million pairs (3-5 s in all) let the JIT's code settle before they count
+    SYNC_PAIRS=1000000
     JMH_DEFAULT=(-f 1 -wi 3 -w 1s -i 5 -r 1s)
 fi
 if [ -n "${JMH_ARGS:-}" ]; then read -r -a JMH_OPTS <<< "$JMH_ARGS"; else JMH_OPTS=("${JMH_DEFAULT[@]}"); fi
@@ -164,7 +166,7 @@ if want overhead; then
     jrun shm.bench.OverheadCycles "/dev/shm/shm-bench-overhead-$$" "$OVERHEAD_CYCLES" "$OVERHEAD_ROUNDS" \
         | tee "$out/overhead.txt"
     # event set + zero-timeout wait through the backend, RTX and iwin32 (1, 11, 101 handles), taking turns
-    jrun shm.bench.SyncCallCycles "/dev/shm/shm-bench-sync-$$" "$OVERHEAD_CYCLES" "$OVERHEAD_ROUNDS" \
+    jrun shm.bench.SyncCallCycles "/dev/shm/shm-bench-sync-$$" "$SYNC_PAIRS" "$OVERHEAD_ROUNDS" \
         | tee -a "$out/overhead.txt"
     rm -rf "/dev/shm/shm-bench-sync-$$"
 fi
