@@ -231,16 +231,48 @@ class RuntimeJarIT {
         Files.delete(cache);
     }
 
+    /**
+     * The launcher script runs a command line (one command, a script) with the optimizing compiler off, since that JVM
+     * ends with the command, and the interactive runtime with full compilation; {@code SHM_JAVA_OPTS} can turn it back
+     * on for a command. Seen through a {@code java} that records its arguments, then runs the real one.
+     */
+    @Test
+    void launcherScriptTurnsTheOptimizingCompilerOffForCommandLinesOnly() throws Exception {
+        Path calls = temporary.resolve("java-calls.txt");
+        Path recordingJava = temporary.resolve("recording-java");
+        Files.writeString(recordingJava, "#!/bin/sh\necho \"$*\" >> '" + calls + "'\nexec '" + RuntimeProcess.java()
+                + "' \"$@\"\n");
+        assertTrue(recordingJava.toFile().setExecutable(true));
+
+        ScriptRun command = script(recordingJava, "shm:list");
+        assertEquals(0, command.exitCode(), command.errors());
+        assertEquals("no objects", command.output().strip());
+        assertTrue(lastCall(calls).contains(" -XX:TieredStopAtLevel=1 "), lastCall(calls));
+
+        ScriptRun interactive = script(recordingJava);
+        assertEquals(0, interactive.exitCode(), interactive.errors());
+        assertFalse(lastCall(calls).contains("TieredStopAtLevel"), lastCall(calls));
+    }
+
+    private static String lastCall(Path calls) throws IOException {
+        List<String> lines = Files.readAllLines(calls);
+        return lines.get(lines.size() - 1);
+    }
+
     /** What a run of the launcher script printed. */
     private record ScriptRun(int exitCode, String output, String errors) {
     }
 
     private ScriptRun script(String... arguments) throws Exception {
+        return script(RuntimeProcess.java(), arguments);
+    }
+
+    private ScriptRun script(Path java, String... arguments) throws Exception {
         List<String> command = new java.util.ArrayList<>();
         command.add(System.getProperty("shm.runtime.script"));
         command.addAll(List.of(arguments));
         ProcessBuilder script = new ProcessBuilder(command);
-        script.environment().put("SHM_JAVA", RuntimeProcess.java().toString());
+        script.environment().put("SHM_JAVA", java.toString());
         script.environment().put("SHM_RUNTIME_JAR", RuntimeProcess.jar().toString());
         script.environment().put("SHM_JAVA_OPTS", "-Dshm.provider.mmap.root=" + root());
         script.environment().put("SHM_HOME", RuntimeProcess.home(root()).toString());
