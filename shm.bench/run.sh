@@ -243,6 +243,15 @@ if want startup; then
             python3 "$here/startup.py" measure "$v-aot" "$STARTUP_RUNS" "$st/home-$v" -- "$java25" "${jopt[@]}" \
                 -XX:AOTCache="$st/$v.aot" "${aot[@]}" "${cmd[@]}"
         done
+        # The same three as shm.runtime/bin/shm starts a command line: without the optimizing compiler (C2), no cache.
+        for v in bare infra full; do
+            case $v in
+                full) cmd=(-Dshm.provider.mmap.root=/dev/shm/shm-bench-startup-$$ -jar "$top/shm.runtime/target/shm.jar" shm:list) ;;
+                *) cmd=(-jar "$st/$v.jar") ;;
+            esac
+            python3 "$here/startup.py" measure "$v-c1" "$STARTUP_RUNS" "$st/home-$v" -- "$java25" "${jopt[@]}" \
+                -XX:TieredStopAtLevel=1 "${cmd[@]}"
+        done
     } | tee "$out/startup.txt"
     rm -rf /dev/shm/shm-bench-startup-$$
 fi
