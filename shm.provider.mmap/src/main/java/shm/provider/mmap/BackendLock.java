@@ -59,21 +59,19 @@ final class BackendLock {
      * @throws ShmException CLOSED when the backend is closed
      */
     <T> T locked(String name, Supplier<T> work) {
-        lock.lock();
-        try {
-            refuseWhenClosed(name);
-            return table.locked(work);
-        } finally {
-            lock.unlock();
-        }
+        return underBothLocks(name, true, work);
     }
 
     /** As {@link #locked}, for work on the whole store that must not release dead processes' handles. */
     <T> T lockedWithoutReaping(Supplier<T> work) {
+        return underBothLocks(null, false, work);
+    }
+
+    private <T> T underBothLocks(String name, boolean reap, Supplier<T> work) {
         lock.lock();
         try {
-            refuseWhenClosed(null);
-            return table.lockedWithoutReaping(work);
+            refuseWhenClosed(name);
+            return reap ? table.locked(work) : table.lockedWithoutReaping(work);
         } finally {
             lock.unlock();
         }
