@@ -98,8 +98,8 @@ final class BackendLock {
 
     /**
      * The object table's generation, read without any lock ({@link ObjectTable#generationWithoutLocks()}): for the
-     * descriptor tables' change count, which every iwin32 call reads. -1 when the backend is closed or the table cannot
-     * be read.
+     * descriptor tables' change count, which every iwin32 call reads. -1 when the backend is closed, a transaction is
+     * under way, or the table cannot be read.
      */
     long generationWithoutLocks() {
         return table.generationWithoutLocks();

@@ -242,9 +242,16 @@ final class ObjectTable implements AutoCloseable {
     }
 
     /**
-     * The table's generation, read without any lock and without allocating: -1 when the table is not attached, is
-     * being detached by another thread, or cannot be read. Every commit of any participant raises the generation by
-     * one, so a reader that saw a value can tell that nothing was committed since while it reads the same value.
+     * The table's committed generation, read without any lock and without allocating: -1 when a transaction is under
+     * way (or its writer died in it), when the table is not attached or is being detached by another thread, or when it
+     * cannot be read. Every commit of any participant raises the generation by one, so a reader that saw a value can
+     * tell that nothing was committed since while it reads the same value.
+     *
+     * <p>A transaction writes the generation last, before its commit empties the journal; a writer that dies in
+     * between leaves a raised generation that the next participant to lock the table rolls back. So a new value is
+     * answered only if the journal was empty between two reads of it that agree: it was committed, and cannot be rolled
+     * back and reached again by another commit. A value equal to the last one answered so (for this mapping) needs no
+     * second look: committed generations never go down, so the word cannot hold an uncommitted value equal to it.
      */
     long generationWithoutLocks() {
         TableWords w = file.words();
@@ -252,7 +259,16 @@ final class ObjectTable implements AutoCloseable {
             return -1;
         }
         try {
-            return w.headerAcquire(GENERATION_OFFSET);
+            long generation = w.headerAcquire(GENERATION_OFFSET);
+            if (generation == w.committedGenerationSeen) {
+                return generation;
+            }
+            long journal = w.headerAcquire(JOURNAL_COUNT_OFFSET);
+            if (journal != 0 || w.headerAcquire(GENERATION_OFFSET) != generation) {
+                return -1;
+            }
+            w.committedGenerationSeen = generation;
+            return generation;
         } catch (RuntimeException | InternalError unreadable) {
             return -1;   // the mapping was closed under this read (the table detached), or cut short
         }

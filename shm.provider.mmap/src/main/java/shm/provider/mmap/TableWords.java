@@ -53,6 +53,11 @@ final class TableWords {
      */
     private int[] slotsInUse;
     private long slotsInUseGeneration;
+    /**
+     * The last generation {@link ObjectTable#generationWithoutLocks()} found committed in this mapping, -1 before the
+     * first; read and written without a lock.
+     */
+    volatile long committedGenerationSeen = -1;
 
     /** Reads the section offsets of a mapped table whose header was checked. */
     TableWords(MemorySegment table) {

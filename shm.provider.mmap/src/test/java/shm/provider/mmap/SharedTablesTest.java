@@ -257,6 +257,48 @@ class SharedTablesTest {
         assertEquals(-1, table.changeCount(), "a closed backend cannot tell");
     }
 
+    /**
+     * While a transaction's raised generation is not committed, the change count answers -1 ("cannot tell"), not the
+     * raised number: a writer that dies before its commit has it rolled back, and a later commit could reach the same
+     * number with other changes. Before the raise, the count is the committed one.
+     */
+    @Test
+    void theChangeCountCannotTellWhileATransactionsGenerationIsNotCommitted() throws Exception {
+        DescriptorTable table = backend.descriptors("handles", 10, 10);
+        BackendHandle memory = backend.createOrOpen(SHM, "in-flight", 4096, MapOptions.DEFAULT);
+        long before = table.changeCount();
+        java.util.concurrent.CountDownLatch written = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch leave = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicLong countBeforeTheRaise = new java.util.concurrent.atomic.AtomicLong(-2);
+        backend.crashPoint(where -> {
+            if (where.equals("written") && countBeforeTheRaise.get() == -2) {   // the transaction's first word
+                countBeforeTheRaise.set(table.changeCount());
+            }
+            // the generation written (the last word of the transaction), the commit not yet made
+            if (where.equals("written") && backend.table().generation() == before + 1 && written.getCount() == 1) {
+                written.countDown();
+                try {
+                    leave.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        });
+        Thread writer = new Thread(() -> table.create(memory.ref(), 0, 4096), "writes a descriptor");
+        writer.start();
+        try {
+            assertTrue(written.await(Await.DEADLINE.toMillis(), TimeUnit.MILLISECONDS));
+            assertEquals(before, countBeforeTheRaise.get(), "the committed count, while the transaction writes");
+            assertEquals(-1, table.changeCount(), "the raised generation is not committed yet");
+        } finally {
+            leave.countDown();
+            writer.join();
+            backend.crashPoint(where -> { });
+        }
+        assertEquals(before + 1, table.changeCount(), "committed");
+        memory.close();
+    }
+
     @Test
     void deletingAnotherProcesssDescriptorReleasesOneOfItsHoldsInTheSameStepAndItsOwnerOnlyForgetsItsView() {
         DescriptorTable table = backend.descriptors("handles", 10, 10);
