@@ -1,0 +1,64 @@
+package shm.personality.rtx;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static shm.api.rtx.RtxConstants.ERROR_SUCCESS;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+
+/** The last error is each thread's own, also when threads take turns with the remembered last caller's cell. */
+class LastErrorTest {
+
+    @Test
+    void eachThreadReadsWhatItStoredLastAndANewThreadStartsWithSuccess() throws Exception {
+        LastError lastError = new LastError();
+        assertFalse(lastError.fail(6));
+        int other = CompletableFuture.supplyAsync(() -> {
+            int first = lastError.get();
+            lastError.set(87);
+            return first * 1000 + lastError.get();
+        }, command -> new Thread(command).start()).get(10, TimeUnit.SECONDS);
+        assertEquals(ERROR_SUCCESS * 1000 + 87, other, "a new thread's last error starts as ERROR_SUCCESS");
+        assertEquals(6, lastError.get(), "another thread's store must not reach this thread's last error");
+        assertTrue(lastError.succeed());
+        assertEquals(ERROR_SUCCESS, lastError.get());
+    }
+
+    @Test
+    void threadsStoringAtTheSameTimeEachKeepTheirOwnCode() throws Exception {
+        LastError lastError = new LastError();
+        int threads = 4;
+        int rounds = 20_000;
+        CyclicBarrier start = new CyclicBarrier(threads);
+        List<CompletableFuture<Integer>> mismatches = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int code = 1000 * (t + 1);
+            mismatches.add(CompletableFuture.supplyAsync(() -> {
+                try {
+                    start.await(10, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+                int wrong = 0;
+                for (int i = 0; i < rounds; i++) {
+                    lastError.set(code + (i & 0xFF));
+                    Thread.yield();
+                    if (lastError.get() != code + (i & 0xFF)) {
+                        wrong++;
+                    }
+                }
+                return wrong;
+            }, command -> new Thread(command).start()));
+        }
+        for (CompletableFuture<Integer> future : mismatches) {
+            assertEquals(0, future.get(60, TimeUnit.SECONDS), "a thread read a code another thread stored");
+        }
+    }
+}
