@@ -229,14 +229,16 @@ public final class SharedEvent {
     }
 
     private WaitResult awaitManual(long timeoutNanos) {
-        Deadline deadline = Deadline.ofNanos(timeoutNanos);
         long entry = state();
         if ((entry & SIGNALED) != 0) {
             return WaitResult.SIGNALED;
         }
-        if (deadline.isZero()) {
+        if (timeoutNanos == 0) {
             return WaitResult.TIMEOUT;
         }
+        // The clock is read only by a wait that may sleep: one that finds the event signaled is on the path between
+        // a signal and the next, where a clock read costs as much as the rest of the call.
+        Deadline deadline = Deadline.ofNanos(timeoutNanos);
         register();
         try {
             while (true) {
@@ -256,7 +258,6 @@ public final class SharedEvent {
     }
 
     private WaitResult awaitAuto(long timeoutNanos) {
-        Deadline deadline = Deadline.ofNanos(timeoutNanos);
         while (true) {
             long s = state();
             if ((s & SIGNALED) != 0) {
@@ -269,7 +270,7 @@ public final class SharedEvent {
                 if (casState(s, s - GRANT_ONE)) {
                     return WaitResult.SIGNALED;
                 }
-            } else if (deadline.isZero()) {
+            } else if (timeoutNanos == 0) {
                 return WaitResult.TIMEOUT;
             } else if (waiters(s) == MAX_WAITERS) {
                 throw tooManyWaiters();
@@ -277,6 +278,8 @@ public final class SharedEvent {
                 break;
             }
         }
+        // As for manual reset, only a wait that registered reads the clock.
+        Deadline deadline = Deadline.ofNanos(timeoutNanos);
         while (true) {
             long s = state();
             if (grants(s) > 0) {

@@ -124,13 +124,14 @@ public final class SharedSemaphore {
      * @throws IllegalArgumentException when {@code timeout} is negative
      */
     public WaitResult acquire(Duration timeout) {
-        Deadline deadline = Deadline.after(timeout);
+        long timeoutNanos = Deadline.nanos(timeout);
         if (tryTake()) {
             return WaitResult.SIGNALED;
         }
-        if (deadline.isZero()) {
+        if (timeoutNanos == 0) {
             return WaitResult.TIMEOUT;
         }
+        Deadline deadline = Deadline.ofNanos(timeoutNanos);   // the clock only for a wait that may sleep
         Words.addInt(segment, WAITERS_OFFSET, 1);
         try {
             while (true) {
