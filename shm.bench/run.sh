@@ -165,7 +165,8 @@ if want overhead; then
     section overhead
     jrun shm.bench.OverheadCycles "/dev/shm/shm-bench-overhead-$$" "$OVERHEAD_CYCLES" "$OVERHEAD_ROUNDS" \
         | tee "$out/overhead.txt"
-    # event set + zero-timeout wait through the backend, RTX and iwin32 (1, 11, 101 handles), taking turns
+    # event set + zero-timeout wait through the backend, RTX and iwin32 (1, 11, 101 handles): each path in a loop of
+    # its own method, as a program would call them, the paths taking turns
     jrun shm.bench.SyncCallCycles "/dev/shm/shm-bench-sync-$$" "$SYNC_PAIRS" "$OVERHEAD_ROUNDS" \
         | tee -a "$out/overhead.txt"
     rm -rf "/dev/shm/shm-bench-sync-$$"

@@ -18,8 +18,9 @@ import shm.provider.mmap.MmapSettings;
  * then tested with a zero timeout, through the backend's {@link NamedEvent}, the RTX personality
  * ({@code RtSetEvent} + {@code RtWaitForSingleObject(h, 0)}) and the INtime personality ({@code RtSetEvent} +
  * {@code WaitForSingleObject(h, 0)}) of a process holding 1, 11 and 101 iwin32 handles (an iwin32 call first looks
- * for the handles another process closed). The paths take turns in one JVM, rounds of {@code PAIRS} pairs each after
- * one warm-up round; prints per path the median over the rounds of the time per pair and its ratio to the backend's.
+ * for the handles another process closed). Each path runs in a loop of its own method, as a program's loop around its
+ * calls would; the paths take turns in one JVM, rounds of {@code PAIRS} pairs each after one warm-up round; prints per
+ * path the median over the rounds of the time per pair and of its ratio to the backend's.
  *
  * <pre>
  *   java -cp ... shm.bench.SyncCallCycles ROOT PAIRS ROUNDS
@@ -73,7 +74,7 @@ public final class SyncCallCycles {
                 }
                 String name = path == 0 ? "backend" : path == 1 ? "rtx" : "iwin32";
                 int handles = path < 2 ? 1 : IWIN32_HANDLES[path - 2];
-                System.out.printf(Locale.ROOT, "SYNC path=%s handles=%d ns_per_pair=%.0f times_backend=%.1f rounds=%d"
+                System.out.printf(Locale.ROOT, "SYNC path=%s handles=%d ns_per_pair=%.1f times_backend=%.3f rounds=%d"
                         + " pairs=%d%n", name, handles, median(perRound), median(times), rounds, pairs);
             }
             for (IntimePersonality process : intime) {
