@@ -1,15 +1,16 @@
 package shm.provider.mmap;
 
+import static shm.provider.mmap.Errno.EINTR;
+import static shm.provider.mmap.Errno.ENOENT;
+import static shm.provider.mmap.Errno.EPERM;
+import static shm.provider.mmap.Errno.ESRCH;
+import static shm.provider.mmap.Errno.EWOULDBLOCK;
 import static shm.provider.mmap.SystemCalls.Call.CLOSE;
 import static shm.provider.mmap.SystemCalls.Call.FCHMOD;
 import static shm.provider.mmap.SystemCalls.Call.FLOCK;
 import static shm.provider.mmap.SystemCalls.Call.FTRUNCATE;
 import static shm.provider.mmap.SystemCalls.Call.KILL;
 import static shm.provider.mmap.SystemCalls.Call.LINKAT;
-import static shm.provider.mmap.SystemCalls.Call.MLOCK;
-import static shm.provider.mmap.SystemCalls.Call.MMAP;
-import static shm.provider.mmap.SystemCalls.Call.MREMAP;
-import static shm.provider.mmap.SystemCalls.Call.MUNMAP;
 import static shm.provider.mmap.SystemCalls.Call.OPENAT;
 import static shm.provider.mmap.SystemCalls.Call.PREAD;
 import static shm.provider.mmap.SystemCalls.Call.PWRITE;
@@ -17,12 +18,8 @@ import static shm.provider.mmap.SystemCalls.Call.RENAMEAT;
 import static shm.provider.mmap.SystemCalls.Call.STATX;
 import static shm.provider.mmap.SystemCalls.Call.UNLINKAT;
 
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandle;
 import java.nio.charset.StandardCharsets;
 
 import shm.provider.mmap.sync.CallState;
@@ -30,13 +27,14 @@ import shm.provider.mmap.sync.CallState;
 /**
  * The Linux calls the store needs and the JDK does not offer: every file call relative to a directory descriptor
  * ({@code openat}, {@code unlinkat}, {@code linkat}, {@code renameat}, {@code statx} with
- * {@code AT_SYMLINK_NOFOLLOW}), exact modes, reserving blocks ({@code posix_fallocate}), mapping ({@code mmap}),
- * locking pages and files. One instance per backend, made when the backend is created, never in a static
- * initializer, so a bundle that is stopped leaves nothing bound behind. The system calls go through
- * {@link SystemCalls}, one downcall linked at the first call; the two C library functions that are not system calls
- * ({@code posix_fallocate}, {@code strerror}) are looked up at construction (a C library without one fails at once)
- * and linked only at their first call ({@link Downcall}), which a command that only lists the store never makes. The
- * errno of each call is captured in a per-thread {@link CallState} (no allocation per call).
+ * {@code AT_SYMLINK_NOFOLLOW}), exact modes, reserving blocks ({@code posix_fallocate}), locking files, and, through
+ * its {@link #mappings() MappingCalls}, mapping ({@code mmap}) and locking pages. One instance per backend, made when
+ * the backend is created, never in a static initializer, so a bundle that is stopped leaves nothing bound behind. The
+ * system calls go through {@link SystemCalls}, one downcall linked at the first call; the two C library functions
+ * that are not system calls ({@code posix_fallocate}, {@code strerror}) are looked up at construction (a C library
+ * without one fails at once) and linked only at their first call ({@link CLibraryFunctions}), which a command that
+ * only lists the store never makes. The errno of each call is captured in a per-thread {@link CallState} (no
+ * allocation per call); its values are {@link Errno}'s, and what a call returns about a file is a {@link FileStat}.
  *
  * <p>Linux only, x86-64 and AArch64 (the {@code O_DIRECTORY} and {@code O_NOFOLLOW} values and the system call
  * numbers differ between them and are chosen at construction). Needs native access
@@ -57,34 +55,9 @@ final class LibC {
     private static final int STATX_BASIC_STATS = 0x7ff;
     private static final long STATX_SIZE = 256;
 
-    static final int PROT_READ = 1;
-    static final int PROT_WRITE = 2;
-    static final int MAP_SHARED = 1;
-    static final int MREMAP_MAYMOVE = 1;
-
     static final int LOCK_EX = 2;
     static final int LOCK_NB = 4;
     static final int LOCK_UN = 8;
-
-    static final int EPERM = 1;
-    static final int ENOENT = 2;
-    static final int ESRCH = 3;
-    static final int EINTR = 4;
-    static final int EWOULDBLOCK = 11;
-    static final int ENOMEM = 12;
-    static final int EACCES = 13;
-    static final int EEXIST = 17;
-    static final int ENOTDIR = 20;
-    static final int EISDIR = 21;
-    static final int ENFILE = 23;
-    static final int EMFILE = 24;
-    static final int EFBIG = 27;
-    static final int ENOSPC = 28;
-    static final int ENOTEMPTY = 39;
-    static final int ELOOP = 40;
-    static final int EINVAL = 22;
-    static final int EOPNOTSUPP = 95;
-    static final int EDQUOT = 122;
 
     /** Where in the scratch segment the first and the second string argument go. */
     private static final long FIRST_STRING = 0;
@@ -103,41 +76,8 @@ final class LibC {
     private final SystemCalls sys = new SystemCalls(callState);
     /** Whether the kernel refused {@code linkat(AT_EMPTY_PATH)} once (before Linux 6.10, without the capability). */
     private volatile boolean emptyPathLinkRefused;
-    private final Downcall posixFallocate;
-    private final Downcall strerror;
-
-    /**
-     * A file's type, mode, owner, inode and size, as {@code statx} reports them.
-     *
-     * @param mode  {@code st_mode}: type and permission bits
-     * @param uid   the owner
-     * @param gid   the group
-     * @param inode the inode number
-     * @param size  the length in bytes
-     */
-    record FileStat(int mode, int uid, int gid, long inode, long size) {
-        private static final int S_IFMT = 0170000;
-
-        /** Whether it is a regular file. */
-        boolean isRegularFile() {
-            return (mode & S_IFMT) == 0100000;
-        }
-
-        /** Whether it is a directory. */
-        boolean isDirectory() {
-            return (mode & S_IFMT) == 0040000;
-        }
-
-        /** Whether it is a symbolic link. */
-        boolean isSymbolicLink() {
-            return (mode & S_IFMT) == 0120000;
-        }
-
-        /** The permission bits. */
-        int permissions() {
-            return mode & 07777;
-        }
-    }
+    private final CLibraryFunctions functions;
+    private final MappingCalls mappings;
 
     /**
      * Looks up the C library functions that are not plain system calls; chooses this architecture's flag values and
@@ -150,50 +90,13 @@ final class LibC {
         oDirectory = arm ? 0x4000 : 0x10000;
         oNoFollow = arm ? 0x8000 : 0x20000;
         oTmpFile = 0x400000 | oDirectory;
-        SymbolLookup libc = Linker.nativeLinker().defaultLookup();
-        ValueLayout.OfInt cInt = ValueLayout.JAVA_INT;
-        ValueLayout.OfLong cLong = ValueLayout.JAVA_LONG;
-        // Not system calls: posix_fallocate falls back to writing zeros where the file system cannot reserve, and
-        // returns its error; strerror is a table of the C library. Linked at the first reservation and the first
-        // failure message, which a command that only lists the store never makes.
-        posixFallocate = lazy(libc, "posix_fallocate", FunctionDescriptor.of(cInt, cInt, cLong, cLong));
-        strerror = lazy(libc, "strerror", FunctionDescriptor.of(ValueLayout.ADDRESS, cInt));
+        functions = new CLibraryFunctions();
+        mappings = new MappingCalls(sys, callState, functions);
     }
 
-    /** A function looked up now (a missing symbol fails here) and linked at its first call. */
-    private static Downcall lazy(SymbolLookup lookup, String symbol, FunctionDescriptor descriptor,
-                                 Linker.Option... options) {
-        return new Downcall(lookup.find(symbol)
-                .orElseThrow(() -> new IllegalStateException("libc has no symbol " + symbol)), descriptor, options);
-    }
-
-    /**
-     * One C function of this instance, linked at its first call and then kept with the instance (nothing static, so a
-     * stopped bundle leaves no handle behind).
-     */
-    private static final class Downcall {
-
-        private final MemorySegment symbol;
-        private final FunctionDescriptor descriptor;
-        private final Linker.Option[] options;
-        /** Linked at the first call; a race links twice, harmlessly (equal handles). */
-        private volatile MethodHandle handle;
-
-        Downcall(MemorySegment symbol, FunctionDescriptor descriptor, Linker.Option... options) {
-            this.symbol = symbol;
-            this.descriptor = descriptor;
-            this.options = options;
-        }
-
-        /** The linked handle, linked now on the first call. */
-        MethodHandle handle() {
-            MethodHandle linked = handle;
-            if (linked == null) {
-                linked = Linker.nativeLinker().downcallHandle(symbol, descriptor, options);
-                handle = linked;
-            }
-            return linked;
-        }
+    /** The memory-mapping calls, sharing this instance's binding. */
+    MappingCalls mappings() {
+        return mappings;
     }
 
     /** A failed call: the function's name and the errno it left. */
@@ -202,21 +105,21 @@ final class LibC {
         final int errno;
         private final String call;
         /** Describes the errno when the message is first asked for: most failures (ENOENT, EEXIST) are answers. */
-        private final transient LibC libc;
+        private final transient CLibraryFunctions functions;
         private String message;
 
-        Failure(String call, int errno, LibC libc) {
+        Failure(String call, int errno, CLibraryFunctions functions) {
             super(null, null, false, false);   // no stack trace: the caller names the object and the rule
             this.call = call;
             this.errno = errno;
-            this.libc = libc;
+            this.functions = functions;
         }
 
         @Override
         public synchronized String getMessage() {
             if (message == null) {
-                message = call + ": " + (libc == null ? "errno " + errno : libc.describe(errno)) + " (errno " + errno
-                        + ")";
+                message = call + ": " + (functions == null ? "errno " + errno : functions.describe(errno)) + " (errno "
+                        + errno + ")";
             }
             return message;
         }
@@ -248,12 +151,7 @@ final class LibC {
 
     /** {@code posix_fallocate(fd, 0, length)}: reserves every block now, so a full tmpfs fails here. */
     void reserve(int fd, long length) throws Failure {
-        int error;
-        try {
-            error = (int) posixFallocate.handle().invokeExact(fd, 0L, length);
-        } catch (Throwable t) {
-            throw new IllegalStateException("posix_fallocate", t);
-        }
+        int error = functions.posixFallocate(fd, 0L, length);
         if (error != 0) {
             throw failure("posix_fallocate", error);
         }
@@ -303,7 +201,7 @@ final class LibC {
     }
 
     /**
-     * Gives the unnamed file open as {@code fd} (made by {@link #O_TMPFILE}) the name {@code to} in {@code dirfd};
+     * Gives the unnamed file open as {@code fd} (made with {@link #oTmpFile}) the name {@code to} in {@code dirfd};
      * EEXIST when taken. First {@code linkat(fd, "", dirfd, to, AT_EMPTY_PATH)}, which Linux 6.10 and later allow the
      * process that opened the file; where the kernel refuses it (ENOENT or EPERM without {@code CAP_DAC_READ_SEARCH}
      * before 6.10), {@code linkat(AT_FDCWD, "/proc/self/fd/<fd>", dirfd, to, AT_SYMLINK_FOLLOW)}, which needs
@@ -339,15 +237,6 @@ final class LibC {
         check(RENAMEAT, sys.call(RENAMEAT, dirfd, string(from, FIRST_STRING), dirfd, string(to, SECOND_STRING), 0));
     }
 
-    /** {@code statx(dirfd, name, AT_SYMLINK_NOFOLLOW)}: what is under a name, a link never followed. */
-    FileStat statAt(int dirfd, String name) throws Failure {
-        FileStat stat = statx(dirfd, name, AT_SYMLINK_NOFOLLOW, false);
-        if (stat == null) {
-            throw failure(STATX.label, ENOENT);
-        }
-        return stat;
-    }
-
     /**
      * {@code statx(dirfd, name, AT_SYMLINK_NOFOLLOW)}, {@code null} when nothing is under the name: the usual answer
      * of a look before a create costs no exception.
@@ -373,41 +262,6 @@ final class LibC {
         return new FileStat(Short.toUnsignedInt(buffer.get(ValueLayout.JAVA_SHORT, 28)),
                 buffer.get(ValueLayout.JAVA_INT, 20), buffer.get(ValueLayout.JAVA_INT, 24),
                 buffer.get(ValueLayout.JAVA_LONG, 32), buffer.get(ValueLayout.JAVA_LONG, 40));
-    }
-
-    /** {@code mmap(NULL, length, prot, MAP_SHARED, fd, offset)}; returns the address of the mapping. */
-    long mmap(int fd, long offset, long length, boolean writable) throws Failure {
-        long address = sys.call(MMAP, 0, length, writable ? PROT_READ | PROT_WRITE : PROT_READ, MAP_SHARED, fd, offset);
-        if (address == -1L) {
-            throw failure(MMAP.label, callState.errno());
-        }
-        return address;
-    }
-
-    /**
-     * {@code mremap(address, 0, length, MREMAP_MAYMOVE)}: a new mapping, at an address of its own, of the same pages as
-     * the shared mapping at {@code address}, with its protection; no descriptor needed.
-     *
-     * @return the address of the new mapping
-     */
-    long duplicateMapping(long address, long length) throws Failure {
-        long copy = sys.call(MREMAP, address, 0, length, MREMAP_MAYMOVE);
-        if (copy == -1L) {
-            throw failure(MREMAP.label, callState.errno());
-        }
-        return copy;
-    }
-
-    /** {@code munmap(address, length)}; a failure here means a bug, reported as such. */
-    void munmap(long address, long length) {
-        if (sys.call(MUNMAP, address, length) != 0) {
-            throw new IllegalStateException("munmap: " + describe(callState.errno()));
-        }
-    }
-
-    /** {@code mlock(address, length)}: keeps the pages of a mapping in RAM until it is unmapped. */
-    void mlock(MemorySegment mapping) throws Failure {
-        check(MLOCK, sys.call(MLOCK, nativeAddress(mapping), mapping.byteSize()));
     }
 
     /**
@@ -451,7 +305,7 @@ final class LibC {
     }
 
     /** The address of a native segment, for a system call that reads or writes its bytes. */
-    private static long nativeAddress(MemorySegment segment) {
+    static long nativeAddress(MemorySegment segment) {
         if (!segment.isNative()) {
             throw new IllegalArgumentException("a system call's buffer must be native memory, not a heap segment");
         }
@@ -474,16 +328,6 @@ final class LibC {
     }
 
     private Failure failure(String call, int errno) {
-        return new Failure(call, errno, this);
-    }
-
-    /** The C library's text for an errno value. */
-    String describe(int errno) {
-        try {
-            MemorySegment text = (MemorySegment) strerror.handle().invokeExact(errno);
-            return text.reinterpret(256).getString(0);
-        } catch (Throwable t) {
-            return "errno " + errno;
-        }
+        return new Failure(call, errno, functions);
     }
 }

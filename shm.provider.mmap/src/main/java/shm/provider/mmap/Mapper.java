@@ -21,7 +21,7 @@ final class Mapper {
 
     private static final long PAGE = 4096;
 
-    private final LibC libc;
+    private final MappingCalls calls;
     private final MmapSettings settings;
     private final AtomicInteger live = new AtomicInteger();
     private final MapCountCap cap;
@@ -35,8 +35,8 @@ final class Mapper {
     record Mapping(Arena arena, MemorySegment segment) {
     }
 
-    Mapper(LibC libc, MmapSettings settings) {
-        this.libc = libc;
+    Mapper(MappingCalls calls, MmapSettings settings) {
+        this.calls = calls;
         this.settings = settings;
         this.cap = MapCountCap.of(settings);
     }
@@ -99,7 +99,7 @@ final class Mapper {
     long mapRaw(int fd, Supplier<String> what, String name, long offset, long length, boolean writable) {
         admit(name);
         try {
-            return libc.mmap(fd, offset, length, writable);
+            return calls.mmap(fd, offset, length, writable);
         } catch (LibC.Failure f) {
             live.decrementAndGet();
             throw new ShmException(StoreErrors.reasonOf(f.errno), name, "cannot map " + what.get() + ": "
@@ -118,7 +118,7 @@ final class Mapper {
     long duplicateRaw(long address, long length, Supplier<String> what, String name) {
         admit(name);
         try {
-            return libc.duplicateMapping(address, length);
+            return calls.duplicateMapping(address, length);
         } catch (LibC.Failure f) {
             live.decrementAndGet();
             throw new ShmException(StoreErrors.reasonOf(f.errno), name, "cannot map " + what.get() + " again: "
@@ -146,7 +146,7 @@ final class Mapper {
     /** Unmaps a mapping made by {@link #mapRaw} and stops counting it. */
     void unmapRaw(long address, long length) {
         try {
-            libc.munmap(address, length);
+            calls.munmap(address, length);
         } finally {
             live.decrementAndGet();
         }
@@ -170,7 +170,7 @@ final class Mapper {
     void lockAndTouch(MemorySegment segment, String what, String name, boolean lockPages, boolean prefault) {
         if (lockPages) {
             try {
-                libc.mlock(segment);
+                calls.mlock(segment);
             } catch (LibC.Failure f) {
                 throw new ShmException(StoreErrors.reasonOf(f.errno), name, "cannot lock the pages of " + what
                         + " in RAM (" + f.getMessage() + "; raise RLIMIT_MEMLOCK or grant CAP_IPC_LOCK)", null, f);

@@ -89,7 +89,7 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
         this.root = StoreRoot.open(libc, settings, RootDirectory.currentUid(), RootDirectory.currentGid());
         try {
             this.files = new ObjectFiles(settings, libc, self, root);
-            this.mapper = new Mapper(libc, settings);
+            this.mapper = new Mapper(libc.mappings(), settings);
             this.table = ObjectTable.open(settings, libc, self, root, mapper, files);
             this.objects = new ObjectLifecycle(this, self, files, mapper, syncObjects, table);
             this.guard = new BackendLock(table, settings.root());

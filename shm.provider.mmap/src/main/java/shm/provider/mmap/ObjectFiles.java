@@ -38,7 +38,7 @@ final class ObjectFiles implements ObjectSlots.FileRemover {
      * @param header the checked header; {@code null} when the recorded inode vouched for the file
      * @param stat   type, owner, inode and length
      */
-    record OpenFile(int fd, ObjectHeader header, LibC.FileStat stat) {
+    record OpenFile(int fd, ObjectHeader header, FileStat stat) {
     }
 
     ObjectFiles(MmapSettings settings, LibC libc, ProcessIdentity self, StoreRoot root) {
@@ -111,7 +111,7 @@ final class ObjectFiles implements ObjectSlots.FileRemover {
             try {
                 fd = root.open(".", libc.oTmpFile | LibC.O_RDWR, settings.fileMode());
             } catch (LibC.Failure f) {
-                if (f.errno != LibC.EOPNOTSUPP && f.errno != LibC.EISDIR && f.errno != LibC.EINVAL) {
+                if (f.errno != Errno.EOPNOTSUPP && f.errno != Errno.EISDIR && f.errno != Errno.EINVAL) {
                     throw StoreErrors.failure(name, "cannot create an object file in " + settings.root(), f);
                 }
                 unnamedFiles = false;   // this file system has no O_TMPFILE: temporary names from now on
@@ -132,7 +132,7 @@ final class ObjectFiles implements ObjectSlots.FileRemover {
             } else {
                 libc.ftruncate(fd, fileLength);
             }
-            LibC.FileStat stat = libc.fstat(fd);
+            FileStat stat = libc.fstat(fd);
             if (stat.permissions() != settings.fileMode()) {
                 libc.fchmod(fd, settings.fileMode());   // the umask took bits away: the exact mode
             }
@@ -162,7 +162,7 @@ final class ObjectFiles implements ObjectSlots.FileRemover {
                 root.link(file.temporary(), fileName);
             }
         } catch (LibC.Failure f) {
-            if (f.errno == LibC.EEXIST) {
+            if (f.errno == Errno.EEXIST) {
                 refuseUnknown(fileName, name);
                 throw new ShmException(ErrorReason.INCOMPATIBLE_STORE, name, describe(fileName) + " appeared in"
                         + " the root while it was being created, outside the object table's protocol; it was left"
@@ -224,7 +224,7 @@ final class ObjectFiles implements ObjectSlots.FileRemover {
             throw openFailure(f, expectedName, describe(fileName));
         }
         try {
-            LibC.FileStat stat = libc.fstat(fd);
+            FileStat stat = libc.fstat(fd);
             if (!stat.isRegularFile()) {
                 throw notRegular(expectedName, describe(fileName));
             }
@@ -249,7 +249,7 @@ final class ObjectFiles implements ObjectSlots.FileRemover {
         }
     }
 
-    private ObjectHeader readHeader(int fd, LibC.FileStat stat, String path, String expectedName) throws LibC.Failure {
+    private ObjectHeader readHeader(int fd, FileStat stat, String path, String expectedName) throws LibC.Failure {
         MemorySegment page = headerPage.get().fill((byte) 0);
         libc.preadFully(fd, page, 0);
         ObjectHeader header;
@@ -267,11 +267,11 @@ final class ObjectFiles implements ObjectSlots.FileRemover {
     }
 
     private ShmException openFailure(LibC.Failure f, String expectedName, String path) {
-        if (f.errno == LibC.ENOENT) {
+        if (f.errno == Errno.ENOENT) {
             return new ShmException(ErrorReason.INCOMPATIBLE_STORE, expectedName, "the object table lists " + path
                     + " but the file is gone (removed by hand?)");
         }
-        if (f.errno == LibC.ELOOP) {
+        if (f.errno == Errno.ELOOP) {
             return notRegular(expectedName, path);
         }
         return StoreErrors.failure(expectedName, "cannot open " + path, f);
@@ -295,7 +295,7 @@ final class ObjectFiles implements ObjectSlots.FileRemover {
     }
 
     /** Refuses another user's file unless the store is group-shared; {@code fileName} is named in the message. */
-    private void checkOwner(LibC.FileStat stat, String fileName, String name) {
+    private void checkOwner(FileStat stat, String fileName, String name) {
         if (!settings.groupShared() && stat.uid() != root.uid()) {
             throw new ShmException(ErrorReason.ACCESS_DENIED, name, describe(fileName) + " is owned by uid " + stat.uid()
                     + ", not by this user (uid " + root.uid() + "), and the store is not group-shared; it was left"
@@ -308,7 +308,7 @@ final class ObjectFiles implements ObjectSlots.FileRemover {
      * never touched. Another user's file is named as such.
      */
     void refuseUnknown(String fileName, String name) {
-        LibC.FileStat stat;
+        FileStat stat;
         try {
             stat = root.stat(fileName);
         } catch (LibC.Failure f) {
@@ -331,7 +331,7 @@ final class ObjectFiles implements ObjectSlots.FileRemover {
      */
     @Override
     public void remove(String fileName, long inode, boolean linked) {
-        LibC.FileStat stat;
+        FileStat stat;
         try {
             stat = root.stat(fileName);
         } catch (LibC.Failure f) {
@@ -369,7 +369,7 @@ final class ObjectFiles implements ObjectSlots.FileRemover {
         try {
             root.unlink(fileName);
         } catch (LibC.Failure f) {
-            if (f.errno != LibC.ENOENT) {
+            if (f.errno != Errno.ENOENT) {
                 leftAlone(fileName, "unlinking it failed (" + f.getMessage() + ")");
             }
         }
@@ -403,7 +403,7 @@ final class ObjectFiles implements ObjectSlots.FileRemover {
                 continue;
             }
             try {
-                LibC.FileStat stat = root.stat(name);
+                FileStat stat = root.stat(name);
                 if (stat != null && stat.isRegularFile() && stat.uid() == root.uid()) {
                     root.unlink(name);
                     removed++;
@@ -423,7 +423,7 @@ final class ObjectFiles implements ObjectSlots.FileRemover {
         for (String name : root.names()) {
             if (NameCodec.isObjectFileName(name) || NameCodec.temporaryOwner(name) > 0) {
                 try {
-                    LibC.FileStat stat = root.stat(name);
+                    FileStat stat = root.stat(name);
                     if (stat != null && stat.isRegularFile() && (settings.groupShared() || stat.uid() == root.uid())) {
                         return true;
                     }

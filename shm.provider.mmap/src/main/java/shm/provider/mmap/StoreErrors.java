@@ -19,11 +19,11 @@ final class StoreErrors {
     /** The reason for an errno. */
     static ErrorReason reasonOf(int errno) {
         return switch (errno) {
-            case LibC.ENOSPC, LibC.ENOMEM, LibC.EFBIG, LibC.EDQUOT -> ErrorReason.NO_MEMORY;
-            case LibC.EACCES, LibC.EPERM -> ErrorReason.ACCESS_DENIED;
-            case LibC.ENOENT -> ErrorReason.NOT_FOUND;
-            case LibC.EMFILE, LibC.ENFILE -> ErrorReason.LIMIT;
-            case LibC.ELOOP, LibC.ENOTDIR, LibC.EISDIR, LibC.EEXIST -> ErrorReason.INCOMPATIBLE_STORE;
+            case Errno.ENOSPC, Errno.ENOMEM, Errno.EFBIG, Errno.EDQUOT -> ErrorReason.NO_MEMORY;
+            case Errno.EACCES, Errno.EPERM -> ErrorReason.ACCESS_DENIED;
+            case Errno.ENOENT -> ErrorReason.NOT_FOUND;
+            case Errno.EMFILE, Errno.ENFILE -> ErrorReason.LIMIT;
+            case Errno.ELOOP, Errno.ENOTDIR, Errno.EISDIR, Errno.EEXIST -> ErrorReason.INCOMPATIBLE_STORE;
             default -> ErrorReason.INTERNAL;
         };
     }

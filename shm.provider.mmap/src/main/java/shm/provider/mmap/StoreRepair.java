@@ -71,10 +71,10 @@ final class StoreRepair {
         try {
             fd = root.open(FILE_NAME, LibC.O_RDWR, 0);
         } catch (LibC.Failure f) {
-            if (f.errno != LibC.ENOENT) {
+            if (f.errno != Errno.ENOENT) {
                 findings.add("the table cannot be opened: " + f.getMessage()
-                        + (f.errno == LibC.ELOOP ? " (it is a symbolic link)" : ""));
-                if (repair && f.errno == LibC.ELOOP) {
+                        + (f.errno == Errno.ELOOP ? " (it is a symbolic link)" : ""));
+                if (repair && f.errno == Errno.ELOOP) {
                     moveAside();
                 }
             }
@@ -82,10 +82,10 @@ final class StoreRepair {
             return report();
         }
         TableLock lock = new TableLock(libc, settings.root());
-        Mapper mapper = new Mapper(libc, settings);
+        Mapper mapper = new Mapper(libc.mappings(), settings);
         lock.lockFile(fd);
         try {
-            LibC.FileStat stat = libc.fstat(fd);
+            FileStat stat = libc.fstat(fd);
             if (!stat.isRegularFile() || stat.size() < HEADER_SIZE
                     || (!settings.groupShared() && stat.uid() != root.uid())) {
                 findings.add("the table is not a regular file of this user at least " + HEADER_SIZE + " bytes long"

@@ -65,7 +65,7 @@ final class StoreRoot implements AutoCloseable {
         try {
             return libc.openat(-100, root.toString(), LibC.O_RDONLY | libc.oDirectory | LibC.O_CLOEXEC, 0);
         } catch (LibC.Failure f) {
-            throw StoreErrors.store(f.errno == LibC.ENOTDIR ? ErrorReason.INCOMPATIBLE_STORE
+            throw StoreErrors.store(f.errno == Errno.ENOTDIR ? ErrorReason.INCOMPATIBLE_STORE
                     : StoreErrors.reasonOf(f.errno), root, "cannot open the root directory: " + f.getMessage(), f);
         }
     }
@@ -86,7 +86,7 @@ final class StoreRoot implements AutoCloseable {
                 next = libc.openat(current, component.toString(), flags, 0);
             } catch (LibC.Failure f) {
                 libc.close(current);
-                if (f.errno == LibC.ELOOP || f.errno == LibC.ENOTDIR) {
+                if (f.errno == Errno.ELOOP || f.errno == Errno.ENOTDIR) {
                     throw StoreErrors.store(ErrorReason.INCOMPATIBLE_STORE, root, walked + " is a symbolic link or"
                             + " not a directory; a root reached through a link is refused (configure the real path,"
                             + " or set trustRoot if you vouch for every directory on the way)", f);
@@ -101,7 +101,7 @@ final class StoreRoot implements AutoCloseable {
     }
 
     private void checkOwnerAndMode(boolean groupShared) {
-        LibC.FileStat stat;
+        FileStat stat;
         try {
             stat = libc.fstat(fd);
         } catch (LibC.Failure f) {
@@ -141,7 +141,7 @@ final class StoreRoot implements AutoCloseable {
     }
 
     /** What is under a name in the root, a link never followed; {@code null} when nothing is. */
-    LibC.FileStat stat(String name) throws LibC.Failure {
+    FileStat stat(String name) throws LibC.Failure {
         return libc.statAtOrNull(fd, name);
     }
 

@@ -81,11 +81,11 @@ final class TableFile implements AutoCloseable {
             try {
                 newFd = root.open(FILE_NAME, LibC.O_RDWR, 0);
             } catch (LibC.Failure f) {
-                if (f.errno == LibC.ENOENT && attempt < 100) {
+                if (f.errno == Errno.ENOENT && attempt < 100) {
                     create();   // missing, or unlinked by the last participant just now
                     continue;
                 }
-                if (f.errno == LibC.ELOOP) {
+                if (f.errno == Errno.ELOOP) {
                     throw incompatible("it is a symbolic link");
                 }
                 throw StoreErrors.store(StoreErrors.reasonOf(f.errno), root.path(), "cannot open the object table "
@@ -94,7 +94,7 @@ final class TableFile implements AutoCloseable {
         }
         Mapper.Mapping mapping = null;
         try {
-            LibC.FileStat stat = libc.fstat(newFd);
+            FileStat stat = libc.fstat(newFd);
             if (!stat.isRegularFile()) {
                 throw incompatible("it is not a regular file");
             }
@@ -147,7 +147,7 @@ final class TableFile implements AutoCloseable {
     /** Whether the table file under its name is still the one this object has open. */
     boolean stillLinked() {
         try {
-            LibC.FileStat now = root.stat(FILE_NAME);
+            FileStat now = root.stat(FILE_NAME);
             return now != null && now.inode() == inode;
         } catch (LibC.Failure f) {
             return false;
@@ -162,7 +162,7 @@ final class TableFile implements AutoCloseable {
         try {
             root.unlink(FILE_NAME);
         } catch (LibC.Failure f) {
-            if (f.errno != LibC.ENOENT) {
+            if (f.errno != Errno.ENOENT) {
                 throw StoreErrors.store(StoreErrors.reasonOf(f.errno), root.path(),
                         "cannot unlink the unused object table: " + f.getMessage(), f);
             }
@@ -217,7 +217,7 @@ final class TableFile implements AutoCloseable {
             try {
                 root.link(temporary, FILE_NAME);
             } catch (LibC.Failure f) {
-                if (f.errno != LibC.EEXIST) {
+                if (f.errno != Errno.EEXIST) {
                     throw f;
                 }
                 // another creator was first; its table is complete: it was linked only after being written

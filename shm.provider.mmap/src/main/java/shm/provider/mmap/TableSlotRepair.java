@@ -138,7 +138,7 @@ final class TableSlotRepair {
         }
         if (state == LIVE) {
             try {
-                LibC.FileStat stat = root.stat(fileName);
+                FileStat stat = root.stat(fileName);
                 if (stat == null || !stat.isRegularFile()) {
                     return "its file " + fileName + " is gone or not a regular file";
                 }
