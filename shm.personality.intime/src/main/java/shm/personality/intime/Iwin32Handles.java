@@ -8,11 +8,6 @@ import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
-import shm.api.ErrorReason;
-import shm.api.MapOptions;
-import shm.api.NamedEvent;
-import shm.api.NamedMutex;
-import shm.api.NamedSemaphore;
 import shm.api.ShmException;
 import shm.api.intime.IntimeTables;
 import shm.api.spi.BackendHandle;
@@ -20,7 +15,6 @@ import shm.api.spi.Descriptor;
 import shm.api.spi.DescriptorTable;
 import shm.api.spi.ObjectRef;
 import shm.api.spi.ShmBackend;
-import shm.util.KeptSyncObjects;
 import shm.util.Failures;
 
 /**
@@ -36,6 +30,11 @@ import shm.util.Failures;
  * released exactly once whoever closes. Using another process's handle makes this process open the object for itself
  * ({@link #borrow}), held while the slot still names what it named. Not thread-safe on its own: the personality's
  * lock guards it, except {@link #stillNamed(Descriptor)}, which only reads the shared table.
+ *
+ * <p>It keeps the books (which handles are whose, and when they must be checked again) and leaves the rest to its
+ * parts: the slots of the shared table and the closing of a handle to {@link Iwin32Slots}, lookups of its own handles
+ * to an {@link Iwin32LookupCache}, the holds it borrows to {@link BorrowedIwin32Holds}, and the lines it parks and
+ * restores to {@link KeptIwin32Handles}.
  */
 final class Iwin32Handles {
 
@@ -57,27 +56,20 @@ final class Iwin32Handles {
         }
     }
 
-    /** How many times a close of another process's handle reads its slot again when the slot changed under it. */
-    private static final int CLOSE_ATTEMPTS = 8;
-    /** How many lookups of {@link #own} are cached (a power of two). */
-    private static final int CACHED = 64;
-
     private final DescriptorTable table;
     private final Predicate<Descriptor> standIn;
+    private final Iwin32Slots slots;
     private final Map<Long, Held> own = new HashMap<>();
     /**
      * Advanced by every change of {@link #own} and every handle added to {@link #borrowed}: what both the lookup cache
-     * and {@link #reconcile} must notice.
+     * and {@link #reconcile} must notice. Starts above 0, the version of a cache entry never filled.
      */
     private long changes = 1;
     /**
-     * Lately looked-up handles of {@link #own}, by value modulo {@value #CACHED}: an entry answers while
-     * {@link #changes} is the one it was filled at. A signalling loop looks its handles up without boxing their values.
+     * Lately looked-up handles of {@link #own}: an entry answers while {@link #changes} is the one it was filled at.
      */
-    private final long[] cachedValues = new long[CACHED];
-    private final long[] cachedVersions = new long[CACHED];
-    private final Held[] cachedHelds = new Held[CACHED];
-    private final Map<Long, Held> borrowed = new HashMap<>();
+    private final Iwin32LookupCache cache = new Iwin32LookupCache();
+    private final BorrowedIwin32Holds borrowed = new BorrowedIwin32Holds();
     /**
      * The store's change count ({@link DescriptorTable#changeCount()}) and {@link #changes} when every handle here was
      * last found still held; -1 when not known.
@@ -92,6 +84,7 @@ final class Iwin32Handles {
     Iwin32Handles(DescriptorTable table, Predicate<Descriptor> standIn) {
         this.table = table;
         this.standIn = standIn;
+        this.slots = new Iwin32Slots(table, standIn);
     }
 
     /**
@@ -116,7 +109,7 @@ final class Iwin32Handles {
 
     /** Every handle this process holds now, by value, with whether it opened the object itself; for operators. */
     java.util.SortedMap<Long, Held> all() {
-        java.util.SortedMap<Long, Held> all = new java.util.TreeMap<>(borrowed);
+        java.util.SortedMap<Long, Held> all = new java.util.TreeMap<>(borrowed.byValue());
         all.putAll(own);
         return all;
     }
@@ -133,15 +126,13 @@ final class Iwin32Handles {
 
     /** As {@link #own(long)}, {@code null} when not open; allocates nothing when the value was looked up lately. */
     Held ownOrNull(long value) {
-        int entry = (int) (value ^ (value >>> 17)) & (CACHED - 1);
-        if (cachedVersions[entry] == changes && cachedValues[entry] == value) {
-            return cachedHelds[entry];
+        Held cached = cache.get(value, changes);
+        if (cached != null) {
+            return cached;
         }
         Held held = own.get(value);
         if (held != null) {
-            cachedValues[entry] = value;
-            cachedHelds[entry] = held;
-            cachedVersions[entry] = changes;
+            cache.put(value, held, changes);
         }
         return held;
     }
@@ -153,17 +144,13 @@ final class Iwin32Handles {
      * @throws ShmException CLOSED when the value is not an open handle; whatever {@code open} throws
      */
     Held borrow(long value, Function<Descriptor, Held> open) {
-        Descriptor now = slot(value).orElseThrow(() -> notOpen(value));
-        Held kept = borrowed.get(value);
+        Descriptor now = slots.slot(value).orElseThrow(() -> Iwin32Slots.notOpen(value));
+        Held kept = borrowed.keptFor(value, now);
         if (kept != null) {
-            if (kept.descriptor().equals(now)) {
-                return kept;
-            }
-            borrowed.remove(value);
-            kept.release().run();
+            return kept;
         }
         Held opened = open.apply(now);
-        borrowed.put(value, opened);
+        borrowed.add(value, opened);
         changes++;
         return opened;
     }
@@ -179,71 +166,15 @@ final class Iwin32Handles {
         Held mine = own.remove(value);
         changes++;
         if (mine != null) {
-            drop(mine);
+            slots.closeOwn(mine);
             return;
         }
         Held kept = borrowed.remove(value);
         try {
-            closeForeign(value);
+            slots.closeForeign(value);
         } finally {
             if (kept != null) {
                 kept.release().run(); // after the slot: a wait on it sees the slot gone first
-            }
-        }
-    }
-
-    /** Deletes the slot of another process's handle, releasing that process's hold on the object the slot names. */
-    private void closeForeign(long value) {
-        for (int attempt = 0; attempt < CLOSE_ATTEMPTS; attempt++) {
-            Descriptor now = slot(value).orElseThrow(() -> notOpen(value));
-            if (standIn.test(now)) {
-                table.delete(now.index()); // the owner releases the unnamed object itself
-                return;
-            }
-            if (table.deleteReleasingHold(now)) {
-                return;
-            }
-        }
-        throw notOpen(value); // the slot kept changing: closed and reused by others meanwhile
-    }
-
-    /**
-     * Closes a handle of this process: its slot and its hold go in one step when the slot names the object (when
-     * another process closed the handle first, its hold is already gone and the view is only forgotten); a handle of
-     * an unnamed event, mutex or semaphore deletes its slot, then releases its object.
-     */
-    private void drop(Held held) {
-        if (held.forget() != null) {
-            releaseOwnership(held.object());
-            try {
-                table.deleteReleasingHold(held.descriptor()); // false: another process closed it and released the hold
-            } finally {
-                held.forget().run();
-            }
-            return;
-        }
-        try {
-            if (stillNamed(held.descriptor())) {
-                table.delete(held.descriptor().index());
-            }
-        } finally {
-            held.release().run();
-        }
-    }
-
-    /**
-     * What a close of a mutex handle does first, as the backend's own close does: the closing thread's ownership goes
-     * with its handle (a mutex a thread still owns when another process closed the handle is abandoned at the thread's
-     * end instead).
-     */
-    private static void releaseOwnership(Object object) {
-        if (object instanceof NamedMutex mutex) {
-            try {
-                while (mutex.heldByCurrentThread()) {
-                    mutex.release();
-                }
-            } catch (ShmException unreadable) {
-                // a state block that cannot be read cannot be released; the handle still closes
             }
         }
     }
@@ -258,38 +189,34 @@ final class Iwin32Handles {
         if (change != -1 && change == confirmedStoreChange && changes == confirmedChanges) {
             return; // nothing was committed in the store and no handle added here since all were found held
         }
-        boolean allHeld = dropStale(own, borrowed);
+        boolean allHeld = dropStale(own, borrowed.byValue());
         confirmedStoreChange = allHeld ? change : -1;
         confirmedChanges = changes;
     }
 
     /**
-     * Whether the slot still holds this descriptor (same object, region and operating-system process); another INtime
-     * process of this JVM that closed the handle and got an identical descriptor in the same slot cannot be told
-     * apart. Thread-safe.
+     * Whether the slot still holds this descriptor ({@link Iwin32Slots#stillNamed}: same object, region and
+     * operating-system process). Thread-safe.
      */
     boolean stillNamed(Descriptor descriptor) {
-        return table.get(descriptor.index()).filter(descriptor::equals).isPresent();
+        return slots.stillNamed(descriptor);
     }
 
     /** Closes every handle of this process and drops every borrowed hold, as INtime does when a process ends. */
     void closeAll() {
         List<Held> mine = List.copyOf(own.values());
-        List<Held> kept = List.copyOf(borrowed.values());
         own.clear();
         changes++;
-        borrowed.clear();
+        List<Held> kept = borrowed.takeAll();
         RuntimeException first = null;
         for (Held held : mine) {
             try {
-                drop(held);
+                slots.closeOwn(held);
             } catch (RuntimeException e) {
                 first = Failures.keepFirst(first, e);
             }
         }
-        for (Held held : kept) {
-            first = releaseQuietly(held, first);
-        }
+        first = BorrowedIwin32Holds.release(kept, first);
         if (first != null) {
             throw first;
         }
@@ -303,37 +230,16 @@ final class Iwin32Handles {
      * handle that cannot be kept (a backend that cannot park) is closed, its slot deleted, and named in {@code lost}.
      */
     List<String> park(ShmBackend backend, List<String> lost) {
-        borrowed.values().forEach(held -> KeptLines.releaseQuietly(held.release()));
-        borrowed.clear();
+        borrowed.releaseAllQuietly();
         dropStale(own); // a hold another process released is not there to park
         List<String> lines = new ArrayList<>();
         for (Map.Entry<Long, Held> entry : List.copyOf(own.entrySet())) {
             Held held = entry.getValue();
-            String kind = kind(held.object());
-            String name = switch (held.object()) {
-                case BackendHandle h -> h.name();
-                case NamedEvent e -> e.name().orElse(null);
-                case NamedMutex m -> m.name().orElse(null);
-                case NamedSemaphore s -> s.name().orElse(null);
-                default -> null;
-            };
-            String why = null;
-            long syncRef = 0;
-            if (held.object() instanceof BackendHandle h) {
-                why = KeptLines.park(h) ? null : "the backend cannot park";
+            String line = KeptIwin32Handles.park(backend, entry.getKey(), held, lost);
+            if (line != null) {
+                lines.add(line);
             } else {
-                try {
-                    syncRef = KeptSyncObjects.park(backend, held.object()).value();
-                } catch (ShmException e) {
-                    why = e.getMessage();
-                }
-            }
-            if (why == null) {
-                lines.add("iwin32 " + entry.getKey() + " " + kind + " " + shm.util.KeptState.field(name) + " "
-                        + KeptLines.of(held.descriptor()) + (syncRef == 0 ? "" : " " + syncRef));
-            } else {
-                lost.add("iwin32 handle 0x" + Long.toHexString(entry.getKey()) + ": " + why);
-                KeptLines.releaseQuietly(() -> drop(held));
+                KeptLines.releaseQuietly(() -> slots.closeOwn(held));
             }
         }
         own.clear();
@@ -343,53 +249,15 @@ final class Iwin32Handles {
 
     /**
      * Brings back a handle {@link #park} wrote, if its slot still names what it named; {@code f} its fields. The
-     * restored hold is closed as the original was: when its slot names the object, the slot and the hold go together
-     * and the view is forgotten; when its slot is the stand-in of an unnamed event, mutex or semaphore (naming the
-     * process's own object), the object is released by itself, never through the slot, which would release a hold on
-     * the process's object instead.
+     * restored hold is closed as the original was ({@link KeptIwin32Handles.Line#reopen}).
      */
     void restore(ShmBackend backend, String[] f) {
-        long value = Long.parseLong(f[1]);
-        String name = shm.util.KeptState.unfield(f[3]);
-        Descriptor descriptor = KeptLines.descriptor(f, 4);
-        if (!stillNamed(descriptor)) {
+        KeptIwin32Handles.Line line = KeptIwin32Handles.Line.read(f);
+        if (!stillNamed(line.descriptor())) {
             return; // another process closed it meanwhile
         }
-        Held held = switch (f[2]) {
-            case "memory" -> {
-                BackendHandle handle = backend.reclaiming(() -> backend.openByRef(descriptor.object(),
-                        MapOptions.DEFAULT));
-                yield new Held(handle, handle::close, handle::forget, descriptor);
-            }
-            default -> {
-                int refField = 4 + KeptLines.DESCRIPTOR_FIELDS; // absent in lines of a revision before SPI 1.4
-                long ref = f.length > refField ? Long.parseLong(f[refField]) : 0;
-                Object object = backend.reclaiming(() -> KeptSyncObjects.open(backend, f[2], ref, name));
-                Runnable release = () -> KeptSyncObjects.close(object);
-                yield standIn.test(descriptor) ? new Held(object, release, descriptor)
-                        : new Held(object, release, () -> backend.forget(object), descriptor);
-            }
-        };
-        own.put(value, held);
+        own.put(line.value(), line.reopen(backend, standIn));
         changes++;
-    }
-
-    private static String kind(Object object) {
-        return switch (object) {
-            case BackendHandle h -> "memory";
-            case NamedEvent e -> "event";
-            case NamedMutex m -> "mutex";
-            default -> "semaphore";
-        };
-    }
-
-    /** The live slot an iwin32 handle value names, of any process. */
-    private Optional<Descriptor> slot(long value) {
-        int slot = IntimeTables.slotOfIwin32Handle(value);
-        if (slot < 0 || slot >= table.capacity()) {
-            return Optional.empty();
-        }
-        return table.get(slot);
     }
 
     /**
@@ -430,20 +298,5 @@ final class Iwin32Handles {
             }
         }
         return allHeld;
-    }
-
-    private static RuntimeException releaseQuietly(Held held, RuntimeException first) {
-        try {
-            held.release().run();
-            return first;
-        } catch (RuntimeException e) {
-            return Failures.keepFirst(first, e);
-        }
-    }
-
-
-    private static ShmException notOpen(long value) {
-        return IntimeErrors.win32(ErrorReason.CLOSED, null, "0x" + Long.toHexString(value)
-                + " is not an open iwin32 handle");
     }
 }
