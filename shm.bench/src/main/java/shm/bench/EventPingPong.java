@@ -1,12 +1,18 @@
 package shm.bench;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
 
+import shm.api.MapOptions;
 import shm.api.NamedEvent;
+import shm.api.ObjectType;
 import shm.api.WaitResult;
+import shm.api.spi.BackendHandle;
 import shm.provider.mmap.MmapBackend;
 import shm.provider.mmap.MmapSettings;
 
@@ -15,6 +21,10 @@ import shm.provider.mmap.MmapSettings;
  * for "pong", the ponger (a second JVM) waits for "ping" and sets "pong". Both block in the kernel (futex), unlike the
  * spinning reference in {@code shm.bench/reference}. Prints the median, 99th percentile and 99.9th percentile in ns.
  *
+ * <p>The end is told as the blocking C reference ({@code eventpp.c}) tells it: the pinger writes a stop word in a shared
+ * object before its last ping, and the ponger reads that word after each ping, before it answers. Both sides of the
+ * comparison thus do the same work per round trip: two event sets, two waits, one read of a plain word.
+ *
  * <pre>
  *   java -cp ... shm.bench.EventPingPong ping ROOT N WARM     (starts its ponger itself)
  * </pre>
@@ -22,6 +32,10 @@ import shm.provider.mmap.MmapSettings;
 public final class EventPingPong {
 
     private static final Duration PATIENCE = Duration.ofSeconds(30);
+    /** The shared object that holds the stop word (an int at offset 0), 4 KiB as the C pair's object. */
+    private static final String STOP_OBJECT = "stop";
+    private static final long STOP_SIZE = 4096;
+    private static final VarHandle STOP_WORD = ValueLayout.JAVA_INT.varHandle();
 
     private EventPingPong() {
     }
@@ -41,7 +55,8 @@ public final class EventPingPong {
     private static void ping(MmapBackend backend, Path root, int n, int warm) throws Exception {
         try (NamedEvent ping = backend.createOrOpenEvent("ping", false, false);
              NamedEvent pong = backend.createOrOpenEvent("pong", false, false);
-             NamedEvent stop = backend.createOrOpenEvent("stop", true, false)) {
+             BackendHandle stop = backend.createOrOpen(ObjectType.SHARED_MEMORY, STOP_OBJECT, STOP_SIZE,
+                     MapOptions.DEFAULT)) {
             Process ponger = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
                     EventPingPong.class.getName(), "pong", root.toString()).inheritIO().start();
@@ -56,7 +71,7 @@ public final class EventPingPong {
                     samples[i] = System.nanoTime() - start;
                 }
             }
-            stop.set();
+            STOP_WORD.setRelease(stop.segment(), 0L, 1);
             ping.set();
             ponger.waitFor();
             Arrays.sort(samples);
@@ -68,14 +83,13 @@ public final class EventPingPong {
     private static void pong(MmapBackend backend) {
         try (NamedEvent ping = backend.openEvent("ping");
              NamedEvent pong = backend.openEvent("pong");
-             NamedEvent stop = backend.openEvent("stop")) {
-            // The stop test comes after the answer, while the pinger takes it: a test of an event through the API
-            // is not a round trip's work (the C pair reads a plain word on its path instead).
+             BackendHandle stop = backend.open(ObjectType.SHARED_MEMORY, STOP_OBJECT, MapOptions.DEFAULT)) {
+            MemorySegment stopWord = stop.segment();
             while (ping.await(PATIENCE) == WaitResult.SIGNALED) {
-                pong.set();
-                if (stop.await(Duration.ZERO) == WaitResult.SIGNALED) {
+                if ((int) STOP_WORD.getAcquire(stopWord, 0L) != 0) {
                     return;
                 }
+                pong.set();
             }
         }
     }
