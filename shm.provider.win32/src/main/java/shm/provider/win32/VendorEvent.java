@@ -15,8 +15,9 @@ final class VendorEvent extends VendorSyncHandle implements NamedEvent {
 
     private final boolean manualReset;
 
-    VendorEvent(Win32Backend backend, NativeObject object, boolean alreadyExisted, boolean manualReset) {
-        super(backend, object, alreadyExisted);
+    VendorEvent(Win32ObjectApi api, HandleRegistry registry, NativeObject object, boolean alreadyExisted,
+                boolean manualReset) {
+        super(api, registry, object, alreadyExisted);
         this.manualReset = manualReset;
     }
 

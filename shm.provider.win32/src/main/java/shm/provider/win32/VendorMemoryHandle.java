@@ -18,7 +18,7 @@ import shm.api.spi.ObjectRef;
  */
 final class VendorMemoryHandle implements BackendHandle {
 
-    private final Win32Backend backend;
+    private final HandleRegistry registry;
     private final NativeObject object;
     private final ObjectRef ref;
     private final boolean alreadyExisted;
@@ -27,9 +27,9 @@ final class VendorMemoryHandle implements BackendHandle {
     private final MemorySegment segment;
     private final AtomicBoolean open = new AtomicBoolean(true);
 
-    VendorMemoryHandle(Win32Backend backend, NativeObject object, ObjectRef ref, boolean alreadyExisted,
+    VendorMemoryHandle(HandleRegistry registry, NativeObject object, ObjectRef ref, boolean alreadyExisted,
                        long byteSize, Access access) {
-        this.backend = backend;
+        this.registry = registry;
         this.object = object;
         this.ref = ref;
         this.alreadyExisted = alreadyExisted;
@@ -81,11 +81,11 @@ final class VendorMemoryHandle implements BackendHandle {
         if (!open.get()) {
             throw new ShmException(ErrorReason.CLOSED, object.name, "the handle is closed");
         }
-        if (newLogicalSize < 1 || newLogicalSize > backend.logicalSize(ref, object.size)) {
+        if (newLogicalSize < 1 || newLogicalSize > registry.logicalSize(ref, object.size)) {
             throw new ShmException(ErrorReason.INVALID_PARAMETER, object.name, "a logical size must be between 1"
                     + " and the current logical size, not " + newLogicalSize);
         }
-        backend.shrink(ref, newLogicalSize);
+        registry.shrink(ref, newLogicalSize);
     }
 
     @Override
@@ -102,7 +102,7 @@ final class VendorMemoryHandle implements BackendHandle {
     public void close() {
         if (open.compareAndSet(true, false)) {
             arena.close();
-            backend.forget(this);
+            registry.forget(this);
             object.release();
         }
     }

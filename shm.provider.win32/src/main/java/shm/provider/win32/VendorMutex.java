@@ -16,8 +16,9 @@ final class VendorMutex extends VendorSyncHandle implements NamedMutex {
 
     private final ThreadLocal<int[]> depth = ThreadLocal.withInitial(() -> new int[1]);
 
-    VendorMutex(Win32Backend backend, NativeObject object, boolean alreadyExisted, boolean ownedNow) {
-        super(backend, object, alreadyExisted);
+    VendorMutex(Win32ObjectApi api, HandleRegistry registry, NativeObject object, boolean alreadyExisted,
+                boolean ownedNow) {
+        super(api, registry, object, alreadyExisted);
         if (ownedNow) {
             depth.get()[0] = 1;
         }

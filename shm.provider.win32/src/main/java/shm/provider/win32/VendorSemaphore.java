@@ -15,8 +15,9 @@ final class VendorSemaphore extends VendorSyncHandle implements NamedSemaphore {
 
     private final long maximumCount;
 
-    VendorSemaphore(Win32Backend backend, NativeObject object, boolean alreadyExisted, long maximumCount) {
-        super(backend, object, alreadyExisted);
+    VendorSemaphore(Win32ObjectApi api, HandleRegistry registry, NativeObject object, boolean alreadyExisted,
+                    long maximumCount) {
+        super(api, registry, object, alreadyExisted);
         this.maximumCount = maximumCount;
     }
 

@@ -14,15 +14,15 @@ import shm.api.WaitResult;
  */
 abstract class VendorSyncHandle implements AutoCloseable {
 
-    final Win32Backend backend;
     final Win32ObjectApi api;
+    private final HandleRegistry registry;
     final NativeObject object;
     private final boolean alreadyExisted;
     private final AtomicBoolean open = new AtomicBoolean(true);
 
-    VendorSyncHandle(Win32Backend backend, NativeObject object, boolean alreadyExisted) {
-        this.backend = backend;
-        this.api = backend.api();
+    VendorSyncHandle(Win32ObjectApi api, HandleRegistry registry, NativeObject object, boolean alreadyExisted) {
+        this.api = api;
+        this.registry = registry;
         this.object = object;
         this.alreadyExisted = alreadyExisted;
     }
@@ -104,7 +104,7 @@ abstract class VendorSyncHandle implements AutoCloseable {
     public final void close() {
         if (open.compareAndSet(true, false)) {
             beforeClose();
-            backend.forget(this);
+            registry.forget(this);
             object.release();
         }
     }

@@ -1,17 +1,10 @@
 package shm.provider.win32;
 
 import java.lang.System.Logger.Level;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 
 import shm.api.ErrorReason;
-import shm.api.HolderInfo;
 import shm.api.MapOptions;
 import shm.api.ObjectInfo;
 import shm.api.ObjectType;
@@ -42,19 +35,13 @@ public final class Win32Backend implements ShmBackend, AutoCloseable {
     public static final long EXTENSION_REF_BIT = 1L << 48;
 
     private final Win32ObjectApi api;
-    private final boolean createMatchesSize;
     private final Capabilities capabilities;
     private final VendorExtension extension;
+    private final HandleRegistry registry = new HandleRegistry();
+    private final ObjectNamespace namespace;
+    private final Win32SharedMemory memory;
     private final Win32SyncObjects sync;
-    private final AtomicLong nextRef = new AtomicLong(1);
-    private final Map<Long, RefEntry> refs = new ConcurrentHashMap<>();
-    private final Map<String, Long> namedRefs = new ConcurrentHashMap<>();
-    private final Map<Long, Long> logicalSizes = new ConcurrentHashMap<>();
-    private final Set<AutoCloseable> handles = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
-
-    private record RefEntry(ObjectType type, String name, NativeObject unnamed) {
-    }
 
     /**
      * A backend over bound functions; it owns {@code api}'s libraries and unloads them on {@link #close()}.
@@ -65,15 +52,12 @@ public final class Win32Backend implements ShmBackend, AutoCloseable {
      */
     public Win32Backend(Win32ObjectApi api, Capabilities capabilities, VendorExtension extension,
                         boolean createMatchesSize) {
-        this.createMatchesSize = createMatchesSize;
         this.api = api;
         this.capabilities = capabilities;
         this.extension = extension;
-        this.sync = new Win32SyncObjects(this);
-    }
-
-    Win32ObjectApi api() {
-        return api;
+        this.namespace = new ObjectNamespace(api);
+        this.memory = new Win32SharedMemory(api, capabilities, createMatchesSize, registry, namespace);
+        this.sync = new Win32SyncObjects(api, registry, namespace);
     }
 
     /** What this backend can do, as published. */
@@ -99,7 +83,7 @@ public final class Win32Backend implements ShmBackend, AutoCloseable {
         if (type != ObjectType.SHARED_MEMORY) {
             return sync.asBackendHandle(type, name, size, options);
         }
-        return create(name, size, options);
+        return memory.create(name, size, options);
     }
 
     @Override
@@ -114,35 +98,7 @@ public final class Win32Backend implements ShmBackend, AutoCloseable {
         if (type != ObjectType.SHARED_MEMORY) {
             return sync.asBackendHandle(type, null, size, options);
         }
-        return create(null, size, options);
-    }
-
-    private BackendHandle create(String name, long size, MapOptions options) {
-        if (size < 1 || size > capabilities.maxObjectSize()) {
-            throw new ShmException(ErrorReason.INVALID_PARAMETER, name, "the size must be between 1 and "
-                    + capabilities.maxObjectSize() + " bytes for " + capabilities.vendor() + ", not " + size);
-        }
-        NativeResult r = api.createSharedMemory(Protect.READ_WRITE, size, name);
-        if (r.failed()) {
-            if (name != null && r.lastError() == Win32Errors.INVALID_PARAMETER) {
-                // RTX from a Windows process refuses another size for an existing object: the neutral contract
-                // opens it (the existing size wins). A missing object leaves the vendor's refusal as it was.
-                Optional<BackendHandle> existing = tryOpen(name, options);
-                if (existing.isPresent()) {
-                    return existing.get();
-                }
-            }
-            throw refusal("RtCreateSharedMemory", ObjectType.SHARED_MEMORY, name, r);
-        }
-        boolean existed = r.lastError() == Win32Errors.ALREADY_EXISTS;
-        long objectSize = existed && !createMatchesSize ? api.regionSize(r.out()) : size;
-        if (objectSize <= 0) {
-            api.closeHandle(r.value());
-            throw new ShmException(ErrorReason.INTERNAL, name, "VirtualQuery does not know the mapping the vendor"
-                    + " returned, so its size is unknown; the handle was closed");
-        }
-        NativeObject object = new NativeObject(api, ObjectType.SHARED_MEMORY, name, r.value(), r.out(), objectSize);
-        return handle(object, existed, options);
+        return memory.create(null, size, options);
     }
 
     @Override
@@ -152,59 +108,7 @@ public final class Win32Backend implements ShmBackend, AutoCloseable {
         if (type != ObjectType.SHARED_MEMORY) {
             return sync.openAsBackendHandle(type, name);
         }
-        NativeResult r = api.openSharedMemory(Protect.access(options), name);
-        if (r.failed()) {
-            throw refusal("RtOpenSharedMemory", ObjectType.SHARED_MEMORY, name, r);
-        }
-        return opened(name, r, options);
-    }
-
-    private Optional<BackendHandle> tryOpen(String name, MapOptions options) {
-        NativeResult r = api.openSharedMemory(Protect.access(options), name);
-        return r.failed() ? Optional.empty() : Optional.of(opened(name, r, options));
-    }
-
-    private BackendHandle opened(String name, NativeResult r, MapOptions options) {
-        long size = api.regionSize(r.out());
-        if (size <= 0) {
-            api.closeHandle(r.value());
-            throw new ShmException(ErrorReason.INTERNAL, name, "VirtualQuery does not know the mapping the vendor"
-                    + " returned, so its size is unknown; the handle was closed");
-        }
-        NativeObject object = new NativeObject(api, ObjectType.SHARED_MEMORY, name, r.value(), r.out(), size);
-        return handle(object, true, options);
-    }
-
-    private BackendHandle handle(NativeObject object, boolean existed, MapOptions options) {
-        ObjectRef ref = refOf(object);
-        long logical = Math.min(logicalSizes.getOrDefault(ref.value(), object.size), object.size);
-        VendorMemoryHandle handle = new VendorMemoryHandle(this, object, ref, existed, logical, options.access());
-        if (options.prefault()) {
-            prefault(handle);
-        }
-        handles.add(handle);
-        return handle;
-    }
-
-    private static void prefault(VendorMemoryHandle handle) {
-        var segment = handle.segment();
-        for (long offset = 0; offset < segment.byteSize(); offset += Protect.PAGE) {
-            segment.get(java.lang.foreign.ValueLayout.JAVA_BYTE, offset);
-        }
-    }
-
-    private ObjectRef refOf(NativeObject object) {
-        if (object.name == null) {
-            long ref = nextRef.getAndIncrement();
-            refs.put(ref, new RefEntry(object.type, null, object));
-            return new ObjectRef(ref);
-        }
-        long ref = namedRefs.computeIfAbsent(object.type + "/" + object.name, k -> {
-            long r = nextRef.getAndIncrement();
-            refs.put(r, new RefEntry(object.type, object.name, null));
-            return r;
-        });
-        return new ObjectRef(ref);
+        return memory.open(name, options);
     }
 
     @Override
@@ -214,12 +118,9 @@ public final class Win32Backend implements ShmBackend, AutoCloseable {
             return extension.openByRef(ref, options).orElseThrow(() -> new ShmException(ErrorReason.NOT_FOUND, null,
                     "no object has the reference " + Long.toHexString(ref.value())));
         }
-        RefEntry entry = refs.get(ref.value());
-        if (entry == null) {
-            throw new ShmException(ErrorReason.NOT_FOUND, null, "reference " + ref.value() + " names no object this"
-                    + " process holds (" + capabilities.type() + " references do not cross processes: "
-                    + BackendCapabilities.CROSS_PROCESS_REFS + "=false)");
-        }
+        HandleRegistry.Entry entry = registry.entry(ref).orElseThrow(() -> new ShmException(ErrorReason.NOT_FOUND,
+                null, "reference " + ref.value() + " names no object this process holds (" + capabilities.type()
+                + " references do not cross processes: " + BackendCapabilities.CROSS_PROCESS_REFS + "=false)"));
         if (entry.name() != null) {
             return open(entry.type(), entry.name(), options);
         }
@@ -227,86 +128,7 @@ public final class Win32Backend implements ShmBackend, AutoCloseable {
             throw new ShmException(ErrorReason.NOT_FOUND, null, "the unnamed object of reference " + ref.value()
                     + " is gone");
         }
-        NativeObject object = entry.unnamed();
-        VendorMemoryHandle handle = new VendorMemoryHandle(this, object, ref, true,
-                Math.min(logicalSizes.getOrDefault(ref.value(), object.size), object.size), options.access());
-        handles.add(handle);
-        return handle;
-    }
-
-    long logicalSize(ObjectRef ref, long reserved) {
-        return Math.min(logicalSizes.getOrDefault(ref.value(), reserved), reserved);
-    }
-
-    void shrink(ObjectRef ref, long size) {
-        logicalSizes.merge(ref.value(), size, Math::min);
-    }
-
-    /** Called by a handle when it closes: forgets it, and its object's ref when no handle of it is left here. */
-    void forget(AutoCloseable handle) {
-        handles.remove(handle);
-        NativeObject object = handle instanceof VendorMemoryHandle m ? m.object()
-                : handle instanceof VendorSyncHandle s ? s.object : null;
-        if (object == null) {
-            return;
-        }
-        boolean stillHeld = handles.stream().anyMatch(h -> objectOf(h) == object
-                || (object.name != null && objectOf(h) != null && object.name.equals(objectOf(h).name)
-                && objectOf(h).type == object.type));
-        if (!stillHeld) {
-            refs.entrySet().removeIf(e -> {
-                boolean mine = object.name == null ? e.getValue().unnamed() == object
-                        : object.name.equals(e.getValue().name()) && e.getValue().type() == object.type;
-                if (mine) {
-                    logicalSizes.remove(e.getKey());
-                }
-                return mine;
-            });
-            if (object.name != null) {
-                namedRefs.remove(object.type + "/" + object.name);
-            }
-        }
-    }
-
-    private static NativeObject objectOf(AutoCloseable h) {
-        return h instanceof VendorMemoryHandle m ? m.object() : h instanceof VendorSyncHandle s ? s.object : null;
-    }
-
-    void track(VendorSyncHandle handle) {
-        handles.add(handle);
-    }
-
-    /** The refusal of a failed create or open, naming the holder's type when the name is taken by another type. */
-    ShmException refusal(String function, ObjectType type, String name, NativeResult r) {
-        ErrorReason reason = Win32Errors.reason(r.lastError());
-        if (reason == ErrorReason.NAME_USED_BY_OTHER_TYPE && name != null) {
-            Optional<ObjectType> holder = probe(name).filter(t -> t != type);
-            if (holder.isPresent()) {
-                return new ShmException(reason, name, "the name is held by a " + holder.get()
-                        + " (one namespace for every type); " + function + " left "
-                        + Win32Errors.describe(r.lastError()));
-            }
-            reason = ErrorReason.INTERNAL;
-        }
-        return new ShmException(reason, name, function + " refused the " + type + " ("
-                + Win32Errors.describe(r.lastError()) + ")");
-    }
-
-    /** Which type holds {@code name}, found by opening it as each type in turn and closing at once. */
-    Optional<ObjectType> probe(String name) {
-        for (ObjectType t : ObjectType.values()) {
-            NativeResult r = switch (t) {
-                case SHARED_MEMORY -> api.openSharedMemory(Protect.SHM_MAP_READ, name);
-                case EVENT -> api.openEvent(name);
-                case MUTEX -> api.openMutex(name);
-                case SEMAPHORE -> api.openSemaphore(name);
-            };
-            if (!r.failed()) {
-                api.closeHandle(r.value());
-                return Optional.of(t);
-            }
-        }
-        return Optional.empty();
+        return memory.openUnnamed(ref, entry.unnamed(), options);
     }
 
     @Override
@@ -355,46 +177,14 @@ public final class Win32Backend implements ShmBackend, AutoCloseable {
         if (held.isPresent()) {
             return held;
         }
-        return probe(name).map(type -> type == ObjectType.SHARED_MEMORY ? memoryInfo(name)
-                : new ObjectInfo(name, type, 0, 0, List.of()));
-    }
-
-    private ObjectInfo memoryInfo(String name) {
-        NativeResult r = api.openSharedMemory(Protect.SHM_MAP_READ, name);
-        if (r.failed()) {
-            return new ObjectInfo(name, ObjectType.SHARED_MEMORY, 0, 0, List.of());
-        }
-        try {
-            long size = Math.max(api.regionSize(r.out()), 0);
-            return new ObjectInfo(name, ObjectType.SHARED_MEMORY, size, size, List.of());
-        } finally {
-            api.closeHandle(r.value());
-        }
+        return namespace.lookup(name);
     }
 
     /** The named objects this process holds through this backend ({@link BackendCapabilities#ENUMERATION_PROCESS}). */
     @Override
     public List<ObjectInfo> list() {
         checkOpen(null);
-        Map<String, List<AutoCloseable>> byName = new java.util.TreeMap<>();
-        for (AutoCloseable h : handles) {
-            NativeObject o = objectOf(h);
-            if (o != null && o.name != null) {
-                byName.computeIfAbsent(o.name, k -> new ArrayList<>()).add(h);
-            }
-        }
-        List<ObjectInfo> out = new ArrayList<>();
-        long pid = ProcessHandle.current().pid();
-        byName.forEach((name, held) -> {
-            NativeObject o = objectOf(held.getFirst());
-            long logical = o.type == ObjectType.SHARED_MEMORY ? held.stream()
-                    .mapToLong(h -> ((VendorMemoryHandle) h).byteSize()).min().orElse(o.size) : 0;
-            long reserved = o.type == ObjectType.SHARED_MEMORY ? o.size : 0;
-            out.add(new ObjectInfo(name, o.type, reserved, Math.min(logical, reserved),
-                    List.of(new HolderInfo(pid, held.size()))));
-        });
-        out.sort(Comparator.comparing(ObjectInfo::name));
-        return out;
+        return registry.namedObjects();
     }
 
     /** The vendor closes a dead process's handles itself: nothing to do here. */
@@ -473,7 +263,7 @@ public final class Win32Backend implements ShmBackend, AutoCloseable {
             return;
         }
         closed = true;
-        for (AutoCloseable h : List.copyOf(handles)) {
+        for (AutoCloseable h : registry.handles()) {
             try {
                 h.close();
             } catch (Exception e) {

@@ -18,47 +18,50 @@ import shm.api.spi.ObjectRef;
  */
 final class Win32SyncObjects {
 
-    private final Win32Backend backend;
     private final Win32ObjectApi api;
+    private final HandleRegistry registry;
+    private final ObjectNamespace namespace;
 
-    Win32SyncObjects(Win32Backend backend) {
-        this.backend = backend;
-        this.api = backend.api();
+    Win32SyncObjects(Win32ObjectApi api, HandleRegistry registry, ObjectNamespace namespace) {
+        this.api = api;
+        this.registry = registry;
+        this.namespace = namespace;
     }
 
     NamedEvent createEvent(String name, boolean manualReset, boolean initiallySignaled) {
         checkName(name);
         NativeResult r = api.createEvent(manualReset, initiallySignaled, name);
         if (r.failed()) {
-            throw backend.refusal("RtCreateEvent", ObjectType.EVENT, name, r);
+            throw namespace.refusal("RtCreateEvent", ObjectType.EVENT, name, r);
         }
-        return track(new VendorEvent(backend, object(ObjectType.EVENT, name, r), existed(r), manualReset));
+        return track(new VendorEvent(api, registry, object(ObjectType.EVENT, name, r), existed(r), manualReset));
     }
 
     NamedEvent openEvent(String name) {
         NativeResult r = api.openEvent(name);
         if (r.failed()) {
-            throw backend.refusal("RtOpenEvent", ObjectType.EVENT, name, r);
+            throw namespace.refusal("RtOpenEvent", ObjectType.EVENT, name, r);
         }
-        return track(new VendorEvent(backend, object(ObjectType.EVENT, name, r), true, false));
+        return track(new VendorEvent(api, registry, object(ObjectType.EVENT, name, r), true, false));
     }
 
     NamedMutex createMutex(String name, boolean initiallyOwned) {
         checkName(name);
         NativeResult r = api.createMutex(initiallyOwned, name);
         if (r.failed()) {
-            throw backend.refusal("RtCreateMutex", ObjectType.MUTEX, name, r);
+            throw namespace.refusal("RtCreateMutex", ObjectType.MUTEX, name, r);
         }
         boolean existed = existed(r);
-        return track(new VendorMutex(backend, object(ObjectType.MUTEX, name, r), existed, initiallyOwned && !existed));
+        return track(new VendorMutex(api, registry, object(ObjectType.MUTEX, name, r), existed,
+                initiallyOwned && !existed));
     }
 
     NamedMutex openMutex(String name) {
         NativeResult r = api.openMutex(name);
         if (r.failed()) {
-            throw backend.refusal("RtOpenMutex", ObjectType.MUTEX, name, r);
+            throw namespace.refusal("RtOpenMutex", ObjectType.MUTEX, name, r);
         }
-        return track(new VendorMutex(backend, object(ObjectType.MUTEX, name, r), true, false));
+        return track(new VendorMutex(api, registry, object(ObjectType.MUTEX, name, r), true, false));
     }
 
     NamedSemaphore createSemaphore(String name, long initialCount, long maximumCount) {
@@ -70,17 +73,19 @@ final class Win32SyncObjects {
         }
         NativeResult r = api.createSemaphore((int) initialCount, (int) maximumCount, name);
         if (r.failed()) {
-            throw backend.refusal("RtCreateSemaphore", ObjectType.SEMAPHORE, name, r);
+            throw namespace.refusal("RtCreateSemaphore", ObjectType.SEMAPHORE, name, r);
         }
-        return track(new VendorSemaphore(backend, object(ObjectType.SEMAPHORE, name, r), existed(r), maximumCount));
+        return track(new VendorSemaphore(api, registry, object(ObjectType.SEMAPHORE, name, r), existed(r),
+                maximumCount));
     }
 
     NamedSemaphore openSemaphore(String name) {
         NativeResult r = api.openSemaphore(name);
         if (r.failed()) {
-            throw backend.refusal("RtOpenSemaphore", ObjectType.SEMAPHORE, name, r);
+            throw namespace.refusal("RtOpenSemaphore", ObjectType.SEMAPHORE, name, r);
         }
-        return track(new VendorSemaphore(backend, object(ObjectType.SEMAPHORE, name, r), true, Integer.MAX_VALUE));
+        return track(new VendorSemaphore(api, registry, object(ObjectType.SEMAPHORE, name, r), true,
+                Integer.MAX_VALUE));
     }
 
     /** The SPI's type-neutral create of a sync object: non-signaled auto-reset event, free mutex, semaphore 0 of 1. */
@@ -119,8 +124,7 @@ final class Win32SyncObjects {
     }
 
     private <T extends VendorSyncHandle> T track(T handle) {
-        backend.track(handle);
-        return handle;
+        return registry.track(handle);
     }
 
     /** A sync object seen through the type-neutral SPI: identity and close, no memory. */
