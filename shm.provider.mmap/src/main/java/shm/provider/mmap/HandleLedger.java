@@ -293,9 +293,9 @@ final class HandleLedger {
                 || table.objects().handlesOf(handle.slot(), table.selfSlot()) == 0) {
             return false;
         }
-        if (!table.isParkingSlot(parkingSlot, parkingDeadline)) {
+        if (!table.processes().isParkingSlot(parkingSlot, parkingDeadline)) {
             long deadline = System.currentTimeMillis() + parkMillis;
-            int slot = table.openParkingSlot(deadline);
+            int slot = table.processes().openParkingSlot(deadline);
             if (slot < 0) {
                 return false;
             }
@@ -307,7 +307,7 @@ final class HandleLedger {
         if (added) {
             table.objects().openHandle(handle.slot(), false);
         }
-        if (!table.parkHandle(handle.slot(), parkingSlot)) {
+        if (!table.processes().parkHandle(handle.slot(), parkingSlot)) {
             if (added) {
                 table.objects().closeHandle(handle.slot(), handle.ref().value(), object.fileName());
             }

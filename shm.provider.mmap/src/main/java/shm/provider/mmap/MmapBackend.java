@@ -452,7 +452,7 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
 
     @Override
     public List<ParkedHold> parkedHolds() {
-        return guard.locked(null, () -> table.parkedHolds().stream().map(p -> new ParkedHold(
+        return guard.locked(null, () -> table.processes().parkedHolds().stream().map(p -> new ParkedHold(
                 p.fileName().startsWith(NameCodec.UNNAMED_PREFIX) ? null : NameCodec.nameOf(p.fileName())
                         .orElseGet(() -> files.readHeader(p.fileName(), null).name()),
                 p.fileName(), p.pid(), p.holds(), Instant.ofEpochMilli(p.deadlineMillis()))).toList());

@@ -3,9 +3,7 @@ package shm.provider.mmap;
 import static shm.provider.mmap.TableLayout.*;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
@@ -17,9 +15,10 @@ import shm.api.spi.ReapReport;
 /**
  * The shared object table of one root ({@link TableLayout}): which objects exist, their sizes and state, and which
  * live processes hold how many handles to each. A facade over its parts, each with one job: the {@link TableFile}
- * (attach, check, detach), the {@link TableLock}, the {@link ProcessSlots} (register, reap, liveness), the
- * {@link ObjectSlots} (probe, intents, holders), the {@link MemoryPools}, {@link DescriptorSlots} and
- * {@link DirectoryEntries}; word access and the undo journal are {@link TableWords}.
+ * (attach, check, detach), the {@link TableLock} and its {@link LinkCheckSchedule}, the {@link ProcessSlots}
+ * (register, reap, liveness, parking), the {@link ObjectSlots} (probe, intents, holders), the {@link MemoryPools},
+ * {@link DescriptorSlots} and {@link DirectoryEntries}, the {@link DeadProcessReaper} (release what dead processes
+ * held, report it); word access and the undo journal are {@link TableWords}.
  *
  * <p><b>Locking.</b> {@link #locked} serializes the threads of this JVM and the processes ({@link TableLock}).
  *
@@ -34,9 +33,6 @@ import shm.api.spi.ReapReport;
  */
 final class ObjectTable implements AutoCloseable {
 
-    /** How many calls may pass, while this process is registered, between two checks that the table is linked. */
-    static final int LINK_CHECK_INTERVAL = 64;
-
     /** Test hook: called at every point where a process could die; throws to simulate a kill. */
     interface CrashPoint {
         void reached(String where);
@@ -48,21 +44,15 @@ final class ObjectTable implements AutoCloseable {
     private final ObjectFiles files;
     private final TableFile file;
     private final TableLock lock;
+    /** When a call checks that the table file is still linked. Guarded by the lock. */
+    private final LinkCheckSchedule linkChecks;
     /** The sections of the current mapping; made anew at every attach. Guarded by the lock. */
     private ProcessSlots processes;
     private ObjectSlots objects;
     private MemoryPools pools;
     private DescriptorSlots descriptors;
     private DirectoryEntries directory;
-    /** Whether the temporary files of dead processes were looked for since this table was attached. */
-    private boolean temporaryFilesChecked;
-    /** Calls since the last check that the table is still linked, and whether the next call must check. Guarded. */
-    private int callsSinceLinkCheck;
-    private boolean checkLinkNextTime = true;
-    /** Pids reaped when the lock was taken for the work now running. Guarded by the lock. */
-    private List<Long> reapedOnEntry = List.of();
-    /** Objects destroyed by that reap: names of named ones, {@code null} for each unnamed one. Guarded by the lock. */
-    private List<String> destroyedOnEntry = List.of();
+    private DeadProcessReaper reaper;
 
     private ObjectTable(MmapSettings settings, LibC libc, ProcessIdentity self, StoreRoot storeRoot, Mapper mapper,
                         ObjectFiles files) {
@@ -72,6 +62,7 @@ final class ObjectTable implements AutoCloseable {
         this.files = files;
         this.file = new TableFile(settings, libc, self, storeRoot, mapper);
         this.lock = new TableLock(libc, root);
+        this.linkChecks = new LinkCheckSchedule(self);
     }
 
     /**
@@ -89,13 +80,13 @@ final class ObjectTable implements AutoCloseable {
 
     private void attach() {
         file.attach();
-        temporaryFilesChecked = false;
         TableWords w = file.words();
         pools = new MemoryPools(w, root);
         processes = new ProcessSlots(w, libc, self, root);
         objects = new ObjectSlots(w, root, processes, pools, files);
         descriptors = new DescriptorSlots(w, root);
         directory = new DirectoryEntries(w, root);
+        reaper = new DeadProcessReaper(w, processes, objects, descriptors, directory, files);
     }
 
     /**
@@ -127,7 +118,7 @@ final class ObjectTable implements AutoCloseable {
             try {
                 lock.lockFile(file.fd());
                 fileLocked = true;
-                while (mustCheckLink() && !file.stillLinked()) {
+                while (linkChecks.mustCheckLink(processes, file.words()) && !file.stillLinked()) {
                     // The last participant removed this table after we opened it: use the current one.
                     lock.unlockFile(file.fd());
                     fileLocked = false;
@@ -139,19 +130,16 @@ final class ObjectTable implements AutoCloseable {
                 recover();
                 boolean registered = processes.tryRegisterSelf();
                 if (reap || !registered) { // a full process table needs the reap to let this process in
-                    List<String> destroyed = new ArrayList<>();
-                    reapedOnEntry = reapDeadProcesses(destroyed);
-                    destroyedOnEntry = destroyed;
+                    reaper.reapOnEntry();
                 } else {
-                    reapedOnEntry = List.of();
-                    destroyedOnEntry = List.of();
+                    reaper.skipReapOnEntry();
                 }
                 if (!registered) {
                     processes.registerSelf();
                 }
                 return work.get();
             } catch (CorruptTableException | IndexOutOfBoundsException e) {
-                checkLinkNextTime = true;
+                linkChecks.checkNextTime();
                 throw corrupt(e);
             } catch (InternalError e) {
                 throw truncated(e);
@@ -179,34 +167,10 @@ final class ObjectTable implements AutoCloseable {
      * shorter under its mapping. Every call fails with this until the store is repaired.
      */
     private ShmException truncated(InternalError e) {
-        checkLinkNextTime = true;
+        linkChecks.checkNextTime();
         return StoreErrors.store(ErrorReason.INCOMPATIBLE_STORE, root, "the object table file was truncated"
                 + " under its mapping (" + e.getMessage() + "); nothing outside the root was touched; run the"
                 + " store check with repair (shm:check --repair) to recover", e);
-    }
-
-    /**
-     * Whether this call must check that the table under its name is still the file we have open ({@code statx}). Not
-     * while this process is registered in it: the last participant unlinks the table only when no live process is
-     * registered ({@link #leave}; the C peer alike), so the check could not fail. Still every
-     * {@link #LINK_CHECK_INTERVAL}th call, after a call found the table unusable, and after a repair, in case a repair
-     * moved the table aside.
-     */
-    private boolean mustCheckLink() {
-        if (checkLinkNextTime || ++callsSinceLinkCheck >= LINK_CHECK_INTERVAL) {
-            checkLinkNextTime = false;
-            callsSinceLinkCheck = 0;
-            return true;
-        }
-        try {
-            int slot = processes.selfSlot();
-            TableWords w = file.words();
-            return slot < 0 || w.processWord(slot, PROCESS_STATE) != PROCESS_LIVE
-                    || w.processWord(slot, PROCESS_PID) != self.pid()
-                    || w.processWord(slot, PROCESS_START_TIME) != self.startTime();
-        } catch (RuntimeException | InternalError unreadable) {
-            return true;
-        }
     }
 
     /**
@@ -278,7 +242,7 @@ final class ObjectTable implements AutoCloseable {
     void checkLinkNextTime() {
         lock.lockThreads();
         try {
-            checkLinkNextTime = true;
+            linkChecks.checkNextTime();
         } finally {
             lock.unlockThreads();
         }
@@ -297,31 +261,6 @@ final class ObjectTable implements AutoCloseable {
             w.rollback();
         }
         objects.finishDeadIntents();
-    }
-
-    /**
-     * Reaps dead processes: their holdings, their slots, and then the temporary files any dead process left; adds the
-     * objects destroyed to {@code destroyed} (the name, or {@code null} for an unnamed one).
-     */
-    private List<Long> reapDeadProcesses(List<String> destroyed) {
-        List<Long> reaped = processes.reapDead(slot -> releaseHoldingsOf(slot, destroyed));
-        if (!reaped.isEmpty() || !temporaryFilesChecked) {
-            files.removeTemporaryFilesOfDeadProcesses();
-            temporaryFilesChecked = true;
-        }
-        return reaped;
-    }
-
-    /** Releases everything a dead process held: handles, then descriptors, then directory entries. */
-    private void releaseHoldingsOf(int processSlot, List<String> destroyed) {
-        TableWords w = file.words();
-        objects.releaseAllOf(processSlot, slot -> destroyed.add(nameOf(objects.entry(slot).fileName())));
-        for (int descriptor : descriptors.ownedBy(processSlot)) {
-            w.transaction(() -> descriptors.free(descriptor));
-        }
-        for (int binding : directory.ownedBy(processSlot)) {
-            w.transaction(() -> directory.remove(binding));
-        }
     }
 
     /**
@@ -348,38 +287,16 @@ final class ObjectTable implements AutoCloseable {
     }
 
     /**
-     * Releases every handle of dead processes, checking every start time again, and reports which processes were
-     * reaped and which objects destroyed, including those of the reap when the lock was taken for this call. Used by
-     * the operator's reaper, which then removes the temporary files of dead processes (one scan of the root, 100,000
-     * names in a large store).
+     * Releases every handle of dead processes and reports what was reaped ({@link DeadProcessReaper#reapNow}). Inside
+     * {@link #locked}.
      */
     ReapReport reapNow() {
-        processes.forgetVerified();
-        List<Long> reaped = new ArrayList<>(reapedOnEntry);
-        List<String> destroyed = new ArrayList<>(destroyedOnEntry);
-        reaped.addAll(processes.reapDead(slot -> releaseHoldingsOf(slot, destroyed)));
-        List<String> named = destroyed.stream().filter(Objects::nonNull).toList();
-        return new ReapReport(reaped, named, destroyed.size() - named.size(), true);
+        return reaper.reapNow();
     }
 
     /** The pids of dead processes not reaped yet, start times checked again. Inside {@link #locked}. */
     List<Long> deadProcesses() {
-        processes.forgetVerified();
-        return processes.dead();
-    }
-
-    /** The object name a file name stands for; {@code null} for an unnamed object; the file name when unreadable. */
-    private String nameOf(String fileName) {
-        if (fileName.startsWith(NameCodec.UNNAMED_PREFIX)) {
-            return null;
-        }
-        return NameCodec.nameOf(fileName).orElseGet(() -> {
-            try {
-                return files.readHeader(fileName, null).name();
-            } catch (RuntimeException unreadable) {
-                return fileName;
-            }
-        });
+        return reaper.deadProcesses();
     }
 
     /**
@@ -398,33 +315,6 @@ final class ObjectTable implements AutoCloseable {
                 && w.header(PENDING_INTENTS_OFFSET) == 0 && !files.anyOfOursRemain()) {
             file.unlink();
         }
-    }
-
-    // ------------------------------------------------------------------ parked holds
-
-    /** Whether {@code slot} is still a parked slot of this process with {@code deadlineMillis}. Inside {@link #locked}. */
-    boolean isParkingSlot(int slot, long deadlineMillis) {
-        return processes.parked().isOurs(slot, deadlineMillis);
-    }
-
-    /** A new parked slot of this process with {@code deadlineMillis}; -1 when the process table is full. */
-    int openParkingSlot(long deadlineMillis) {
-        return file.words().transaction(() -> processes.parked().open(deadlineMillis));
-    }
-
-    /**
-     * Moves one hold of this process on the object in {@code slot} to the parked slot {@code parkingSlot}; the object
-     * lives on. Inside {@link #locked}.
-     *
-     * @return {@code false} when it cannot (nothing changed)
-     */
-    boolean parkHandle(int slot, int parkingSlot) {
-        return file.words().transaction(() -> processes.parked().park(slot, processes.selfSlot(), parkingSlot));
-    }
-
-    /** Every parked hold in the table. Inside {@link #locked}. */
-    List<ParkedHolds.Parked> parkedHolds() {
-        return processes.parked().list();
     }
 
     // ------------------------------------------------------------------ parts, for work under the lock

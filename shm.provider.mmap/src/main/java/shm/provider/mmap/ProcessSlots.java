@@ -15,8 +15,9 @@ import shm.api.ShmException;
 
 /**
  * The process slots of the object table ({@link TableLayout}): registering this process (pid and start time), telling
- * whether a registered process still runs, reaping the ones that do not, and leaving. One instance per mapping of
- * the table; used under the table lock only.
+ * whether a registered process still runs, reaping the ones that do not, parking this process's holds in a slot of
+ * their own ({@link ParkedHolds}; each change one transaction), and leaving. One instance per mapping of the table;
+ * used under the table lock only.
  */
 final class ProcessSlots {
 
@@ -43,6 +44,34 @@ final class ProcessSlots {
     /** The parked slots: holds this process keeps while none of its handles is open. */
     ParkedHolds parked() {
         return parked;
+    }
+
+    /**
+     * Whether {@code slot} is still a parked slot of this process with {@code deadlineMillis}. Inside
+     * {@link ObjectTable#locked}.
+     */
+    boolean isParkingSlot(int slot, long deadlineMillis) {
+        return parked.isOurs(slot, deadlineMillis);
+    }
+
+    /** A new parked slot of this process with {@code deadlineMillis}; -1 when the process table is full. */
+    int openParkingSlot(long deadlineMillis) {
+        return w.transaction(() -> parked.open(deadlineMillis));
+    }
+
+    /**
+     * Moves one hold of this process on the object in {@code slot} to the parked slot {@code parkingSlot}; the object
+     * lives on. Inside {@link ObjectTable#locked}.
+     *
+     * @return {@code false} when it cannot (nothing changed)
+     */
+    boolean parkHandle(int slot, int parkingSlot) {
+        return w.transaction(() -> parked.park(slot, selfSlot, parkingSlot));
+    }
+
+    /** Every parked hold in the table. Inside {@link ObjectTable#locked}. */
+    List<ParkedHolds.Parked> parkedHolds() {
+        return parked.list();
     }
 
     /** This process's slot, once {@link #registerSelf} ran; -1 before. */
