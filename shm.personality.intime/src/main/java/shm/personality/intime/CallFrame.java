@@ -69,7 +69,10 @@ final class CallFrame {
         }
     }
 
-    /** A create of an event, mutex or semaphore: like Win32, it sets 0 or ERROR_ALREADY_EXISTS also on success. */
+    /**
+     * A create of shared memory, an event, a mutex or a semaphore: like Win32, it sets 0 or ERROR_ALREADY_EXISTS also on
+     * success.
+     */
     Iwin32Result created(String name, Supplier<Iwin32Objects.Opened> create) {
         Iwin32Result result = win32Call(name, () -> opened(create.get()), CallFrame::failedIwin32);
         if (result.succeeded()) {

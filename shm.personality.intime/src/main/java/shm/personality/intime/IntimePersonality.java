@@ -3,24 +3,16 @@ package shm.personality.intime;
 import static shm.api.intime.IntimeConstants.*;
 
 import java.lang.foreign.MemorySegment;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.function.IntSupplier;
-import java.util.function.Predicate;
-import java.util.function.Supplier;
 
-import shm.api.ErrorReason;
 import shm.api.ShmException;
 import shm.api.intime.IntimeKernelMemory;
-import shm.api.intime.IntimeTables;
 import shm.api.intime.Iwin32Result;
 import shm.api.intime.Iwin32SharedMemory;
 import shm.api.intime.Iwin32Sync;
 import shm.api.intime.RtHandleResult;
 import shm.api.intime.RtMemoryResult;
-import shm.api.spi.Descriptor;
 import shm.api.spi.ShmBackend;
 
 /**
@@ -30,7 +22,7 @@ import shm.api.spi.ShmBackend;
  * pool all live in the backend, which also provides the lifetime rules (the last close anywhere destroys; a dead
  * process's handles, slots and catalog entries go). Calls are serialized per process, except the wait of a lookup and
  * of {@code WaitForSingleObject}. Usable as a plain library:
- * {@code new IntimePersonality(backend, IntimeSettings.defaults())}; {@link #close()} ends the process().
+ * {@code new IntimePersonality(backend, IntimeSettings.defaults())}; {@link #close()} ends the process.
  */
 public class IntimePersonality implements Iwin32SharedMemory, Iwin32Sync, IntimeKernelMemory, AutoCloseable {
 
@@ -40,6 +32,12 @@ public class IntimePersonality implements Iwin32SharedMemory, Iwin32Sync, Intime
     private final ProcessBinding binding;
     /** How each call runs: under the lock, a failure turned into the vendor's status. */
     private final CallFrame calls;
+    /** WaitForSingleObject and WaitForMultipleObjects: resolved under the lock, waited without it. */
+    private final Iwin32WaitCalls waits;
+    /** The kernel memory and memory-handle calls. */
+    private final KernelMemoryCalls memoryCalls;
+    /** GetRtThreadHandles and the catalog calls. */
+    private final ObjectDirectoryCalls directoryCalls;
 
     /**
      * Starts an INtime process over {@code backend}: opens the system-wide tables (the first process of the backend
@@ -60,9 +58,12 @@ public class IntimePersonality implements Iwin32SharedMemory, Iwin32Sync, Intime
         this.settings = Objects.requireNonNull(settings, "settings");
         this.binding = new ProcessBinding(settings);
         this.calls = new CallFrame(binding, lastError);
+        this.waits = new Iwin32WaitCalls(binding, calls, lastError);
+        this.memoryCalls = new KernelMemoryCalls(binding, calls);
+        this.directoryCalls = new ObjectDirectoryCalls(binding, calls);
     }
 
-    /** The settings of this process(). */
+    /** The settings of this process. */
     public IntimeSettings settings() {
         return settings;
     }
@@ -80,13 +81,7 @@ public class IntimePersonality implements Iwin32SharedMemory, Iwin32Sync, Intime
     @Override
     public Iwin32Result RtCreateSharedMemory(int flProtect, int maximumSizeHigh, int maximumSizeLow, String lpName) {
         // flProtect: "Ignored." (the iwin32 and iwin32x pages).
-        Iwin32Result result = calls.win32Call(lpName,
-                () -> CallFrame.opened(process().iwin32.create(maximumSizeHigh, maximumSizeLow, lpName)),
-                CallFrame::failedIwin32);
-        if (result.succeeded()) {
-            lastError.set(result.errorCode()); // like Win32: 0 or ERROR_ALREADY_EXISTS, also on success
-        }
-        return result;
+        return calls.created(lpName, () -> process().iwin32.create(maximumSizeHigh, maximumSizeLow, lpName));
     }
 
     @Override
@@ -188,11 +183,7 @@ public class IntimePersonality implements Iwin32SharedMemory, Iwin32Sync, Intime
 
     @Override
     public int WaitForSingleObject(long hHandle, int dwMilliseconds) {
-        Iwin32SyncObjects.Waitable target = calls.handleCall(hHandle, (process, h) -> process.sync.waitable(h));
-        if (target == null) {
-            return WAIT_FAILED;
-        }
-        return calls.waited(new Pending(target, dwMilliseconds, binding));
+        return waits.waitForSingleObject(hHandle, dwMilliseconds);
     }
 
     @Override
@@ -202,24 +193,7 @@ public class IntimePersonality implements Iwin32SharedMemory, Iwin32Sync, Intime
 
     @Override
     public int WaitForMultipleObjects(int nCount, long[] lpHandles, boolean bWaitAll, int dwMilliseconds) {
-        if (nCount < 1 || nCount > MAXIMUM_WAIT_OBJECTS || lpHandles == null || lpHandles.length < nCount) {
-            lastError.fail(IntimeErrors.win32(ErrorReason.INVALID_PARAMETER, null, "nCount must be 1 to "
-                    + MAXIMUM_WAIT_OBJECTS + " with as many handles in lpHandles, got " + nCount + " and "
-                    + (lpHandles == null ? "NULL" : lpHandles.length + " handles")));
-            return WAIT_FAILED;
-        }
-        PendingAll pending = calls.win32Call(null, () -> {
-            List<Iwin32SyncObjects.Waitable> resolved = new ArrayList<>(nCount);
-            for (int i = 0; i < nCount; i++) {
-                resolved.add(process().sync.waitable(lpHandles[i]));
-            }
-            return new PendingAll(resolved, process().sync, process().iwin32Handles);
-        }, failure -> null);
-        if (pending == null) {
-            return WAIT_FAILED;
-        }
-        return calls.waited(() -> Iwin32Wait.awaitMultiple(pending.sync().backend(), pending.targets(), bWaitAll,
-                dwMilliseconds, slot -> !binding.ended() && pending.handles().stillNamed(slot)));
+        return waits.waitForMultipleObjects(nCount, lpHandles, bWaitAll, dwMilliseconds);
     }
 
     @Override
@@ -231,80 +205,64 @@ public class IntimePersonality implements Iwin32SharedMemory, Iwin32Sync, Intime
 
     @Override
     public RtMemoryResult AllocateRtMemory(int cbSize) {
-        return calls.rtCall(null,
-                () -> CallFrame.memoryResult(locked(() -> process().memory.allocate(Integer.toUnsignedLong(cbSize)))),
-                CallFrame::memoryFailure);
+        return memoryCalls.allocateRtMemory(cbSize);
     }
 
     @Override
     public long FreeRtMemory(MemorySegment pAddress) {
-        return calls.rtCall(null, () -> locked(() -> process().memory.free(pAddress)),
-                failure -> FREE_RT_MEMORY_FAILED);
+        return memoryCalls.freeRtMemory(pAddress);
     }
 
     @Override
     public RtHandleResult CreateRtMemoryHandle(MemorySegment pOffset, int cbSize) {
-        return calls.rtCall(null, () -> locked(() -> {
-            long size = Integer.toUnsignedLong(cbSize);
-            KernelMemory.Region region = process().memory.regionOf(pOffset, size);
-            return new RtHandleResult(process().handles.create(region.object(), region.offset(), size), E_OK, null);
-        }), CallFrame::handleResult);
+        return memoryCalls.createRtMemoryHandle(pOffset, cbSize);
     }
 
     @Override
     public boolean DeleteRtMemoryHandle(int hSeg) {
-        return calls.rtCall(null, () -> locked(() -> {
-            process().handles.delete(memoryHandle(hSeg));
-            return true;
-        }), failure -> false);
+        return memoryCalls.deleteRtMemoryHandle(hSeg);
     }
 
     @Override
     public RtMemoryResult MapRtSharedMemory(int hSeg) {
-        return calls.rtCall(null, () -> CallFrame.memoryResult(locked(() -> process().memory.map(memoryHandle(hSeg)))),
-                CallFrame::memoryFailure);
-    }
-
-    @Override
-    public RtHandleResult GetRtThreadHandles(int bySelection) {
-        return calls.rtCall(null, () -> locked(() -> switch (bySelection) {
-            case THIS_PROCESS -> new RtHandleResult(process().processes.selfHandle(), E_OK, null);
-            case ROOT_PROCESS -> new RtHandleResult(IntimeTables.ROOT_PROCESS_HANDLE, E_OK, null);
-            default -> throw IntimeErrors.rt(ErrorReason.INVALID_PARAMETER, E_PARAM, null, "bySelection "
-                    + bySelection + " is not THIS_PROCESS or ROOT_PROCESS (threads are not objects of this platform)");
-        }), CallFrame::handleResult);
+        return memoryCalls.mapRtSharedMemory(hSeg);
     }
 
     // ------------------------------------------------------------------ object directories
 
     @Override
+    public RtHandleResult GetRtThreadHandles(int bySelection) {
+        return directoryCalls.getRtThreadHandles(bySelection);
+    }
+
+    @Override
     public boolean CatalogRtHandle(int hProcess, int hObject, String lpszName) {
-        return catalog(hProcess, hObject, lpszName, false);
+        return directoryCalls.catalog(hProcess, hObject, lpszName, false);
     }
 
     @Override
     public RtHandleResult LookupRtHandle(int hProcess, String lpszName, int dwMilliseconds) {
-        return lookup(hProcess, lpszName, dwMilliseconds, false);
+        return directoryCalls.lookup(hProcess, lpszName, dwMilliseconds, false);
     }
 
     @Override
     public boolean UncatalogRtHandle(int hProcess, String lpszName) {
-        return uncatalog(hProcess, lpszName, false);
+        return directoryCalls.uncatalog(hProcess, lpszName, false);
     }
 
     @Override
     public boolean CatalogRtHandleLong(int hProcess, int hObject, String lpszLongName) {
-        return catalog(hProcess, hObject, lpszLongName, true);
+        return directoryCalls.catalog(hProcess, hObject, lpszLongName, true);
     }
 
     @Override
     public RtHandleResult LookupRtHandleLong(int hProcess, String lpszLongName, int dwMilliseconds) {
-        return lookup(hProcess, lpszLongName, dwMilliseconds, true);
+        return directoryCalls.lookup(hProcess, lpszLongName, dwMilliseconds, true);
     }
 
     @Override
     public boolean UncatalogRtHandleLong(int hProcess, String lpszLongName) {
-        return uncatalog(hProcess, lpszLongName, true);
+        return directoryCalls.uncatalog(hProcess, lpszLongName, true);
     }
 
     @Override
@@ -384,78 +342,8 @@ public class IntimePersonality implements Iwin32SharedMemory, Iwin32Sync, Intime
         return binding.resume(stateName);
     }
 
-    // ------------------------------------------------------------------ the call frame
-
-    /**
-     * A wait on one object, resolved under the lock, that runs without it ({@link CallFrame#waited}) for at most
-     * {@code dwMilliseconds}: it goes on while the process lives and the handle's slot still names the object. One
-     * record for both roles, so that a wait allocates no lambda.
-     */
-    record Pending(Iwin32SyncObjects.Waitable target, int dwMilliseconds, ProcessBinding binding)
-            implements IntSupplier, Predicate<Descriptor> {
-
-        /** Waits ({@link Iwin32Wait#await}). */
-        @Override
-        public int getAsInt() {
-            return Iwin32Wait.await(target, dwMilliseconds, this);
-        }
-
-        /** Whether the slot still names what it named while the process lives (the wait goes on). */
-        @Override
-        public boolean test(Descriptor slot) {
-            return !binding.ended() && target.handles().stillNamed(slot);
-        }
-    }
-
-    /** The objects of a wait on several, resolved under the lock, and the process parts the wait runs against. */
-    private record PendingAll(List<Iwin32SyncObjects.Waitable> targets, Iwin32SyncObjects sync, Iwin32Handles handles) {
-    }
-
-    private boolean catalog(int hProcess, int hObject, String name, boolean longName) {
-        return calls.rtCall(name, () -> locked(() -> {
-            process().directories.catalog(process().directories.target(hProcess, name, longName), hObject);
-            return true;
-        }), failure -> false);
-    }
-
-    private RtHandleResult lookup(int hProcess, String name, int milliseconds, boolean longName) {
-        return calls.rtCall(name, () -> {
-            ObjectDirectories directories = locked(() -> process().directories);
-            ObjectDirectories.Target target = locked(() -> directories.target(hProcess, name, longName));
-            return new RtHandleResult(directories.await(target, milliseconds, binding::ended) & 0xFFFF, E_OK, null);
-        }, CallFrame::handleResult);
-    }
-
-    private boolean uncatalog(int hProcess, String name, boolean longName) {
-        return calls.rtCall(name, () -> locked(() -> {
-            process().directories.uncatalog(process().directories.target(hProcess, name, longName));
-            return true;
-        }), failure -> false);
-    }
-
-    /** The slot a memory handle names: E_TYPE for a live handle of another kind, E_EXIST for anything else. */
-    private Descriptor memoryHandle(int hSeg) {
-        Optional<Descriptor> slot = process().handles.find(hSeg);
-        if (slot.isPresent()) {
-            return slot.get();
-        }
-        if (process().processes.exists(hSeg)) {
-            throw IntimeErrors.rt(ErrorReason.WRONG_TYPE, E_TYPE, null, "0x" + Integer.toHexString(hSeg)
-                    + " is a process handle, not a memory handle");
-        }
-        throw IntimeErrors.rt(ErrorReason.NOT_FOUND, E_EXIST, null, "0x" + Integer.toHexString(hSeg)
-                + " names no RT handle");
-    }
-
-    /** Runs {@code call} under this process's lock ({@link ProcessBinding#locked}). */
-    private <T> T locked(Supplier<T> call) {
-        return binding.locked(call);
-    }
-
-    /** The process's parts; only within {@link #locked}. */
+    /** The process's parts; only within a call of {@link #calls}. */
     private IntimeProcess process() {
         return binding.process();
     }
-
-
 }

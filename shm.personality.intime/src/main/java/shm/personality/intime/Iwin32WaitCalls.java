@@ -1,0 +1,105 @@
+package shm.personality.intime;
+
+import static shm.api.intime.IntimeConstants.MAXIMUM_WAIT_OBJECTS;
+import static shm.api.intime.IntimeConstants.WAIT_FAILED;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.IntSupplier;
+import java.util.function.Predicate;
+
+import shm.api.ErrorReason;
+import shm.api.spi.Descriptor;
+
+/**
+ * The iwin32 waits of one INtime process, {@code WaitForSingleObject} and {@code WaitForMultipleObjects}: the handles
+ * are resolved under the process's lock, the wait ({@link Iwin32Wait}) runs without it while the process lives and
+ * the handles stay open, and its answer is given as {@link CallFrame#waited} gives it. A wait on one object allocates
+ * its {@link Pending} record and nothing else of its own.
+ */
+final class Iwin32WaitCalls {
+
+    private final ProcessBinding binding;
+    private final CallFrame calls;
+    private final LastError lastError;
+
+    Iwin32WaitCalls(ProcessBinding binding, CallFrame calls, LastError lastError) {
+        this.binding = binding;
+        this.calls = calls;
+        this.lastError = lastError;
+    }
+
+    /** {@code WaitForSingleObject}. */
+    int waitForSingleObject(long hHandle, int dwMilliseconds) {
+        Iwin32SyncObjects.Waitable target = calls.handleCall(hHandle, (process, h) -> process.sync.waitable(h));
+        if (target == null) {
+            return WAIT_FAILED;
+        }
+        return calls.waited(new Pending(target, dwMilliseconds, binding));
+    }
+
+    /** {@code WaitForMultipleObjects}: ERROR_INVALID_PARAMETER unless 1 to MAXIMUM_WAIT_OBJECTS handles are given. */
+    int waitForMultipleObjects(int nCount, long[] lpHandles, boolean bWaitAll, int dwMilliseconds) {
+        if (nCount < 1 || nCount > MAXIMUM_WAIT_OBJECTS || lpHandles == null || lpHandles.length < nCount) {
+            lastError.fail(IntimeErrors.win32(ErrorReason.INVALID_PARAMETER, null, "nCount must be 1 to "
+                    + MAXIMUM_WAIT_OBJECTS + " with as many handles in lpHandles, got " + nCount + " and "
+                    + (lpHandles == null ? "NULL" : lpHandles.length + " handles")));
+            return WAIT_FAILED;
+        }
+        PendingAll pending = calls.win32Call(null, () -> {
+            IntimeProcess process = binding.process();
+            List<Iwin32SyncObjects.Waitable> resolved = new ArrayList<>(nCount);
+            for (int i = 0; i < nCount; i++) {
+                resolved.add(process.sync.waitable(lpHandles[i]));
+            }
+            return new PendingAll(resolved, bWaitAll, dwMilliseconds, process.sync, process.iwin32Handles, binding);
+        }, failure -> null);
+        if (pending == null) {
+            return WAIT_FAILED;
+        }
+        return calls.waited(pending);
+    }
+
+    /**
+     * A wait on one object, resolved under the lock, that runs without it ({@link CallFrame#waited}) for at most
+     * {@code dwMilliseconds}: it goes on while the process lives and the handle's slot still names the object. One
+     * record for both roles, so that a wait allocates no lambda.
+     */
+    record Pending(Iwin32SyncObjects.Waitable target, int dwMilliseconds, ProcessBinding binding)
+            implements IntSupplier, Predicate<Descriptor> {
+
+        /** Waits ({@link Iwin32Wait#await}). */
+        @Override
+        public int getAsInt() {
+            return Iwin32Wait.await(target, dwMilliseconds, this);
+        }
+
+        /** Whether the slot still names what it named while the process lives (the wait goes on). */
+        @Override
+        public boolean test(Descriptor slot) {
+            return !binding.ended() && target.handles().stillNamed(slot);
+        }
+    }
+
+    /**
+     * The objects of a wait on several, resolved under the lock, and the process parts the wait runs against; the wait
+     * runs without the lock for at most {@code dwMilliseconds} and goes on while the process lives and every handle's
+     * slot still names its object. One record for both roles, as {@link Pending}.
+     */
+    private record PendingAll(List<Iwin32SyncObjects.Waitable> targets, boolean waitAll, int dwMilliseconds,
+                              Iwin32SyncObjects sync, Iwin32Handles handles, ProcessBinding binding)
+            implements IntSupplier, Predicate<Descriptor> {
+
+        /** Waits ({@link Iwin32Wait#awaitMultiple}). */
+        @Override
+        public int getAsInt() {
+            return Iwin32Wait.awaitMultiple(sync.backend(), targets, waitAll, dwMilliseconds, this);
+        }
+
+        /** Whether the slot still names what it named while the process lives (the wait goes on). */
+        @Override
+        public boolean test(Descriptor slot) {
+            return !binding.ended() && handles.stillNamed(slot);
+        }
+    }
+}
