@@ -1545,7 +1545,7 @@ static void refuse_foreign_file(void)
  * Create: commit an intent (slot -> creating, pending + 1); make the object file unnamed (O_TMPFILE; where the file
  * system refuses it, under .t.<pid>.<random>), its size reserved with posix_fallocate, the header written with pwrite;
  * commit its inode; link it to its name (EEXIST: a foreign file is there, refused untouched); map it; commit (slot ->
- * live, pending - 1, live objects + 1, our holder + 1, handles + 1). As ObjectLifecycle.createNew and ObjectFiles.
+ * live, pending - 1, live objects + 1, our holder + 1, handles + 1). As ObjectLifecycle.createNew and NewObjectFiles.
  */
 static void create_new(uint64_t size)
 {

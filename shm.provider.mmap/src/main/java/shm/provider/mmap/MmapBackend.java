@@ -67,6 +67,7 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
     private final ProcessIdentity self;
     private final StoreRoot root;
     private final ObjectFiles files;
+    private final NewObjectFiles newFiles;
     private final Mapper mapper;
     private final SyncObjects syncObjects = new SyncObjects();
     private final ObjectTable table;
@@ -91,7 +92,8 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
             this.files = new ObjectFiles(settings, libc, self, root);
             this.mapper = new Mapper(libc.mappings(), settings);
             this.table = ObjectTable.open(settings, libc, self, root, mapper, files);
-            this.objects = new ObjectLifecycle(this, self, files, mapper, syncObjects, table);
+            this.newFiles = new NewObjectFiles(settings, libc, self, root, files);
+            this.objects = new ObjectLifecycle(this, self, files, newFiles, mapper, syncObjects, table);
             this.guard = new BackendLock(table, settings.root());
             this.ledger = new HandleLedger(guard, table, objects);
         } catch (RuntimeException e) {
@@ -537,9 +539,9 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
         }
     }
 
-    /** The object files, for tests. */
-    ObjectFiles objectFilesForTests() {
-        return files;
+    /** The making of new object files, for tests. */
+    NewObjectFiles newObjectFilesForTests() {
+        return newFiles;
     }
 
     /** How many mappings this backend holds now (its handles and its table), for tests of the limit. */

@@ -4,20 +4,19 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.LongConsumer;
 
 import shm.api.ErrorReason;
 import shm.api.ShmException;
 
 /**
  * The object files in the root, every call relative to the root's descriptor ({@link StoreRoot}) and never
- * following a link: made complete unnamed (or under a temporary name) and linked ({@link #create}, {@link #link}),
- * opened with their header read and checked ({@link #open}) or, where the table recorded the file's inode, with the
- * inode, type, owner and length checked ({@link #openRecorded}), removed when their object is destroyed ({@link #remove}) only when the file under
- * the name is the one the table recorded, and the temporary files of dead processes cleaned. A file this platform did
- * not write, or that another user owns, is refused and never changed.
+ * following a link: made complete unnamed (or under a temporary name) and linked by {@link NewObjectFiles}, opened
+ * with their header read and checked ({@link #open}) or, where the table recorded the file's inode, with the inode,
+ * type, owner and length checked ({@link #openRecorded}), removed when their object is destroyed ({@link #remove})
+ * only when the file under the name is the one the table recorded, and the temporary files of dead processes
+ * cleaned. A file this platform did not write, or that another user owns, is refused and never changed.
  */
-final class ObjectFiles implements ObjectSlots.FileRemover {
+final class ObjectFiles implements ObjectIntents.FileRemover {
 
     private static final System.Logger LOG = System.getLogger(ObjectFiles.class.getName());
 
@@ -25,8 +24,6 @@ final class ObjectFiles implements ObjectSlots.FileRemover {
     private final LibC libc;
     private final ProcessIdentity self;
     private final StoreRoot root;
-    /** Whether new object files are made unnamed ({@code O_TMPFILE}); off once the file system refuses them. */
-    private volatile boolean unnamedFiles;
     /** One header page per thread, reused by every {@link #open}. */
     private final ThreadLocal<MemorySegment> headerPage =
             ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(ObjectHeader.DATA_OFFSET));
@@ -46,17 +43,6 @@ final class ObjectFiles implements ObjectSlots.FileRemover {
         this.libc = libc;
         this.self = self;
         this.root = root;
-        this.unnamedFiles = java.nio.file.Files.isDirectory(java.nio.file.Path.of("/proc/self/fd"));
-    }
-
-    /** Test hook: makes new object files under temporary names, as on a file system without {@code O_TMPFILE}. */
-    void useTemporaryNames() {
-        unnamedFiles = false;
-    }
-
-    /** Test hook: links new files through {@code /proc/self/fd}, as on a kernel that refuses {@code AT_EMPTY_PATH}. */
-    void linkThroughProc() {
-        libc.refuseEmptyPathLinks();
     }
 
     /** How an object file is named in messages. */
@@ -67,131 +53,6 @@ final class ObjectFiles implements ObjectSlots.FileRemover {
     /** A fresh file name for an unnamed object of this process. */
     String unnamedFileName() {
         return NameCodec.UNNAMED_PREFIX + self.pid() + "." + randomSuffix();
-    }
-
-    /**
-     * An object file being created: open, sized, with its blocks reserved when the store reserves space, owned and
-     * moded as configured, not yet under its name.
-     *
-     * @param fd        the open descriptor, closed by {@link #closeNew}
-     * @param inode     the file's inode, for the table to record before {@link #link}
-     * @param temporary the temporary name it has in the root, {@code null} for an unnamed ({@code O_TMPFILE}) file
-     */
-    record NewFile(int fd, long inode, String temporary) {
-    }
-
-    /**
-     * Writes the header page of a new object file ({@code pwrite} of the header's bytes; the rest of the page is the
-     * file's zeros), before anything maps its data.
-     */
-    void writeHeader(NewFile file, ObjectHeader header, String fileName, String name) {
-        try (Arena scratch = Arena.ofConfined()) {
-            MemorySegment page = scratch.allocate(ObjectHeader.DATA_OFFSET);
-            header.writeTo(page);
-            libc.pwriteFully(file.fd(), page.asSlice(0, header.usedBytes()), 0);
-        } catch (LibC.Failure f) {
-            throw new ShmException(StoreErrors.reasonOf(f.errno), name, "cannot write the header of "
-                    + describe(fileName) + ": " + f.getMessage(), null, f);
-        }
-    }
-
-    /**
-     * Makes the file of a new object of {@code reservedSize} data bytes: an unnamed file in the root
-     * ({@code O_TMPFILE}, where the kernel offers it; else a temporary name of this process), sized and its blocks
-     * reserved when the store reserves space. The caller writes the header ({@link #writeHeader}), records the inode,
-     * then {@link #link links} it and {@link #closeNew closes} it. Nothing is visible under the object's name before
-     * the link, and a process that dies before it leaves no file behind (an unnamed file goes with its descriptor; a
-     * temporary name is removed by the next reap).
-     */
-    NewFile create(String name, long reservedSize) {
-        long fileLength = ObjectHeader.DATA_OFFSET + reservedSize;
-        String temporary = null;
-        int fd = -1;
-        if (unnamedFiles) {
-            try {
-                fd = root.open(".", libc.oTmpFile | LibC.O_RDWR, settings.fileMode());
-            } catch (LibC.Failure f) {
-                if (f.errno != Errno.EOPNOTSUPP && f.errno != Errno.EISDIR && f.errno != Errno.EINVAL) {
-                    throw StoreErrors.failure(name, "cannot create an object file in " + settings.root(), f);
-                }
-                unnamedFiles = false;   // this file system has no O_TMPFILE: temporary names from now on
-            }
-        }
-        if (fd < 0) {
-            temporary = NameCodec.TEMPORARY_PREFIX + self.pid() + "." + randomSuffix();
-            try {
-                fd = root.open(temporary, LibC.O_RDWR | LibC.O_CREAT | LibC.O_EXCL, settings.fileMode());
-            } catch (LibC.Failure f) {
-                throw StoreErrors.failure(name, "cannot create " + describe(temporary), f);
-            }
-        }
-        NewFile created = null;
-        try {
-            if (settings.reserveSpace()) {
-                libc.reserve(fd, fileLength);   // sizes the file too
-            } else {
-                libc.ftruncate(fd, fileLength);
-            }
-            FileStat stat = libc.fstat(fd);
-            if (stat.permissions() != settings.fileMode()) {
-                libc.fchmod(fd, settings.fileMode());   // the umask took bits away: the exact mode
-            }
-            created = new NewFile(fd, stat.inode(), temporary);
-            return created;
-        } catch (LibC.Failure f) {
-            throw new ShmException(StoreErrors.reasonOf(f.errno), name, describeCreateFailure(f, fileLength), null, f);
-        } finally {
-            if (created == null) {
-                closeNew(new NewFile(fd, 0, temporary));
-            }
-        }
-    }
-
-    /**
-     * Gives a {@link #create created} file, complete, its object's name.
-     *
-     * @throws ShmException INCOMPATIBLE_STORE (or ACCESS_DENIED for another user's file) when a file is under the
-     *                      name already: the object table does not know it, so it is not ours, and it is left
-     *                      untouched
-     */
-    void link(NewFile file, String fileName, String name) {
-        try {
-            if (file.temporary() == null) {
-                root.linkDescriptor(file.fd(), fileName);
-            } else {
-                root.link(file.temporary(), fileName);
-            }
-        } catch (LibC.Failure f) {
-            if (f.errno == Errno.EEXIST) {
-                refuseUnknown(fileName, name);
-                throw new ShmException(ErrorReason.INCOMPATIBLE_STORE, name, describe(fileName) + " appeared in"
-                        + " the root while it was being created, outside the object table's protocol; it was left"
-                        + " untouched");
-            }
-            throw StoreErrors.failure(name, "cannot link the object file " + describe(fileName), f);
-        }
-    }
-
-    /** Closes a {@link #create created} file's descriptor and removes its temporary name, if it has one. */
-    void closeNew(NewFile file) {
-        if (file.fd() >= 0) {
-            libc.close(file.fd());
-        }
-        if (file.temporary() != null) {
-            try {
-                root.unlink(file.temporary());
-            } catch (LibC.Failure e) {
-                // already gone, or left for the next reap, which removes temporary files of dead processes
-            }
-        }
-    }
-
-    private String describeCreateFailure(LibC.Failure f, long fileLength) {
-        if (StoreErrors.reasonOf(f.errno) == ErrorReason.NO_MEMORY) {
-            return "the object needs " + fileLength + " bytes (data and header page) and " + settings.root()
-                    + " cannot hold them (" + f.getMessage() + ")";
-        }
-        return "cannot create the object file: " + f.getMessage();
     }
 
     /**
@@ -435,7 +296,8 @@ final class ObjectFiles implements ObjectSlots.FileRemover {
         return false;
     }
 
-    private static String randomSuffix() {
+    /** A random suffix for a fresh file name (an unnamed object's, or a temporary one). */
+    static String randomSuffix() {
         return HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
     }
 }

@@ -25,15 +25,17 @@ final class ObjectLifecycle {
     private final MmapBackend backend;
     private final ProcessIdentity self;
     private final ObjectFiles files;
+    private final NewObjectFiles newFiles;
     private final Mapper mapper;
     private final SyncObjects syncObjects;
     private final ObjectTable table;
 
-    ObjectLifecycle(MmapBackend backend, ProcessIdentity self, ObjectFiles files, Mapper mapper,
-                    SyncObjects syncObjects, ObjectTable table) {
+    ObjectLifecycle(MmapBackend backend, ProcessIdentity self, ObjectFiles files, NewObjectFiles newFiles,
+                    Mapper mapper, SyncObjects syncObjects, ObjectTable table) {
         this.backend = backend;
         this.self = self;
         this.files = files;
+        this.newFiles = newFiles;
         this.mapper = mapper;
         this.syncObjects = syncObjects;
         this.table = table;
@@ -43,17 +45,17 @@ final class ObjectLifecycle {
      * Creates an object and its first handle; {@code initializer}, when given, writes its initial state into the fresh
      * mapping while the table lock is still held, so no other participant ever sees the object uninitialized.
      *
-     * <p>The steps: a committed creation intent; the file, made unnamed and sized ({@link ObjectFiles#create}); the
-     * whole file mapped and the header written through the mapping; the inode recorded; the file linked under its name
+     * <p>The steps: a committed creation intent; the file, made unnamed and sized ({@link NewObjectFiles#create}); its
+     * header written ({@code pwrite}); its data pages mapped; the inode recorded; the file linked under its name
      * (a file already there is refused then, untouched); the object live with this process's hold. Any failure undoes
      * what was done: nothing stays mapped, open or named, and the intent is abandoned.
      */
     MmapHandle createNew(String fileName, ObjectType type, String name, long size, MapOptions options,
                                  String pool, Consumer<MemorySegment> initializer) {
-        ObjectSlots objects = table.objects();
+        ObjectIntents intents = table.intents();
         int slot;
         try {
-            slot = objects.beginCreate(fileName, type, size, pool);
+            slot = intents.beginCreate(fileName, type, size, pool);
         } catch (ShmException e) {
             throw e.objectName().isPresent() ? e : new ShmException(e.reason(), name, e.rule(), null, e);
         }
@@ -61,29 +63,29 @@ final class ObjectLifecycle {
         long inode = 0;
         ObjectMapping mapping = null;
         try {
-            ObjectFiles.NewFile file = files.create(name, size);
+            NewObjectFiles.NewFile file = newFiles.create(name, size);
             try {
-                files.writeHeader(file, new ObjectHeader(type, size, size, name, self.pid(),
+                newFiles.writeHeader(file, new ObjectHeader(type, size, size, name, self.pid(),
                         System.currentTimeMillis()), fileName, name);
                 long address = mapper.mapRaw(file.fd(), () -> files.describe(fileName), name, ObjectHeader.DATA_OFFSET,
                         size, true);
                 mapping = new ObjectMapping(mapper, address, size, true);
-                objects.recordInode(slot, file.inode());
+                intents.recordInode(slot, file.inode());
                 inode = file.inode();
-                files.link(file, fileName, name);
+                newFiles.link(file, fileName, name);
                 linked = true;
             } finally {
-                files.closeNew(file);
+                newFiles.closeNew(file);
             }
-            OpenObject object = new OpenObject(backend, fileName, slot, new ObjectRef(objects.refOf(slot)), type, name,
-                    size);
+            OpenObject object = new OpenObject(backend, fileName, slot, new ObjectRef(table.objects().refOf(slot)),
+                    type, name, size);
             lockAndTouch(mapping, fileName, name, options);
             MmapHandle handle = object.newHandle(mapping, size, options, false);
             try {
                 if (initializer != null) {
                     initializer.accept(handle.segment());
                 }
-                objects.finishCreate(slot);
+                intents.finishCreate(slot);
                 object.holdAdded();
             } catch (RuntimeException e) {
                 object.release(handle);
@@ -98,7 +100,7 @@ final class ObjectLifecycle {
             if (linked) {
                 files.removeOwn(fileName, inode, e);
             }
-            objects.abandonCreate(slot);
+            intents.abandonCreate(slot);
             throw e;
         }
     }

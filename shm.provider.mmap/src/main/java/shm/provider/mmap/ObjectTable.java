@@ -16,9 +16,10 @@ import shm.api.spi.ReapReport;
  * The shared object table of one root ({@link TableLayout}): which objects exist, their sizes and state, and which
  * live processes hold how many handles to each. A facade over its parts, each with one job: the {@link TableFile}
  * (attach, check, detach), the {@link TableLock} and its {@link LinkCheckSchedule}, the {@link ProcessSlots}
- * (register, reap, liveness, parking), the {@link ObjectSlots} (probe, intents, holders), the {@link MemoryPools},
- * {@link DescriptorSlots} and {@link DirectoryEntries}, the {@link DeadProcessReaper} (release what dead processes
- * held, report it); word access and the undo journal are {@link TableWords}.
+ * (register, reap, liveness, parking), the {@link ObjectSlots} (probe, handles; holders in {@link ObjectHolders}),
+ * the {@link ObjectIntents} (create, destroy), the {@link MemoryPools}, {@link DescriptorSlots} and
+ * {@link DirectoryEntries}, the {@link DeadProcessReaper} (release what dead processes held, report it); word access
+ * and the undo journal are {@link TableWords}.
  *
  * <p><b>Locking.</b> {@link #locked} serializes the threads of this JVM and the processes ({@link TableLock}).
  *
@@ -49,6 +50,7 @@ final class ObjectTable implements AutoCloseable {
     /** The sections of the current mapping; made anew at every attach. Guarded by the lock. */
     private ProcessSlots processes;
     private ObjectSlots objects;
+    private ObjectIntents intents;
     private MemoryPools pools;
     private DescriptorSlots descriptors;
     private DirectoryEntries directory;
@@ -83,7 +85,9 @@ final class ObjectTable implements AutoCloseable {
         TableWords w = file.words();
         pools = new MemoryPools(w, root);
         processes = new ProcessSlots(w, libc, self, root);
-        objects = new ObjectSlots(w, root, processes, pools, files);
+        ObjectHolders holders = new ObjectHolders(w, processes);
+        intents = new ObjectIntents(w, root, processes, pools, holders, files);
+        objects = new ObjectSlots(w, processes, holders, intents);
         descriptors = new DescriptorSlots(w, root);
         directory = new DirectoryEntries(w, root);
         reaper = new DeadProcessReaper(w, processes, objects, descriptors, directory, files);
@@ -260,7 +264,7 @@ final class ObjectTable implements AutoCloseable {
         if (w.header(JOURNAL_COUNT_OFFSET) != 0) {
             w.rollback();
         }
-        objects.finishDeadIntents();
+        intents.finishDeadIntents();
     }
 
     /**
@@ -322,6 +326,11 @@ final class ObjectTable implements AutoCloseable {
     /** The object slots. */
     ObjectSlots objects() {
         return objects;
+    }
+
+    /** The creation and destruction intents of the object slots. */
+    ObjectIntents intents() {
+        return intents;
     }
 
     /** The process slots. */

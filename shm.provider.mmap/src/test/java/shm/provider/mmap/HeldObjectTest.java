@@ -212,7 +212,7 @@ class HeldObjectTest {
         try (BackendHandle h = backend.createOrOpen(SHM, "unnamed-file", 64, MapOptions.DEFAULT)) {
             assertEquals(List.of("n.unnamed-file"), TmpfsDirectory.objectFiles(root));
         }
-        backend.objectFilesForTests().useTemporaryNames();
+        backend.newObjectFilesForTests().useTemporaryNames();
         try (BackendHandle h = backend.createOrOpen(SHM, "named-file", 64, MapOptions.DEFAULT)) {
             h.segment().set(ValueLayout.JAVA_INT, 0, 3);
             try (Stream<Path> names = Files.list(root)) {
@@ -231,7 +231,7 @@ class HeldObjectTest {
     void newFilesAreLinkedCompleteWhetherTheKernelLinksByDescriptorOrThroughProc() {
         for (boolean throughProc : new boolean[] {false, true}) {
             if (throughProc) {
-                backend.objectFilesForTests().linkThroughProc();
+                backend.newObjectFilesForTests().linkThroughProc();
             }
             String name = throughProc ? "linked-through-proc" : "linked-by-descriptor";
             try (BackendHandle h = backend.createOrOpen(SHM, name, 64, MapOptions.DEFAULT)) {
