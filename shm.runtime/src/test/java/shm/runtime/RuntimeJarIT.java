@@ -168,6 +168,23 @@ class RuntimeJarIT {
     }
 
     @Test
+    void aStopLeavesTheComponentDescriptionsForTheNextStartWhichAnswersAsTheFirst() throws Exception {
+        RuntimeProcess.Finished first = RuntimeProcess.run(root(), "shm:list");
+        assertEquals(0, first.exitCode(), first.errors());
+        List<Path> caches;
+        try (java.util.stream.Stream<Path> files = Files.walk(RuntimeProcess.home(root()).resolve("data"))) {
+            caches = files.filter(file -> file.getFileName().toString().equals("componentMetadataStore")).toList();
+        }
+        assertEquals(1, caches.size(), "SCR's component metadata cache (ds.cache.metadata) in the framework storage");
+        String cached = new String(Files.readAllBytes(caches.get(0)), java.nio.charset.StandardCharsets.ISO_8859_1);
+        assertTrue(cached.contains("shm.provider.mmap"), "the cache holds the mmap backend's component");
+        RuntimeProcess.Finished second = RuntimeProcess.run(root(), "shm:list");
+        assertEquals(0, second.exitCode(), second.errors());
+        assertEquals(first.output(), second.output());
+        assertEquals("", second.errorsWithoutJvmWarnings());
+    }
+
+    @Test
     void nativeAccessOfTheBundlesIsGrantedByTheJarManifest() throws Exception {
         try (JarFile jar = new JarFile(RuntimeProcess.jar().toFile())) {
             assertEquals("ALL-UNNAMED", jar.getManifest().getMainAttributes().getValue("Enable-Native-Access"));
