@@ -10,9 +10,9 @@ import shm.api.spi.BackendHandle;
 /**
  * What a swap of the {@link NeutralSharedMemoryService} does to one handle: move it make-before-break to another
  * backend of its store, park its hold when its backend leaves with no successor, take a parked hold back, or give the
- * handle up ({@link NeutralHandle#lose}) when it cannot go on. The service decides which backend each handle goes to
- * and keeps the set of its handles; each method here answers whether the handle stays in that set. Called under the
- * service's lock.
+ * handle up ({@link NeutralHandle#lose}) when it cannot go on. {@link Swaps} decides which backend each handle goes
+ * to, and the service keeps the set of its handles ({@link LiveHandles}); each method here answers whether the handle
+ * stays in that set. Called under the service's lock.
  */
 final class HandleMoves {
 

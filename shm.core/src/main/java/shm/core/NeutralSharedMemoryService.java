@@ -2,13 +2,9 @@ package shm.core;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiPredicate;
 import java.util.function.Function;
@@ -46,8 +42,8 @@ import shm.api.spi.ShmBackend;
  * hold stays in the store until the backend's park deadline) and taken over by the next backend of its store; calls
  * on it meanwhile wait up to the swap wait. A handle that cannot go on (its backend cannot park, the successor
  * refuses the object, the park deadline passed) is lost: its listeners hear {@code LOST} and the next call throws
- * the reason. Each swap is logged in one line. This class chooses where each handle goes; {@link HandleMoves} moves,
- * parks or gives up one handle.
+ * the reason. Each swap is logged in one line. This class chooses where each handle goes ({@link Swaps}, by a
+ * {@link BackendChoice}); {@link HandleMoves} moves, parks or gives up one handle.
  *
  * <p><b>A new revision of this service</b> ({@link #orphanAll}): every handle's hold is parked and the handle is
  * given a {@link Successor} through which its next call finds the service that replaced this one.
@@ -63,21 +59,15 @@ public class NeutralSharedMemoryService implements SharedMemoryService, SyncObje
 
     private static final System.Logger LOG = System.getLogger(NeutralSharedMemoryService.class.getName());
 
-    private final HandleMoves moves = new HandleMoves(LOG);
-
     private final ReentrantLock lock = new ReentrantLock();
-    private final Condition changed = lock.newCondition();
-    private volatile long swapWaitNanos;
     /** Guarded by {@link #lock}. */
-    private final Set<NeutralHandle> handles = new LinkedHashSet<>();
-    /** Parked handles closed by their users: released as soon as a backend of their store takes them over. */
-    private final Set<NeutralHandle> closedWhileParked = new LinkedHashSet<>();
+    private final LiveHandles handles = new LiveHandles();
+    /** The serving backend and the waits for one; guarded by {@link #lock}, but for its swap wait. */
+    private final BackendBinding binding;
+    /** Runs under {@link #lock}. */
+    private final Swaps swaps;
     /** Guarded by {@link #lock}. */
     private final List<Candidate> candidates = new ArrayList<>();
-    /** Guarded by {@link #lock}; {@code null} while no backend is bound. */
-    private Candidate current;
-    /** Guarded by {@link #lock}. */
-    private boolean closed;
     /** Whether an open of a name (namespace, name) succeeds a handle its client parked: it then takes the hold back. */
     private volatile BiPredicate<String, String> reclaims = (namespace, name) -> false;
 
@@ -87,7 +77,8 @@ public class NeutralSharedMemoryService implements SharedMemoryService, SyncObje
      * @param swapWait how long a call waits for a backend while none serves (during a swap)
      */
     public NeutralSharedMemoryService(Duration swapWait) {
-        this.swapWaitNanos = swapWait.toNanos();
+        this.binding = new BackendBinding(lock.newCondition(), swapWait);
+        this.swaps = new Swaps(handles, binding, LOG);
     }
 
     /**
@@ -100,7 +91,7 @@ public class NeutralSharedMemoryService implements SharedMemoryService, SyncObje
 
     /** Changes how long calls wait for a backend during a swap. */
     public void setSwapWait(Duration swapWait) {
-        swapWaitNanos = swapWait.toNanos();
+        binding.setSwapWait(swapWait);
     }
 
     /** A service over {@code backend}, alone in its own namespace, whose calls wait 10 s during a swap. */
@@ -198,7 +189,7 @@ public class NeutralSharedMemoryService implements SharedMemoryService, SyncObje
     public Optional<Candidate> serving() {
         lock.lock();
         try {
-            return Optional.ofNullable(current);
+            return Optional.ofNullable(binding.current());
         } finally {
             lock.unlock();
         }
@@ -216,7 +207,7 @@ public class NeutralSharedMemoryService implements SharedMemoryService, SyncObje
         try {
             candidates.removeIf(c -> c.backend() == candidate.backend());
             candidates.add(candidate);
-            reconcile("backend " + candidate.origin() + " bound");
+            swaps.reconcile("backend " + candidate.origin() + " bound", candidates);
         } finally {
             lock.unlock();
         }
@@ -232,7 +223,7 @@ public class NeutralSharedMemoryService implements SharedMemoryService, SyncObje
             Optional<Candidate> leaving = candidates.stream().filter(c -> c.backend() == gone).findFirst();
             if (leaving.isPresent()) {
                 candidates.remove(leaving.get());
-                reconcile("backend " + leaving.get().origin() + " left");
+                swaps.reconcile("backend " + leaving.get().origin() + " left", candidates);
             }
         } finally {
             lock.unlock();
@@ -259,29 +250,7 @@ public class NeutralSharedMemoryService implements SharedMemoryService, SyncObje
     public int orphanAll(Successor successor, ParkedNames parkedNames) {
         lock.lock();
         try {
-            if (closed) {
-                return 0;
-            }
-            closed = true;
-            SwapCount count = new SwapCount();
-            for (NeutralHandle handle : handles) {
-                if (handle.delegate() != null) {
-                    moves.park(handle, count);
-                }
-                if (handle.isParked()) {
-                    handle.orphaned(successor);
-                    if (handle.nameOrNull() != null) {
-                        parkedNames.parked(handle.namespace(), handle.nameOrNull(), handle.parkedUntil());
-                    }
-                }
-            }
-            handles.clear();
-            current = null;
-            if (count.any()) {
-                count.log("this revision of the neutral service is going away", null, LOG);
-            }
-            changed.signalAll();
-            return count.parked;
+            return binding.markClosed() ? swaps.orphanAll(successor, parkedNames) : 0;
         } finally {
             lock.unlock();
         }
@@ -292,16 +261,9 @@ public class NeutralSharedMemoryService implements SharedMemoryService, SyncObje
     public void close() {
         lock.lock();
         try {
-            if (closed) {
-                return;
+            if (binding.markClosed()) {
+                swaps.releaseAll();
             }
-            closed = true;
-            for (NeutralHandle handle : List.copyOf(handles)) {
-                moves.releaseQuietly(handle.detach(), handle);
-            }
-            handles.clear();
-            current = null;
-            changed.signalAll();
         } finally {
             lock.unlock();
         }
@@ -311,7 +273,7 @@ public class NeutralSharedMemoryService implements SharedMemoryService, SyncObje
     void release(NeutralHandle handle) {
         lock.lock();
         try {
-            if (!handles.remove(handle)) {
+            if (!handles.forget(handle)) {
                 return;
             }
             boolean parked = handle.isParked();
@@ -319,9 +281,9 @@ public class NeutralSharedMemoryService implements SharedMemoryService, SyncObje
             if (delegate != null) {
                 delegate.close();
             } else if (parked) {
-                closedWhileParked.add(handle);
+                handles.addClosedWhileParked(handle);
             }
-            changed.signalAll();
+            binding.wakeWaiters();
         } finally {
             lock.unlock();
         }
@@ -335,77 +297,11 @@ public class NeutralSharedMemoryService implements SharedMemoryService, SyncObje
     void awaitRebind(NeutralHandle handle) {
         lock.lock();
         try {
-            long deadline = System.nanoTime() + swapWaitNanos;
-            while (handle.isParked()) {
-                long now = System.nanoTime();
-                if (now - handle.parkedUntil() > 0) {
-                    handle.lose(new ShmException(ErrorReason.CLOSED, handle.nameOrNull(), "no backend of its store"
-                            + " took the object over before its parked hold's deadline, so the store released it"));
-                    handles.remove(handle);
-                    return;
-                }
-                long left = Math.min(deadline - now, handle.parkedUntil() - now);
-                if (deadline - now <= 0) {
-                    throw new ShmException(ErrorReason.CLOSED, handle.nameOrNull(), "no backend took the object over"
-                            + " within " + TimeUnit.NANOSECONDS.toMillis(swapWaitNanos) + " ms of swap wait after "
-                            + handle.owner().origin() + " left; its hold stays parked until its deadline");
-                }
-                changed.awaitNanos(left);
+            if (!binding.awaitRebind(handle)) {
+                handles.forget(handle);
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ShmException(ErrorReason.CLOSED, handle.nameOrNull(), "interrupted while waiting for a backend");
         } finally {
             lock.unlock();
-        }
-    }
-
-    /** Chooses the serving backend and brings every handle to it, or parks it, or keeps it where it is. */
-    private void reconcile(String why) {
-        Candidate previous = current;
-        List<Candidate> best = candidates.stream().sorted(Candidate.BEST_FIRST).toList();
-        Set<String> held = new LinkedHashSet<>();
-        handles.stream().filter(h -> !h.isEnded()).forEach(h -> held.add(h.namespace()));
-        Candidate chosen = best.isEmpty() ? null : best.getFirst();
-        Candidate refused = null;
-        if (chosen != null && !held.isEmpty() && !held.contains(chosen.namespace())) {
-            Optional<Candidate> sameStore = best.stream().filter(c -> held.contains(c.namespace())).findFirst();
-            if (sameStore.isPresent()) {
-                refused = chosen;
-                chosen = sameStore.get();
-            }
-        }
-        current = chosen;
-        SwapCount count = new SwapCount();
-        for (NeutralHandle handle : List.copyOf(handles)) {
-            bringOver(handle, best, count);
-        }
-        for (NeutralHandle handle : List.copyOf(closedWhileParked)) {
-            best.stream().filter(c -> c.namespace().equals(handle.namespace())).findFirst().ifPresent(c -> {
-                closedWhileParked.remove(handle);
-                moves.releaseParked(handle, c);
-            });
-        }
-        if (refused != null) {
-            LOG.log(System.Logger.Level.WARNING, "not switching to " + refused + ": handles are open in "
-                    + held + ", another store; a move would fork their objects. Staying on " + chosen);
-        }
-        if (count.any()) {
-            count.log(why, chosen, LOG);
-        } else if (previous != chosen) {
-            LOG.log(System.Logger.Level.DEBUG, "shm swap: " + why + "; serving: "
-                    + (chosen == null ? "none" : chosen.origin()) + "; no handle open");
-        }
-        changed.signalAll();
-    }
-
-    /** Brings one handle to the backend of its store that serves it now, if any (see {@link HandleMoves}). */
-    private void bringOver(NeutralHandle handle, List<Candidate> best, SwapCount count) {
-        Candidate target = current != null && current.namespace().equals(handle.namespace()) ? current
-                : best.stream().filter(c -> c.namespace().equals(handle.namespace())).findFirst().orElse(null);
-        boolean ownerStays = candidates.stream().anyMatch(c -> c.backend() == handle.owner().backend());
-        if (!moves.bringOver(handle, target, ownerStays, count)) {
-            handles.remove(handle);
         }
     }
 
@@ -413,7 +309,7 @@ public class NeutralSharedMemoryService implements SharedMemoryService, SyncObje
     private <T> T underLock(String name, Function<Candidate, T> work) {
         lock.lock();
         try {
-            return work.apply(bound(name));
+            return work.apply(binding.awaitServing(name));
         } finally {
             lock.unlock();
         }
@@ -422,27 +318,6 @@ public class NeutralSharedMemoryService implements SharedMemoryService, SyncObje
     /** The serving backend, taken under the lock; the call itself runs outside it (a wait must not block others). */
     private ShmBackend serving(String name) {
         return underLock(name, Candidate::backend);
-    }
-
-    private Candidate bound(String name) {
-        long deadline = System.nanoTime() + swapWaitNanos;
-        try {
-            while (!closed && current == null) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    throw new ShmException(ErrorReason.CLOSED, name, "no shared memory backend is bound (waited "
-                            + TimeUnit.NANOSECONDS.toMillis(swapWaitNanos) + " ms)");
-                }
-                changed.awaitNanos(left);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ShmException(ErrorReason.CLOSED, name, "interrupted while waiting for a backend");
-        }
-        if (closed) {
-            throw new ShmException(ErrorReason.CLOSED, name, "the shared memory service is closed");
-        }
-        return current;
     }
 
     private SharedMemory track(BackendHandle delegate, Candidate owner, MapOptions options) {
@@ -455,8 +330,7 @@ public class NeutralSharedMemoryService implements SharedMemoryService, SyncObje
     public HandleCounts handleCounts() {
         lock.lock();
         try {
-            int parked = (int) handles.stream().filter(NeutralHandle::isParked).count();
-            return new HandleCounts(handles.size(), parked);
+            return handles.counts();
         } finally {
             lock.unlock();
         }

@@ -177,6 +177,26 @@ class NeutralSharedMemoryServiceTest {
     }
 
     @Test
+    void aListenerThatClosesAnotherHandleWhenItsOwnIsLostDoesNotStopTheOthersBeingLost() {
+        SharedMemory one = service.createOrOpen("one", 16);
+        SharedMemory two = service.createOrOpen("two", 16);
+        SharedMemory three = service.createOrOpen("three", 16);
+        one.addMappingListener(event -> {
+            if (event.kind() == MappingEvent.Kind.LOST) {
+                three.close(); // on the thread that loses the handles, under the service's lock
+            }
+        });
+
+        assertEquals(0, service.orphanAll(orphan -> {
+            throw new AssertionError("nothing was parked, so nothing is adopted");
+        }));
+        for (SharedMemory gone : List.of(one, two, three)) {
+            assertFalse(gone.isOpen(), gone + " is lost or closed");
+        }
+        assertEquals(List.of(), first.list(), "every hold was released, so the objects are gone");
+    }
+
+    @Test
     void handlesParkWhenTheirBackendLeavesAndTheNextBackendOfTheStoreTakesThemOver() throws Exception {
         serveParkingStoreA(service);
         service.setSwapWait(Duration.ofSeconds(30));
