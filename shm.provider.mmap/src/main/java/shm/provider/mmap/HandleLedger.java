@@ -13,8 +13,9 @@ import shm.api.spi.DescriptorTable;
 /**
  * The handles an {@link MmapBackend} gave out and the holds of this process behind them: a further handle of an object
  * held here (its own mapping, or a share of an open handle's mapping and holds), and the close, park and forget of one
- * handle, each keeping {@link HeldObjects}, the {@link OpenObject}s and the object table in step. Parked holds are
- * kept in this instance's parked slot of the table (see {@link ParkedHolds}) for {@link #parkDeadline()}.
+ * handle, each keeping {@link HeldObjects}, the {@link OpenObject}s and the object table in step; also the shrink of a
+ * handle's logical size in the table. Parked holds are kept in this instance's parked slot of the table (see
+ * {@link ParkedHolds}) for {@link #parkDeadline()}.
  *
  * <p>Every method runs under the backend's in-JVM lock ({@link BackendLock}), which it takes itself where its caller
  * may not hold it; the table's file lock is taken where the table is written.
@@ -228,6 +229,25 @@ final class HandleLedger {
         } finally {
             guard.unlock();
         }
+    }
+
+    /**
+     * Lowers the logical size recorded in the object table for an open handle's object; under both locks, which it
+     * takes itself.
+     */
+    void shrinkLogicalSize(MmapHandle handle, long newLogicalSize) {
+        guard.locked(handle.name(), () -> {
+            if (!handle.isOpen()) {
+                throw new ShmException(ErrorReason.CLOSED, handle.name(), "the handle is closed");
+            }
+            TableEntry entry = table.objects().entry(handle.slot());
+            if (newLogicalSize < 1 || newLogicalSize > entry.logicalSize()) {
+                throw new ShmException(ErrorReason.INVALID_PARAMETER, handle.name(), "the logical size can only shrink,"
+                        + " to between 1 and " + entry.logicalSize() + " bytes; " + newLogicalSize + " was asked");
+            }
+            table.objects().setLogicalSize(handle.slot(), newLogicalSize);
+            return null;
+        });
     }
 
     /**

@@ -1,15 +1,10 @@
 package shm.provider.mmap;
 
 import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import shm.api.ErrorReason;
@@ -28,9 +23,6 @@ import shm.api.spi.ObjectRef;
 import shm.api.spi.ParkedHold;
 import shm.api.spi.PoolUsage;
 import shm.api.spi.ShmBackend;
-import shm.provider.mmap.sync.SharedEvent;
-import shm.provider.mmap.sync.SharedMutex;
-import shm.provider.mmap.sync.SharedSemaphore;
 
 /**
  * POSIX shared memory on tmpfs, shared by every process that uses the same root: one file per object (a header page
@@ -53,9 +45,12 @@ import shm.provider.mmap.sync.SharedSemaphore;
  * {@link ErrorReason#INCOMPATIBLE_STORE} or {@link ErrorReason#ACCESS_DENIED} and never modified or deleted.
  *
  * <p>This class is the facade of the service interface; the work is its collaborators': {@link BackendLock} (the
- * in-JVM and file locks, and the closed state), {@link ObjectLifecycle} (an object's create, first open and
- * description), {@link HandleLedger} (the handles given out and the holds behind them: further opens, close, park,
- * forget), {@link ObjectTable} and {@link ObjectFiles} (the store), {@link SyncObjects} (events, mutexes, semaphores).
+ * in-JVM and file locks, and the closed state), {@link ObjectOpens} (the opens by name and by reference, and creates),
+ * {@link ObjectLifecycle} (an object's create, first open and description), {@link HandleLedger} (the handles given
+ * out and the holds behind them: further opens, close, park, forget), {@link ObjectTable} and {@link ObjectFiles} (the
+ * store), {@link SyncObjects} and {@link SyncObjectCalls} (events, mutexes, semaphores), {@link SharedTables} (memory
+ * pools, descriptor tables, directory), {@link StoreInspection} (lookup, listing, reap, store check) and
+ * {@link BackendShutdown} (close, park).
  */
 public final class MmapBackend implements ShmBackend, AutoCloseable {
 
@@ -63,17 +58,17 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
     public static final String TYPE = "mmap";
 
     private final MmapSettings settings;
-    private final LibC libc;
-    private final ProcessIdentity self;
-    private final StoreRoot root;
-    private final ObjectFiles files;
     private final NewObjectFiles newFiles;
     private final Mapper mapper;
     private final SyncObjects syncObjects = new SyncObjects();
     private final ObjectTable table;
-    private final ObjectLifecycle objects;
     private final BackendLock guard;
     private final HandleLedger ledger;
+    private final ObjectOpens opens;
+    private final SyncObjectCalls syncCalls;
+    private final SharedTables sharedTables;
+    private final StoreInspection inspection;
+    private final BackendShutdown shutdown;
 
     /**
      * Prepares the root directory (created with the configured mode if missing), opens it once as a descriptor
@@ -85,17 +80,22 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
     public MmapBackend(MmapSettings settings) {
         this.settings = Objects.requireNonNull(settings, "settings");
         new RootDirectory(settings).prepare();
-        this.libc = new LibC();
-        this.self = ProcessIdentity.current();
-        this.root = StoreRoot.open(libc, settings, RootDirectory.currentUid(), RootDirectory.currentGid());
+        LibC libc = new LibC();
+        ProcessIdentity self = ProcessIdentity.current();
+        StoreRoot root = StoreRoot.open(libc, settings, RootDirectory.currentUid(), RootDirectory.currentGid());
         try {
-            this.files = new ObjectFiles(settings, libc, self, root);
+            ObjectFiles files = new ObjectFiles(settings, libc, self, root);
             this.mapper = new Mapper(libc.mappings(), settings);
             this.table = ObjectTable.open(settings, libc, self, root, mapper, files);
             this.newFiles = new NewObjectFiles(settings, libc, self, root, files);
-            this.objects = new ObjectLifecycle(this, self, files, newFiles, mapper, syncObjects, table);
+            ObjectLifecycle objects = new ObjectLifecycle(this, self, files, newFiles, mapper, syncObjects, table);
             this.guard = new BackendLock(table, settings.root());
             this.ledger = new HandleLedger(guard, table, objects);
+            this.opens = new ObjectOpens(guard, table, files, objects, ledger);
+            this.syncCalls = new SyncObjectCalls(syncObjects, opens);
+            this.sharedTables = new SharedTables(guard, table);
+            this.inspection = new StoreInspection(settings, libc, root, files, table, objects, guard);
+            this.shutdown = new BackendShutdown(guard, ledger, table, root);
         } catch (RuntimeException e) {
             root.close();
             throw e;
@@ -119,21 +119,7 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
 
     @Override
     public BackendHandle createOrOpen(ObjectType type, String name, long size, MapOptions options, String pool) {
-        Objects.requireNonNull(type, "type");
-        Objects.requireNonNull(options, "options");
-        String fileName = NameCodec.fileName(name);
-        checkSize(name, size);
-        MmapHandle joined = ledger.joinHeld(type, fileName, name, options);
-        if (joined != null) {
-            return joined;
-        }
-        return guard.locked(name, () -> {
-            int slot = table.objects().find(fileName);
-            if (slot >= 0) {
-                return ledger.openSlot(slot, fileName, type, name, options);
-            }
-            return ledger.register(objects.createNew(fileName, type, name, size, options, pool, null));
-        });
+        return opens.createOrOpen(type, name, size, options, pool);
     }
 
     @Override
@@ -143,102 +129,59 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
 
     @Override
     public BackendHandle createUnnamed(ObjectType type, long size, MapOptions options, String pool) {
-        Objects.requireNonNull(type, "type");
-        Objects.requireNonNull(options, "options");
-        checkSize(null, size);
-        String fileName = files.unnamedFileName();
-        return guard.locked(null, () -> ledger.register(objects.createNew(fileName, type, null, size, options, pool,
-                null)));
+        return opens.createUnnamed(type, size, options, pool);
     }
 
     @Override
     public BackendHandle openByRef(ObjectRef ref, MapOptions options) {
-        return openByRef(ref, null, options);
-    }
-
-    /** Opens by reference an object of {@code type} ({@code null}: of any type). */
-    private BackendHandle openByRef(ObjectRef ref, ObjectType type, MapOptions options) {
-        Objects.requireNonNull(ref, "ref");
-        Objects.requireNonNull(options, "options");
-        return guard.locked(null, () -> {
-            int slot = table.objects().slotOf(ref.value());
-            if (slot < 0) {
-                throw new ShmException(ErrorReason.NOT_FOUND, null, "the object of reference 0x"
-                        + Long.toHexString(ref.value()) + " no longer exists");
-            }
-            TableEntry entry = table.objects().entry(slot);
-            return ledger.openSlot(slot, entry.fileName(), type == null ? entry.type() : type, objects.nameOf(entry),
-                    options);
-        });
+        return opens.openByRef(ref, null, options);
     }
 
     /** {@inheritDoc} The reference of the object's own handle. */
     @Override
     public ObjectRef syncRef(Object syncObject) {
-        return ours(syncObject).handle().ref();
+        return syncCalls.syncRef(syncObject);
     }
 
     /** {@inheritDoc} Parks the object's own handle ({@link BackendHandle#park()}); a mutex's owner stays. */
     @Override
     public boolean parkSync(Object syncObject) {
-        return ours(syncObject).handle().park();
+        return syncCalls.parkSync(syncObject);
     }
 
     @Override
     public NamedEvent openEventByRef(ObjectRef ref) {
-        return syncObjects.event(openByRef(ref, ObjectType.EVENT, MapOptions.DEFAULT));
+        return syncCalls.openEventByRef(ref);
     }
 
     @Override
     public NamedMutex openMutexByRef(ObjectRef ref) {
-        return syncObjects.mutex(openByRef(ref, ObjectType.MUTEX, MapOptions.DEFAULT));
+        return syncCalls.openMutexByRef(ref);
     }
 
     @Override
     public NamedSemaphore openSemaphoreByRef(ObjectRef ref) {
-        return syncObjects.semaphore(openByRef(ref, ObjectType.SEMAPHORE, MapOptions.DEFAULT));
-    }
-
-    private MmapSyncObject ours(Object syncObject) {
-        if (!(syncObject instanceof MmapSyncObject object) || object.origin() != syncObjects) {
-            throw new ShmException(ErrorReason.INVALID_PARAMETER, null, "not an event, mutex or semaphore of this"
-                    + " backend: " + syncObject);
-        }
-        return object;
+        return syncCalls.openSemaphoreByRef(ref);
     }
 
     @Override
     public void setPoolLimit(String pool, long limitBytes) {
-        Objects.requireNonNull(pool, "pool");
-        if (limitBytes < 0) {
-            throw new ShmException(ErrorReason.INVALID_PARAMETER, null, "the limit of memory pool '" + pool
-                    + "' must not be negative: " + limitBytes);
-        }
-        guard.locked(null, () -> {
-            table.pools().setPoolLimit(pool, limitBytes);
-            return null;
-        });
+        sharedTables.setPoolLimit(pool, limitBytes);
     }
 
     @Override
     public Optional<PoolUsage> poolUsage(String pool) {
-        Objects.requireNonNull(pool, "pool");
-        return guard.locked(null, () -> {
-            long[] usage = table.pools().poolUsage(pool);
-            return usage == null ? Optional.empty() : Optional.of(new PoolUsage(pool, usage[0], usage[1]));
-        });
+        return sharedTables.poolUsage(pool);
     }
 
     @Override
     public DescriptorTable descriptors(String name, int capacity, int perProcessLimit) {
-        Objects.requireNonNull(name, "name");
-        int index = guard.locked(null, () -> table.descriptors().table(name, capacity, perProcessLimit));
-        return new MmapDescriptorTable(guard, name, index);
+        return sharedTables.descriptors(name, capacity, perProcessLimit);
     }
 
     @Override
     public Directory directory() {
-        return new MmapDirectory(guard);
+        return sharedTables.directory();
     }
 
     /**
@@ -257,49 +200,18 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
 
     @Override
     public BackendHandle open(ObjectType type, String name, MapOptions options) {
-        Objects.requireNonNull(type, "type");
-        Objects.requireNonNull(options, "options");
-        String fileName = NameCodec.fileName(name);
-        MmapHandle joined = ledger.joinHeld(type, fileName, name, options);
-        if (joined != null) {
-            return joined;
-        }
-        return guard.locked(name, () -> {
-            int slot = table.objects().find(fileName);
-            if (slot < 0) {
-                files.refuseUnknown(fileName, name);
-                throw new ShmException(ErrorReason.NOT_FOUND, name, "no object of that name exists");
-            }
-            return ledger.openSlot(slot, fileName, type, name, options);
-        });
+        return opens.open(type, name, options);
     }
 
     @Override
     public Optional<ObjectInfo> lookup(String name) {
-        String fileName = NameCodec.fileName(name);
-        return guard.locked(name, () -> {
-            int slot = table.objects().find(fileName);
-            if (slot < 0) {
-                return Optional.empty();
-            }
-            return Optional.of(objects.info(table.objects().entry(slot), name));
-        });
+        return inspection.lookup(name);
     }
 
     /** {@inheritDoc} Unnamed objects are not listed. */
     @Override
     public List<ObjectInfo> list() {
-        return guard.lockedWithoutReaping(() -> {
-            List<ObjectInfo> result = new ArrayList<>();
-            for (TableEntry entry : table.objects().liveEntries()) {
-                if (entry.fileName().startsWith(NameCodec.UNNAMED_PREFIX)) {
-                    continue;
-                }
-                result.add(objects.info(entry, objects.nameOf(entry)));
-            }
-            result.sort(Comparator.comparing(ObjectInfo::name));
-            return List.copyOf(result);
-        });
+        return inspection.list();
     }
 
     @Override
@@ -310,11 +222,7 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
     /** {@inheritDoc} Start times are checked again (not taken from the cache of recent checks). */
     @Override
     public shm.api.spi.ReapReport reap() {
-        return guard.locked(null, () -> {
-            shm.api.spi.ReapReport report = table.reapNow();
-            files.removeTemporaryFilesOfDeadProcesses();
-            return report;
-        });
+        return inspection.reap();
     }
 
     /** {@inheritDoc} Start times are checked again; nothing is released. */
@@ -325,13 +233,12 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
 
     @Override
     public NamedEvent createOrOpenEvent(String name, boolean manualReset, boolean initiallySignaled) {
-        return syncObjects.event(createOrOpenTyped(ObjectType.EVENT, name, SharedEvent.requiredBytes(),
-                segment -> SharedEvent.initialize(segment, manualReset, initiallySignaled)));
+        return syncCalls.createOrOpenEvent(name, manualReset, initiallySignaled);
     }
 
     @Override
     public NamedEvent openEvent(String name) {
-        return syncObjects.event(open(ObjectType.EVENT, name, MapOptions.DEFAULT));
+        return syncCalls.openEvent(name);
     }
 
     @Override
@@ -342,49 +249,22 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
 
     @Override
     public NamedMutex createOrOpenMutex(String name, boolean initiallyOwned) {
-        // An initially owned mutex is owned from its first byte on: another process cannot take it between the
-        // create and the owner's first acquire, since nobody opens the object before the table lock is released.
-        return syncObjects.mutex(createOrOpenTyped(ObjectType.MUTEX, name, SharedMutex.requiredBytes(),
-                initiallyOwned ? syncObjects::initializeOwnedMutex : SharedMutex::initialize));
+        return syncCalls.createOrOpenMutex(name, initiallyOwned);
     }
 
     @Override
     public NamedMutex openMutex(String name) {
-        return syncObjects.mutex(open(ObjectType.MUTEX, name, MapOptions.DEFAULT));
+        return syncCalls.openMutex(name);
     }
 
     @Override
     public NamedSemaphore createOrOpenSemaphore(String name, long initialCount, long maximumCount) {
-        if (maximumCount < 1 || initialCount < 0 || initialCount > maximumCount) {
-            throw new ShmException(ErrorReason.INVALID_PARAMETER, name, "a semaphore needs 0 <= initial count <="
-                    + " maximum count and a maximum of at least 1, got " + initialCount + " and " + maximumCount);
-        }
-        return syncObjects.semaphore(createOrOpenTyped(ObjectType.SEMAPHORE, name, SharedSemaphore.requiredBytes(),
-                segment -> SharedSemaphore.initialize(segment, initialCount, maximumCount)));
+        return syncCalls.createOrOpenSemaphore(name, initialCount, maximumCount);
     }
 
     @Override
     public NamedSemaphore openSemaphore(String name) {
-        return syncObjects.semaphore(open(ObjectType.SEMAPHORE, name, MapOptions.DEFAULT));
-    }
-
-    /** Create-or-open of a typed object whose new state {@code initializer} writes under the table lock. */
-    private BackendHandle createOrOpenTyped(ObjectType type, String name, long size,
-                                            Consumer<MemorySegment> initializer) {
-        if (name == null) {
-            String fileName = files.unnamedFileName();
-            return guard.locked(null, () -> ledger.register(objects.createNew(fileName, type, null, size,
-                    MapOptions.DEFAULT, null, initializer)));
-        }
-        String fileName = NameCodec.fileName(name);
-        return guard.locked(name, () -> {
-            int slot = table.objects().find(fileName);
-            if (slot >= 0) {
-                return ledger.openSlot(slot, fileName, type, name, MapOptions.DEFAULT);
-            }
-            return ledger.register(objects.createNew(fileName, type, name, size, MapOptions.DEFAULT, null,
-                    initializer));
-        });
+        return syncCalls.openSemaphore(name);
     }
 
     /** The pids of the processes registered in the object table, this one included. */
@@ -398,26 +278,7 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
      */
     @Override
     public void close() {
-        guard.lock();
-        try {
-            if (guard.isClosed()) {
-                return;
-            }
-            FirstFailure failure = new FirstFailure();
-            ledger.releaseAll(failure);
-            guard.markClosed();
-            failure.run(() -> table.locked(() -> {
-                if (ledger.isEmpty()) {
-                    table.leave();
-                }
-                return null;
-            }));
-            failure.run(table::close);
-            failure.run(root::close);
-            failure.rethrow();
-        } finally {
-            guard.unlock();
-        }
+        shutdown.close();
     }
 
     /**
@@ -442,22 +303,12 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
      * @return how many holds were parked
      */
     public int park() {
-        guard.lock();
-        try {
-            int count = ledger.parkAll();
-            close();
-            return count;
-        } finally {
-            guard.unlock();
-        }
+        return shutdown.park();
     }
 
     @Override
     public List<ParkedHold> parkedHolds() {
-        return guard.locked(null, () -> table.processes().parkedHolds().stream().map(p -> new ParkedHold(
-                p.fileName().startsWith(NameCodec.UNNAMED_PREFIX) ? null : NameCodec.nameOf(p.fileName())
-                        .orElseGet(() -> files.readHeader(p.fileName(), null).name()),
-                p.fileName(), p.pid(), p.holds(), Instant.ofEpochMilli(p.deadlineMillis()))).toList());
+        return inspection.parkedHolds();
     }
 
     /** Parks one handle's hold (see {@link HandleLedger#park}). */
@@ -471,10 +322,7 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
      */
     @Override
     public boolean forget(Object object) {
-        if (object instanceof MmapSyncObject sync && sync.origin() == syncObjects) {
-            return sync.handle().forget();
-        }
-        return object instanceof MmapHandle handle && handle.forget();
+        return syncCalls.forget(object);
     }
 
     /** Forgets one handle, leaving the table alone (see {@link HandleLedger#forget}). */
@@ -487,20 +335,9 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
         ledger.release(handle);
     }
 
-    /** Lowers the logical size recorded in the object table. */
+    /** Lowers the logical size recorded in the object table (see {@link HandleLedger#shrinkLogicalSize}). */
     void shrinkLogicalSize(MmapHandle handle, long newLogicalSize) {
-        guard.locked(handle.name(), () -> {
-            if (!handle.isOpen()) {
-                throw new ShmException(ErrorReason.CLOSED, handle.name(), "the handle is closed");
-            }
-            TableEntry entry = table.objects().entry(handle.slot());
-            if (newLogicalSize < 1 || newLogicalSize > entry.logicalSize()) {
-                throw new ShmException(ErrorReason.INVALID_PARAMETER, handle.name(), "the logical size can only shrink,"
-                        + " to between 1 and " + entry.logicalSize() + " bytes; " + newLogicalSize + " was asked");
-            }
-            table.objects().setLogicalSize(handle.slot(), newLogicalSize);
-            return null;
-        });
+        ledger.shrinkLogicalSize(handle, newLogicalSize);
     }
 
     /** Test hook: simulates a kill at a point of the table protocol (see {@link ObjectTable.CrashPoint}). */
@@ -526,17 +363,7 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
      * @return what was found and done
      */
     public shm.api.spi.StoreReport checkStore(boolean repair) {
-        guard.lock();
-        try {
-            guard.refuseWhenClosed(null);
-            try {
-                return new StoreRepair(settings, libc, root).run(repair);
-            } finally {
-                table.checkLinkNextTime();   // a repair may have moved the table aside
-            }
-        } finally {
-            guard.unlock();
-        }
+        return inspection.checkStore(repair);
     }
 
     /** The making of new object files, for tests. */
@@ -547,16 +374,5 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
     /** How many mappings this backend holds now (its handles and its table), for tests of the limit. */
     int mappings() {
         return mapper.mappings();
-    }
-
-    private static void checkSize(String name, long size) {
-        if (size < 1) {
-            throw new ShmException(ErrorReason.INVALID_PARAMETER, name, "the size must be at least 1 byte, not "
-                    + size);
-        }
-        if (size > ObjectHeader.MAX_SIZE) {
-            throw new ShmException(ErrorReason.INVALID_PARAMETER, name,
-                    "the size must be at most " + ObjectHeader.MAX_SIZE + " bytes, not " + size);
-        }
     }
 }
