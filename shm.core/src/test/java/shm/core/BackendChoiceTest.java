@@ -3,24 +3,23 @@ package shm.core;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
-import java.io.IOException;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import shm.provider.mmap.MmapBackend;
 import shm.provider.mmap.MmapSettings;
-import shm.testkit.Trees;
+import shm.testkit.TmpfsDirectory;
 
 /** Which candidate serves after a change of candidates, over real mmap backends of two stores. */
 class BackendChoiceTest {
 
-    private Path base;
+    @RegisterExtension
+    final TmpfsDirectory base = new TmpfsDirectory("shm-core-choice");
     private MmapBackend one;
     private MmapBackend two;
     private MmapBackend three;
@@ -30,21 +29,19 @@ class BackendChoiceTest {
 
     @BeforeEach
     void setUp() {
-        base = Path.of("/dev/shm", "shm-core-choice-" + UUID.randomUUID());
-        one = new MmapBackend(MmapSettings.under(base.resolve("a")));
-        two = new MmapBackend(MmapSettings.under(base.resolve("a")));
-        three = new MmapBackend(MmapSettings.under(base.resolve("b")));
+        one = new MmapBackend(MmapSettings.under(base.path().resolve("a")));
+        two = new MmapBackend(MmapSettings.under(base.path().resolve("a")));
+        three = new MmapBackend(MmapSettings.under(base.path().resolve("b")));
         storeA = new Candidate(one, "A", 0, 1, "a1", 0);
         betterStoreA = new Candidate(two, "A", 5, 2, "a2", 0);
         bestStoreB = new Candidate(three, "B", 10, 3, "b", 0);
     }
 
     @AfterEach
-    void tearDown() throws IOException {
+    void tearDown() {
         one.close();
         two.close();
         three.close();
-        Trees.deleteRecursively(base);
     }
 
     @Test
