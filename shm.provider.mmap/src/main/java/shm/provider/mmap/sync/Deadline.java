@@ -55,11 +55,6 @@ final class Deadline {
         return new Deadline(timeoutNanos);
     }
 
-    /** Whether the wait only tests ({@link Duration#ZERO}). */
-    boolean isZero() {
-        return timeoutNanos == 0;
-    }
-
     /**
      * Nanoseconds left, 0 once passed, {@link #FOREVER} when the deadline never passes; 0 as well once the calling
      * thread is interrupted, so that every wait ends through its time-out path (deregistering as a time-out does),
