@@ -12,22 +12,14 @@ import java.util.function.Supplier;
 
 /**
  * The mapped object table as words ({@link TableLayout}): where each section is, typed access to the fields of every
- * slot, and the undo journal through which every write goes. One instance per mapping of the table file; the
- * {@link ObjectTable} and its sections share it. Not thread-safe: used under the table lock only.
- *
- * <p><b>Journal.</b> Before a word is written its old value is appended to the journal and the journal count raised
- * (release order); committing raises the generation and clears the count; a count found non-zero by the next lock
- * holder is rolled back, newest entry first.
+ * slot, and the undo journal through which every write goes ({@link TableJournal}). One instance per mapping of the
+ * table file; the {@link ObjectTable} and its sections share it. Not thread-safe: used under the table lock only,
+ * but for {@link #headerAcquire} and {@link #committedGenerationSeen}, the lock-free generation read
+ * ({@link ObjectTable#generationWithoutLocks()}).
  */
 final class TableWords {
 
     private static final ValueLayout.OfLong WORD = ValueLayout.JAVA_LONG.withOrder(ByteOrder.LITTLE_ENDIAN);
-    /**
-     * {@link #WORD} without the per-access alignment check, for the scan of the process slots' states; the
-     * offsets it reads are multiples of 8 in a page-aligned mapping (the section offsets are checked by
-     * {@link TableHeaderCheck}), so each read is still one aligned load.
-     */
-    private static final ValueLayout.OfLong SCAN_WORD = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final long SERIAL_MASK = (1L << REF_SERIAL_BITS) - 1;
     private static final java.lang.invoke.VarHandle WORD_HANDLE = WORD.varHandle();
 
@@ -39,20 +31,14 @@ final class TableWords {
     final long journalCapacity;
     final long descriptorSlots;
     final long directoryCapacity;
-    private final long journalOffset;
     private final long processOffset;
     private final long objectOffset;
     private final long descriptorOffset;
     private final long directoryOffset;
-    private volatile ObjectTable.CrashPoint crashPoint = where -> { };
-    /**
-     * The process slots whose state was not free when the table's generation was {@link #slotsInUseGeneration}, or
-     * {@code null} when unknown. Only a committed transaction changes a slot's state, and every commit raises the
-     * generation: while the generation is the one recorded, no other participant changed a state since, so the scan
-     * at each lock reads these slots only. A write of a state word here forgets the list.
-     */
-    private int[] slotsInUse;
-    private long slotsInUseGeneration;
+    /** The process slots in use, remembered between locks; told of every write by the journal. */
+    private final ProcessSlotsInUse slotsInUse;
+    /** The undo journal: every write goes through it. */
+    private final TableJournal journal;
     /**
      * The last generation {@link ObjectTable#generationWithoutLocks()} found committed in this mapping, -1 before the
      * first; read and written without a lock.
@@ -69,83 +55,47 @@ final class TableWords {
         this.journalCapacity = table.get(WORD, JOURNAL_CAPACITY_OFFSET);
         this.descriptorSlots = table.get(WORD, DESCRIPTOR_SLOTS_OFFSET);
         this.directoryCapacity = table.get(WORD, DIRECTORY_CAPACITY_OFFSET);
-        this.journalOffset = table.get(WORD, JOURNAL_OFFSET_OFFSET);
+        long journalOffset = table.get(WORD, JOURNAL_OFFSET_OFFSET);
         this.processOffset = table.get(WORD, PROCESS_OFFSET_OFFSET);
         this.objectOffset = table.get(WORD, OBJECT_OFFSET_OFFSET);
         this.descriptorOffset = table.get(WORD, DESCRIPTOR_OFFSET_OFFSET);
         this.directoryOffset = table.get(WORD, DIRECTORY_OFFSET_OFFSET);
+        this.slotsInUse = new ProcessSlotsInUse(table, processOffset, processCapacity);
+        this.journal = new TableJournal(table, journalOffset, journalCapacity, slotsInUse);
     }
 
     /** Test hook: where a simulated kill strikes. */
     void crashPoint(ObjectTable.CrashPoint point) {
-        this.crashPoint = point;
+        journal.crashPoint(point);
     }
 
     ObjectTable.CrashPoint crashPoint() {
-        return crashPoint;
+        return journal.crashPoint();
     }
 
     // ------------------------------------------------------------------ transactions
 
-    /** Writes one word, journaling its old value first. */
+    /** Writes one word, journaling its old value first ({@link TableJournal#put}). */
     void put(long offset, long value) {
-        long old = table.get(WORD, offset);
-        if (old == value) {
-            return;
-        }
-        if (isProcessState(offset)) {
-            slotsInUse = null;
-        }
-        long count = table.get(WORD, JOURNAL_COUNT_OFFSET);
-        if (count == journalCapacity) {
-            throw new IllegalStateException("a table transaction wrote more than " + journalCapacity + " words");
-        }
-        long entry = journalOffset + count * JOURNAL_ENTRY_SIZE;
-        table.set(WORD, entry, offset);
-        table.set(WORD, entry + 8, old);
-        WORD.varHandle().setRelease(table, JOURNAL_COUNT_OFFSET, count + 1);
-        crashPoint.reached("journaled");
-        WORD.varHandle().setRelease(table, offset, value);
-        crashPoint.reached("written");
-    }
-
-    /** Makes every write since the last commit permanent. */
-    void commit() {
-        long generation = table.get(WORD, GENERATION_OFFSET);
-        if (slotsInUse != null && slotsInUseGeneration == generation) {
-            slotsInUseGeneration = generation + 1;   // this commit changed no process state (a write would forget)
-        } else {
-            slotsInUse = null;
-        }
-        put(GENERATION_OFFSET, generation + 1);
-        WORD.varHandle().setRelease(table, JOURNAL_COUNT_OFFSET, 0L);
-        crashPoint.reached("committed");
+        journal.put(offset, value);
     }
 
     /**
-     * Undoes every write since the last commit, newest first. A journal whose count or entries could not have been
-     * written by a transaction is refused as corrupt before any word is written back.
+     * Undoes every write since the last commit, newest first, refusing a corrupt journal before any word is written
+     * back ({@link TableJournal#rollback}).
      */
     void rollback() {
-        slotsInUse = null;
-        long count = table.get(WORD, JOURNAL_COUNT_OFFSET);
-        if (count < 0 || count > journalCapacity) {
-            throw corrupt("journal count", JOURNAL_COUNT_OFFSET, count);
-        }
-        for (long i = 0; i < count; i++) {
-            long entry = journalOffset + i * JOURNAL_ENTRY_SIZE;
-            long target = table.get(WORD, entry + JOURNAL_ENTRY_OFFSET);
-            if (target < 0 || target > table.byteSize() - WORD_BYTES || target % WORD_BYTES != 0
-                    || (target >= journalOffset && target < journalOffset + journalCapacity * JOURNAL_ENTRY_SIZE)
-                    || target == JOURNAL_COUNT_OFFSET) {
-                throw corrupt("journal entry " + i + " target offset", entry, target);
-            }
-        }
-        for (long i = count - 1; i >= 0; i--) {
-            long entry = journalOffset + i * JOURNAL_ENTRY_SIZE;
-            table.set(WORD, table.get(WORD, entry + JOURNAL_ENTRY_OFFSET), table.get(WORD, entry + JOURNAL_ENTRY_OLD_VALUE));
-        }
-        WORD.varHandle().setRelease(table, JOURNAL_COUNT_OFFSET, 0L);
+        journal.rollback();
+    }
+
+    /** Runs {@code change} as one transaction: committed if it returns, rolled back if it throws. */
+    <T> T transaction(Supplier<T> change) {
+        return journal.transaction(change);
+    }
+
+    /** Runs {@code change} as one transaction. */
+    void transaction(Runnable change) {
+        journal.transaction(change);
     }
 
     // ------------------------------------------------------------------ checks of values read from the table
@@ -185,27 +135,6 @@ final class TableWords {
     /** Offset of a field of an object slot, for messages. */
     long objectFieldOffset(int slot, long field) {
         return objectBase(slot) + field;
-    }
-
-    /** Runs {@code change} as one transaction: committed if it returns, rolled back if it throws. */
-    <T> T transaction(Supplier<T> change) {
-        T result;
-        try {
-            result = change.get();
-        } catch (RuntimeException e) {
-            rollback();
-            throw e;
-        }
-        commit();
-        return result;
-    }
-
-    /** Runs {@code change} as one transaction. */
-    void transaction(Runnable change) {
-        transaction(() -> {
-            change.run();
-            return null;
-        });
     }
 
     // ------------------------------------------------------------------ header
@@ -255,48 +184,11 @@ final class TableWords {
     }
 
     /**
-     * The process slots whose state is not free, in slot order: every lock's reap looks at these. Read from the
-     * state words when another participant may have committed since the last read (see {@link #slotsInUse}).
+     * The process slots whose state is not free, in slot order: every lock's reap looks at these
+     * ({@link ProcessSlotsInUse#slots}).
      */
     int[] processSlotsInUse() {
-        long generation = table.get(WORD, GENERATION_OFFSET);
-        int[] known = slotsInUse;
-        if (known != null && slotsInUseGeneration == generation) {
-            return known;
-        }
-        int count = 0;
-        int[] found = new int[4];
-        for (int slot = nextProcessSlotInUse(0); slot < processCapacity; slot = nextProcessSlotInUse(slot + 1)) {
-            if (count == found.length) {
-                found = Arrays.copyOf(found, count * 2);
-            }
-            found[count++] = slot;
-        }
-        slotsInUse = Arrays.copyOf(found, count);
-        slotsInUseGeneration = generation;
-        return slotsInUse;
-    }
-
-    private boolean isProcessState(long offset) {
-        long inSection = offset - processOffset;
-        return inSection >= 0 && inSection < processCapacity * PROCESS_SLOT_SIZE
-                && inSection % PROCESS_SLOT_SIZE == PROCESS_STATE;
-    }
-
-    /**
-     * The first process slot at or after {@code from} whose state is not free, or {@link #processCapacity} when there
-     * is none: a tight loop over the state words, most of them free.
-     */
-    private int nextProcessSlotInUse(int from) {
-        MemorySegment words = table;
-        long offset = processOffset + PROCESS_STATE;
-        int capacity = (int) processCapacity;
-        for (int slot = from; slot < capacity; slot++) {
-            if (words.get(SCAN_WORD, offset + slot * PROCESS_SLOT_SIZE) != PROCESS_FREE) {
-                return slot;
-            }
-        }
-        return capacity;
+        return slotsInUse.slots();
     }
 
     void putProcess(int slot, long field, long value) {
