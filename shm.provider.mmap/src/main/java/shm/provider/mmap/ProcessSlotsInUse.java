@@ -23,7 +23,6 @@ import java.util.Arrays;
  */
 final class ProcessSlotsInUse {
 
-    private static final ValueLayout.OfLong WORD = ValueLayout.JAVA_LONG.withOrder(ByteOrder.LITTLE_ENDIAN);
     /**
      * {@link #WORD} without the per-access alignment check, for the scan of the process slots' states; the
      * offsets it reads are multiples of 8 in a page-aligned mapping (the section offsets are checked by

@@ -21,7 +21,6 @@ import shm.api.ShmException;
  */
 final class TableFile implements AutoCloseable {
 
-    private static final ValueLayout.OfLong WORD = ValueLayout.JAVA_LONG.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final byte[] MAGIC = "SHMTABL\0".getBytes(StandardCharsets.US_ASCII);
 

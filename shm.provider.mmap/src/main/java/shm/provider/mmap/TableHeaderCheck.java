@@ -16,7 +16,6 @@ final class TableHeaderCheck {
     /** The largest capacity of any section this code accepts (keeps every index an {@code int}). */
     static final long MAX_CAPACITY = 1L << 24;
 
-    private static final ValueLayout.OfLong WORD = ValueLayout.JAVA_LONG.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     private TableHeaderCheck() {

@@ -3,8 +3,6 @@ package shm.provider.mmap;
 import static shm.provider.mmap.TableLayout.*;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 import java.util.function.Supplier;
 
 /**
@@ -31,7 +29,6 @@ import java.util.function.Supplier;
  */
 final class TableJournal {
 
-    private static final ValueLayout.OfLong WORD = ValueLayout.JAVA_LONG.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     private final MemorySegment table;
     private final long journalOffset;

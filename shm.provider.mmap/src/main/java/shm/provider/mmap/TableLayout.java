@@ -1,5 +1,8 @@
 package shm.provider.mmap;
 
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+
 /**
  * Layout of the object table, the file {@value #FILE_NAME} in the root that every participant maps. Every field is
  * a little-endian 64-bit word unless noted; offsets in bytes.
@@ -57,6 +60,8 @@ final class TableLayout {
 
     /** Bytes of one little-endian word, the unit of every field unless noted. */
     static final int WORD_BYTES = 8;
+    /** One word of the table as the FFM API reads and writes it: 64 bits, little-endian, whatever the machine. */
+    static final ValueLayout.OfLong WORD = ValueLayout.JAVA_LONG.withOrder(ByteOrder.LITTLE_ENDIAN);
     /** Bytes of the two 32-bit fields after the magic. */
     static final int INT_BYTES = 4;
 

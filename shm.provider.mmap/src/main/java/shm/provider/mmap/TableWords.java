@@ -19,7 +19,6 @@ import java.util.function.Supplier;
  */
 final class TableWords {
 
-    private static final ValueLayout.OfLong WORD = ValueLayout.JAVA_LONG.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final long SERIAL_MASK = (1L << REF_SERIAL_BITS) - 1;
     private static final java.lang.invoke.VarHandle WORD_HANDLE = WORD.varHandle();
 
