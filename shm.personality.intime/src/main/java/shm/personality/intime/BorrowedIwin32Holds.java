@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Map;
 
 import shm.api.spi.Descriptor;
-import shm.util.Failures;
 
 /**
  * The holds one INtime process keeps on objects that other processes' iwin32 handles name, by handle value: using
@@ -62,17 +61,5 @@ final class BorrowedIwin32Holds {
     void releaseAllQuietly() {
         holds.values().forEach(held -> KeptLines.releaseQuietly(held.release()));
         holds.clear();
-    }
-
-    /** Releases each of {@code taken}; answers the first failure, {@code first} when that came earlier. */
-    static RuntimeException release(List<Iwin32Handles.Held> taken, RuntimeException first) {
-        for (Iwin32Handles.Held held : taken) {
-            try {
-                held.release().run();
-            } catch (RuntimeException e) {
-                first = Failures.keepFirst(first, e);
-            }
-        }
-        return first;
     }
 }

@@ -208,18 +208,10 @@ final class Iwin32Handles {
         own.clear();
         changes++;
         List<Held> kept = borrowed.takeAll();
-        RuntimeException first = null;
-        for (Held held : mine) {
-            try {
-                slots.closeOwn(held);
-            } catch (RuntimeException e) {
-                first = Failures.keepFirst(first, e);
-            }
-        }
-        first = BorrowedIwin32Holds.release(kept, first);
-        if (first != null) {
-            throw first;
-        }
+        List<Runnable> releases = new ArrayList<>(mine.size() + kept.size());
+        mine.forEach(held -> releases.add(() -> slots.closeOwn(held)));
+        kept.forEach(held -> releases.add(held.release()));
+        Failures.runAll(RuntimeException.class, releases); // every one tried, the first failure thrown
     }
 
     /**

@@ -57,14 +57,7 @@ final class Win32SharedMemory {
             throw namespace.refusal("RtCreateSharedMemory", ObjectType.SHARED_MEMORY, name, r);
         }
         boolean existed = r.lastError() == Win32Errors.ALREADY_EXISTS;
-        long objectSize = existed && !createMatchesSize ? api.regionSize(r.out()) : size;
-        if (objectSize <= 0) {
-            api.closeHandle(r.value());
-            throw new ShmException(ErrorReason.INTERNAL, name, "VirtualQuery does not know the mapping the vendor"
-                    + " returned, so its size is unknown; the handle was closed");
-        }
-        NativeObject object = new NativeObject(api, ObjectType.SHARED_MEMORY, name, r.value(), r.out(), objectSize);
-        return handle(object, existed, options);
+        return handle(name, r, existed && !createMatchesSize ? api.regionSize(r.out()) : size, existed, options);
     }
 
     /** Opens the existing object {@code name} names. */
@@ -91,14 +84,21 @@ final class Win32SharedMemory {
     }
 
     private BackendHandle opened(String name, NativeResult r, MapOptions options) {
-        long size = api.regionSize(r.out());
+        return handle(name, r, api.regionSize(r.out()), true, options);
+    }
+
+    /**
+     * The handle of the object the vendor call {@code r} created or opened, {@code size} bytes; a size of 0 or less
+     * (VirtualQuery could not tell it) closes the vendor handle and fails.
+     */
+    private BackendHandle handle(String name, NativeResult r, long size, boolean existed, MapOptions options) {
         if (size <= 0) {
             api.closeHandle(r.value());
             throw new ShmException(ErrorReason.INTERNAL, name, "VirtualQuery does not know the mapping the vendor"
                     + " returned, so its size is unknown; the handle was closed");
         }
         NativeObject object = new NativeObject(api, ObjectType.SHARED_MEMORY, name, r.value(), r.out(), size);
-        return handle(object, true, options);
+        return handle(object, existed, options);
     }
 
     private BackendHandle handle(NativeObject object, boolean existed, MapOptions options) {
