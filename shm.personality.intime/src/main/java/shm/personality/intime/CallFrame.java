@@ -3,10 +3,12 @@ package shm.personality.intime;
 import static shm.api.intime.IntimeConstants.*;
 
 import java.lang.foreign.MemorySegment;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
+import shm.api.NamedEvent;
 import shm.api.ShmException;
 import shm.api.intime.Iwin32Result;
 import shm.api.intime.RtHandleResult;
@@ -14,8 +16,10 @@ import shm.api.intime.RtMemoryResult;
 
 /**
  * How each call of one INtime process runs: iwin32 calls under the process's lock (after releasing the handles other
- * processes closed), kernel calls as their caller locks them, and every failure turned into the vendor's status,
- * stored for {@code GetLastError} / {@code GetLastRtError}; plus the result records the calls answer with.
+ * processes closed), except an event's set, reset or pulse and a wait's handle lookup on a handle known current, which
+ * run without it ({@link CallsWithoutLock}); kernel calls as their caller locks them; and every failure turned into the
+ * vendor's status, stored for {@code GetLastError} / {@code GetLastRtError}; plus the result records the calls answer
+ * with.
  */
 final class CallFrame {
 
@@ -131,6 +135,48 @@ final class CallFrame {
      */
     boolean syncCall(long handle, HandleCall call) {
         return handleCall(handle, call) != null;
+    }
+
+    /**
+     * {@code RtSetEvent}, {@code RtResetEvent} or {@code RtPulseEvent}: {@code action} on the event of a handle of this
+     * process, without the lock when the handle's hold is known to be current ({@link #heldWithoutLock}), else
+     * {@code locked} as {@link #syncCall(long, HandleCall)} makes it; TRUE, or FALSE with the failure stored for
+     * GetLastError.
+     *
+     * @param action what the call does to the event; captures nothing
+     * @param locked the same call made under the lock, for any handle; captures nothing
+     */
+    boolean eventCall(long handle, Consumer<NamedEvent> action, HandleCall locked) {
+        CallsWithoutLock door = binding.withoutLock();
+        IntimeProcess process = door.enter();
+        if (process != null) {
+            try {
+                if (process.iwin32Handles.heldWithoutLock(handle) instanceof Iwin32Handles.Held held
+                        && held.object() instanceof NamedEvent event) {
+                    action.accept(event);
+                    return true;
+                }
+            } catch (ShmException e) {
+                lastError.fail(IntimeErrors.win32(e, null));
+                return false;
+            } finally {
+                door.exit();
+            }
+        }
+        return syncCall(handle, locked);
+    }
+
+    /**
+     * What a wait on a handle of this process needs, found without the lock ({@link #heldWithoutLock}); {@code null}
+     * when it must be resolved under the lock (not known to be current, another process's handle, not a wait's type).
+     */
+    Iwin32SyncObjects.Waitable waitableWithoutLock(long handle) {
+        IntimeProcess process = binding.withoutLock().serving();
+        if (process == null) {
+            return null;
+        }
+        Iwin32Handles.Held held = process.iwin32Handles.heldWithoutLock(handle);
+        return held == null ? null : Iwin32SyncObjects.waitableOrNull(held, process.iwin32Handles);
     }
 
     /** A BOOLEAN event, mutex or semaphore call: TRUE, or FALSE with the failure stored for GetLastError. */

@@ -6,6 +6,7 @@ import java.lang.foreign.MemorySegment;
 import java.util.Objects;
 import java.util.Optional;
 
+import shm.api.NamedEvent;
 import shm.api.ShmException;
 import shm.api.intime.IntimeKernelMemory;
 import shm.api.intime.Iwin32Result;
@@ -21,7 +22,9 @@ import shm.api.spi.ShmBackend;
  * objects, the system-wide tables (GDT, process table, iwin32 handle table), the object directories and the iwin32
  * pool all live in the backend, which also provides the lifetime rules (the last close anywhere destroys; a dead
  * process's handles, slots and catalog entries go). Calls are serialized per process, except the wait of a lookup and
- * of {@code WaitForSingleObject}. Usable as a plain library:
+ * of {@code WaitForSingleObject}, and the signalling calls on a handle of the process's own while nothing changed in
+ * the store since its handles were last checked ({@code RtSetEvent}, {@code RtResetEvent}, {@code RtPulseEvent}, the
+ * handle lookup of {@code WaitForSingleObject}), which take no lock. Usable as a plain library:
  * {@code new IntimePersonality(backend, IntimeSettings.defaults())}; {@link #close()} ends the process.
  */
 public class IntimePersonality implements Iwin32SharedMemory, Iwin32Sync, IntimeKernelMemory, AutoCloseable {
@@ -32,7 +35,7 @@ public class IntimePersonality implements Iwin32SharedMemory, Iwin32Sync, Intime
     private final ProcessBinding binding;
     /** How each call runs: under the lock, a failure turned into the vendor's status. */
     private final CallFrame calls;
-    /** WaitForSingleObject and WaitForMultipleObjects: resolved under the lock, waited without it. */
+    /** WaitForSingleObject and WaitForMultipleObjects: resolved (under the lock when needed), waited without it. */
     private final Iwin32WaitCalls waits;
     /** The kernel memory and memory-handle calls. */
     private final KernelMemoryCalls memoryCalls;
@@ -136,17 +139,17 @@ public class IntimePersonality implements Iwin32SharedMemory, Iwin32Sync, Intime
 
     @Override
     public boolean RtSetEvent(long hEvent) {
-        return calls.syncCall(hEvent, (process, h) -> process.sync.event(h).set());
+        return calls.eventCall(hEvent, NamedEvent::set, (process, h) -> process.sync.event(h).set());
     }
 
     @Override
     public boolean RtResetEvent(long hEvent) {
-        return calls.syncCall(hEvent, (process, h) -> process.sync.event(h).reset());
+        return calls.eventCall(hEvent, NamedEvent::reset, (process, h) -> process.sync.event(h).reset());
     }
 
     @Override
     public boolean RtPulseEvent(long hEvent) {
-        return calls.syncCall(hEvent, (process, h) -> process.sync.event(h).pulse());
+        return calls.eventCall(hEvent, NamedEvent::pulse, (process, h) -> process.sync.event(h).pulse());
     }
 
     @Override

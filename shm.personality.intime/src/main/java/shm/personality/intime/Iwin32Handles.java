@@ -29,7 +29,8 @@ import shm.util.Failures;
  * object itself at its next call or when it ends. The owner closes its own handles the same way, so a hold is
  * released exactly once whoever closes. Using another process's handle makes this process open the object for itself
  * ({@link #borrow}), held while the slot still names what it named. Not thread-safe on its own: the personality's
- * lock guards it, except {@link #stillNamed(Descriptor)}, which only reads the shared table.
+ * lock guards it, except {@link #stillNamed(Descriptor)}, which only reads the shared table, and
+ * {@link #heldWithoutLock(long)}, which reads what the lock published.
  *
  * <p>It keeps the books (which handles are whose, and when they must be checked again) and leaves the rest to its
  * parts: the slots of the shared table and the closing of a handle to {@link Iwin32Slots}, lookups of its own handles
@@ -72,10 +73,13 @@ final class Iwin32Handles {
     private final BorrowedIwin32Holds borrowed = new BorrowedIwin32Holds();
     /**
      * The store's change count ({@link DescriptorTable#changeCount()}) and {@link #changes} when every handle here was
-     * last found still held; -1 when not known.
+     * last found still held; {@code null} when not known. Volatile: {@link #heldWithoutLock} reads it without the lock.
      */
-    private long confirmedStoreChange = -1;
-    private long confirmedChanges = -1;
+    private volatile Confirmed confirmed;
+
+    /** Every handle here was found held at the store's change count {@code storeChange}, at {@code changes}. */
+    private record Confirmed(long storeChange, long changes) {
+    }
 
     /**
      * @param standIn tells whether a slot names the page that stands for a process rather than the object its handle
@@ -103,7 +107,7 @@ final class Iwin32Handles {
         }
         long value = IntimeTables.iwin32HandleOfSlot(descriptor.index());
         own.put(value, new Held(object, release, forget, descriptor));
-        changes++;
+        changed();
         return value;
     }
 
@@ -151,7 +155,7 @@ final class Iwin32Handles {
         }
         Held opened = open.apply(now);
         borrowed.add(value, opened);
-        changes++;
+        changed();
         return opened;
     }
 
@@ -164,7 +168,7 @@ final class Iwin32Handles {
      */
     void close(long value) {
         Held mine = own.remove(value);
-        changes++;
+        changed();
         if (mine != null) {
             slots.closeOwn(mine);
             return;
@@ -186,12 +190,36 @@ final class Iwin32Handles {
      */
     void reconcile() {
         long change = table.changeCount();
-        if (change != -1 && change == confirmedStoreChange && changes == confirmedChanges) {
+        Confirmed known = confirmed;
+        if (change != -1 && known != null && change == known.storeChange() && changes == known.changes()) {
             return; // nothing was committed in the store and no handle added here since all were found held
         }
         boolean allHeld = dropStale(own, borrowed.byValue());
-        confirmedStoreChange = allHeld ? change : -1;
-        confirmedChanges = changes;
+        confirmed = allHeld && change != -1 ? new Confirmed(change, changes) : null;
+    }
+
+    /**
+     * The hold of this process's own handle {@code value} when it can be answered without the personality's lock:
+     * every handle here was found held ({@link #reconcile}) at the store's change count of now, nothing changed here
+     * since, and the value was looked up under the lock since then. {@code null} otherwise: ask under the lock.
+     * Thread-safe; allocates nothing. A handle closed (by this process) while the answer is used leaves its object
+     * closed, so an operation on it fails with CLOSED, as it does on a handle closed just before the call.
+     */
+    Held heldWithoutLock(long value) {
+        Confirmed known = confirmed;
+        if (known == null || table.changeCount() != known.storeChange()) {
+            return null;
+        }
+        return cache.get(value, known.changes());
+    }
+
+    /**
+     * Notes a change of this process's handles: the cached lookups and the confirmation go, before the change is
+     * made (so no call without the lock answers from them once it is under way).
+     */
+    private void changed() {
+        changes++;
+        confirmed = null;
     }
 
     /**
@@ -206,7 +234,7 @@ final class Iwin32Handles {
     void closeAll() {
         List<Held> mine = List.copyOf(own.values());
         own.clear();
-        changes++;
+        changed();
         List<Held> kept = borrowed.takeAll();
         List<Runnable> releases = new ArrayList<>(mine.size() + kept.size());
         mine.forEach(held -> releases.add(() -> slots.closeOwn(held)));
@@ -222,6 +250,7 @@ final class Iwin32Handles {
      * handle that cannot be kept (a backend that cannot park) is closed, its slot deleted, and named in {@code lost}.
      */
     List<String> park(ShmBackend backend, List<String> lost) {
+        changed(); // first: no call without the lock may use a hold from here on
         borrowed.releaseAllQuietly();
         dropStale(own); // a hold another process released is not there to park
         List<String> lines = new ArrayList<>();
@@ -235,7 +264,7 @@ final class Iwin32Handles {
             }
         }
         own.clear();
-        changes++;
+        changed();
         return lines;
     }
 
@@ -249,7 +278,7 @@ final class Iwin32Handles {
             return; // another process closed it meanwhile
         }
         own.put(line.value(), line.reopen(backend, standIn));
-        changes++;
+        changed();
     }
 
     /**
@@ -284,7 +313,7 @@ final class Iwin32Handles {
             if (!stillNamed[i]) {
                 allHeld = false;
                 if (from.get(i).remove(values.get(i), held)) {
-                    changes++; // from own or borrowed: either way the cached lookups start again
+                    changed(); // from own or borrowed: either way the cached lookups start again
                     (held.forget() != null ? held.forget() : held.release()).run();
                 }
             }

@@ -172,11 +172,18 @@ final class Iwin32SyncObjects {
      */
     Waitable waitable(long value) {
         Iwin32Handles.Held held = held(value);
-        if (!(held.object() instanceof NamedEvent || held.object() instanceof NamedMutex
-                || held.object() instanceof NamedSemaphore)) {
+        Waitable waitable = waitableOrNull(held, handles);
+        if (waitable == null) {
             throw wrongType(value, held.object(), "an event, mutex or semaphore");
         }
-        return new Waitable(held.descriptor(), held.object(), handles);
+        return waitable;
+    }
+
+    /** What a wait on {@code held} of {@code handles} needs; {@code null} when it holds no event, mutex or semaphore. */
+    static Waitable waitableOrNull(Iwin32Handles.Held held, Iwin32Handles handles) {
+        Object object = held.object();
+        return object instanceof NamedEvent || object instanceof NamedMutex || object instanceof NamedSemaphore
+                ? new Waitable(held.descriptor(), object, handles) : null;
     }
 
     /** The backend the objects live in, which waits on several of them at once. */

@@ -13,7 +13,7 @@ import shm.api.spi.Descriptor;
 
 /**
  * The iwin32 waits of one INtime process, {@code WaitForSingleObject} and {@code WaitForMultipleObjects}: the handles
- * are resolved under the process's lock, the wait ({@link Iwin32Wait}) runs without it while the process lives and
+ * are resolved under the process's lock (a single handle of the process's own known current without it), the wait ({@link Iwin32Wait}) runs without it while the process lives and
  * the handles stay open, and its answer is given as {@link CallFrame#waited} gives it. A wait on one object allocates
  * its {@link Pending} record and nothing else of its own.
  */
@@ -31,7 +31,10 @@ final class Iwin32WaitCalls {
 
     /** {@code WaitForSingleObject}. */
     int waitForSingleObject(long hHandle, int dwMilliseconds) {
-        Iwin32SyncObjects.Waitable target = calls.handleCall(hHandle, (process, h) -> process.sync.waitable(h));
+        Iwin32SyncObjects.Waitable target = calls.waitableWithoutLock(hHandle);
+        if (target == null) {
+            target = calls.handleCall(hHandle, (process, h) -> process.sync.waitable(h));
+        }
         if (target == null) {
             return WAIT_FAILED;
         }

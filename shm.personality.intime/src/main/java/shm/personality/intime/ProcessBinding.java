@@ -29,6 +29,11 @@ final class ProcessBinding {
     private volatile boolean ended;
     /** The process's parts over the bound backend; {@code null} while none is bound. Guarded by {@link #lock}. */
     private IntimeProcess process;
+    /**
+     * The door for calls made without the lock: open on {@link #process} once bound, shut (under the lock) before
+     * anything of the process is parked or closed.
+     */
+    private final CallsWithoutLock withoutLock = new CallsWithoutLock();
     /** What the process left when its backend went, for the next backend of the same store. Guarded by the lock. */
     private List<String> parked;
     /** The backend bound or last bound, and its store. Guarded by {@link #lock}. */
@@ -49,6 +54,7 @@ final class ProcessBinding {
         lock.lock();
         try {
             process = new IntimeProcess(Objects.requireNonNull(first, "backend"), settings);
+            withoutLock.open(process);
             this.backend = first;
         } finally {
             lock.unlock();
@@ -58,6 +64,11 @@ final class ProcessBinding {
     /** Whether the process has ended (closed, or suspended for its next revision). */
     boolean ended() {
         return ended;
+    }
+
+    /** The door for calls of this process made without its lock. */
+    CallsWithoutLock withoutLock() {
+        return withoutLock;
     }
 
     /** The process's parts now; only under {@link #locked}, where they are never {@code null}. */
@@ -127,6 +138,7 @@ final class ProcessBinding {
                 return;
             }
             ended = true;
+            withoutLock.stop();
             if (process != null) {
                 process.close();
             }
@@ -150,6 +162,7 @@ final class ProcessBinding {
                         + " serves " + namespace + ", not " + storeNamespace + " where this process lives; it stays");
                 return;
             }
+            withoutLock.stop();
             List<String> lost = new ArrayList<>();
             List<String> state = process != null ? process.park(lost) : parked;
             if (state != null && !sameStore) {
@@ -162,6 +175,7 @@ final class ProcessBinding {
             IntimeProcess next = new IntimeProcess(replacement, settings);
             int restored = state == null ? 0 : next.restore(state, lost);
             process = next;
+            withoutLock.open(next);
             parked = null;
             backend = replacement;
             storeNamespace = namespace;
@@ -180,6 +194,7 @@ final class ProcessBinding {
             if (ended || process == null || process.backend != gone) {
                 return;
             }
+            withoutLock.stop();
             List<String> lost = new ArrayList<>();
             parked = process.park(lost);
             process = null;
@@ -197,6 +212,7 @@ final class ProcessBinding {
                 return 0;
             }
             ended = true;
+            withoutLock.stop();
             List<String> lost = new ArrayList<>();
             List<String> state = process != null ? process.park(lost) : parked;
             int kept = state == null ? 0 : state.size();

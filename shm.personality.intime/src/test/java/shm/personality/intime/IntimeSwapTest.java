@@ -9,6 +9,9 @@ import java.lang.foreign.MemorySegment;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -16,6 +19,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import shm.api.intime.Iwin32Result;
 import shm.provider.mmap.MmapBackend;
 import shm.provider.mmap.MmapSettings;
+import shm.testkit.Await;
 import shm.testkit.OtherThread;
 
 /**
@@ -111,6 +115,43 @@ class IntimeSwapTest {
         assertEquals(PAGE_SIZE, revision.personality().FreeRtMemory(first), "the first pointer still frees it");
         fillers.forEach(shm.api.spi.BackendHandle::close);
         revision.deactivate(IntimeSettingsTest.DISPOSED);
+    }
+
+    /**
+     * Sets made without the process's lock (issue 14) while the process moves again and again to the next backend of
+     * its store: each answers TRUE (made before a move, or after it under the lock on the moved event; none meets its
+     * event closed half-way), and the event comes out of the moves set, as the last set left it.
+     */
+    @Test
+    void setsMadeWhileTheProcessMovesAllSucceed() throws InterruptedException {
+        IntimePersonality process = store.track(new IntimePersonality(IntimeSettings.defaults()));
+        process.useBackend(store.track(parking()), STORE);
+        long event = process.RtCreateEvent(true, false, "racing.event").handle();
+        AtomicBoolean moving = new AtomicBoolean(true);
+        AtomicLong sets = new AtomicLong();
+        List<String> failures = new CopyOnWriteArrayList<>();
+        Thread setter = Thread.ofPlatform().start(() -> {
+            while (moving.get()) {
+                if (!process.RtSetEvent(event) || !process.RtResetEvent(event)) {
+                    failures.add("error " + process.GetLastError() + ": " + process.lastFailure());
+                }
+                sets.incrementAndGet();
+            }
+            process.RtSetEvent(event);
+        });
+        try {
+            for (int move = 0; move < 40; move++) {
+                long before = sets.get();
+                Await.until("the setter's calls go on between moves", () -> sets.get() > before + 1000);
+                process.useBackend(store.track(parking()), STORE);
+            }
+        } finally {
+            moving.set(false);
+            setter.join(Await.DEADLINE);
+        }
+        assertEquals(List.of(), failures, "no set or reset failed");
+        assertEquals(WAIT_OBJECT_0, process.WaitForSingleObject(event, 0), "the event is set, as the last set left it");
+        process.close();
     }
 
     private MmapBackend parking() {

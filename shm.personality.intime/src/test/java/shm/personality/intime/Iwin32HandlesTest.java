@@ -2,6 +2,9 @@ package shm.personality.intime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -180,6 +183,62 @@ class Iwin32HandlesTest {
             assertFalse(handles.isOwn(values.get(1)));
             assertTrue(handles.isOwn(values.get(0)));
             handles.closeAll();
+        }
+    }
+
+    /**
+     * A call made without the personality's lock (issue 14) finds a handle's hold only while every handle of the
+     * process was found held at the store's present change count and the handle was looked up under the lock since:
+     * any commit in the store, any handle opened or closed here, and a table that cannot count its changes send the call
+     * back under the lock, where the handles another process closed are noticed first.
+     */
+    @Test
+    void aLookupWithoutTheLockAnswersOnlyWhileEveryHandleIsKnownHeld() {
+        DescriptorTable real = fixture.backend.descriptors(IntimeTables.IWIN32_TABLE, 1024, 1024);
+        for (boolean countsChanges : new boolean[] {true, false}) {
+            Iwin32Handles handles = new Iwin32Handles(new CountingTable(real, countsChanges), descriptor -> false);
+            List<Long> values = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                BackendHandle object = fixture.backend.createOrOpen(ObjectType.SHARED_MEMORY, "w" + i, 4096,
+                        MapOptions.DEFAULT);
+                values.add(handles.register(object, object::close, object::forget, object.ref(), 4096));
+            }
+            long first = values.get(0);
+            assertNull(handles.heldWithoutLock(first), "not checked yet");
+            handles.reconcile();
+            assertNull(handles.heldWithoutLock(first), "not looked up under the lock yet");
+            Iwin32Handles.Held held = handles.ownOrNull(first);
+            if (!countsChanges) {
+                assertNull(handles.heldWithoutLock(first), "a table that cannot count changes: never");
+                handles.closeAll();
+                continue;
+            }
+            assertSame(held, handles.heldWithoutLock(first), "checked and looked up: answered without the lock");
+
+            try (BackendHandle other = fixture.backend.createOrOpen(ObjectType.SHARED_MEMORY, "w-other", 64,
+                    MapOptions.DEFAULT)) {
+                assertNull(handles.heldWithoutLock(first), "a commit in the store: ask under the lock");
+                handles.reconcile();
+                assertSame(held, handles.heldWithoutLock(first), "checked again: answered again");
+            }
+            handles.reconcile();
+            handles.close(values.get(2));
+            assertNull(handles.heldWithoutLock(first), "a handle closed here: ask under the lock");
+            handles.reconcile();
+            handles.ownOrNull(first);
+            assertSame(held, handles.heldWithoutLock(first));
+
+            assertTrue(real.deleteReleasingHold(held.descriptor()), "another process closes the handle");
+            assertNull(handles.heldWithoutLock(first), "the store changed: ask under the lock");
+            handles.reconcile();
+            assertNull(handles.ownOrNull(first), "where the closed handle is noticed");
+            assertNull(handles.heldWithoutLock(first));
+            assertNull(handles.heldWithoutLock(values.get(1)), "a call that dropped a handle confirms nothing");
+            handles.reconcile(); // the next call finds every handle left held
+            handles.ownOrNull(values.get(1));
+            assertNotNull(handles.heldWithoutLock(values.get(1)), "the other handle answers again");
+            handles.closeAll();
+            assertNull(handles.heldWithoutLock(values.get(1)), "closed with the process");
         }
     }
 }
