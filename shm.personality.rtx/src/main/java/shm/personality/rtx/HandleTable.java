@@ -71,6 +71,8 @@ final class HandleTable {
     }
 
     private final HandleValues<OpenHandle> handles = new HandleValues<>();
+    /** The events, mutexes and semaphores a move replaced, closed after a grace period (calls take no lock). */
+    private final RetiredObjects retired = new RetiredObjects();
     private final AtomicLong nextHandle = new AtomicLong(0x100);
     private volatile boolean closed;
 
@@ -91,12 +93,16 @@ final class HandleTable {
         return value;
     }
 
-    /** Removes and answers the handle if it is open and belongs to {@code family}; else {@code null}. */
+    /**
+     * Removes and answers the handle if it is open and belongs to {@code family}; else {@code null}. The objects a move
+     * replaced under this handle are closed now.
+     */
     OpenHandle take(long handle, ApiFamily family) {
         OpenHandle open = handles.get(handle);
         if (open == null || open.family() != family || !handles.remove(handle, open)) {
             return null;
         }
+        retired.closeFor(handle);
         return open;
     }
 
@@ -141,7 +147,8 @@ final class HandleTable {
      * same store: the object is opened there by reference (a named event, mutex or semaphore whose reference the
      * left backend could not say, by name), a parked one {@linkplain ShmBackend#reclaiming reclaiming} the hold it
      * parked, then the old backend's
-     * handle (if it is still open) is released.
+     * handle (if it is still open) is released: shared memory at once, an event, mutex or semaphore after a grace period
+     * ({@link RetiredObjects}), since a signalling call takes no lock and may still be using it.
      * The handle value stays; a shared-memory location given out before fails cleanly and the handle answers with the
      * new one. A handle that cannot be brought over is closed. Returns how many moved.
      */
@@ -165,8 +172,12 @@ final class HandleTable {
                 continue;
             }
             if (handles.replace(entry.getKey(), open, reopened)) {
-                if (!open.isParked()) {
+                if (open.isParked()) {
+                    // its hold was taken over
+                } else if (open.resource() instanceof BackendHandle) {
                     open.close();
+                } else {
+                    retired.retire(entry.getKey(), open); // a call without a lock may still be using it
                 }
                 moved++;
             } else {
@@ -214,6 +225,7 @@ final class HandleTable {
      */
     List<String> parkAll(List<String> lost) {
         closed = true;
+        retired.closeAll();
         List<String> lines = new java.util.ArrayList<>();
         lines.add("next " + nextHandle.get());
         for (Long value : handles.sorted().keySet()) {
@@ -319,6 +331,11 @@ final class HandleTable {
         };
     }
 
+    /** How many objects replaced by a move are still open, in their grace period. */
+    int retiredObjects() {
+        return retired.size();
+    }
+
     /** How many handles are open (parked ones included). */
     int size() {
         return handles.size();
@@ -327,6 +344,7 @@ final class HandleTable {
     /** Closes every handle; later registrations are refused. Idempotent. */
     void closeAll() {
         closed = true;
+        retired.closeAll();
         for (Long handle : handles.sorted().keySet()) {
             OpenHandle open = handles.remove(handle);
             if (open != null) {

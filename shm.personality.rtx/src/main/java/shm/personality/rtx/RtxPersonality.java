@@ -306,6 +306,11 @@ public class RtxPersonality implements RtxSharedMemory, RtxSync, AutoCloseable {
         return handles.size();
     }
 
+    /** How many events, mutexes and semaphores a move replaced are still open in their grace period. */
+    int retiredObjects() {
+        return handles.retiredObjects();
+    }
+
     /** Closes every handle of this "process", as RTX does when a process ends. Idempotent. */
     @Override
     public void close() {

@@ -57,12 +57,19 @@ final class SyncObjects {
         return open(name, backend -> backend.openEvent(name));
     }
 
-    /** {@code RtSetEvent}, {@code RtResetEvent}, {@code RtPulseEvent}: {@code action} on the handle's event. */
+    /**
+     * {@code RtSetEvent}, {@code RtResetEvent}, {@code RtPulseEvent}: {@code action} on the handle's event; a failure of
+     * the backend (its object closed under the call: the handle was closed, or its backend left) is FALSE with its code.
+     */
     boolean onEvent(long hEvent, Consumer<NamedEvent> action) {
         if (!(handles.resource(hEvent) instanceof NamedEvent event)) {
             return lastError.fail(ERROR_INVALID_HANDLE);
         }
-        action.accept(event);
+        try {
+            action.accept(event);
+        } catch (ShmException e) {
+            return lastError.fail((int) RtxErrors.win32(e.reason()).value());
+        }
         return lastError.succeed();
     }
 
@@ -81,10 +88,15 @@ final class SyncObjects {
         if (!(handles.resource(hMutex) instanceof NamedMutex mutex)) {
             return lastError.fail(ERROR_INVALID_HANDLE);
         }
-        if (!mutex.heldByCurrentThread()) {
-            return lastError.fail(ERROR_NOT_OWNER);
+        try {
+            if (!mutex.heldByCurrentThread()) {
+                return lastError.fail(ERROR_NOT_OWNER);
+            }
+            mutex.release();
+        } catch (ShmException e) {
+            return lastError.fail(e.reason() == ErrorReason.WRONG_STATE ? ERROR_NOT_OWNER
+                    : (int) RtxErrors.win32(e.reason()).value());
         }
-        mutex.release();
         return lastError.succeed();
     }
 

@@ -1,12 +1,16 @@
 package shm.personality.rtx;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static shm.api.rtx.RtxConstants.*;
 
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -15,6 +19,7 @@ import shm.api.rtx.RtssInstance;
 import shm.api.rtx.RtxResult;
 import shm.provider.mmap.MmapBackend;
 import shm.provider.mmap.MmapSettings;
+import shm.testkit.Await;
 import shm.testkit.OtherThread;
 
 /**
@@ -108,6 +113,10 @@ class RtxKeptStateTest {
         personality.backendGone(first);
         first.park();
         assertEquals(3, unnamedFiles().size(), "nothing was destroyed on the way");
+        assertFalse(personality.RtSetEvent(event.handle()), "no backend: the call fails, and throws nothing");
+        assertEquals(ERROR_INVALID_HANDLE, personality.RtGetLastError());
+        assertFalse(personality.RtReleaseMutex(mutex.handle()));
+        assertEquals(ERROR_INVALID_HANDLE, personality.RtGetLastError());
         MmapBackend next = store.track(new MmapBackend(MmapSettings.under(store.root)));
         personality.useBackend(next, STORE);
 
@@ -121,12 +130,83 @@ class RtxKeptStateTest {
         assertEquals(List.of(), unnamedFiles(), "the closes were the last holds");
     }
 
+    /**
+     * Sets and resets made while the handles move again and again to the next backend of their store (issue 14):
+     * each answers TRUE, made on the old event before the move or on the new one after it, never on an event the move
+     * closed under it; the event comes out of the moves set, as the last set left it.
+     */
+    @Test
+    void setsMadeWhileTheHandlesMoveAllSucceed() throws InterruptedException {
+        RtxPersonality personality = revision(parking());
+        long event = personality.RtCreateEvent(true, false, "racing.event").handle();
+        AtomicBoolean moving = new AtomicBoolean(true);
+        AtomicLong calls = new AtomicLong();
+        List<String> failures = new CopyOnWriteArrayList<>();
+        Thread setter = Thread.ofPlatform().start(() -> {
+            while (moving.get()) {
+                try {
+                    if (!personality.RtSetEvent(event) || !personality.RtResetEvent(event)) {
+                        failures.add("error " + personality.RtGetLastError());
+                    }
+                } catch (RuntimeException e) {
+                    failures.add(e.toString());
+                }
+                calls.incrementAndGet();
+            }
+            personality.RtSetEvent(event);
+        });
+        try {
+            for (int move = 0; move < 40; move++) {
+                long before = calls.get();
+                Await.until("the setter's calls go on between moves", () -> calls.get() > before + 1000);
+                personality.useBackend(parking(), STORE);
+            }
+        } finally {
+            moving.set(false);
+            setter.join(Await.DEADLINE);
+        }
+        assertEquals(List.of(), failures, "no set or reset failed");
+        assertEquals(WAIT_OBJECT_0, personality.RtWaitForSingleObject(event, 0), "set, as the last set left it");
+        assertTrue(personality.RtCloseHandle(event));
+    }
+
+    /**
+     * The old objects of a move stay open for the grace period only: a handle closed in the grace destroys its object
+     * at once (its last close), and the others' old objects close when the grace ends, leaving the one hold of the new
+     * backend.
+     */
+    @Test
+    void theObjectsAMoveReplacedCloseAfterTheGraceOrWithTheirHandle() {
+        RtxPersonality personality = revision(parking());
+        long closing = personality.RtCreateEvent(true, false, "retired.closing").handle();
+        long kept = personality.RtCreateSemaphore(1, 5, "retired.kept").handle();
+        MmapBackend next = parking();
+        personality.useBackend(next, STORE);
+        assertEquals(2, personality.retiredObjects(), "both old objects are open in their grace");
+
+        assertTrue(personality.RtCloseHandle(closing));
+        assertTrue(next.lookup("retired.closing").isEmpty(), "the handle's last close destroyed the event at once");
+        assertEquals(1, personality.retiredObjects());
+        Await.until("the grace of the semaphore's old object ends, leaving the new backend's hold only",
+                () -> next.lookup("retired.kept").orElseThrow().handleCount() == 1);
+        assertEquals(0, personality.retiredObjects());
+        assertEquals(1, personality.RtReleaseSemaphore(kept, 1), "the handle works on");
+        assertTrue(personality.RtCloseHandle(kept));
+        assertTrue(next.lookup("retired.kept").isEmpty());
+    }
+
     @Test
     void withoutKeptStateARevisionStartsEmpty() {
         MmapBackend backend = store.track(new MmapBackend(MmapSettings.under(store.root)));
         RtxPersonality fresh = revision(backend);
         assertEquals(0, fresh.resume(backend, STATE));
         assertEquals(0, fresh.openHandles());
+    }
+
+    private MmapBackend parking() {
+        MmapBackend backend = store.track(new MmapBackend(MmapSettings.under(store.root)));
+        backend.parkHoldsFor(Duration.ofMinutes(1));
+        return backend;
     }
 
     private RtxPersonality revision(MmapBackend backend) {
