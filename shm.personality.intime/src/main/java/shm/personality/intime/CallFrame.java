@@ -167,6 +167,27 @@ final class CallFrame {
     }
 
     /**
+     * What a wait on {@code handle} waits on after its process moved to another backend of its store, which closed the
+     * object {@code before} names and kept the handle: the handle's object now, resolved under the lock (so after a
+     * move under way); {@code null} when the handle no longer names the slot it named, still names the same object
+     * (it was not a move), or the process ended or has no backend. Stores no error: the wait answers.
+     */
+    Iwin32SyncObjects.Waitable afterMove(long handle, Iwin32SyncObjects.Waitable before) {
+        try {
+            IntimeProcess process = binding.enter();
+            try {
+                process.iwin32Handles.reconcile();
+                Iwin32SyncObjects.Waitable now = process.sync.waitable(handle);
+                return now.object() != before.object() && now.descriptor().equals(before.descriptor()) ? now : null;
+            } finally {
+                binding.exit();
+            }
+        } catch (ShmException e) {
+            return null;
+        }
+    }
+
+    /**
      * What a wait on a handle of this process needs, found without the lock ({@link #heldWithoutLock}); {@code null}
      * when it must be resolved under the lock (not known to be current, another process's handle, not a wait's type).
      */

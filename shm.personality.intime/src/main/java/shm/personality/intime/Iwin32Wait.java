@@ -36,26 +36,47 @@ final class Iwin32Wait {
     private Iwin32Wait() {
     }
 
+    /** What a wait on one object asks of the process it waits in, between and after the slices of its wait. */
+    interface Waiter {
+
+        /** Whether the handle of {@code target} is still open: its slot names what it named, the process lives. */
+        boolean stillOpen(Iwin32SyncObjects.Waitable target);
+
+        /**
+         * The object the handle of {@code target} names after the process moved to another backend of its store (which
+         * closed {@code target}'s object, keeping the handle); {@code null} when the handle was closed or the process
+         * ended instead. May wait for a move under way.
+         */
+        Iwin32SyncObjects.Waitable afterMove(Iwin32SyncObjects.Waitable target);
+    }
+
     /**
      * Waits on {@code target} for {@code dwMilliseconds} (an unsigned DWORD; {@code INFINITE} never times out).
      *
-     * @param stillNamed tells whether the handle is still open: its slot still names what it named when the wait
-     *                   began, and the process has not ended
+     * @param waiter tells whether the handle is still open, and what it names after a move of the process
      * @return {@code WAIT_OBJECT_0}, {@code WAIT_ABANDONED_0} (an abandoned mutex, or a handle closed during the
      *         wait), {@code WAIT_TIMEOUT}, or {@code WAIT_FAILED} when the waiting thread was interrupted (it keeps
      *         its interrupt status)
      * @throws ShmException a failure of the primitive other than a closed handle
      */
-    static int await(Iwin32SyncObjects.Waitable target, int dwMilliseconds, Predicate<Descriptor> stillNamed) {
+    static int await(Iwin32SyncObjects.Waitable target, int dwMilliseconds, Waiter waiter) {
         Deadline deadline = Deadline.of(dwMilliseconds);
         while (true) {
             WaitResult result;
             try {
                 result = target.await(deadline.nextSlice());
             } catch (ShmException e) {
-                // A handle closed under the wait fails it with CLOSED, or, while the unmapping is under way, with
-                // another reason; its slot, deleted before the object is released, tells the two apart.
-                if (e.reason() == ErrorReason.CLOSED || !stillNamed.test(target.descriptor())) {
+                // The object was closed under the wait. A move of the process to another backend of its store does
+                // that and keeps the handle: the wait goes on on the object the handle names now, for the time left
+                // (a failed wait took nothing). A handle closed under the wait fails it with CLOSED, or, while the
+                // unmapping is under way, with another reason; its slot, deleted before the object is released, tells
+                // the two apart.
+                Iwin32SyncObjects.Waitable moved = waiter.afterMove(target);
+                if (moved != null) {
+                    target = moved;
+                    continue;
+                }
+                if (e.reason() == ErrorReason.CLOSED || !waiter.stillOpen(target)) {
                     return WAIT_ABANDONED_0;
                 }
                 throw e;
@@ -74,7 +95,7 @@ final class Iwin32Wait {
                     if (deadline.passed()) {
                         return WAIT_TIMEOUT;
                     }
-                    if (!stillNamed.test(target.descriptor())) {
+                    if (!waiter.stillOpen(target)) {
                         return WAIT_ABANDONED_0;
                     }
                 }

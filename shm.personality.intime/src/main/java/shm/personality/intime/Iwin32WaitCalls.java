@@ -38,7 +38,7 @@ final class Iwin32WaitCalls {
         if (target == null) {
             return WAIT_FAILED;
         }
-        return calls.waited(new Pending(target, dwMilliseconds, binding));
+        return calls.waited(new Pending(hHandle, target, dwMilliseconds, binding, calls));
     }
 
     /** {@code WaitForMultipleObjects}: ERROR_INVALID_PARAMETER unless 1 to MAXIMUM_WAIT_OBJECTS handles are given. */
@@ -68,8 +68,8 @@ final class Iwin32WaitCalls {
      * {@code dwMilliseconds}: it goes on while the process lives and the handle's slot still names the object. One
      * record for both roles, so that a wait allocates no lambda.
      */
-    record Pending(Iwin32SyncObjects.Waitable target, int dwMilliseconds, ProcessBinding binding)
-            implements IntSupplier, Predicate<Descriptor> {
+    record Pending(long handle, Iwin32SyncObjects.Waitable target, int dwMilliseconds, ProcessBinding binding,
+                   CallFrame calls) implements IntSupplier, Iwin32Wait.Waiter {
 
         /** Waits ({@link Iwin32Wait#await}). */
         @Override
@@ -79,8 +79,14 @@ final class Iwin32WaitCalls {
 
         /** Whether the slot still names what it named while the process lives (the wait goes on). */
         @Override
-        public boolean test(Descriptor slot) {
-            return !binding.ended() && target.handles().stillNamed(slot);
+        public boolean stillOpen(Iwin32SyncObjects.Waitable waited) {
+            return !binding.ended() && waited.handles().stillNamed(waited.descriptor());
+        }
+
+        /** The handle's object after a move of the process ({@link CallFrame#afterMove}). */
+        @Override
+        public Iwin32SyncObjects.Waitable afterMove(Iwin32SyncObjects.Waitable waited) {
+            return calls.afterMove(handle, waited);
         }
     }
 

@@ -10,12 +10,15 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import shm.api.ObjectState;
 import shm.api.intime.Iwin32Result;
 import shm.provider.mmap.MmapBackend;
 import shm.provider.mmap.MmapSettings;
@@ -151,6 +154,33 @@ class IntimeSwapTest {
         }
         assertEquals(List.of(), failures, "no set or reset failed");
         assertEquals(WAIT_OBJECT_0, process.WaitForSingleObject(event, 0), "the event is set, as the last set left it");
+        process.close();
+    }
+
+    /**
+     * A wait that blocks while the process moves to the next backend of its store goes on, on the moved event (issue
+     * 14): a set after the move releases it with WAIT_OBJECT_0, as if nothing had moved. A wait whose handle is closed
+     * still ends with WAIT_ABANDONED_0 ({@link Iwin32SyncTest}).
+     */
+    @Test
+    void aWaitGoesOnWhileTheProcessMoves() throws Exception {
+        MmapBackend first = store.track(parking());
+        IntimePersonality process = store.track(new IntimePersonality(IntimeSettings.defaults()));
+        process.useBackend(first, STORE);
+        long event = process.RtCreateEvent(false, false, "moving.wait").handle();
+        FutureTask<Integer> wait = new FutureTask<>(() -> process.WaitForSingleObject(event, INFINITE));
+        Thread.ofPlatform().daemon().start(wait);
+        Await.until("the wait is registered", () -> first.lookup("moving.wait").orElseThrow().objectState()
+                instanceof ObjectState.Event state && state.waiting() == 1);
+
+        MmapBackend next = store.track(parking());
+        process.useBackend(next, STORE);
+        Await.until("the wait is registered on the moved event", () -> wait.isDone()
+                || next.lookup("moving.wait").orElseThrow().objectState() instanceof ObjectState.Event state
+                && state.waiting() == 1);
+        assertTrue(process.RtSetEvent(event));
+        assertEquals(WAIT_OBJECT_0, wait.get(Await.DEADLINE.toSeconds(), TimeUnit.SECONDS), "released by the set");
+        assertEquals(WAIT_TIMEOUT, process.WaitForSingleObject(event, 0), "one set, one wait released");
         process.close();
     }
 

@@ -143,11 +143,32 @@ final class SyncObjects {
      */
     int waitForSingleObject(long hHandle, int dwMilliseconds) {
         Object object = handles.resource(hHandle);
-        if (!(object instanceof NamedEvent || object instanceof NamedMutex || object instanceof NamedSemaphore)) {
+        if (!isSyncObject(object)) {
             lastError.fail(ERROR_INVALID_HANDLE);
             return WAIT_FAILED;
         }
-        return answer(dwMilliseconds, object, SyncObjects::awaitOne);
+        long begun = dwMilliseconds == 0 || dwMilliseconds == INFINITE ? 0 : System.nanoTime();
+        int left = dwMilliseconds;
+        while (true) {
+            try {
+                return answered(waited(left, object, SyncObjects::awaitOne));
+            } catch (ShmException e) {
+                Object now = handles.resource(hHandle);
+                if (now == object || !isSyncObject(now)) {
+                    return failed(e);
+                }
+                // The handles moved to another backend of their store and the old object was closed under the wait
+                // (after its grace, RetiredObjects): the wait goes on on the moved one for the time left (a failed
+                // wait took nothing).
+                object = now;
+                left = left == INFINITE || left == 0 ? left
+                        : (int) Math.max(0, dwMilliseconds - (System.nanoTime() - begun) / 1_000_000);
+            }
+        }
+    }
+
+    private static boolean isSyncObject(Object object) {
+        return object instanceof NamedEvent || object instanceof NamedMutex || object instanceof NamedSemaphore;
     }
 
     /** One object's wait, answered as a wait on several would answer it (index 0); allocates nothing. */
@@ -217,29 +238,43 @@ final class SyncObjects {
      */
     private <T> int answer(int dwMilliseconds, T target, Waiting<T> wait) {
         try {
-            MultipleWaitResult result;
-            if (dwMilliseconds == INFINITE) {
-                do {
-                    result = wait.await(target, INFINITE_SLICE);
-                } while (result.result() == WaitResult.TIMEOUT && !Thread.currentThread().isInterrupted());
-            } else {
-                // Duration.ofMillis(0) is Duration.ZERO: a test allocates nothing
-                result = wait.await(target, Duration.ofMillis(Integer.toUnsignedLong(dwMilliseconds)));
-            }
-            if (result.result() == WaitResult.TIMEOUT && Thread.currentThread().isInterrupted()) {
-                lastError.fail(ERROR_OPERATION_ABORTED);
-                return WAIT_FAILED;
-            }
-            lastError.succeed();
-            return switch (result.result()) {
-                case SIGNALED -> WAIT_OBJECT_0 + result.index();
-                case ABANDONED -> WAIT_ABANDONED_0 + result.index();
-                case TIMEOUT -> WAIT_TIMEOUT;
-            };
+            return answered(waited(dwMilliseconds, target, wait));
         } catch (ShmException e) {
-            lastError.fail((int) RtxErrors.win32(e.reason()).value());
+            return failed(e);
+        }
+    }
+
+    /** The wait itself: for {@code INFINITE} in slices of a day while the thread is not interrupted. */
+    private static <T> MultipleWaitResult waited(int dwMilliseconds, T target, Waiting<T> wait) {
+        MultipleWaitResult result;
+        if (dwMilliseconds == INFINITE) {
+            do {
+                result = wait.await(target, INFINITE_SLICE);
+            } while (result.result() == WaitResult.TIMEOUT && !Thread.currentThread().isInterrupted());
+            return result;
+        }
+        // Duration.ofMillis(0) is Duration.ZERO: a test allocates nothing
+        return wait.await(target, Duration.ofMillis(Integer.toUnsignedLong(dwMilliseconds)));
+    }
+
+    /** A wait's answer, its code stored for {@code RtGetLastError}. */
+    private int answered(MultipleWaitResult result) {
+        if (result.result() == WaitResult.TIMEOUT && Thread.currentThread().isInterrupted()) {
+            lastError.fail(ERROR_OPERATION_ABORTED);
             return WAIT_FAILED;
         }
+        lastError.succeed();
+        return switch (result.result()) {
+            case SIGNALED -> WAIT_OBJECT_0 + result.index();
+            case ABANDONED -> WAIT_ABANDONED_0 + result.index();
+            case TIMEOUT -> WAIT_TIMEOUT;
+        };
+    }
+
+    /** A wait that failed: {@code WAIT_FAILED}, the failure's code stored. */
+    private int failed(ShmException e) {
+        lastError.fail((int) RtxErrors.win32(e.reason()).value());
+        return WAIT_FAILED;
     }
 
     private <T> RtxResult create(String name, Function<ShmBackend, T> create, Predicate<T> existed) {

@@ -9,12 +9,15 @@ import java.lang.foreign.MemorySegment;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import shm.api.ObjectState;
 import shm.api.rtx.RtssInstance;
 import shm.api.rtx.RtxResult;
 import shm.provider.mmap.MmapBackend;
@@ -193,6 +196,35 @@ class RtxKeptStateTest {
         assertEquals(1, personality.RtReleaseSemaphore(kept, 1), "the handle works on");
         assertTrue(personality.RtCloseHandle(kept));
         assertTrue(next.lookup("retired.kept").isEmpty());
+    }
+
+    /**
+     * A wait that blocks while the handles move to the next backend of their store goes on, on the moved event (issue
+     * 14), also once the old object's grace has ended and it is closed: a set then releases it with WAIT_OBJECT_0.
+     */
+    @Test
+    void aWaitGoesOnWhileTheHandlesMove() throws Exception {
+        MmapBackend first = parking();
+        RtxPersonality personality = revision(first);
+        long event = personality.RtCreateEvent(false, false, "moving.wait").handle();
+        FutureTask<Integer> wait = new FutureTask<>(() -> personality.RtWaitForSingleObject(event, INFINITE));
+        Thread.ofPlatform().daemon().start(wait);
+        Await.until("the wait is registered", () -> waiting(first, "moving.wait") == 1);
+
+        MmapBackend next = parking();
+        personality.useBackend(next, STORE);
+        Await.until("the old event's grace ends", () -> personality.retiredObjects() == 0);
+        Await.until("the wait is registered on the moved event", () -> wait.isDone()
+                || waiting(next, "moving.wait") == 1);
+        assertTrue(personality.RtSetEvent(event));
+        assertEquals(WAIT_OBJECT_0, wait.get(Await.DEADLINE.toSeconds(), TimeUnit.SECONDS), "released by the set");
+        assertEquals(WAIT_TIMEOUT, personality.RtWaitForSingleObject(event, 0), "one set, one wait released");
+        assertTrue(personality.RtCloseHandle(event));
+    }
+
+    private static long waiting(MmapBackend backend, String name) {
+        return backend.lookup(name).orElseThrow().objectState() instanceof ObjectState.Event state
+                ? state.waiting() : -1;
     }
 
     @Test
