@@ -3,6 +3,8 @@ package shm.personality.intime;
 import static shm.api.intime.IntimeConstants.*;
 
 import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.IntSupplier;
@@ -167,18 +169,28 @@ final class CallFrame {
     }
 
     /**
-     * What a wait on {@code handle} waits on after its process moved to another backend of its store, which closed the
-     * object {@code before} names and kept the handle: the handle's object now, resolved under the lock (so after a
-     * move under way); {@code null} when the handle no longer names the slot it named, still names the same object
-     * (it was not a move), or the process ended or has no backend. Stores no error: the wait answers.
+     * What a wait on {@code handles} waits on after its process moved to another backend of its store, which closed
+     * the objects {@code before} names and kept the handles: the handles' objects now, resolved under the lock (so
+     * after a move under way), with their backend; {@code null} when a handle no longer names the slot it named, when
+     * none names another object (it was not a move), or when the process ended or has no backend. Stores no error:
+     * the wait answers.
      */
-    Iwin32SyncObjects.Waitable afterMove(long handle, Iwin32SyncObjects.Waitable before) {
+    Iwin32Wait.Moved afterMove(long[] handles, List<Iwin32SyncObjects.Waitable> before) {
         try {
             IntimeProcess process = binding.enter();
             try {
                 process.iwin32Handles.reconcile();
-                Iwin32SyncObjects.Waitable now = process.sync.waitable(handle);
-                return now.object() != before.object() && now.descriptor().equals(before.descriptor()) ? now : null;
+                List<Iwin32SyncObjects.Waitable> now = new ArrayList<>(before.size());
+                boolean moved = false;
+                for (int i = 0; i < before.size(); i++) {
+                    Iwin32SyncObjects.Waitable target = process.sync.waitable(handles[i]);
+                    if (!target.descriptor().equals(before.get(i).descriptor())) {
+                        return null;
+                    }
+                    moved |= target.object() != before.get(i).object();
+                    now.add(target);
+                }
+                return moved ? new Iwin32Wait.Moved(process.sync.backend(), now) : null;
             } finally {
                 binding.exit();
             }

@@ -9,12 +9,10 @@ import static shm.api.intime.IntimeConstants.WAIT_TIMEOUT;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 
 import shm.api.ErrorReason;
 import shm.api.ShmException;
 import shm.api.WaitResult;
-import shm.api.spi.Descriptor;
 import shm.api.spi.MultipleWaitResult;
 import shm.api.spi.ShmBackend;
 
@@ -36,18 +34,22 @@ final class Iwin32Wait {
     private Iwin32Wait() {
     }
 
-    /** What a wait on one object asks of the process it waits in, between and after the slices of its wait. */
+    /** What a wait asks of the process it waits in, between and after the slices of its wait. */
     interface Waiter {
 
         /** Whether the handle of {@code target} is still open: its slot names what it named, the process lives. */
         boolean stillOpen(Iwin32SyncObjects.Waitable target);
 
         /**
-         * The object the handle of {@code target} names after the process moved to another backend of its store (which
-         * closed {@code target}'s object, keeping the handle); {@code null} when the handle was closed or the process
-         * ended instead. May wait for a move under way.
+         * The objects the handles of {@code targets} name after the process moved to another backend of its store
+         * (which closed their objects, keeping the handles), in the same order, with the backend that waits on them;
+         * {@code null} when a handle was closed or the process ended instead. May wait for a move under way.
          */
-        Iwin32SyncObjects.Waitable afterMove(Iwin32SyncObjects.Waitable target);
+        Moved afterMove(List<Iwin32SyncObjects.Waitable> targets);
+    }
+
+    /** What a wait goes on waiting on after its process moved: the handles' objects now, and their backend. */
+    record Moved(ShmBackend backend, List<Iwin32SyncObjects.Waitable> targets) {
     }
 
     /**
@@ -71,9 +73,9 @@ final class Iwin32Wait {
                 // (a failed wait took nothing). A handle closed under the wait fails it with CLOSED, or, while the
                 // unmapping is under way, with another reason; its slot, deleted before the object is released, tells
                 // the two apart.
-                Iwin32SyncObjects.Waitable moved = waiter.afterMove(target);
+                Moved moved = waiter.afterMove(List.of(target));
                 if (moved != null) {
-                    target = moved;
+                    target = moved.targets().getFirst();
                     continue;
                 }
                 if (e.reason() == ErrorReason.CLOSED || !waiter.stillOpen(target)) {
@@ -106,7 +108,8 @@ final class Iwin32Wait {
     /**
      * {@code WaitForMultipleObjects} on resolved handles, in slices as {@link #await}: the backend waits on all the
      * objects at once ({@link ShmBackend#waitForMultipleObjects}); between slices each handle is checked, and a handle
-     * closed during the wait ends it with {@code WAIT_ABANDONED_0} plus its index (for a wait-all nothing is taken).
+     * closed during the wait ends it with {@code WAIT_ABANDONED_0} plus its index (for a wait-all nothing is taken). A
+     * move of the process to another backend of its store goes on waiting on the moved objects, as {@link #await}.
      *
      * @return {@code WAIT_OBJECT_0 + n}, {@code WAIT_ABANDONED_0 + n}, {@code WAIT_TIMEOUT}, or {@code WAIT_FAILED} when
      *         the waiting thread was interrupted (it keeps its interrupt status)
@@ -114,15 +117,22 @@ final class Iwin32Wait {
      *                      LOCATION: the backend cannot wait on several objects)
      */
     static int awaitMultiple(ShmBackend backend, List<Iwin32SyncObjects.Waitable> targets, boolean waitAll,
-                             int dwMilliseconds, Predicate<Descriptor> stillNamed) {
+                             int dwMilliseconds, Waiter waiter) {
         Deadline deadline = Deadline.of(dwMilliseconds);
-        List<Object> objects = targets.stream().map(Iwin32SyncObjects.Waitable::object).toList();
+        List<Object> objects = objectsOf(targets);
         while (true) {
             MultipleWaitResult result;
             try {
                 result = backend.waitForMultipleObjects(objects, waitAll, deadline.nextSlice());
             } catch (ShmException e) {
-                int closed = firstClosed(targets, stillNamed);
+                Moved moved = waiter.afterMove(targets);
+                if (moved != null) {
+                    backend = moved.backend();
+                    targets = moved.targets();
+                    objects = objectsOf(targets);
+                    continue;
+                }
+                int closed = firstClosed(targets, waiter);
                 if (closed >= 0) {
                     return WAIT_ABANDONED_0 + closed;
                 }
@@ -142,7 +152,7 @@ final class Iwin32Wait {
                     if (deadline.passed()) {
                         return WAIT_TIMEOUT;
                     }
-                    int closed = firstClosed(targets, stillNamed);
+                    int closed = firstClosed(targets, waiter);
                     if (closed >= 0) {
                         return WAIT_ABANDONED_0 + closed;
                     }
@@ -175,9 +185,13 @@ final class Iwin32Wait {
         }
     }
 
-    private static int firstClosed(List<Iwin32SyncObjects.Waitable> targets, Predicate<Descriptor> stillNamed) {
+    private static List<Object> objectsOf(List<Iwin32SyncObjects.Waitable> targets) {
+        return targets.stream().map(Iwin32SyncObjects.Waitable::object).toList();
+    }
+
+    private static int firstClosed(List<Iwin32SyncObjects.Waitable> targets, Waiter waiter) {
         for (int i = 0; i < targets.size(); i++) {
-            if (!stillNamed.test(targets.get(i).descriptor())) {
+            if (!waiter.stillOpen(targets.get(i))) {
                 return i;
             }
         }

@@ -4,12 +4,11 @@ import static shm.api.intime.IntimeConstants.MAXIMUM_WAIT_OBJECTS;
 import static shm.api.intime.IntimeConstants.WAIT_FAILED;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.IntSupplier;
-import java.util.function.Predicate;
 
 import shm.api.ErrorReason;
-import shm.api.spi.Descriptor;
 
 /**
  * The iwin32 waits of one INtime process, {@code WaitForSingleObject} and {@code WaitForMultipleObjects}: the handles
@@ -55,7 +54,8 @@ final class Iwin32WaitCalls {
             for (int i = 0; i < nCount; i++) {
                 resolved.add(process.sync.waitable(lpHandles[i]));
             }
-            return new PendingAll(resolved, bWaitAll, dwMilliseconds, process.sync, process.iwin32Handles, binding);
+            return new PendingAll(Arrays.copyOf(lpHandles, nCount), resolved, bWaitAll, dwMilliseconds,
+                    process.sync, binding, calls);
         }, failure -> null);
         if (pending == null) {
             return WAIT_FAILED;
@@ -85,8 +85,8 @@ final class Iwin32WaitCalls {
 
         /** The handle's object after a move of the process ({@link CallFrame#afterMove}). */
         @Override
-        public Iwin32SyncObjects.Waitable afterMove(Iwin32SyncObjects.Waitable waited) {
-            return calls.afterMove(handle, waited);
+        public Iwin32Wait.Moved afterMove(List<Iwin32SyncObjects.Waitable> waited) {
+            return calls.afterMove(new long[] {handle}, waited);
         }
     }
 
@@ -95,9 +95,9 @@ final class Iwin32WaitCalls {
      * runs without the lock for at most {@code dwMilliseconds} and goes on while the process lives and every handle's
      * slot still names its object. One record for both roles, as {@link Pending}.
      */
-    private record PendingAll(List<Iwin32SyncObjects.Waitable> targets, boolean waitAll, int dwMilliseconds,
-                              Iwin32SyncObjects sync, Iwin32Handles handles, ProcessBinding binding)
-            implements IntSupplier, Predicate<Descriptor> {
+    private record PendingAll(long[] handles, List<Iwin32SyncObjects.Waitable> targets, boolean waitAll,
+                              int dwMilliseconds, Iwin32SyncObjects sync, ProcessBinding binding, CallFrame calls)
+            implements IntSupplier, Iwin32Wait.Waiter {
 
         /** Waits ({@link Iwin32Wait#awaitMultiple}). */
         @Override
@@ -107,8 +107,14 @@ final class Iwin32WaitCalls {
 
         /** Whether the slot still names what it named while the process lives (the wait goes on). */
         @Override
-        public boolean test(Descriptor slot) {
-            return !binding.ended() && handles.stillNamed(slot);
+        public boolean stillOpen(Iwin32SyncObjects.Waitable waited) {
+            return !binding.ended() && waited.handles().stillNamed(waited.descriptor());
+        }
+
+        /** The handles' objects after a move of the process ({@link CallFrame#afterMove}). */
+        @Override
+        public Iwin32Wait.Moved afterMove(List<Iwin32SyncObjects.Waitable> waited) {
+            return calls.afterMove(handles, waited);
         }
     }
 }

@@ -14,6 +14,7 @@ import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.ToIntBiFunction;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -164,24 +165,43 @@ class IntimeSwapTest {
      */
     @Test
     void aWaitGoesOnWhileTheProcessMoves() throws Exception {
+        assertAWaitGoesOnAcrossAMove((process, events) -> process.WaitForSingleObject(events[1], INFINITE),
+                WAIT_OBJECT_0);
+    }
+
+    /** The same for a wait on several objects: it answers the index of the one set after the move. */
+    @Test
+    void aWaitOnSeveralGoesOnWhileTheProcessMoves() throws Exception {
+        assertAWaitGoesOnAcrossAMove((process, events) -> process.WaitForMultipleObjects(2, events, false, INFINITE),
+                WAIT_OBJECT_0 + 1);
+    }
+
+    /** Waits with {@code wait} on two auto-reset events, moves the process, sets the second event. */
+    private void assertAWaitGoesOnAcrossAMove(ToIntBiFunction<IntimePersonality, long[]> wait, int released)
+            throws Exception {
         MmapBackend first = store.track(parking());
         IntimePersonality process = store.track(new IntimePersonality(IntimeSettings.defaults()));
         process.useBackend(first, STORE);
-        long event = process.RtCreateEvent(false, false, "moving.wait").handle();
-        FutureTask<Integer> wait = new FutureTask<>(() -> process.WaitForSingleObject(event, INFINITE));
-        Thread.ofPlatform().daemon().start(wait);
-        Await.until("the wait is registered", () -> first.lookup("moving.wait").orElseThrow().objectState()
-                instanceof ObjectState.Event state && state.waiting() == 1);
+        long[] events = {process.RtCreateEvent(false, false, "moving.a").handle(),
+            process.RtCreateEvent(false, false, "moving.b").handle()};
+        FutureTask<Integer> waiting = new FutureTask<>(() -> wait.applyAsInt(process, events));
+        Thread.ofPlatform().daemon().start(waiting);
+        Await.until("the wait is registered", () -> waits(first, "moving.b") == 1);
 
         MmapBackend next = store.track(parking());
         process.useBackend(next, STORE);
-        Await.until("the wait is registered on the moved event", () -> wait.isDone()
-                || next.lookup("moving.wait").orElseThrow().objectState() instanceof ObjectState.Event state
-                && state.waiting() == 1);
-        assertTrue(process.RtSetEvent(event));
-        assertEquals(WAIT_OBJECT_0, wait.get(Await.DEADLINE.toSeconds(), TimeUnit.SECONDS), "released by the set");
-        assertEquals(WAIT_TIMEOUT, process.WaitForSingleObject(event, 0), "one set, one wait released");
+        Await.until("the wait is registered on the moved event", () -> waiting.isDone()
+                || waits(next, "moving.b") == 1);
+        assertTrue(process.RtSetEvent(events[1]));
+        assertEquals(released, waiting.get(Await.DEADLINE.toSeconds(), TimeUnit.SECONDS), "released by the set");
+        assertEquals(WAIT_TIMEOUT, process.WaitForSingleObject(events[1], 0), "one set, one wait released");
         process.close();
+    }
+
+    /** How many waits the event's state shows; -1 when it is no event. */
+    private static long waits(MmapBackend backend, String name) {
+        return backend.lookup(name).orElseThrow().objectState() instanceof ObjectState.Event state
+                ? state.waiting() : -1;
     }
 
     private MmapBackend parking() {

@@ -161,8 +161,7 @@ final class SyncObjects {
                 // (after its grace, RetiredObjects): the wait goes on on the moved one for the time left (a failed
                 // wait took nothing).
                 object = now;
-                left = left == INFINITE || left == 0 ? left
-                        : (int) Math.max(0, dwMilliseconds - (System.nanoTime() - begun) / 1_000_000);
+                left = timeLeft(dwMilliseconds, begun);
             }
         }
     }
@@ -199,29 +198,65 @@ final class SyncObjects {
             lastError.fail(ERROR_INVALID_PARAMETER);
             return WAIT_FAILED;
         }
+        Several several = several(nCount, lpHandles, bWaitAll);
+        if (several == null) {
+            lastError.fail(ERROR_INVALID_HANDLE);
+            return WAIT_FAILED;
+        }
+        long begun = System.nanoTime();
+        int left = dwMilliseconds;
+        while (true) {
+            try {
+                return answered(waited(left, several, (target, timeout) ->
+                        target.backend().waitForMultipleObjects(target.objects(), target.all(), timeout)));
+            } catch (ShmException e) {
+                Several now = several(nCount, lpHandles, bWaitAll);
+                if (now == null || !now.movedFrom(several)) {
+                    return failed(e);
+                }
+                several = now; // the handles moved, as for a wait on one object
+                left = timeLeft(dwMilliseconds, begun);
+            }
+        }
+    }
+
+    /**
+     * The objects of {@code nCount} handles, of one backend; {@code null} when a value is not an open event, mutex or
+     * semaphore handle, or the handles are of two backends (one mid-move: no single wait can cover them).
+     */
+    private Several several(int nCount, long[] lpHandles, boolean all) {
         List<Object> objects = new ArrayList<>(nCount);
         ShmBackend backend = null;
         for (int i = 0; i < nCount; i++) {
             Object object = handles.resource(lpHandles[i]);
-            if (!(object instanceof NamedEvent || object instanceof NamedMutex || object instanceof NamedSemaphore)) {
-                lastError.fail(ERROR_INVALID_HANDLE);
-                return WAIT_FAILED;
-            }
             ShmBackend owner = handles.owner(lpHandles[i]);
-            if (backend != null && owner != backend) {
-                // handles of two backends (one mid-swap): no single wait can cover them
-                lastError.fail(ERROR_INVALID_HANDLE);
-                return WAIT_FAILED;
+            if (!isSyncObject(object) || backend != null && owner != backend) {
+                return null;
             }
             backend = owner;
             objects.add(object);
         }
-        return answer(dwMilliseconds, new Several(backend, objects, bWaitAll),
-                (several, timeout) -> several.backend().waitForMultipleObjects(several.objects(), several.all(), timeout));
+        return new Several(backend, objects, all);
     }
 
     /** A wait on several objects of one backend. */
     private record Several(ShmBackend backend, List<Object> objects, boolean all) {
+
+        /** Whether some handle names another object than in {@code before}: the handles moved. */
+        boolean movedFrom(Several before) {
+            for (int i = 0; i < objects.size(); i++) {
+                if (objects.get(i) != before.objects().get(i)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    /** What is left of a wait of {@code dwMilliseconds} that began at {@code begun}; INFINITE and 0 stay as they are. */
+    private static int timeLeft(int dwMilliseconds, long begun) {
+        return dwMilliseconds == INFINITE || dwMilliseconds == 0 ? dwMilliseconds
+                : (int) Math.max(0, Integer.toUnsignedLong(dwMilliseconds) - (System.nanoTime() - begun) / 1_000_000);
     }
 
     /** How a wait runs on its target for a timeout; the implementations capture nothing, so they allocate nothing. */
@@ -231,20 +266,9 @@ final class SyncObjects {
     }
 
     /**
-     * Runs a wait for {@code dwMilliseconds} (an unsigned DWORD; {@code INFINITE} in slices of a day) and answers as
-     * RTX does: {@code WAIT_OBJECT_0 + n}, {@code WAIT_ABANDONED_0 + n}, {@code WAIT_TIMEOUT}, or {@code WAIT_FAILED}
-     * with {@code ERROR_OPERATION_ABORTED} when {@link Thread#interrupt()} ended the wait (the thread keeps its
-     * interrupt status) or the code of a failure.
+     * The wait itself, for {@code dwMilliseconds} (an unsigned DWORD; {@code INFINITE} in slices of a day while the
+     * thread is not interrupted).
      */
-    private <T> int answer(int dwMilliseconds, T target, Waiting<T> wait) {
-        try {
-            return answered(waited(dwMilliseconds, target, wait));
-        } catch (ShmException e) {
-            return failed(e);
-        }
-    }
-
-    /** The wait itself: for {@code INFINITE} in slices of a day while the thread is not interrupted. */
     private static <T> MultipleWaitResult waited(int dwMilliseconds, T target, Waiting<T> wait) {
         MultipleWaitResult result;
         if (dwMilliseconds == INFINITE) {
@@ -257,7 +281,11 @@ final class SyncObjects {
         return wait.await(target, Duration.ofMillis(Integer.toUnsignedLong(dwMilliseconds)));
     }
 
-    /** A wait's answer, its code stored for {@code RtGetLastError}. */
+    /**
+     * A wait's answer as RTX gives it, its code stored for {@code RtGetLastError}: {@code WAIT_OBJECT_0 + n},
+     * {@code WAIT_ABANDONED_0 + n}, {@code WAIT_TIMEOUT}, or {@code WAIT_FAILED} with {@code ERROR_OPERATION_ABORTED}
+     * when {@link Thread#interrupt()} ended the wait (the thread keeps its interrupt status).
+     */
     private int answered(MultipleWaitResult result) {
         if (result.result() == WaitResult.TIMEOUT && Thread.currentThread().isInterrupted()) {
             lastError.fail(ERROR_OPERATION_ABORTED);

@@ -13,6 +13,7 @@ import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.ToIntBiFunction;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -204,22 +205,40 @@ class RtxKeptStateTest {
      */
     @Test
     void aWaitGoesOnWhileTheHandlesMove() throws Exception {
+        assertAWaitGoesOnAcrossAMove((personality, events) -> personality.RtWaitForSingleObject(events[1], INFINITE),
+                WAIT_OBJECT_0);
+    }
+
+    /** The same for a wait on several objects: it answers the index of the one set after the move. */
+    @Test
+    void aWaitOnSeveralGoesOnWhileTheHandlesMove() throws Exception {
+        assertAWaitGoesOnAcrossAMove(
+                (personality, events) -> personality.RtWaitForMultipleObjects(2, events, false, INFINITE),
+                WAIT_OBJECT_0 + 1);
+    }
+
+    /** Waits with {@code wait} on two auto-reset events, moves the handles, lets the grace end, sets the second. */
+    private void assertAWaitGoesOnAcrossAMove(ToIntBiFunction<RtxPersonality, long[]> wait, int released)
+            throws Exception {
         MmapBackend first = parking();
         RtxPersonality personality = revision(first);
-        long event = personality.RtCreateEvent(false, false, "moving.wait").handle();
-        FutureTask<Integer> wait = new FutureTask<>(() -> personality.RtWaitForSingleObject(event, INFINITE));
-        Thread.ofPlatform().daemon().start(wait);
-        Await.until("the wait is registered", () -> waiting(first, "moving.wait") == 1);
+        long[] events = {personality.RtCreateEvent(false, false, "moving.a").handle(),
+            personality.RtCreateEvent(false, false, "moving.b").handle()};
+        FutureTask<Integer> waiting = new FutureTask<>(() -> wait.applyAsInt(personality, events));
+        Thread.ofPlatform().daemon().start(waiting);
+        Await.until("the wait is registered", () -> waiting(first, "moving.b") == 1);
 
         MmapBackend next = parking();
         personality.useBackend(next, STORE);
-        Await.until("the old event's grace ends", () -> personality.retiredObjects() == 0);
-        Await.until("the wait is registered on the moved event", () -> wait.isDone()
-                || waiting(next, "moving.wait") == 1);
-        assertTrue(personality.RtSetEvent(event));
-        assertEquals(WAIT_OBJECT_0, wait.get(Await.DEADLINE.toSeconds(), TimeUnit.SECONDS), "released by the set");
-        assertEquals(WAIT_TIMEOUT, personality.RtWaitForSingleObject(event, 0), "one set, one wait released");
-        assertTrue(personality.RtCloseHandle(event));
+        Await.until("the old events' grace ends", () -> personality.retiredObjects() == 0);
+        Await.until("the wait is registered on the moved event", () -> waiting.isDone()
+                || waiting(next, "moving.b") == 1);
+        assertTrue(personality.RtSetEvent(events[1]));
+        assertEquals(released, waiting.get(Await.DEADLINE.toSeconds(), TimeUnit.SECONDS), "released by the set");
+        assertEquals(WAIT_TIMEOUT, personality.RtWaitForSingleObject(events[1], 0), "one set, one wait released");
+        for (long event : events) {
+            assertTrue(personality.RtCloseHandle(event));
+        }
     }
 
     private static long waiting(MmapBackend backend, String name) {
