@@ -214,8 +214,8 @@ final class Iwin32Handles {
     }
 
     /**
-     * Notes a change of this process's handles: the cached lookups and the confirmation go, before the change is
-     * made (so no call without the lock answers from them once it is under way).
+     * Notes a change of this process's handles: the cached lookups and the confirmation go, before any object of the
+     * change is closed, parked or released (so no call without the lock finds it from then on).
      */
     private void changed() {
         changes++;

@@ -12,8 +12,9 @@ import shm.api.ErrorReason;
 
 /**
  * The iwin32 waits of one INtime process, {@code WaitForSingleObject} and {@code WaitForMultipleObjects}: the handles
- * are resolved under the process's lock (a single handle of the process's own known current without it), the wait ({@link Iwin32Wait}) runs without it while the process lives and
- * the handles stay open, and its answer is given as {@link CallFrame#waited} gives it. A wait on one object allocates
+ * are resolved under the process's lock (a single handle of the process's own known current, without it), the wait
+ * ({@link Iwin32Wait}) runs without it while the process lives and the handles stay open (across a move of the process
+ * to another backend of its store too), and its answer is given as {@link CallFrame#waited} gives it. A wait on one object allocates
  * its {@link Pending} record and nothing else of its own.
  */
 final class Iwin32WaitCalls {
@@ -63,6 +64,11 @@ final class Iwin32WaitCalls {
         return calls.waited(pending);
     }
 
+    /** Whether the slot of {@code waited} still names what it named while the process lives (the wait goes on). */
+    private static boolean stillOpen(ProcessBinding binding, Iwin32SyncObjects.Waitable waited) {
+        return !binding.ended() && waited.handles().stillNamed(waited.descriptor());
+    }
+
     /**
      * A wait on one object, resolved under the lock, that runs without it ({@link CallFrame#waited}) for at most
      * {@code dwMilliseconds}: it goes on while the process lives and the handle's slot still names the object. One
@@ -77,10 +83,9 @@ final class Iwin32WaitCalls {
             return Iwin32Wait.await(target, dwMilliseconds, this);
         }
 
-        /** Whether the slot still names what it named while the process lives (the wait goes on). */
         @Override
         public boolean stillOpen(Iwin32SyncObjects.Waitable waited) {
-            return !binding.ended() && waited.handles().stillNamed(waited.descriptor());
+            return Iwin32WaitCalls.stillOpen(binding, waited);
         }
 
         /** The handle's object after a move of the process ({@link CallFrame#afterMove}). */
@@ -105,10 +110,9 @@ final class Iwin32WaitCalls {
             return Iwin32Wait.awaitMultiple(sync.backend(), targets, waitAll, dwMilliseconds, this);
         }
 
-        /** Whether the slot still names what it named while the process lives (the wait goes on). */
         @Override
         public boolean stillOpen(Iwin32SyncObjects.Waitable waited) {
-            return !binding.ended() && waited.handles().stillNamed(waited.descriptor());
+            return Iwin32WaitCalls.stillOpen(binding, waited);
         }
 
         /** The handles' objects after a move of the process ({@link CallFrame#afterMove}). */

@@ -222,7 +222,8 @@ final class SyncObjects {
 
     /**
      * The objects of {@code nCount} handles, of one backend; {@code null} when a value is not an open event, mutex or
-     * semaphore handle, or the handles are of two backends (one mid-move: no single wait can cover them).
+     * semaphore handle, the handles are of two backends (one mid-move: no single wait can cover them), or they wait for
+     * a backend (theirs left).
      */
     private Several several(int nCount, long[] lpHandles, boolean all) {
         List<Object> objects = new ArrayList<>(nCount);
@@ -236,7 +237,7 @@ final class SyncObjects {
             backend = owner;
             objects.add(object);
         }
-        return new Several(backend, objects, all);
+        return backend == null ? null : new Several(backend, objects, all);
     }
 
     /** A wait on several objects of one backend. */

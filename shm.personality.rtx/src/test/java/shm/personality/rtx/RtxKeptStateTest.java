@@ -121,6 +121,10 @@ class RtxKeptStateTest {
         assertEquals(ERROR_INVALID_HANDLE, personality.RtGetLastError());
         assertFalse(personality.RtReleaseMutex(mutex.handle()));
         assertEquals(ERROR_INVALID_HANDLE, personality.RtGetLastError());
+        assertEquals(WAIT_FAILED, personality.RtWaitForSingleObject(event.handle(), 0));
+        assertEquals(ERROR_INVALID_HANDLE, personality.RtGetLastError());
+        assertEquals(WAIT_FAILED, personality.RtWaitForMultipleObjects(1, new long[] {event.handle()}, false, 0));
+        assertEquals(ERROR_INVALID_HANDLE, personality.RtGetLastError());
         MmapBackend next = store.track(new MmapBackend(MmapSettings.under(store.root)));
         personality.useBackend(next, STORE);
 
