@@ -143,6 +143,15 @@ final class SyncObjects {
      */
     int waitForSingleObject(long hHandle, int dwMilliseconds) {
         Object object = handles.resource(hHandle);
+        if (dwMilliseconds == 0 && object instanceof NamedEvent event) {
+            try {
+                // the test of a signalling loop, answered as the general path below answers it
+                return answered(event.await(Duration.ZERO) == WaitResult.SIGNALED ? SIGNALED_FIRST
+                        : MultipleWaitResult.TIMEOUT);
+            } catch (ShmException e) {
+                // closed under the call: the general path answers, on the moved event after a move
+            }
+        }
         if (!isSyncObject(object)) {
             lastError.fail(ERROR_INVALID_HANDLE);
             return WAIT_FAILED;
