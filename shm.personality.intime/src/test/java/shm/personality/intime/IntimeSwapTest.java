@@ -192,10 +192,17 @@ class IntimeSwapTest {
         Thread.ofPlatform().daemon().start(waiting);
         Await.until("the wait is registered", () -> waits(first, "moving.b") == 1);
 
-        process.useBackend(store.track(parking()), STORE);
+        MmapBackend next = store.track(parking());
+        process.useBackend(next, STORE);
         assertTrue(process.RtSetEvent(events[1]));
         assertEquals(released, waiting.get(Await.DEADLINE.toSeconds(), TimeUnit.SECONDS), "released by the set");
         assertEquals(WAIT_TIMEOUT, process.WaitForSingleObject(events[1], 0), "one set, one wait released");
+        assertEquals(0, waits(next, "moving.a"), "the wait left nothing of itself in the events' state");
+        assertEquals(0, waits(next, "moving.b"));
+        assertTrue(process.RtSetEvent(events[1]));
+        assertTrue(process.RtSetEvent(events[1]));
+        assertEquals(WAIT_OBJECT_0, process.WaitForSingleObject(events[1], 0));
+        assertEquals(WAIT_TIMEOUT, process.WaitForSingleObject(events[1], 0), "two sets with no wait keep one signal");
         process.close();
     }
 

@@ -236,11 +236,19 @@ class RtxKeptStateTest {
         Thread.ofPlatform().daemon().start(waiting);
         Await.until("the wait is registered", () -> waiting(first, "moving.b") == 1);
 
-        personality.useBackend(parking(), STORE);
+        MmapBackend next = parking();
+        personality.useBackend(next, STORE);
         Await.until("the old events' grace ends", () -> personality.retiredObjects() == 0);
         assertTrue(personality.RtSetEvent(events[1]));
         assertEquals(released, waiting.get(Await.DEADLINE.toSeconds(), TimeUnit.SECONDS), "released by the set");
         assertEquals(WAIT_TIMEOUT, personality.RtWaitForSingleObject(events[1], 0), "one set, one wait released");
+        assertEquals(0, waiting(next, "moving.a"), "the wait left nothing of itself in the events' state");
+        assertEquals(0, waiting(next, "moving.b"));
+        assertTrue(personality.RtSetEvent(events[1]));
+        assertTrue(personality.RtSetEvent(events[1]));
+        assertEquals(WAIT_OBJECT_0, personality.RtWaitForSingleObject(events[1], 0));
+        assertEquals(WAIT_TIMEOUT, personality.RtWaitForSingleObject(events[1], 0),
+                "two sets with no wait keep one signal");
         for (long event : events) {
             assertTrue(personality.RtCloseHandle(event));
         }

@@ -8,6 +8,8 @@ import shm.api.ObjectType;
 import shm.api.ShmException;
 import shm.api.spi.BackendHandle;
 import shm.api.spi.ObjectRef;
+import shm.provider.mmap.sync.Futex;
+import shm.provider.mmap.sync.WaitScope;
 
 /**
  * One handle of an object this backend holds ({@link OpenObject}): a view of the object's mapping
@@ -27,6 +29,8 @@ final class MmapHandle implements BackendHandle {
     /** The arena of a confined handle; {@code null} for a handle of the mapping's shared arena. */
     private final Arena confined;
     private volatile boolean open = true;
+    /** The scope of the waits made through this handle (an event's, mutex's or semaphore's); made at first use. */
+    private WaitScope waits;
 
     MmapHandle(MmapBackend backend, OpenObject object, ObjectMapping mapping, boolean alreadyExisted,
                long reservedSize, MemorySegment segment, Arena confined) {
@@ -144,13 +148,49 @@ final class MmapHandle implements BackendHandle {
         }
     }
 
+    /**
+     * The scope of the waits made through this handle, so that its release ends them before its memory goes; the
+     * same scope for every event, mutex or semaphore over this handle.
+     */
+    synchronized WaitScope waitScope(Futex futex) {
+        if (waits == null) {
+            waits = futex.newScope();
+        }
+        return waits;
+    }
+
     /** Marks the handle closed; called by the backend under its lock before the memory goes. */
     void markClosed() {
         open = false;
     }
 
-    /** Undoes {@link #markClosed} when the memory could not be released. */
+    /**
+     * Ends the waits made through this handle, after {@link #markClosed} and before the memory goes: each leaves
+     * the object's state as a time-out would (see {@link WaitScope}). Waits at most
+     * {@link WaitScope#CLOSE_BOUND_NANOS}; a wait still there then (its thread did not run for that long) fails at
+     * its next access to the unmapped state, its registration left in the object's state.
+     */
+    void endWaits() {
+        WaitScope scope;
+        synchronized (this) {
+            scope = waits;
+        }
+        if (scope != null && !scope.close(WaitScope.CLOSE_BOUND_NANOS)) {
+            System.getLogger(MmapHandle.class.getName()).log(System.Logger.Level.WARNING, "a wait on " + this
+                    + " did not end within " + WaitScope.CLOSE_BOUND_NANOS / 1_000_000 + " ms of the close; its"
+                    + " registration may stay in the object's state");
+        }
+    }
+
+    /** Undoes {@link #markClosed} (and {@link #endWaits}) when the memory could not be released. */
     void markOpen() {
+        WaitScope scope;
+        synchronized (this) {
+            scope = waits;
+        }
+        if (scope != null) {
+            scope.reopen();
+        }
         open = true;
     }
 

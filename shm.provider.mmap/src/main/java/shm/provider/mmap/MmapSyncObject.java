@@ -7,6 +7,8 @@ import shm.api.ErrorReason;
 import shm.api.ShmException;
 import shm.api.spi.BackendHandle;
 import shm.provider.mmap.sync.MultiWait;
+import shm.provider.mmap.sync.WaitScope;
+import shm.provider.mmap.sync.Waiter;
 
 /**
  * What the mmap backend's events, mutexes and semaphores share: the object's handle, whose mapping holds the
@@ -16,10 +18,28 @@ abstract class MmapSyncObject implements AutoCloseable {
 
     private final BackendHandle handle;
     private final SyncObjects origin;
+    private final WaitScope waits;
 
     MmapSyncObject(BackendHandle handle, SyncObjects origin) {
         this.handle = handle;
         this.origin = origin;
+        this.waits = origin.waitScope(handle);
+    }
+
+    /** The scope of the waits made through this object's handle, which the handle's release ends. */
+    final WaitScope waitScope() {
+        return waits;
+    }
+
+    /**
+     * Enters the scope of this object's handle for a wait that may sleep: the caller leaves it in a {@code finally}
+     * after the wait. Zero-timeout tests never register with the object and skip this.
+     *
+     * @throws IllegalStateException (a {@link shm.provider.mmap.sync.WaitCancelledException}) when the handle is
+     *                               being closed; {@link #failure} makes it CLOSED
+     */
+    final Waiter enterWait() {
+        return waits.enter();
     }
 
     /** The maker of this object: a wait on several objects takes only objects of its own backend. */

@@ -153,6 +153,7 @@ final class OpenObject {
         }
         ObjectMapping mapping = handle.mapping();
         handle.markClosed();   // a thread racing the close sees a closed handle, never one whose memory is gone
+        handle.endWaits();     // and a wait made through it leaves the object's state before the memory goes
         try {
             if (handle.confined()) {
                 mapping.releaseConfined(handle.closeConfinedArena());

@@ -22,6 +22,8 @@ import shm.provider.mmap.sync.MultiWait;
 import shm.provider.mmap.sync.SharedEvent;
 import shm.provider.mmap.sync.SharedMutex;
 import shm.provider.mmap.sync.SharedSemaphore;
+import shm.provider.mmap.sync.WaitScope;
+import shm.provider.mmap.sync.Waiter;
 
 /**
  * Makes the events, mutexes and semaphores of the mmap backend over the handles of their objects, and reads
@@ -35,6 +37,14 @@ final class SyncObjects {
     /** An event over its object's handle; a mapping that holds no event state is refused and released. */
     NamedEvent event(BackendHandle handle) {
         return attach(handle, () -> new MmapEvent(handle, this, new SharedEvent(handle.segment(), futex())));
+    }
+
+    /**
+     * The scope of the waits made through a handle: its release ends them while its memory is still there
+     * ({@link MmapHandle#endWaits}). A handle of another kind gets a scope of its own that nothing closes.
+     */
+    WaitScope waitScope(BackendHandle handle) {
+        return handle instanceof MmapHandle mine ? mine.waitScope(futex()) : futex().newScope();
     }
 
     /**
@@ -92,7 +102,15 @@ final class SyncObjects {
             checked.add(object);
             members.add(object.member());
         }
+        Waiter waiter = null;
         try {
+            if (!timeout.isZero()) {
+                List<WaitScope> scopes = new ArrayList<>(checked.size());
+                for (MmapSyncObject object : checked) {
+                    scopes.add(object.waitScope());
+                }
+                waiter = WaitScope.enterAll(scopes);
+            }
             MultiWait.Outcome outcome = MultiWait.await(futex(), members, waitAll, timeout);
             return outcome.index() < 0 ? MultipleWaitResult.TIMEOUT
                     : new MultipleWaitResult(outcome.result(), outcome.index());
@@ -109,6 +127,10 @@ final class SyncObjects {
         } catch (InternalError e) {
             throw new ShmException(ErrorReason.INCOMPATIBLE_STORE, null, "an object's file was truncated under its"
                     + " mapping outside the platform during a wait on several objects; close its handle", null, e);
+        } finally {
+            if (waiter != null) {
+                waiter.leave();
+            }
         }
     }
 

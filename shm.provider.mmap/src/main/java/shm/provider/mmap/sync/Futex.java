@@ -19,8 +19,10 @@ import java.util.Locale;
  * ({@code --enable-native-access=ALL-UNNAMED} on the class path).
  *
  * <p>A wait passes the word's raw address to the kernel and does not keep the segment's arena acquired, so a
- * handle that closes (unmaps) its segment while a thread waits does not fail; the waiting thread returns at its
- * timeout or at the next wake, and its next access to the closed segment throws {@link IllegalStateException}.
+ * handle that closes (unmaps) its segment while a thread waits does not fail. A wait made in a {@link WaitScope}
+ * (the provider makes every wait that may sleep in the scope of its handle) is ended by the scope's close before the
+ * unmapping ({@link WaitCancelledException}); any other waiting thread returns at its timeout or at the next wake,
+ * and its next access to the closed segment throws {@link IllegalStateException}.
  *
  * <p><b>Interrupts.</b> A wait sleeps in {@code futex_waitv} (Linux 5.16 and later; {@link FutexWaitv}) on two words:
  * the caller's and a word of its own that {@link Thread#interrupt()} sets and wakes (through the interruptor of an
@@ -88,6 +90,7 @@ public final class Futex {
     private final long sysGettid;
     private final MethodHandle syscall;
     private final CallState callState = new CallState();
+    private final WaitingThreads waiting = new WaitingThreads(this);
     private final FutexWaitv waitv;
     private final ThreadIdentity threads = new ThreadIdentity(this);
 
@@ -104,7 +107,12 @@ public final class Futex {
                 .orElseThrow(() -> new IllegalStateException("the C library has no symbol syscall"));
         this.syscall = linker.downcallHandle(symbol, SYSCALL_SHAPE, CallState.captureErrno(),
                 Linker.Option.firstVariadicArg(1));
-        this.waitv = new FutexWaitv(this, callState, syscall);
+        this.waitv = new FutexWaitv(this, callState, syscall, waiting);
+    }
+
+    /** A new scope for the waits made through one handle, whose close ends them ({@link WaitScope}). */
+    public WaitScope newScope() {
+        return waiting.newScope();
     }
 
     /**
@@ -132,7 +140,9 @@ public final class Futex {
      *
      * @throws IllegalArgumentException when the word is not 4-byte aligned, outside the segment, or the segment is
      *                                  not native
-     * @throws IllegalStateException    when the segment is closed or the kernel refuses the call
+     * @throws IllegalStateException    when the segment is closed or the kernel refuses the call;
+     *                                  {@link WaitCancelledException} when a {@link WaitScope} the thread waits in
+     *                                  is closed (before it sleeps or during the sleep)
      */
     public Wake await(MemorySegment segment, long offset, int expected, long timeoutNanos) {
         if (timeoutNanos < 0) {
@@ -178,11 +188,16 @@ public final class Futex {
                             return Wake.TIMED_OUT;
                         case ANY_INTERRUPTED:
                             return Wake.INTERRUPTED;
+                        case FutexWaitv.CANCELLED:
+                            throw new WaitCancelledException();
                         default:
                             // EINTR; or no futex_waitv: the next round sleeps with FUTEX_WAIT, on a relative timeout
                             // written anew (the absolute one of futex_waitv shares the scratch)
                             continue;
                     }
+                }
+                if (waiting.mine().cancelled()) {
+                    throw new WaitCancelledException();   // without futex_waitv a close cannot wake the sleep below
                 }
                 long result = (long) syscall.invokeExact(state, sysFutex, address, FUTEX_WAIT, (long) expected,
                         timespec.address(), 0L, 0L);
@@ -235,7 +250,8 @@ public final class Futex {
      *         {@link #ANY_TIMED_OUT}, {@link #ANY_INTERRUPTED}
      * @throws IllegalArgumentException for arrays of different lengths, none or more than {@link #AWAIT_ANY_MAX}
      *                                  words, or a word that is unusable (see {@link #await})
-     * @throws IllegalStateException    when a segment is closed or the kernel refuses the call
+     * @throws IllegalStateException    when a segment is closed or the kernel refuses the call;
+     *                                  {@link WaitCancelledException} as for {@link #await}
      */
     public int awaitAny(MemorySegment[] segments, long[] offsets, int[] expected, long timeoutNanos) {
         int n = segments.length;
@@ -268,6 +284,9 @@ public final class Futex {
         try {
             while (!waitv.missing()) {
                 int woken = waitv.sleep(segments[0], addresses, expected, deadline);
+                if (woken == FutexWaitv.CANCELLED) {
+                    throw new WaitCancelledException();
+                }
                 if (woken != FutexWaitv.REPEAT) {
                     return woken;
                 }

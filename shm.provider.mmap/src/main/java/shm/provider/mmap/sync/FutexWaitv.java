@@ -36,8 +36,13 @@ final class FutexWaitv {
     static final int ENOSYS = 38;
     /** {@code FUTEX_WAITV_MAX}: the most words one {@code futex_waitv} sleeps on. */
     static final int WAITV_MAX = 128;
-    /** {@link #sleep}: sleep again (a signal interrupted the call, or the kernel has no {@code futex_waitv}). */
+    /**
+     * {@link #sleep}: sleep again (a signal interrupted the call, a {@link WaitScope}'s close poked the word and the
+     * next call looks at the scopes, or the kernel has no {@code futex_waitv}).
+     */
     static final int REPEAT = Integer.MIN_VALUE;
+    /** {@link #sleep}: a scope the thread waits in was closed ({@link WaitScope#close}); the wait must end. */
+    static final int CANCELLED = Integer.MIN_VALUE + 1;
 
     /** {@code struct futex_waitv}: {@code u64 val; u64 uaddr; u32 flags; u32 __reserved;}, 24 bytes. */
     private static final StructLayout FUTEX_WAITV = MemoryLayout.structLayout(
@@ -60,32 +65,19 @@ final class FutexWaitv {
     private final CallState callState;
     private final MethodHandle waitv;
     private volatile boolean missing;
-    private final ThreadLocal<InterruptWord> interruptWords = new ThreadLocal<>();
+    private final WaitingThreads threads;
 
     /**
      * Calls {@code futex_waitv} through {@code syscall}, the handle {@link Futex} linked in its one shape
      * ({@link Futex#SYSCALL_SHAPE}); {@code futex} wakes the interrupt words.
      */
-    FutexWaitv(Futex futex, CallState callState, MethodHandle syscall) {
+    FutexWaitv(Futex futex, CallState callState, MethodHandle syscall, WaitingThreads threads) {
         this.futex = futex;
+        this.threads = threads;
         this.callState = callState;
         // long syscall(SYS_futex_waitv, struct futex_waitv *waiters, unsigned nr, unsigned flags,
         //              struct timespec *timeout (absolute), clockid_t clockid)
         this.waitv = syscall;
-    }
-
-    /**
-     * The calling thread's interrupt word: the one of its previous sleep, unless an interrupt closed it (a closed
-     * channel stays closed). Kept, a sleep costs no allocation and no cleaner; an open word was never set, so it
-     * still holds 0.
-     */
-    private InterruptWord interruptWord() {
-        InterruptWord word = interruptWords.get();
-        if (word == null || !word.isOpen()) {
-            word = new InterruptWord(futex);
-            interruptWords.set(word);
-        }
-        return word;
     }
 
     /** Whether the kernel turned out to have no {@code futex_waitv}: callers then sleep with {@code FUTEX_WAIT}. */
@@ -101,17 +93,25 @@ final class FutexWaitv {
      * @param addresses the words' addresses, checked by the caller (native, aligned, inside a live segment)
      * @param expected  the value each word must hold for the thread to sleep
      * @return the index of the word whose wake ended the sleep, {@link Futex#ANY_VALUE_CHANGED},
-     *         {@link Futex#ANY_TIMED_OUT}, {@link Futex#ANY_INTERRUPTED}, or {@link #REPEAT} ({@code EINTR}, or no
-     *         {@code futex_waitv}: then {@link #missing()} is true)
+     *         {@link Futex#ANY_TIMED_OUT}, {@link Futex#ANY_INTERRUPTED}, {@link #CANCELLED} (a scope the thread waits
+     *         in is closed; it did not sleep), or {@link #REPEAT} ({@code EINTR}, a poke, or no {@code futex_waitv}:
+     *         then {@link #missing()} is true)
      * @throws IllegalStateException when the segment was unmapped or the kernel refuses the call
      */
     int sleep(MemorySegment first, long[] addresses, int[] expected, long deadline) throws Throwable {
         int n = addresses.length;
-        InterruptWord interrupt = interruptWord();
+        Waiter waiter = threads.mine();
+        InterruptWord interrupt = waiter.interruptWord();
         interrupt.enter();
         try {
+            if (interrupt.isSet()) {
+                interrupt.clear();   // a poke, or an interrupt, whose status the next line reads
+            }
             if (Thread.currentThread().isInterrupted()) {
                 return Futex.ANY_INTERRUPTED;
+            }
+            if (waiter.cancelled()) {
+                return CANCELLED;
             }
             MemorySegment scratch = callState.scratch();
             long entry = FUTEX_WAITV.byteSize();
@@ -132,12 +132,12 @@ final class FutexWaitv {
             long result = (long) waitv.invokeExact(callState.segment(), SYS_FUTEX_WAITV, waiters.address(),
                     (long) (n + 1), 0L, timespec.address(), CLOCK_MONOTONIC, 0L);
             if (result >= 0) {
-                return result == n || interrupt.isSet() ? Futex.ANY_INTERRUPTED : (int) result;
+                return result == n || interrupt.isSet() ? woken(interrupt) : (int) result;
             }
             int errno = callState.errno();
             switch (errno) {
                 case Futex.EAGAIN:
-                    return interrupt.isSet() ? Futex.ANY_INTERRUPTED : Futex.ANY_VALUE_CHANGED;
+                    return interrupt.isSet() ? woken(interrupt) : Futex.ANY_VALUE_CHANGED;
                 case Futex.ETIMEDOUT:
                     return Futex.ANY_TIMED_OUT;
                 case Futex.EINTR:
@@ -152,5 +152,13 @@ final class FutexWaitv {
         } finally {
             interrupt.leave();
         }
+    }
+
+    /**
+     * What a set interrupt word means: an interrupt closed its channel; otherwise a close poked it, and the next
+     * sleep (which clears it) tells a closed scope from a stale poke.
+     */
+    private static int woken(InterruptWord interrupt) {
+        return interrupt.isOpen() ? REPEAT : Futex.ANY_INTERRUPTED;
     }
 }

@@ -12,7 +12,10 @@ import java.nio.channels.spi.AbstractInterruptibleChannel;
  * thread. The hook is the JDK's public one: between {@link #enter()} and {@link #leave()} the thread is "blocked" in
  * this channel, and an interrupt closes the channel, which sets the word to 1 and wakes it. A thread keeps its
  * instance from sleep to sleep until an interrupt closes it (a closed channel stays closed, so the next sleep takes a
- * new one); the word is GC-managed memory any thread may write.
+ * new one); the word is GC-managed memory any thread may write. A closing {@link WaitScope} sets and wakes it too
+ * ({@link #poke}) without closing the channel; the sleeper clears such a poke before its next sleep. An interrupt
+ * sets the thread's interrupt status before the word, so a sleeper that clears the word and then reads the status
+ * loses no interrupt.
  */
 final class InterruptWord extends AbstractInterruptibleChannel {
 
@@ -28,9 +31,20 @@ final class InterruptWord extends AbstractInterruptibleChannel {
         return word.address();
     }
 
-    /** Whether an interrupt set the word. */
+    /** Whether an interrupt or a poke set the word. */
     boolean isSet() {
         return Words.getInt(word, 0) != 0;
+    }
+
+    /** Sets the word and wakes its sleeper, leaving the channel open (a closing scope's call, any thread). */
+    void poke() {
+        Words.setIntVolatile(word, 0, 1);
+        futex.wakeAddress(word.address());
+    }
+
+    /** Clears a poke (the owning thread, before it sleeps); a volatile store, so the reads that follow see later. */
+    void clear() {
+        Words.setIntVolatile(word, 0, 0);
     }
 
     /** Marks the calling thread blocked here: from now on its interrupt sets the word (at once if already due). */
@@ -52,7 +66,7 @@ final class InterruptWord extends AbstractInterruptibleChannel {
     /** Called by {@link Thread#interrupt()} of the blocked thread: sets the word and wakes the sleeper. */
     @Override
     protected void implCloseChannel() {
-        Words.setInt(word, 0, 1);
+        Words.setIntVolatile(word, 0, 1);
         futex.wakeAddress(word.address());
     }
 }

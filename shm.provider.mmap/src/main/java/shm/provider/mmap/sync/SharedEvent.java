@@ -49,6 +49,11 @@ import shm.api.WaitResult;
  * thread that is about to wait, or between two waits, misses the pulse, and for auto reset a wait that registered
  * just after the pulse may take the grant instead of one that was waiting before it. Prefer {@code set}.
  *
+ * <p><b>A handle closed under a wait.</b> A wait made in a {@link WaitScope} (the provider makes every wait that
+ * may sleep in the scope of the handle it is made through) ends when the scope closes, before the handle's mapping
+ * goes: it deregisters as a time-out does and throws {@link WaitCancelledException}, or returns
+ * {@link WaitResult#SIGNALED} when a grant was given to it meanwhile.
+ *
  * <p><b>A process that dies while waiting</b> cannot deregister. For manual reset this costs only a superfluous
  * {@code FUTEX_WAKE}. For auto reset its registration stays: a later {@code set} with no live wait grants to it,
  * and that grant is taken by the next wait that comes (a zero-timeout test too), so the event behaves as if it
@@ -221,7 +226,8 @@ public final class SharedEvent {
      * @return {@link WaitResult#SIGNALED} or {@link WaitResult#TIMEOUT}
      * @throws IllegalArgumentException when {@code timeout} is negative
      * @throws IllegalStateException    when 2<sup>32</sup> - 1 waits are registered already, or the segment was
-     *                                  closed
+     *                                  closed; {@link WaitCancelledException} when the {@link WaitScope} the wait
+     *                                  was made in closed (the wait deregistered first)
      */
     public WaitResult await(Duration timeout) {
         long timeoutNanos = Deadline.nanos(timeout);
@@ -303,7 +309,29 @@ public final class SharedEvent {
                 }
                 continue;
             }
-            futex.await(segment, STATE_OFFSET, (int) s, remaining);
+            try {
+                futex.await(segment, STATE_OFFSET, (int) s, remaining);
+            } catch (WaitCancelledException closed) {
+                return leaveClosed(closed);
+            }
+        }
+    }
+
+    /**
+     * Auto reset: the handle of a registered wait is being closed; leaves as a time-out does, while the state is
+     * still mapped, so no registration is left behind: takes a grant given to this wait meanwhile (the wait was
+     * released, and says so), otherwise deregisters and rethrows.
+     */
+    private WaitResult leaveClosed(WaitCancelledException closed) {
+        while (true) {
+            long s = state();
+            if (grants(s) > 0) {
+                if (casState(s, s - WAITER_ONE - GRANT_ONE)) {
+                    return WaitResult.SIGNALED;
+                }
+            } else if (casState(s, s - WAITER_ONE)) {
+                throw closed;
+            }
         }
     }
 

@@ -39,6 +39,11 @@ final class Words {
         INT.setRelease(segment, offset, value);
     }
 
+    /** Volatile write of the 32-bit word at {@code offset}: ordered before the volatile reads that follow. */
+    static void setIntVolatile(MemorySegment segment, long offset, int value) {
+        INT.setVolatile(segment, offset, value);
+    }
+
     /** Atomic compare-and-set of the 32-bit word at {@code offset}. */
     static boolean casInt(MemorySegment segment, long offset, int expected, int value) {
         return INT.compareAndSet(segment, offset, expected, value);
