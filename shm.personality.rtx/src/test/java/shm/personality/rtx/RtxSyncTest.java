@@ -5,10 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static shm.api.rtx.RtxConstants.*;
 
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import shm.api.ObjectState;
 import shm.api.rtx.RtxResult;
+import shm.testkit.Await;
 
 /**
  * The RTX event, mutex and semaphore calls over the real mmap backend: Win32 semantics where the RTX documents are
@@ -111,5 +116,32 @@ class RtxSyncTest {
         assertFalse(rtss.RtSetEvent(event));
         assertEquals(ERROR_INVALID_HANDLE, rtss.RtGetLastError());
         assertTrue(store.backend.lookup("closing").isEmpty(), "the last close destroyed the event");
+    }
+
+    /**
+     * Win32 leaves a handle closed during a wait undefined; here the wait ends at once as a wait on a closed handle
+     * does (R42), and leaves nothing registered in the event (it used to sleep on until a set or its time-out).
+     */
+    @Test
+    void aWaitWhoseHandleAnotherThreadClosesEndsAtOnceWithWaitFailed() throws Exception {
+        long event = rtss.RtCreateEvent(false, false, "closed.under").handle();
+        long kept = windows.RtOpenEvent(0, false, "closed.under").handle();
+        FutureTask<int[]> waiting = new FutureTask<>(
+                () -> new int[] {rtss.RtWaitForSingleObject(event, INFINITE), rtss.RtGetLastError()});
+        Thread.ofPlatform().daemon().start(waiting);
+        Await.until("the wait is registered", () -> waitingOn("closed.under") == 1);
+
+        assertTrue(rtss.RtCloseHandle(event));
+
+        int[] answer = waiting.get(Await.DEADLINE.toSeconds(), TimeUnit.SECONDS);
+        assertEquals(WAIT_FAILED, answer[0]);
+        assertEquals(ERROR_INVALID_HANDLE, answer[1]);
+        assertEquals(0, waitingOn("closed.under"), "the wait left nothing of itself in the event's state");
+        assertTrue(windows.RtCloseHandle(kept));
+    }
+
+    private long waitingOn(String name) {
+        return store.backend.lookup(name).orElseThrow().objectState() instanceof ObjectState.Event state
+                ? state.waiting() : -1;
     }
 }

@@ -13,9 +13,9 @@ import java.util.concurrent.locks.LockSupport;
  * {@link WaitCancelledException}. Without this, a close unmapped the state under a sleeping wait: the wait slept
  * on until the next signal or its time-out, and an auto-reset event kept its registration for good.
  *
- * <p>Cost for a wait: publishing the scope in the calling thread's {@link Waiter} (a plain store) before it registers,
- * clearing it after; the check before each sleep in the kernel is one fence and a few reads. Nothing on the path of a
- * signal. Thread-safe.
+ * <p>Cost for a wait that may sleep: a thread-local lookup and a volatile store of the scope in the calling thread's
+ * {@link Waiter} before it registers (off the path of a signal, which the wait has not received yet), a plain release
+ * store after it; a few reads before each sleep in the kernel. Zero-timeout tests do not enter a scope. Thread-safe.
  */
 public final class WaitScope {
 
