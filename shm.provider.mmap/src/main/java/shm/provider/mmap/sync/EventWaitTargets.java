@@ -64,7 +64,7 @@ final class EventWaitTargets {
         public boolean available(boolean checkOwner) {
             long s = event.state();
             return (s & SharedEvent.SIGNALED) != 0
-                    || (!forAll && SharedEvent.generation(s) != SharedEvent.generation(entry));
+                    || (!forAll && EventStates.generation(s) != EventStates.generation(entry));
         }
 
         @Override
@@ -99,7 +99,7 @@ final class EventWaitTargets {
         public void register() {
             while (true) {
                 long s = event.state();
-                if (SharedEvent.waiters(s) == SharedEvent.MAX_WAITERS) {
+                if (EventStates.waiters(s) == EventStates.MAX_WAITERS) {
                     throw event.tooManyWaiters();
                 }
                 if (event.casState(s, s + SharedEvent.WAITER_ONE)) {
@@ -112,7 +112,7 @@ final class EventWaitTargets {
         @Override
         public boolean available(boolean checkOwner) {
             long s = event.state();
-            return (s & SharedEvent.SIGNALED) != 0 || SharedEvent.grants(s) > 0;
+            return (s & SharedEvent.SIGNALED) != 0 || EventStates.grants(s) > 0;
         }
 
         @Override
@@ -124,7 +124,7 @@ final class EventWaitTargets {
                         tookRegisteredGrant = false;
                         return WaitResult.SIGNALED;
                     }
-                } else if (SharedEvent.grants(s) > 0) {
+                } else if (EventStates.grants(s) > 0) {
                     long taken = registered ? s - SharedEvent.GRANT_ONE - SharedEvent.WAITER_ONE : s - SharedEvent.GRANT_ONE;
                     if (event.casState(s, taken)) {
                         tookRegisteredGrant = registered;
@@ -154,7 +154,7 @@ final class EventWaitTargets {
             while (true) {
                 long s = event.state();
                 long left = s - SharedEvent.WAITER_ONE;
-                if (SharedEvent.grants(s) > SharedEvent.waiters(s) - 1) {
+                if (EventStates.grants(s) > EventStates.waiters(s) - 1) {
                     left = (left - SharedEvent.GRANT_ONE) | SharedEvent.SIGNALED; // a release meant for a wait that is leaving: kept
                 }
                 if (event.casState(s, left)) {

@@ -1,5 +1,7 @@
 package shm.provider.mmap.sync;
 
+import static shm.provider.mmap.sync.EventStates.*;
+
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;
 import java.util.Objects;
@@ -91,8 +93,6 @@ public final class SharedEvent {
     /** One waiter (bits 32..63 of the state). */
     public static final long WAITER_ONE = 1L << 32;
 
-    private static final long MAX_GRANTS = 0x7FFF_FFFFL;
-    static final long MAX_WAITERS = 0xFFFF_FFFFL;
     private static final String KIND = "shared event";
 
     private final MemorySegment segment;
@@ -381,28 +381,5 @@ public final class SharedEvent {
 
     boolean casState(long expected, long value) {
         return Words.casLong(segment, STATE_OFFSET, expected, value);
-    }
-
-    /** The low half with the generation advanced and the signaled bit clear; the waiters kept. */
-    private static long nextGeneration(long state) {
-        long low = ((state & FUTEX_MASK & ~SIGNALED) + GENERATION_STEP) & FUTEX_MASK;
-        return (state & ~FUTEX_MASK) | low;
-    }
-
-    static long generation(long state) {
-        return state & FUTEX_MASK & ~SIGNALED;
-    }
-
-    private static boolean canGrant(long state) {
-        long grants = grants(state);
-        return waiters(state) > grants && grants < MAX_GRANTS;
-    }
-
-    static long waiters(long state) {
-        return state >>> 32;
-    }
-
-    static long grants(long state) {
-        return (state & FUTEX_MASK) >>> 1;
     }
 }
