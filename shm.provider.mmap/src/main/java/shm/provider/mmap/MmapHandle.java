@@ -30,7 +30,7 @@ final class MmapHandle implements BackendHandle {
     private final Arena confined;
     private volatile boolean open = true;
     /** The scope of the waits made through this handle (an event's, mutex's or semaphore's); made at first use. */
-    private WaitScope waits;
+    private volatile WaitScope waits;
 
     MmapHandle(MmapBackend backend, OpenObject object, ObjectMapping mapping, boolean alreadyExisted,
                long reservedSize, MemorySegment segment, Arena confined) {
@@ -152,11 +152,18 @@ final class MmapHandle implements BackendHandle {
      * The scope of the waits made through this handle, so that its release ends them before its memory goes; the
      * same scope for every event, mutex or semaphore over this handle.
      */
-    synchronized WaitScope waitScope(Futex futex) {
-        if (waits == null) {
-            waits = futex.newScope();
+    WaitScope waitScope(Futex futex) {
+        WaitScope scope = waits;
+        if (scope == null) {
+            synchronized (this) {
+                scope = waits;
+                if (scope == null) {
+                    scope = futex.newScope();
+                    waits = scope;
+                }
+            }
         }
-        return waits;
+        return scope;
     }
 
     /** Marks the handle closed; called by the backend under its lock before the memory goes. */
@@ -171,10 +178,7 @@ final class MmapHandle implements BackendHandle {
      * its next access to the unmapped state, its registration left in the object's state.
      */
     void endWaits() {
-        WaitScope scope;
-        synchronized (this) {
-            scope = waits;
-        }
+        WaitScope scope = waits;
         if (scope != null && !scope.close(WaitScope.CLOSE_BOUND_NANOS)) {
             System.getLogger(MmapHandle.class.getName()).log(System.Logger.Level.WARNING, "a wait on " + this
                     + " did not end within " + WaitScope.CLOSE_BOUND_NANOS / 1_000_000 + " ms of the close; its"
@@ -184,10 +188,7 @@ final class MmapHandle implements BackendHandle {
 
     /** Undoes {@link #markClosed} (and {@link #endWaits}) when the memory could not be released. */
     void markOpen() {
-        WaitScope scope;
-        synchronized (this) {
-            scope = waits;
-        }
+        WaitScope scope = waits;
         if (scope != null) {
             scope.reopen();
         }
