@@ -172,12 +172,24 @@ final class CallFrame {
      * What a wait on {@code handles} waits on after its process moved to another backend of its store, which closed
      * the objects {@code before} names and kept the handles: the handles' objects now, resolved under the lock (so
      * after a move under way), with their backend; {@code null} when a handle no longer names the slot it named, when
-     * none names another object (it was not a move), or when the process ended or has no backend. Stores no error:
-     * the wait answers.
+     * none names another object (it was not a move), or when the process ended. When the backend left with no
+     * successor yet (the process parked and waits for the next backend of its store), waits for that backend first,
+     * for at most {@code waitNanos} ({@link Long#MAX_VALUE}: no end), and answers {@link Iwin32Wait.Moved#TIME_RAN_OUT}
+     * when the time ran out or the thread was interrupted (it keeps its interrupt status). Stores no error: the wait
+     * answers.
      */
-    Iwin32Wait.Moved afterMove(long[] handles, List<Iwin32SyncObjects.Waitable> before) {
+    Iwin32Wait.Moved afterMove(long[] handles, List<Iwin32SyncObjects.Waitable> before, long waitNanos) {
         try {
-            IntimeProcess process = binding.enter();
+            IntimeProcess process;
+            try {
+                process = binding.enterOnceBound(waitNanos);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return Iwin32Wait.Moved.TIME_RAN_OUT;
+            }
+            if (process == null) {
+                return Iwin32Wait.Moved.TIME_RAN_OUT;
+            }
             try {
                 process.iwin32Handles.reconcile();
                 List<Iwin32SyncObjects.Waitable> now = new ArrayList<>(before.size());

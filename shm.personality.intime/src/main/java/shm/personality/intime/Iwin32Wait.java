@@ -43,13 +43,23 @@ final class Iwin32Wait {
         /**
          * The objects the handles of {@code targets} name after the process moved to another backend of its store
          * (which closed their objects, keeping the handles), in the same order, with the backend that waits on them;
-         * {@code null} when a handle was closed or the process ended instead. May wait for a move under way.
+         * {@code null} when a handle was closed or the process ended instead. May wait for a move under way, and, when
+         * the backend left with no successor yet, for the next backend for at most {@code waitNanos}
+         * ({@link Moved#TIME_RAN_OUT} when none came in time).
          */
-        Moved afterMove(List<Iwin32SyncObjects.Waitable> targets);
+        Moved afterMove(List<Iwin32SyncObjects.Waitable> targets, long waitNanos);
     }
 
     /** What a wait goes on waiting on after its process moved: the handles' objects now, and their backend. */
     record Moved(ShmBackend backend, List<Iwin32SyncObjects.Waitable> targets) {
+
+        /** The wait's time ran out (or its thread was interrupted) while the process waited for a backend. */
+        static final Moved TIME_RAN_OUT = new Moved(null, List.of());
+    }
+
+    /** The answer of a wait whose time ran out while its process waited for a backend (see {@link Moved#TIME_RAN_OUT}). */
+    private static int ranOut() {
+        return Thread.currentThread().isInterrupted() ? WAIT_FAILED : WAIT_TIMEOUT;
     }
 
     /**
@@ -73,7 +83,10 @@ final class Iwin32Wait {
                 // (a failed wait took nothing). A handle closed under the wait fails it with CLOSED, or, while the
                 // unmapping is under way, with another reason; its slot, deleted before the object is released, tells
                 // the two apart.
-                Moved moved = waiter.afterMove(List.of(target));
+                Moved moved = waiter.afterMove(List.of(target), deadline.nanosLeft());
+                if (moved == Moved.TIME_RAN_OUT) {
+                    return ranOut();
+                }
                 if (moved != null) {
                     target = moved.targets().getFirst();
                     continue;
@@ -125,7 +138,10 @@ final class Iwin32Wait {
             try {
                 result = backend.waitForMultipleObjects(objects, waitAll, deadline.nextSlice());
             } catch (ShmException e) {
-                Moved moved = waiter.afterMove(targets);
+                Moved moved = waiter.afterMove(targets, deadline.nanosLeft());
+                if (moved == Moved.TIME_RAN_OUT) {
+                    return ranOut();
+                }
                 if (moved != null) {
                     backend = moved.backend();
                     targets = moved.targets();
@@ -177,6 +193,11 @@ final class Iwin32Wait {
         Duration nextSlice() {
             long left = forever ? SLICE_NANOS : poll ? 0 : Math.max(0, nanos - System.nanoTime());
             return left == 0 ? Duration.ZERO : Duration.ofNanos(Math.min(left, SLICE_NANOS));
+        }
+
+        /** The time left: {@link Long#MAX_VALUE} for a wait without end, 0 once passed. */
+        long nanosLeft() {
+            return forever ? Long.MAX_VALUE : poll ? 0 : Math.max(0, nanos - System.nanoTime());
         }
 
         /** Whether the wait's time is up. */

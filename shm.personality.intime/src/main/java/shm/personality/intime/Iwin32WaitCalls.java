@@ -90,8 +90,8 @@ final class Iwin32WaitCalls {
 
         /** The handle's object after a move of the process ({@link CallFrame#afterMove}). */
         @Override
-        public Iwin32Wait.Moved afterMove(List<Iwin32SyncObjects.Waitable> waited) {
-            return calls.afterMove(new long[] {handle}, waited);
+        public Iwin32Wait.Moved afterMove(List<Iwin32SyncObjects.Waitable> waited, long waitNanos) {
+            return calls.afterMove(new long[] {handle}, waited, waitNanos);
         }
     }
 
@@ -117,8 +117,8 @@ final class Iwin32WaitCalls {
 
         /** The handles' objects after a move of the process ({@link CallFrame#afterMove}). */
         @Override
-        public Iwin32Wait.Moved afterMove(List<Iwin32SyncObjects.Waitable> waited) {
-            return calls.afterMove(handles, waited);
+        public Iwin32Wait.Moved afterMove(List<Iwin32SyncObjects.Waitable> waited, long waitNanos) {
+            return calls.afterMove(handles, waited, waitNanos);
         }
     }
 }

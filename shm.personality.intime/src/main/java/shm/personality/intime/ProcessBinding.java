@@ -6,6 +6,7 @@ import static shm.api.intime.IntimeConstants.E_NOT_CONFIGURED;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
@@ -26,6 +27,8 @@ final class ProcessBinding {
 
     private final IntimeSettings settings;
     private final ReentrantLock lock = new ReentrantLock();
+    /** Signaled when a backend is bound, or the process ends: for waits that wait for the next backend. */
+    private final Condition boundOrEnded = lock.newCondition();
     private volatile boolean ended;
     /** The process's parts over the bound backend; {@code null} while none is bound. Guarded by {@link #lock}. */
     private IntimeProcess process;
@@ -96,23 +99,60 @@ final class ProcessBinding {
     IntimeProcess enter() {
         lock.lock();
         try {
-            if (ended) {
-                throw IntimeErrors.rt(ErrorReason.CLOSED, E_EXIST, null, "this INtime process has ended");
-            }
-            if (process == null) {
-                throw IntimeErrors.rt(ErrorReason.INTERNAL, E_NOT_CONFIGURED, null, "no shared memory backend is"
-                        + " bound (the process waits for one)");
-            }
-            return process;
+            return current();
         } catch (RuntimeException e) {
             lock.unlock();
             throw e;
         }
     }
 
+    /** The process's parts, under the lock; fails as {@link #locked} does. */
+    private IntimeProcess current() {
+        if (ended) {
+            throw IntimeErrors.rt(ErrorReason.CLOSED, E_EXIST, null, "this INtime process has ended");
+        }
+        if (process == null) {
+            throw IntimeErrors.rt(ErrorReason.INTERNAL, E_NOT_CONFIGURED, null, "no shared memory backend is"
+                    + " bound (the process waits for one)");
+        }
+        return process;
+    }
+
     /** Releases the lock {@link #enter()} took. */
     void exit() {
         lock.unlock();
+    }
+
+    /**
+     * As {@link #enter()}, but while the process waits for a backend (its backend left and it parked its part of the
+     * store), first waits for the next one, for at most {@code timeoutNanos} ({@link Long#MAX_VALUE}: no end): for a
+     * wait that was under way when the backend left.
+     *
+     * @return the process's parts, the lock held; {@code null} (the lock not held) when the time ran out first
+     * @throws InterruptedException when the waiting thread is interrupted (the lock not held)
+     */
+    IntimeProcess enterOnceBound(long timeoutNanos) throws InterruptedException {
+        lock.lock();
+        boolean entered = false;
+        try {
+            long left = timeoutNanos;
+            while (!ended && process == null && parked != null) {
+                if (timeoutNanos == Long.MAX_VALUE) {
+                    boundOrEnded.await();
+                } else if (left <= 0) {
+                    return null;
+                } else {
+                    left = boundOrEnded.awaitNanos(left);
+                }
+            }
+            IntimeProcess now = current();
+            entered = true;
+            return now;
+        } finally {
+            if (!entered) {
+                lock.unlock();
+            }
+        }
     }
 
     /** See {@link IntimePersonality#table}. */
@@ -138,6 +178,7 @@ final class ProcessBinding {
                 return;
             }
             ended = true;
+            boundOrEnded.signalAll();
             withoutLock.stop();
             if (process != null) {
                 process.close();
@@ -176,6 +217,7 @@ final class ProcessBinding {
             int restored = state == null ? 0 : next.restore(state, lost);
             process = next;
             withoutLock.open(next);
+            boundOrEnded.signalAll();
             parked = null;
             backend = replacement;
             storeNamespace = namespace;
@@ -212,6 +254,7 @@ final class ProcessBinding {
                 return 0;
             }
             ended = true;
+            boundOrEnded.signalAll();
             withoutLock.stop();
             List<String> lost = new ArrayList<>();
             List<String> state = process != null ? process.park(lost) : parked;

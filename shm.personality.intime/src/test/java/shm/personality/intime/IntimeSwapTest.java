@@ -183,6 +183,50 @@ class IntimeSwapTest {
      */
     private void assertAWaitGoesOnAcrossAMove(ToIntBiFunction<IntimePersonality, long[]> wait, int released)
             throws Exception {
+        assertAWaitGoesOn(wait, released, false);
+    }
+
+    /**
+     * A wait that blocks while the process's backend leaves with no successor (an update of the backend's bundle: the
+     * process parks and waits for the next backend of its store) goes on on the next one: a set there releases it. A
+     * wait begun in the gap fails at once, as every call then does.
+     */
+    @Test
+    void aWaitGoesOnWhileTheBackendIsUpdated() throws Exception {
+        assertAWaitGoesOn((process, events) -> process.WaitForSingleObject(events[1], INFINITE), WAIT_OBJECT_0, true);
+    }
+
+    /** The same for a wait on several objects. */
+    @Test
+    void aWaitOnSeveralGoesOnWhileTheBackendIsUpdated() throws Exception {
+        assertAWaitGoesOn((process, events) -> process.WaitForMultipleObjects(2, events, false, INFINITE),
+                WAIT_OBJECT_0 + 1, true);
+    }
+
+    /** A timed wait whose time runs out while the process waits for a backend answers WAIT_TIMEOUT. */
+    @Test
+    void aTimedWaitWhoseTimeRunsOutWhileTheBackendIsAwayTimesOut() throws Exception {
+        MmapBackend first = store.track(parking());
+        IntimePersonality process = store.track(new IntimePersonality(IntimeSettings.defaults()));
+        process.useBackend(first, STORE);
+        long event = process.RtCreateEvent(false, false, "away").handle();
+        FutureTask<Integer> waiting = new FutureTask<>(() -> process.WaitForSingleObject(event, 300));
+        Thread.ofPlatform().daemon().start(waiting);
+        Await.until("the wait is registered", () -> waits(first, "away") == 1);
+
+        process.backendGone(first);
+        first.park();
+
+        assertEquals(WAIT_TIMEOUT, waiting.get(Await.DEADLINE.toSeconds(), TimeUnit.SECONDS));
+        process.close();
+    }
+
+    /**
+     * Waits with {@code wait} on two auto-reset events while the process moves to the next backend of its store: both
+     * bound at once, or ({@code gap}) the first gone before the next comes.
+     */
+    private void assertAWaitGoesOn(ToIntBiFunction<IntimePersonality, long[]> wait, int released, boolean gap)
+            throws Exception {
         MmapBackend first = store.track(parking());
         IntimePersonality process = store.track(new IntimePersonality(IntimeSettings.defaults()));
         process.useBackend(first, STORE);
@@ -192,6 +236,12 @@ class IntimeSwapTest {
         Thread.ofPlatform().daemon().start(waiting);
         Await.until("the wait is registered", () -> waits(first, "moving.b") == 1);
 
+        if (gap) {
+            process.backendGone(first);
+            first.park();
+            assertEquals(WAIT_FAILED, process.WaitForSingleObject(events[0], INFINITE),
+                    "a wait begun without a backend fails at once");
+        }
         MmapBackend next = store.track(parking());
         process.useBackend(next, STORE);
         assertTrue(process.RtSetEvent(events[1]));

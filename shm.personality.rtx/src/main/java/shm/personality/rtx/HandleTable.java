@@ -112,6 +112,34 @@ final class HandleTable {
         return open == null || open.family() != ApiFamily.RT ? null : open.resource();
     }
 
+    /** Whether an Rt* handle waits for a backend: its backend left and the next of its store has not come yet. */
+    boolean waitsForBackend(long handle) {
+        OpenHandle open = handles.get(handle);
+        return open != null && open.family() == ApiFamily.RT && open.isParked();
+    }
+
+    /**
+     * Waits while one of the first {@code count} handles of {@code values} waits for a backend, until none does (the
+     * next backend of their store reopened them, or they were closed) or {@code timeoutNanos} pass
+     * ({@link Long#MAX_VALUE}: no end).
+     *
+     * @return whether a handle still waited for a backend when the time ran out
+     * @throws InterruptedException when the waiting thread is interrupted
+     */
+    boolean awaitBackend(long[] values, int count, long timeoutNanos) throws InterruptedException {
+        return handles.awaitWhile(() -> anyWaitsForBackend(values, count), timeoutNanos);
+    }
+
+    /** Whether one of the first {@code count} handles of {@code values} waits for a backend. */
+    boolean anyWaitsForBackend(long[] values, int count) {
+        for (int i = 0; i < count; i++) {
+            if (waitsForBackend(values[i])) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The backend an Rt* handle's object came from, or {@code null} for no open Rt* handle. */
     ShmBackend owner(long handle) {
         OpenHandle open = handles.get(handle);

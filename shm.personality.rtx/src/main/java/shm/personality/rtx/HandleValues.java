@@ -5,7 +5,9 @@ import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.BooleanSupplier;
 
 /**
  * The map from RTX handle values to open handles behind {@link HandleTable}, read on every RTX call. A
@@ -18,7 +20,8 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * <p>Consistency: every change of the map happens under this object's lock and first clears the cache's entry of its
  * value, and an entry is put into the cache only under the same lock and only while the map still holds it. So a read
  * that finds a value in the cache sees what the map held at some moment of the read (before a change that is still
- * going on, at the latest), as a read of the map itself would. Thread-safe.
+ * going on, at the latest), as a read of the map itself would. Every change wakes the threads waiting in
+ * {@link #awaitWhile} for one. Thread-safe.
  */
 final class HandleValues<V> {
 
@@ -66,24 +69,54 @@ final class HandleValues<V> {
     synchronized void put(long value, V open) {
         forget(value);
         map.put(value, open);
+        notifyAll();
     }
 
     /** Removes {@code value}; answers what it named, or {@code null}. */
     synchronized V remove(long value) {
         forget(value);
-        return map.remove(value);
+        V answer = map.remove(value);
+        notifyAll();
+        return answer;
     }
 
     /** Removes {@code value} only while it names {@code open}; answers whether it did. */
     synchronized boolean remove(long value, V open) {
         forget(value);
-        return map.remove(value, open);
+        boolean answer = map.remove(value, open);
+        notifyAll();
+        return answer;
     }
 
     /** Makes {@code value} name {@code next} only while it names {@code open}; answers whether it did. */
     synchronized boolean replace(long value, V open, V next) {
         forget(value);
-        return map.replace(value, open, next);
+        boolean answer = map.replace(value, open, next);
+        notifyAll();
+        return answer;
+    }
+
+    /**
+     * Waits while {@code waiting} holds, re-checking it at every change of the map, until it does not or
+     * {@code timeoutNanos} pass ({@link Long#MAX_VALUE}: no end). {@code waiting} runs under this object's lock.
+     *
+     * @return whether {@code waiting} still held when the time ran out
+     * @throws InterruptedException when the waiting thread is interrupted
+     */
+    synchronized boolean awaitWhile(BooleanSupplier waiting, long timeoutNanos) throws InterruptedException {
+        long start = System.nanoTime();
+        while (waiting.getAsBoolean()) {
+            if (timeoutNanos == Long.MAX_VALUE) {
+                wait();
+                continue;
+            }
+            long left = timeoutNanos - (System.nanoTime() - start);
+            if (left <= 0) {
+                return true;
+            }
+            TimeUnit.NANOSECONDS.timedWait(this, left);
+        }
+        return false;
     }
 
     /** A copy of the entries now. */

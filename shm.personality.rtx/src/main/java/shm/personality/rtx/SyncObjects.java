@@ -6,6 +6,7 @@ import java.lang.foreign.MemorySegment;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -152,7 +153,7 @@ final class SyncObjects {
                 // closed under the call: the general path answers, on the moved event after a move
             }
         }
-        if (!isSyncObject(object)) {
+        if (!isSyncObject(object) || handles.waitsForBackend(hHandle)) {
             lastError.fail(ERROR_INVALID_HANDLE);
             return WAIT_FAILED;
         }
@@ -163,6 +164,15 @@ final class SyncObjects {
                 return answered(waited(left, object, SyncObjects::awaitOne));
             } catch (ShmException e) {
                 Object now = handles.resource(hHandle);
+                if (now == object && handles.waitsForBackend(hHandle)) {
+                    // Its backend left (an update of its bundle, say) and closed the object under the wait; the
+                    // handle waits for the next backend of its store, and so does the wait, for the time left.
+                    Integer ended = awaitBackend(new long[] {hHandle}, 1, dwMilliseconds, begun);
+                    if (ended != null) {
+                        return ended;
+                    }
+                    now = handles.resource(hHandle);
+                }
                 if (now == object || !isSyncObject(now)) {
                     return failed(e);
                 }
@@ -219,6 +229,12 @@ final class SyncObjects {
                 return answered(waited(left, several, (target, timeout) ->
                         target.backend().waitForMultipleObjects(target.objects(), target.all(), timeout)));
             } catch (ShmException e) {
+                if (handles.anyWaitsForBackend(lpHandles, nCount)) {
+                    Integer ended = awaitBackend(lpHandles, nCount, dwMilliseconds, begun);   // as for one object
+                    if (ended != null) {
+                        return ended;
+                    }
+                }
                 Several now = several(nCount, lpHandles, bWaitAll);
                 if (now == null || !now.movedFrom(several)) {
                     return failed(e);
@@ -260,6 +276,28 @@ final class SyncObjects {
                 }
             }
             return false;
+        }
+    }
+
+    /**
+     * Waits while one of the handles waits for a backend, for what is left of a wait of {@code dwMilliseconds} that
+     * began at {@code begun}: {@code null} once none does (the wait goes on on the reopened objects, or fails for a
+     * closed handle), {@code WAIT_TIMEOUT} when the time ran out first, {@code WAIT_FAILED} with
+     * {@code ERROR_OPERATION_ABORTED} when the thread was interrupted (it keeps its interrupt status).
+     */
+    private Integer awaitBackend(long[] values, int count, int dwMilliseconds, long begun) {
+        long nanos = dwMilliseconds == INFINITE ? Long.MAX_VALUE : Math.max(0,
+                TimeUnit.MILLISECONDS.toNanos(Integer.toUnsignedLong(dwMilliseconds)) - (System.nanoTime() - begun));
+        try {
+            if (handles.awaitBackend(values, count, nanos)) {
+                lastError.succeed();
+                return WAIT_TIMEOUT;
+            }
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            lastError.fail(ERROR_OPERATION_ABORTED);
+            return WAIT_FAILED;
         }
     }
 

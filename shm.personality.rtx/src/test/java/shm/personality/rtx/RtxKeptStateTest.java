@@ -228,6 +228,51 @@ class RtxKeptStateTest {
      */
     private void assertAWaitGoesOnAcrossAMove(ToIntBiFunction<RtxPersonality, long[]> wait, int released)
             throws Exception {
+        assertAWaitGoesOn(wait, released, false);
+    }
+
+    /**
+     * A wait that blocks while its backend leaves with no successor (an update of the backend's bundle: the handles
+     * wait for the next backend of their store) goes on on the next one: a set there releases it. A wait begun in the
+     * gap fails at once, as every call then does (the test above of unnamed objects).
+     */
+    @Test
+    void aWaitGoesOnWhileItsBackendIsUpdated() throws Exception {
+        assertAWaitGoesOn((personality, events) -> personality.RtWaitForSingleObject(events[1], INFINITE),
+                WAIT_OBJECT_0, true);
+    }
+
+    /** The same for a wait on several objects. */
+    @Test
+    void aWaitOnSeveralGoesOnWhileTheirBackendIsUpdated() throws Exception {
+        assertAWaitGoesOn((personality, events) -> personality.RtWaitForMultipleObjects(2, events, false, INFINITE),
+                WAIT_OBJECT_0 + 1, true);
+    }
+
+    /** A timed wait whose time runs out while its backend is away answers WAIT_TIMEOUT. */
+    @Test
+    void aTimedWaitWhoseTimeRunsOutWhileItsBackendIsAwayTimesOut() throws Exception {
+        MmapBackend first = parking();
+        RtxPersonality personality = revision(first);
+        long event = personality.RtCreateEvent(false, false, "away").handle();
+        FutureTask<Integer> waiting = new FutureTask<>(() -> personality.RtWaitForSingleObject(event, 300));
+        Thread.ofPlatform().daemon().start(waiting);
+        Await.until("the wait is registered", () -> waiting(first, "away") == 1);
+
+        personality.backendGone(first);
+        first.park();
+
+        assertEquals(WAIT_TIMEOUT, waiting.get(Await.DEADLINE.toSeconds(), TimeUnit.SECONDS));
+        personality.useBackend(parking(), STORE);
+        assertTrue(personality.RtCloseHandle(event));
+    }
+
+    /**
+     * Waits with {@code wait} on two auto-reset events while the handles move to the next backend of their store:
+     * make-before-break, or ({@code gap}) with the first backend gone before the next comes.
+     */
+    private void assertAWaitGoesOn(ToIntBiFunction<RtxPersonality, long[]> wait, int released, boolean gap)
+            throws Exception {
         MmapBackend first = parking();
         RtxPersonality personality = revision(first);
         long[] events = {personality.RtCreateEvent(false, false, "moving.a").handle(),
@@ -236,6 +281,13 @@ class RtxKeptStateTest {
         Thread.ofPlatform().daemon().start(waiting);
         Await.until("the wait is registered", () -> waiting(first, "moving.b") == 1);
 
+        if (gap) {
+            personality.backendGone(first);
+            first.park();
+            assertEquals(WAIT_FAILED, personality.RtWaitForSingleObject(events[0], INFINITE),
+                    "a wait begun without a backend fails at once");
+            assertEquals(ERROR_INVALID_HANDLE, personality.RtGetLastError());
+        }
         MmapBackend next = parking();
         personality.useBackend(next, STORE);
         Await.until("the old events' grace ends", () -> personality.retiredObjects() == 0);
