@@ -239,7 +239,7 @@ class IntimeSwapTest {
         if (gap) {
             process.backendGone(first);
             first.park();
-            assertEquals(WAIT_FAILED, process.WaitForSingleObject(events[0], INFINITE),
+            assertEquals(WAIT_FAILED, process.WaitForSingleObject(events[0], (int) Await.DEADLINE.toMillis()),
                     "a wait begun without a backend fails at once");
         }
         MmapBackend next = store.track(parking());

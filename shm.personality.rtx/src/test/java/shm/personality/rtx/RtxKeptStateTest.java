@@ -284,7 +284,7 @@ class RtxKeptStateTest {
         if (gap) {
             personality.backendGone(first);
             first.park();
-            assertEquals(WAIT_FAILED, personality.RtWaitForSingleObject(events[0], INFINITE),
+            assertEquals(WAIT_FAILED, personality.RtWaitForSingleObject(events[0], (int) Await.DEADLINE.toMillis()),
                     "a wait begun without a backend fails at once");
             assertEquals(ERROR_INVALID_HANDLE, personality.RtGetLastError());
         }

@@ -38,11 +38,12 @@ import shm.testkit.StoreFixture;
 class ClosedUnderAWaitTest {
 
     private static final Duration LONG = Duration.ofMinutes(10);
-    private static final Map<CompletableFuture<?>, Thread> WAITERS = new ConcurrentHashMap<>();
 
     @RegisterExtension
     final StoreFixture<MmapBackend> store = MmapStores.fresh();
     private final MmapBackend backend = store.backend();
+    /** The thread of each wait this test started. */
+    private final Map<CompletableFuture<?>, Thread> waiters = new ConcurrentHashMap<>();
 
     @Test
     void anAutoResetWaitWhoseHandleIsClosedEndsAtOnceAndLeavesNoRegistration() {
@@ -136,23 +137,23 @@ class ClosedUnderAWaitTest {
         return assertInstanceOf(ObjectState.Event.class, state).waiting();
     }
 
-    private static <T> CompletableFuture<T> inAnotherThread(Supplier<T> call) {
+    private <T> CompletableFuture<T> inAnotherThread(Supplier<T> call) {
         CompletableFuture<T> answer = new CompletableFuture<>();
-        Thread thread = Thread.ofPlatform().name("waiter").unstarted(() -> {
+        Thread thread = Thread.ofPlatform().name("waiter").daemon().unstarted(() -> {
             try {
                 answer.complete(call.get());
             } catch (RuntimeException | Error e) {
                 answer.completeExceptionally(e);
             }
         });
-        WAITERS.put(answer, thread);
+        waiters.put(answer, thread);
         thread.start();
         return answer;
     }
 
     /** Whether the thread of {@code wait} is in a futex wait now (spinning or asleep in the kernel). */
-    private static boolean inFutexWait(CompletableFuture<?> wait) {
-        for (StackTraceElement frame : WAITERS.get(wait).getStackTrace()) {
+    private boolean inFutexWait(CompletableFuture<?> wait) {
+        for (StackTraceElement frame : waiters.get(wait).getStackTrace()) {
             if (frame.getClassName().equals(Futex.class.getName()) && frame.getMethodName().equals("await")) {
                 return true;
             }
