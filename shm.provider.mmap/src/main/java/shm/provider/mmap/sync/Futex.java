@@ -90,7 +90,7 @@ public final class Futex {
     private final long sysGettid;
     private final MethodHandle syscall;
     private final CallState callState = new CallState();
-    private final WaitingThreads waiting = new WaitingThreads(this);
+    private final WaitingThreads waiting;
     private final FutexWaitv waitv;
     private final ThreadIdentity threads = new ThreadIdentity(this);
 
@@ -107,7 +107,8 @@ public final class Futex {
                 .orElseThrow(() -> new IllegalStateException("the C library has no symbol syscall"));
         this.syscall = linker.downcallHandle(symbol, SYSCALL_SHAPE, CallState.captureErrno(),
                 Linker.Option.firstVariadicArg(1));
-        this.waitv = new FutexWaitv(this, callState, syscall, waiting);
+        this.waiting = new WaitingThreads(new AddressWaker(syscall, callState, sysFutex));
+        this.waitv = new FutexWaitv(callState, syscall, waiting);
     }
 
     /** A new scope for the waits made through one handle, whose close ends them ({@link WaitScope}). */
@@ -325,18 +326,6 @@ public final class Futex {
             throw e;
         } catch (Throwable t) {
             throw new IllegalStateException("gettid", t);
-        }
-    }
-
-    /** {@code FUTEX_WAKE} of every thread sleeping on a raw address (an interrupt word). */
-    void wakeAddress(long address) {
-        try {
-            long ignored = (long) syscall.invokeExact(callState.segment(), sysFutex, address, FUTEX_WAKE,
-                    (long) Integer.MAX_VALUE, 0L, 0L, 0L);
-        } catch (RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException("futex FUTEX_WAKE", t);
         }
     }
 

@@ -61,7 +61,6 @@ final class FutexWaitv {
         }
     }
 
-    private final Futex futex;
     private final CallState callState;
     private final MethodHandle waitv;
     private volatile boolean missing;
@@ -69,10 +68,9 @@ final class FutexWaitv {
 
     /**
      * Calls {@code futex_waitv} through {@code syscall}, the handle {@link Futex} linked in its one shape
-     * ({@link Futex#SYSCALL_SHAPE}); {@code futex} wakes the interrupt words.
+     * ({@link Futex#SYSCALL_SHAPE}); {@code threads} gives each thread its record and interrupt word.
      */
-    FutexWaitv(Futex futex, CallState callState, MethodHandle syscall, WaitingThreads threads) {
-        this.futex = futex;
+    FutexWaitv(CallState callState, MethodHandle syscall, WaitingThreads threads) {
         this.threads = threads;
         this.callState = callState;
         // long syscall(SYS_futex_waitv, struct futex_waitv *waiters, unsigned nr, unsigned flags,

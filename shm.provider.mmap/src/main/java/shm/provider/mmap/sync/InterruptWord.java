@@ -19,11 +19,11 @@ import java.nio.channels.spi.AbstractInterruptibleChannel;
  */
 final class InterruptWord extends AbstractInterruptibleChannel {
 
-    private final Futex futex;
+    private final AddressWaker waker;
     private final MemorySegment word = Arena.ofAuto().allocate(ValueLayout.JAVA_INT);
 
-    InterruptWord(Futex futex) {
-        this.futex = futex;
+    InterruptWord(AddressWaker waker) {
+        this.waker = waker;
     }
 
     /** The word's address, for the kernel. */
@@ -39,7 +39,7 @@ final class InterruptWord extends AbstractInterruptibleChannel {
     /** Sets the word and wakes its sleeper, leaving the channel open (a closing scope's call, any thread). */
     void poke() {
         Words.setIntVolatile(word, 0, 1);
-        futex.wakeAddress(word.address());
+        waker.wake(word.address());
     }
 
     /** Clears a poke (the owning thread, before it sleeps); a volatile store, so the reads that follow see later. */
@@ -67,6 +67,6 @@ final class InterruptWord extends AbstractInterruptibleChannel {
     @Override
     protected void implCloseChannel() {
         Words.setIntVolatile(word, 0, 1);
-        futex.wakeAddress(word.address());
+        waker.wake(word.address());
     }
 }

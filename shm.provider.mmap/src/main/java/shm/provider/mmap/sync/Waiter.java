@@ -7,7 +7,8 @@ import java.lang.invoke.VarHandle;
  * One thread's record in the {@link WaitingThreads} of a {@link Futex}: the {@link WaitScope}s it waits in now (none,
  * one, or several for a wait on several objects) and the {@link InterruptWord} its sleeps in the kernel include,
  * which a {@link WaitScope#close} sets and wakes ("pokes") as an interrupt does. Written by its own thread (the scopes,
- * the word), read by closing threads.
+ * the word), read by closing threads. The value of a thread-local of its {@link WaitingThreads}: it holds nothing
+ * that leads back to that thread-local ({@link AddressWaker}).
  */
 public final class Waiter {
 
@@ -22,16 +23,16 @@ public final class Waiter {
     }
 
     private final Thread thread;
-    private final Futex futex;
+    private final AddressWaker waker;
     /** A {@link WaitScope}, a {@code WaitScope[]}, or {@code null} while the thread waits in no scope. */
     @SuppressWarnings("unused")   // through SCOPES
     private volatile Object scopes;
     /** The word the thread's next sleep includes; replaced after an interrupt closes it. */
     private volatile InterruptWord word;
 
-    Waiter(Thread thread, Futex futex) {
+    Waiter(Thread thread, AddressWaker waker) {
         this.thread = thread;
-        this.futex = futex;
+        this.waker = waker;
     }
 
     /** The thread this record is of. */
@@ -89,7 +90,7 @@ public final class Waiter {
     InterruptWord interruptWord() {
         InterruptWord current = word;
         if (current == null || !current.isOpen()) {
-            current = new InterruptWord(futex);
+            current = new InterruptWord(waker);
             word = current;
         }
         return current;

@@ -13,20 +13,20 @@ final class WaitingThreads {
     /** Every this many new records, the records of ended threads are dropped. */
     private static final int PRUNE_EVERY = 64;
 
-    private final Futex futex;
+    private final AddressWaker waker;
     private final ThreadLocal<Waiter> mine = new ThreadLocal<>();
     private final Set<Waiter> all = ConcurrentHashMap.newKeySet();
     private int addedSincePrune;
 
-    WaitingThreads(Futex futex) {
-        this.futex = futex;
+    WaitingThreads(AddressWaker waker) {
+        this.waker = waker;
     }
 
     /** The calling thread's record, made and added on first use. */
     Waiter mine() {
         Waiter waiter = mine.get();
         if (waiter == null) {
-            waiter = new Waiter(Thread.currentThread(), futex);
+            waiter = new Waiter(Thread.currentThread(), waker);
             mine.set(waiter);
             add(waiter);
         }
