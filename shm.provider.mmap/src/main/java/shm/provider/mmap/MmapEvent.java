@@ -7,7 +7,6 @@ import shm.api.WaitResult;
 import shm.api.spi.BackendHandle;
 import shm.provider.mmap.sync.MultiWait;
 import shm.provider.mmap.sync.SharedEvent;
-import shm.provider.mmap.sync.Waiter;
 
 /** A named event of the mmap backend: a {@link SharedEvent} in an {@code EVENT} object's mapping. */
 final class MmapEvent extends MmapSyncObject implements NamedEvent {
@@ -61,24 +60,6 @@ final class MmapEvent extends MmapSyncObject implements NamedEvent {
 
     @Override
     public WaitResult await(Duration timeout) {
-        checkOpen();
-        if (timeout.isZero()) {
-            try {
-                return event.await(timeout);
-            } catch (RuntimeException | InternalError e) {
-                throw failure(e);
-            }
-        }
-        Waiter waiter = null;
-        try {
-            waiter = enterWait();
-            return event.await(timeout);
-        } catch (RuntimeException | InternalError e) {
-            throw failure(e);
-        } finally {
-            if (waiter != null) {
-                waiter.leave();
-            }
-        }
+        return waitOn(event, timeout, SharedEvent::await);
     }
 }

@@ -7,7 +7,6 @@ import shm.api.WaitResult;
 import shm.api.spi.BackendHandle;
 import shm.provider.mmap.sync.MultiWait;
 import shm.provider.mmap.sync.SharedMutex;
-import shm.provider.mmap.sync.Waiter;
 
 /** A named mutex of the mmap backend: a {@link SharedMutex} in a {@code MUTEX} object's mapping. */
 final class MmapMutex extends MmapSyncObject implements NamedMutex {
@@ -26,25 +25,7 @@ final class MmapMutex extends MmapSyncObject implements NamedMutex {
 
     @Override
     public WaitResult acquire(Duration timeout) {
-        checkOpen();
-        if (timeout.isZero()) {
-            try {
-                return mutex.acquire(timeout);
-            } catch (RuntimeException | InternalError e) {
-                throw failure(e);
-            }
-        }
-        Waiter waiter = null;
-        try {
-            waiter = enterWait();
-            return mutex.acquire(timeout);
-        } catch (RuntimeException | InternalError e) {
-            throw failure(e);
-        } finally {
-            if (waiter != null) {
-                waiter.leave();
-            }
-        }
+        return waitOn(mutex, timeout, SharedMutex::acquire);
     }
 
     @Override

@@ -7,7 +7,6 @@ import shm.api.WaitResult;
 import shm.api.spi.BackendHandle;
 import shm.provider.mmap.sync.MultiWait;
 import shm.provider.mmap.sync.SharedSemaphore;
-import shm.provider.mmap.sync.Waiter;
 
 /** A named semaphore of the mmap backend: a {@link SharedSemaphore} in a {@code SEMAPHORE} object's mapping. */
 final class MmapSemaphore extends MmapSyncObject implements NamedSemaphore {
@@ -31,25 +30,7 @@ final class MmapSemaphore extends MmapSyncObject implements NamedSemaphore {
 
     @Override
     public WaitResult acquire(Duration timeout) {
-        checkOpen();
-        if (timeout.isZero()) {
-            try {
-                return semaphore.acquire(timeout);
-            } catch (RuntimeException | InternalError e) {
-                throw failure(e);
-            }
-        }
-        Waiter waiter = null;
-        try {
-            waiter = enterWait();
-            return semaphore.acquire(timeout);
-        } catch (RuntimeException | InternalError e) {
-            throw failure(e);
-        } finally {
-            if (waiter != null) {
-                waiter.leave();
-            }
-        }
+        return waitOn(semaphore, timeout, SharedSemaphore::acquire);
     }
 
     @Override

@@ -1,10 +1,12 @@
 package shm.provider.mmap;
 
+import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Supplier;
 
 import shm.api.ErrorReason;
 import shm.api.ShmException;
+import shm.api.WaitResult;
 import shm.api.spi.BackendHandle;
 import shm.provider.mmap.sync.MultiWait;
 import shm.provider.mmap.sync.WaitScope;
@@ -31,15 +33,37 @@ abstract class MmapSyncObject implements AutoCloseable {
         return waits;
     }
 
+    /** A wait of one primitive for a timeout; the implementations are method references capturing nothing. */
+    @FunctionalInterface
+    interface TimedWait<P> {
+        WaitResult await(P primitive, Duration timeout);
+    }
+
     /**
-     * Enters the scope of this object's handle for a wait that may sleep: the caller leaves it in a {@code finally}
-     * after the wait. Zero-timeout tests never register with the object and skip this.
-     *
-     * @throws IllegalStateException (a {@link shm.provider.mmap.sync.WaitCancelledException}) when the handle is
-     *                               being closed; {@link #failure} makes it CLOSED
+     * Runs a wait on the primitive: a zero-timeout test as any call, a wait that may sleep in the scope of this
+     * object's handle, so that the handle's close ends it before the memory goes ({@link WaitScope}). A closed handle,
+     * before or during the wait, is CLOSED ({@link #failure}).
      */
-    final Waiter enterWait() {
-        return waits.enter();
+    final <P> WaitResult waitOn(P primitive, Duration timeout, TimedWait<P> wait) {
+        checkOpen();
+        if (timeout.isZero()) {
+            try {
+                return wait.await(primitive, timeout);
+            } catch (RuntimeException | InternalError e) {
+                throw failure(e);
+            }
+        }
+        Waiter waiter = null;
+        try {
+            waiter = waits.enter();
+            return wait.await(primitive, timeout);
+        } catch (RuntimeException | InternalError e) {
+            throw failure(e);
+        } finally {
+            if (waiter != null) {
+                waiter.leave();
+            }
+        }
     }
 
     /** The maker of this object: a wait on several objects takes only objects of its own backend. */
