@@ -11,7 +11,7 @@
 # Environment (all optional):
 #   SHM_BENCH_QUICK=1       short counts everywhere
 #   SHM_BENCH_NO_BUILD=1    use the jars already built (shm.runtime/target/shm.jar, shm.bench/target)
-#   SHM_BENCH_ONLY="a b"    run only these sections (c java jmh overhead pingpong events scale startup syscalls),
+#   SHM_BENCH_ONLY="a b"    run only these sections (c java jmh overhead paired pingpong events scale startup syscalls),
 #                           keeping the other sections' results of the last run
 #   QUIET_BUSY=0.25         "quiet": the machine's CPUs were busy less than this fraction over 3 s (all CPUs)
 #   QUIET_MAX=60            seconds to wait for quiet before a section (then it runs anyway, flagged)
@@ -46,11 +46,11 @@ fi
 # Counts: full run / quick run.
 if [ -n "$quick" ]; then
     SCALE_N=10000; REPS=3; PP_N=100000; PP_WARM=20000; EV_N=5000; EV_WARM=1000; EV_ROUNDS=1; STARTUP_RUNS=3; SYS_N=500
-    OVERHEAD_CYCLES=2000; OVERHEAD_ROUNDS=3; SYNC_PAIRS=20000
+    OVERHEAD_CYCLES=2000; OVERHEAD_ROUNDS=3; SYNC_PAIRS=20000; PAIRED_ROUNDS=1; PAIRED_SCALE=10
     JMH_DEFAULT=(-f 1 -wi 1 -w 300ms -i 2 -r 300ms)
 else
     SCALE_N=${SCALE_N:-100000}; REPS=7; PP_N=300000; PP_WARM=50000; EV_N=100000; EV_WARM=1000000; EV_ROUNDS=5; STARTUP_RUNS=10; SYS_N=2000
-    OVERHEAD_CYCLES=20000; OVERHEAD_ROUNDS=9
+    OVERHEAD_CYCLES=20000; OVERHEAD_ROUNDS=9; PAIRED_ROUNDS=5; PAIRED_SCALE=1
     # event calls take 20-300 ns: rounds of a million pairs (3-5 s in all) let the JIT's code settle before they count
     SYNC_PAIRS=1000000
     JMH_DEFAULT=(-f 1 -wi 3 -w 1s -i 5 -r 1s)
@@ -170,6 +170,33 @@ if want overhead; then
     jrun shm.bench.SyncCallCycles "/dev/shm/shm-bench-sync-$$" "$SYNC_PAIRS" "$OVERHEAD_ROUNDS" \
         | tee -a "$out/overhead.txt"
     rm -rf "/dev/shm/shm-bench-sync-$$"
+fi
+
+# ---------------------------------------------------------------- control cycles paired with C: they take turns
+# The C reference and the platform's cycle run one after the other, PAIRED_ROUNDS times, so that each ratio compares
+# two runs a few seconds apart; the table gives the median of the rounds' ratios (this virtual machine's speed drifts
+# by a third between sections minutes apart). Platform: shm.bench.ControlCycles after a warm-up long enough for the
+# compiled code; C: cycles.c (shmbase's life, life+touch and open cycles, same 4 KiB).
+if want paired; then
+    section paired
+    : > "$out/paired.txt"
+    paired_root=/dev/shm/shm-bench-paired-$$
+    for r in $(seq "$PAIRED_ROUNDS"); do
+        #    platform mode              C mode  platform cycles  warm-up  C cycles
+        for spec in "create-unreserved-confined life   100000 30000 200000" \
+                    "create-confined            touch  100000 30000 100000" \
+                    "open-elsewhere-confined    open   200000 50000 400000" \
+                    "open-here-confined         open   200000 50000 400000" \
+                    "create-unreserved          life    30000 10000 200000" \
+                    "open-elsewhere             open    40000 10000 400000"; do
+            read -r mode cmode n warm cn <<< "$spec"
+            cline=$("$bin/cycles" "$cmode" $((cn / PAIRED_SCALE)) 4096)
+            pline=$(jrun shm.bench.ControlCycles "$mode" "$paired_root" $((n / PAIRED_SCALE)) $((warm / PAIRED_SCALE)))
+            echo "PAIRED round=$r mode=$mode platform_per_s=$(sed 's/.*per_s=\([0-9]*\).*/\1/' <<< "$pline") c=c-$cmode c_per_s=$(sed 's/.*per_s=\([0-9]*\).*/\1/' <<< "$cline")" \
+                | tee -a "$out/paired.txt"
+            rm -rf "$paired_root"
+        done
+    done
 fi
 
 # ---------------------------------------------------------------- cross-process round trips

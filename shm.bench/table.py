@@ -387,6 +387,35 @@ if cycles:
     for cyc in cycles:
         print(f"| {cyc.get('mode', '?')} | {fmt(float(cyc['per_s']))} | {cyc.get('thread_cpu_us', '—')} µs |")
     print()
+# control cycles paired with C (run.sh's paired section): the two take turns, a ratio per round, the rounds' median
+PAIRED = (("create-unreserved-confined", "create→map→close 4 KiB, reserve off, confined handle", "C `life`", 0.5),
+          ("create-confined", "create→map→close 4 KiB, space reserved, confined handle", "C `life+touch`", 0.5),
+          ("open-elsewhere-confined", "open→map→close 4 KiB of an object another process holds, confined handle",
+           "C `open`", 0.5),
+          ("open-here-confined", "open→map→close 4 KiB of an object this process holds already, confined handle",
+           "C `open`", 2.0),
+          ("create-unreserved", "create→map→close 4 KiB, reserve off, default handle", "C `life`", 0.5),
+          ("open-elsewhere", "open→map→close 4 KiB of an object another process holds, default handle", "C `open`",
+           0.5))
+paired = [fields(line, "PAIRED") for line in read("paired.txt").splitlines() if line.startswith("PAIRED")]
+if paired:
+    print("The control cycles again, **paired with C**: the C reference (`cycles`, 4 KiB) and the platform's loop "
+          "(`shm.bench.ControlCycles`, after a warm-up long enough for the compiled code) take turns, so each ratio "
+          "compares two runs seconds apart; the ratio is the median of the rounds' ratios" + flag("paired") + ":")
+    print()
+    print("| cycle | platform (median) | C (median) | ratio per round | ratio (median) | target | |")
+    print("|---|---|---|---|---|---|---|")
+    for mode, label, clabel, target in PAIRED:
+        mine = [r for r in paired if r.get("mode") == mode and float(r.get("c_per_s", 0)) > 0]
+        if not mine:
+            continue
+        plat = [float(r["platform_per_s"]) for r in mine]
+        cref = [float(r["c_per_s"]) for r in mine]
+        ratios = [p / c for p, c in zip(plat, cref)]
+        x = statistics.median(ratios)
+        print(f"| {label} | {fmt(statistics.median(plat))} | {clabel} {fmt(statistics.median(cref))} | "
+              f"{' / '.join(rfmt(v) for v in ratios)} | **{rfmt(x)}** | ≥ {target:g} | {verdict(x, target)} |")
+    print()
 loaded = [f"{k} (busy {v[0]:.0%}, load average {v[1]})" for k, v in load.items() if v[2] == "LOADED"]
 env = read("env.txt")
 if "quick" in env:

@@ -21,12 +21,13 @@ import shm.testkit.Trees;
  * handles are {@link MapOptions#confined() confined} (the single-thread mode, whose close pauses no other thread), and
  * {@code open-here-shared}: confined handles that share the held handle's mapping and hold
  * ({@link MapOptions#shareMapping()}).
- * {@value #WARM} warm-up cycles run first in both runs, so the difference holds the steady state's cycles only. At the
- * end it prints the measured cycles' rate and the calling thread's CPU time per cycle (a figure that a loaded machine
- * disturbs less than the rate).
+ * {@value #WARM} warm-up cycles run first in both runs (or {@code WARM} of them when given), so the difference holds the
+ * steady state's cycles only. At the end it prints the measured cycles' rate and the calling thread's CPU time per
+ * cycle (a figure that a loaded machine disturbs less than the rate). {@code run.sh}'s paired rounds give a longer
+ * warm-up, so that the rate is the compiled code's, and run the C program {@code cycles} between two such runs.
  *
  * <pre>
- *   java -cp ... shm.bench.ControlCycles MODE ROOT N
+ *   java -cp ... shm.bench.ControlCycles MODE ROOT N [WARM]
  * </pre>
  */
 public final class ControlCycles {
@@ -39,11 +40,12 @@ public final class ControlCycles {
     private ControlCycles() {
     }
 
-    /** {@code MODE ROOT N}. */
+    /** {@code MODE ROOT N [WARM]}. */
     public static void main(String[] args) throws Exception {
         String mode = args[0];
         Path root = Path.of(args[1]);
         int n = Integer.parseInt(args[2]);
+        int warm = args.length > 3 ? Integer.parseInt(args[3]) : WARM;
         boolean shared = mode.equals(OPEN_HERE_SHARED);
         MapOptions options = mode.endsWith(CONFINED) || shared ? MapOptions.DEFAULT.withConfined(true)
                 .withShareMapping(shared) : MapOptions.DEFAULT;
@@ -52,16 +54,16 @@ public final class ControlCycles {
         boolean unreserved = base.equals(CREATE_UNRESERVED);
         try (MmapBackend backend = new MmapBackend(MmapSettings.under(root).withReserveSpace(!unreserved))) {
             switch (base) {
-                case "create", CREATE_UNRESERVED -> cycles(mode, () -> create(backend, options), n);
+                case "create", CREATE_UNRESERVED -> cycles(mode, () -> create(backend, options), n, warm);
                 case "open-here" -> {
                     try (BackendHandle held = backend.createOrOpen(ObjectType.SHARED_MEMORY, "held", 4096,
                             MapOptions.DEFAULT)) {
-                        cycles(mode, () -> open(backend, options), n);
+                        cycles(mode, () -> open(backend, options), n, warm);
                     }
                 }
                 case "open-elsewhere" -> {
                     try (CPeerHolder peer = CPeerHolder.hold(root, "held", 4096)) {
-                        cycles(mode, () -> open(backend, options), n);
+                        cycles(mode, () -> open(backend, options), n, warm);
                     }
                 }
                 default -> throw new IllegalArgumentException("mode: create | create-unreserved | open-here"
@@ -72,8 +74,8 @@ public final class ControlCycles {
         }
     }
 
-    private static void cycles(String mode, Runnable cycle, int count) {
-        for (int i = 0; i < WARM; i++) {
+    private static void cycles(String mode, Runnable cycle, int count, int warm) {
+        for (int i = 0; i < warm; i++) {
             cycle.run();
         }
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
