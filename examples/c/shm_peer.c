@@ -41,6 +41,10 @@
  *                                                         WAITED result=SIGNALED|TIMEOUT
  *     close            close the handle; the last handle in any process destroys the object
  *                                                         CLOSED handles=N destroyed=true|false
+ *     cycles N         (no handle open) open the existing object, map it and close it again, N times, each open and
+ *                      each close under the table lock as above, without a line per cycle; then
+ *                                                         CYCLED n=N per_s=RATE   (cycles per second, wall clock)
+ *                      (the table protocol's open cycle in C: the benchmark's reference for the Java backend's)
  *   At the end a handle that is still open is closed (printing CLOSED, as a Java backend's close() does), and the
  *   process leaves the table:                             LEFT table=kept|removed
  *   A first line "PEER pid=PID file=F" names this process and the object's file name.
@@ -620,8 +624,16 @@ static bool start_time_of(uint64_t pid, uint64_t *start)
     return true;
 }
 
+/*
+ * Start times verified lately, one entry per process slot (as ProcessSlots.isAlive in Java): a pid and start time
+ * found alive are trusted for START_TIME_RECHECK_NS without reading /proc again; kill(pid, 0) is asked every time.
+ */
+#define START_TIME_RECHECK_NS 500000000ll
+#define VERIFIED_SLOTS 4096
+static struct verified { uint64_t pid, start; int64_t at; } verified[VERIFIED_SLOTS];
+
 /* A process slot is alive while kill(pid, 0) finds the pid and its start time is unchanged. */
-static bool process_alive(uint64_t pid, uint64_t start)
+static bool process_alive(uint64_t slot, uint64_t pid, uint64_t start)
 {
     if (pid == 0 || pid > INT_MAX) {
         return false;
@@ -629,8 +641,17 @@ static bool process_alive(uint64_t pid, uint64_t start)
     if (kill((pid_t)pid, 0) != 0 && errno == ESRCH) {
         return false;
     }
+    struct verified *v = slot < VERIFIED_SLOTS ? &verified[slot] : NULL;
+    int64_t now_mono = now_ns(CLOCK_MONOTONIC);
+    if (v != NULL && v->at != 0 && v->pid == pid && v->start == start && now_mono - v->at < START_TIME_RECHECK_NS) {
+        return true;
+    }
     uint64_t now;
-    return start_time_of(pid, &now) && now == start;
+    bool same = start_time_of(pid, &now) && now == start;
+    if (v != NULL) {
+        *v = same ? (struct verified){pid, start, now_mono} : (struct verified){0, 0, 0};
+    }
+    return same;
 }
 
 /* ------------------------------------------------------------------------------------------------------------------
@@ -831,7 +852,11 @@ static void create_table(void)
 
 static void check_owner(const struct stat *st, const char *file)
 {
-    if (!group_shared && st->st_uid != getuid()) {
+    static uid_t uid = (uid_t)-1;
+    if (uid == (uid_t)-1) {
+        uid = getuid();
+    }
+    if (!group_shared && st->st_uid != uid) {
         fail("ACCESS_DENIED", "%s/%s is owned by uid %u, not by this user (uid %u), and the store is not"
              " group-shared; it was left untouched", root, file, (unsigned)st->st_uid, (unsigned)getuid());
     }
@@ -1150,9 +1175,25 @@ static void flock_with_deadline(void)
     }
 }
 
-/* Step 3: whether `table` in the root is still the file we have open. */
+/*
+ * Step 3: whether `table` in the root is still the file we have open. A process registered in the table it has open
+ * may skip the check (the table is unlinked only when no process slot is live); like the Java backend, this one skips
+ * it then, but checks every 64th lock anyway.
+ */
+static unsigned link_checks_skipped;
+
+static bool registered_here(void)
+{
+    return self_slot >= 0 && get(process_at((uint64_t)self_slot, P_STATE)) == PROCESS_LIVE
+           && get(process_at((uint64_t)self_slot, P_PID)) == self_pid
+           && get(process_at((uint64_t)self_slot, P_START_TIME)) == self_start;
+}
+
 static bool still_linked(void)
 {
+    if (registered_here() && ++link_checks_skipped % 64 != 0) {
+        return true;
+    }
     struct stat st;
     return fstatat(root_fd, TABLE_FILE, &st, AT_SYMLINK_NOFOLLOW) == 0 && st.st_ino == table_ino
             && st.st_dev == table_dev;
@@ -1181,9 +1222,7 @@ static void recover(void)
  */
 static bool try_register_self(void)
 {
-    if (self_slot >= 0 && get(process_at((uint64_t)self_slot, P_STATE)) == PROCESS_LIVE
-            && get(process_at((uint64_t)self_slot, P_PID)) == self_pid
-            && get(process_at((uint64_t)self_slot, P_START_TIME)) == self_start) {
+    if (registered_here()) {
         return true;
     }
     self_slot = -1; /* not (or no longer) ours: the reaper must not spare it */
@@ -1261,7 +1300,7 @@ static void reap_dead_processes(void)
         }
         /* A parked slot goes like a dead process's when its deadline has passed or its process is gone. */
         bool expired = state == PROCESS_PARKED && now >= get(process_at(p, P_PARK_DEADLINE));
-        if (!expired && process_alive(get(process_at(p, P_PID)), get(process_at(p, P_START_TIME)))) {
+        if (!expired && process_alive(p, get(process_at(p, P_PID)), get(process_at(p, P_START_TIME)))) {
             continue;
         }
         for (uint64_t slot = 0; slot < object_capacity; slot++) {
@@ -1709,7 +1748,8 @@ static void abandon_create(void)
  * Close: unmap; commit (holder - 1, handles - 1; at 0 handles: slot -> destroying, pending + 1, live - 1); if
  * destroying, unlink the file and commit (slot freed, pending - 1).
  */
-static void close_handle(void)
+/* Closes the handle; returns the object's handles left (0: it was destroyed). */
+static uint64_t close_handle(void)
 {
     uint64_t slot = (uint64_t)handle_slot;
     munmap(data, data_size);
@@ -1734,6 +1774,11 @@ static void close_handle(void)
     if (remaining == 0) {
         finish_destroy(slot);
     }
+    return remaining;
+}
+
+static void print_closed(uint64_t remaining)
+{
     printf("CLOSED handles=%" PRIu64 " destroyed=%s\n", remaining, remaining == 0 ? "true" : "false");
 }
 
@@ -1794,7 +1839,7 @@ static void depart(void)
         abandon_create();
     }
     if (data != NULL) {
-        close_handle();
+        print_closed(close_handle());
     }
     leave();
     unlock_table();
@@ -1961,7 +2006,7 @@ static bool event_wait(int64_t millis)
  * Steps
  * ------------------------------------------------------------------------------------------------------------------ */
 
-enum kind { OPEN, CREATE, LOOKUP, WRITE, READ, INFO, HOLD, COUNT, SET, WAIT, CLOSE };
+enum kind { OPEN, CREATE, LOOKUP, WRITE, READ, INFO, HOLD, COUNT, SET, WAIT, CLOSE, CYCLES };
 
 struct step {
     enum kind kind;
@@ -2146,12 +2191,36 @@ static void run(const struct step *s)
         printf("WAITED result=%s\n", event_wait((int64_t)s->a) ? "SIGNALED" : "TIMEOUT");
         break;
     }
-    case CLOSE:
+    case CLOSE: {
         need_handle("close");
         lock_table();
-        close_handle();
+        uint64_t remaining = close_handle();
         unlock_table();
+        print_closed(remaining);
         break;
+    }
+    case CYCLES: {
+        if (data != NULL) {
+            fail("WRONG_STATE", "'cycles' opens and closes the object itself: put it where no handle is open");
+        }
+        int64_t start = now_ns(CLOCK_MONOTONIC);
+        for (uint64_t i = 0; i < s->a; i++) {
+            lock_table();
+            long slot = find_object(file_name);
+            if (slot < 0) {
+                refuse_foreign_file();
+                fail("NOT_FOUND", "no object of that name exists");
+            }
+            open_existing(slot);
+            unlock_table();
+            lock_table();
+            close_handle();
+            unlock_table();
+        }
+        double seconds = (double)(now_ns(CLOCK_MONOTONIC) - start) / 1e9;
+        printf("CYCLED n=%" PRIu64 " per_s=%.0f\n", s->a, s->a > 0 && seconds > 0 ? (double)s->a / seconds : 0.0);
+        break;
+    }
     }
     fflush(stdout);
 }
@@ -2228,6 +2297,9 @@ int main(int argc, char **argv)
             }
         } else if (strcmp(word, "close") == 0) {
             s->kind = CLOSE;
+        } else if (strcmp(word, "cycles") == 0) {
+            s->kind = CYCLES;
+            s->a = number(i + 1 < argc ? argv[++i] : NULL, "cycles needs a COUNT");
         } else {
             fprintf(stderr, "shm_peer: unknown step '%s'\n", word);
             usage("see the steps below");

@@ -163,6 +163,40 @@ class CPeerTest {
         assertTableClean();
     }
 
+    /**
+     * The C peer's {@code cycles N} step (the benchmark's reference for the protocol's open cycle): N opens and closes
+     * of an object Java holds, each through the table, leave the counts as they were; on a missing object it fails
+     * with NOT_FOUND before any cycle.
+     */
+    @Test
+    void cOpensAndClosesAnObjectJavaHoldsManyTimesAndLeavesTheCountsAsTheyWere() {
+        try (BackendHandle held = backend.createOrOpen(SHM, "held", 64, MapOptions.DEFAULT)) {
+            write(held, 0, "kept");
+            long generation = backend.table().locked(backend.table()::generation);
+
+            CPeerProcess c = peer("held", "cycles", "500", "info");
+            c.expect("PEER");
+            String cycled = c.expect("CYCLED");
+            assertEquals("500", field(cycled, "n"), cycled);
+            assertTrue(Double.parseDouble(field(cycled, "per_s")) > 0, cycled);
+            String info = c.expect("INFO");
+            assertEquals("1", field(info, "handles"), info);
+            assertEquals(Map.of(JAVA, 1), holders(info), info);
+            assertEquals("LEFT table=kept", c.expect("LEFT"));
+            assertEquals(0, c.awaitExit(), c.describe());
+
+            assertEquals(Set.of(new HolderInfo(JAVA, 1)), holdersOf("held"));
+            assertEquals("kept", read(held, 0, 4));
+            // each cycle commits its open and its close: two generations per cycle, plus the peer's registration
+            assertTrue(backend.table().locked(backend.table()::generation) >= generation + 1000);
+        }
+        CPeerProcess missing = peer("missing", "cycles", "5");
+        missing.expect("PEER");
+        assertEquals(1, missing.awaitExit(), missing.describe());
+        assertTrue(missing.stderr().contains("(NOT_FOUND)"), missing.stderr());
+        assertTableClean();
+    }
+
     // ------------------------------------------------------------------ C creates, Java opens
 
     @Test
