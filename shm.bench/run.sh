@@ -176,7 +176,8 @@ fi
 # The C reference and the platform's cycle run one after the other, PAIRED_ROUNDS times, so that each ratio compares
 # two runs a few seconds apart; the table gives the median of the rounds' ratios (this virtual machine's speed drifts
 # by a third between sections minutes apart). Platform: shm.bench.ControlCycles after a warm-up long enough for the
-# compiled code; C: cycles.c (shmbase's life, life+touch and open cycles, same 4 KiB).
+# compiled code; C: cycles.c (shmbase's life, life+touch and open cycles, same 4 KiB); for the open of an object
+# another process holds also the C peer of examples/c doing that cycle through the store's protocol (`cycles N`).
 if want paired; then
     section paired
     : > "$out/paired.txt"
@@ -192,7 +193,22 @@ if want paired; then
             read -r mode cmode n warm cn <<< "$spec"
             cline=$("$bin/cycles" "$cmode" $((cn / PAIRED_SCALE)) 4096)
             pline=$(jrun shm.bench.ControlCycles "$mode" "$paired_root" $((n / PAIRED_SCALE)) $((warm / PAIRED_SCALE)))
-            echo "PAIRED round=$r mode=$mode platform_per_s=$(sed 's/.*per_s=\([0-9]*\).*/\1/' <<< "$pline") c=c-$cmode c_per_s=$(sed 's/.*per_s=\([0-9]*\).*/\1/' <<< "$cline")" \
+            proto=
+            if [ "$mode" = open-elsewhere-confined ]; then
+                # the same cycle done by the C peer of examples/c: the store's protocol in C (flock, journal, holds),
+                # while a second C peer holds the object
+                mkfifo "$paired_root.fifo"
+                "$bin/shm_peer" "$paired_root-c" held create 4096 hold < "$paired_root.fifo" > /dev/null &
+                holder=$!
+                exec 3> "$paired_root.fifo"
+                for _ in $(seq 100); do [ -e "$paired_root-c/n.held" ] && break; sleep 0.05; done
+                proto=" proto_per_s=$("$bin/shm_peer" "$paired_root-c" held cycles $((cn / 2 / PAIRED_SCALE)) \
+                    | sed -n 's/^CYCLED .*per_s=\([0-9]*\).*/\1/p')"
+                exec 3>&-
+                wait "$holder" || true
+                rm -rf "$paired_root.fifo" "$paired_root-c"
+            fi
+            echo "PAIRED round=$r mode=$mode platform_per_s=$(sed 's/.*per_s=\([0-9]*\).*/\1/' <<< "$pline") c=c-$cmode c_per_s=$(sed 's/.*per_s=\([0-9]*\).*/\1/' <<< "$cline")$proto" \
                 | tee -a "$out/paired.txt"
             rm -rf "$paired_root"
         done

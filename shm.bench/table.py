@@ -415,6 +415,15 @@ if paired:
         x = statistics.median(ratios)
         print(f"| {label} | {fmt(statistics.median(plat))} | {clabel} {fmt(statistics.median(cref))} | "
               f"{' / '.join(rfmt(v) for v in ratios)} | **{rfmt(x)}** | ≥ {target:g} | {verdict(x, target)} |")
+        proto = [(float(r["proto_per_s"]), float(r["platform_per_s"]), float(r["c_per_s"])) for r in mine
+                 if float(r.get("proto_per_s") or 0) > 0]
+        if proto:
+            floor = [q / c for q, _, c in proto]
+            print(f"| the same cycle by the C peer of `examples/c` (`shm_peer … cycles N`): the store's protocol in C, "
+                  f"the same 11 system calls | {fmt(statistics.median([q for q, _, _ in proto]))} | {clabel} "
+                  f"{fmt(statistics.median([c for _, _, c in proto]))} | {' / '.join(rfmt(v) for v in floor)} | "
+                  f"**{rfmt(statistics.median(floor))}** (the platform ÷ this: "
+                  f"{rfmt(statistics.median([p / q for q, p, _ in proto]))}) | — | |")
     print()
 loaded = [f"{k} (busy {v[0]:.0%}, load average {v[1]})" for k, v in load.items() if v[2] == "LOADED"]
 env = read("env.txt")
