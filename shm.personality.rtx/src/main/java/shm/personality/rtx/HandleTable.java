@@ -3,6 +3,7 @@ package shm.personality.rtx;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import shm.api.NamedEvent;
@@ -74,6 +75,8 @@ final class HandleTable {
     /** The events, mutexes and semaphores a move replaced, closed after a grace period (calls take no lock). */
     private final RetiredObjects retired = new RetiredObjects();
     private final AtomicLong nextHandle = new AtomicLong(0x100);
+    /** Moves under way ({@link #reopenOn}): a wait that meets its handles split between two backends waits for them. */
+    private final AtomicInteger moves = new AtomicInteger();
     private volatile boolean closed;
 
     /**
@@ -181,6 +184,45 @@ final class HandleTable {
      * new one. A handle that cannot be brought over is closed. Returns how many moved.
      */
     int reopenOn(ShmBackend next) {
+        moves.incrementAndGet();
+        try {
+            return reopenEachOn(next);
+        } finally {
+            moves.decrementAndGet();
+            handles.changed(); // a wait on several objects met half-way waits for this
+        }
+    }
+
+    /**
+     * Whether a move ({@link #reopenOn}) is under way and the first {@code count} handles of {@code values} are of two
+     * backends: some moved, some not yet.
+     */
+    boolean splitByMove(long[] values, int count) {
+        if (moves.get() == 0) {
+            return false;
+        }
+        ShmBackend seen = null;
+        for (int i = 0; i < count; i++) {
+            ShmBackend owner = owner(values[i]);
+            if (owner != null && seen != null && owner != seen) {
+                return true;
+            }
+            seen = owner == null ? seen : owner;
+        }
+        return false;
+    }
+
+    /**
+     * Waits while {@link #splitByMove} holds, at most {@code timeoutNanos}.
+     *
+     * @return whether the handles were still split by the move when the time ran out
+     * @throws InterruptedException when the waiting thread is interrupted
+     */
+    boolean awaitMoveEnd(long[] values, int count, long timeoutNanos) throws InterruptedException {
+        return handles.awaitWhile(() -> splitByMove(values, count), timeoutNanos);
+    }
+
+    private int reopenEachOn(ShmBackend next) {
         int moved = 0;
         for (Map.Entry<Long, OpenHandle> entry : handles.entries()) {
             OpenHandle open = entry.getValue();
@@ -223,10 +265,10 @@ final class HandleTable {
             ObjectRef ref = open.syncRef();
             String name = KeptSyncObjects.name(open.resource());
             if (ref == null && name == null) {
-                throw new IllegalStateException("an unnamed " + kind(open.resource()) + " cannot be found again on"
+                throw new IllegalStateException("an unnamed " + KeptHandleLines.kind(open.resource()) + " cannot be found again on"
                         + " another backend: its backend cannot say its reference");
             }
-            resource = KeptSyncObjects.open(next, kind(open.resource()), ref == null ? 0 : ref.value(), name);
+            resource = KeptSyncObjects.open(next, KeptHandleLines.kind(open.resource()), ref == null ? 0 : ref.value(), name);
         }
         MemorySegment location = open.location();
         if (resource instanceof BackendHandle h && location != null) {
@@ -261,9 +303,8 @@ final class HandleTable {
             if (open == null) {
                 continue;
             }
-            long ref;
             try {
-                ref = park(open);
+                lines.add(KeptHandleLines.park(value, open));
             } catch (ShmException | IllegalStateException why) {
                 lost.add("handle 0x" + Long.toHexString(value) + ": " + why.getMessage());
                 try {
@@ -271,11 +312,7 @@ final class HandleTable {
                 } catch (RuntimeException e) {
                     // The backend went first and released it already.
                 }
-                continue;
             }
-            long size = open.location() == null ? -1 : open.location().byteSize();
-            lines.add(value + " " + open.family() + " " + kind(open.resource()) + " " + ref + " " + size + " "
-                    + shm.util.KeptState.field(nameOf(open.resource())));
         }
         return lines;
     }
@@ -295,15 +332,8 @@ final class HandleTable {
                 continue;
             }
             long value = Long.parseLong(f[0]);
-            String name = shm.util.KeptState.unfield(f[5]);
-            long size = Long.parseLong(f[4]);
             try {
-                Object resource = backend.reclaiming(() -> f[2].equals("memory")
-                        ? backend.openByRef(new ObjectRef(Long.parseLong(f[3])), shm.api.MapOptions.DEFAULT)
-                        : KeptSyncObjects.open(backend, f[2], Long.parseLong(f[3]), name));
-                MemorySegment location = resource instanceof BackendHandle h && size >= 0
-                        ? h.segment().asSlice(0, Math.min(size, h.segment().byteSize())) : null;
-                handles.put(value, new OpenHandle(resource, location, ApiFamily.valueOf(f[1]), backend));
+                handles.put(value, KeptHandleLines.reopen(f, backend));
                 nextHandle.accumulateAndGet(value + 4, Math::max);
                 restored++;
             } catch (RuntimeException e) {
@@ -312,51 +342,6 @@ final class HandleTable {
             }
         }
         return restored;
-    }
-
-    /**
-     * Parks one handle's hold and answers the object's reference for {@link #restore} (0 for a named event, mutex or
-     * semaphore whose left backend could not say it: it is found by name).
-     *
-     * @throws ShmException or IllegalStateException naming why it cannot be kept
-     */
-    private static long park(OpenHandle open) {
-        Object resource = open.resource();
-        if (resource instanceof BackendHandle h) {
-            if (!open.isParked() && !h.park()) {
-                throw new IllegalStateException("the backend " + open.owner().type() + " cannot park holds");
-            }
-            return h.ref().value(); // or its backend left and parked it already
-        }
-        if (!open.isParked()) {
-            return KeptSyncObjects.park(open.owner(), resource).value();
-        }
-        ObjectRef ref = open.syncRef();
-        if (ref == null && nameOf(resource) == null) {
-            throw new IllegalStateException("an unnamed " + kind(resource) + " whose backend left without saying its"
-                    + " reference cannot be found again by the next revision");
-        }
-        return ref == null ? 0 : ref.value();
-    }
-
-    private static String kind(Object resource) {
-        return switch (resource) {
-            case BackendHandle h -> "memory";
-            case NamedEvent e -> "event";
-            case NamedMutex m -> "mutex";
-            case NamedSemaphore s -> "semaphore";
-            default -> throw new IllegalStateException("not an RTX object: " + resource);
-        };
-    }
-
-    private static String nameOf(Object resource) {
-        return switch (resource) {
-            case BackendHandle h -> h.name();
-            case NamedEvent e -> e.name().orElse(null);
-            case NamedMutex m -> m.name().orElse(null);
-            case NamedSemaphore s -> s.name().orElse(null);
-            default -> null;
-        };
     }
 
     /** How many objects replaced by a move are still open, in their grace period. */

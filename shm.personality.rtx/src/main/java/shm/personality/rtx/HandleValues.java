@@ -20,8 +20,8 @@ import java.util.function.BooleanSupplier;
  * <p>Consistency: every change of the map happens under this object's lock and first clears the cache's entry of its
  * value, and an entry is put into the cache only under the same lock and only while the map still holds it. So a read
  * that finds a value in the cache sees what the map held at some moment of the read (before a change that is still
- * going on, at the latest), as a read of the map itself would. Every change wakes the threads waiting in
- * {@link #awaitWhile} for one. Thread-safe.
+ * going on, at the latest), as a read of the map itself would. Every change (and {@link #changed()}) wakes the
+ * threads waiting in {@link #awaitWhile}. Thread-safe.
  */
 final class HandleValues<V> {
 
@@ -94,6 +94,11 @@ final class HandleValues<V> {
         boolean answer = map.replace(value, open, next);
         notifyAll();
         return answer;
+    }
+
+    /** Wakes the threads waiting in {@link #awaitWhile} for something that is not a change of the map. */
+    synchronized void changed() {
+        notifyAll();
     }
 
     /**

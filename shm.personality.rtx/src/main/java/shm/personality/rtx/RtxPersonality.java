@@ -17,7 +17,7 @@ import shm.api.spi.ShmBackend;
 /**
  * One RTX "process" over any {@link ShmBackend}: a facade over its collaborators, the handle table
  * ({@link HandleTable}), the shared-memory rules ({@link SharedMemoryRules}), the events, mutexes and semaphores
- * ({@link SyncObjects}), the Rtk instances ({@link RtkInstances}) and the per-thread last error ({@link LastError}).
+ * ({@link SyncObjects}) and the waits on them ({@link SyncWaits}), the Rtk instances ({@link RtkInstances}) and the per-thread last error ({@link LastError}).
  * It owns no memory: every object lives in the backend, which also provides the lifetime rules (the last close
  * anywhere destroys; a dead process's handles are closed). Usable as a plain library:
  * {@code new RtxPersonality(backend, RtxSettings.defaults())}.
@@ -31,6 +31,7 @@ public class RtxPersonality implements RtxSharedMemory, RtxSync, AutoCloseable {
     private final RtkInstances rtk;
     private final SharedMemoryRules memory;
     private final SyncObjects sync;
+    private final SyncWaits waits;
 
     /** A personality over {@code backend}. */
     public RtxPersonality(ShmBackend backend, RtxSettings settings) {
@@ -48,6 +49,7 @@ public class RtxPersonality implements RtxSharedMemory, RtxSync, AutoCloseable {
         memory = new SharedMemoryRules(settings, binding, handles, names);
         rtk = new RtkInstances(memory.ntStatus(ApiFamily.RTK));
         sync = new SyncObjects(binding, handles, names, lastError);
+        waits = new SyncWaits(handles, lastError);
     }
 
     /** The handle table of this RTX "process" now: every open handle, what it holds and on which backend. */
@@ -182,12 +184,12 @@ public class RtxPersonality implements RtxSharedMemory, RtxSync, AutoCloseable {
 
     @Override
     public int RtWaitForSingleObject(long hHandle, int dwMilliseconds) {
-        return sync.waitForSingleObject(hHandle, dwMilliseconds);
+        return waits.waitForSingleObject(hHandle, dwMilliseconds);
     }
 
     @Override
     public int RtWaitForMultipleObjects(int nCount, long[] lpHandles, boolean bWaitAll, int dwMilliseconds) {
-        return sync.waitForMultipleObjects(nCount, lpHandles, bWaitAll, dwMilliseconds);
+        return waits.waitForMultipleObjects(nCount, lpHandles, bWaitAll, dwMilliseconds);
     }
 
     // ------------------------------------------------------------------ backend and lifetime

@@ -6,12 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static shm.api.rtx.RtxConstants.*;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.ToIntBiFunction;
 
@@ -21,6 +25,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import shm.api.ObjectState;
 import shm.api.rtx.RtssInstance;
 import shm.api.rtx.RtxResult;
+import shm.api.spi.ShmBackend;
 import shm.provider.mmap.MmapBackend;
 import shm.provider.mmap.MmapSettings;
 import shm.testkit.Await;
@@ -304,6 +309,68 @@ class RtxKeptStateTest {
         for (long event : events) {
             assertTrue(personality.RtCloseHandle(event));
         }
+    }
+
+    /**
+     * A wait on several objects that begins while a move of the handles is half done (one handle reopened on the next
+     * backend, the other not yet) waits for the move to end and then waits on the moved objects, as a wait begun just
+     * before or after the move does; it used to fail at once with ERROR_INVALID_HANDLE ("no single wait covers two
+     * backends"). A poll begun then waits for the move too, and answers for the moved objects (nothing signaled).
+     */
+    @Test
+    void aWaitOnSeveralBegunWhileTheHandlesMoveWaitsForTheMoveToEnd() throws Exception {
+        MmapBackend first = parking();
+        RtxPersonality personality = revision(first);
+        long[] events = {personality.RtCreateEvent(false, false, "half.a").handle(),
+                personality.RtCreateEvent(false, false, "half.b").handle()};
+        CountDownLatch halfDone = new CountDownLatch(1);
+        CountDownLatch goOn = new CountDownLatch(1);
+        ShmBackend next = pausingAtTheSecondEventOpen(parking(), halfDone, goOn);
+        FutureTask<Void> move = new FutureTask<>(() -> personality.useBackend(next, STORE), null);
+        Thread.ofPlatform().daemon().start(move);
+        assertTrue(halfDone.await(Await.DEADLINE.toSeconds(), TimeUnit.SECONDS), "the move reopened one handle");
+
+        FutureTask<Integer> poll = new FutureTask<>(() -> personality.RtWaitForMultipleObjects(2, events, false, 0));
+        Thread poller = Thread.ofPlatform().daemon().start(poll);
+        FutureTask<Integer> waiting = new FutureTask<>(
+                () -> personality.RtWaitForMultipleObjects(2, events, false, INFINITE));
+        Thread waiter = Thread.ofPlatform().daemon().start(waiting);
+        Await.until("both wait for the move", () -> poll.isDone() || waiting.isDone()
+                || poller.getState() == Thread.State.TIMED_WAITING && waiter.getState() == Thread.State.TIMED_WAITING);
+        assertFalse(poll.isDone(), "the poll waits for the move, it does not fail");
+        assertFalse(waiting.isDone(), "the wait waits for the move, it does not fail");
+
+        goOn.countDown();
+        move.get(Await.DEADLINE.toSeconds(), TimeUnit.SECONDS);
+        assertEquals(WAIT_TIMEOUT, poll.get(Await.DEADLINE.toSeconds(), TimeUnit.SECONDS),
+                "the poll answered for the moved events: none is signaled");
+        assertTrue(personality.RtSetEvent(events[1]));
+        assertEquals(WAIT_OBJECT_0 + 1, waiting.get(Await.DEADLINE.toSeconds(), TimeUnit.SECONDS),
+                "released by a set of the moved event");
+        for (long event : events) {
+            assertTrue(personality.RtCloseHandle(event));
+        }
+    }
+
+    /**
+     * {@code backend} as a backend whose second event open (a move reopening handles) stops until {@code goOn}, after
+     * counting {@code halfDone} down.
+     */
+    private static ShmBackend pausingAtTheSecondEventOpen(ShmBackend backend, CountDownLatch halfDone,
+                                                          CountDownLatch goOn) {
+        AtomicInteger eventOpens = new AtomicInteger();
+        return (ShmBackend) Proxy.newProxyInstance(ShmBackend.class.getClassLoader(), new Class<?>[] {ShmBackend.class},
+                (proxy, method, args) -> {
+                    if (method.getName().startsWith("openEvent") && eventOpens.incrementAndGet() == 2) {
+                        halfDone.countDown();
+                        goOn.await();
+                    }
+                    try {
+                        return method.invoke(backend, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
     }
 
     private static long waiting(MmapBackend backend, String name) {
