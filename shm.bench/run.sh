@@ -268,34 +268,35 @@ if want startup; then
     python3 "$here/startup.py" variants "$top/shm.runtime/target/shm.jar" "$st/probe.jar" "$st"
     jopt=(--sun-misc-unsafe-memory-access=allow)
     # The full runtime lists a store of its own (an empty one), so the figure does not depend on this machine's store.
+    # The three configurations take turns, start after start (startup.py turns), so that all three are measured over
+    # the same minutes: measured one after the other, our bundles' share moved from 316 to 555 ms between two runs.
     export SHM_JAVA_OPTS=
+    full_cmd=(-Dshm.provider.mmap.root=/dev/shm/shm-bench-startup-$$ -jar "$top/shm.runtime/target/shm.jar" shm:list)
     {
-        python3 "$here/startup.py" measure bare "$STARTUP_RUNS" "$st/home-bare" -- "$java25" "${jopt[@]}" -jar "$st/bare.jar"
-        python3 "$here/startup.py" measure infra "$STARTUP_RUNS" "$st/home-infra" -- "$java25" "${jopt[@]}" -jar "$st/infra.jar"
-        python3 "$here/startup.py" measure full "$STARTUP_RUNS" "$st/home-full" -- "$java25" "${jopt[@]}" \
-            -Dshm.provider.mmap.root=/dev/shm/shm-bench-startup-$$ -jar "$top/shm.runtime/target/shm.jar" shm:list
+        python3 "$here/startup.py" turns "$STARTUP_RUNS" \
+            bare "$st/home-bare" -- "$java25" "${jopt[@]}" -jar "$st/bare.jar" :: \
+            infra "$st/home-infra" -- "$java25" "${jopt[@]}" -jar "$st/infra.jar" :: \
+            full "$st/home-full" -- "$java25" "${jopt[@]}" "${full_cmd[@]}"
         # The same three, each with an AOT cache of its own (what `shm --make-aot-cache` makes for the runtime), recorded
         # by one start of the same command and then loaded by every measured start: equal treatment.
         aot=(-Xlog:aot=off -Xlog:cds=off)
         for v in bare infra full; do
             case $v in
-                full) cmd=(-Dshm.provider.mmap.root=/dev/shm/shm-bench-startup-$$ -jar "$top/shm.runtime/target/shm.jar" shm:list) ;;
+                full) cmd=("${full_cmd[@]}") ;;
                 *) cmd=(-jar "$st/$v.jar") ;;
             esac
             SHM_HOME="$st/home-$v" "$java25" "${jopt[@]}" -XX:AOTCacheOutput="$st/$v.aot" "${aot[@]}" "${cmd[@]}" \
                 > /dev/null 2>&1 || echo "FAILED startup: recording the AOT cache of $v" >&2
-            python3 "$here/startup.py" measure "$v-aot" "$STARTUP_RUNS" "$st/home-$v" -- "$java25" "${jopt[@]}" \
-                -XX:AOTCache="$st/$v.aot" "${aot[@]}" "${cmd[@]}"
         done
+        python3 "$here/startup.py" turns "$STARTUP_RUNS" \
+            bare-aot "$st/home-bare" -- "$java25" "${jopt[@]}" -XX:AOTCache="$st/bare.aot" "${aot[@]}" -jar "$st/bare.jar" :: \
+            infra-aot "$st/home-infra" -- "$java25" "${jopt[@]}" -XX:AOTCache="$st/infra.aot" "${aot[@]}" -jar "$st/infra.jar" :: \
+            full-aot "$st/home-full" -- "$java25" "${jopt[@]}" -XX:AOTCache="$st/full.aot" "${aot[@]}" "${full_cmd[@]}"
         # The same three as shm.runtime/bin/shm starts a command line: without the optimizing compiler (C2), no cache.
-        for v in bare infra full; do
-            case $v in
-                full) cmd=(-Dshm.provider.mmap.root=/dev/shm/shm-bench-startup-$$ -jar "$top/shm.runtime/target/shm.jar" shm:list) ;;
-                *) cmd=(-jar "$st/$v.jar") ;;
-            esac
-            python3 "$here/startup.py" measure "$v-c1" "$STARTUP_RUNS" "$st/home-$v" -- "$java25" "${jopt[@]}" \
-                -XX:TieredStopAtLevel=1 "${cmd[@]}"
-        done
+        python3 "$here/startup.py" turns "$STARTUP_RUNS" \
+            bare-c1 "$st/home-bare" -- "$java25" "${jopt[@]}" -XX:TieredStopAtLevel=1 -jar "$st/bare.jar" :: \
+            infra-c1 "$st/home-infra" -- "$java25" "${jopt[@]}" -XX:TieredStopAtLevel=1 -jar "$st/infra.jar" :: \
+            full-c1 "$st/home-full" -- "$java25" "${jopt[@]}" -XX:TieredStopAtLevel=1 "${full_cmd[@]}"
     } | tee "$out/startup.txt"
     rm -rf /dev/shm/shm-bench-startup-$$
 fi

@@ -9,6 +9,12 @@
       runs COMMAND once to warm the framework storage and the page cache, then RUNS times with SHM_HOME=HOME, and
       prints the medians: wall time to the first line on standard output ("first answer"), wall time to exit, and
       the child's user+sys CPU time (from wait4).
+  startup.py turns RUNS LABEL HOME -- COMMAND... [:: LABEL HOME -- COMMAND...]...
+      the same for several configurations that take turns: each runs once to warm up, then round after round each
+      configuration starts once, RUNS rounds, so that all are measured over the same minutes of a machine whose speed
+      drifts; one RESULT line per configuration as `measure` prints it, then for a "full" and an "infra" configuration
+      (labels full[-SUFFIX] and infra[-SUFFIX]) a line SHARE startup.SUFFIX ours=MS (SUFFIX "default" for none): the
+      median over the rounds of full's first answer minus infra's (our bundles' share).
 """
 import base64
 import hashlib
@@ -78,11 +84,48 @@ def once(cmd, home):
 def measure(label, runs, home, cmd):
     os.makedirs(home, exist_ok=True)
     once(cmd, home)
-    results = [once(cmd, home) for _ in range(runs)]
+    report(label, runs, [once(cmd, home) for _ in range(runs)])
+
+
+def report(label, runs, results):
     failed = sum(1 for r in results if r[3] != 0)
     med = lambda i: statistics.median(r[i] for r in results) * 1000
     print(f"RESULT startup.{label} first={med(0):.0f} exit={med(1):.0f} cpu={med(2):.0f} unit=ms runs={runs} "
-          f"failed={failed} all_first=" + ",".join(f"{r[0] * 1000:.0f}" for r in results))
+          f"failed={failed} all_first=" + ",".join(f"{r[0] * 1000:.0f}" for r in results), flush=True)
+
+
+def turns(runs, specs):
+    """specs: (label, home, cmd) that take turns, RUNS rounds after one warm-up start each."""
+    for label, home, cmd in specs:
+        os.makedirs(home, exist_ok=True)
+        once(cmd, home)
+    results = {label: [] for label, _, _ in specs}
+    for _ in range(runs):
+        for label, home, cmd in specs:
+            results[label].append(once(cmd, home))
+    for label, _, _ in specs:
+        report(label, runs, results[label])
+    fulls = [label for label, _, _ in specs if label.startswith("full")]
+    for full in fulls:
+        suffix = full[len("full"):]
+        infra = results.get("infra" + suffix)
+        if infra:
+            shares = [(f[0] - i[0]) * 1000 for f, i in zip(results[full], infra)]
+            print(f"SHARE startup.{suffix.lstrip('-') or 'default'} ours={statistics.median(shares):.0f} unit=ms rounds={runs} "
+                  "all=" + ",".join(f"{v:.0f}" for v in shares), flush=True)
+
+
+def parse_specs(args):
+    """LABEL HOME -- COMMAND... groups separated by '::'."""
+    specs, group = [], []
+    for a in args + ["::"]:
+        if a == "::":
+            sep = group.index("--")
+            specs.append((group[0], group[1], group[sep + 1:]))
+            group = []
+        else:
+            group.append(a)
+    return specs
 
 
 if __name__ == "__main__":
@@ -91,5 +134,7 @@ if __name__ == "__main__":
     elif sys.argv[1] == "measure":
         sep = sys.argv.index("--")
         measure(sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[sep + 1:])
+    elif sys.argv[1] == "turns":
+        turns(int(sys.argv[2]), parse_specs(sys.argv[3:]))
     else:
         sys.exit(__doc__)

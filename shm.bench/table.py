@@ -288,8 +288,20 @@ def ms(k, f):
     return float(st[k][f]) if f in st[k] else None
 
 
+shares = {k: fields(read("startup.txt"), f"SHARE startup.{k} ") for k in ("default", "aot", "c1")}
+
+
+def share_of(suffix, full, infra):
+    """Our bundles' share: the median of the rounds' differences when the configurations took turns (SHARE lines),
+    else the difference of the medians."""
+    line = shares.get(suffix.lstrip("-") or "default") or {}
+    if "ours" in line:
+        return float(line["ours"])
+    return None if full is None or infra is None else full - infra
+
+
 full_first, infra_first, bare_first = ms("full", "first"), ms("infra", "first"), ms("bare", "first")
-ours = None if full_first is None or infra_first is None else full_first - infra_first
+ours = share_of("", full_first, infra_first)
 failed = int(st["full"].get("failed", "0"))
 failures = "" if not failed else (f"; {failed} of {st['full'].get('runs', '?')} runs exited 1 (see startup.txt: "
                                   "under load the command can give up before the backend is bound)")
@@ -305,7 +317,7 @@ row("`java -jar shm.jar shm:list`: to first answer / to exit / CPU user+sys (med
 def startup_row(label, suffix):
     """A start-up row of the three configurations measured with the same JVM options (startup.txt's RESULT lines)."""
     first = {k: ms(k + suffix, "first") for k in ("bare", "infra", "full")}
-    share = None if None in (first["full"], first["infra"]) else first["full"] - first["infra"]
+    share = share_of(suffix, first["full"], first["infra"])
     row(label,
         f"{fmt(first['full'], 'ms')} / {fmt(ms('full' + suffix, 'exit'), 'ms')} / "
         f"{fmt(ms('full' + suffix, 'cpu'), 'ms')}",
