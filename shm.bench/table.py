@@ -425,8 +425,9 @@ if paired:
         cref = [float(r["c_per_s"]) for r in mine]
         ratios = [p / c for p, c in zip(plat, cref)]
         x = statistics.median(ratios)
+        shown = f"{x:.3f}" if abs(x - target) < 0.01 else rfmt(x)   # a ratio at its target shows which side it is on
         print(f"| {label} | {fmt(statistics.median(plat))} | {clabel} {fmt(statistics.median(cref))} | "
-              f"{' / '.join(rfmt(v) for v in ratios)} | **{rfmt(x)}** | ≥ {target:g} | {verdict(x, target)} |")
+              f"{' / '.join(rfmt(v) for v in ratios)} | **{shown}** | ≥ {target:g} | {verdict(x, target)} |")
         proto = [(float(r["proto_per_s"]), float(r["platform_per_s"]), float(r["c_per_s"])) for r in mine
                  if float(r.get("proto_per_s") or 0) > 0]
         if proto:

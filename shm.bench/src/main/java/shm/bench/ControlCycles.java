@@ -21,8 +21,8 @@ import shm.testkit.Trees;
  * handles are {@link MapOptions#confined() confined} (the single-thread mode, whose close pauses no other thread), and
  * {@code open-here-shared}: confined handles that share the held handle's mapping and hold
  * ({@link MapOptions#shareMapping()}).
- * {@value #WARM} warm-up cycles run first in both runs (or {@code WARM} of them when given), so the difference holds the
- * steady state's cycles only. At the end it prints the measured cycles' rate and the calling thread's CPU time per
+ * {@value #WARM} warm-up cycles run first in both runs (or {@code WARM} of them when given), so the difference holds
+ * the steady state's cycles only. At the end it prints the measured cycles' rate and the calling thread's CPU time per
  * cycle (a figure that a loaded machine disturbs less than the rate). {@code run.sh}'s paired rounds give a longer
  * warm-up, so that the rate is the compiled code's, and run the C program {@code cycles} between two such runs.
  *

@@ -264,11 +264,12 @@ final class HandleTable {
         } else {
             ObjectRef ref = open.syncRef();
             String name = KeptSyncObjects.name(open.resource());
+            String kind = KeptHandleLines.kind(open.resource());
             if (ref == null && name == null) {
-                throw new IllegalStateException("an unnamed " + KeptHandleLines.kind(open.resource()) + " cannot be found again on"
-                        + " another backend: its backend cannot say its reference");
+                throw new IllegalStateException("an unnamed " + kind + " cannot be found again on another backend:"
+                        + " its backend cannot say its reference");
             }
-            resource = KeptSyncObjects.open(next, KeptHandleLines.kind(open.resource()), ref == null ? 0 : ref.value(), name);
+            resource = KeptSyncObjects.open(next, kind, ref == null ? 0 : ref.value(), name);
         }
         MemorySegment location = open.location();
         if (resource instanceof BackendHandle h && location != null) {

@@ -17,7 +17,8 @@ import shm.api.spi.ShmBackend;
 /**
  * One RTX "process" over any {@link ShmBackend}: a facade over its collaborators, the handle table
  * ({@link HandleTable}), the shared-memory rules ({@link SharedMemoryRules}), the events, mutexes and semaphores
- * ({@link SyncObjects}) and the waits on them ({@link SyncWaits}), the Rtk instances ({@link RtkInstances}) and the per-thread last error ({@link LastError}).
+ * ({@link SyncObjects}) and the waits on them ({@link SyncWaits}), the Rtk instances ({@link RtkInstances}) and the
+ * per-thread last error ({@link LastError}).
  * It owns no memory: every object lives in the backend, which also provides the lifetime rules (the last close
  * anywhere destroys; a dead process's handles are closed). Usable as a plain library:
  * {@code new RtxPersonality(backend, RtxSettings.defaults())}.
