@@ -858,7 +858,7 @@ static void check_owner(const struct stat *st, const char *file)
     }
     if (!group_shared && st->st_uid != uid) {
         fail("ACCESS_DENIED", "%s/%s is owned by uid %u, not by this user (uid %u), and the store is not"
-             " group-shared; it was left untouched", root, file, (unsigned)st->st_uid, (unsigned)getuid());
+             " group-shared; it was left untouched", root, file, (unsigned)st->st_uid, (unsigned)uid);
     }
 }
 
@@ -1746,9 +1746,8 @@ static void abandon_create(void)
 
 /*
  * Close: unmap; commit (holder - 1, handles - 1; at 0 handles: slot -> destroying, pending + 1, live - 1); if
- * destroying, unlink the file and commit (slot freed, pending - 1).
+ * destroying, unlink the file and commit (slot freed, pending - 1). Returns the object's handles left (0: destroyed).
  */
-/* Closes the handle; returns the object's handles left (0: it was destroyed). */
 static uint64_t close_handle(void)
 {
     uint64_t slot = (uint64_t)handle_slot;
