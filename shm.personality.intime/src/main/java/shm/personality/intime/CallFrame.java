@@ -39,15 +39,22 @@ final class CallFrame {
      */
     int waited(IntSupplier wait) {
         try {
-            int result = wait.getAsInt();
-            if (result == WAIT_FAILED) {
-                lastError.set(ERROR_OPERATION_ABORTED);
-            }
-            return result;
+            return answered(wait.getAsInt());
         } catch (ShmException e) {
             lastError.fail(IntimeErrors.win32(e, null));
             return WAIT_FAILED;
         }
+    }
+
+    /**
+     * The answer {@code result} of a wait that its object gave: {@code WAIT_FAILED} means an interrupt, stored as
+     * {@code ERROR_OPERATION_ABORTED}; any other answer stores nothing.
+     */
+    int answered(int result) {
+        if (result == WAIT_FAILED) {
+            lastError.set(ERROR_OPERATION_ABORTED);
+        }
+        return result;
     }
 
     /** A kernel call: a failure becomes its INtime status, stored for {@code GetLastRtError}. */

@@ -62,6 +62,29 @@ final class Iwin32Wait {
         return Thread.currentThread().isInterrupted() ? WAIT_FAILED : WAIT_TIMEOUT;
     }
 
+    /** What {@link #poll} answers when the object threw instead of answering: {@link #await} sorts that out. */
+    static final int NOT_ANSWERED = Integer.MIN_VALUE;
+
+    /**
+     * A wait of 0 ms on {@code target}, the signalling loop's test, in one call of the object and without a record of
+     * its own: the answer {@link #await} gives for a wait of 0 ms that the object answers, or {@link #NOT_ANSWERED}
+     * when the object threw (its handle closed under the call, or moved to another backend), which took nothing; the
+     * caller then waits with {@link #await}, which tells a move from a close.
+     */
+    static int poll(Iwin32SyncObjects.Waitable target) {
+        WaitResult result;
+        try {
+            result = target.await(Duration.ZERO);
+        } catch (ShmException e) {
+            return NOT_ANSWERED;
+        }
+        return switch (result) {
+            case SIGNALED -> WAIT_OBJECT_0;
+            case ABANDONED -> WAIT_ABANDONED_0;
+            case TIMEOUT -> ranOut(); // an interrupted thread's poll fails, as in await
+        };
+    }
+
     /**
      * Waits on {@code target} for {@code dwMilliseconds} (an unsigned DWORD; {@code INFINITE} never times out).
      *

@@ -15,7 +15,8 @@ import shm.api.ErrorReason;
  * are resolved under the process's lock (a single handle of the process's own known current, without it), the wait
  * ({@link Iwin32Wait}) runs without it while the process lives and the handles stay open (across a move of the process
  * to another backend of its store too), and its answer is given as {@link CallFrame#waited} gives it. A wait on one object allocates
- * its {@link Pending} record and nothing else of its own.
+ * its {@link Pending} record and nothing else of its own; a poll (0 ms) that its object answers, not even that
+ * ({@link Iwin32Wait#poll}).
  */
 final class Iwin32WaitCalls {
 
@@ -37,6 +38,12 @@ final class Iwin32WaitCalls {
         }
         if (target == null) {
             return WAIT_FAILED;
+        }
+        if (dwMilliseconds == 0) {
+            int answer = Iwin32Wait.poll(target);
+            if (answer != Iwin32Wait.NOT_ANSWERED) {
+                return calls.answered(answer);
+            }
         }
         return calls.waited(new Pending(hHandle, target, dwMilliseconds, binding, calls));
     }

@@ -1,0 +1,81 @@
+package shm.personality.intime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static shm.api.intime.IntimeConstants.WAIT_ABANDONED_0;
+import static shm.api.intime.IntimeConstants.WAIT_FAILED;
+import static shm.api.intime.IntimeConstants.WAIT_OBJECT_0;
+import static shm.api.intime.IntimeConstants.WAIT_TIMEOUT;
+
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import shm.api.NamedEvent;
+import shm.api.NamedMutex;
+
+/**
+ * {@link Iwin32Wait#poll}, the signalling loop's wait of 0 ms, on the backend's real objects: each answer
+ * {@link Iwin32Wait#await} gives for a poll, and {@link Iwin32Wait#NOT_ANSWERED}, taking nothing, for an object closed
+ * under it (which the full wait then sorts out as a move or a close).
+ */
+class Iwin32WaitTest {
+
+    private final IntimeFixture fixture = new IntimeFixture();
+
+    @AfterEach
+    void close() throws java.io.IOException {
+        fixture.close();
+    }
+
+    private static Iwin32SyncObjects.Waitable waitable(Object object) {
+        return new Iwin32SyncObjects.Waitable(null, object, null); // a poll asks nothing of the handle
+    }
+
+    @Test
+    void aPollTakesTheSignalOrTimesOutAsTheWaitDoes() {
+        try (NamedEvent event = fixture.backend.createOrOpenEvent("poll", false, true)) {
+            Iwin32SyncObjects.Waitable target = waitable(event);
+            assertEquals(WAIT_OBJECT_0, Iwin32Wait.poll(target), "signaled");
+            assertEquals(WAIT_TIMEOUT, Iwin32Wait.poll(target), "the auto-reset event was taken by the first poll");
+            event.set();
+            assertEquals(WAIT_OBJECT_0, Iwin32Wait.poll(target));
+        }
+    }
+
+    @Test
+    void anInterruptedThreadsPollOfAnUnsignaledEventFailsAndKeepsItsStatus() {
+        try (NamedEvent event = fixture.backend.createOrOpenEvent("interrupted-poll", false, false)) {
+            Thread.currentThread().interrupt();
+            try {
+                assertEquals(WAIT_FAILED, Iwin32Wait.poll(waitable(event)));
+                assertTrue(Thread.currentThread().isInterrupted(), "the thread keeps its interrupt status");
+            } finally {
+                Thread.interrupted();
+            }
+        }
+    }
+
+    @Test
+    void aPollOfAMutexWhoseOwnerEndedAnswersAbandoned() throws InterruptedException {
+        AtomicReference<NamedMutex> created = new AtomicReference<>();
+        Thread owner = Thread.ofPlatform().start(() -> created.set(
+                fixture.backend.createOrOpenMutex("abandoned-poll", true)));
+        owner.join();
+        try (NamedMutex mutex = created.get()) {
+            assertEquals(WAIT_ABANDONED_0, Iwin32Wait.poll(waitable(mutex)), "its owner ended holding it");
+            mutex.release();
+        }
+    }
+
+    @Test
+    void aPollOfAClosedObjectIsNotAnsweredAndTakesNothing() {
+        try (NamedEvent kept = fixture.backend.createOrOpenEvent("closed-poll", false, true)) {
+            NamedEvent closed = fixture.backend.createOrOpenEvent("closed-poll", false, false);
+            closed.close();
+            assertEquals(Iwin32Wait.NOT_ANSWERED, Iwin32Wait.poll(waitable(closed)));
+            assertEquals(WAIT_OBJECT_0, Iwin32Wait.poll(waitable(kept)), "the signal is still there");
+        }
+    }
+}
