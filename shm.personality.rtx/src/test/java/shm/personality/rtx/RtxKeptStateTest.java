@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static shm.api.rtx.RtxConstants.*;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -15,7 +13,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.ToIntBiFunction;
 
@@ -30,6 +27,7 @@ import shm.provider.mmap.MmapBackend;
 import shm.provider.mmap.MmapSettings;
 import shm.testkit.Await;
 import shm.testkit.OtherThread;
+import shm.testkit.PausingBackend;
 
 /**
  * An update of the personality's own bundle (issue 10): the "process" suspends into the store and its next revision
@@ -325,7 +323,8 @@ class RtxKeptStateTest {
                 personality.RtCreateEvent(false, false, "half.b").handle()};
         CountDownLatch halfDone = new CountDownLatch(1);
         CountDownLatch goOn = new CountDownLatch(1);
-        ShmBackend next = pausingAtTheSecondEventOpen(parking(), halfDone, goOn);
+        // the move reopens the handles' events one by one: it stops at the second
+        ShmBackend next = PausingBackend.pausingAt(parking(), "openEvent", 2, halfDone, goOn);
         FutureTask<Void> move = new FutureTask<>(() -> personality.useBackend(next, STORE), null);
         Thread.ofPlatform().daemon().start(move);
         assertTrue(halfDone.await(Await.DEADLINE.toSeconds(), TimeUnit.SECONDS), "the move reopened one handle");
@@ -350,27 +349,6 @@ class RtxKeptStateTest {
         for (long event : events) {
             assertTrue(personality.RtCloseHandle(event));
         }
-    }
-
-    /**
-     * {@code backend} as a backend whose second event open (a move reopening handles) stops until {@code goOn}, after
-     * counting {@code halfDone} down.
-     */
-    private static ShmBackend pausingAtTheSecondEventOpen(ShmBackend backend, CountDownLatch halfDone,
-                                                          CountDownLatch goOn) {
-        AtomicInteger eventOpens = new AtomicInteger();
-        return (ShmBackend) Proxy.newProxyInstance(ShmBackend.class.getClassLoader(), new Class<?>[] {ShmBackend.class},
-                (proxy, method, args) -> {
-                    if (method.getName().startsWith("openEvent") && eventOpens.incrementAndGet() == 2) {
-                        halfDone.countDown();
-                        goOn.await();
-                    }
-                    try {
-                        return method.invoke(backend, args);
-                    } catch (InvocationTargetException e) {
-                        throw e.getCause();
-                    }
-                });
     }
 
     private static long waiting(MmapBackend backend, String name) {
