@@ -5,12 +5,10 @@ import static shm.api.intime.IntimeConstants.*;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
-import shm.api.NamedEvent;
 import shm.api.ShmException;
 import shm.api.intime.Iwin32Result;
 import shm.api.intime.RtHandleResult;
@@ -18,8 +16,8 @@ import shm.api.intime.RtMemoryResult;
 
 /**
  * How each call of one INtime process runs: iwin32 calls under the process's lock (after releasing the handles other
- * processes closed), except an event's set, reset or pulse and a wait's handle lookup on a handle known current, which
- * run without it ({@link CallsWithoutLock}); kernel calls as their caller locks them; and every failure turned into the
+ * processes closed), except the signalling calls ({@link Iwin32SignalCalls}) and a wait's handle lookup on a handle
+ * known current, which run without it ({@link CallsWithoutLock}); kernel calls as their caller locks them; and every failure turned into the
  * vendor's status, stored for {@code GetLastError} / {@code GetLastRtError}; plus the result records the calls answer
  * with.
  */
@@ -147,32 +145,35 @@ final class CallFrame {
     }
 
     /**
-     * {@code RtSetEvent}, {@code RtResetEvent} or {@code RtPulseEvent}: {@code action} on the event of a handle of this
-     * process, without the lock when the handle's hold is known to be current ({@link #heldWithoutLock}), else
-     * {@code locked} as {@link #syncCall(long, HandleCall)} makes it; TRUE, or FALSE with the failure stored for
-     * GetLastError.
-     *
-     * @param action what the call does to the event; captures nothing
-     * @param locked the same call made under the lock, for any handle; captures nothing
+     * The object of {@code handle}, a handle of this process known to be current ({@link
+     * Iwin32Handles#heldWithoutLock}), when it is a {@code kind}, with the door for calls without the lock entered: the
+     * caller operates on it and then calls {@link #exitWithoutLock()} in a {@code finally}. {@code null}, with the door
+     * not entered, when the call is to be made under the lock instead (the door is shut, the handle is not known
+     * current, or it names something else). Allocates nothing.
      */
-    boolean eventCall(long handle, Consumer<NamedEvent> action, HandleCall locked) {
+    <O> O enterWithoutLock(long handle, Class<O> kind) {
         CallsWithoutLock door = binding.withoutLock();
         IntimeProcess process = door.enter();
-        if (process != null) {
-            try {
-                if (process.iwin32Handles.heldWithoutLock(handle) instanceof Iwin32Handles.Held held
-                        && held.object() instanceof NamedEvent event) {
-                    action.accept(event);
-                    return true;
-                }
-            } catch (ShmException e) {
-                lastError.fail(IntimeErrors.win32(e, null));
-                return false;
-            } finally {
-                door.exit();
-            }
+        if (process == null) {
+            return null;
         }
-        return syncCall(handle, locked);
+        if (process.iwin32Handles.heldWithoutLock(handle) instanceof Iwin32Handles.Held held
+                && kind.isInstance(held.object())) {
+            return kind.cast(held.object());
+        }
+        door.exit();
+        return null;
+    }
+
+    /** Ends an operation that {@link #enterWithoutLock} started. */
+    void exitWithoutLock() {
+        binding.withoutLock().exit();
+    }
+
+    /** Stores {@code failure}, the failure of a call without the lock, for GetLastError; answers FALSE. */
+    boolean failedWithoutLock(ShmException failure) {
+        lastError.fail(IntimeErrors.win32(failure, null));
+        return false;
     }
 
     /**

@@ -6,7 +6,6 @@ import java.lang.foreign.MemorySegment;
 import java.util.Objects;
 import java.util.Optional;
 
-import shm.api.NamedEvent;
 import shm.api.ShmException;
 import shm.api.intime.IntimeKernelMemory;
 import shm.api.intime.Iwin32Result;
@@ -23,8 +22,9 @@ import shm.api.spi.ShmBackend;
  * pool all live in the backend, which also provides the lifetime rules (the last close anywhere destroys; a dead
  * process's handles, slots and catalog entries go). Calls are serialized per process, except the wait of a lookup and
  * of {@code WaitForSingleObject}, and the signalling calls on a handle of the process's own while nothing changed in
- * the store since its handles were last checked ({@code RtSetEvent}, {@code RtResetEvent}, {@code RtPulseEvent}, the
- * handle lookup of {@code WaitForSingleObject}), which take no lock. Usable as a plain library:
+ * the store since its handles were last checked ({@code RtSetEvent}, {@code RtResetEvent}, {@code RtPulseEvent},
+ * {@code RtReleaseMutex}, {@code RtReleaseSemaphore}, the handle lookup of {@code WaitForSingleObject}), which take no
+ * lock. Usable as a plain library:
  * {@code new IntimePersonality(backend, IntimeSettings.defaults())}; {@link #close()} ends the process.
  */
 public class IntimePersonality implements Iwin32SharedMemory, Iwin32Sync, IntimeKernelMemory, AutoCloseable {
@@ -35,6 +35,8 @@ public class IntimePersonality implements Iwin32SharedMemory, Iwin32Sync, Intime
     private final ProcessBinding binding;
     /** How each call runs: under the lock, a failure turned into the vendor's status. */
     private final CallFrame calls;
+    /** RtSetEvent, RtResetEvent, RtPulseEvent, RtReleaseMutex, RtReleaseSemaphore: without the lock when they can. */
+    private final Iwin32SignalCalls signals;
     /** WaitForSingleObject and WaitForMultipleObjects: resolved (under the lock when needed), waited without it. */
     private final Iwin32WaitCalls waits;
     /** The kernel memory and memory-handle calls. */
@@ -61,6 +63,7 @@ public class IntimePersonality implements Iwin32SharedMemory, Iwin32Sync, Intime
         this.settings = Objects.requireNonNull(settings, "settings");
         this.binding = new ProcessBinding(settings);
         this.calls = new CallFrame(binding, lastError);
+        this.signals = new Iwin32SignalCalls(calls);
         this.waits = new Iwin32WaitCalls(binding, calls, lastError);
         this.memoryCalls = new KernelMemoryCalls(binding, calls);
         this.directoryCalls = new ObjectDirectoryCalls(binding, calls);
@@ -139,17 +142,17 @@ public class IntimePersonality implements Iwin32SharedMemory, Iwin32Sync, Intime
 
     @Override
     public boolean RtSetEvent(long hEvent) {
-        return calls.eventCall(hEvent, NamedEvent::set, (process, h) -> process.sync.event(h).set());
+        return signals.setEvent(hEvent);
     }
 
     @Override
     public boolean RtResetEvent(long hEvent) {
-        return calls.eventCall(hEvent, NamedEvent::reset, (process, h) -> process.sync.event(h).reset());
+        return signals.resetEvent(hEvent);
     }
 
     @Override
     public boolean RtPulseEvent(long hEvent) {
-        return calls.eventCall(hEvent, NamedEvent::pulse, (process, h) -> process.sync.event(h).pulse());
+        return signals.pulseEvent(hEvent);
     }
 
     @Override
@@ -165,7 +168,7 @@ public class IntimePersonality implements Iwin32SharedMemory, Iwin32Sync, Intime
 
     @Override
     public boolean RtReleaseMutex(long hMutex) {
-        return calls.syncCall(hMutex, (process, h) -> process.sync.releaseMutex(h));
+        return signals.releaseMutex(hMutex);
     }
 
     @Override
@@ -181,7 +184,7 @@ public class IntimePersonality implements Iwin32SharedMemory, Iwin32Sync, Intime
 
     @Override
     public long RtReleaseSemaphore(long hSemaphore, int lReleaseCount) {
-        return calls.win32Call(null, () -> process().sync.releaseSemaphore(hSemaphore, lReleaseCount), failure -> -1L);
+        return signals.releaseSemaphore(hSemaphore, lReleaseCount);
     }
 
     @Override

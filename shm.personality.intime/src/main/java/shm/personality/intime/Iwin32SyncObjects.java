@@ -121,17 +121,22 @@ final class Iwin32SyncObjects {
     }
 
     /**
-     * {@code RtReleaseMutex}: one level of the calling thread's ownership.
+     * {@code RtReleaseMutex}: one level of the calling thread's ownership of the mutex a handle of any process names.
      *
      * @throws ShmException WRONG_STATE (ERROR_NOT_OWNER) when the calling thread does not own the mutex
      */
     void releaseMutex(long value) {
-        NamedMutex mutex = resolve(value, NamedMutex.class, "a mutex");
-        if (!mutex.heldByCurrentThread()) {
-            throw notOwner(mutex);
-        }
+        release(resolve(value, NamedMutex.class, "a mutex"));
+    }
+
+    /**
+     * {@code RtReleaseMutex} on the resolved {@code mutex}, as {@link #releaseMutex(long)}.
+     *
+     * @throws ShmException WRONG_STATE (ERROR_NOT_OWNER) when the calling thread does not own the mutex
+     */
+    static void release(NamedMutex mutex) {
         try {
-            mutex.release();
+            mutex.release(); // only the owning thread may: the backend refuses anyone else with WRONG_STATE
         } catch (ShmException e) {
             if (e.reason() == ErrorReason.WRONG_STATE) {
                 throw notOwner(mutex);
@@ -141,25 +146,31 @@ final class Iwin32SyncObjects {
     }
 
     /**
-     * {@code RtReleaseSemaphore}: adds {@code count}, returns the count before.
+     * {@code RtReleaseSemaphore} on the semaphore a handle of any process names: adds {@code count}, returns the count
+     * before.
      *
      * @throws ShmException INVALID_PARAMETER with ERROR_INVALID_PARAMETER for a count below 1, with
      *                      ERROR_TOO_MANY_POSTS beyond the maximum (the count is then unchanged)
      */
     long releaseSemaphore(long value, int count) {
-        NamedSemaphore semaphore = resolve(value, NamedSemaphore.class, "a semaphore");
-        String name = semaphore.name().orElse(null);
+        return release(resolve(value, NamedSemaphore.class, "a semaphore"), count);
+    }
+
+    /**
+     * {@code RtReleaseSemaphore} on the resolved {@code semaphore}, as {@link #releaseSemaphore(long, int)}.
+     */
+    static long release(NamedSemaphore semaphore, int count) {
         if (count < 1) {
-            throw IntimeErrors.win32(ErrorReason.INVALID_PARAMETER, name, "lReleaseCount must be greater than zero,"
-                    + " got " + count);
+            throw IntimeErrors.win32(ErrorReason.INVALID_PARAMETER, semaphore.name().orElse(null),
+                    "lReleaseCount must be greater than zero, got " + count);
         }
         try {
             return semaphore.release(count);
         } catch (ShmException e) {
             if (e.reason() == ErrorReason.INVALID_PARAMETER) {
                 throw IntimeErrors.win32(ErrorReason.INVALID_PARAMETER, ERROR_TOO_MANY_POSTS, "ERROR_TOO_MANY_POSTS",
-                        name, "releasing " + count + " would take the count beyond the maximum of "
-                        + semaphore.maximumCount() + "; the count does not change");
+                        semaphore.name().orElse(null), "releasing " + count + " would take the count beyond the"
+                        + " maximum of " + semaphore.maximumCount() + "; the count does not change");
             }
             throw e;
         }

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 
 import shm.api.NamedEvent;
 import shm.api.NamedMutex;
+import shm.testkit.Await;
 
 /**
  * {@link Iwin32Wait#poll}, the signalling loop's wait of 0 ms, on the backend's real objects: each answer
@@ -64,7 +65,11 @@ class Iwin32WaitTest {
                 fixture.backend.createOrOpenMutex("abandoned-poll", true)));
         owner.join();
         try (NamedMutex mutex = created.get()) {
-            assertEquals(WAIT_ABANDONED_0, Iwin32Wait.poll(waitable(mutex)), "its owner ended holding it");
+            // the owner's end shows once its thread has left the kernel too: until then a poll times out, taking nothing
+            int[] answer = new int[1];
+            Await.until("a poll sees that the owner ended", () -> (answer[0] = Iwin32Wait.poll(waitable(mutex)))
+                    != WAIT_TIMEOUT);
+            assertEquals(WAIT_ABANDONED_0, answer[0], "its owner ended holding it");
             mutex.release();
         }
     }
