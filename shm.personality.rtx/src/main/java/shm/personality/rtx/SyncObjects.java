@@ -72,15 +72,12 @@ final class SyncObjects {
         return open(name, backend -> backend.openMutex(name));
     }
 
-    /** {@code RtReleaseMutex}: only the owning thread releases. */
+    /** {@code RtReleaseMutex}: only the owning thread releases (the backend refuses anyone else with WRONG_STATE). */
     boolean releaseMutex(long hMutex) {
         if (!(handles.resource(hMutex) instanceof NamedMutex mutex)) {
             return lastError.fail(ERROR_INVALID_HANDLE);
         }
         try {
-            if (!mutex.heldByCurrentThread()) {
-                return lastError.fail(ERROR_NOT_OWNER);
-            }
             mutex.release();
         } catch (ShmException e) {
             return lastError.fail(e.reason() == ErrorReason.WRONG_STATE ? ERROR_NOT_OWNER

@@ -44,13 +44,12 @@ final class SyncWaits {
      */
     int waitForSingleObject(long hHandle, int dwMilliseconds) {
         Object object = handles.resource(hHandle);
-        if (dwMilliseconds == 0 && object instanceof NamedEvent event) {
+        if (dwMilliseconds == 0 && isSyncObject(object)) {
             try {
                 // the test of a signalling loop, answered as the general path below answers it
-                return answered(event.await(Duration.ZERO) == WaitResult.SIGNALED ? SIGNALED_FIRST
-                        : MultipleWaitResult.TIMEOUT);
+                return answered(awaitOne(object, Duration.ZERO));
             } catch (ShmException e) {
-                // closed under the call: the general path answers, on the moved event after a move
+                // closed under the call: the general path answers, on the moved object after a move
             }
         }
         if (!isSyncObject(object) || handles.waitsForBackend(hHandle)) {

@@ -93,6 +93,31 @@ class RtxSyncTest {
         assertTrue(windows.RtReleaseMutex(other));
     }
 
+    /**
+     * A test (0 ms) of a mutex whose owning thread ended answers WAIT_ABANDONED and takes the mutex over, as a timed
+     * wait does; a test of a semaphore takes one unit or answers WAIT_TIMEOUT. The signalling loop's test takes a short
+     * path for all three kinds (issue 14), which must answer as the general one.
+     */
+    @Test
+    void aTestOfAnAbandonedMutexAnswersWaitAbandonedAndTakesItOver() throws Exception {
+        long mutex = rtss.RtCreateMutex(false, "abandoned").handle();
+        Thread owner = Thread.ofPlatform().start(() -> rtss.RtWaitForSingleObject(mutex, 0));
+        owner.join();
+        // the owner's end shows once its thread has left the kernel too: until then a test times out, taking nothing
+        int[] answer = new int[1];
+        Await.until("a test sees that the owner ended", () -> (answer[0] = rtss.RtWaitForSingleObject(mutex, 0))
+                != WAIT_TIMEOUT);
+        assertEquals(WAIT_ABANDONED, answer[0]);
+        assertEquals(WAIT_OBJECT_0, rtss.RtWaitForSingleObject(mutex, 0), "taken over: this thread owns it now");
+        assertTrue(rtss.RtReleaseMutex(mutex));
+        assertTrue(rtss.RtReleaseMutex(mutex));
+        assertFalse(rtss.RtReleaseMutex(mutex));
+
+        long semaphore = rtss.RtCreateSemaphore(1, 1, "tested").handle();
+        assertEquals(WAIT_OBJECT_0, rtss.RtWaitForSingleObject(semaphore, 0));
+        assertEquals(WAIT_TIMEOUT, rtss.RtWaitForSingleObject(semaphore, 0), "the unit was taken");
+    }
+
     @Test
     void semaphoresCountBetweenZeroAndTheirMaximum() {
         assertEquals(ERROR_INVALID_PARAMETER, rtss.RtCreateSemaphore(2, 1, "bad").errorCode());
