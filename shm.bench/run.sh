@@ -165,11 +165,15 @@ if want overhead; then
     section overhead
     jrun shm.bench.OverheadCycles "/dev/shm/shm-bench-overhead-$$" "$OVERHEAD_CYCLES" "$OVERHEAD_ROUNDS" \
         | tee "$out/overhead.txt"
-    # event set + zero-timeout wait through the backend, RTX and iwin32 (1, 11, 101 handles): each path in a loop of
-    # its own method, as a program would call them, the paths taking turns
-    jrun shm.bench.SyncCallCycles "/dev/shm/shm-bench-sync-$$" "$SYNC_PAIRS" "$OVERHEAD_ROUNDS" \
-        | tee -a "$out/overhead.txt"
-    rm -rf "/dev/shm/shm-bench-sync-$$"
+    # a signal and a zero-timeout wait through the backend, RTX and iwin32: an event set and tested (iwin32 with 1, 11,
+    # 101 handles), a mutex taken and released, a semaphore released and taken. Each path in a loop of its own method,
+    # as a program would call them, the paths of one kind taking turns; each kind in a JVM of its own, since the kinds
+    # share the backend's compiled code and each would shape the others' profile
+    for kind in event mutex semaphore; do
+        jrun shm.bench.SyncCallCycles "/dev/shm/shm-bench-sync-$$" "$SYNC_PAIRS" "$OVERHEAD_ROUNDS" "$kind" \
+            | tee -a "$out/overhead.txt"
+        rm -rf "/dev/shm/shm-bench-sync-$$"
+    done
 fi
 
 # ---------------------------------------------------------------- control cycles paired with C: they take turns

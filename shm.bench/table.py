@@ -167,27 +167,36 @@ for case, backend, label, held in (("Elsewhere", be, "held elsewhere", "elsewher
         f"C `open` {fmt(c_open)}; {source}: {ofmt}",
         f"{rfmt(ratio(rtx, c_open))} / {rfmt(ratio(neutral, c_open))}", "overhead ≤ 10 %", ok, sections)
 
-# event set + zero-timeout wait through the personalities (SyncCallCycles, in the overhead section)
+# a signal and a zero-timeout wait through the personalities (SyncCallCycles, in the overhead section), per kind
 sync = {}
 for line in read("overhead.txt").splitlines():
-    m = re.match(r"SYNC path=(\S+) handles=(\d+) ns_per_pair=(\S+) times_backend=(\S+)", line)
+    m = re.match(r"SYNC (?:kind=(\S+) )?path=(\S+) handles=(\d+) ns_per_pair=(\S+) times_backend=(\S+)", line)
     if m:
-        sync[(m.group(1), int(m.group(2)))] = (float(m.group(3)), float(m.group(4)))
-if sync:
-    base = sync.get(("backend", 1))
-    base_text = "the backend's `set` + `await(ZERO)` " + ("—" if base is None else f"{base[0]:,.0f} ns")
-    iwin32 = sorted(k for k in sync if k[0] == "iwin32")
+        sync[(m.group(1) or "event", m.group(2), int(m.group(3)))] = (float(m.group(4)), float(m.group(5)))
+# kind: (the pair, the backend's calls, the personalities' calls in order, with {wait} for the zero-timeout wait)
+PAIRS = {
+    "event": ("an auto-reset event set, then tested", "`set` + `await(ZERO)`", "`RtSetEvent` + {wait}"),
+    "mutex": ("a free mutex taken, then released", "`acquire(ZERO)` + `release()`", "{wait} + `RtReleaseMutex`"),
+    "semaphore": ("a semaphore released, then taken", "`release(1)` + `acquire(ZERO)`",
+                  "`RtReleaseSemaphore` + {wait}"),
+}
+for kind, (what, backend_calls, calls) in PAIRS.items():
+    base = sync.get((kind, "backend", 1))
+    if base is None:
+        continue
+    base_text = f"the backend's {backend_calls} {base[0]:,.0f} ns"
+    iwin32 = sorted(k for k in sync if k[0] == kind and k[1] == "iwin32")
+    handles = "" if len(iwin32) < 2 else " with " + " / ".join(str(k[2]) for k in iwin32) + " iwin32 handles open"
     for paths, names in (
-            ([("rtx", 1)], "RTX `RtSetEvent` + `RtWaitForSingleObject(h, 0)`"),
-            (iwin32, "INtime `RtSetEvent` + `WaitForSingleObject(h, 0)` with "
-             + " / ".join(str(k[1]) for k in iwin32) + " iwin32 handles open")):
+            ([(kind, "rtx", 1)], "RTX " + calls.format(wait="`RtWaitForSingleObject(h, 0)`")),
+            (iwin32, "INtime " + calls.format(wait="`WaitForSingleObject(h, 0)`") + handles)):
         paths = [k for k in paths if k in sync]
         if not paths:
             continue
         over = [(sync[k][1] - 1) * 100 for k in paths]
-        row(f"an auto-reset event set, then tested: {names}", " / ".join(f"{sync[k][0]:,.0f} ns" for k in paths),
+        row(f"{what}: {names}", " / ".join(f"{sync[k][0]:,.0f} ns" for k in paths),
             base_text + "; overhead vs the backend call (median of the rounds' ratios), each path in a loop of its own,"
-            + " the paths taking turns in one JVM: " + " / ".join(f"{o:+,.0f} %" for o in over),
+            + " the paths of one kind taking turns in one JVM: " + " / ".join(f"{o:+,.0f} %" for o in over),
             "—", "overhead ≤ 10 %", "met" if max(over) <= 10 else "missed", ("overhead",))
 
 # the single-thread fast mode: confined handles (MapOptions.confined), same cycles
