@@ -51,7 +51,7 @@ public final class SyncCallCycles {
     private record PairLoop(String kind, String name, int handles, IntToLongFunction pairs) {
     }
 
-    /** {@code ROOT PAIRS ROUNDS}. */
+    /** {@code ROOT PAIRS ROUNDS [KINDS]}. */
     public static void main(String[] args) throws Exception {
         Path root = Path.of(args[0]);
         int pairs = Integer.parseInt(args[1]);

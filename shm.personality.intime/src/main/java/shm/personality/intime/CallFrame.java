@@ -17,9 +17,9 @@ import shm.api.intime.RtMemoryResult;
 /**
  * How each call of one INtime process runs: iwin32 calls under the process's lock (after releasing the handles other
  * processes closed), except the signalling calls ({@link Iwin32SignalCalls}) and a wait's handle lookup on a handle
- * known current, which run without it ({@link CallsWithoutLock}); kernel calls as their caller locks them; and every failure turned into the
- * vendor's status, stored for {@code GetLastError} / {@code GetLastRtError}; plus the result records the calls answer
- * with.
+ * known current, which run without it ({@link CallsWithoutLock}); kernel calls as their caller locks them; and every
+ * failure turned into the vendor's status, stored for {@code GetLastError} / {@code GetLastRtError}; plus the result
+ * records the calls answer with.
  */
 final class CallFrame {
 

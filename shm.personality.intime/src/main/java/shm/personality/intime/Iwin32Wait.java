@@ -57,7 +57,9 @@ final class Iwin32Wait {
         static final Moved TIME_RAN_OUT = new Moved(null, List.of());
     }
 
-    /** The answer of a wait whose time ran out while its process waited for a backend (see {@link Moved#TIME_RAN_OUT}). */
+    /**
+     * The answer of a wait whose time ran out while its process waited for a backend (see {@link Moved#TIME_RAN_OUT}).
+     */
     private static int ranOut() {
         return Thread.currentThread().isInterrupted() ? WAIT_FAILED : WAIT_TIMEOUT;
     }

@@ -14,9 +14,9 @@ import shm.api.ErrorReason;
  * The iwin32 waits of one INtime process, {@code WaitForSingleObject} and {@code WaitForMultipleObjects}: the handles
  * are resolved under the process's lock (a single handle of the process's own known current, without it), the wait
  * ({@link Iwin32Wait}) runs without it while the process lives and the handles stay open (across a move of the process
- * to another backend of its store too), and its answer is given as {@link CallFrame#waited} gives it. A wait on one object allocates
- * its {@link Pending} record and nothing else of its own; a poll (0 ms) that its object answers, not even that
- * ({@link Iwin32Wait#poll}).
+ * to another backend of its store too), and its answer is given as {@link CallFrame#waited} gives it. A wait on one
+ * object allocates its {@link Pending} record and nothing else of its own; a poll (0 ms) that its object answers, not
+ * even that ({@link Iwin32Wait#poll}).
  */
 final class Iwin32WaitCalls {
 

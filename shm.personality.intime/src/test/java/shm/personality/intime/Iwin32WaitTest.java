@@ -65,7 +65,8 @@ class Iwin32WaitTest {
                 fixture.backend.createOrOpenMutex("abandoned-poll", true)));
         owner.join();
         try (NamedMutex mutex = created.get()) {
-            // the owner's end shows once its thread has left the kernel too: until then a poll times out, taking nothing
+            // the owner's end shows once its thread has left the kernel too; until then a poll times out, taking
+            // nothing
             int[] answer = new int[1];
             Await.until("a poll sees that the owner ended", () -> (answer[0] = Iwin32Wait.poll(waitable(mutex)))
                     != WAIT_TIMEOUT);
