@@ -1,5 +1,8 @@
 package shm.provider.mmap.sync;
 
+import java.util.AbstractMap;
+import java.util.Map;
+
 /**
  * The owner word that names the calling thread in a {@link SharedMutex}, and the liveness check of the thread an
  * owner word names.
@@ -13,12 +16,23 @@ package shm.provider.mmap.sync;
  * when its process ends, not when the virtual thread ends.
  *
  * <p>One instance per {@link Futex} (per backend); the calling platform thread's word is computed once and cached per
- * thread. Thread-safe.
+ * thread, and the word of the thread that asked last is kept beside it, so that a mutex taken and released in a loop
+ * (two words asked per pair) does not look its thread-local up each time. Thread-safe.
  */
 final class ThreadIdentity {
 
     private final Futex futex;
-    private final ThreadLocal<long[]> platformWord = new ThreadLocal<>();
+    /**
+     * Each platform thread's word, beside the thread. A value of JDK classes only: the caller's threads outlive a
+     * revision of this bundle, and a stale thread-local value would keep the old revision's class loader reachable.
+     */
+    private final ThreadLocal<Map.Entry<Thread, Long>> platformWord = new ThreadLocal<>();
+    /**
+     * The entry of {@link #platformWord} of the platform thread that asked last ({@code null} before the first): that
+     * thread asking again, as a loop that takes and releases a mutex does, skips the thread-local lookup. Replaced whole
+     * (one reference); a thread that finds another thread's entry takes the lookup.
+     */
+    private volatile Map.Entry<Thread, Long> lastAsked;
     private volatile long processWord;
 
     ThreadIdentity(Futex futex) {
@@ -32,18 +46,23 @@ final class ThreadIdentity {
      */
     long currentWord() {
         Thread thread = Thread.currentThread();
+        Map.Entry<Thread, Long> last = lastAsked;
+        if (last != null && last.getKey() == thread) {
+            return last.getValue();
+        }
         if (thread.isVirtual()) {
             return processWord();
         }
-        long[] cached = platformWord.get();
-        if (cached == null) {
+        Map.Entry<Thread, Long> mine = platformWord.get();
+        if (mine == null) {
             long tid = futex.currentTid();
             long start = ProcessStat.of(tid).orElseThrow(() -> new IllegalStateException("cannot read /proc/" + tid
                     + "/stat of the calling thread: mutex ownership needs Linux /proc")).startTime();
-            cached = new long[] {word(tid, start, false)};
-            platformWord.set(cached);
+            mine = new AbstractMap.SimpleImmutableEntry<>(thread, word(tid, start, false));
+            platformWord.set(mine);
         }
-        return cached[0];
+        lastAsked = mine;
+        return mine.getValue();
     }
 
     /** The owner word naming this process (for virtual threads): pid, start time, {@link SharedMutex#PROCESS_SCOPED}. */
