@@ -71,7 +71,9 @@ final class HandleTable {
         }
     }
 
-    private final HandleValues<OpenHandle> handles = new HandleValues<>();
+    /** The handles by value; a reading's view is the object of an Rt* handle, {@code null} for others. */
+    private final HandleValues<OpenHandle> handles =
+            new HandleValues<>(open -> open.family() == ApiFamily.RT ? open.resource() : null);
     /** The events, mutexes and semaphores a move replaced, closed after a grace period (calls take no lock). */
     private final RetiredObjects retired = new RetiredObjects();
     private final AtomicLong nextHandle = new AtomicLong(0x100);
@@ -107,6 +109,11 @@ final class HandleTable {
         }
         retired.closeFor(handle);
         return open;
+    }
+
+    /** A new memory of the last handle one call site looked up, for its calls' lookups ({@link RecentHandle}). */
+    RecentHandle recent() {
+        return new RecentHandle(handles);
     }
 
     /** The object an Rt* handle holds, or {@code null} for no open Rt* handle. */

@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 
 /**
  * The map from RTX handle values to open handles behind {@link HandleTable}, read on every RTX call. A
@@ -22,17 +23,50 @@ import java.util.function.BooleanSupplier;
  * that finds a value in the cache sees what the map held at some moment of the read (before a change that is still
  * going on, at the latest), as a read of the map itself would. Every change (and {@link #changed()}) wakes the
  * threads waiting in {@link #awaitWhile}. Thread-safe.
+ *
+ * <p>Epochs: every change also counts one more epoch before it changes the map, under the lock, and a cache entry
+ * carries the epoch it was made or confirmed in ({@link Reading}). A reading whose epoch is still the current one
+ * ({@link #isCurrent}) names what the map holds at the moment of that check, however long ago it was read: no change
+ * has begun since. That lets a caller keep the last reading it made ({@link RecentHandle}) and use it again after one
+ * comparison, without the cache's slot, the cache and the map behind it.
  */
 final class HandleValues<V> {
 
     /** Cache slots: a power of two; values 4 × this apart share a slot (and only cost a miss). */
     static final int CACHE_SLOTS = 256;
 
-    private record Cached<V>(long value, V open) {
+    /**
+     * What {@code value} named ({@code open}) as of {@code epoch}; immutable, so it can be kept and shared.
+     *
+     * @param value the handle value
+     * @param open  what it named
+     * @param view  the part of {@code open} its readers use ({@link #HandleValues(Function)}), made once per entry
+     * @param epoch the epoch in which the cache held this reading; {@link #STALE} for one never held
+     */
+    record Reading<V>(long value, V open, Object view, long epoch) {
     }
 
+    /** The epoch of a reading that the map had changed under before it could be cached; never current. */
+    static final long STALE = -1;
+
     private final Map<Long, V> map = new ConcurrentHashMap<>();
-    private final AtomicReferenceArray<Cached<V>> cache = new AtomicReferenceArray<>(CACHE_SLOTS);
+    private final AtomicReferenceArray<Reading<V>> cache = new AtomicReferenceArray<>(CACHE_SLOTS);
+    private final Function<V, Object> view;
+    /** Changes begun: counted under the lock before each change of the map (one writer at a time). */
+    private volatile long epoch;
+
+    /** A map whose readings carry no view. */
+    HandleValues() {
+        this(open -> null);
+    }
+
+    /**
+     * A map whose readings carry {@code view} of what their value names, made when the reading is, so that a reader
+     * that keeps a reading finds that part of it without one more object to load.
+     */
+    HandleValues(Function<V, Object> view) {
+        this.view = view;
+    }
 
     private static int slot(long value) {
         return (int) (value >>> 2) & (CACHE_SLOTS - 1);
@@ -40,7 +74,7 @@ final class HandleValues<V> {
 
     /** What {@code value} names now, or {@code null}; allocates nothing when the value was read lately. */
     V get(long value) {
-        Cached<V> cached = cache.get(slot(value));
+        Reading<V> cached = cache.get(slot(value));
         if (cached != null && cached.value() == value) {
             return cached.open();
         }
@@ -51,15 +85,54 @@ final class HandleValues<V> {
         return open;
     }
 
-    private synchronized void remember(long value, V open) {
-        if (map.get(value) == open) {
-            cache.set(slot(value), new Cached<>(value, open));
+    /**
+     * What {@code value} names now, as a reading of the current epoch (or, when the map changed during this read, a
+     * {@link #STALE} one, which still answers as {@link #get} would); {@code null} when it names nothing. Allocates
+     * nothing when the value was read lately and the map has not changed since; the first reading after a change
+     * takes the lock once.
+     */
+    Reading<V> read(long value) {
+        Reading<V> cached = cache.get(slot(value));
+        if (cached != null && cached.value() == value) {
+            return cached.epoch() == epoch ? cached : confirm(cached);
         }
+        V open = map.get(value);
+        return open == null ? null : remember(value, open);
     }
 
+    /** Whether no change of the map has begun since {@code reading} was made: it names what the map holds now. */
+    boolean isCurrent(Reading<V> reading) {
+        return reading.epoch() == epoch;
+    }
+
+    private synchronized Reading<V> remember(long value, V open) {
+        if (map.get(value) != open) {
+            return new Reading<>(value, open, view.apply(open), STALE);
+        }
+        Reading<V> reading = new Reading<>(value, open, view.apply(open), epoch);
+        cache.set(slot(value), reading);
+        return reading;
+    }
+
+    /** The cache's entry {@code cached}, of an earlier epoch, made current (a change of its value would have cleared it). */
+    private synchronized Reading<V> confirm(Reading<V> cached) {
+        int slot = slot(cached.value());
+        Reading<V> now = cache.get(slot);
+        if (now != cached) {
+            // changed meanwhile, or confirmed by another thread: the newer entry when it is this value's, else the
+            // old one, which named the map's value while it was in the cache (it will not be current)
+            return now != null && now.value() == cached.value() ? now : cached;
+        }
+        Reading<V> reading = new Reading<>(cached.value(), cached.open(), cached.view(), epoch);
+        cache.set(slot, reading);
+        return reading;
+    }
+
+    /** The first step of every change, under the lock: a new epoch, and the value's cache entry cleared. */
     private void forget(long value) {
+        epoch++;
         int slot = slot(value);
-        Cached<V> cached = cache.get(slot);
+        Reading<V> cached = cache.get(slot);
         if (cached != null && cached.value() == value) {
             cache.set(slot, null);
         }

@@ -27,12 +27,15 @@ final class SyncObjects {
     private final HandleTable handles;
     private final NameRules names;
     private final LastError lastError;
+    /** The signal calls' lookup of their handle. */
+    private final RecentHandle recent;
 
     SyncObjects(BackendBinding binding, HandleTable handles, NameRules names, LastError lastError) {
         this.binding = binding;
         this.handles = handles;
         this.names = names;
         this.lastError = lastError;
+        this.recent = handles.recent();
     }
 
     /** {@code RtCreateEvent}. */
@@ -51,7 +54,7 @@ final class SyncObjects {
      * the backend (its object closed under the call: the handle was closed, or its backend left) is FALSE with its code.
      */
     boolean onEvent(long hEvent, Consumer<NamedEvent> action) {
-        if (!(handles.resource(hEvent) instanceof NamedEvent event)) {
+        if (!(recent.resource(hEvent) instanceof NamedEvent event)) {
             return lastError.fail(ERROR_INVALID_HANDLE);
         }
         try {
@@ -74,7 +77,7 @@ final class SyncObjects {
 
     /** {@code RtReleaseMutex}: only the owning thread releases (the backend refuses anyone else with WRONG_STATE). */
     boolean releaseMutex(long hMutex) {
-        if (!(handles.resource(hMutex) instanceof NamedMutex mutex)) {
+        if (!(recent.resource(hMutex) instanceof NamedMutex mutex)) {
             return lastError.fail(ERROR_INVALID_HANDLE);
         }
         try {
@@ -103,7 +106,7 @@ final class SyncObjects {
 
     /** {@code RtReleaseSemaphore}: the previous count, or -1 on failure. */
     long releaseSemaphore(long hSemaphore, int releaseCount) {
-        if (!(handles.resource(hSemaphore) instanceof NamedSemaphore semaphore)) {
+        if (!(recent.resource(hSemaphore) instanceof NamedSemaphore semaphore)) {
             lastError.fail(ERROR_INVALID_HANDLE);
             return -1;
         }

@@ -31,10 +31,13 @@ final class SyncWaits {
 
     private final HandleTable handles;
     private final LastError lastError;
+    /** The single wait's lookup of its handle. */
+    private final RecentHandle recent;
 
     SyncWaits(HandleTable handles, LastError lastError) {
         this.handles = handles;
         this.lastError = lastError;
+        this.recent = handles.recent();
     }
 
     /**
@@ -43,7 +46,7 @@ final class SyncWaits {
      * {@code ERROR_OPERATION_ABORTED}.
      */
     int waitForSingleObject(long hHandle, int dwMilliseconds) {
-        Object object = handles.resource(hHandle);
+        Object object = recent.resource(hHandle);
         if (dwMilliseconds == 0 && isSyncObject(object)) {
             try {
                 // the test of a signalling loop, answered as the general path below answers it

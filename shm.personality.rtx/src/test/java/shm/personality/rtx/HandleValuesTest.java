@@ -14,7 +14,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The map of RTX handle values ({@link HandleValues}): it answers as a map does whatever its cache holds (a value
  * read, then removed, replaced or put again, answers the map's state; values that share a cache slot answer each their
- * own), and a value read again answers without allocating (a map keyed by {@code Long} boxes every value from 0x100).
+ * own), and a value read again answers without allocating (a map keyed by {@code Long} boxes every value from 0x100);
+ * a reading stays current until the map changes, whichever value changed, and a reading made again then names the
+ * map's value.
  */
 class HandleValuesTest {
 
@@ -76,5 +78,64 @@ class HandleValuesTest {
         assertSame("event", found);
         // A map keyed by Long would allocate 16 bytes per read: 160,000 here.
         assertTrue(allocated < 1024, "10,000 reads allocated " + allocated + " bytes");
+    }
+
+    @Test
+    void aReadingIsCurrentUntilAnyChangeOfTheMapAndAReadingMadeThenNamesTheMapsValue() {
+        HandleValues<String> values = new HandleValues<>(open -> "view of " + open);
+        values.put(FIRST, "a");
+        HandleValues.Reading<String> reading = values.read(FIRST);
+        assertEquals("a", reading.open());
+        assertEquals("view of a", reading.view());
+        assertTrue(values.isCurrent(reading));
+        assertSame(reading, values.read(FIRST), "read again while nothing changed: the same reading");
+
+        values.put(FIRST + 4, "another value");
+        assertFalse(values.isCurrent(reading), "a change of another value ends the epoch too");
+        HandleValues.Reading<String> again = values.read(FIRST);
+        assertTrue(values.isCurrent(again));
+        assertEquals("a", again.open());
+
+        assertTrue(values.replace(FIRST, "a", "b"));
+        assertFalse(values.isCurrent(again));
+        assertEquals("b", values.read(FIRST).open());
+        assertEquals("view of b", values.read(FIRST).view());
+
+        assertEquals("b", values.remove(FIRST));
+        assertNull(values.read(FIRST), "removed after it was read");
+        assertNull(values.read(SAME_SLOT), "never put");
+    }
+
+    @Test
+    void readingsOfValuesThatShareACacheSlotNameEachTheirOwn() {
+        HandleValues<String> values = new HandleValues<>();
+        values.put(FIRST, "first");
+        values.put(SAME_SLOT, "same slot");
+        for (int i = 0; i < 3; i++) {
+            assertEquals("first", values.read(FIRST).open());
+            assertEquals("same slot", values.read(SAME_SLOT).open());
+        }
+        values.put(FIRST + 8, "a change");
+        assertEquals("first", values.read(FIRST).open());
+        assertEquals("same slot", values.read(SAME_SLOT).open());
+    }
+
+    @Test
+    void aValueReadAgainAfterAChangeAllocatesOnceThenNothing() {
+        HandleValues<String> values = new HandleValues<>();
+        values.put(FIRST + 40, "event");
+        values.read(FIRST + 40);
+        values.put(FIRST + 44, "a change");
+        var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long thread = Thread.currentThread().threadId();
+        long before = threads.getThreadAllocatedBytes(thread);
+        HandleValues.Reading<String> found = values.read(FIRST + 40);
+        for (int i = 0; i < 10_000; i++) {
+            found = values.read(FIRST + 40);
+        }
+        long allocated = threads.getThreadAllocatedBytes(thread) - before;
+        assertSame("event", found.open());
+        assertTrue(values.isCurrent(found));
+        assertTrue(allocated < 1024, "10,000 readings allocated " + allocated + " bytes");
     }
 }

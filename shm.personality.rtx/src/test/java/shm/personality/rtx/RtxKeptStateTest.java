@@ -207,6 +207,36 @@ class RtxKeptStateTest {
     }
 
     /**
+     * The signal calls and the single wait remember the handle they looked up last ({@link RecentHandle}); a move
+     * replaces the handles' objects, and the calls made after it reach the moved objects, not the old ones, which here
+     * close with their backend at once (a call that reached one would fail).
+     */
+    @Test
+    void callsWithHandlesUsedJustBeforeAMoveReachTheMovedObjects() {
+        MmapBackend first = parking();
+        RtxPersonality personality = revision(first);
+        long event = personality.RtCreateEvent(false, false, "recent.event").handle();
+        long semaphore = personality.RtCreateSemaphore(0, 5, "recent.semaphore").handle();
+        long mutex = personality.RtCreateMutex(false, "recent.mutex").handle();
+        assertTrue(personality.RtSetEvent(event));
+        assertEquals(WAIT_OBJECT_0, personality.RtWaitForSingleObject(event, 0));
+        assertEquals(WAIT_OBJECT_0, personality.RtWaitForSingleObject(mutex, 0));
+        assertTrue(personality.RtReleaseMutex(mutex), "the signal calls' last handle");
+
+        personality.useBackend(parking(), STORE);
+        first.close();
+
+        assertFalse(personality.RtReleaseMutex(mutex));
+        assertEquals(ERROR_NOT_OWNER, personality.RtGetLastError(), "the moved mutex answers: free, so not owned");
+        assertEquals(WAIT_TIMEOUT, personality.RtWaitForSingleObject(event, 0), "the single wait's last handle");
+        assertTrue(personality.RtSetEvent(event));
+        assertEquals(WAIT_OBJECT_0, personality.RtWaitForSingleObject(event, 0));
+        assertEquals(0, personality.RtReleaseSemaphore(semaphore, 1));
+        assertEquals(WAIT_OBJECT_0, personality.RtWaitForSingleObject(mutex, 0));
+        assertTrue(personality.RtReleaseMutex(mutex));
+    }
+
+    /**
      * A wait that blocks while the handles move to the next backend of their store goes on, on the moved event (issue
      * 14), also once the old object's grace has ended and it is closed: a set then releases it with WAIT_OBJECT_0.
      */
