@@ -232,6 +232,19 @@ final class CallFrame {
         return held == null ? null : Iwin32SyncObjects.waitableOrNull(held, process.iwin32Handles);
     }
 
+    /**
+     * The event, mutex or semaphore of a handle of this process, found without the lock and without a record of its
+     * own, for a wait of 0 ms; {@code null} as for {@link #waitableWithoutLock}.
+     */
+    Object syncObjectWithoutLock(long handle) {
+        IntimeProcess process = binding.withoutLock().serving();
+        if (process == null) {
+            return null;
+        }
+        Iwin32Handles.Held held = process.iwin32Handles.heldWithoutLock(handle);
+        return held == null ? null : Iwin32SyncObjects.syncObjectOrNull(held);
+    }
+
     /** A BOOLEAN event, mutex or semaphore call: TRUE, or FALSE with the failure stored for GetLastError. */
     boolean syncCall(Runnable call) {
         return win32Call(null, () -> {

@@ -42,13 +42,28 @@ final class Iwin32SyncObjects {
 
         /** Waits on the object for at most {@code timeout}: an event's wait, a mutex's or semaphore's acquire. */
         WaitResult await(Duration timeout) {
-            return switch (object) {
-                case NamedEvent event -> event.await(timeout);
-                case NamedMutex mutex -> mutex.acquire(timeout);
-                case NamedSemaphore semaphore -> semaphore.acquire(timeout);
-                default -> throw new IllegalStateException("not an event, mutex or semaphore: " + object);
-            };
+            return Iwin32SyncObjects.await(object, timeout);
         }
+    }
+
+    /**
+     * Waits on {@code object} (an event, mutex or semaphore: {@link #syncObjectOrNull}) for at most {@code timeout}: an
+     * event's wait, a mutex's or semaphore's acquire.
+     */
+    static WaitResult await(Object object, Duration timeout) {
+        return switch (object) {
+            case NamedEvent event -> event.await(timeout);
+            case NamedMutex mutex -> mutex.acquire(timeout);
+            case NamedSemaphore semaphore -> semaphore.acquire(timeout);
+            default -> throw new IllegalStateException("not an event, mutex or semaphore: " + object);
+        };
+    }
+
+    /** The object {@code held} holds when it is an event, mutex or semaphore; {@code null} otherwise. */
+    static Object syncObjectOrNull(Iwin32Handles.Held held) {
+        Object object = held.object();
+        return object instanceof NamedEvent || object instanceof NamedMutex || object instanceof NamedSemaphore
+                ? object : null;
     }
 
     private final ShmBackend backend;
@@ -192,9 +207,8 @@ final class Iwin32SyncObjects {
 
     /** What a wait on {@code held} of {@code handles} needs; {@code null} when it holds no event, mutex or semaphore. */
     static Waitable waitableOrNull(Iwin32Handles.Held held, Iwin32Handles handles) {
-        Object object = held.object();
-        return object instanceof NamedEvent || object instanceof NamedMutex || object instanceof NamedSemaphore
-                ? new Waitable(held.descriptor(), object, handles) : null;
+        Object object = syncObjectOrNull(held);
+        return object == null ? null : new Waitable(held.descriptor(), object, handles);
     }
 
     /** The backend the objects live in, which waits on several of them at once. */

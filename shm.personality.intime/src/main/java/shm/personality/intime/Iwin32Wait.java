@@ -68,15 +68,15 @@ final class Iwin32Wait {
     static final int NOT_ANSWERED = Integer.MIN_VALUE;
 
     /**
-     * A wait of 0 ms on {@code target}, the signalling loop's test, in one call of the object and without a record of
-     * its own: the answer {@link #await} gives for a wait of 0 ms that the object answers, or {@link #NOT_ANSWERED}
-     * when the object threw (its handle closed under the call, or moved to another backend), which took nothing; the
-     * caller then waits with {@link #await}, which tells a move from a close.
+     * A wait of 0 ms on {@code object} (an event, mutex or semaphore), the signalling loop's test, in one call of the
+     * object and without a record of its own: the answer {@link #await} gives for a wait of 0 ms that the object
+     * answers, or {@link #NOT_ANSWERED} when the object threw (its handle closed under the call, or moved to another
+     * backend), which took nothing; the caller then waits with {@link #await}, which tells a move from a close.
      */
-    static int poll(Iwin32SyncObjects.Waitable target) {
+    static int poll(Object object) {
         WaitResult result;
         try {
-            result = target.await(Duration.ZERO);
+            result = Iwin32SyncObjects.await(object, Duration.ZERO);
         } catch (ShmException e) {
             return NOT_ANSWERED;
         }

@@ -16,7 +16,7 @@ import shm.api.ErrorReason;
  * ({@link Iwin32Wait}) runs without it while the process lives and the handles stay open (across a move of the process
  * to another backend of its store too), and its answer is given as {@link CallFrame#waited} gives it. A wait on one
  * object allocates its {@link Pending} record and nothing else of its own; a poll (0 ms) that its object answers, not
- * even that ({@link Iwin32Wait#poll}).
+ * even that ({@link Iwin32Wait#poll}), nor the lookup of a handle of the process's own known current.
  */
 final class Iwin32WaitCalls {
 
@@ -32,6 +32,14 @@ final class Iwin32WaitCalls {
 
     /** {@code WaitForSingleObject}. */
     int waitForSingleObject(long hHandle, int dwMilliseconds) {
+        if (dwMilliseconds == 0) {
+            // the test of a signalling loop on a handle of the process's own known current: allocates nothing
+            Object object = calls.syncObjectWithoutLock(hHandle);
+            int answer = object == null ? Iwin32Wait.NOT_ANSWERED : Iwin32Wait.poll(object);
+            if (answer != Iwin32Wait.NOT_ANSWERED) {
+                return calls.answered(answer);
+            }
+        }
         Iwin32SyncObjects.Waitable target = calls.waitableWithoutLock(hHandle);
         if (target == null) {
             target = calls.handleCall(hHandle, (process, h) -> process.sync.waitable(h));
@@ -40,7 +48,7 @@ final class Iwin32WaitCalls {
             return WAIT_FAILED;
         }
         if (dwMilliseconds == 0) {
-            int answer = Iwin32Wait.poll(target);
+            int answer = Iwin32Wait.poll(target.object());
             if (answer != Iwin32Wait.NOT_ANSWERED) {
                 return calls.answered(answer);
             }

@@ -30,14 +30,10 @@ class Iwin32WaitTest {
         fixture.close();
     }
 
-    private static Iwin32SyncObjects.Waitable waitable(Object object) {
-        return new Iwin32SyncObjects.Waitable(null, object, null); // a poll asks nothing of the handle
-    }
-
     @Test
     void aPollTakesTheSignalOrTimesOutAsTheWaitDoes() {
         try (NamedEvent event = fixture.backend.createOrOpenEvent("poll", false, true)) {
-            Iwin32SyncObjects.Waitable target = waitable(event);
+            NamedEvent target = event;
             assertEquals(WAIT_OBJECT_0, Iwin32Wait.poll(target), "signaled");
             assertEquals(WAIT_TIMEOUT, Iwin32Wait.poll(target), "the auto-reset event was taken by the first poll");
             event.set();
@@ -50,7 +46,7 @@ class Iwin32WaitTest {
         try (NamedEvent event = fixture.backend.createOrOpenEvent("interrupted-poll", false, false)) {
             Thread.currentThread().interrupt();
             try {
-                assertEquals(WAIT_FAILED, Iwin32Wait.poll(waitable(event)));
+                assertEquals(WAIT_FAILED, Iwin32Wait.poll(event));
                 assertTrue(Thread.currentThread().isInterrupted(), "the thread keeps its interrupt status");
             } finally {
                 Thread.interrupted();
@@ -68,7 +64,7 @@ class Iwin32WaitTest {
             // the owner's end shows once its thread has left the kernel too; until then a poll times out, taking
             // nothing
             int[] answer = new int[1];
-            Await.until("a poll sees that the owner ended", () -> (answer[0] = Iwin32Wait.poll(waitable(mutex)))
+            Await.until("a poll sees that the owner ended", () -> (answer[0] = Iwin32Wait.poll(mutex))
                     != WAIT_TIMEOUT);
             assertEquals(WAIT_ABANDONED_0, answer[0], "its owner ended holding it");
             mutex.release();
@@ -80,8 +76,8 @@ class Iwin32WaitTest {
         try (NamedEvent kept = fixture.backend.createOrOpenEvent("closed-poll", false, true)) {
             NamedEvent closed = fixture.backend.createOrOpenEvent("closed-poll", false, false);
             closed.close();
-            assertEquals(Iwin32Wait.NOT_ANSWERED, Iwin32Wait.poll(waitable(closed)));
-            assertEquals(WAIT_OBJECT_0, Iwin32Wait.poll(waitable(kept)), "the signal is still there");
+            assertEquals(Iwin32Wait.NOT_ANSWERED, Iwin32Wait.poll(closed));
+            assertEquals(WAIT_OBJECT_0, Iwin32Wait.poll(kept), "the signal is still there");
         }
     }
 }
