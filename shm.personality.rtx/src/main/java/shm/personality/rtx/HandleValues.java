@@ -114,7 +114,10 @@ final class HandleValues<V> {
         return reading;
     }
 
-    /** The cache's entry {@code cached}, of an earlier epoch, made current (a change of its value would have cleared it). */
+    /**
+     * The cache's entry {@code cached}, of an earlier epoch, made current: while the cache holds it, its value has not
+     * changed (a change clears it).
+     */
     private synchronized Reading<V> confirm(Reading<V> cached) {
         int slot = slot(cached.value());
         Reading<V> now = cache.get(slot);

@@ -7,8 +7,8 @@ import shm.personality.rtx.HandleTable.OpenHandle;
  * a loop calling with the same handle finds its object after one comparison of epochs ({@link HandleValues}).
  *
  * <p>Why: the lookup through the table's cache (the table, its values, the cache, its slot, the entry) sat between
- * the backend's atomic operations of every call, and a mutex taken and released through RTX ran at about twice the
- * backend's time; with the last reading kept here it runs near the backend's (see {@code docs/performance-history.md},
+ * the backend's atomic operations of every call, and a mutex taken and released through RTX took 1.5 to 1.9 times the
+ * backend's time; with the last reading kept here, 1.24 to 1.36 times (see {@code docs/performance-history.md},
  * "2026-12-01, noon").
  *
  * <p>Thread-safe without a lock: the kept reading is immutable and replaced whole, and it is used only while no change
