@@ -13,7 +13,10 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
-/** The last error is each thread's own, also when threads take turns with the remembered last caller's cell. */
+/**
+ * The last error is each thread's own, also when threads take turns with the remembered last caller's cell, and a
+ * success always leaves ERROR_SUCCESS, also while it skips its store because no cell holds another code.
+ */
 class LastErrorTest {
 
     @Test
@@ -59,6 +62,67 @@ class LastErrorTest {
         }
         for (CompletableFuture<Integer> future : mismatches) {
             assertEquals(0, future.get(60, TimeUnit.SECONDS), "a thread read a code another thread stored");
+        }
+    }
+
+    @Test
+    void aSuccessLeavesErrorSuccessWhatTheOtherThreadsLeftBehind() throws Exception {
+        LastError lastError = new LastError();
+        assertTrue(lastError.succeed(), "no cell holds a failure: nothing stored");
+        assertEquals(ERROR_SUCCESS, lastError.get());
+        lastError.set(183);
+        assertEquals(183, lastError.get(), "an existing name's create leaves ERROR_ALREADY_EXISTS");
+        assertTrue(lastError.succeed());
+        assertEquals(ERROR_SUCCESS, lastError.get());
+
+        CompletableFuture.runAsync(() -> lastError.fail(87), command -> new Thread(command).start())
+                .get(10, TimeUnit.SECONDS);   // a thread that ended with a failure in its cell
+        for (int i = 0; i < 1_000; i++) {
+            assertFalse(lastError.fail(1 + i % 7));
+            assertEquals(1 + i % 7, lastError.get());
+            assertTrue(lastError.succeed());
+            assertEquals(ERROR_SUCCESS, lastError.get(), "after failure " + i);
+            assertTrue(lastError.succeed());
+            assertEquals(ERROR_SUCCESS, lastError.get());
+        }
+    }
+
+    @Test
+    void threadsFailingAndSucceedingAtTheSameTimeEachReadErrorSuccessAfterTheirSuccess() throws Exception {
+        LastError lastError = new LastError();
+        int threads = 4;
+        int rounds = 20_000;
+        CyclicBarrier start = new CyclicBarrier(threads);
+        List<CompletableFuture<Integer>> mismatches = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int code = 1000 * (t + 1);
+            mismatches.add(CompletableFuture.supplyAsync(() -> {
+                try {
+                    start.await(10, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+                int wrong = 0;
+                for (int i = 0; i < rounds; i++) {
+                    if ((i & 3) == 0) {
+                        lastError.fail(code + (i & 0xFF));
+                        if (lastError.get() != code + (i & 0xFF)) {
+                            wrong++;
+                        }
+                    }
+                    lastError.succeed();
+                    if ((i & 7) == 0) {
+                        Thread.yield();
+                    }
+                    if (lastError.get() != ERROR_SUCCESS) {
+                        wrong++;
+                    }
+                }
+                return wrong;
+            }, command -> new Thread(command).start()));
+        }
+        for (CompletableFuture<Integer> future : mismatches) {
+            assertEquals(0, future.get(60, TimeUnit.SECONDS), "a success left a code, or a failure was lost");
         }
     }
 }
