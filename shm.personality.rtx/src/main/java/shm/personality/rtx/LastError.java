@@ -4,7 +4,6 @@ import static shm.api.rtx.RtxConstants.ERROR_SUCCESS;
 
 import java.util.AbstractMap.SimpleImmutableEntry;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The per-thread {@code RtGetLastError} storage of one RTX "process".
@@ -14,11 +13,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  * called last is remembered beside its thread, and a call from that thread writes its cell without the lookup. Each
  * thread writes only its own cell and reads it only itself, so the remembered pair needs no lock: it is replaced
  * whole (one reference), and a thread that finds another thread's pair takes the lookup.
- *
- * <p>A success stores ERROR_SUCCESS into a cell that almost always holds it already. So the cells holding another code
- * are counted, and while none does, a success stores nothing: the calling thread's cell already holds ERROR_SUCCESS
- * (only that thread writes it, and it counts its own cell before and after). A thread that ends with a failure code in
- * its cell keeps the count above zero; the successes of the others then store as before.
  *
  * <p>A thread's value is an instance of JDK classes only, never of a class of this bundle: the caller's threads
  * outlive a revision of this bundle, and a stale thread-local value stays in each thread's map until that thread
@@ -31,35 +25,21 @@ final class LastError {
             ThreadLocal.withInitial(() -> new SimpleImmutableEntry<>(Thread.currentThread(), new int[] {ERROR_SUCCESS}));
     /** The cell of the thread that called last ({@code null} before the first call); may name an ended thread. */
     private volatile Map.Entry<Thread, int[]> lastCaller;
-    /** How many cells hold a code other than ERROR_SUCCESS (each thread counts its own cell's changes). */
-    private final AtomicInteger failedCells = new AtomicInteger();
 
     /** Stores {@code value} as this thread's last error. */
     void set(int value) {
-        int[] cell = cell();
-        int before = cell[0];
-        cell[0] = value;
-        if (before == ERROR_SUCCESS && value != ERROR_SUCCESS) {
-            failedCells.incrementAndGet();
-        } else if (before != ERROR_SUCCESS && value == ERROR_SUCCESS) {
-            failedCells.decrementAndGet();
-        }
+        cell()[0] = value;
     }
 
     /** Stores {@code value} and answers {@code false}, the BOOL of a failed call. */
     boolean fail(int value) {
-        set(value);
+        cell()[0] = value;
         return false;
     }
 
-    /**
-     * Stores {@code ERROR_SUCCESS} and answers {@code true}, the BOOL of a successful call; stores nothing while no
-     * cell holds another code.
-     */
+    /** Stores {@code ERROR_SUCCESS} and answers {@code true}, the BOOL of a successful call. */
     boolean succeed() {
-        if (failedCells.get() != 0) {
-            set(ERROR_SUCCESS);
-        }
+        cell()[0] = ERROR_SUCCESS;
         return true;
     }
 

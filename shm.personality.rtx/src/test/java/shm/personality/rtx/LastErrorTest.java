@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The last error is each thread's own, also when threads take turns with the remembered last caller's cell, and a
- * success always leaves ERROR_SUCCESS, also while it skips its store because no cell holds another code.
+ * success always leaves ERROR_SUCCESS, whatever the thread or other threads stored before.
  */
 class LastErrorTest {
 
