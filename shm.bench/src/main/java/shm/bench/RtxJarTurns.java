@@ -21,11 +21,11 @@ import shm.provider.mmap.MmapSettings;
  * An A/B of two builds of the RTX personality: the signalling pair of one kind ({@code event}: {@code RtSetEvent} +
  * {@code RtWaitForSingleObject(h, 0)}; {@code mutex}: the wait + {@code RtReleaseMutex}; {@code semaphore}:
  * {@code RtReleaseSemaphore} + the wait) through each of the two personality jars (or one), and the backend's own
- * pair, in <em>one</em> JVM, taking turns round after round. Each jar's {@code shm.personality.rtx} classes live in a
- * class loader of their own over the same backend, so every build runs on the same compiled backend code, heap and
- * hour of the host: on this virtual machine the speed of a whole JVM moves by up to half between runs, which A/B runs
- * in separate JVMs could not tell from a change. Prints per path the median time per pair and the median of its
- * per-round ratio to the first jar.
+ * pair, in <em>one</em> JVM, taking turns round after round, the two jars changing places every round. Each jar's
+ * {@code shm.personality.rtx} classes live in a class loader of their own over the same backend, so every build runs
+ * on the same compiled backend code, heap and hour of the host: on this virtual machine the speed of a whole JVM moves
+ * by up to half between runs, which A/B runs in separate JVMs could not tell from a change. Prints per path the median
+ * time per pair and the median of its per-round ratio to the first jar.
  *
  * <pre>
  *   java --enable-native-access=ALL-UNNAMED -cp shm.bench/target/classes:shm.bench/target/lib/* \
