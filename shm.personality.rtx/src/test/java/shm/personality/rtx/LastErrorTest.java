@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntUnaryOperator;
 
 import org.junit.jupiter.api.Test;
 
@@ -18,6 +19,9 @@ import org.junit.jupiter.api.Test;
  * success always leaves ERROR_SUCCESS, whatever the thread or other threads stored before.
  */
 class LastErrorTest {
+
+    private static final int THREADS = 4;
+    private static final int ROUNDS = 20_000;
 
     @Test
     void eachThreadReadsWhatItStoredLastAndANewThreadStartsWithSuccess() throws Exception {
@@ -37,38 +41,23 @@ class LastErrorTest {
     @Test
     void threadsStoringAtTheSameTimeEachKeepTheirOwnCode() throws Exception {
         LastError lastError = new LastError();
-        int threads = 4;
-        int rounds = 20_000;
-        CyclicBarrier start = new CyclicBarrier(threads);
-        List<CompletableFuture<Integer>> mismatches = new ArrayList<>();
-        for (int t = 0; t < threads; t++) {
-            int code = 1000 * (t + 1);
-            mismatches.add(CompletableFuture.supplyAsync(() -> {
-                try {
-                    start.await(10, TimeUnit.SECONDS);
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
+        assertEachThreadReadsItsOwn("a thread read a code another thread stored", code -> {
+            int wrong = 0;
+            for (int i = 0; i < ROUNDS; i++) {
+                lastError.set(code + (i & 0xFF));
+                Thread.yield();
+                if (lastError.get() != code + (i & 0xFF)) {
+                    wrong++;
                 }
-                int wrong = 0;
-                for (int i = 0; i < rounds; i++) {
-                    lastError.set(code + (i & 0xFF));
-                    Thread.yield();
-                    if (lastError.get() != code + (i & 0xFF)) {
-                        wrong++;
-                    }
-                }
-                return wrong;
-            }, command -> new Thread(command).start()));
-        }
-        for (CompletableFuture<Integer> future : mismatches) {
-            assertEquals(0, future.get(60, TimeUnit.SECONDS), "a thread read a code another thread stored");
-        }
+            }
+            return wrong;
+        });
     }
 
     @Test
     void aSuccessLeavesErrorSuccessWhatTheOtherThreadsLeftBehind() throws Exception {
         LastError lastError = new LastError();
-        assertTrue(lastError.succeed(), "no cell holds a failure: nothing stored");
+        assertTrue(lastError.succeed(), "a success of a thread that stored nothing yet");
         assertEquals(ERROR_SUCCESS, lastError.get());
         lastError.set(183);
         assertEquals(183, lastError.get(), "an existing name's create leaves ERROR_ALREADY_EXISTS");
@@ -90,11 +79,35 @@ class LastErrorTest {
     @Test
     void threadsFailingAndSucceedingAtTheSameTimeEachReadErrorSuccessAfterTheirSuccess() throws Exception {
         LastError lastError = new LastError();
-        int threads = 4;
-        int rounds = 20_000;
-        CyclicBarrier start = new CyclicBarrier(threads);
+        assertEachThreadReadsItsOwn("a success left a code, or a failure was lost", code -> {
+            int wrong = 0;
+            for (int i = 0; i < ROUNDS; i++) {
+                if ((i & 3) == 0) {
+                    lastError.fail(code + (i & 0xFF));
+                    if (lastError.get() != code + (i & 0xFF)) {
+                        wrong++;
+                    }
+                }
+                lastError.succeed();
+                if ((i & 7) == 0) {
+                    Thread.yield();
+                }
+                if (lastError.get() != ERROR_SUCCESS) {
+                    wrong++;
+                }
+            }
+            return wrong;
+        });
+    }
+
+    /**
+     * Runs {@code loop} in {@value #THREADS} threads started at once, each with its own code (1000, 2000, …), and
+     * asserts that none counted a mismatch.
+     */
+    private static void assertEachThreadReadsItsOwn(String message, IntUnaryOperator loop) throws Exception {
+        CyclicBarrier start = new CyclicBarrier(THREADS);
         List<CompletableFuture<Integer>> mismatches = new ArrayList<>();
-        for (int t = 0; t < threads; t++) {
+        for (int t = 0; t < THREADS; t++) {
             int code = 1000 * (t + 1);
             mismatches.add(CompletableFuture.supplyAsync(() -> {
                 try {
@@ -102,27 +115,11 @@ class LastErrorTest {
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
-                int wrong = 0;
-                for (int i = 0; i < rounds; i++) {
-                    if ((i & 3) == 0) {
-                        lastError.fail(code + (i & 0xFF));
-                        if (lastError.get() != code + (i & 0xFF)) {
-                            wrong++;
-                        }
-                    }
-                    lastError.succeed();
-                    if ((i & 7) == 0) {
-                        Thread.yield();
-                    }
-                    if (lastError.get() != ERROR_SUCCESS) {
-                        wrong++;
-                    }
-                }
-                return wrong;
+                return loop.applyAsInt(code);
             }, command -> new Thread(command).start()));
         }
         for (CompletableFuture<Integer> future : mismatches) {
-            assertEquals(0, future.get(60, TimeUnit.SECONDS), "a success left a code, or a failure was lost");
+            assertEquals(0, future.get(60, TimeUnit.SECONDS), message);
         }
     }
 }
