@@ -10,12 +10,14 @@ final class BackendShutdown {
 
     private final BackendLock guard;
     private final HandleLedger ledger;
+    private final KeptMappings kept;
     private final ObjectTable table;
     private final StoreRoot root;
 
-    BackendShutdown(BackendLock guard, HandleLedger ledger, ObjectTable table, StoreRoot root) {
+    BackendShutdown(BackendLock guard, HandleLedger ledger, KeptMappings kept, ObjectTable table, StoreRoot root) {
         this.guard = guard;
         this.ledger = ledger;
+        this.kept = kept;
         this.table = table;
         this.root = root;
     }
@@ -29,6 +31,7 @@ final class BackendShutdown {
             }
             FirstFailure failure = new FirstFailure();
             ledger.releaseAll(failure);
+            failure.run(kept::dropAll);
             guard.markClosed();
             failure.run(() -> table.locked(() -> {
                 if (ledger.isEmpty()) {

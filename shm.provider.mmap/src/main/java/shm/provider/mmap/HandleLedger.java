@@ -29,6 +29,8 @@ final class HandleLedger {
     private final ObjectLifecycle objects;
     /** The objects this backend holds handles to. Guarded by {@link #guard}. */
     private final HeldObjects held = new HeldObjects();
+    /** Mappings of objects whose last handle here closed ({@link KeptMappings}); those of objects gone are dropped. */
+    private final KeptMappings kept;
     /** Bound while a parked handle's successor opens ({@link #reclaiming}): its opens take parked holds back. */
     private final ScopedValue<Boolean> reclaiming = ScopedValue.newInstance();
     /** How long parked holds are kept, in milliseconds; 0: this backend does not park. */
@@ -37,10 +39,11 @@ final class HandleLedger {
     private int parkingSlot = -1;
     private long parkingDeadline;
 
-    HandleLedger(BackendLock guard, ObjectTable table, ObjectLifecycle objects) {
+    HandleLedger(BackendLock guard, ObjectTable table, ObjectLifecycle objects, KeptMappings kept) {
         this.guard = guard;
         this.table = table;
         this.objects = objects;
+        this.kept = kept;
     }
 
     /** Runs {@code opens} so that each open it makes takes back a hold this process parked on the object. */
@@ -146,7 +149,7 @@ final class HandleLedger {
         try {
             table.objects().openHandle(slot, reclaims());
         } catch (RuntimeException e) {
-            object.release(handle);
+            object.releaseFailed(handle);
             throw e;
         }
         object.holdAdded();
@@ -178,8 +181,11 @@ final class HandleLedger {
                 return; // the holds here still back the handles left: nothing to write to the table
             }
             try {
-                table.locked(() -> table.objects().closeHandle(handle.slot(), handle.ref().value(),
-                        object.fileName()));
+                table.locked(() -> {
+                    table.objects().closeHandle(handle.slot(), handle.ref().value(), object.fileName());
+                    dropKeptOfObjectsGone(); // this close's own object too, when it was its last hold anywhere
+                    return null;
+                });
             } catch (ShmException unusableTable) {
                 if (unusableTable.reason() != ErrorReason.INCOMPATIBLE_STORE) {
                     throw unusableTable;
@@ -192,6 +198,11 @@ final class HandleLedger {
         } finally {
             guard.unlock();
         }
+    }
+
+    /** Unmaps the kept mappings of objects that no longer live; under both locks. */
+    void dropKeptOfObjectsGone() {
+        kept.dropGone(ref -> table.objects().slotOf(ref) >= 0);
     }
 
     /** Releases every handle of this backend, each failure kept in {@code failure}; under the in-JVM lock. */

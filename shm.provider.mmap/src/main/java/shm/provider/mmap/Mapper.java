@@ -25,6 +25,8 @@ final class Mapper {
     private final MmapSettings settings;
     private final AtomicInteger live = new AtomicInteger();
     private final MapCountCap cap;
+    /** Mappings whose last handle closed, kept for the object's next handle; the first to go at the cap. */
+    private final KeptMappings kept;
 
     /**
      * One mapping and the arena that owns it.
@@ -39,6 +41,12 @@ final class Mapper {
         this.calls = calls;
         this.settings = settings;
         this.cap = MapCountCap.of(settings);
+        this.kept = new KeptMappings(settings.keptMappings());
+    }
+
+    /** The mappings kept for reuse after their last handle closed. */
+    KeptMappings kept() {
+        return kept;
     }
 
     /** How many mappings this mapper holds now. */
@@ -126,8 +134,24 @@ final class Mapper {
         }
     }
 
-    /** Counts one more mapping, or refuses it with LIMIT (then nothing is counted). */
+    /**
+     * Counts one more mapping, or refuses it with LIMIT (then nothing is counted); a kept mapping ({@link KeptMappings})
+     * is unmapped first, as long as there is one, rather than a new mapping refused.
+     */
     private void admit(String name) {
+        while (true) {
+            try {
+                admitOnce(name);
+                return;
+            } catch (ShmException refused) {
+                if (refused.reason() != ErrorReason.LIMIT || !kept.dropOldest()) {
+                    throw refused;
+                }
+            }
+        }
+    }
+
+    private void admitOnce(String name) {
         int count = live.incrementAndGet();
         if (settings.maxMappings() > 0 && count > settings.maxMappings()) {
             live.decrementAndGet();

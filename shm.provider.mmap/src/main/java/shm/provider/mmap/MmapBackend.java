@@ -90,12 +90,12 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
             this.newFiles = new NewObjectFiles(settings, libc, self, root, files);
             ObjectLifecycle objects = new ObjectLifecycle(this, self, files, newFiles, mapper, syncObjects, table);
             this.guard = new BackendLock(table, settings.root());
-            this.ledger = new HandleLedger(guard, table, objects);
+            this.ledger = new HandleLedger(guard, table, objects, mapper.kept());
             this.opens = new ObjectOpens(guard, table, files, objects, ledger);
             this.syncCalls = new SyncObjectCalls(syncObjects, opens);
             this.sharedTables = new SharedTables(guard, table);
             this.inspection = new StoreInspection(settings, libc, root, files, table, objects, guard);
-            this.shutdown = new BackendShutdown(guard, ledger, table, root);
+            this.shutdown = new BackendShutdown(guard, ledger, mapper.kept(), table, root);
         } catch (RuntimeException e) {
             root.close();
             throw e;
@@ -369,6 +369,11 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
     /** The making of new object files, for tests. */
     NewObjectFiles newObjectFilesForTests() {
         return newFiles;
+    }
+
+    /** The mappings kept for the next handle of their object ({@link KeptMappings}). */
+    KeptMappings keptMappings() {
+        return mapper.kept();
     }
 
     /** How many mappings this backend holds now (its handles and its table), for tests of the limit. */

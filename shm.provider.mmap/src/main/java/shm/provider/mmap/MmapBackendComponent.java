@@ -82,6 +82,15 @@ public final class MmapBackendComponent {
                 + " for more handles.")
         int mapCountHeadroom() default MmapSettings.DEFAULT_MAP_COUNT_HEADROOM;
 
+        /** Mappings kept after their last handle here closed, for the next open of the same object. */
+        @AttributeDefinition(name = "Kept mappings", min = "0", max = "1024", description = "How many mappings of"
+                + " objects that are still alive the backend keeps after their last handle in this process closed"
+                + " (objects of at most 1 MiB), so that the next open of the same object here neither opens nor maps"
+                + " the file again. A kept mapping of an object destroyed meanwhile is unmapped at the backend's next"
+                + " open or close (until then its pages stay in memory). 0: every mapping is unmapped at its last"
+                + " handle's close.")
+        int keptMappings() default MmapSettings.DEFAULT_KEPT_MAPPINGS;
+
         /** The most objects a new object table takes. */
         @AttributeDefinition(name = "Object limit", min = "1", max = "4194304", description = "The most objects the store holds (1 to 4194304),"
                 + " written into its object table when the table is made (640 bytes per slot, at least 8/7 slots per"
@@ -194,7 +203,7 @@ public final class MmapBackendComponent {
         Path rootPath = root == null || root.isBlank() ? MmapSettings.defaultRoot() : Path.of(root.strip());
         return new MmapSettings(rootPath, config.groupShared(), config.reserveSpace(), config.lockPages(),
                 config.prefault(), config.maxMappings(), config.trustRoot(), config.maxObjects(),
-                config.mapCountHeadroom());
+                config.mapCountHeadroom(), config.keptMappings());
     }
 
     /** Checks and repairs the store; see {@link MmapBackend#checkStore(boolean)}. */

@@ -24,10 +24,14 @@ import java.util.Objects;
  * @param mapCountHeadroom mappings of the process left to the JVM: a mapping is refused with
  *                     {@link shm.api.ErrorReason#LIMIT} once the process has {@code vm.max_map_count} (read at
  *                     start) minus this many, whoever made them, so that the JVM never fails to map its own memory
+ * @param keptMappings the most mappings of objects still alive that this backend keeps after their last handle here
+ *                     closed, for the next open of the same object here to use again without opening or mapping the
+ *                     file ({@link KeptMappings}; mappings of at most {@link KeptMappings#MAX_LENGTH} bytes); 0 unmaps
+ *                     every mapping at its last handle's close
  */
 public record MmapSettings(Path root, boolean groupShared, boolean reserveSpace, boolean lockPages,
                            boolean prefault, int maxMappings, boolean trustRoot, int maxObjects,
-                           int mapCountHeadroom) {
+                           int mapCountHeadroom, int keptMappings) {
 
     /** The default of {@link #maxMappings()}: no limit of a backend's own, the process's cap applies. */
     public static final int DEFAULT_MAX_MAPPINGS = 0;
@@ -42,6 +46,10 @@ public record MmapSettings(Path root, boolean groupShared, boolean reserveSpace,
     public static final int DEFAULT_MAP_COUNT_HEADROOM = 8192;
     /** The least {@link #mapCountHeadroom()}: with less, a JVM starting a few threads could fail to map a stack. */
     public static final int MIN_MAP_COUNT_HEADROOM = 1024;
+    /** The default of {@link #keptMappings()}. */
+    public static final int DEFAULT_KEPT_MAPPINGS = 16;
+    /** The largest {@link #keptMappings()}. */
+    public static final int MAX_KEPT_MAPPINGS = 1024;
 
     /** Checks that the root is an absolute path and the limits in range. */
     public MmapSettings {
@@ -61,13 +69,17 @@ public record MmapSettings(Path root, boolean groupShared, boolean reserveSpace,
             throw new IllegalArgumentException("mapCountHeadroom must be at least " + MIN_MAP_COUNT_HEADROOM
                     + " (the JVM needs mappings of its own to live): " + mapCountHeadroom);
         }
+        if (keptMappings < 0 || keptMappings > MAX_KEPT_MAPPINGS) {
+            throw new IllegalArgumentException("keptMappings must be between 0 (none kept) and " + MAX_KEPT_MAPPINGS
+                    + ": " + keptMappings);
+        }
         root = root.normalize();
     }
 
     /** Settings with the default limits and a root that must be safe. */
     public MmapSettings(Path root, boolean groupShared, boolean reserveSpace, boolean lockPages, boolean prefault) {
         this(root, groupShared, reserveSpace, lockPages, prefault, DEFAULT_MAX_MAPPINGS, false, DEFAULT_MAX_OBJECTS,
-                DEFAULT_MAP_COUNT_HEADROOM);
+                DEFAULT_MAP_COUNT_HEADROOM, DEFAULT_KEPT_MAPPINGS);
     }
 
     /** The default settings: {@link #defaultRoot()}, private to the user, space reserved at create. */
@@ -99,55 +111,61 @@ public record MmapSettings(Path root, boolean groupShared, boolean reserveSpace,
     /** A copy with another root. */
     public MmapSettings withRoot(Path newRoot) {
         return new MmapSettings(newRoot, groupShared, reserveSpace, lockPages, prefault, maxMappings, trustRoot,
-                maxObjects, mapCountHeadroom);
+                maxObjects, mapCountHeadroom, keptMappings);
     }
 
     /** A copy that shares with the group, or does not. */
     public MmapSettings withGroupShared(boolean shared) {
         return new MmapSettings(root, shared, reserveSpace, lockPages, prefault, maxMappings, trustRoot,
-                maxObjects, mapCountHeadroom);
+                maxObjects, mapCountHeadroom, keptMappings);
     }
 
     /** A copy that reserves space at create, or does not. */
     public MmapSettings withReserveSpace(boolean reserve) {
         return new MmapSettings(root, groupShared, reserve, lockPages, prefault, maxMappings, trustRoot,
-                maxObjects, mapCountHeadroom);
+                maxObjects, mapCountHeadroom, keptMappings);
     }
 
     /** A copy that locks every mapping, or leaves it to the callers. */
     public MmapSettings withLockPages(boolean lock) {
         return new MmapSettings(root, groupShared, reserveSpace, lock, prefault, maxMappings, trustRoot,
-                maxObjects, mapCountHeadroom);
+                maxObjects, mapCountHeadroom, keptMappings);
     }
 
     /** A copy that pre-faults every mapping, or leaves it to the callers. */
     public MmapSettings withPrefault(boolean touch) {
         return new MmapSettings(root, groupShared, reserveSpace, lockPages, touch, maxMappings, trustRoot,
-                maxObjects, mapCountHeadroom);
+                maxObjects, mapCountHeadroom, keptMappings);
     }
 
     /** A copy with another mapping limit. */
     public MmapSettings withMaxMappings(int limit) {
         return new MmapSettings(root, groupShared, reserveSpace, lockPages, prefault, limit, trustRoot,
-                maxObjects, mapCountHeadroom);
+                maxObjects, mapCountHeadroom, keptMappings);
     }
 
     /** A copy that accepts a root that is a link, world-writable or another user's, or refuses it. */
     public MmapSettings withTrustRoot(boolean trust) {
         return new MmapSettings(root, groupShared, reserveSpace, lockPages, prefault, maxMappings, trust,
-                maxObjects, mapCountHeadroom);
+                maxObjects, mapCountHeadroom, keptMappings);
     }
 
     /** A copy whose new object table takes at most {@code limit} objects. */
     public MmapSettings withMaxObjects(int limit) {
         return new MmapSettings(root, groupShared, reserveSpace, lockPages, prefault, maxMappings, trustRoot, limit,
-                mapCountHeadroom);
+                mapCountHeadroom, keptMappings);
     }
 
     /** A copy that leaves {@code headroom} of the kernel's {@code vm.max_map_count} to the JVM. */
     public MmapSettings withMapCountHeadroom(int headroom) {
         return new MmapSettings(root, groupShared, reserveSpace, lockPages, prefault, maxMappings, trustRoot,
-                maxObjects, headroom);
+                maxObjects, headroom, keptMappings);
+    }
+
+    /** A copy that keeps up to {@code kept} released mappings for reuse (0: unmaps every mapping at once). */
+    public MmapSettings withKeptMappings(int kept) {
+        return new MmapSettings(root, groupShared, reserveSpace, lockPages, prefault, maxMappings, trustRoot,
+                maxObjects, mapCountHeadroom, kept);
     }
 
     /** The mode of directories this backend creates. */

@@ -78,7 +78,7 @@ final class ObjectLifecycle {
                 newFiles.closeNew(file);
             }
             OpenObject object = new OpenObject(backend, fileName, slot, new ObjectRef(table.objects().refOf(slot)),
-                    type, name, size);
+                    type, name, size, inode);
             lockAndTouch(mapping, fileName, name, options);
             MmapHandle handle = object.newHandle(mapping, size, options, false);
             try {
@@ -88,7 +88,7 @@ final class ObjectLifecycle {
                 intents.finishCreate(slot);
                 object.holdAdded();
             } catch (RuntimeException e) {
-                object.release(handle);
+                object.releaseFailed(handle);
                 mapping = null;
                 throw e;
             }
@@ -117,12 +117,16 @@ final class ObjectLifecycle {
                     "the name is held by an object of type " + entry.type() + ", not " + type);
         }
         boolean writable = options.access() == Access.READ_WRITE;
-        ObjectMapping mapping = map(fileName, type, entry.reservedSize(), entry.logicalSize(), slot, name, writable);
+        long inode = table.objects().inodeOf(slot);
+        ObjectMapping mapping = mapper.kept().take(inode, writable, entry.logicalSize());
+        if (mapping == null) {
+            mapping = map(fileName, type, entry.reservedSize(), entry.logicalSize(), slot, name, writable);
+        }
         OpenObject object;
         MmapHandle handle;
         try {
             object = new OpenObject(backend, fileName, slot, new ObjectRef(table.objects().refOf(slot)), type,
-                    name, entry.reservedSize());
+                    name, entry.reservedSize(), inode);
             lockAndTouch(mapping, fileName, name, options);
             handle = object.newHandle(mapping, entry.logicalSize(), options, true);
         } catch (RuntimeException e) {
@@ -132,7 +136,7 @@ final class ObjectLifecycle {
         try {
             table.objects().openHandle(slot, backend.reclaims());
         } catch (RuntimeException e) {
-            object.release(handle);
+            object.releaseFailed(handle);
             throw e;
         }
         object.holdAdded();
@@ -146,6 +150,10 @@ final class ObjectLifecycle {
      */
     ObjectMapping mapAgain(OpenObject object, boolean writable) {
         long logicalSize = table.objects().logicalSizeOf(object.slot());
+        ObjectMapping kept = mapper.kept().take(object.inode(), writable, logicalSize);
+        if (kept != null) {
+            return kept;
+        }
         ObjectMapping source = object.duplicableMapping(writable, logicalSize);
         if (source != null) {
             long address = mapper.duplicateRaw(source.address(), logicalSize,

@@ -5,7 +5,8 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * One mapping of one object file, owned by the handle that maps it (and counted by its users, so that a mapping
- * handed to several handles would be unmapped with the last of them): unmapped when released.
+ * handed to several handles is released with the last of them): unmapped when released, or kept for the object's next
+ * handle here ({@link KeptMappings}).
  *
  * <p>The mapping is raw ({@link Mapper#mapRaw}); handles see it through arenas: one {@link Arena#ofShared() shared
  * arena}, made when the first handle usable from any thread asks and closed when the mapping's last user goes, and one
@@ -117,10 +118,10 @@ final class ObjectMapping {
     }
 
     /**
-     * A handle of the shared arena is gone; after the last, the shared arena is closed, and after the mapping's last
-     * user the pages are unmapped.
+     * A handle of the shared arena is gone; after the last, the shared arena is closed.
      *
-     * @return {@code true} when the pages are no longer used by any handle
+     * @return {@code true} when the pages are no longer used by any handle: the caller keeps the mapping ({@link
+     *         KeptMappings}) or {@linkplain #unmapUnused() unmaps} it
      * @throws IllegalStateException when the shared arena is in use by a native call now; nothing changed
      */
     boolean releaseShared() {
@@ -141,7 +142,8 @@ final class ObjectMapping {
      * closed the handle), the mapping is pinned: its owner thread may still use the pages, so they stay mapped until
      * the process ends.
      *
-     * @return {@code true} when the pages are no longer used by any handle
+     * @return {@code true} when the pages are no longer used by any handle: the caller keeps the mapping ({@link
+     *         KeptMappings}) or {@linkplain #unmapUnused() unmaps} it
      */
     boolean releaseConfined(boolean arenaClosed) {
         if (!arenaClosed) {
@@ -155,11 +157,27 @@ final class ObjectMapping {
             throw new IllegalStateException("the mapping has no user to release");
         }
         users--;
-        if (users == 0) {
-            unmap();
-            return true;
+        return users == 0;
+    }
+
+    /**
+     * Whether this mapping, which no handle uses, may be kept for the next handle of its object ({@link
+     * KeptMappings}): still mapped, no shared arena open, not pinned by a confined arena that stayed open, not locked in
+     * RAM.
+     */
+    boolean keepable() {
+        return users == 0 && shared == null && !unmapped && !pinned && !locked;
+    }
+
+    /**
+     * Unmaps this mapping once its last user is gone ({@link #releaseShared} or {@link #releaseConfined} answered
+     * {@code true}) and it is not kept, or when {@link KeptMappings} lets it go; a pinned mapping stays. Idempotent.
+     */
+    void unmapUnused() {
+        if (users != 0) {
+            throw new IllegalStateException("the mapping has " + users + " users");
         }
-        return false;
+        unmap();
     }
 
     /** Whether another thread's close left the pages mapped for good. */

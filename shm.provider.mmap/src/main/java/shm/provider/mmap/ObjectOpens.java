@@ -3,6 +3,7 @@ package shm.provider.mmap;
 import java.lang.foreign.MemorySegment;
 import java.util.Objects;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 import shm.api.ErrorReason;
 import shm.api.MapOptions;
@@ -44,7 +45,7 @@ final class ObjectOpens {
         if (joined != null) {
             return joined;
         }
-        return guard.locked(name, () -> {
+        return opening(name, () -> {
             int slot = table.objects().find(fileName);
             if (slot >= 0) {
                 return ledger.openSlot(slot, fileName, type, name, options);
@@ -59,7 +60,7 @@ final class ObjectOpens {
         Objects.requireNonNull(options, "options");
         checkSize(null, size);
         String fileName = files.unnamedFileName();
-        return guard.locked(null, () -> ledger.register(objects.createNew(fileName, type, null, size, options, pool,
+        return opening(null, () -> ledger.register(objects.createNew(fileName, type, null, size, options, pool,
                 null)));
     }
 
@@ -67,7 +68,7 @@ final class ObjectOpens {
     BackendHandle openByRef(ObjectRef ref, ObjectType type, MapOptions options) {
         Objects.requireNonNull(ref, "ref");
         Objects.requireNonNull(options, "options");
-        return guard.locked(null, () -> {
+        return opening(null, () -> {
             int slot = table.objects().slotOf(ref.value());
             if (slot < 0) {
                 throw new ShmException(ErrorReason.NOT_FOUND, null, "the object of reference 0x"
@@ -88,7 +89,7 @@ final class ObjectOpens {
         if (joined != null) {
             return joined;
         }
-        return guard.locked(name, () -> {
+        return opening(name, () -> {
             int slot = table.objects().find(fileName);
             if (slot < 0) {
                 files.refuseUnknown(fileName, name);
@@ -102,17 +103,29 @@ final class ObjectOpens {
     BackendHandle createOrOpenTyped(ObjectType type, String name, long size, Consumer<MemorySegment> initializer) {
         if (name == null) {
             String fileName = files.unnamedFileName();
-            return guard.locked(null, () -> ledger.register(objects.createNew(fileName, type, null, size,
+            return opening(null, () -> ledger.register(objects.createNew(fileName, type, null, size,
                     MapOptions.DEFAULT, null, initializer)));
         }
         String fileName = NameCodec.fileName(name);
-        return guard.locked(name, () -> {
+        return opening(name, () -> {
             int slot = table.objects().find(fileName);
             if (slot >= 0) {
                 return ledger.openSlot(slot, fileName, type, name, MapOptions.DEFAULT);
             }
             return ledger.register(objects.createNew(fileName, type, name, size, MapOptions.DEFAULT, null,
                     initializer));
+        });
+    }
+
+    /**
+     * Runs an open or create under both locks, after unmapping the kept mappings of objects that ended since
+     * ({@link KeptMappings}): every open and create of this backend sweeps them, so a kept mapping of a destroyed
+     * object does not outlive the backend's next open.
+     */
+    private <T> T opening(String name, Supplier<T> work) {
+        return guard.locked(name, () -> {
+            ledger.dropKeptOfObjectsGone();
+            return work.get();
         });
     }
 

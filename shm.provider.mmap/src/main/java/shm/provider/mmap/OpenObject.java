@@ -36,12 +36,14 @@ final class OpenObject {
     private final ObjectType type;
     private final String name;
     private final long reservedSize;
+    /** The inode of the object file the table recorded (0: not recorded), which a kept mapping must match. */
+    private final long inode;
     private final Set<MmapHandle> handles = new LinkedHashSet<>();
     /** This process's holds in the table that back the handles here; at most {@code handles.size()}. */
     private int holds;
 
     OpenObject(MmapBackend backend, String fileName, int slot, ObjectRef ref, ObjectType type, String name,
-               long reservedSize) {
+               long reservedSize, long inode) {
         this.backend = backend;
         this.fileName = fileName;
         this.slot = slot;
@@ -49,6 +51,7 @@ final class OpenObject {
         this.type = type;
         this.name = name;
         this.reservedSize = reservedSize;
+        this.inode = inode;
     }
 
     String fileName() {
@@ -74,6 +77,11 @@ final class OpenObject {
     /** The reserved size recorded when the object was opened here (it never changes while the object lives). */
     long reservedSize() {
         return reservedSize;
+    }
+
+    /** The inode of the object file as the table recorded it; 0 when it did not record one. */
+    long inode() {
+        return inode;
     }
 
     /** How many of this process's holds in the object table back the handles here. */
@@ -140,7 +148,8 @@ final class OpenObject {
 
     /**
      * Releases one handle: closes its confined arena, or for a handle of the shared arena the shared arena when it was
-     * the last such handle, and unmaps the mapping it used when it was that mapping's last user.
+     * the last such handle, and, when it was the last user of its mapping, keeps the mapping for the object's next
+     * handle here ({@link KeptMappings}) or unmaps it.
      *
      * @return whether one of this process's holds in the table is no longer backed by a handle here: the caller
      *         releases it in the table (or has moved it to a parked slot); {@code false} also when the handle was not
@@ -148,21 +157,33 @@ final class OpenObject {
      * @throws IllegalStateException when the shared arena is in use by a native call now (nothing changed)
      */
     boolean release(MmapHandle handle) {
+        return release(handle, true);
+    }
+
+    /**
+     * Releases the handle of an open or create that failed after it was made: as {@link #release(MmapHandle)}, but
+     * its mapping is never kept, so the failure leaves nothing mapped.
+     */
+    void releaseFailed(MmapHandle handle) {
+        release(handle, false);
+    }
+
+    private boolean release(MmapHandle handle, boolean mayKeep) {
         if (!handles.contains(handle)) {
             return false;
         }
         ObjectMapping mapping = handle.mapping();
         handle.markClosed();   // a thread racing the close sees a closed handle, never one whose memory is gone
         handle.endWaits();     // and a wait made through it leaves the object's state before the memory goes
+        boolean unused;
         try {
-            if (handle.confined()) {
-                mapping.releaseConfined(handle.closeConfinedArena());
-            } else {
-                mapping.releaseShared();
-            }
+            unused = handle.confined() ? mapping.releaseConfined(handle.closeConfinedArena()) : mapping.releaseShared();
         } catch (IllegalStateException inUse) {
             handle.markOpen();
             throw inUse;
+        }
+        if (unused && !(mayKeep && backend.keptMappings().keep(inode, ref.value(), mapping))) {
+            mapping.unmapUnused();
         }
         return drop(handle);
     }

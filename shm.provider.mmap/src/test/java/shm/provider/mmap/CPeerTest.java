@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static shm.provider.mmap.CPeerProcess.field;
 import static shm.provider.mmap.CPeerProcess.holders;
+import static shm.testkit.Reasons.assertReason;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
@@ -198,6 +199,41 @@ class CPeerTest {
     }
 
     // ------------------------------------------------------------------ C creates, Java opens
+
+    @Test
+    void javaReopensAnObjectTheCPeerHoldsThroughTheMappingItKeptAndTheCPeersLastCloseEndsIt() {
+        CPeerProcess c = peer("kept", "create", "64", "write", "0", "first", "hold", "write", "0", "again", "hold",
+                "close");
+        c.expect("PEER");
+        c.expect("OPENED");
+        c.expect("WROTE");
+        c.expect("READY");
+        int base = backend.mappings();
+        BackendHandle first = backend.open(SHM, "kept", MapOptions.DEFAULT.withConfined(true));
+        long address = first.segment().address();
+        assertEquals("first", read(first, 0, 5));
+        first.close();
+        assertEquals(1, backend.keptMappings().size(), "the C peer holds the object: its mapping is kept");
+
+        c.send("continue");
+        c.expect("RELEASED");
+        c.expect("WROTE");
+        c.expect("READY");
+        try (BackendHandle again = backend.open(SHM, "kept", MapOptions.DEFAULT)) {
+            assertEquals(address, again.segment().address(), "the kept mapping");
+            assertEquals("again", read(again, 0, 5), "the C peer's write, in the same pages");
+            assertEquals(Set.of(new HolderInfo(JAVA, 1), new HolderInfo(c.pid(), 1)), holdersOf("kept"));
+        }
+
+        c.send("continue");
+        c.expect("RELEASED");
+        assertEquals("CLOSED handles=0 destroyed=true", c.expect("CLOSED"), "Java holds nothing: C's close ends it");
+        assertEquals(0, c.awaitExit(), c.describe());
+        assertEquals(List.of(), TmpfsDirectory.objectFiles(root));
+        assertReason(ErrorReason.NOT_FOUND, () -> backend.open(SHM, "kept", MapOptions.DEFAULT));
+        assertEquals(0, backend.keptMappings().size(), "the next open unmapped the ended object's pages");
+        assertEquals(base, backend.mappings());
+    }
 
     @Test
     void cCreatesAndJavaOpensThenTheKilledCPeerIsReaped() throws IOException {

@@ -289,10 +289,13 @@ class SharedMappingTest {
             pool.shutdownNow();
         }
         assertEquals(List.of(new HolderInfo(PID, 1)), holders("busy"), "only the held handle's hold is left");
-        assertEquals(mappings, backend.mappings(), "only the held handle's mapping is left");
+        assertEquals(mappings + backend.keptMappings().size(), backend.mappings(),
+                "only the held handle's mapping is left, and those kept for the next opens");
+        assertTrue(backend.keptMappings().size() <= MmapSettings.DEFAULT_KEPT_MAPPINGS);
         assertEquals(1999L, held.segment().get(ValueLayout.JAVA_LONG, 0));
         held.close();
         assertTrue(backend.lookup("busy").isEmpty());
+        assertEquals(0, backend.keptMappings().size(), "the last close ended the object: nothing of it is kept");
         assertEquals(List.of(), TableInvariants.violations(backend));
     }
 
