@@ -191,6 +191,7 @@ if want paired; then
         for spec in "create-unreserved-confined life   100000 30000 200000" \
                     "create-confined            touch  100000 30000 100000" \
                     "open-elsewhere-confined    open   200000 50000 400000" \
+                    "open-elsewhere-confined-unkept open 200000 50000 400000" \
                     "open-here-confined         open   200000 50000 400000" \
                     "create-unreserved          life    30000 10000 200000" \
                     "open-elsewhere             open    40000 10000 400000"; do
@@ -198,7 +199,7 @@ if want paired; then
             cline=$("$bin/cycles" "$cmode" $((cn / PAIRED_SCALE)) 4096)
             pline=$(jrun shm.bench.ControlCycles "$mode" "$paired_root" $((n / PAIRED_SCALE)) $((warm / PAIRED_SCALE)))
             proto=
-            if [ "$mode" = open-elsewhere-confined ]; then
+            if [ "$mode" = open-elsewhere-confined-unkept ]; then
                 # the same cycle done by the C peer of examples/c: the store's protocol in C (flock, journal, holds),
                 # while a second C peer holds the object
                 mkfifo "$paired_root.fifo"
@@ -319,7 +320,7 @@ if want syscalls; then
     count c_open_n "$bin/cycles" open "$SYS_N" 4096
     : > "$out/cycles.txt"
     for mode in create open-elsewhere open-here create-confined open-elsewhere-confined open-here-confined \
-            open-here-shared; do
+            open-here-shared open-elsewhere-confined-unkept; do
         count "p_${mode}_0" "$java25" --enable-native-access=ALL-UNNAMED -cp "$here/target/classes:$here/target/lib/*" \
             shm.bench.ControlCycles "$mode" "/dev/shm/shm-bench-sys-$$-$mode" 0
         count "p_${mode}_n" "$java25" --enable-native-access=ALL-UNNAMED -cp "$here/target/classes:$here/target/lib/*" \

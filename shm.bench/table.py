@@ -375,6 +375,8 @@ for figure, plabel, clabel in (("create→map→close 4 KiB", "p_create", "c_lif
                                ("open→map→close, held by this process", "p_open-here", "c_open"),
                                ("the same, confined handles: create", "p_create-confined", "c_life"),
                                ("confined: open, held by another process", "p_open-elsewhere-confined", "c_open"),
+                               ("confined: open, held by another process, every open mapping the file anew "
+                                "(`keptMappings` 0)", "p_open-elsewhere-confined-unkept", "c_open"),
                                ("confined: open, held by this process", "p_open-here-confined", "c_open"),
                                ("confined, sharing the held handle's mapping and hold: open, held by this process",
                                 "p_open-here-shared", "c_open")):
@@ -413,6 +415,8 @@ PAIRED = (("create-unreserved-confined", "create→map→close 4 KiB, reserve of
           ("create-confined", "create→map→close 4 KiB, space reserved, confined handle", "C `life+touch`", 0.5),
           ("open-elsewhere-confined", "open→map→close 4 KiB of an object another process holds, confined handle",
            "C `open`", 0.5),
+          ("open-elsewhere-confined-unkept", "the same, every open mapping the file anew (`keptMappings` 0, as the "
+           "first open of an object here)", "C `open`", 0.5),
           ("open-here-confined", "open→map→close 4 KiB of an object this process holds already, confined handle",
            "C `open`", 2.0),
           ("create-unreserved", "create→map→close 4 KiB, reserve off, default handle", "C `life`", 0.5),

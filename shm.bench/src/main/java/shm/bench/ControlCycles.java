@@ -20,7 +20,9 @@ import shm.testkit.Trees;
  * (the same for an object another handle of this process holds); each also with the suffix {@code -confined}, whose
  * handles are {@link MapOptions#confined() confined} (the single-thread mode, whose close pauses no other thread), and
  * {@code open-here-shared}: confined handles that share the held handle's mapping and hold
- * ({@link MapOptions#shareMapping()}).
+ * ({@link MapOptions#shareMapping()}). A further suffix {@code -unkept} runs the mode with the backend's
+ * {@link MmapSettings#keptMappings()} at 0: every open maps the file anew, as the first open of an object here does,
+ * instead of using the mapping its last close kept.
  * {@value #WARM} warm-up cycles run first in both runs (or {@code WARM} of them when given), so the difference holds
  * the steady state's cycles only. At the end it prints the measured cycles' rate and the calling thread's CPU time per
  * cycle (a figure that a loaded machine disturbs less than the rate). {@code run.sh}'s paired rounds give a longer
@@ -36,6 +38,7 @@ public final class ControlCycles {
     private static final String CONFINED = "-confined";
     private static final String OPEN_HERE_SHARED = "open-here-shared";
     private static final String CREATE_UNRESERVED = "create-unreserved";
+    private static final String UNKEPT = "-unkept";
 
     private ControlCycles() {
     }
@@ -43,16 +46,20 @@ public final class ControlCycles {
     /** {@code MODE ROOT N [WARM]}. */
     public static void main(String[] args) throws Exception {
         String mode = args[0];
+        boolean unkept = mode.endsWith(UNKEPT);
+        String kind = unkept ? mode.substring(0, mode.length() - UNKEPT.length()) : mode;
         Path root = Path.of(args[1]);
         int n = Integer.parseInt(args[2]);
         int warm = args.length > 3 ? Integer.parseInt(args[3]) : WARM;
-        boolean shared = mode.equals(OPEN_HERE_SHARED);
-        MapOptions options = mode.endsWith(CONFINED) || shared ? MapOptions.DEFAULT.withConfined(true)
+        boolean shared = kind.equals(OPEN_HERE_SHARED);
+        MapOptions options = kind.endsWith(CONFINED) || shared ? MapOptions.DEFAULT.withConfined(true)
                 .withShareMapping(shared) : MapOptions.DEFAULT;
         String base = shared ? "open-here"
-                : mode.endsWith(CONFINED) ? mode.substring(0, mode.length() - CONFINED.length()) : mode;
+                : kind.endsWith(CONFINED) ? kind.substring(0, kind.length() - CONFINED.length()) : kind;
         boolean unreserved = base.equals(CREATE_UNRESERVED);
-        try (MmapBackend backend = new MmapBackend(MmapSettings.under(root).withReserveSpace(!unreserved))) {
+        MmapSettings settings = MmapSettings.under(root).withReserveSpace(!unreserved)
+                .withKeptMappings(unkept ? 0 : MmapSettings.DEFAULT_KEPT_MAPPINGS);
+        try (MmapBackend backend = new MmapBackend(settings)) {
             switch (base) {
                 case "create", CREATE_UNRESERVED -> cycles(mode, () -> create(backend, options), n, warm);
                 case "open-here" -> {
@@ -67,7 +74,8 @@ public final class ControlCycles {
                     }
                 }
                 default -> throw new IllegalArgumentException("mode: create | create-unreserved | open-here"
-                        + " | open-elsewhere, each optionally with " + CONFINED + "; or " + OPEN_HERE_SHARED);
+                        + " | open-elsewhere, each optionally with " + CONFINED + "; or " + OPEN_HERE_SHARED
+                        + "; any of them optionally with " + UNKEPT);
             }
         } finally {
             Trees.deleteRecursively(root);
