@@ -77,29 +77,24 @@ final class HandleLedger {
     }
 
     /**
-     * Opens {@code fileName}, an object this backend holds, without the table's lock and without writing the table,
-     * when it can: by joining a handle open here when the options ask to share a mapping ({@link
-     * MapOptions#shareMapping()}: a view of that handle's mapping and a share of the holds here, {@link
-     * OpenObject#joinHandle}), or else by taking the object's spare hold ({@link OpenObject#hasSpareHold()}: a close
-     * kept it while other handles stayed open) with a mapping of its own: the one a close kept ({@link KeptMappings})
-     * or a view of an open handle's ({@code mremap}). The table is only read, to see that the object still lives.
-     * {@code null} when the open must take the ordinary way: inside {@link #reclaiming} (a successor takes a parked
-     * hold back), nothing held here under that name or no hold left, no spare hold and no mapping to share with the
-     * access and size asked for, or no mapping to reuse or view; also when the backend is closed (the ordinary way says
-     * so).
-     * Pages to lock or touch are locked or touched as by an ordinary open.
+     * Opens {@code fileName} by joining a handle open here, when the options ask to share a mapping
+     * ({@link MapOptions#shareMapping()}): a view of that handle's mapping and a share of the holds here
+     * ({@link OpenObject#joinHandle}). No system call and no table write: the table is only read, to see that the
+     * object still lives. {@code null} when the open must take the ordinary way: not asked, inside {@link #reclaiming}
+     * (a successor takes a parked hold back), nothing held here under that name or no hold left, no mapping with the
+     * access and size asked for; also when the backend is closed (the ordinary way says so). Pages to lock or touch
+     * are locked or touched as by an ordinary open.
      *
-     * @throws ShmException NAME_USED_BY_OTHER_TYPE when the object held here is of another type; as an ordinary open
-     *                      when a new mapping fails (nothing changed)
+     * @throws ShmException NAME_USED_BY_OTHER_TYPE when the object held here is of another type
      */
-    MmapHandle openHeldWithoutTable(ObjectType type, String fileName, String name, MapOptions options) {
-        if (reclaims()) {
+    MmapHandle joinHeld(ObjectType type, String fileName, String name, MapOptions options) {
+        if (!options.shareMapping() || reclaims()) {
             return null;
         }
         guard.lock();
         try {
             OpenObject object = guard.isClosed() ? null : held.byFileName(fileName);
-            if (object == null || object.holds() == 0 || !(options.shareMapping() || object.hasSpareHold())) {
+            if (object == null || object.holds() == 0) {
                 return null;
             }
             int slot = object.slot();
@@ -111,26 +106,12 @@ final class HandleLedger {
             if (object.type() != type) {
                 throw otherType(name, object.type(), type);
             }
-            boolean writable = options.access() == Access.READ_WRITE;
-            ObjectMapping shared = options.shareMapping() ? object.joinableMapping(writable, logicalSize) : null;
-            if (shared != null) {
-                objects.lockAndTouch(shared, fileName, name, options);   // no system call unless pages must be locked
-                return object.joinHandle(shared, logicalSize, options);
-            }
-            if (!object.hasSpareHold()) {
+            ObjectMapping mapping = object.joinableMapping(options.access() == Access.READ_WRITE, logicalSize);
+            if (mapping == null) {
                 return null;
             }
-            ObjectMapping mapping = objects.viewOfHeld(object, writable, logicalSize);
-            if (mapping == null) {
-                return null; // the file must be mapped anew: the ordinary way, under the table's lock
-            }
-            try {
-                objects.lockAndTouch(mapping, fileName, name, options);
-                return object.spareHandle(mapping, logicalSize, options);
-            } catch (RuntimeException e) {
-                mapping.discard();
-                throw e;
-            }
+            objects.lockAndTouch(mapping, fileName, name, options);   // no system call unless pages must be locked
+            return object.joinHandle(mapping, logicalSize, options);
         } finally {
             guard.unlock();
         }
@@ -140,9 +121,8 @@ final class HandleLedger {
      * Opens the live object in {@code slot}: a further handle when this backend holds it, with a mapping of its own
      * (mapped from what the backend recorded, no table entry built) or, when the options ask to share a mapping
      * ({@link MapOptions#shareMapping()}), the mapping of an open handle; else the object's first handle here. Either
-     * way one more hold of this process in the table (the spare a close kept, when there is one), or, inside {@link
-     * #reclaiming}, a hold this process parked taken back: so a swap's successors of handles that shared a mapping
-     * share it again. Under both locks.
+     * way one more hold of this process in the table, or, inside {@link #reclaiming}, a hold this process parked taken
+     * back: so a swap's successors of handles that shared a mapping share it again. Under both locks.
      */
     MmapHandle openSlot(int slot, String fileName, ObjectType type, String name, MapOptions options) {
         OpenObject object = held.byRef(table.objects().refOf(slot));
@@ -154,7 +134,6 @@ final class HandleLedger {
         }
         boolean writable = options.access() == Access.READ_WRITE;
         long logicalSize = table.objects().logicalSizeOf(slot);
-        boolean takesSpare = !reclaims() && object.hasSpareHold();
         ObjectMapping shared = options.shareMapping() ? object.joinableMapping(writable, logicalSize) : null;
         ObjectMapping mapping = shared != null ? shared : objects.mapAgain(object, writable);
         MmapHandle handle;
@@ -167,9 +146,6 @@ final class HandleLedger {
             }
             throw e;
         }
-        if (takesSpare) {
-            return handle; // the spare hold a close kept is this handle's: nothing to write
-        }
         try {
             table.objects().openHandle(slot, reclaims());
         } catch (RuntimeException e) {
@@ -181,10 +157,9 @@ final class HandleLedger {
     }
 
     /**
-     * Releases one handle: unmaps its mapping (when it was its last user, unless it is kept), then releases in the
-     * table the holds here that would outnumber the handles left, but for one spare while other handles of the object
-     * stay open (the last hold in any process unlinks the object). So the close of one of several handles, and of a
-     * handle that shares the holds here ({@link MapOptions#shareMapping()}) while others remain, writes nothing.
+     * Releases one handle: unmaps its mapping (when it was its last user), then releases a hold in the table when the
+     * holds here would outnumber the handles left (the last hold in any process unlinks the object). The close of a
+     * handle that shares the holds here ({@link MapOptions#shareMapping()}) while others remain writes nothing.
      */
     void release(MmapHandle handle) {
         guard.lock();
@@ -193,44 +168,35 @@ final class HandleLedger {
             if (!held.holdsOpen(handle)) {
                 return;
             }
-            int freed;
+            boolean holdFreed;
             try {
-                freed = object.release(handle);
+                holdFreed = object.release(handle);
             } catch (IllegalStateException inUse) {
                 throw mappingInUse(handle, inUse);
             }
             if (object.isEmpty()) {
                 held.remove(object);
             }
-            releaseHolds(handle, object, freed);
+            if (!holdFreed) {
+                return; // the holds here still back the handles left: nothing to write to the table
+            }
+            try {
+                table.locked(() -> {
+                    table.objects().closeHandle(handle.slot(), handle.ref().value(), object.fileName());
+                    dropKeptOfObjectsGone(); // this close's own object too, when it was its last hold anywhere
+                    return null;
+                });
+            } catch (ShmException unusableTable) {
+                if (unusableTable.reason() != ErrorReason.INCOMPATIBLE_STORE) {
+                    throw unusableTable;
+                }
+                // The handle is closed and its mapping gone; only the table's count could not be lowered. A close
+                // always succeeds: the store check's repair recounts the holds.
+                LOG.log(System.Logger.Level.WARNING, "closed '" + handle.name() + "', but the store could not record"
+                        + " it: " + unusableTable.getMessage());
+            }
         } finally {
             guard.unlock();
-        }
-    }
-
-    /**
-     * Releases {@code count} holds of this process on {@code handle}'s object in the table (none: nothing is written),
-     * then unmaps the kept mappings of objects that ended; under the in-JVM lock. A table that cannot be used is logged,
-     * not thrown: the handle is closed either way, and the store check's repair recounts the holds.
-     */
-    private void releaseHolds(MmapHandle handle, OpenObject object, int count) {
-        if (count == 0) {
-            return; // the holds here still back the handles left: nothing to write to the table
-        }
-        try {
-            table.locked(() -> {
-                for (int i = 0; i < count; i++) {
-                    table.objects().closeHandle(handle.slot(), handle.ref().value(), object.fileName());
-                }
-                dropKeptOfObjectsGone(); // this close's own object too, when it was its last hold anywhere
-                return null;
-            });
-        } catch (ShmException unusableTable) {
-            if (unusableTable.reason() != ErrorReason.INCOMPATIBLE_STORE) {
-                throw unusableTable;
-            }
-            LOG.log(System.Logger.Level.WARNING, "closed '" + handle.name() + "', but the store could not record"
-                    + " it: " + unusableTable.getMessage());
         }
     }
 
@@ -249,9 +215,8 @@ final class HandleLedger {
     }
 
     /**
-     * Forgets one handle: unmaps it and drops it from this backend, leaving its hold in the table alone (another
-     * process released it, see {@link DescriptorTable#deleteReleasingHold}); when it was the object's last handle here,
-     * the spare hold a close kept is released.
+     * Forgets one handle: unmaps it and drops it from this backend, leaving the table alone (another process released
+     * its hold, see {@link DescriptorTable#deleteReleasingHold}).
      *
      * @return {@code false} when the handle was not open in this backend
      * @throws ShmException WRONG_STATE when a native call uses the mapping (nothing changed)
@@ -263,16 +228,14 @@ final class HandleLedger {
             if (!held.holdsOpen(handle)) {
                 return false;
             }
-            int freed;
             try {
-                freed = object.forget(handle);
+                object.forget(handle);
             } catch (IllegalStateException inUse) {
                 throw mappingInUse(handle, inUse);
             }
             if (object.isEmpty()) {
                 held.remove(object);
             }
-            releaseHolds(handle, object, freed);
             return true;
         } finally {
             guard.unlock();
@@ -335,28 +298,19 @@ final class HandleLedger {
         guard.lock();
         try {
             OpenObject object = handle.object();
-            if (guard.isClosed() || !held.holdsOpen(handle)) {
+            if (guard.isClosed() || !held.holdsOpen(handle) || !table.locked(() -> parkInTable(handle, object))) {
                 return false;
             }
-            boolean shares = object.sharesHolds(); // then the park adds the hold it moves (parkInTable)
-            if (!table.locked(() -> parkInTable(handle, object))) {
-                return false;
-            }
-            if (!shares) {
-                object.holdMoved();
-            }
-            int freed;
             try {
-                freed = object.release(handle);
+                object.release(handle);
             } catch (IllegalStateException inUse) {
-                freed = object.abandon(handle);
+                object.abandon(handle);
                 LOG.log(System.Logger.Level.WARNING, handle + " was parked while a native call used its mapping; the"
                         + " mapping stays until the process ends");
             }
             if (object.isEmpty()) {
                 held.remove(object);
             }
-            releaseHolds(handle, object, freed); // the spare, when this was the object's last handle here
             return true;
         } finally {
             guard.unlock();

@@ -150,28 +150,18 @@ final class ObjectLifecycle {
      */
     ObjectMapping mapAgain(OpenObject object, boolean writable) {
         long logicalSize = table.objects().logicalSizeOf(object.slot());
-        ObjectMapping view = viewOfHeld(object, writable, logicalSize);
-        return view != null ? view : map(object.fileName(), object.type(), object.reservedSize(), logicalSize,
-                object.slot(), object.name(), writable);
-    }
-
-    /**
-     * A mapping of {@code logicalSize} bytes of an object this backend holds, made without the file and without the
-     * table: the one a close kept ({@link KeptMappings}), or else a new view of an open handle's mapping with the same
-     * protection; {@code null} when there is neither.
-     */
-    ObjectMapping viewOfHeld(OpenObject object, boolean writable, long logicalSize) {
         ObjectMapping kept = mapper.kept().take(object.inode(), writable, logicalSize);
         if (kept != null) {
             return kept;
         }
         ObjectMapping source = object.duplicableMapping(writable, logicalSize);
-        if (source == null) {
-            return null;
+        if (source != null) {
+            long address = mapper.duplicateRaw(source.address(), logicalSize,
+                    () -> files.describe(object.fileName()), object.name());
+            return new ObjectMapping(mapper, address, logicalSize, writable);
         }
-        long address = mapper.duplicateRaw(source.address(), logicalSize, () -> files.describe(object.fileName()),
-                object.name());
-        return new ObjectMapping(mapper, address, logicalSize, writable);
+        return map(object.fileName(), object.type(), object.reservedSize(), logicalSize, object.slot(), object.name(),
+                writable);
     }
 
     /**

@@ -15,9 +15,9 @@ import shm.api.spi.ObjectRef;
 /**
  * The opens of an {@link MmapBackend}: create-or-open and open by name, create without a name, open by reference, and
  * the create-or-open of an event, mutex or semaphore whose new state is written under the table lock. Each runs under
- * both locks ({@link BackendLock#locked}), which it takes itself, but for the open of an object held here that
- * create-or-open and open by name try first ({@link HandleLedger#openHeldWithoutTable}: a shared mapping or the
- * spare hold, under the in-JVM lock only). The caller holds neither lock, or only the backend's in-JVM lock (it is reentrant).
+ * both locks ({@link BackendLock#locked}), which it takes itself, but for the join of a handle held here that
+ * create-or-open and open by name try first when the options ask to share a mapping ({@link HandleLedger#joinHeld},
+ * under the in-JVM lock only). The caller holds neither lock, or only the backend's in-JVM lock (it is reentrant).
  */
 final class ObjectOpens {
 
@@ -41,7 +41,7 @@ final class ObjectOpens {
         Objects.requireNonNull(options, "options");
         String fileName = NameCodec.fileName(name);
         checkSize(name, size);
-        MmapHandle joined = ledger.openHeldWithoutTable(type, fileName, name, options);
+        MmapHandle joined = ledger.joinHeld(type, fileName, name, options);
         if (joined != null) {
             return joined;
         }
@@ -85,7 +85,7 @@ final class ObjectOpens {
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(options, "options");
         String fileName = NameCodec.fileName(name);
-        MmapHandle joined = ledger.openHeldWithoutTable(type, fileName, name, options);
+        MmapHandle joined = ledger.joinHeld(type, fileName, name, options);
         if (joined != null) {
             return joined;
         }

@@ -17,17 +17,13 @@ import shm.api.spi.ObjectRef;
  * handle open here.
  *
  * <p>Holds ({@code docs/mmap-store.md}, "holds"): this process's holds in the object table that back the handles here
- * are counted ({@link #holds()}). Each ordinary open adds one (or takes over one this process parked, or takes the
- * spare hold, below) and each joined open ({@link #joinHandle}) adds none, so there is at least one hold while a
- * handle is open (unless another process released it). A close keeps its hold as the object's <em>spare</em> while
- * other handles of the object stay open here and no spare is kept yet, and otherwise releases the holds that would
- * outnumber the handles left (all of them at the last close: {@link #release}); so there are at most one more holds
- * than handles, and the next open of the object here takes the spare ({@link #spareHandle}) without writing the table.
- * A park moves one hold to a parked slot ({@link #holdMoved}); a forgotten handle
- * ({@link shm.api.spi.BackendHandle#forget()}) loses the hold another process released for it. What this class saves
- * beyond that: an open of an object held here makes its view from an open handle's mapping ({@code mremap}, no file
- * opened), or else maps the file again from what it recorded (type, size, the table's inode), without building a
- * table entry.
+ * are counted ({@link #holds()}). Each ordinary open adds one (or takes over one this process parked) and each joined
+ * open ({@link #joinHandle}) adds none, so there are never more holds than handles, and at least one while a handle is
+ * open (unless another process released it). A close releases a hold only when holds would outnumber the handles left
+ * ({@link #release}); a park moves one to a parked slot; a forgotten handle ({@link shm.api.spi.BackendHandle#forget()})
+ * releases none, since another process released it. What this class saves beyond that: an open of an object held
+ * here makes its view from an open handle's mapping ({@code mremap}, no file opened), or else maps the file again from
+ * what it recorded (type, size, the table's inode), without building a table entry.
  *
  * <p>Not thread-safe: guarded by the backend's lock.
  */
@@ -110,33 +106,6 @@ final class OpenObject {
     }
 
     /**
-     * Whether this process holds one hold more than it has handles here: the spare a close kept, which the next open
-     * of the object here takes instead of writing the table.
-     */
-    boolean hasSpareHold() {
-        return holds > handles.size();
-    }
-
-    /** One of the holds counted here went to a parked slot with its handle ({@link HandleLedger#park}). */
-    void holdMoved() {
-        if (holds <= 0) {
-            throw new IllegalStateException("no hold of " + fileName + " to park");
-        }
-        holds--;
-    }
-
-    /**
-     * A new handle on {@code mapping} that takes the spare hold ({@link #hasSpareHold()}): as {@link #newHandle}, with
-     * nothing to write to the table.
-     */
-    MmapHandle spareHandle(ObjectMapping mapping, long logicalSize, MapOptions options) {
-        if (!hasSpareHold()) {
-            throw new IllegalStateException("no spare hold of " + fileName);
-        }
-        return newHandle(mapping, logicalSize, options, true);
-    }
-
-    /**
      * A new handle of {@code logicalSize} bytes (at most what is mapped) on {@code mapping}, confined to this thread
      * when the options say so; on failure nothing is counted. Its hold is counted by {@link #holdAdded} once the table
      * has it.
@@ -182,12 +151,12 @@ final class OpenObject {
      * the last such handle, and, when it was the last user of its mapping, keeps the mapping for the object's next
      * handle here ({@link KeptMappings}) or unmaps it.
      *
-     * @return how many of this process's holds in the table are no longer backed by a handle here (0, 1, or 2 at the
-     *         last close when a spare was kept): the caller releases them in the table; 0 also when the handle was not
+     * @return whether one of this process's holds in the table is no longer backed by a handle here: the caller
+     *         releases it in the table (or has moved it to a parked slot); {@code false} also when the handle was not
      *         open here
      * @throws IllegalStateException when the shared arena is in use by a native call now (nothing changed)
      */
-    int release(MmapHandle handle) {
+    boolean release(MmapHandle handle) {
         return release(handle, true);
     }
 
@@ -195,13 +164,13 @@ final class OpenObject {
      * Releases the handle of an open or create that failed after it was made: as {@link #release(MmapHandle)}, but
      * its mapping is never kept, so the failure leaves nothing mapped.
      */
-    int releaseFailed(MmapHandle handle) {
-        return release(handle, false);
+    void releaseFailed(MmapHandle handle) {
+        release(handle, false);
     }
 
-    private int release(MmapHandle handle, boolean mayKeep) {
+    private boolean release(MmapHandle handle, boolean mayKeep) {
         if (!handles.contains(handle)) {
-            return 0;
+            return false;
         }
         ObjectMapping mapping = handle.mapping();
         handle.markClosed();   // a thread racing the close sees a closed handle, never one whose memory is gone
@@ -221,46 +190,36 @@ final class OpenObject {
 
     /**
      * Releases a handle whose hold another process released ({@link shm.api.spi.BackendHandle#forget()}): as
-     * {@link #release}, with the hold it took away no longer counted.
+     * {@link #release}, but the hold it took away is not counted any more, and nothing is left for the caller to
+     * release in the table.
      *
-     * @return how many holds the caller still releases in the table: the spare, when this was the last handle here
      * @throws IllegalStateException when the shared arena is in use by a native call now (nothing changed)
      */
-    int forget(MmapHandle handle) {
-        if (!handles.contains(handle)) {
-            return 0;
-        }
-        int before = holds;
-        holds = Math.max(0, holds - 1);
-        try {
-            return release(handle);
-        } catch (IllegalStateException inUse) {
-            holds = before;
-            throw inUse;
+    void forget(MmapHandle handle) {
+        if (handles.contains(handle) && !release(handle)) {
+            holds = Math.max(0, holds - 1);
         }
     }
 
     /**
      * Drops a handle whose memory could not be released (a native call used it while its hold was parked): it is
      * marked closed and no longer counted here; its mapping stays until the process ends.
-     *
-     * @return how many holds the caller releases in the table (see {@link #release})
      */
-    int abandon(MmapHandle handle) {
+    void abandon(MmapHandle handle) {
         handle.markClosed();
-        return handles.contains(handle) ? drop(handle) : 0;
+        if (handles.contains(handle)) {
+            drop(handle);
+        }
     }
 
-    /**
-     * Removes a handle; how many holds are no longer backed (see {@link #release}): all that outnumber the handles
-     * left, but for one spare while any handle stays open here.
-     */
-    private int drop(MmapHandle handle) {
+    /** Removes a handle; whether a hold is no longer backed (see {@link #release}). */
+    private boolean drop(MmapHandle handle) {
         handles.remove(handle);
-        int kept = handles.isEmpty() ? 0 : handles.size() + 1;
-        int freed = Math.max(0, holds - kept);
-        holds -= freed;
-        return freed;
+        if (holds > handles.size()) {
+            holds--;
+            return true;
+        }
+        return false;
     }
 
     /**
