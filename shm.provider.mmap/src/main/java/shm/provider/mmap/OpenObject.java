@@ -148,8 +148,8 @@ final class OpenObject {
 
     /**
      * Releases one handle: closes its confined arena, or for a handle of the shared arena the shared arena when it was
-     * the last such handle, and, when it was the last user of its mapping, keeps the mapping for the object's next
-     * handle here ({@link KeptMappings}) or unmaps it.
+     * the last such handle, and, when it was the last user of its mapping, unmaps the mapping, or keeps it for the
+     * object's next handle here ({@link KeptMappings}) when this was the object's last handle here.
      *
      * @return whether one of this process's holds in the table is no longer backed by a handle here: the caller
      *         releases it in the table (or has moved it to a parked slot); {@code false} also when the handle was not
@@ -182,7 +182,10 @@ final class OpenObject {
             handle.markOpen();
             throw inUse;
         }
-        if (unused && !(mayKeep && backend.keptMappings().keep(inode, ref.value(), mapping))) {
+        // Only the object's last handle here leaves its mapping to be kept: while other handles stay open, a further
+        // handle's view costs one mremap, and a view kept beside them would only hold more mappings.
+        boolean last = handles.size() == 1;
+        if (unused && !(mayKeep && last && backend.keptMappings().keep(inode, ref.value(), mapping))) {
             mapping.unmapUnused();
         }
         return drop(handle);

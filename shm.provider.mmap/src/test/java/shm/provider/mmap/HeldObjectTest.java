@@ -67,8 +67,8 @@ class HeldObjectTest {
             // per cycle: two opens and two closes, one transaction each (the lookup writes nothing)
             assertEquals(generation + 400, generation(backend), "one table transaction per held open and close");
             assertEquals(1, backend.lookup("held").orElseThrow().handleCount());
-            assertEquals(2, backend.keptMappings().size(), "the two views closed last are kept for the next opens");
-            assertEquals(mappings + 2, backend.mappings(), "no other mapping is left of the handles closed");
+            assertEquals(mappings, backend.mappings(), "each handle's mapping went with it");
+            assertEquals(0, backend.keptMappings().size(), "no view of an object still held here is kept");
             assertReason(ErrorReason.NAME_USED_BY_OTHER_TYPE, () -> backend.open(ObjectType.EVENT, "held",
                     MapOptions.DEFAULT));
         }
@@ -95,8 +95,8 @@ class HeldObjectTest {
             view.segment().set(ValueLayout.JAVA_INT, 8188, 7);
             assertEquals(7, reader.segment().get(ValueLayout.JAVA_INT, 8188), "the same pages after the first closed");
             assertEquals(7, secondReader.segment().get(ValueLayout.JAVA_INT, 8188));
-            assertEquals(1, backend.keptMappings().size(), "the creator's mapping is kept: the object lives on");
-            assertEquals(mappings + 4, backend.mappings());
+            assertEquals(0, backend.keptMappings().size(), "other handles hold the object here: nothing kept");
+            assertEquals(mappings + 3, backend.mappings());
         }
         assertEquals(0, backend.keptMappings().size(), "the last close ended the object: nothing of it is kept");
         assertEquals(mappings, backend.mappings());
