@@ -50,6 +50,15 @@ class KeptMappingsTest {
         return opener(MmapSettings.under(root));
     }
 
+    /** Objects {@code prefix0}, {@code prefix1}, … of 4 KiB each, created and held open by the holder. */
+    private List<BackendHandle> holdObjects(String prefix, int count) {
+        List<BackendHandle> held = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            held.add(holder.createOrOpen(SHM, prefix + i, 4096, MapOptions.DEFAULT));
+        }
+        return held;
+    }
+
     @Test
     void aReopenUsesTheMappingTheLastCloseKeptAndItsPages() {
         try (BackendHandle held = holder.createOrOpen(SHM, "pump", 4096, MapOptions.DEFAULT);
@@ -154,11 +163,8 @@ class KeptMappingsTest {
 
     @Test
     void atMostTheConfiguredNumberIsKeptAndNoneWithZero() {
-        List<BackendHandle> held = new ArrayList<>();
+        List<BackendHandle> held = holdObjects("o", 3);
         try {
-            for (int i = 0; i < 3; i++) {
-                held.add(holder.createOrOpen(SHM, "o" + i, 4096, MapOptions.DEFAULT));
-            }
             try (MmapBackend two = opener(MmapSettings.under(root).withKeptMappings(2));
                  MmapBackend none = opener(MmapSettings.under(root).withKeptMappings(0))) {
                 int twoBase = two.mappings();
@@ -191,11 +197,8 @@ class KeptMappingsTest {
 
     @Test
     void theMappingLimitUnmapsKeptMappingsBeforeItRefuses() {
-        List<BackendHandle> held = new ArrayList<>();
+        List<BackendHandle> held = holdObjects("m", 4);
         try {
-            for (int i = 0; i < 4; i++) {
-                held.add(holder.createOrOpen(SHM, "m" + i, 4096, MapOptions.DEFAULT));
-            }
             // the table and two handles
             try (MmapBackend b = opener(MmapSettings.under(root).withMaxMappings(3))) {
                 b.open(SHM, "m0", CONFINED).close();
