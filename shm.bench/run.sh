@@ -189,7 +189,9 @@ if want paired; then
     for r in $(seq "$PAIRED_ROUNDS"); do
         #    platform mode              C mode  platform cycles  warm-up  C cycles
         for spec in "create-unreserved-confined life   100000 30000 200000" \
+                    "create-unreserved-confined-spares life 100000 30000 200000" \
                     "create-confined            touch  100000 30000 100000" \
+                    "create-confined-spares     touch  100000 30000 100000" \
                     "open-elsewhere-confined    open   200000 50000 400000" \
                     "open-elsewhere-confined-unkept open 200000 50000 400000" \
                     "open-here-confined         open   200000 50000 400000" \
@@ -320,7 +322,8 @@ if want syscalls; then
     count c_open_n "$bin/cycles" open "$SYS_N" 4096
     : > "$out/cycles.txt"
     for mode in create open-elsewhere open-here create-confined open-elsewhere-confined open-here-confined \
-            open-here-shared open-elsewhere-confined-unkept; do
+            open-here-shared open-elsewhere-confined-unkept create-unreserved-confined \
+            create-unreserved-confined-spares; do
         count "p_${mode}_0" "$java25" --enable-native-access=ALL-UNNAMED -cp "$here/target/classes:$here/target/lib/*" \
             shm.bench.ControlCycles "$mode" "/dev/shm/shm-bench-sys-$$-$mode" 0
         count "p_${mode}_n" "$java25" --enable-native-access=ALL-UNNAMED -cp "$here/target/classes:$here/target/lib/*" \

@@ -374,6 +374,9 @@ for figure, plabel, clabel in (("create→map→close 4 KiB", "p_create", "c_lif
                                ("open→map→close, held by another process", "p_open-elsewhere", "c_open"),
                                ("open→map→close, held by this process", "p_open-here", "c_open"),
                                ("the same, confined handles: create", "p_create-confined", "c_life"),
+                               ("confined: create, reserve off", "p_create-unreserved-confined", "c_life"),
+                               ("confined: create, reserve off, the file a spare of the close before "
+                                "(`spareFiles` 4)", "p_create-unreserved-confined-spares", "c_life"),
                                ("confined: open, held by another process", "p_open-elsewhere-confined", "c_open"),
                                ("confined: open, held by another process, every open mapping the file anew "
                                 "(`keptMappings` 0)", "p_open-elsewhere-confined-unkept", "c_open"),
@@ -412,7 +415,11 @@ if cycles:
     print()
 # control cycles paired with C (run.sh's paired section): the two take turns, a ratio per round, the rounds' median
 PAIRED = (("create-unreserved-confined", "create→map→close 4 KiB, reserve off, confined handle", "C `life`", 0.5),
+          ("create-unreserved-confined-spares", "the same, each create taking the file the close before kept as a "
+           "spare (`spareFiles` 4)", "C `life`", 0.5),
           ("create-confined", "create→map→close 4 KiB, space reserved, confined handle", "C `life+touch`", 0.5),
+          ("create-confined-spares", "the same, each create taking the spare file (`spareFiles` 4)",
+           "C `life+touch`", 0.5),
           ("open-elsewhere-confined", "open→map→close 4 KiB of an object another process holds, confined handle",
            "C `open`", 0.5),
           ("open-elsewhere-confined-unkept", "the same, every open mapping the file anew (`keptMappings` 0, as the "

@@ -22,7 +22,9 @@ import shm.testkit.Trees;
  * {@code open-here-shared}: confined handles that share the held handle's mapping and hold
  * ({@link MapOptions#shareMapping()}). A further suffix {@code -unkept} runs the mode with the backend's
  * {@link MmapSettings#keptMappings()} at 0: every open maps the file anew, as the first open of an object here does,
- * instead of using the mapping its last close kept.
+ * instead of using the mapping its last close kept; the suffix {@code -spares} (last) runs it with
+ * {@link MmapSettings#spareFiles()} at {@value #SPARE_FILES}: a create takes the file the previous cycle's close left as a
+ * spare instead of making a new one.
  * {@value #WARM} warm-up cycles run first in both runs (or {@code WARM} of them when given), so the difference holds
  * the steady state's cycles only. At the end it prints the measured cycles' rate and the calling thread's CPU time per
  * cycle (a figure that a loaded machine disturbs less than the rate). {@code run.sh}'s paired rounds give a longer
@@ -39,6 +41,8 @@ public final class ControlCycles {
     private static final String OPEN_HERE_SHARED = "open-here-shared";
     private static final String CREATE_UNRESERVED = "create-unreserved";
     private static final String UNKEPT = "-unkept";
+    private static final String SPARES = "-spares";
+    private static final int SPARE_FILES = 4;
 
     private ControlCycles() {
     }
@@ -46,8 +50,10 @@ public final class ControlCycles {
     /** {@code MODE ROOT N [WARM]}. */
     public static void main(String[] args) throws Exception {
         String mode = args[0];
-        boolean unkept = mode.endsWith(UNKEPT);
-        String kind = unkept ? mode.substring(0, mode.length() - UNKEPT.length()) : mode;
+        boolean spares = mode.endsWith(SPARES);
+        String unsuffixed = spares ? mode.substring(0, mode.length() - SPARES.length()) : mode;
+        boolean unkept = unsuffixed.endsWith(UNKEPT);
+        String kind = unkept ? unsuffixed.substring(0, unsuffixed.length() - UNKEPT.length()) : unsuffixed;
         Path root = Path.of(args[1]);
         int n = Integer.parseInt(args[2]);
         int warm = args.length > 3 ? Integer.parseInt(args[3]) : WARM;
@@ -58,7 +64,8 @@ public final class ControlCycles {
                 : kind.endsWith(CONFINED) ? kind.substring(0, kind.length() - CONFINED.length()) : kind;
         boolean unreserved = base.equals(CREATE_UNRESERVED);
         MmapSettings settings = MmapSettings.under(root).withReserveSpace(!unreserved)
-                .withKeptMappings(unkept ? 0 : MmapSettings.DEFAULT_KEPT_MAPPINGS);
+                .withKeptMappings(unkept ? 0 : MmapSettings.DEFAULT_KEPT_MAPPINGS)
+                .withSpareFiles(spares ? SPARE_FILES : 0);
         try (MmapBackend backend = new MmapBackend(settings)) {
             switch (base) {
                 case "create", CREATE_UNRESERVED -> cycles(mode, () -> create(backend, options), n, warm);
@@ -75,7 +82,7 @@ public final class ControlCycles {
                 }
                 default -> throw new IllegalArgumentException("mode: create | create-unreserved | open-here"
                         + " | open-elsewhere, each optionally with " + CONFINED + "; or " + OPEN_HERE_SHARED
-                        + "; any of them optionally with " + UNKEPT);
+                        + "; any of them optionally with " + UNKEPT + ", then " + SPARES);
             }
         } finally {
             Trees.deleteRecursively(root);

@@ -14,13 +14,21 @@ import java.util.function.LongPredicate;
  * {@code openat}, {@code fstat}, {@code mmap}, {@code munmap} and {@code close} are saved.
  *
  * <p>A kept mapping is used again only for the same object file: the inode the table records for the object must be
- * the one the mapping was made of. While the mapping is kept its inode cannot be reused by another file (tmpfs frees an
- * inode only when the file is unlinked and no longer mapped), so an equal inode is the same file and never a later
- * object of the same name. The protection and the length (the object's logical size now) must match too. Mappings of
- * objects that were destroyed meanwhile are unmapped by {@link #dropGone} at this backend's next open or close, and
- * every mapping at the backend's close; until then their pages stay in memory, at most {@code capacity} mappings of at
- * most {@link #MAX_LENGTH} bytes each. When the process's mapping cap refuses a new mapping, the kept ones go first
- * ({@link #dropOldest}). The oldest is unmapped when a new one would pass the capacity.
+ * the one the mapping was made of. While the mapping exists its inode cannot be given to another file (tmpfs frees an
+ * inode only when the file is unlinked and no longer mapped), so an equal inode is the same file; the only way such a
+ * file serves a later object is as this backend's own spare ({@link SpareFiles}), and a mapping of a destroyed object
+ * is unmapped by {@link #dropGone} before any open can look for it. The protection and the length (the object's logical
+ * size now) must match too. Mappings of objects that were destroyed meanwhile are unmapped by {@link #dropGone} at this
+ * backend's next open or close, and every mapping at the backend's close; until then their pages stay in memory, at
+ * most {@code capacity} mappings of at most {@link #MAX_LENGTH} bytes each. When the process's mapping cap refuses a
+ * new mapping, the kept ones go first ({@link #dropOldest}). The oldest is unmapped when a new one would pass the
+ * capacity.
+ *
+ * <p>Beside them, up to {@code spareCapacity} spare files of {@link SpareFiles}: files of objects this backend
+ * destroyed, with their mappings, kept for its next create of an object of the same size ({@link #keepSpare},
+ * {@link #takeSpare}). They are never used by an open, never swept by {@link #dropGone}, and go after the kept mappings
+ * (their file closed and its temporary name removed) at the mapping cap and the backend's close, the oldest when a new
+ * one would pass their capacity.
  *
  * <p>Only mappings no handle uses any more are kept ({@link ObjectMapping#keepable()}: not pinned by a confined arena
  * another thread could not close, not locked in RAM, no shared arena open), so a segment of a closed handle still
@@ -36,15 +44,22 @@ final class KeptMappings {
     }
 
     private final int capacity;
+    private final int spareCapacity;
     /** Oldest first. */
     private final LinkedList<Kept> kept = new LinkedList<>();
+    /** Oldest first. */
+    private final LinkedList<SpareFile> spares = new LinkedList<>();
 
-    /** @param capacity the most mappings kept; 0 keeps none */
-    KeptMappings(int capacity) {
-        if (capacity < 0) {
-            throw new IllegalArgumentException("capacity " + capacity);
+    /**
+     * @param capacity      the most mappings of living objects kept; 0 keeps none
+     * @param spareCapacity the most spare files kept; 0 keeps none
+     */
+    KeptMappings(int capacity, int spareCapacity) {
+        if (capacity < 0 || spareCapacity < 0) {
+            throw new IllegalArgumentException("capacity " + capacity + ", spare capacity " + spareCapacity);
         }
         this.capacity = capacity;
+        this.spareCapacity = spareCapacity;
     }
 
     /**
@@ -71,6 +86,34 @@ final class KeptMappings {
         return true;
     }
 
+    /** Whether spare files are kept at all (a capacity above 0). */
+    boolean keepsSpares() {
+        return spareCapacity > 0;
+    }
+
+    /**
+     * Keeps a spare file of an ended object with its mapping ({@link SpareFiles}), discarding the oldest spare when
+     * their capacity is reached.
+     *
+     * @return {@code false} when none are kept (capacity 0): the caller discards it
+     */
+    boolean keepSpare(SpareFile spare) {
+        if (spareCapacity == 0) {
+            return false;
+        }
+        SpareFile oldest = null;
+        synchronized (this) {
+            spares.addLast(spare);
+            if (spares.size() > spareCapacity) {
+                oldest = spares.removeFirst();
+            }
+        }
+        if (oldest != null) {
+            oldest.discard();
+        }
+        return true;
+    }
+
     /**
      * A kept mapping of the object file with inode {@code inode}, with that protection and exactly {@code length} data
      * bytes, taken out of this set (the caller now owns it); {@code null} when none is kept.
@@ -89,7 +132,43 @@ final class KeptMappings {
         return null;
     }
 
-    /** Unmaps the kept mappings whose object no longer lives: {@code alive} answers for an object reference. */
+    /**
+     * A kept writable mapping of the object file with inode {@code inode}, whatever its length, taken out of this set
+     * for that file to become a spare ({@link SpareFiles#adopt}); {@code null} when none is kept.
+     */
+    synchronized ObjectMapping takeWritable(long inode) {
+        if (inode == 0) {
+            return null;
+        }
+        for (Iterator<Kept> it = kept.iterator(); it.hasNext(); ) {
+            Kept k = it.next();
+            if (k.inode() == inode && k.mapping().writable()) {
+                it.remove();
+                return k.mapping();
+            }
+        }
+        return null;
+    }
+
+    /**
+     * A spare file whose mapping has exactly {@code length} data bytes, taken out of this set (the caller now owns
+     * it and its mapping); {@code null} when none is kept.
+     */
+    synchronized SpareFile takeSpare(long length) {
+        for (Iterator<SpareFile> it = spares.iterator(); it.hasNext(); ) {
+            SpareFile spare = it.next();
+            if (spare.mapping().dataLength() == length) {
+                it.remove();
+                return spare;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Unmaps the kept mappings whose object no longer lives: {@code alive} answers for an object reference. Spare
+     * files stay.
+     */
     void dropGone(LongPredicate alive) {
         List<ObjectMapping> gone = new ArrayList<>();
         synchronized (this) {
@@ -107,28 +186,44 @@ final class KeptMappings {
         gone.forEach(ObjectMapping::unmapUnused);
     }
 
-    /** Unmaps the oldest kept mapping; {@code false} when none was kept. */
+    /**
+     * Unmaps the oldest kept mapping, or when none is kept discards the oldest spare file; {@code false} when neither
+     * was kept.
+     */
     boolean dropOldest() {
         Kept oldest;
+        SpareFile oldestSpare = null;
         synchronized (this) {
             oldest = kept.pollFirst();
+            if (oldest == null) {
+                oldestSpare = spares.pollFirst();
+            }
         }
-        if (oldest == null) {
-            return false;
+        if (oldest != null) {
+            oldest.mapping().unmapUnused();
+            return true;
         }
-        oldest.mapping().unmapUnused();
-        return true;
+        if (oldestSpare != null) {
+            oldestSpare.discard();
+            return true;
+        }
+        return false;
     }
 
-    /** Unmaps every kept mapping (the backend closes). */
+    /** Unmaps every kept mapping and discards every spare file (the backend closes). */
     void dropAll() {
         while (dropOldest()) {
-            // one at a time, each unmapped outside the monitor
+            // one at a time, each dropped outside the monitor
         }
     }
 
-    /** How many mappings are kept now. */
+    /** How many mappings of living objects are kept now. */
     synchronized int size() {
         return kept.size();
+    }
+
+    /** How many spare files are kept now. */
+    synchronized int spareCount() {
+        return spares.size();
     }
 }

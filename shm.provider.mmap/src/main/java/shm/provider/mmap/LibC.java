@@ -52,6 +52,8 @@ final class LibC {
     static final int AT_SYMLINK_NOFOLLOW = 0x100;
     static final int AT_SYMLINK_FOLLOW = 0x400;
     static final int AT_EMPTY_PATH = 0x1000;
+    /** {@code renameat2}'s flag that refuses to replace the target. */
+    static final int RENAME_NOREPLACE = 1;
     private static final int STATX_BASIC_STATS = 0x7ff;
     private static final long STATX_SIZE = 256;
 
@@ -235,6 +237,15 @@ final class LibC {
     /** {@code renameat(dirfd, from, dirfd, to)}. */
     void renameat(int dirfd, String from, String to) throws Failure {
         check(RENAMEAT, sys.call(RENAMEAT, dirfd, string(from, FIRST_STRING), dirfd, string(to, SECOND_STRING), 0));
+    }
+
+    /**
+     * {@code renameat2(dirfd, from, dirfd, to, RENAME_NOREPLACE)}: fails with {@code EEXIST} rather than replace a file
+     * under {@code to}; {@code EINVAL} where the file system does not offer the flag.
+     */
+    void renameNoReplace(int dirfd, String from, String to) throws Failure {
+        check(RENAMEAT, sys.call(RENAMEAT, dirfd, string(from, FIRST_STRING), dirfd, string(to, SECOND_STRING),
+                RENAME_NOREPLACE));
     }
 
     /**

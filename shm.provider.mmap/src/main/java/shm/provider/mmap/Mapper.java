@@ -41,7 +41,7 @@ final class Mapper {
         this.calls = calls;
         this.settings = settings;
         this.cap = MapCountCap.of(settings);
-        this.kept = new KeptMappings(settings.keptMappings());
+        this.kept = new KeptMappings(settings.keptMappings(), settings.spareFiles());
     }
 
     /** The mappings kept for reuse after their last handle closed. */

@@ -84,11 +84,13 @@ public final class MmapBackend implements ShmBackend, AutoCloseable {
         ProcessIdentity self = ProcessIdentity.current();
         StoreRoot root = StoreRoot.open(libc, settings, RootDirectory.currentUid(), RootDirectory.currentGid());
         try {
-            ObjectFiles files = new ObjectFiles(settings, libc, self, root);
             this.mapper = new Mapper(libc.mappings(), settings);
+            SpareFiles spares = new SpareFiles(settings, libc, self, root, mapper.kept());
+            ObjectFiles files = new ObjectFiles(settings, libc, self, root, spares);
             this.table = ObjectTable.open(settings, libc, self, root, mapper, files);
             this.newFiles = new NewObjectFiles(settings, libc, self, root, files);
-            ObjectLifecycle objects = new ObjectLifecycle(this, self, files, newFiles, mapper, syncObjects, table);
+            ObjectLifecycle objects = new ObjectLifecycle(this, self, files, newFiles, spares, mapper, syncObjects,
+                    table);
             this.guard = new BackendLock(table, settings.root());
             this.ledger = new HandleLedger(guard, table, objects, mapper.kept());
             this.opens = new ObjectOpens(guard, table, files, objects, ledger);

@@ -91,6 +91,16 @@ public final class MmapBackendComponent {
                 + " handle's close.")
         int keptMappings() default MmapSettings.DEFAULT_KEPT_MAPPINGS;
 
+        /** Files of objects destroyed here, kept for the next create of an object of the same size. */
+        @AttributeDefinition(name = "Spare files", min = "0", max = "64", description = "How many files of objects"
+                + " this backend destroyed (objects of at most 1 MiB whose last handle closed here) it keeps, mapped,"
+                + " under a temporary name of this process (.t.<pid>.<hex>) instead of removing them, so that its"
+                + " next create of an object of the same size zeroes and renames one instead of making, sizing,"
+                + " mapping and linking a new file. Their pages stay in the root's file system until the backend"
+                + " closes, or after a crash until another participant's next reap. Needs keptMappings above 0."
+                + " 0 (the default): every file is removed with its object.")
+        int spareFiles() default MmapSettings.DEFAULT_SPARE_FILES;
+
         /** The most objects a new object table takes. */
         @AttributeDefinition(name = "Object limit", min = "1", max = "4194304", description = "The most objects the store holds (1 to 4194304),"
                 + " written into its object table when the table is made (640 bytes per slot, at least 8/7 slots per"
@@ -203,7 +213,7 @@ public final class MmapBackendComponent {
         Path rootPath = root == null || root.isBlank() ? MmapSettings.defaultRoot() : Path.of(root.strip());
         return new MmapSettings(rootPath, config.groupShared(), config.reserveSpace(), config.lockPages(),
                 config.prefault(), config.maxMappings(), config.trustRoot(), config.maxObjects(),
-                config.mapCountHeadroom(), config.keptMappings());
+                config.mapCountHeadroom(), config.keptMappings(), config.spareFiles());
     }
 
     /** Checks and repairs the store; see {@link MmapBackend#checkStore(boolean)}. */

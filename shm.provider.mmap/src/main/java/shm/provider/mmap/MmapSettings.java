@@ -28,10 +28,16 @@ import java.util.Objects;
  *                     closed, for the next open of the same object here to use again without opening or mapping the
  *                     file ({@link KeptMappings}; mappings of at most {@link KeptMappings#MAX_LENGTH} bytes); 0 unmaps
  *                     every mapping at its last handle's close
+ * @param spareFiles   the most files of objects this backend destroyed that it keeps, mapped, under a temporary name
+ *                     of this process, for its next create of an object of the same size ({@link SpareFiles}: no new
+ *                     file made, sized, mapped or linked); 0 (the default) removes every file at its object's end.
+ *                     A spare is made only of a mapping the last close kept, so it needs {@code keptMappings} above 0;
+ *                     its pages stay in the root's file system until the backend's close, or the next reap after the
+ *                     process died
  */
 public record MmapSettings(Path root, boolean groupShared, boolean reserveSpace, boolean lockPages,
                            boolean prefault, int maxMappings, boolean trustRoot, int maxObjects,
-                           int mapCountHeadroom, int keptMappings) {
+                           int mapCountHeadroom, int keptMappings, int spareFiles) {
 
     /** The default of {@link #maxMappings()}: no limit of a backend's own, the process's cap applies. */
     public static final int DEFAULT_MAX_MAPPINGS = 0;
@@ -50,6 +56,10 @@ public record MmapSettings(Path root, boolean groupShared, boolean reserveSpace,
     public static final int DEFAULT_KEPT_MAPPINGS = 16;
     /** The largest {@link #keptMappings()}. */
     public static final int MAX_KEPT_MAPPINGS = 1024;
+    /** The default of {@link #spareFiles()}: none. */
+    public static final int DEFAULT_SPARE_FILES = 0;
+    /** The largest {@link #spareFiles()}. */
+    public static final int MAX_SPARE_FILES = 64;
 
     /** Checks that the root is an absolute path and the limits in range. */
     public MmapSettings {
@@ -73,13 +83,17 @@ public record MmapSettings(Path root, boolean groupShared, boolean reserveSpace,
             throw new IllegalArgumentException("keptMappings must be between 0 (none kept) and " + MAX_KEPT_MAPPINGS
                     + ": " + keptMappings);
         }
+        if (spareFiles < 0 || spareFiles > MAX_SPARE_FILES) {
+            throw new IllegalArgumentException("spareFiles must be between 0 (none kept) and " + MAX_SPARE_FILES + ": "
+                    + spareFiles);
+        }
         root = root.normalize();
     }
 
     /** Settings with the default limits and a root that must be safe. */
     public MmapSettings(Path root, boolean groupShared, boolean reserveSpace, boolean lockPages, boolean prefault) {
         this(root, groupShared, reserveSpace, lockPages, prefault, DEFAULT_MAX_MAPPINGS, false, DEFAULT_MAX_OBJECTS,
-                DEFAULT_MAP_COUNT_HEADROOM, DEFAULT_KEPT_MAPPINGS);
+                DEFAULT_MAP_COUNT_HEADROOM, DEFAULT_KEPT_MAPPINGS, DEFAULT_SPARE_FILES);
     }
 
     /** The default settings: {@link #defaultRoot()}, private to the user, space reserved at create. */
@@ -111,61 +125,67 @@ public record MmapSettings(Path root, boolean groupShared, boolean reserveSpace,
     /** A copy with another root. */
     public MmapSettings withRoot(Path newRoot) {
         return new MmapSettings(newRoot, groupShared, reserveSpace, lockPages, prefault, maxMappings, trustRoot,
-                maxObjects, mapCountHeadroom, keptMappings);
+                maxObjects, mapCountHeadroom, keptMappings, spareFiles);
     }
 
     /** A copy that shares with the group, or does not. */
     public MmapSettings withGroupShared(boolean shared) {
         return new MmapSettings(root, shared, reserveSpace, lockPages, prefault, maxMappings, trustRoot,
-                maxObjects, mapCountHeadroom, keptMappings);
+                maxObjects, mapCountHeadroom, keptMappings, spareFiles);
     }
 
     /** A copy that reserves space at create, or does not. */
     public MmapSettings withReserveSpace(boolean reserve) {
         return new MmapSettings(root, groupShared, reserve, lockPages, prefault, maxMappings, trustRoot,
-                maxObjects, mapCountHeadroom, keptMappings);
+                maxObjects, mapCountHeadroom, keptMappings, spareFiles);
     }
 
     /** A copy that locks every mapping, or leaves it to the callers. */
     public MmapSettings withLockPages(boolean lock) {
         return new MmapSettings(root, groupShared, reserveSpace, lock, prefault, maxMappings, trustRoot,
-                maxObjects, mapCountHeadroom, keptMappings);
+                maxObjects, mapCountHeadroom, keptMappings, spareFiles);
     }
 
     /** A copy that pre-faults every mapping, or leaves it to the callers. */
     public MmapSettings withPrefault(boolean touch) {
         return new MmapSettings(root, groupShared, reserveSpace, lockPages, touch, maxMappings, trustRoot,
-                maxObjects, mapCountHeadroom, keptMappings);
+                maxObjects, mapCountHeadroom, keptMappings, spareFiles);
     }
 
     /** A copy with another mapping limit. */
     public MmapSettings withMaxMappings(int limit) {
         return new MmapSettings(root, groupShared, reserveSpace, lockPages, prefault, limit, trustRoot,
-                maxObjects, mapCountHeadroom, keptMappings);
+                maxObjects, mapCountHeadroom, keptMappings, spareFiles);
     }
 
     /** A copy that accepts a root that is a link, world-writable or another user's, or refuses it. */
     public MmapSettings withTrustRoot(boolean trust) {
         return new MmapSettings(root, groupShared, reserveSpace, lockPages, prefault, maxMappings, trust,
-                maxObjects, mapCountHeadroom, keptMappings);
+                maxObjects, mapCountHeadroom, keptMappings, spareFiles);
     }
 
     /** A copy whose new object table takes at most {@code limit} objects. */
     public MmapSettings withMaxObjects(int limit) {
         return new MmapSettings(root, groupShared, reserveSpace, lockPages, prefault, maxMappings, trustRoot, limit,
-                mapCountHeadroom, keptMappings);
+                mapCountHeadroom, keptMappings, spareFiles);
     }
 
     /** A copy that leaves {@code headroom} of the kernel's {@code vm.max_map_count} to the JVM. */
     public MmapSettings withMapCountHeadroom(int headroom) {
         return new MmapSettings(root, groupShared, reserveSpace, lockPages, prefault, maxMappings, trustRoot,
-                maxObjects, headroom, keptMappings);
+                maxObjects, headroom, keptMappings, spareFiles);
     }
 
     /** A copy that keeps up to {@code kept} released mappings for reuse (0: unmaps every mapping at once). */
     public MmapSettings withKeptMappings(int kept) {
         return new MmapSettings(root, groupShared, reserveSpace, lockPages, prefault, maxMappings, trustRoot,
-                maxObjects, mapCountHeadroom, kept);
+                maxObjects, mapCountHeadroom, kept, spareFiles);
+    }
+
+    /** A copy that keeps up to {@code spares} files of destroyed objects for the next creates (0: none). */
+    public MmapSettings withSpareFiles(int spares) {
+        return new MmapSettings(root, groupShared, reserveSpace, lockPages, prefault, maxMappings, trustRoot,
+                maxObjects, mapCountHeadroom, keptMappings, spares);
     }
 
     /** The mode of directories this backend creates. */

@@ -51,8 +51,15 @@ final class NewObjectFiles {
      * @param fd        the open descriptor, closed by {@link #closeNew}
      * @param inode     the file's inode, for the table to record before {@link #link}
      * @param temporary the temporary name it has in the root, {@code null} for an unnamed ({@code O_TMPFILE}) file
+     * @param spare     whether it is a destroyed object's file kept by {@link SpareFiles}: its old header is
+     *                  overwritten whole, and it is renamed rather than linked
      */
-    record NewFile(int fd, long inode, String temporary) {
+    record NewFile(int fd, long inode, String temporary, boolean spare) {
+    }
+
+    /** A {@link SpareFiles spare file} to be the file of a new object: header, inode, rename, as a created one. */
+    NewFile reuse(SpareFile spare) {
+        return new NewFile(spare.fd(), spare.inode(), spare.temporary(), true);
     }
 
     /**
@@ -96,31 +103,38 @@ final class NewObjectFiles {
             if (stat.permissions() != settings.fileMode()) {
                 libc.fchmod(fd, settings.fileMode());   // the umask took bits away: the exact mode
             }
-            created = new NewFile(fd, stat.inode(), temporary);
+            created = new NewFile(fd, stat.inode(), temporary, false);
             return created;
         } catch (LibC.Failure f) {
             throw new ShmException(StoreErrors.reasonOf(f.errno), name, describeCreateFailure(f, fileLength), null, f);
         } finally {
             if (created == null) {
-                closeNew(new NewFile(fd, 0, temporary));
+                closeNew(new NewFile(fd, 0, temporary, false));
             }
         }
     }
 
     /**
-     * Gives a {@link #create created} file, complete, its object's name.
+     * Gives a {@link #create created} file, complete, its object's name; a spare file is renamed
+     * ({@code RENAME_NOREPLACE}), so it no longer has its temporary name.
      *
+     * @return the file as it is now (give this one to {@link #closeNew})
      * @throws ShmException INCOMPATIBLE_STORE (or ACCESS_DENIED for another user's file) when a file is under the
      *                      name already: the object table does not know it, so it is not ours, and it is left
      *                      untouched
      */
-    void link(NewFile file, String fileName, String name) {
+    NewFile link(NewFile file, String fileName, String name) {
         try {
+            if (file.spare()) {
+                root.renameNoReplace(file.temporary(), fileName);
+                return new NewFile(file.fd(), file.inode(), null, true);
+            }
             if (file.temporary() == null) {
                 root.linkDescriptor(file.fd(), fileName);
             } else {
                 root.link(file.temporary(), fileName);
             }
+            return file;
         } catch (LibC.Failure f) {
             if (f.errno == Errno.EEXIST) {
                 files.refuseUnknown(fileName, name);
@@ -148,13 +162,13 @@ final class NewObjectFiles {
 
     /**
      * Writes the header page of a new object file ({@code pwrite} of the header's bytes; the rest of the page is the
-     * file's zeros), before anything maps its data.
+     * file's zeros; of the whole page for a spare file, whose old header it replaces), before anything maps its data.
      */
     void writeHeader(NewFile file, ObjectHeader header, String fileName, String name) {
         try (Arena scratch = Arena.ofConfined()) {
             MemorySegment page = scratch.allocate(ObjectHeader.DATA_OFFSET);
             header.writeTo(page);
-            libc.pwriteFully(file.fd(), page.asSlice(0, header.usedBytes()), 0);
+            libc.pwriteFully(file.fd(), file.spare() ? page : page.asSlice(0, header.usedBytes()), 0);
         } catch (LibC.Failure f) {
             throw new ShmException(StoreErrors.reasonOf(f.errno), name, "cannot write the header of "
                     + files.describe(fileName) + ": " + f.getMessage(), null, f);

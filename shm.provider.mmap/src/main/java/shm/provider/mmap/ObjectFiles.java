@@ -24,6 +24,7 @@ final class ObjectFiles implements ObjectIntents.FileRemover {
     private final LibC libc;
     private final ProcessIdentity self;
     private final StoreRoot root;
+    private final SpareFiles spares;
     /** One header page per thread, reused by every {@link #open}. */
     private final ThreadLocal<MemorySegment> headerPage =
             ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(ObjectHeader.DATA_OFFSET));
@@ -38,11 +39,13 @@ final class ObjectFiles implements ObjectIntents.FileRemover {
     record OpenFile(int fd, ObjectHeader header, FileStat stat) {
     }
 
-    ObjectFiles(MmapSettings settings, LibC libc, ProcessIdentity self, StoreRoot root) {
+    /** @param spares where the file of an object destroyed here may be kept for the next create instead of removed */
+    ObjectFiles(MmapSettings settings, LibC libc, ProcessIdentity self, StoreRoot root, SpareFiles spares) {
         this.settings = settings;
         this.libc = libc;
         this.self = self;
         this.root = root;
+        this.spares = spares;
     }
 
     /** How an object file is named in messages. */
@@ -188,10 +191,14 @@ final class ObjectFiles implements ObjectIntents.FileRemover {
      * is the one the table recorded: same inode; where no inode was recorded (a table written by an older release),
      * a regular file of this user (or group-shared) with this platform's header. Anything else (another user's
      * file, a directory, a file put there by hand) is left alone and reported; the slot is freed either way, so the
-     * store is never wedged by what it cannot remove.
+     * store is never wedged by what it cannot remove. A file this backend still maps may instead become a spare for its
+     * next create ({@link SpareFiles#adopt}: the same checks, on its descriptor), which takes it away from the name too.
      */
     @Override
     public void remove(String fileName, long inode, boolean linked) {
+        if (linked && spares.adopt(fileName, inode)) {
+            return;
+        }
         FileStat stat;
         try {
             stat = root.stat(fileName);

@@ -26,16 +26,18 @@ final class ObjectLifecycle {
     private final ProcessIdentity self;
     private final ObjectFiles files;
     private final NewObjectFiles newFiles;
+    private final SpareFiles spares;
     private final Mapper mapper;
     private final SyncObjects syncObjects;
     private final ObjectTable table;
 
     ObjectLifecycle(MmapBackend backend, ProcessIdentity self, ObjectFiles files, NewObjectFiles newFiles,
-                    Mapper mapper, SyncObjects syncObjects, ObjectTable table) {
+                    SpareFiles spares, Mapper mapper, SyncObjects syncObjects, ObjectTable table) {
         this.backend = backend;
         this.self = self;
         this.files = files;
         this.newFiles = newFiles;
+        this.spares = spares;
         this.mapper = mapper;
         this.syncObjects = syncObjects;
         this.table = table;
@@ -45,10 +47,12 @@ final class ObjectLifecycle {
      * Creates an object and its first handle; {@code initializer}, when given, writes its initial state into the fresh
      * mapping while the table lock is still held, so no other participant ever sees the object uninitialized.
      *
-     * <p>The steps: a committed creation intent; the file, made unnamed and sized ({@link NewObjectFiles#create}); its
-     * header written ({@code pwrite}); its data pages mapped; the inode recorded; the file linked under its name
-     * (a file already there is refused then, untouched); the object live with this process's hold. Any failure undoes
-     * what was done: nothing stays mapped, open or named, and the intent is abandoned.
+     * <p>The steps: a committed creation intent; the file, made unnamed and sized ({@link NewObjectFiles#create}), or
+     * a spare file of the same size that an object destroyed here left, its data zeroed ({@link SpareFiles#take}); its
+     * header written ({@code pwrite}); its data pages mapped (a spare's are mapped already); the inode recorded; the
+     * file linked (a spare renamed) under its name (a file already there is refused then, untouched); the object live
+     * with this process's hold. Any failure undoes what was done: nothing stays mapped, open or named (a spare is
+     * discarded), and the intent is abandoned.
      */
     MmapHandle createNew(String fileName, ObjectType type, String name, long size, MapOptions options,
                                  String pool, Consumer<MemorySegment> initializer) {
@@ -63,16 +67,25 @@ final class ObjectLifecycle {
         long inode = 0;
         ObjectMapping mapping = null;
         try {
-            NewObjectFiles.NewFile file = newFiles.create(name, size);
+            SpareFile spare = spares.take(size);
+            NewObjectFiles.NewFile file;
+            if (spare != null) {
+                mapping = spare.mapping();
+                file = newFiles.reuse(spare);
+            } else {
+                file = newFiles.create(name, size);
+            }
             try {
                 newFiles.writeHeader(file, new ObjectHeader(type, size, size, name, self.pid(),
                         System.currentTimeMillis()), fileName, name);
-                long address = mapper.mapRaw(file.fd(), () -> files.describe(fileName), name, ObjectHeader.DATA_OFFSET,
-                        size, true);
-                mapping = new ObjectMapping(mapper, address, size, true);
+                if (mapping == null) {
+                    long address = mapper.mapRaw(file.fd(), () -> files.describe(fileName), name,
+                            ObjectHeader.DATA_OFFSET, size, true);
+                    mapping = new ObjectMapping(mapper, address, size, true);
+                }
                 intents.recordInode(slot, file.inode());
                 inode = file.inode();
-                newFiles.link(file, fileName, name);
+                file = newFiles.link(file, fileName, name);
                 linked = true;
             } finally {
                 newFiles.closeNew(file);

@@ -168,6 +168,11 @@ final class StoreRoot implements AutoCloseable {
         libc.linkat(fd, from, to);
     }
 
+    /** {@code renameat2(root, from, root, to, RENAME_NOREPLACE)}: {@code EEXIST} rather than replace a file. */
+    void renameNoReplace(String from, String to) throws LibC.Failure {
+        libc.renameNoReplace(fd, from, to);
+    }
+
     /** {@code renameat(root, from, root, to)}. */
     void rename(String from, String to) throws LibC.Failure {
         libc.renameat(fd, from, to);

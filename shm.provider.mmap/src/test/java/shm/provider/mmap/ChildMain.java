@@ -30,8 +30,12 @@ public final class ChildMain {
     private final MmapBackend backend;
     private final Map<String, Deque<BackendHandle>> handles = new HashMap<>();
 
+    /** Environment variable: the child's {@link MmapSettings#spareFiles()} (0 when unset). */
+    static final String SPARE_FILES_VARIABLE = "SHM_TEST_SPARE_FILES";
+
     private ChildMain(Path root) {
-        backend = new MmapBackend(MmapSettings.under(root));
+        int spareFiles = Integer.parseInt(System.getenv().getOrDefault(SPARE_FILES_VARIABLE, "0"));
+        backend = new MmapBackend(MmapSettings.under(root).withSpareFiles(spareFiles));
     }
 
     /** {@code ChildMain <root>}: runs commands until {@code exit} or the end of standard input. */

@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
@@ -62,6 +63,26 @@ class CrashRecoveryTest {
     }
 
     @Test
+    void aKillAtAnyPointOfACreateFromASpareFileOrOfTheCloseThatMakesOneLeavesTheObjectWhollyThereOrWhollyGone()
+            throws IOException {
+        int createPoints = killAtEveryPoint(SPARES, victim -> victim.createOrOpen(SHM, "before", 10_000,
+                MapOptions.DEFAULT).close(), victim -> victim.createOrOpen(SHM, "obj", 10_000, MapOptions.DEFAULT),
+                (survivor, killed) -> {
+                    List<ObjectInfo> objects = survivor.list();
+                    assertTrue(objects.isEmpty() || objects.getFirst().handleCount() == 1, objects::toString);
+                    assertTrue(survivor.lookup("before").isEmpty(), "the spare's old object stays ended");
+                });
+        assertTrue(createPoints > 20, "a create from a spare has " + createPoints + " crash points");
+        BackendHandle[] handle = new BackendHandle[1];
+        int closePoints = killAtEveryPoint(SPARES, victim -> handle[0] = victim.createOrOpen(SHM, "obj", 4096,
+                MapOptions.DEFAULT), victim -> handle[0].close(), (survivor, killed) -> {
+                    List<ObjectInfo> objects = survivor.list();
+                    assertTrue(objects.isEmpty() || objects.getFirst().handleCount() == 1, objects::toString);
+                });
+        assertTrue(closePoints > 5, "a close making a spare has " + closePoints + " crash points");
+    }
+
+    @Test
     void aKillAtAnyPointOfAnOpenLeavesTheCountRight() throws IOException {
         int points = killAtEveryPoint(victim -> { }, victim -> victim.open(SHM, "held", MapOptions.DEFAULT),
                 (survivor, killed) -> {
@@ -99,12 +120,21 @@ class CrashRecoveryTest {
      */
     private static int killAtEveryPoint(Consumer<MmapBackend> prepare, Consumer<MmapBackend> operation, Check check)
             throws IOException {
+        return killAtEveryPoint(settings -> settings, prepare, operation, check);
+    }
+
+    /** The victim keeps spare files ({@link SpareFiles}). */
+    private static final UnaryOperator<MmapSettings> SPARES = settings -> settings.withSpareFiles(4);
+
+    /** As above, the victim's settings made by {@code victimSettings} from the survivor's. */
+    private static int killAtEveryPoint(UnaryOperator<MmapSettings> victimSettings, Consumer<MmapBackend> prepare,
+                                        Consumer<MmapBackend> operation, Check check) throws IOException {
         for (int n = 1; ; n++) {
             try (TmpfsDirectory tmpfs = new TmpfsDirectory()) {
                 Path root = tmpfs.path().resolve("ns");
                 MmapBackend survivor = new MmapBackend(MmapSettings.under(root));
                 BackendHandle held = survivor.createOrOpen(SHM, "held", 4096, MapOptions.DEFAULT);
-                MmapBackend victim = new MmapBackend(MmapSettings.under(root));
+                MmapBackend victim = new MmapBackend(victimSettings.apply(MmapSettings.under(root)));
                 prepare.accept(victim);
                 int[] reached = {0};
                 int killAt = n;
