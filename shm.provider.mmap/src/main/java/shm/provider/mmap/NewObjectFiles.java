@@ -22,6 +22,9 @@ final class NewObjectFiles {
     private final ProcessIdentity self;
     private final StoreRoot root;
     private final ObjectFiles files;
+    /** One header page per thread, reused by every {@link #writeHeader}. */
+    private final ThreadLocal<MemorySegment> headerPage =
+            ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(ObjectHeader.DATA_OFFSET));
     /** Whether new object files are made unnamed ({@code O_TMPFILE}); off once the file system refuses them. */
     private volatile boolean unnamedFiles;
 
@@ -165,8 +168,8 @@ final class NewObjectFiles {
      * file's zeros; of the whole page for a spare file, whose old header it replaces), before anything maps its data.
      */
     void writeHeader(NewFile file, ObjectHeader header, String fileName, String name) {
-        try (Arena scratch = Arena.ofConfined()) {
-            MemorySegment page = scratch.allocate(ObjectHeader.DATA_OFFSET);
+        try {
+            MemorySegment page = headerPage.get().fill((byte) 0);
             header.writeTo(page);
             libc.pwriteFully(file.fd(), file.spare() ? page : page.asSlice(0, header.usedBytes()), 0);
         } catch (LibC.Failure f) {

@@ -1,6 +1,7 @@
 package shm.provider.mmap;
 
 import java.lang.foreign.Arena;
+import java.util.ArrayDeque;
 
 /**
  * Files of objects this backend destroyed, kept for its next create of an object of the same size: the create then
@@ -31,6 +32,11 @@ final class SpareFiles {
     private final KeptMappings kept;
     /** Off once the file system refused {@code RENAME_NOREPLACE}: destroyed files are unlinked from then on. */
     private volatile boolean renamesRefused;
+    /**
+     * Temporary names of spares taken since (renamed to their new object's name, or removed with a failed create), used
+     * again for the next spares: a name the directory has seen costs the kernel no new directory entry.
+     */
+    private final ArrayDeque<String> freedNames = new ArrayDeque<>();
 
     SpareFiles(MmapSettings settings, LibC libc, ProcessIdentity self, StoreRoot root, KeptMappings kept) {
         this.settings = settings;
@@ -66,8 +72,7 @@ final class SpareFiles {
                     || stat.size() != ObjectHeader.DATA_OFFSET + mapping.dataLength()) {
                 return false;
             }
-            String temporary = NameCodec.TEMPORARY_PREFIX + self.pid() + "." + ObjectFiles.randomSuffix();
-            root.renameNoReplace(fileName, temporary);
+            String temporary = renameToTemporary(fileName);
             adopted = true;
             if (!kept.keepSpare(new SpareFile(this, fd, temporary, inode, mapping))) {
                 discard(new SpareFile(this, fd, temporary, inode, mapping));
@@ -89,6 +94,32 @@ final class SpareFiles {
     }
 
     /**
+     * Renames {@code fileName} to a temporary name of this process, never replacing a file: a name freed by a taken
+     * spare if there is one, else (or when that name is in use again) a new random one.
+     *
+     * @return the temporary name
+     */
+    private String renameToTemporary(String fileName) throws LibC.Failure {
+        String freed;
+        synchronized (freedNames) {
+            freed = freedNames.pollFirst();
+        }
+        if (freed != null) {
+            try {
+                root.renameNoReplace(fileName, freed);
+                return freed;
+            } catch (LibC.Failure f) {
+                if (f.errno != Errno.EEXIST) {
+                    throw f;
+                }
+            }
+        }
+        String temporary = NameCodec.TEMPORARY_PREFIX + self.pid() + "." + ObjectFiles.randomSuffix();
+        root.renameNoReplace(fileName, temporary);
+        return temporary;
+    }
+
+    /**
      * A spare file for a new object of {@code size} data bytes, its data zeroed through its mapping (the header page
      * still the ended object's: the caller rewrites it whole), taken out of the set; {@code null} when none fits.
      */
@@ -96,6 +127,11 @@ final class SpareFiles {
         SpareFile spare = kept.takeSpare(size);
         if (spare != null) {
             spare.mapping().whole(Arena.global()).fill((byte) 0);
+            synchronized (freedNames) {
+                if (freedNames.size() < MmapSettings.MAX_SPARE_FILES) {
+                    freedNames.addLast(spare.temporary());   // free once the create renamed or removed the file
+                }
+            }
         }
         return spare;
     }
