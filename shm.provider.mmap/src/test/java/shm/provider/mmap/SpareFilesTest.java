@@ -1,6 +1,7 @@
 package shm.provider.mmap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,6 +13,7 @@ import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -19,8 +21,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import shm.api.ErrorReason;
 import shm.api.MapOptions;
+import shm.api.NamedEvent;
+import shm.api.NamedSemaphore;
 import shm.api.ObjectInfo;
 import shm.api.ObjectType;
+import shm.api.WaitResult;
 import shm.api.spi.BackendHandle;
 import shm.testkit.TmpfsDirectory;
 
@@ -113,6 +118,32 @@ class SpareFilesTest {
                 for (int i = used; i < ObjectHeader.DATA_OFFSET; i++) {
                     assertEquals(0, page[i], "header page byte " + i + " of the old header was cleared");
                 }
+            }
+        }
+    }
+
+    @Test
+    void aSyncObjectMadeFromASpareStartsInItsOwnInitialStateNotInTheEndedObjectsState() {
+        try (MmapBackend b = backend(4)) {
+            NamedEvent signaled = b.createOrOpenEvent("was-signaled", true, true);
+            assertEquals(WaitResult.SIGNALED, signaled.await(Duration.ZERO));
+            signaled.close();
+            assertEquals(1, b.keptMappings().spareCount(), "the event's file is a spare");
+            try (NamedEvent fresh = b.createOrOpenEvent("fresh", false, false)) {
+                assertEquals(0, b.keptMappings().spareCount(), "the new event took it");
+                assertFalse(fresh.manualReset(), "its own reset mode");
+                assertEquals(WaitResult.TIMEOUT, fresh.await(Duration.ZERO), "and its own state: not signaled");
+                fresh.set();
+                assertEquals(WaitResult.SIGNALED, fresh.await(Duration.ZERO));
+                assertEquals(WaitResult.TIMEOUT, fresh.await(Duration.ZERO), "auto-reset");
+            }
+            try (NamedSemaphore full = b.createOrOpenSemaphore("full", 3, 3)) {
+                assertEquals(WaitResult.SIGNALED, full.acquire(Duration.ZERO));
+            }
+            try (NamedSemaphore empty = b.createOrOpenSemaphore("empty", 0, 1)) {
+                assertEquals(WaitResult.TIMEOUT, empty.acquire(Duration.ZERO), "the count is its own 0");
+                empty.release(1);
+                assertEquals(WaitResult.SIGNALED, empty.acquire(Duration.ZERO));
             }
         }
     }
