@@ -1,6 +1,5 @@
 package shm.provider.mmap;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 import shm.api.ErrorReason;
@@ -22,9 +21,6 @@ final class NewObjectFiles {
     private final ProcessIdentity self;
     private final StoreRoot root;
     private final ObjectFiles files;
-    /** One header page per thread, reused by every {@link #writeHeader}. */
-    private final ThreadLocal<MemorySegment> headerPage =
-            ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(ObjectHeader.DATA_OFFSET));
     /** Whether new object files are made unnamed ({@code O_TMPFILE}); off once the file system refuses them. */
     private volatile boolean unnamedFiles;
 
@@ -169,7 +165,7 @@ final class NewObjectFiles {
      */
     void writeHeader(NewFile file, ObjectHeader header, String fileName, String name) {
         try {
-            MemorySegment page = headerPage.get().fill((byte) 0);
+            MemorySegment page = files.blankHeaderPage();
             header.writeTo(page);
             libc.pwriteFully(file.fd(), file.spare() ? page : page.asSlice(0, header.usedBytes()), 0);
         } catch (LibC.Failure f) {

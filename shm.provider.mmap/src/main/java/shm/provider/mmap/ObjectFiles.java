@@ -25,7 +25,7 @@ final class ObjectFiles implements ObjectIntents.FileRemover {
     private final ProcessIdentity self;
     private final StoreRoot root;
     private final SpareFiles spares;
-    /** One header page per thread, reused by every {@link #open}. */
+    /** One header page per thread, reused by every {@link #open} and every new file's header ({@link #blankHeaderPage}). */
     private final ThreadLocal<MemorySegment> headerPage =
             ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(ObjectHeader.DATA_OFFSET));
 
@@ -113,8 +113,16 @@ final class ObjectFiles implements ObjectIntents.FileRemover {
         }
     }
 
+    /**
+     * This thread's header page, all zeros: valid until the thread's next call of this method (a header is read or
+     * written whole before anything else uses the page).
+     */
+    MemorySegment blankHeaderPage() {
+        return headerPage.get().fill((byte) 0);
+    }
+
     private ObjectHeader readHeader(int fd, FileStat stat, String path, String expectedName) throws LibC.Failure {
-        MemorySegment page = headerPage.get().fill((byte) 0);
+        MemorySegment page = blankHeaderPage();
         libc.preadFully(fd, page, 0);
         ObjectHeader header;
         try {

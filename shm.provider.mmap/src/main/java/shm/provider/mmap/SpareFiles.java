@@ -74,8 +74,9 @@ final class SpareFiles {
             }
             String temporary = renameToTemporary(fileName);
             adopted = true;
-            if (!kept.keepSpare(new SpareFile(this, fd, temporary, inode, mapping))) {
-                discard(new SpareFile(this, fd, temporary, inode, mapping));
+            SpareFile spare = new SpareFile(this, fd, temporary, inode, mapping);
+            if (!kept.keepSpare(spare)) {
+                discard(spare);
             }
             return true;
         } catch (LibC.Failure f) {
