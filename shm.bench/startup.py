@@ -4,7 +4,9 @@
   startup.py variants SHM_JAR PROBE_JAR OUTDIR
       writes OUTDIR/bare.jar (Felix and the launcher only) and OUTDIR/infra.jar (Felix with the infrastructure bundles
       of shm.jar: every embedded bundle that is not shm.*), each with the probe bundle FirstAnswer, which answers once
-      the framework has started. Everything else (launcher, launcher agent, properties, start levels) is shm.jar's.
+      the framework has started. Everything else (launcher, launcher agent, properties, start levels) is shm.jar's,
+      but for the launch properties of our bundles (shm.shell.entrypoint*, and shm.launch.*: the launcher agent's
+      warm-up of the FFM linker for the mmap provider), which go with them.
   startup.py measure LABEL RUNS HOME -- COMMAND...
       runs COMMAND once to warm the framework storage and the page cache, then RUNS times with SHM_HOME=HOME, and
       prints the medians: wall time to the first line on standard output ("first answer"), wall time to exit, and
@@ -41,7 +43,8 @@ def variants(shm_jar, probe_jar, outdir):
             p = re.sub(r"^launch\.bundles=.*$", lambda m: "launch.bundles=" + ",".join(kept), props, flags=re.M)
             p = re.sub(r"^launch\.runbundles\.attrs=.*$", lambda m: "launch.runbundles.attrs=" + ",".join(kept_attrs),
                        p, flags=re.M)
-            p = re.sub(r"^shm\.shell\.entrypoint.*\n", "", p, flags=re.M)
+            # our bundles' launch properties go with them: the shell's entry point, the linker warm-up for the provider
+            p = re.sub(r"^shm\.(shell\.entrypoint|launch\.).*\n", "", p, flags=re.M)
             target = os.path.join(outdir, name + ".jar")
             with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
                 for item in src.infolist():

@@ -10,6 +10,7 @@ import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
 
 /**
  * Runs before the bnd launcher of the runtime jar (its manifest names this class as {@code Launcher-Agent-Class}, so
@@ -26,7 +27,10 @@ import java.util.List;
  * {@code deploy/}, {@code data/} and {@code log/} under it;</li>
  * <li>sets the system properties the launcher, the framework and the bundles read, unless already set: the kept
  * framework storage {@code data/framework}, Apache Felix FileInstall's watched folders {@code etc/} (configurations)
- * and {@code deploy/} (bundles), FileInstall's work folder under {@code data/}, the Gogo home.</li>
+ * and {@code deploy/} (bundles), FileInstall's work folder under {@code data/}, the Gogo home;</li>
+ * <li>when the jar's launch properties ask for it ({@value #WARM_UP_PROPERTY}{@code =true}, which a system property of
+ * that name overrides), starts linking the mmap provider's system-call shape on a thread of its own while the
+ * framework starts ({@code LinkerWarmUp}).</li>
  * </ol>
  * A home that cannot be prepared is also one line and exit code {@value #BAD_ENVIRONMENT}.
  */
@@ -43,6 +47,14 @@ public final class RuntimeHome {
     /** Where the jar keeps the example configurations, and the list of their names. */
     static final String EXAMPLES = "shm/runtime/home/etc/";
     static final String EXAMPLE_INDEX = EXAMPLES + "index.txt";
+    /**
+     * Launch property (in the jar's {@value #LAUNCH_PROPERTIES}, from the run descriptor) or system property: whether
+     * to warm the FFM linker up while the framework starts.
+     */
+    public static final String WARM_UP_PROPERTY = "shm.launch.linker.warmup";
+    /** The bnd launcher's properties in the runtime jar. */
+    static final String LAUNCH_PROPERTIES = "launcher.properties";
+    private static final String WARM_UP_CLASS = "shm.runtime.launch.LinkerWarmUp";
 
     private RuntimeHome() {
     }
@@ -64,6 +76,39 @@ public final class RuntimeHome {
             prepare(home());
         } catch (IOException | RuntimeException unusable) {
             fail("cannot prepare the platform home: " + unusable.getMessage());
+            return;
+        }
+        if (warmUpWanted(System.getProperty(WARM_UP_PROPERTY), launchProperty(WARM_UP_PROPERTY))) {
+            startWarmUp();
+        }
+    }
+
+    /** The system property decides when it is set, else the launch property; off when neither says {@code true}. */
+    static boolean warmUpWanted(String systemProperty, String launchProperty) {
+        String value = systemProperty == null || systemProperty.isBlank() ? launchProperty : systemProperty;
+        return value != null && Boolean.parseBoolean(value.strip());
+    }
+
+    /** A property of the jar's launch properties, or null when the jar has none or it cannot be read. */
+    static String launchProperty(String key) {
+        try (InputStream in = RuntimeHome.class.getClassLoader().getResourceAsStream(LAUNCH_PROPERTIES)) {
+            if (in == null) {
+                return null;
+            }
+            Properties properties = new Properties();
+            properties.load(in);
+            return properties.getProperty(key);
+        } catch (IOException | IllegalArgumentException unreadable) {
+            return null;
+        }
+    }
+
+    /** Starts {@code LinkerWarmUp} (compiled for Java 25, hence loaded by name); a failure only means no warm-up. */
+    private static void startWarmUp() {
+        try {
+            Class.forName(WARM_UP_CLASS).getDeclaredMethod("start").invoke(null);
+        } catch (ReflectiveOperationException | LinkageError | RuntimeException notAvailable) {
+            // An optimisation only: the provider links what it needs itself.
         }
     }
 
