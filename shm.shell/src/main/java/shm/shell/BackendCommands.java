@@ -42,7 +42,7 @@ import shm.api.spi.ShmBackend;
  * store move, a move to another namespace is refused); {@code use} pins the neutral service to a backend type through
  * its {@code backend.target}. Every answer is text; every failure one line.
  */
-@Component(service = BackendCommands.class, immediate = true)
+@Component(service = BackendCommands.class)
 @GogoCommand(scope = "shm", function = {"backends", "rank", "use"})
 public final class BackendCommands {
 

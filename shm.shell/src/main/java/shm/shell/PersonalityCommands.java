@@ -30,7 +30,7 @@ import shm.api.spi.ShmBackend;
  * that no application has used yet (Declarative Services starts a personality on its first use); such an instance
  * holds nothing, and the commands say so.
  */
-@Component(service = PersonalityCommands.class, immediate = true)
+@Component(service = PersonalityCommands.class)
 @GogoCommand(scope = "shm", function = {"personalities", "personality"})
 public final class PersonalityCommands {
 

@@ -27,7 +27,7 @@ import shm.api.spi.ShmBackend;
  * bundle), the service the commands use, each personality instance and its configuration, and how many objects of
  * each type the store holds.
  */
-@Component(service = StatusCommand.class, immediate = true)
+@Component(service = StatusCommand.class)
 @GogoCommand(scope = "shm", function = {"status"})
 public final class StatusCommand {
 

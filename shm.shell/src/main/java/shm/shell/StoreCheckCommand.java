@@ -19,7 +19,7 @@ import shm.api.spi.StoreReport;
  * {@link StoreCheck} (also one whose backend cannot start on a damaged store) and, with {@code --repair}, repairs
  * it. Prints one line per store and one per finding and per repair.
  */
-@Component(service = StoreCheckCommand.class, immediate = true)
+@Component(service = StoreCheckCommand.class)
 @GogoCommand(scope = "shm", function = {"check"})
 public final class StoreCheckCommand {
 

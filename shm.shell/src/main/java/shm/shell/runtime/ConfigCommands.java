@@ -30,7 +30,7 @@ import shm.shell.UsageException;
  * {@code shm:config set <pid> <key> <value>} changes one setting; the change goes into the PID's file under
  * {@code etc/} (FileInstall writes it back), so it lasts across restarts.
  */
-@Component(service = ConfigCommands.class, immediate = true)
+@Component(service = ConfigCommands.class)
 @GogoCommand(scope = "shm", function = {"config"})
 public final class ConfigCommands {
 
