@@ -52,8 +52,36 @@ final class Settings {
         return found;
     }
 
-    /** The description of {@code pid} (a PID or factory PID), if a bundle has one. */
+    /**
+     * The description of {@code pid} (a PID or factory PID), if a bundle has one: the first bundle's that names it, as
+     * {@link #all} would list it. Only that one definition is built (a definition is localized when it is made, and
+     * the configuration check asks for one at every configuration file and every update).
+     */
     static Optional<Described> of(BundleContext context, MetaTypeService metatype, String pid) {
-        return all(context, metatype).stream().filter(described -> described.pid().equals(pid)).findFirst();
+        for (Bundle bundle : context.getBundles()) {
+            MetaTypeInformation information = metatype.getMetaTypeInformation(bundle);
+            if (information == null) {
+                continue;
+            }
+            if (names(information.getPids(), pid)) {
+                return Optional.of(new Described(pid, false, bundle, information.getObjectClassDefinition(pid, null)));
+            }
+            if (names(information.getFactoryPids(), pid)) {
+                return Optional.of(new Described(pid, true, bundle, information.getObjectClassDefinition(pid, null)));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static boolean names(String[] pids, String pid) {
+        if (pids == null) {
+            return false;
+        }
+        for (String candidate : pids) {
+            if (candidate.equals(pid)) {
+                return true;
+            }
+        }
+        return false;
     }
 }
