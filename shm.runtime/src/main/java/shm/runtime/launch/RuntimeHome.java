@@ -29,7 +29,7 @@ import java.util.Properties;
  * framework storage {@code data/framework}, Apache Felix FileInstall's watched folders {@code etc/} (configurations)
  * and {@code deploy/} (bundles), FileInstall's work folder under {@code data/}, the Gogo home;</li>
  * <li>when the jar's launch properties ask for it ({@value #WARM_UP_PROPERTY}{@code =true}, which a system property of
- * that name overrides), starts linking the mmap provider's system-call shape on a thread of its own while the
+ * that name overrides), starts linking the mmap provider's C call shapes on a thread of its own while the
  * framework starts ({@code LinkerWarmUp}).</li>
  * </ol>
  * A home that cannot be prepared is also one line and exit code {@value #BAD_ENVIRONMENT}.
