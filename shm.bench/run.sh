@@ -45,11 +45,11 @@ fi
 
 # Counts: full run / quick run.
 if [ -n "$quick" ]; then
-    SCALE_N=10000; REPS=3; PP_N=100000; PP_WARM=20000; EV_N=5000; EV_WARM=1000; EV_ROUNDS=1; STARTUP_RUNS=3; SYS_N=500
+    SCALE_N=10000; REPS=3; PP_N=100000; PP_WARM=20000; EV_N=5000; EV_WARM=1000; EV_ROUNDS=1; STARTUP_RUNS=3; STARTUP_PHASE_RUNS=2; SYS_N=500
     OVERHEAD_CYCLES=2000; OVERHEAD_ROUNDS=3; SYNC_PAIRS=20000; PAIRED_ROUNDS=1; PAIRED_SCALE=10
     JMH_DEFAULT=(-f 1 -wi 1 -w 300ms -i 2 -r 300ms)
 else
-    SCALE_N=${SCALE_N:-100000}; REPS=7; PP_N=300000; PP_WARM=50000; EV_N=100000; EV_WARM=1000000; EV_ROUNDS=5; STARTUP_RUNS=10; SYS_N=2000
+    SCALE_N=${SCALE_N:-100000}; REPS=7; PP_N=300000; PP_WARM=50000; EV_N=100000; EV_WARM=1000000; EV_ROUNDS=5; STARTUP_RUNS=10; STARTUP_PHASE_RUNS=5; SYS_N=2000
     OVERHEAD_CYCLES=20000; OVERHEAD_ROUNDS=9; PAIRED_ROUNDS=5; PAIRED_SCALE=1
     # event calls take 20-300 ns: rounds of a million pairs (3-5 s in all) let the JIT's code settle before they count
     SYNC_PAIRS=1000000
@@ -304,6 +304,12 @@ if want startup; then
             bare-c1 "$st/home-bare" -- "$java25" "${jopt[@]}" -XX:TieredStopAtLevel=1 -jar "$st/bare.jar" :: \
             infra-c1 "$st/home-infra" -- "$java25" "${jopt[@]}" -XX:TieredStopAtLevel=1 -jar "$st/infra.jar" :: \
             full-c1 "$st/home-full" -- "$java25" "${jopt[@]}" -XX:TieredStopAtLevel=1 "${full_cmd[@]}"
+        # Where a start of the full runtime goes, without C2 (its steps' times since the JVM started, from the
+        # class-loading log), and when the infrastructure-only framework's probe answers, measured the same way.
+        python3 "$here/startup.py" phases full-c1 "$STARTUP_PHASE_RUNS" "$st/home-full" -- \
+            "$java25" "${jopt[@]}" -XX:TieredStopAtLevel=1 "${full_cmd[@]}"
+        python3 "$here/startup.py" phases infra-c1 "$STARTUP_PHASE_RUNS" "$st/home-infra" -- \
+            "$java25" "${jopt[@]}" -XX:TieredStopAtLevel=1 -jar "$st/infra.jar"
     } | tee "$out/startup.txt"
     rm -rf /dev/shm/shm-bench-startup-$$
 fi

@@ -17,6 +17,14 @@
       drifts; one RESULT line per configuration as `measure` prints it, then for a "full" and an "infra" configuration
       (labels full[-SUFFIX] and infra[-SUFFIX]) a line SHARE startup.SUFFIX ours=MS (SUFFIX "default" for none): the
       median over the rounds of full's first answer minus infra's (our bundles' share).
+  startup.py phases LABEL RUNS HOME -- JAVA [JVM OPTIONS] -jar JAR ARGUMENTS...
+      where a start of the full runtime goes: runs the command once to warm up, then RUNS times with the JVM's
+      class-loading log (-Xlog:class+load with uptime, inserted after JAVA) and prints, per step, the median time since
+      the JVM started at which the step's first class loaded (one line PHASE startup.LABEL phase=STEP at=MS each, in
+      order): Felix, SCR, the linker
+      warm-up's stub, shm.shell's components at start level 1, the launcher's main callable, the raise to level 2, the
+      neutral service, the mmap backend's component, its table read, every component settled, the command's result;
+      for a baseline jar (startup.py variants), when its probe answers.
 """
 import base64
 import hashlib
@@ -117,6 +125,56 @@ def turns(runs, specs):
                   "all=" + ",".join(f"{v:.0f}" for v in shares), flush=True)
 
 
+# The steps of a start, each marked by the first class of it that loads (names as -Xlog:class+load prints them).
+PHASES = [
+    ("felix", "org.apache.felix.framework.Felix"),
+    ("scr", "org.apache.felix.scr.impl.Activator"),
+    ("ffm-stub", "jdk.internal.foreign.abi.DowncallStub/"),
+    ("shell-level-1", "shm.shell.runtime.DeployedUpgrade"),
+    ("main-callable", "aQute.launcher.agent.LauncherAgent"),
+    ("raise-to-2", "shm.shell.StartLevels"),
+    ("neutral-service", "shm.core.NeutralServiceComponent"),
+    ("mmap-component", "shm.provider.mmap.MmapBackendComponent"),
+    ("table-read", "shm.provider.mmap.TableHeaderCheck"),
+    ("settled", "shm.shell.ComponentsSettled"),
+    ("result", "shm.shell.DeadProcessReport"),
+    ("probe-answer", "shm.bench.startup.FirstAnswer"),  # the baselines' probe: their framework has started
+]
+
+
+def phase_times(log_path):
+    """The uptime in ms at which each phase's marker class first loaded; absent markers are left out."""
+    found = {}
+    with open(log_path, errors="replace") as log:
+        for line in log:
+            m = re.match(r"\[([\d.]+)s\]\S* (\S+)", line)
+            if not m:
+                continue
+            name = m.group(2)
+            for phase, marker in PHASES:
+                if phase not in found and (name == marker or (marker.endswith("/") and name.startswith(marker))):
+                    found[phase] = float(m.group(1)) * 1000
+    return found
+
+
+def phases(label, runs, home, cmd):
+    """One warm-up start, then RUNS starts with the class-loading log; the median time of each phase."""
+    os.makedirs(home, exist_ok=True)
+    once(cmd, home)
+    samples = {phase: [] for phase, _ in PHASES}
+    for i in range(runs):
+        log = os.path.join(home, f"class-load-{i}.log")
+        once([cmd[0], f"-Xlog:class+load:file={log}:uptime"] + cmd[1:], home)
+        for phase, ms in phase_times(log).items():
+            samples[phase].append(ms)
+        os.remove(log)
+    for phase, _ in PHASES:
+        if samples[phase]:
+            print(f"PHASE startup.{label} phase={phase} at={statistics.median(samples[phase]):.0f} unit=ms "
+                  f"runs={len(samples[phase])} "
+                  "all=" + ",".join(f"{v:.0f}" for v in samples[phase]), flush=True)
+
+
 def parse_specs(args):
     """LABEL HOME -- COMMAND... groups separated by '::'."""
     specs, group = [], []
@@ -138,5 +196,8 @@ if __name__ == "__main__":
         measure(sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[sep + 1:])
     elif sys.argv[1] == "turns":
         turns(int(sys.argv[2]), parse_specs(sys.argv[3:]))
+    elif sys.argv[1] == "phases":
+        sep = sys.argv.index("--")
+        phases(sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[sep + 1:])
     else:
         sys.exit(__doc__)

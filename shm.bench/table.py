@@ -458,6 +458,15 @@ if paired:
                   f"**{rfmt(statistics.median(floor))}** (the platform ÷ this: "
                   f"{rfmt(statistics.median([p / q for q, p, _ in proto]))}) | — | |")
     print()
+full_phases = all_fields(read("startup.txt"), "PHASE startup.full-c1 ")
+infra_probe = [f for f in all_fields(read("startup.txt"), "PHASE startup.infra-c1 ") if f.get("phase") == "probe-answer"]
+if full_phases:
+    steps = [f"{f['phase']} {int(float(f['at'])):,} ms" for f in sorted(full_phases, key=lambda f: float(f["at"]))]
+    print("Where a start of `shm.jar shm:list` goes, without C2 (`startup.py phases`: median time since the JVM started "
+          "at which each step's first class loaded, the class-loading log on): " + ", ".join(steps)
+          + ("" if not infra_probe else
+             f"; the infrastructure-only framework's probe answers at {int(float(infra_probe[0]['at'])):,} ms") + ".")
+    print()
 loaded = [f"{k} (busy {v[0]:.0%}, load average {v[1]})" for k, v in load.items() if v[2] == "LOADED"]
 env = read("env.txt")
 if "quick" in env:
