@@ -1,6 +1,7 @@
 package shm.shell.runtime;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -74,14 +75,6 @@ final class Settings {
     }
 
     private static boolean names(String[] pids, String pid) {
-        if (pids == null) {
-            return false;
-        }
-        for (String candidate : pids) {
-            if (candidate.equals(pid)) {
-                return true;
-            }
-        }
-        return false;
+        return pids != null && Arrays.asList(pids).contains(pid);
     }
 }
