@@ -44,7 +44,11 @@ public interface RtxSharedMemory {
      */
     boolean RtCloseHandle(long hObject);
 
-    /** The error code the last call of this thread left, as {@code GetLastError} would return it. */
+    /**
+     * The error code this thread's last failing call stored, or its last create or open ({@code ERROR_SUCCESS} or
+     * {@code ERROR_ALREADY_EXISTS}) when that came later; any other successful call leaves it as it was, as Win32's
+     * {@code GetLastError} does. A thread that has stored nothing reads {@code ERROR_SUCCESS}.
+     */
     int RtGetLastError();
 
     /**

@@ -8,11 +8,14 @@ import java.util.Map;
 /**
  * The per-thread {@code RtGetLastError} storage of one RTX "process".
  *
- * <p>Every RTX call stores a code, so the store is on the signalling path ({@code RtSetEvent}, a wait). A
- * {@link ThreadLocal} lookup per store cost about a quarter of an event set and test; so the cell of the thread that
- * called last is remembered beside its thread, and a call from that thread writes its cell without the lookup. Each
- * thread writes only its own cell and reads it only itself, so the remembered pair needs no lock: it is replaced
- * whole (one reference), and a thread that finds another thread's pair takes the lookup.
+ * <p>What stores a code (docs/behaviour.md, R54): every failure, and the creates and opens on success too ({@code
+ * ERROR_SUCCESS} or {@code ERROR_ALREADY_EXISTS}, which callers test). Any other success leaves the code as it was, as
+ * Win32's {@code GetLastError} (of which RTX64's {@code RtGetLastError} is a macro) and INtime's {@code GetLastError}
+ * do, so the signalling path ({@code RtSetEvent}, a wait) does not touch this storage at all. A {@link ThreadLocal}
+ * lookup per store would cost about a quarter of an event set and test; so the cell of the thread that stored last is
+ * remembered beside its thread, and a store from that thread writes its cell without the lookup. Each thread writes
+ * only its own cell and reads it only itself, so the remembered pair needs no lock: it is replaced whole (one
+ * reference), and a thread that finds another thread's pair takes the lookup.
  *
  * <p>A thread's value is an instance of JDK classes only, never of a class of this bundle: the caller's threads
  * outlive a revision of this bundle, and a stale thread-local value stays in each thread's map until that thread
@@ -35,12 +38,6 @@ final class LastError {
     boolean fail(int value) {
         cell()[0] = value;
         return false;
-    }
-
-    /** Stores {@code ERROR_SUCCESS} and answers {@code true}, the BOOL of a successful call. */
-    boolean succeed() {
-        cell()[0] = ERROR_SUCCESS;
-        return true;
     }
 
     /** This thread's last error. */

@@ -82,7 +82,7 @@ public class RtxPersonality implements RtxSharedMemory, RtxSync, AutoCloseable {
             return lastError.fail(ERROR_INVALID_HANDLE);
         }
         handle.close();
-        return lastError.succeed();
+        return true;   // a success leaves the last error as it was (R54)
     }
 
     @Override

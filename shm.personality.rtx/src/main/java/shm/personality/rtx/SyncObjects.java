@@ -62,7 +62,7 @@ final class SyncObjects {
         } catch (ShmException e) {
             return lastError.fail((int) RtxErrors.win32(e.reason()).value());
         }
-        return lastError.succeed();
+        return true;   // a success leaves the last error as it was (R54)
     }
 
     /** {@code RtCreateMutex}. */
@@ -86,7 +86,7 @@ final class SyncObjects {
             return lastError.fail(e.reason() == ErrorReason.WRONG_STATE ? ERROR_NOT_OWNER
                     : (int) RtxErrors.win32(e.reason()).value());
         }
-        return lastError.succeed();
+        return true;   // a success leaves the last error as it was (R54)
     }
 
     /** {@code RtCreateSemaphore}. */
@@ -115,9 +115,7 @@ final class SyncObjects {
             return -1;
         }
         try {
-            long previous = semaphore.release(releaseCount);
-            lastError.succeed();
-            return previous;
+            return semaphore.release(releaseCount);
         } catch (ShmException e) {
             lastError.fail(e.reason() == ErrorReason.INVALID_PARAMETER ? ERROR_TOO_MANY_POSTS
                     : (int) RtxErrors.win32(e.reason()).value());

@@ -201,7 +201,6 @@ final class SyncWaits {
                 TimeUnit.MILLISECONDS.toNanos(Integer.toUnsignedLong(dwMilliseconds)) - (System.nanoTime() - begun));
         try {
             if (handles.awaitBackend(values, count, nanos)) {
-                lastError.succeed();
                 return WAIT_TIMEOUT;
             }
             return null;
@@ -259,7 +258,7 @@ final class SyncWaits {
     }
 
     /**
-     * A wait's answer as RTX gives it, its code stored for {@code RtGetLastError}: {@code WAIT_OBJECT_0 + n},
+     * A wait's answer as RTX gives it (a success leaves {@code RtGetLastError} as it was): {@code WAIT_OBJECT_0 + n},
      * {@code WAIT_ABANDONED_0 + n}, {@code WAIT_TIMEOUT}, or {@code WAIT_FAILED} with {@code ERROR_OPERATION_ABORTED}
      * when {@link Thread#interrupt()} ended the wait (the thread keeps its interrupt status).
      */
@@ -268,7 +267,6 @@ final class SyncWaits {
             lastError.fail(ERROR_OPERATION_ABORTED);
             return WAIT_FAILED;
         }
-        lastError.succeed();
         return switch (result.result()) {
             case SIGNALED -> WAIT_OBJECT_0 + result.index();
             case ABANDONED -> WAIT_ABANDONED_0 + result.index();

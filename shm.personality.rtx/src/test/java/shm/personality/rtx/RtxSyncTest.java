@@ -136,6 +136,37 @@ class RtxSyncTest {
     }
 
     @Test
+    void aSuccessOfASignalWaitReleaseOrCloseLeavesTheLastErrorAsItWasAndACreateOrOpenSetsIt() {
+        long event = rtss.RtCreateEvent(false, false, "ev").handle();
+        long mutex = rtss.RtCreateMutex(false, "mx").handle();
+        long semaphore = rtss.RtCreateSemaphore(0, 4, "sem").handle();
+        long memory = rtss.RtCreateSharedMemory(0, 0, 64, "mem").handle();
+        assertFalse(rtss.RtSetEvent(0x7777), "no such handle");
+        assertEquals(ERROR_INVALID_HANDLE, rtss.RtGetLastError());
+
+        assertTrue(rtss.RtSetEvent(event));
+        assertEquals(WAIT_OBJECT_0, rtss.RtWaitForSingleObject(event, 0));
+        assertEquals(WAIT_TIMEOUT, rtss.RtWaitForSingleObject(event, 0));
+        assertTrue(rtss.RtPulseEvent(event));
+        assertTrue(rtss.RtResetEvent(event));
+        assertEquals(WAIT_OBJECT_0, rtss.RtWaitForSingleObject(mutex, 0));
+        assertTrue(rtss.RtReleaseMutex(mutex));
+        assertEquals(0, rtss.RtReleaseSemaphore(semaphore, 2));
+        assertEquals(WAIT_OBJECT_0 + 1, rtss.RtWaitForMultipleObjects(2, new long[] {event, semaphore}, false, 0));
+        assertEquals(WAIT_TIMEOUT, rtss.RtWaitForMultipleObjects(2, new long[] {event, mutex}, true, 0),
+                "the event is not signaled");
+        assertTrue(rtss.RtCloseHandle(memory));
+        assertEquals(ERROR_INVALID_HANDLE, rtss.RtGetLastError(), "Win32: successes leave GetLastError alone");
+
+        assertEquals(ERROR_SUCCESS, rtss.RtOpenEvent(0, false, "ev").errorCode());
+        assertEquals(ERROR_SUCCESS, rtss.RtGetLastError(), "an open that succeeds sets ERROR_SUCCESS");
+        assertFalse(rtss.RtReleaseMutex(mutex), "not the owner");
+        assertEquals(ERROR_NOT_OWNER, rtss.RtGetLastError());
+        assertTrue(rtss.RtCreateSemaphore(0, 1, "sem").alreadyExisted());
+        assertEquals(ERROR_ALREADY_EXISTS, rtss.RtGetLastError(), "a create sets its code on success");
+    }
+
+    @Test
     void handlesOfEveryTypeShareTheTableAndRtCloseHandle() {
         long event = rtss.RtCreateEvent(true, false, "closing").handle();
         long memory = rtss.RtCreateSharedMemory(0, 0, 64, "mem").handle();
