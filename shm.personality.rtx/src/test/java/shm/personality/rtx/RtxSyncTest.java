@@ -137,6 +137,7 @@ class RtxSyncTest {
 
     @Test
     void aSuccessOfASignalWaitReleaseOrCloseLeavesTheLastErrorAsItWasAndACreateOrOpenSetsIt() {
+        // (the waits on several objects: RtxWaitMultipleTest, where the backend offers them)
         long event = rtss.RtCreateEvent(false, false, "ev").handle();
         long mutex = rtss.RtCreateMutex(false, "mx").handle();
         long semaphore = rtss.RtCreateSemaphore(0, 4, "sem").handle();
@@ -152,9 +153,7 @@ class RtxSyncTest {
         assertEquals(WAIT_OBJECT_0, rtss.RtWaitForSingleObject(mutex, 0));
         assertTrue(rtss.RtReleaseMutex(mutex));
         assertEquals(0, rtss.RtReleaseSemaphore(semaphore, 2));
-        assertEquals(WAIT_OBJECT_0 + 1, rtss.RtWaitForMultipleObjects(2, new long[] {event, semaphore}, false, 0));
-        assertEquals(WAIT_TIMEOUT, rtss.RtWaitForMultipleObjects(2, new long[] {event, mutex}, true, 0),
-                "the event is not signaled");
+        assertEquals(WAIT_OBJECT_0, rtss.RtWaitForSingleObject(semaphore, 0));
         assertTrue(rtss.RtCloseHandle(memory));
         assertEquals(ERROR_INVALID_HANDLE, rtss.RtGetLastError(), "Win32: successes leave GetLastError alone");
 

@@ -32,6 +32,18 @@ class RtxWaitMultipleTest {
     }
 
     @Test
+    void aWaitThatSucceedsOrTimesOutLeavesTheLastErrorAsItWas() {
+        long event = rtss.RtCreateEvent(false, false, "ev").handle();
+        long semaphore = rtss.RtCreateSemaphore(1, 4, "sem").handle();
+        assertEquals(WAIT_FAILED, rtss.RtWaitForMultipleObjects(0, new long[0], false, 0));
+        assertEquals(ERROR_INVALID_PARAMETER, rtss.RtGetLastError());
+        assertEquals(WAIT_OBJECT_0 + 1, rtss.RtWaitForMultipleObjects(2, new long[] {event, semaphore}, false, 0));
+        assertEquals(WAIT_TIMEOUT, rtss.RtWaitForMultipleObjects(2, new long[] {event, semaphore}, true, 0),
+                "neither is signaled now");
+        assertEquals(ERROR_INVALID_PARAMETER, rtss.RtGetLastError(), "Win32: successes leave GetLastError alone (R54)");
+    }
+
+    @Test
     void waitAnyAnswersWaitObject0PlusTheIndexOfTheSignaledObject() {
         long event = rtss.RtCreateEvent(false, false, "ev").handle();
         long semaphore = rtss.RtCreateSemaphore(0, 4, "sem").handle();
