@@ -25,7 +25,9 @@ final class ObjectFiles implements ObjectIntents.FileRemover {
     private final ProcessIdentity self;
     private final StoreRoot root;
     private final SpareFiles spares;
-    /** One header page per thread, reused by every {@link #open} and every new file's header ({@link #blankHeaderPage}). */
+    /**
+     * One header page per thread, reused by every {@link #open} and every new file's header ({@link #blankHeaderPage}).
+     */
     private final ThreadLocal<MemorySegment> headerPage =
             ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(ObjectHeader.DATA_OFFSET));
 

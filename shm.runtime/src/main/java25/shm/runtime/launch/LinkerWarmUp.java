@@ -4,6 +4,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.util.Optional;
@@ -77,7 +78,8 @@ final class LinkerWarmUp implements Runnable {
                 return;
             }
             Linker linker = Linker.nativeLinker();
-            Optional<MemorySegment> symbol = linker.defaultLookup().find("syscall");
+            SymbolLookup libc = linker.defaultLookup();
+            Optional<MemorySegment> symbol = libc.find("syscall");
             if (symbol.isEmpty()) {
                 return;
             }
@@ -86,7 +88,7 @@ final class LinkerWarmUp implements Runnable {
                     ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG);
             MethodHandle syscall = linker.downcallHandle(symbol.get(), shape,
                     Linker.Option.captureCallState("errno"), Linker.Option.firstVariadicArg(1));
-            Optional<MemorySegment> fallocate = linker.defaultLookup().find("posix_fallocate");
+            Optional<MemorySegment> fallocate = libc.find("posix_fallocate");
             if (fallocate.isPresent()) {
                 MethodHandle sized = linker.downcallHandle(fallocate.get(), FunctionDescriptor.of(ValueLayout.JAVA_INT,
                         ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG));
