@@ -271,6 +271,43 @@ class RuntimeJarIT {
         assertFalse(lastCall(calls).contains("TieredStopAtLevel"), lastCall(calls));
     }
 
+    /**
+     * The launcher script learns the Java's version from the {@code release} file of its home, without a JVM start of
+     * its own; only a {@code java} without one (a wrapper script) is asked. Seen through a {@code java} that records
+     * its arguments, once in a home with a release file and once without.
+     */
+    @Test
+    void launcherScriptReadsTheJavaVersionFromTheReleaseFileAndAsksTheJvmOnlyWithoutOne() throws Exception {
+        Path calls = temporary.resolve("java-calls.txt");
+        Path javaHome = temporary.resolve("a-jdk");
+        Files.createDirectories(javaHome.resolve("bin"));
+        Path recordingJava = javaHome.resolve("bin/java");
+        Files.writeString(recordingJava, "#!/bin/sh\necho \"$*\" >> '" + calls + "'\nexec '" + RuntimeProcess.java()
+                + "' \"$@\"\n");
+        assertTrue(recordingJava.toFile().setExecutable(true));
+
+        Files.writeString(javaHome.resolve("release"), "IMPLEMENTOR=\"test\"\nJAVA_VERSION=\"25.0.3\"\n");
+        ScriptRun withRelease = script(recordingJava, "shm:list");
+        assertEquals(0, withRelease.exitCode(), withRelease.errors());
+        assertEquals("no objects", withRelease.output().strip());
+        assertEquals(1, Files.readAllLines(calls).size(), "one JVM start: " + Files.readAllLines(calls));
+
+        Files.writeString(javaHome.resolve("release"), "IMPLEMENTOR=\"test\"\nJAVA_VERSION=\"17.0.15\"\n");
+        ScriptRun old = script(recordingJava, "shm:list");
+        assertEquals(2, old.exitCode(), old.output());
+        assertEquals(recordingJava + " is Java 17; the shm runtime needs Java 25 or later (set SHM_JAVA or"
+                + " JAVA_HOME)", old.errors().strip().replaceFirst("^shm: ", ""));
+        assertEquals(1, Files.readAllLines(calls).size(), "refused without a JVM start");
+
+        Files.delete(javaHome.resolve("release"));
+        ScriptRun asked = script(recordingJava, "shm:list");
+        assertEquals(0, asked.exitCode(), asked.errors());
+        assertEquals("no objects", asked.output().strip());
+        List<String> all = Files.readAllLines(calls);
+        assertEquals(3, all.size(), "the JVM asked for its version, then the run: " + all);
+        assertTrue(all.get(1).contains("-XshowSettings:properties -version"), all.get(1));
+    }
+
     private static String lastCall(Path calls) throws IOException {
         List<String> lines = Files.readAllLines(calls);
         return lines.get(lines.size() - 1);
