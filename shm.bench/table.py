@@ -200,11 +200,13 @@ for kind, (what, backend_calls, calls) in PAIRS.items():
             "—", "overhead ≤ 10 %", "met" if max(over) <= 10 else "missed", ("overhead",))
 
 # the single-thread fast mode: confined handles (MapOptions.confined), same cycles
-rc = c.get("C.life.4KiB")
-rt = c.get("C.life+touch.4KiB")
-for name, params, label, ref, rlabel, target in (
-        ("createMapCloseConfined", ("4096", "false"), "create→map→close 4 KiB, reserve off", rc, "C `life`", 0.5),
-        ("createMapCloseConfined", ("4096", "true"), "create→map→close 4 KiB, space reserved", rt, "C `life+touch`", 0.5),
+# the creates at every size the default rows have (the target holds "at every size")
+CONFINED_CREATES = tuple(
+    ("createMapCloseConfined", (size, reserve), f"create→map→close {text}, {what}", c.get(f"C.{ref}.{key}"),
+     f"C `{ref}`", 0.5)
+    for size, text, key in sizes
+    for reserve, what, ref in (("false", "reserve off", "life"), ("true", "space reserved", "life+touch")))
+for name, params, label, ref, rlabel, target in CONFINED_CREATES + (
         ("backendHeldElsewhereConfined", (None, None), "open→map→close 4 KiB of an object another process holds",
          c_open, "C `open`", 0.5),
         ("backendHeldHereConfined", (None, None), "open→map→close 4 KiB of an object this process holds already",
