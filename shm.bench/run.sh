@@ -158,6 +158,11 @@ if want jmh; then
         'shm\.bench\.NtxCacheBenchmark\.cacheHit$' > "$out/jmh_NtxCacheBenchmark.log" 2>&1 \
         || { tail -n 40 "$out/jmh_NtxCacheBenchmark.log" >&2; die "JMH NtxCacheBenchmark failed"; }
     grep -E '^(Benchmark|NtxCacheBenchmark\.)' "$out/jmh_NtxCacheBenchmark.log" || true
+    section jmh_Iwin32FloorBenchmark          # what an iwin32 signalling call adds, part by part, in ns
+    jrun org.openjdk.jmh.Main "${JMH_OPTS[@]}" -rf json -rff "$out/jmh_Iwin32FloorBenchmark.json" \
+        'shm\.bench\.Iwin32FloorBenchmark\.' > "$out/jmh_Iwin32FloorBenchmark.log" 2>&1 \
+        || { tail -n 40 "$out/jmh_Iwin32FloorBenchmark.log" >&2; die "JMH Iwin32FloorBenchmark failed"; }
+    grep -E '^(Benchmark|Iwin32FloorBenchmark\.)' "$out/jmh_Iwin32FloorBenchmark.log" || true
 fi
 
 # ---------------------------------------------------------------- personality overhead: the paths take turns in one JVM

@@ -397,6 +397,20 @@ print("|---|---|---|---|---|---|")
 for r in rows:
     print("| " + " | ".join(r) + " |")
 print()
+floor = {k: jmh.get((k, None, None)) for k in ("backendEventPair", "doorEnterExit", "storeChangeCount",
+                                                "sharedWordCheck")}
+if None not in floor.values():
+    pair = floor["backendEventPair"]
+    print("What an iwin32 signalling pair must add to the backend's pair as the INtime personality is built "
+          "(`Iwin32FloorBenchmark`, JMH, each part alone): the backend's event pair "
+          f"{pair:.1f} ns; the door of the calls without the lock, entered and left, {floor['doorEnterExit']:.1f} ns; "
+          f"the store's change count, read by each call to notice a handle another process closed, "
+          f"{floor['storeChangeCount']:.1f} ns; the least such a check can cost (an acquire read of one shared word "
+          f"and a comparison) {floor['sharedWordCheck']:.1f} ns. Two calls checking the least way already add "
+          f"{2 * floor['sharedWordCheck'] / pair * 100:.0f} % to the pair, the parts as built "
+          f"{(floor['doorEnterExit'] + 2 * floor['storeChangeCount']) / pair * 100:.0f} % (against ≤ 10 %)"
+          + flag("jmh_Iwin32FloorBenchmark") + ".")
+    print()
 print(f"System calls per cycle (`strace -f -c`, difference of a run with {sys_n or '?'} cycles and one with none, "
       "divided by the cycles):")
 print()
