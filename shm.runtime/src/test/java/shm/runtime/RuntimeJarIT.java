@@ -295,8 +295,8 @@ class RuntimeJarIT {
         Files.writeString(javaHome.resolve("release"), "IMPLEMENTOR=\"test\"\nJAVA_VERSION=\"17.0.15\"\n");
         ScriptRun old = script(recordingJava, "shm:list");
         assertEquals(2, old.exitCode(), old.output());
-        assertEquals(recordingJava + " is Java 17; the shm runtime needs Java 25 or later (set SHM_JAVA or"
-                + " JAVA_HOME)", old.errors().strip().replaceFirst("^shm: ", ""));
+        assertEquals("shm: " + recordingJava + " is Java 17; the shm runtime needs Java 25 or later (set SHM_JAVA or"
+                + " JAVA_HOME)", old.errors().strip());
         assertEquals(1, Files.readAllLines(calls).size(), "refused without a JVM start");
 
         Files.delete(javaHome.resolve("release"));
