@@ -58,8 +58,7 @@ fi
 if [ -n "${JMH_ARGS:-}" ]; then read -r -a JMH_OPTS <<< "$JMH_ARGS"; else JMH_OPTS=("${JMH_DEFAULT[@]}"); fi
 # The iwin32 parts are nanosecond loads and atomics that settle within a second: half-second iterations keep the run
 # within its 20 minutes (JMH_ARGS, when given, applies to them too).
-FLOOR_OPTS=("${JMH_OPTS[@]}")
-if [ -z "${JMH_ARGS:-}" ] && [ -z "$quick" ]; then FLOOR_OPTS=(-f 1 -wi 2 -w 500ms -i 5 -r 500ms); fi
+if [ -z "${JMH_ARGS:-}" ] && [ -z "$quick" ]; then FLOOR_OPTS=(-f 1 -wi 2 -w 500ms -i 5 -r 500ms); else FLOOR_OPTS=("${JMH_OPTS[@]}"); fi
 
 # A run of some sections (SHM_BENCH_ONLY) keeps the other sections' results, so the table stays whole.
 if [ -z "${SHM_BENCH_ONLY:-}" ]; then rm -rf "$out"; fi

@@ -21,10 +21,9 @@
       where a start of the full runtime goes: runs the command once to warm up, then RUNS times with the JVM's
       class-loading log (-Xlog:class+load with uptime, inserted after JAVA) and prints, per step, the median time since
       the JVM started at which the step's first class loaded (one line PHASE startup.LABEL phase=STEP at=MS each, in
-      order): Felix, SCR, the linker
-      warm-up's stub, shm.shell's components at start level 1, the launcher's main callable, the raise to level 2, the
-      neutral service, the mmap backend's component, its table read, every component settled, the command's result;
-      for a baseline jar (startup.py variants), when its probe answers.
+      order): Felix, SCR, the linker warm-up's stub, shm.shell's components at start level 1, the launcher's main
+      callable, the raise to level 2, the neutral service, the mmap backend's component, its table read, every
+      component settled, the command's result; for a baseline jar (startup.py variants), when its probe answers.
 """
 import base64
 import hashlib
