@@ -280,7 +280,14 @@ if want startup; then
         "$here/startup/shm/bench/startup/FirstAnswer.java"
     printf 'Bundle-ManifestVersion: 2\nBundle-SymbolicName: shm.bench.startup.probe\nBundle-Version: 1.0.0\nBundle-Activator: shm.bench.startup.FirstAnswer\nImport-Package: org.osgi.framework\n' > "$st/probe.mf"
     "$jbin/jar" cfm "$st/probe.jar" "$st/probe.mf" -C "$st/classes" .
-    python3 "$here/startup.py" variants "$top/shm.runtime/target/shm.jar" "$st/probe.jar" "$st"
+    # The DS probe: the same answer from one immediate Declarative Services component (what SCR's first one costs).
+    mkdir -p "$st/ds-classes/OSGI-INF"
+    "$jbin/javac" --release 11 -d "$st/ds-classes" -cp "$(ls "$st"/org.apache.felix.framework-*.jar)" \
+        "$here/startup/shm/bench/startup/FirstAnswer.java" "$here/startup/shm/bench/startup/DsFirstAnswer.java"
+    cp "$here/startup/OSGI-INF/first-answer.xml" "$st/ds-classes/OSGI-INF/"
+    printf 'Bundle-ManifestVersion: 2\nBundle-SymbolicName: shm.bench.startup.probe\nBundle-Version: 1.0.0\nService-Component: OSGI-INF/first-answer.xml\nImport-Package: org.osgi.framework\n' > "$st/ds-probe.mf"
+    "$jbin/jar" cfm "$st/ds-probe.jar" "$st/ds-probe.mf" -C "$st/ds-classes" .
+    python3 "$here/startup.py" variants "$top/shm.runtime/target/shm.jar" "$st/probe.jar" "$st" "$st/ds-probe.jar"
     jopt=(--sun-misc-unsafe-memory-access=allow)
     # The full runtime lists a store of its own (an empty one), so the figure does not depend on this machine's store.
     # The three configurations take turns, start after start (startup.py turns), so that all three are measured over
@@ -307,10 +314,12 @@ if want startup; then
             bare-aot "$st/home-bare" -- "$java25" "${jopt[@]}" -XX:AOTCache="$st/bare.aot" "${aot[@]}" -jar "$st/bare.jar" :: \
             infra-aot "$st/home-infra" -- "$java25" "${jopt[@]}" -XX:AOTCache="$st/infra.aot" "${aot[@]}" -jar "$st/infra.jar" :: \
             full-aot "$st/home-full" -- "$java25" "${jopt[@]}" -XX:AOTCache="$st/full.aot" "${aot[@]}" "${full_cmd[@]}"
-        # The same three as shm.runtime/bin/shm starts a command line: without the optimizing compiler (C2), no cache.
+        # The same three as shm.runtime/bin/shm starts a command line: without the optimizing compiler (C2), no cache;
+        # with them the DS probe, whose difference to infra is SCR's first component (a line under the table).
         python3 "$here/startup.py" turns "$STARTUP_RUNS" \
             bare-c1 "$st/home-bare" -- "$java25" "${jopt[@]}" -XX:TieredStopAtLevel=1 -jar "$st/bare.jar" :: \
             infra-c1 "$st/home-infra" -- "$java25" "${jopt[@]}" -XX:TieredStopAtLevel=1 -jar "$st/infra.jar" :: \
+            ds-c1 "$st/home-ds" -- "$java25" "${jopt[@]}" -XX:TieredStopAtLevel=1 -jar "$st/ds.jar" :: \
             full-c1 "$st/home-full" -- "$java25" "${jopt[@]}" -XX:TieredStopAtLevel=1 "${full_cmd[@]}"
         # Where a start of the full runtime goes, without C2 (its steps' times since the JVM started, from the
         # class-loading log), and when the infrastructure-only framework's probe answers, measured the same way.

@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """Start-up of the runtime jar against two baselines built from it (used by run.sh).
 
-  startup.py variants SHM_JAR PROBE_JAR OUTDIR
+  startup.py variants SHM_JAR PROBE_JAR OUTDIR [DS_PROBE_JAR]
       writes OUTDIR/bare.jar (Felix and the launcher only) and OUTDIR/infra.jar (Felix with the infrastructure bundles
       of shm.jar: every embedded bundle that is not shm.*), each with the probe bundle FirstAnswer, which answers once
       the framework has started. Everything else (launcher, launcher agent, properties, start levels) is shm.jar's,
       but for the launch properties of our bundles (shm.shell.entrypoint*, and shm.launch.*: the launcher agent's
-      warm-up of the FFM linker for the mmap provider), which go with them.
+      warm-up of the FFM linker for the mmap provider), which go with them. With DS_PROBE_JAR also OUTDIR/ds.jar: the
+      infrastructure bundles with that probe instead (DsFirstAnswer: the same answer from one immediate Declarative
+      Services component), whose start less infra.jar's is what SCR's first component of a bundle costs.
   startup.py measure LABEL RUNS HOME -- COMMAND...
       runs COMMAND once to warm the framework storage and the page cache, then RUNS times with SHM_HOME=HOME, and
       prints the medians: wall time to the first line on standard output ("first answer"), wall time to exit, and
@@ -16,7 +18,8 @@
       configuration starts once, RUNS rounds, so that all are measured over the same minutes of a machine whose speed
       drifts; one RESULT line per configuration as `measure` prints it, then for a "full" and an "infra" configuration
       (labels full[-SUFFIX] and infra[-SUFFIX]) a line SHARE startup.SUFFIX ours=MS (SUFFIX "default" for none): the
-      median over the rounds of full's first answer minus infra's (our bundles' share).
+      median over the rounds of full's first answer minus infra's (our bundles' share); likewise for a "ds[-SUFFIX]"
+      configuration (ds.jar) a line DSFLOOR startup.SUFFIX first_component=MS.
   startup.py phases LABEL RUNS HOME -- JAVA [JVM OPTIONS] -jar JAR ARGUMENTS...
       where a start of the full runtime goes: runs the command once to warm up, then RUNS times with the JVM's
       class-loading log (-Xlog:class+load with uptime, inserted after JAVA) and prints, per step, the median time since
@@ -36,14 +39,18 @@ import time
 import zipfile
 
 
-def variants(shm_jar, probe_jar, outdir):
+def variants(shm_jar, probe_jar, outdir, ds_probe_jar=None):
     os.makedirs(outdir, exist_ok=True)
+    infra = lambda b: not os.path.basename(b).startswith("shm.")
+    configurations = [("bare", lambda b: False, probe_jar), ("infra", infra, probe_jar)]
+    if ds_probe_jar:
+        configurations.append(("ds", infra, ds_probe_jar))
     with zipfile.ZipFile(shm_jar) as src:
         props = src.read("launcher.properties").decode("latin-1")
         bundles = re.search(r"^launch\.bundles=(.*)$", props, re.M).group(1).split(",")
         attrs = re.search(r"^launch\.runbundles\.attrs=(.*)$", props, re.M).group(1)
         attr_list = re.split(r",(?=[A-Za-z])", attrs)
-        for name, keep in (("bare", lambda b: False), ("infra", lambda b: not os.path.basename(b).startswith("shm."))):
+        for name, keep, probe in configurations:
             kept = [b for b in bundles if keep(b)] + ["jar/shm.bench.startup.probe.jar"]
             kept_attrs = [a for a in attr_list if keep("jar/" + a.split(";")[0])]
             kept_attrs.append('shm.bench.startup.probe;version\\="1.0.0";startlevel\\=1')
@@ -57,7 +64,7 @@ def variants(shm_jar, probe_jar, outdir):
                 for item in src.infolist():
                     if item.filename == "META-INF/MANIFEST.MF":
                         # the probe gets a digest as the embedded bundles have, so the launcher does not update it
-                        digest = base64.b64encode(hashlib.sha256(open(probe_jar, "rb").read()).digest()).decode()
+                        digest = base64.b64encode(hashlib.sha256(open(probe, "rb").read()).digest()).decode()
                         manifest = src.read(item.filename).decode("utf-8").rstrip("\r\n") + "\r\n\r\n"
                         manifest += f"Name: jar/shm.bench.startup.probe.jar\r\nSHA-256-Digest: {digest}\r\n\r\n"
                         out.writestr(item.filename, manifest.encode("utf-8"))
@@ -69,7 +76,7 @@ def variants(shm_jar, probe_jar, outdir):
                         continue
                     else:
                         out.writestr(item.filename, src.read(item.filename))
-                out.write(probe_jar, "jar/shm.bench.startup.probe.jar")
+                out.write(probe, "jar/shm.bench.startup.probe.jar")
             print(f"{target}: {len(kept) - 1} bundles + the probe")
 
 
@@ -114,14 +121,14 @@ def turns(runs, specs):
             results[label].append(once(cmd, home))
     for label, _, _ in specs:
         report(label, runs, results[label])
-    fulls = [label for label, _, _ in specs if label.startswith("full")]
-    for full in fulls:
-        suffix = full[len("full"):]
-        infra = results.get("infra" + suffix)
-        if infra:
-            shares = [(f[0] - i[0]) * 1000 for f, i in zip(results[full], infra)]
-            print(f"SHARE startup.{suffix.lstrip('-') or 'default'} ours={statistics.median(shares):.0f} unit=ms rounds={runs} "
-                  "all=" + ",".join(f"{v:.0f}" for v in shares), flush=True)
+    for prefix, line, key in (("full", "SHARE", "ours"), ("ds", "DSFLOOR", "first_component")):
+        for label in [label for label, _, _ in specs if label == prefix or label.startswith(prefix + "-")]:
+            suffix = label[len(prefix):]
+            infra = results.get("infra" + suffix)
+            if infra:
+                shares = [(f[0] - i[0]) * 1000 for f, i in zip(results[label], infra)]
+                print(f"{line} startup.{suffix.lstrip('-') or 'default'} {key}={statistics.median(shares):.0f} unit=ms "
+                      f"rounds={runs} all=" + ",".join(f"{v:.0f}" for v in shares), flush=True)
 
 
 # The steps of a start, each marked by the first class of it that loads (names as -Xlog:class+load prints them).
@@ -189,7 +196,7 @@ def parse_specs(args):
 
 if __name__ == "__main__":
     if sys.argv[1] == "variants":
-        variants(*sys.argv[2:5])
+        variants(*sys.argv[2:6])
     elif sys.argv[1] == "measure":
         sep = sys.argv.index("--")
         measure(sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[sep + 1:])

@@ -292,7 +292,8 @@ else:
 
 # start-up
 st = {k: fields(read("startup.txt"), f"RESULT startup.{k} ")
-      for k in ("bare", "infra", "full", "bare-aot", "infra-aot", "full-aot", "bare-c1", "infra-c1", "full-c1")}
+      for k in ("bare", "infra", "full", "bare-aot", "infra-aot", "full-aot", "bare-c1", "infra-c1", "ds-c1",
+                "full-c1")}
 
 
 def ms(k, f):
@@ -482,6 +483,16 @@ if full_phases:
           "at which each step's first class loaded, the class-loading log on): " + ", ".join(steps)
           + ("" if not infra_probe else
              f"; the infrastructure-only framework's probe answers at {int(float(infra_probe[0]['at'])):,} ms") + ".")
+    print()
+ds_floor = fields(read("startup.txt"), "DSFLOOR startup.c1 ")
+if "first_component" in ds_floor:
+    ds_first = ms("ds-c1", "first")
+    print("What one Declarative Services component costs a start, without C2: Felix + infrastructure bundles with a "
+          "probe bundle whose one immediate DS component answers, against the same framework whose probe answers from "
+          f"its bundle activator, started in turns with the rows above: first answer {fmt(ds_first, 'ms')} against "
+          f"{fmt(ms('infra-c1', 'first'), 'ms')}, **+{float(ds_floor['first_component']):,.0f} ms** (median of the "
+          "rounds' differences): SCR's machinery for a bundle's first component, which any bundle built with DS "
+          "components pays once, out of the target's 150 ms.")
     print()
 loaded = [f"{k} (busy {v[0]:.0%}, load average {v[1]})" for k, v in load.items() if v[2] == "LOADED"]
 env = read("env.txt")

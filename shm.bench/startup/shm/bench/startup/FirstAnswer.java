@@ -13,7 +13,7 @@ import org.osgi.framework.ServiceRegistration;
  * shell: a bundle whose activator gives the bnd launcher a {@code main.thread} callable, as shm.shell's entry point
  * does. The launcher runs it on its main thread; it waits until the framework has started (every bundle of the start
  * level started), prints one line, and answers exit code 0, after which the launcher stops the framework and the
- * process ends. Built by {@code shm.bench/startup.py} into the variant jars; not part of the platform.
+ * process ends. Built by {@code shm.bench/run.sh} into the variant jars; not part of the platform.
  */
 public final class FirstAnswer implements BundleActivator {
 
@@ -21,9 +21,14 @@ public final class FirstAnswer implements BundleActivator {
 
     @Override
     public void start(BundleContext context) {
+        registration = register(context);
+    }
+
+    /** Registers the launcher's {@code main.thread} callable for {@code context}'s bundle. */
+    static ServiceRegistration<?> register(BundleContext context) {
         Hashtable<String, Object> properties = new Hashtable<>();
         properties.put("main.thread", "true");
-        registration = context.registerService(Callable.class, new Answer(context), properties);
+        return context.registerService(Callable.class, new Answer(context), properties);
     }
 
     /** A named class: the launcher reads the callable's type argument, which a lambda does not carry. */
