@@ -9,7 +9,8 @@ import shm.api.MapOptions;
 
 /**
  * The personalities' overhead over the backend call, measured in one JVM: rounds of open→map→close cycles through the
- * backend's SPI, the RTX personality and the neutral service ({@link OpenPaths}), the three paths taking turns in
+ * backend's SPI, the RTX personality, an INtime process's iwin32 calls and the neutral service ({@link OpenPaths}), the
+ * paths taking turns in
  * every round, for an object held by another process and one held by this process. Taking turns within one JVM
  * puts each path under the same load, JIT state and threads, which separate JMH forks do not (their differences are
  * larger than the overhead they are to show). Prints, per path and case, the median rate over the rounds, and the
@@ -31,10 +32,12 @@ public final class OverheadCycles {
         int rounds = Integer.parseInt(args[2]);
         try (OpenPaths paths = new OpenPaths(root.resolve("store"))) {
             for (String name : new String[] {OpenPaths.ELSEWHERE, OpenPaths.HERE}) {
-                measure(name, cycles, rounds, new String[] {"backend", "rtx", "neutral"}, new ToLongFunction[] {
-                        n -> paths.backendCycle((String) n, MapOptions.DEFAULT),
-                        n -> paths.rtxCycle((String) n),
-                        n -> paths.neutralCycle((String) n)});
+                measure(name, cycles, rounds, new String[] {"backend", "rtx", "iwin32", "neutral"},
+                        new ToLongFunction[] {
+                            n -> paths.backendCycle((String) n, MapOptions.DEFAULT),
+                            n -> paths.rtxCycle((String) n),
+                            n -> paths.iwin32Cycle((String) n),
+                            n -> paths.neutralCycle((String) n)});
             }
         }
     }

@@ -2,6 +2,7 @@ package shm.api.spi;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 import org.osgi.annotation.versioning.ProviderType;
 
@@ -106,4 +107,24 @@ public interface DescriptorTable {
 
     /** How many descriptors are in use. */
     int used();
+
+    /**
+     * Runs {@code work}, which calls this table and the backend it belongs to (an open or create of an object and the
+     * descriptor that stands for the new handle, say), as one step of the store where the backend can: a backend
+     * whose every call takes the store's lock takes it once, around all of them, instead of once per call. Each call
+     * inside keeps its own contract and its own crash safety, and other processes may see the calls' changes one by
+     * one, as they would without the step; only the lock's round trips are saved. The default runs {@code work} as it
+     * is.
+     *
+     * <p>{@code work} must not call another backend, wait for another thread or process, or take long: it runs while
+     * every other participant of the store waits.
+     *
+     * @param work the calls to run together
+     * @return what {@code work} returned
+     * @throws shm.api.ShmException CLOSED, and whatever {@code work} throws
+     * @since 1.8
+     */
+    default <T> T inOneStep(Supplier<T> work) {
+        return work.get();
+    }
 }

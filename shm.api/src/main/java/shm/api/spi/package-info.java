@@ -39,7 +39,7 @@
  * {@link shm.api.ErrorReason#NAME_USED_BY_OTHER_TYPE} and reports the holder's type in the message.
  */
 @Export
-@Version("1.7.0")
+@Version("1.8.0")
 package shm.api.spi;
 
 import org.osgi.annotation.bundle.Export;

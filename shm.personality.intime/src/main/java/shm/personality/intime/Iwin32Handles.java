@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 import shm.api.ShmException;
 import shm.api.intime.IntimeTables;
@@ -89,6 +90,14 @@ final class Iwin32Handles {
         this.table = table;
         this.standIn = standIn;
         this.slots = new Iwin32Slots(table, standIn);
+    }
+
+    /**
+     * Runs {@code work}, an open or create of the backend and the {@link #register} of what it gave, as one step of
+     * the store ({@link DescriptorTable#inOneStep}): a backend that locks its store for each call locks it once.
+     */
+    <T> T inOneStep(Supplier<T> work) {
+        return table.inOneStep(work);
     }
 
     /**

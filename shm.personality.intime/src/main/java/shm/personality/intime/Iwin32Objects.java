@@ -12,7 +12,8 @@ import shm.api.spi.ShmBackend;
 
 /**
  * The iwin32 shared-memory rules of one INtime process: each create or open holds one backend handle (the object's
- * count and the mapping) under one iwin32 handle of {@link Iwin32Handles}. New objects are charged to the iwin32 pool.
+ * count and the mapping) under one iwin32 handle of {@link Iwin32Handles}, both made in one step of the store
+ * ({@link Iwin32Handles#inOneStep}). New objects are charged to the iwin32 pool.
  * Not thread-safe on its own: the personality's lock guards it.
  */
 final class Iwin32Objects {
@@ -45,23 +46,26 @@ final class Iwin32Objects {
         }
         Iwin32Names.check(name);
         long size = Integer.toUnsignedLong(maximumSizeLow);
-        BackendHandle handle;
-        if (size == 0) {
-            handle = openExisting(name);
-        } else if (name == null) {
-            handle = backend.createUnnamed(ObjectType.SHARED_MEMORY, size, MapOptions.DEFAULT,
-                    IntimeTables.IWIN32_POOL);
-        } else {
-            handle = backend.createOrOpen(ObjectType.SHARED_MEMORY, name, size, MapOptions.DEFAULT,
-                    IntimeTables.IWIN32_POOL);
-        }
-        return register(handle, handle.alreadyExisted() || size == 0);
+        return handles.inOneStep(() -> {
+            BackendHandle handle;
+            if (size == 0) {
+                handle = openExisting(name);
+            } else if (name == null) {
+                handle = backend.createUnnamed(ObjectType.SHARED_MEMORY, size, MapOptions.DEFAULT,
+                        IntimeTables.IWIN32_POOL);
+            } else {
+                handle = backend.createOrOpen(ObjectType.SHARED_MEMORY, name, size, MapOptions.DEFAULT,
+                        IntimeTables.IWIN32_POOL);
+            }
+            return register(handle, handle.alreadyExisted() || size == 0);
+        });
     }
 
     /** {@code RtOpenSharedMemory}. */
     Opened open(String name) {
         Iwin32Names.checkOpen(name, "RtOpenSharedMemory");
-        return register(backend.open(ObjectType.SHARED_MEMORY, name, MapOptions.DEFAULT), true);
+        return handles.inOneStep(() -> register(backend.open(ObjectType.SHARED_MEMORY, name, MapOptions.DEFAULT),
+                true));
     }
 
     private Opened register(BackendHandle handle, boolean existed) {

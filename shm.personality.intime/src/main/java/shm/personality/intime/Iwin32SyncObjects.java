@@ -81,29 +81,37 @@ final class Iwin32SyncObjects {
     /** {@code RtCreateEvent}: an existing event keeps its reset mode and state. */
     Iwin32Objects.Opened createEvent(boolean manualReset, boolean initiallySignaled, String name) {
         Iwin32Names.check(name);
-        NamedEvent event = backend.createOrOpenEvent(name, manualReset, initiallySignaled);
-        return register(event, event::close, ObjectType.EVENT, name, event.alreadyExisted());
+        return handles.inOneStep(() -> {
+            NamedEvent event = backend.createOrOpenEvent(name, manualReset, initiallySignaled);
+            return register(event, event::close, ObjectType.EVENT, name, event.alreadyExisted());
+        });
     }
 
     /** {@code RtOpenEvent}. */
     Iwin32Objects.Opened openEvent(String name) {
         Iwin32Names.checkOpen(name, "RtOpenEvent");
-        NamedEvent event = backend.openEvent(name);
-        return register(event, event::close, ObjectType.EVENT, name, true);
+        return handles.inOneStep(() -> {
+            NamedEvent event = backend.openEvent(name);
+            return register(event, event::close, ObjectType.EVENT, name, true);
+        });
     }
 
     /** {@code RtCreateMutex}: {@code initialOwner} counts only for a new mutex. */
     Iwin32Objects.Opened createMutex(boolean initialOwner, String name) {
         Iwin32Names.check(name);
-        NamedMutex mutex = backend.createOrOpenMutex(name, initialOwner);
-        return register(mutex, mutex::close, ObjectType.MUTEX, name, mutex.alreadyExisted());
+        return handles.inOneStep(() -> {
+            NamedMutex mutex = backend.createOrOpenMutex(name, initialOwner);
+            return register(mutex, mutex::close, ObjectType.MUTEX, name, mutex.alreadyExisted());
+        });
     }
 
     /** {@code RtOpenMutex}. */
     Iwin32Objects.Opened openMutex(String name) {
         Iwin32Names.checkOpen(name, "RtOpenMutex");
-        NamedMutex mutex = backend.openMutex(name);
-        return register(mutex, mutex::close, ObjectType.MUTEX, name, true);
+        return handles.inOneStep(() -> {
+            NamedMutex mutex = backend.openMutex(name);
+            return register(mutex, mutex::close, ObjectType.MUTEX, name, true);
+        });
     }
 
     /**
@@ -113,19 +121,23 @@ final class Iwin32SyncObjects {
     Iwin32Objects.Opened createSemaphore(int initialCount, int maximumCount, String name) {
         Iwin32Names.check(name);
         boolean outOfRange = maximumCount < 1 || initialCount < 0 || initialCount > maximumCount;
-        NamedSemaphore semaphore = outOfRange
-                ? existingSemaphore(name, "a new semaphore needs 0 <= lInitialCount <= lMaximumCount and"
-                + " lMaximumCount >= 1, got " + initialCount + " and " + maximumCount)
-                : backend.createOrOpenSemaphore(name, initialCount, maximumCount);
-        return register(semaphore, semaphore::close, ObjectType.SEMAPHORE, name,
-                outOfRange || semaphore.alreadyExisted());
+        return handles.inOneStep(() -> {
+            NamedSemaphore semaphore = outOfRange
+                    ? existingSemaphore(name, "a new semaphore needs 0 <= lInitialCount <= lMaximumCount and"
+                    + " lMaximumCount >= 1, got " + initialCount + " and " + maximumCount)
+                    : backend.createOrOpenSemaphore(name, initialCount, maximumCount);
+            return register(semaphore, semaphore::close, ObjectType.SEMAPHORE, name,
+                    outOfRange || semaphore.alreadyExisted());
+        });
     }
 
     /** {@code RtOpenSemaphore}. */
     Iwin32Objects.Opened openSemaphore(String name) {
         Iwin32Names.checkOpen(name, "RtOpenSemaphore");
-        NamedSemaphore semaphore = backend.openSemaphore(name);
-        return register(semaphore, semaphore::close, ObjectType.SEMAPHORE, name, true);
+        return handles.inOneStep(() -> {
+            NamedSemaphore semaphore = backend.openSemaphore(name);
+            return register(semaphore, semaphore::close, ObjectType.SEMAPHORE, name, true);
+        });
     }
 
     // ------------------------------------------------------------------ operations

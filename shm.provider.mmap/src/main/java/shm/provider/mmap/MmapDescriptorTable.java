@@ -3,6 +3,7 @@ package shm.provider.mmap;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 import shm.api.ErrorReason;
 import shm.api.ShmException;
@@ -125,6 +126,16 @@ final class MmapDescriptorTable implements DescriptorTable {
         long[] expected = {descriptor.object().value(), descriptor.offset(), descriptor.size(), descriptor.ownerPid(),
                 descriptor.node()};
         return locks.tableWork(table -> table.deleteDescriptorReleasingHold(index, descriptor.index(), expected));
+    }
+
+    /**
+     * {@inheritDoc} Here: {@code work} runs under the backend's locks, taken once; the calls inside run in that lock
+     * ({@link ObjectTable#locked} nests), each with its own journaled transaction.
+     */
+    @Override
+    public <T> T inOneStep(Supplier<T> work) {
+        Objects.requireNonNull(work, "work");
+        return locks.tableWork(table -> work.get());
     }
 
     private static Descriptor descriptor(int number, long[] d) {

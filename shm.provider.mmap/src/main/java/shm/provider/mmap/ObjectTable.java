@@ -21,7 +21,9 @@ import shm.api.spi.ReapReport;
  * {@link DirectoryEntries}, the {@link DeadProcessReaper} (release what dead processes held, report it); word access
  * and the undo journal are {@link TableWords}.
  *
- * <p><b>Locking.</b> {@link #locked} serializes the threads of this JVM and the processes ({@link TableLock}).
+ * <p><b>Locking.</b> {@link #locked} serializes the threads of this JVM and the processes ({@link TableLock}). Work
+ * that calls {@link #locked} again on the same thread runs inside the lock it holds (one step of the store, see
+ * {@link shm.api.spi.DescriptorTable#inOneStep}): the file lock is taken and released by the outermost call only.
  *
  * <p><b>Crash safety.</b> Every change of the table is a transaction with an undo journal: the old value of each word
  * is appended to the journal before the word is written, the journal count is cleared to commit. The next lock
@@ -55,6 +57,8 @@ final class ObjectTable implements AutoCloseable {
     private DescriptorSlots descriptors;
     private DirectoryEntries directory;
     private DeadProcessReaper reaper;
+    /** Whether the thread that holds the threads' lock holds the file lock too, inside {@link #locked}'s work. */
+    private boolean inLockedWork;
 
     private ObjectTable(MmapSettings settings, LibC libc, ProcessIdentity self, StoreRoot storeRoot, Mapper mapper,
                         ObjectFiles files) {
@@ -112,6 +116,10 @@ final class ObjectTable implements AutoCloseable {
     private <T> T locked(boolean reap, Supplier<T> work) {
         lock.lockThreads();
         try {
+            if (inLockedWork) {
+                // called from the work of an outer call on this thread: the store's lock is held, the table recovered
+                return work.get();
+            }
             if (!file.attached()) {
                 attach();
             }
@@ -141,7 +149,12 @@ final class ObjectTable implements AutoCloseable {
                 if (!registered) {
                     processes.registerSelf();
                 }
-                return work.get();
+                inLockedWork = true;
+                try {
+                    return work.get();
+                } finally {
+                    inLockedWork = false;
+                }
             } catch (CorruptTableException | IndexOutOfBoundsException e) {
                 linkChecks.checkNextTime();
                 throw corrupt(e);

@@ -187,6 +187,59 @@ class SharedTablesTest {
     }
 
     /**
+     * An open and the descriptor that stands for its handle, made in one step ({@link DescriptorTable#inOneStep}),
+     * take the store's lock once: between the two calls another description of the table file (as another process
+     * has) finds the table locked, and after the step it takes the lock at once. What the step made is whole: the
+     * handle holds the object and the descriptor names it. A failure inside the step leaves the lock free.
+     */
+    @Test
+    void oneStepHoldsTheTableLockAcrossItsCalls() throws Exception {
+        DescriptorTable table = backend.descriptors("handles", 10, 10);
+        try (BackendHandle holder = backend.createOrOpen(SHM, "stepped", 4096, MapOptions.DEFAULT)) {
+            LibC libc = new LibC();
+            int fd = libc.openat(LibC.AT_FDCWD, root.resolve(TableLayout.FILE_NAME).toString(), LibC.O_RDONLY, 0);
+            try {
+                boolean[] lockedBetween = new boolean[1];
+                Object[] made = table.inOneStep(() -> {
+                    BackendHandle opened = backend.open(SHM, "stepped", MapOptions.DEFAULT);
+                    lockedBetween[0] = !tryLock(libc, fd);
+                    return new Object[] {opened, table.create(opened.ref(), 0, opened.byteSize())};
+                });
+                assertTrue(lockedBetween[0], "another description found the table free between the step's calls");
+                assertTrue(tryLock(libc, fd), "the step left the table locked");
+
+                BackendHandle opened = (BackendHandle) made[0];
+                Descriptor descriptor = (Descriptor) made[1];
+                assertEquals(Optional.of(descriptor), table.get(descriptor.index()));
+                assertEquals(opened.ref(), descriptor.object());
+                assertEquals(2, backend.lookup("stepped").orElseThrow().handleCount(), "both handles hold it");
+                assertTrue(table.deleteReleasingHold(descriptor));
+                opened.forget();
+
+                assertReason(ErrorReason.NOT_FOUND, () -> table.inOneStep(
+                        () -> backend.open(SHM, "absent", MapOptions.DEFAULT)));
+                assertTrue(tryLock(libc, fd), "a failed step left the table locked");
+                assertEquals(1, backend.lookup("stepped").orElseThrow().handleCount());
+            } finally {
+                libc.close(fd);
+            }
+        }
+    }
+
+    /** Whether another description of the table file could take its lock now (given back at once if so). */
+    private static boolean tryLock(LibC libc, int fd) {
+        try {
+            boolean taken = libc.tryLockExclusive(fd);
+            if (taken) {
+                libc.unlock(fd);
+            }
+            return taken;
+        } catch (LibC.Failure f) {
+            throw new AssertionError("flock of the table file failed", f);
+        }
+    }
+
+    /**
      * The look an iwin32 call takes at its own descriptors ({@link DescriptorTable#stillHeld}) needs no file lock while
      * they are all still there: it answers while another description of the table file holds the lock. A deleted one
      * is still reported, looked at again under the lock.
