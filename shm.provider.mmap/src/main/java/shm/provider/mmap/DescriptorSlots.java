@@ -89,16 +89,15 @@ final class DescriptorSlots {
      */
     int create(int t, int objectSlot, long offset, long size, long node, int selfSlot) {
         long capacity = w.descriptorTableWord(t, DESCRIPTOR_TABLE_CAPACITY);
-        String name = w.descriptorTableName(t);
         if (w.descriptorTableWord(t, DESCRIPTOR_TABLE_USED) >= capacity) {
-            throw new ShmException(ErrorReason.NO_SLOT, null, "descriptor table '" + name + "' is full: all "
-                    + capacity + " descriptors are in use");
+            throw new ShmException(ErrorReason.NO_SLOT, null, "descriptor table '" + w.descriptorTableName(t)
+                    + "' is full: all " + capacity + " descriptors are in use");
         }
         long limit = w.descriptorTableWord(t, DESCRIPTOR_TABLE_LIMIT);
         long held = w.processWord(selfSlot, PROCESS_DESCRIPTORS + t * 8L);
         if (held >= limit) {
             throw new ShmException(ErrorReason.LIMIT, null, "this process holds " + held + " descriptors of table '"
-                    + name + "', its limit");
+                    + w.descriptorTableName(t) + "', its limit");
         }
         long first = slotOf(t, 0);
         long hint = w.descriptorTableWord(t, DESCRIPTOR_TABLE_HINT);
@@ -164,17 +163,13 @@ final class DescriptorSlots {
 
     private long objectRef(int slot) {
         long objectWord = w.descriptorWord(slot, DESCRIPTOR_OBJECT);
-        long objectSlot = objectWord >= 0 && objectWord < w.objectCapacity ? objectWord
-                : w.index("object of descriptor slot " + slot, w.descriptorFieldOffset(slot, DESCRIPTOR_OBJECT),
-                        objectWord, w.objectCapacity);
+        long objectSlot = checked("object", slot, DESCRIPTOR_OBJECT, objectWord, w.objectCapacity);
         return TableWords.ref(objectSlot, w.descriptorWord(slot, DESCRIPTOR_SERIAL));
     }
 
     private long ownerPid(int slot) {
         long ownerWord = w.descriptorWord(slot, DESCRIPTOR_OWNER);
-        int ownerSlot = ownerWord >= 0 && ownerWord < w.processCapacity ? (int) ownerWord
-                : w.processIndex("owner of descriptor slot " + slot, w.descriptorFieldOffset(slot, DESCRIPTOR_OWNER),
-                        ownerWord);
+        int ownerSlot = checked("owner", slot, DESCRIPTOR_OWNER, ownerWord, w.processCapacity);
         return w.processWord(ownerSlot, PROCESS_PID);
     }
 
@@ -200,8 +195,8 @@ final class DescriptorSlots {
             return -1;
         }
         int slot = slotOf(t, index);
-        int owner = w.processIndex("owner of descriptor slot " + slot, w.descriptorFieldOffset(slot, DESCRIPTOR_OWNER),
-                w.descriptorWord(slot, DESCRIPTOR_OWNER));
+        int owner = checked("owner", slot, DESCRIPTOR_OWNER, w.descriptorWord(slot, DESCRIPTOR_OWNER),
+                w.processCapacity);
         free(slot);
         return owner;
     }
@@ -219,9 +214,10 @@ final class DescriptorSlots {
 
     /** Frees a descriptor slot, inside a transaction. */
     void free(int slot) {
-        int t = w.index("table of descriptor slot " + slot, w.descriptorFieldOffset(slot, DESCRIPTOR_TABLE), w.descriptorWord(slot, DESCRIPTOR_TABLE) - 1,
+        int t = checked("table", slot, DESCRIPTOR_TABLE, w.descriptorWord(slot, DESCRIPTOR_TABLE) - 1,
                 MAX_DESCRIPTOR_TABLES);
-        int owner = w.processIndex("owner of descriptor slot " + slot, w.descriptorFieldOffset(slot, DESCRIPTOR_OWNER), w.descriptorWord(slot, DESCRIPTOR_OWNER));
+        int owner = checked("owner", slot, DESCRIPTOR_OWNER, w.descriptorWord(slot, DESCRIPTOR_OWNER),
+                w.processCapacity);
         w.putDescriptor(slot, DESCRIPTOR_STATE, 0);
         w.putDescriptorTable(t, DESCRIPTOR_TABLE_USED, w.descriptorTableWord(t, DESCRIPTOR_TABLE_USED) - 1);
         w.putProcess(owner, PROCESS_DESCRIPTORS + t * 8L, w.processWord(owner, PROCESS_DESCRIPTORS + t * 8L) - 1);
@@ -236,5 +232,16 @@ final class DescriptorSlots {
             }
         }
         return owned;
+    }
+
+    /**
+     * {@code value}, read from field {@code field} of descriptor slot {@code slot}, as an index below {@code capacity};
+     * the message of a corrupt one names the field ({@code what} of the slot) and is made only then.
+     */
+    private int checked(String what, int slot, long field, long value, long capacity) {
+        if (value < 0 || value >= capacity) {
+            throw w.corrupt(what + " of descriptor slot " + slot, w.descriptorFieldOffset(slot, field), value);
+        }
+        return (int) value;
     }
 }

@@ -56,7 +56,7 @@ final class MmapDescriptorTable implements DescriptorTable {
                 throw new ShmException(ErrorReason.NOT_FOUND, null, "the object of reference 0x"
                         + Long.toHexString(object.value()) + " no longer exists");
             }
-            long reserved = table.objects().entry(slot).reservedSize();
+            long reserved = table.objects().reservedSizeAt(slot);
             if (offset < 0 || size < 1 || offset > reserved - size) {
                 throw new ShmException(ErrorReason.INVALID_PARAMETER, null, "a descriptor of table '" + name
                         + "' must name a region inside its object: offset " + offset + " and size " + size

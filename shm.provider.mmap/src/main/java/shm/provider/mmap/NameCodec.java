@@ -45,6 +45,9 @@ final class NameCodec {
 
     /** The file name for a valid object name. */
     static String fileName(String name) {
+        if (isPlainName(name)) {
+            return NAMED_PREFIX.concat(name);   // its own encoding: no bytes or builder on every open's path
+        }
         byte[] utf8 = validUtf8(name);
         StringBuilder out = new StringBuilder(NAMED_PREFIX.length() + utf8.length * 3).append(NAMED_PREFIX);
         for (byte b : utf8) {
@@ -198,6 +201,21 @@ final class NameCodec {
 
     private static ShmException invalid(String name, String rule) {
         return new ShmException(ErrorReason.INVALID_NAME, name, rule);
+    }
+
+    /** Whether {@code name} is valid, short enough to be encoded directly, and made of plain characters only. */
+    private static boolean isPlainName(String name) {
+        if (name == null || name.isEmpty() || NAMED_PREFIX.length() + name.length() > MAX_FILE_NAME
+                || name.length() > ObjectHeader.MAX_NAME_BYTES) {
+            return false;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c >= 0x80 || !isPlain((byte) c)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean isPlain(byte b) {

@@ -87,7 +87,11 @@ final class ObjectSlots {
     record Openable(ObjectType type, long reservedSize, long logicalSize) {
     }
 
-    private long reservedSizeAt(int slot) {
+    /**
+     * The reserved size of the object in {@code slot}, checked as {@link #entry} checks it: for work that needs only
+     * that word (a descriptor's bounds), without decoding the file name and the holders.
+     */
+    long reservedSizeAt(int slot) {
         long reserved = w.objectWord(slot, OBJECT_RESERVED_SIZE);
         if (reserved < 1 || reserved > ObjectHeader.MAX_SIZE) {
             throw w.corrupt("reserved size of object slot " + slot, w.objectFieldOffset(slot, OBJECT_RESERVED_SIZE),
