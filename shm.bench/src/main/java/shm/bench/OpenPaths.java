@@ -40,7 +40,7 @@ final class OpenPaths implements AutoCloseable {
     private final IntimePersonality iwin32;
     private final NeutralSharedMemoryService neutral;
 
-    /** A fresh store under {@code root} with both objects held, and the three paths over its backend. */
+    /** A fresh store under {@code root} with both objects held, and the four paths over its backend. */
     OpenPaths(Path root) throws IOException {
         this.root = root;
         this.backend = new MmapBackend(MmapSettings.under(root));

@@ -10,11 +10,10 @@ import shm.api.MapOptions;
 /**
  * The personalities' overhead over the backend call, measured in one JVM: rounds of open→map→close cycles through the
  * backend's SPI, the RTX personality, an INtime process's iwin32 calls and the neutral service ({@link OpenPaths}), the
- * paths taking turns in
- * every round, for an object held by another process and one held by this process. Taking turns within one JVM
- * puts each path under the same load, JIT state and threads, which separate JMH forks do not (their differences are
- * larger than the overhead they are to show). Prints, per path and case, the median rate over the rounds, and the
- * overhead as the median over rounds of (backend rate ÷ path rate − 1).
+ * paths taking turns in every round, for an object held by another process and one held by this process. Taking turns
+ * within one JVM puts each path under the same load, JIT state and threads, which separate JMH forks do not (their
+ * differences are larger than the overhead they are to show). Prints, per path and case, the median rate over the
+ * rounds, and the overhead as the median over rounds of (backend rate ÷ path rate − 1).
  *
  * <pre>
  *   java -cp ... shm.bench.OverheadCycles ROOT CYCLES ROUNDS
