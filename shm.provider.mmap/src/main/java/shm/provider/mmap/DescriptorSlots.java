@@ -159,17 +159,17 @@ final class DescriptorSlots {
         return w.descriptorWord(slot, DESCRIPTOR_STATE) == 1 ? slot : -1;
     }
 
-    // The checks' messages are built only when a check fails: these reads are on every iwin32 call's path.
-
     private long objectRef(int slot) {
         long objectWord = w.descriptorWord(slot, DESCRIPTOR_OBJECT);
-        long objectSlot = checked("object", slot, DESCRIPTOR_OBJECT, objectWord, w.objectCapacity);
+        long objectSlot = w.index("object", "descriptor", slot, w.descriptorFieldOffset(slot, DESCRIPTOR_OBJECT),
+                objectWord, w.objectCapacity);
         return TableWords.ref(objectSlot, w.descriptorWord(slot, DESCRIPTOR_SERIAL));
     }
 
     private long ownerPid(int slot) {
         long ownerWord = w.descriptorWord(slot, DESCRIPTOR_OWNER);
-        int ownerSlot = checked("owner", slot, DESCRIPTOR_OWNER, ownerWord, w.processCapacity);
+        int ownerSlot = w.processIndex("owner", "descriptor", slot, w.descriptorFieldOffset(slot, DESCRIPTOR_OWNER),
+                ownerWord);
         return w.processWord(ownerSlot, PROCESS_PID);
     }
 
@@ -195,8 +195,8 @@ final class DescriptorSlots {
             return -1;
         }
         int slot = slotOf(t, index);
-        int owner = checked("owner", slot, DESCRIPTOR_OWNER, w.descriptorWord(slot, DESCRIPTOR_OWNER),
-                w.processCapacity);
+        int owner = w.processIndex("owner", "descriptor", slot, w.descriptorFieldOffset(slot, DESCRIPTOR_OWNER),
+                w.descriptorWord(slot, DESCRIPTOR_OWNER));
         free(slot);
         return owner;
     }
@@ -214,10 +214,10 @@ final class DescriptorSlots {
 
     /** Frees a descriptor slot, inside a transaction. */
     void free(int slot) {
-        int t = checked("table", slot, DESCRIPTOR_TABLE, w.descriptorWord(slot, DESCRIPTOR_TABLE) - 1,
-                MAX_DESCRIPTOR_TABLES);
-        int owner = checked("owner", slot, DESCRIPTOR_OWNER, w.descriptorWord(slot, DESCRIPTOR_OWNER),
-                w.processCapacity);
+        int t = w.index("table", "descriptor", slot, w.descriptorFieldOffset(slot, DESCRIPTOR_TABLE),
+                w.descriptorWord(slot, DESCRIPTOR_TABLE) - 1, MAX_DESCRIPTOR_TABLES);
+        int owner = w.processIndex("owner", "descriptor", slot, w.descriptorFieldOffset(slot, DESCRIPTOR_OWNER),
+                w.descriptorWord(slot, DESCRIPTOR_OWNER));
         w.putDescriptor(slot, DESCRIPTOR_STATE, 0);
         w.putDescriptorTable(t, DESCRIPTOR_TABLE_USED, w.descriptorTableWord(t, DESCRIPTOR_TABLE_USED) - 1);
         w.putProcess(owner, PROCESS_DESCRIPTORS + t * 8L, w.processWord(owner, PROCESS_DESCRIPTORS + t * 8L) - 1);
@@ -232,16 +232,5 @@ final class DescriptorSlots {
             }
         }
         return owned;
-    }
-
-    /**
-     * {@code value}, read from field {@code field} of descriptor slot {@code slot}, as an index below {@code capacity};
-     * the message of a corrupt one names the field ({@code what} of the slot) and is made only then.
-     */
-    private int checked(String what, int slot, long field, long value, long capacity) {
-        if (value < 0 || value >= capacity) {
-            throw w.corrupt(what + " of descriptor slot " + slot, w.descriptorFieldOffset(slot, field), value);
-        }
-        return (int) value;
     }
 }

@@ -171,7 +171,7 @@ final class ObjectIntents {
     private void freeSlot(int slot) {
         long pool = w.objectWord(slot, OBJECT_POOL);
         if (pool > 0) {
-            pools.charge(w.index("pool of object slot " + slot, w.objectFieldOffset(slot, OBJECT_POOL), pool - 1,
+            pools.charge(w.index("pool", "object", slot, w.objectFieldOffset(slot, OBJECT_POOL), pool - 1,
                     MAX_POOLS), -w.objectWord(slot, OBJECT_RESERVED_SIZE));
             w.putObject(slot, OBJECT_POOL, 0);
         }

@@ -54,7 +54,7 @@ final class ObjectSlots {
         for (int h = 0; h < HOLDERS_PER_OBJECT; h++) {
             long process = w.holderWord(slot, h, HOLDER_PROCESS);
             if (process != 0) {
-                int p = w.processIndex("holder " + h + " of object slot " + slot,
+                int p = w.processIndex("holder " + h, "object", slot,
                         w.objectFieldOffset(slot, OBJECT_HOLDERS + h * HOLDER_SIZE), process - 1);
                 long pid = processes.pidOf(p);
                 long handles = w.holderWord(slot, h, HOLDER_HANDLES);

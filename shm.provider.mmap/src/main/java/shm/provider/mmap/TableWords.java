@@ -105,20 +105,22 @@ final class TableWords {
     }
 
     /**
-     * A slot index read from the table ({@code value}, at {@code offset}), checked against its section's capacity.
+     * A slot index read from the table ({@code value}, at {@code offset}: field {@code what} of the {@code section}
+     * slot {@code slot}), checked against its section's capacity. The message naming the field is made only when the
+     * check fails: these checks are on the paths of every open, close and iwin32 call.
      *
      * @throws CorruptTableException when it is outside {@code [0, capacity)}
      */
-    int index(String field, long offset, long value, long capacity) {
+    int index(String what, String section, int slot, long offset, long value, long capacity) {
         if (value < 0 || value >= capacity) {
-            throw corrupt(field, offset, value);
+            throw corrupt(what + " of " + section + " slot " + slot, offset, value);
         }
         return (int) value;
     }
 
-    /** A process slot index read from the table, checked against the process capacity. */
-    int processIndex(String field, long offset, long value) {
-        return index(field, offset, value, processCapacity);
+    /** A process slot index read from the table, checked against the process capacity, as {@link #index}. */
+    int processIndex(String what, String section, int slot, long offset, long value) {
+        return index(what, section, slot, offset, value, processCapacity);
     }
 
     /** Offset of a field of a process slot, for messages. */
