@@ -41,6 +41,10 @@ import org.osgi.service.log.LoggerFactory;
  * When shm.shell is updated while the console runs, the callable of the old revision answers the launcher's
  * "listen again" code ({@value CommandLineRun#RELISTEN}), and the launcher runs the callable of the new revision:
  * the console goes on with the current revision.
+ *
+ * <p>While the console or a served runtime ({@code --serve}) runs, the command lines of the same home hand their
+ * commands to it instead of starting a runtime of their own ({@link AttachedCommands}), unless the framework property
+ * {@value #ATTACH_PROPERTY} is {@code false}.
  */
 @Component(immediate = true)
 public final class CommandLineEntry {
@@ -55,6 +59,12 @@ public final class CommandLineEntry {
     public static final String CONSOLE_START_LEVEL_PROPERTY = "shm.shell.entrypoint.console.startlevel";
     /** Framework or system property: the platform home, whose {@code etc/} holds the configuration files. */
     public static final String HOME_PROPERTY = "shm.home";
+    /**
+     * Framework or system property: {@code false} keeps this runtime from running the commands of other command lines
+     * of its home (and, read by the jar's launcher agent, a command line from handing its command to a running
+     * runtime).
+     */
+    public static final String ATTACH_PROPERTY = "shm.attach";
     /** Seconds to wait for the commands when {@value #PATIENCE_PROPERTY} is not set. */
     public static final long DEFAULT_PATIENCE_SECONDS = 20;
 
@@ -108,10 +118,23 @@ public final class CommandLineEntry {
             int platformLevel = (int) positive(context, PLATFORM_START_LEVEL_PROPERTY, 0);
             int consoleLevel = (int) positive(context, CONSOLE_START_LEVEL_PROPERTY, 0);
             String home = context.getProperty(HOME_PROPERTY);
-            Path etc = home == null || home.isBlank() ? null : Path.of(home.strip(), "etc");
+            Path homeFolder = home == null || home.isBlank() ? null : Path.of(home.strip());
+            Path etc = homeFolder == null ? null : homeFolder.resolve("etc");
             frameworkStages = new FrameworkStages(context, configurations, components, etc, platformLevel, consoleLevel, logger);
-            mainThread = new CommandLineRun(Invocation.parse(arguments), processor, new ServiceArrival(context),
-                    patience, frameworkStages, streams);
+            ServiceWait serviceWait = new ServiceArrival(context);
+            RuntimeStages runtimeStages = frameworkStages;
+            AttachedCommands.CommandRunner handedOver = (given, connection) -> switch (
+                    Invocation.parse(given.toArray(String[]::new))) {
+                case Invocation.Serve serve -> alreadyServed(homeFolder, connection);
+                case Invocation invocation -> new CommandLineRun(invocation, processor, serviceWait, patience,
+                        runtimeStages, connection, () -> Listening.NOWHERE, true).call();
+            };
+            boolean attach = homeFolder != null && !"false".equalsIgnoreCase(
+                    String.valueOf(context.getProperty(ATTACH_PROPERTY)).strip());
+            mainThread = new CommandLineRun(Invocation.parse(arguments), processor, serviceWait, patience,
+                    frameworkStages, streams,
+                    attach ? () -> AttachedCommands.listen(homeFolder, handedOver, logger) : () -> Listening.NOWHERE,
+                    false);
         } catch (IllegalArgumentException unusable) {
             mainThread = new UnusableSettings(unusable.getMessage(), streams);
         }
@@ -139,6 +162,15 @@ public final class CommandLineEntry {
         if (shutdown != null) {
             shutdown.withdraw();
         }
+    }
+
+    /** A command line asked to serve while this runtime serves its home: refused, as a second runtime would be. */
+    private static int alreadyServed(Path home, ProcessStreams connection) {
+        java.io.PrintStream errors = new java.io.PrintStream(connection.err(), true,
+                java.nio.charset.StandardCharsets.UTF_8);
+        errors.println("error: a runtime of the home " + home + " runs already (process "
+                + ProcessHandle.current().pid() + ") and takes the commands of its command lines; stop it first");
+        return CommandLineRun.BAD_ARGUMENTS;
     }
 
     private static void unregister(ServiceRegistration<?> registration) {

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 
 import org.apache.felix.service.command.CommandProcessor;
 import org.apache.felix.service.command.CommandSession;
@@ -25,6 +26,11 @@ import org.apache.felix.service.command.Function;
  * session whose {@code SCOPE} is {@code shm:*}, so {@code list} means {@code shm:list}. Results that commands return
  * are printed to standard output; a failure is printed as one line, {@code error: <message>}, to standard error,
  * never as a stack trace.
+ *
+ * <p>While the interactive console or a {@link Invocation.Serve served} runtime runs, it also runs the commands that
+ * command lines of the same home hand over (see {@link AttachedCommands}), as long as the {@code listening} given
+ * to it lasts. A run made for such a command ({@code attached}) marks its session with {@value #ATTACHED_VARIABLE},
+ * so that its failures do not count as the console's.
  */
 final class CommandLineRun implements Callable<Integer> {
 
@@ -62,6 +68,11 @@ final class CommandLineRun implements Callable<Integer> {
     private final Duration patience;
     private final RuntimeStages stages;
     private final ProcessStreams streams;
+    private final Supplier<Listening> listening;
+    private final boolean attached;
+
+    /** The session variable that marks a session run for a command line that handed its command over. */
+    static final String ATTACHED_VARIABLE = ".shm.attached";
 
     /**
      * A run that does nothing until {@link #call()}.
@@ -75,6 +86,28 @@ final class CommandLineRun implements Callable<Integer> {
      */
     CommandLineRun(Invocation invocation, CommandProcessor processor, ServiceWait serviceWait, Duration patience,
             RuntimeStages stages, ProcessStreams streams) {
+        this(invocation, processor, serviceWait, patience, stages, streams, () -> Listening.NOWHERE, false);
+    }
+
+    /**
+     * A run that does nothing until {@link #call()}, and listens for the commands of other command lines while its
+     * console or served runtime runs.
+     *
+     * @param invocation     what to run
+     * @param processor      the Gogo command processor to run it with
+     * @param serviceWait    how to wait for the commands
+     * @param patience       how long to wait for the commands, counted from the start of {@link #call()}
+     * @param stages         starts the shm bundles and the console, and tells when the console ended
+     * @param streams        the process's standard streams, or the connection of a command line that handed its
+     *                       command over
+     * @param listening      starts listening for other command lines' commands
+     * @param attached       whether this run is one such command
+     */
+    CommandLineRun(Invocation invocation, CommandProcessor processor, ServiceWait serviceWait, Duration patience,
+            RuntimeStages stages, ProcessStreams streams, Supplier<Listening> listening,
+            boolean attached) {
+        this.listening = Objects.requireNonNull(listening, "listening");
+        this.attached = attached;
         this.invocation = Objects.requireNonNull(invocation, "invocation");
         this.processor = Objects.requireNonNull(processor, "processor");
         this.serviceWait = Objects.requireNonNull(serviceWait, "serviceWait");
@@ -99,6 +132,7 @@ final class CommandLineRun implements Callable<Integer> {
                     yield BAD_ARGUMENTS;
                 }
                 case Invocation.Interactive interactive -> interactive(output, errors);
+                case Invocation.Serve serve -> serve(errors);
                 case Invocation.Script script -> once(output, errors, session -> session.execute(script.text()));
                 case Invocation.SingleCommand single -> once(output, errors, session -> runSingle(session, single));
             };
@@ -131,10 +165,31 @@ final class CommandLineRun implements Callable<Integer> {
         if (!await(errors, GOSH_FILTER, deadline, GOSH_SHELL)) {
             return COMMANDS_UNAVAILABLE;
         }
-        return switch (stages.awaitConsoleEnd()) {
-            case WITHDRAWN -> RELISTEN;
-            case FRAMEWORK_STOPPING -> stages.consoleFailures() > 0 && !inputIsTerminal() ? COMMAND_FAILED : SUCCESS;
-        };
+        try (Listening listened = listening.get()) {
+            return switch (stages.awaitConsoleEnd()) {
+                case WITHDRAWN -> RELISTEN;
+                case FRAMEWORK_STOPPING -> stages.consoleFailures() > 0 && !inputIsTerminal() ? COMMAND_FAILED
+                        : SUCCESS;
+            };
+        }
+    }
+
+    /**
+     * Starts the platform without a console and runs the commands other command lines hand over, until the framework
+     * stops ({@link #SUCCESS}) or this revision of shm.shell goes away ({@link #RELISTEN}).
+     */
+    private int serve(PrintStream errors) throws InterruptedException {
+        Instant deadline = Instant.now().plus(patience);
+        stages.startPlatform(deadline);
+        if (!awaitCommands(errors, deadline)) {
+            return COMMANDS_UNAVAILABLE;
+        }
+        try (Listening listened = listening.get()) {
+            return switch (stages.awaitConsoleEnd()) {
+                case WITHDRAWN -> RELISTEN;
+                case FRAMEWORK_STOPPING -> SUCCESS;
+            };
+        }
     }
 
     private static boolean inputIsTerminal() {
@@ -153,11 +208,19 @@ final class CommandLineRun implements Callable<Integer> {
                 return COMMANDS_UNAVAILABLE;
             }
             session.put("SCOPE", "shm:*");
+            if (attached) {
+                session.put(ATTACHED_VARIABLE, Boolean.TRUE);
+            }
             Object result = work.run(session);
             if (result != null) {
                 output.println(session.format(result, Converter.INSPECT));
             }
             return SUCCESS;
+        } catch (InterruptedException interrupted) {
+            // Closing the session (above) interrupted the command's Gogo job, which runs on a thread of its own.
+            Thread.currentThread().interrupt();
+            errors.println("error: interrupted");
+            return COMMAND_FAILED;
         } catch (Exception failure) {
             errors.println("error: " + oneLine(failure));
             return failure instanceof UsageException ? BAD_ARGUMENTS : COMMAND_FAILED;

@@ -163,7 +163,10 @@ final class FrameworkStages implements RuntimeStages, CommandSessionListener {
 
     @Override
     public void afterExecute(CommandSession session, CharSequence command, Exception exception) {
-        failures.incrementAndGet();
+        // A command line's command run here for it (AttachedCommands) answers its own exit code.
+        if (session.get(CommandLineRun.ATTACHED_VARIABLE) == null) {
+            failures.incrementAndGet();
+        }
     }
 
     @Override

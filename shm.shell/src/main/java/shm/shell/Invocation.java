@@ -9,6 +9,7 @@ import java.util.List;
  * <ul>
  * <li>no arguments: an {@link Interactive} Gogo shell;</li>
  * <li>{@code --help} or {@code -h}: {@link Help};</li>
+ * <li>{@code --serve}: {@link Serve}, the runtime without a console;</li>
  * <li>{@code -c <script...>}: a {@link Script} of Gogo statements separated by {@code ;} or line breaks (the words
  * after {@code -c} joined by single spaces);</li>
  * <li>{@code <command> [<argument>...]}: a {@link SingleCommand}, its arguments passed on exactly as given
@@ -22,9 +23,12 @@ sealed interface Invocation {
     String USAGE = String.join("\n",
             "arguments:",
             "  (none)                      an interactive Gogo shell; end it with Ctrl-D (end of input)",
-            "  <command> [<argument>...]   run one command, for example: shm:create demo 4k",
+            "  <command> [<argument>...]   run one command, for example: shm:create demo 4k; while a runtime of",
+            "                              the same home runs (its prompt, or --serve), the command runs in it",
             "  -c '<script>'               run Gogo statements separated by ';', for example:",
             "                              -c 'shm:create demo 4k; shm:write demo 0 hello; shm:dump demo'",
+            "  --serve                     run without a prompt until stopped (SIGTERM); meanwhile the commands of",
+            "                              command lines of the same home run in this runtime",
             "  -h, --help                  show this text",
             "exit code: 0 success, 1 a command failed, 2 bad arguments, 3 the shm commands did not become available");
 
@@ -37,6 +41,7 @@ sealed interface Invocation {
         List<String> rest = Arrays.asList(arguments).subList(1, arguments.length);
         return switch (first) {
             case "-h", "--help" -> rest.isEmpty() ? new Help() : new Invalid(first + " takes no arguments");
+            case "--serve" -> rest.isEmpty() ? new Serve() : new Invalid(first + " takes no arguments");
             case "-c", "--command" -> rest.isEmpty() || String.join(" ", rest).isBlank()
                     ? new Invalid(first + " needs a script, for example: " + first + " 'shm:list'")
                     : new Script(String.join(" ", rest));
@@ -48,6 +53,13 @@ sealed interface Invocation {
 
     /** An interactive Gogo shell on standard input and output. */
     record Interactive() implements Invocation {
+    }
+
+    /**
+     * The runtime without a console, until it is stopped (SIGTERM, or the framework stopped another way): for a
+     * runtime run as a service, to which the command lines of its home hand their commands.
+     */
+    record Serve() implements Invocation {
     }
 
     /** Show {@link #USAGE}. */

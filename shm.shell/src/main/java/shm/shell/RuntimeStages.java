@@ -31,7 +31,8 @@ interface RuntimeStages {
     void startConsole();
 
     /**
-     * Waits until the console ends.
+     * Waits until the console ends; a runtime served without a console waits here too, until the framework stops or
+     * the entry point is withdrawn.
      *
      * @return how it ended
      * @throws InterruptedException when the waiting thread is interrupted

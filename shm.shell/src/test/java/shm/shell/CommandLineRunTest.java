@@ -74,7 +74,7 @@ class CommandLineRunTest {
     }
 
     /** Stages that only count how often the console was started; the console ends as the framework stops. */
-    private final class CountingStages implements RuntimeStages {
+    private class CountingStages implements RuntimeStages {
         @Override
         public void startPlatform(java.time.Instant deadline) {
             platformStarts.incrementAndGet();
@@ -201,6 +201,63 @@ class CommandLineRunTest {
         assertEquals(CommandLineRun.COMMANDS_UNAVAILABLE, run.call());
         assertEquals(1, consoleStarts.get());
         assertEquals("error: the Gogo shell (gogo:gosh) did not become available within 1 s\n", errors());
+    }
+
+    /** Runs {@code invocation} with a listening that counts, and stages that see whether it listens at the wait. */
+    private int runListening(Invocation invocation, boolean commandsArrive, AtomicInteger opened,
+            AtomicInteger closed, AtomicInteger listeningAtTheWait) {
+        RuntimeStages stages = new CountingStages() {
+            @Override
+            public ConsoleEnd awaitConsoleEnd() {
+                listeningAtTheWait.set(opened.get() - closed.get());
+                return ConsoleEnd.FRAMEWORK_STOPPING;
+            }
+        };
+        CommandLineRun run = new CommandLineRun(invocation, processor, (filter, deadline) -> commandsArrive,
+                Duration.ofSeconds(1), stages, new ProcessStreams(new ByteArrayInputStream(new byte[0]), out, err),
+                () -> {
+                    opened.incrementAndGet();
+                    return closed::incrementAndGet;
+                }, false);
+        return run.call();
+    }
+
+    @Test
+    void aServedRuntimeStartsThePlatformAndNoConsoleAndListensUntilTheFrameworkStops() {
+        AtomicInteger opened = new AtomicInteger();
+        AtomicInteger closed = new AtomicInteger();
+        AtomicInteger listeningAtTheWait = new AtomicInteger(-1);
+        assertEquals(CommandLineRun.SUCCESS, runListening(Invocation.parse("--serve"), true, opened, closed,
+                listeningAtTheWait), errors());
+        assertEquals(1, platformStarts.get());
+        assertEquals(0, consoleStarts.get());
+        assertEquals(1, listeningAtTheWait.get(), "not listening while the runtime served");
+        assertEquals(1, closed.get(), "still listening after the framework stopped");
+        assertEquals("", output() + errors());
+    }
+
+    @Test
+    void theInteractiveConsoleListensWhileItRuns() {
+        AtomicInteger opened = new AtomicInteger();
+        AtomicInteger closed = new AtomicInteger();
+        AtomicInteger listeningAtTheWait = new AtomicInteger(-1);
+        assertEquals(CommandLineRun.SUCCESS, runListening(Invocation.parse(), true, opened, closed,
+                listeningAtTheWait), errors());
+        assertEquals(1, consoleStarts.get());
+        assertEquals(1, listeningAtTheWait.get(), "not listening while the console ran");
+        assertEquals(1, closed.get(), "still listening after the console ended");
+    }
+
+    @Test
+    void aRuntimeWhoseCommandsNeverCameAndACommandLineListenNowhere() {
+        AtomicInteger opened = new AtomicInteger();
+        AtomicInteger closed = new AtomicInteger();
+        AtomicInteger unused = new AtomicInteger(-1);
+        assertEquals(CommandLineRun.COMMANDS_UNAVAILABLE, runListening(Invocation.parse("--serve"), false, opened,
+                closed, unused));
+        assertEquals(CommandLineRun.SUCCESS, runListening(Invocation.parse("shm:list"), true, opened, closed,
+                unused), errors());
+        assertEquals(0, opened.get(), "listened without a console or a served runtime");
     }
 
     @Test

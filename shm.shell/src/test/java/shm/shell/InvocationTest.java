@@ -45,6 +45,12 @@ class InvocationTest {
     }
 
     @Test
+    void serveTakesNoArguments() {
+        assertInstanceOf(Invocation.Serve.class, Invocation.parse("--serve"));
+        assertEquals(new Invocation.Invalid("--serve takes no arguments"), Invocation.parse("--serve", "shm:list"));
+    }
+
+    @Test
     void aLoneDashIsACommandWord() {
         assertEquals(new Invocation.SingleCommand("-", List.of()), Invocation.parse("-"));
     }

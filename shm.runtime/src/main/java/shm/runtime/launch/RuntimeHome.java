@@ -23,6 +23,10 @@ import java.util.Properties;
  * run it);</li>
  * <li>chooses the home: the system property {@value #HOME_PROPERTY}, else the environment variable
  * {@value #HOME_VARIABLE}, else {@code ~/.shm};</li>
+ * <li>when a runtime already runs in that home and listens for commands (its prompt, or {@code --serve}), hands it
+ * this command line's command and exits with its exit code, starting no framework ({@code AttachedCommandClient});
+ * not when the command line sets a property the runtime reads (such as {@code -Dshm.provider.mmap.root=…}, which a
+ * running runtime cannot take), nor with {@value #ATTACH_PROPERTY}{@code =false};</li>
  * <li>creates {@code etc/} (with the commented example configurations the jar carries, the first time only),
  * {@code deploy/}, {@code data/} and {@code log/} under it;</li>
  * <li>sets the system properties the launcher, the framework and the bundles read, unless already set: the kept
@@ -55,6 +59,16 @@ public final class RuntimeHome {
     /** The bnd launcher's properties in the runtime jar. */
     static final String LAUNCH_PROPERTIES = "launcher.properties";
     private static final String WARM_UP_CLASS = "shm.runtime.launch.LinkerWarmUp";
+    /** System property: {@code false} starts a runtime for the command even when one runs in the home. */
+    public static final String ATTACH_PROPERTY = "shm.attach";
+    /** The socket a runtime listening for its home's command lines makes, under the home. */
+    static final String ATTACH_SOCKET = "run/shell.sock";
+    private static final String ATTACH_CLASS = "shm.runtime.launch.AttachedCommandClient";
+    /** Prefixes of the system properties a runtime reads at its start: a command line that sets one starts its own. */
+    static final List<String> RUNTIME_SETTINGS = List.of("shm.", "felix.", "org.osgi.", "org.apache.felix.",
+            "launch.", "gosh.", "ds.");
+    /** Properties of those prefixes that do not change what a running runtime would do. */
+    static final List<String> NOT_RUNTIME_SETTINGS = List.of(HOME_PROPERTY, ATTACH_PROPERTY, "shm.launch.linker.warmup");
 
     private RuntimeHome() {
     }
@@ -72,14 +86,52 @@ public final class RuntimeHome {
                     + "; the shm runtime needs Java " + REQUIRED_FEATURE + " or later (set SHM_JAVA or JAVA_HOME)");
             return;
         }
+        Path home = home();
+        if (mayHandOver(System.getProperties(), home)) {
+            handOver(home);
+        }
         try {
-            prepare(home());
+            prepare(home);
         } catch (IOException | RuntimeException unusable) {
             fail("cannot prepare the platform home: " + unusable.getMessage());
             return;
         }
         if (warmUpWanted(System.getProperty(WARM_UP_PROPERTY), launchProperty(WARM_UP_PROPERTY))) {
             startWarmUp();
+        }
+    }
+
+    /**
+     * Whether this command line may hand its command to a runtime of {@code home}: a socket is there, handing over is
+     * not turned off, and no property a runtime reads at its start is set (the running runtime could not take it).
+     */
+    static boolean mayHandOver(Properties properties, Path home) {
+        if ("false".equalsIgnoreCase(properties.getProperty(ATTACH_PROPERTY, "").strip())) {
+            return false;
+        }
+        for (String name : properties.stringPropertyNames()) {
+            if (!NOT_RUNTIME_SETTINGS.contains(name) && RUNTIME_SETTINGS.stream().anyMatch(name::startsWith)) {
+                return false;
+            }
+        }
+        return Files.exists(home.resolve(ATTACH_SOCKET), java.nio.file.LinkOption.NOFOLLOW_LINKS);
+    }
+
+    /**
+     * Hands the command to the runtime listening in {@code home} ({@code AttachedCommandClient}, compiled for Java 25,
+     * hence loaded by name) and exits with its exit code; returns when no runtime took it.
+     */
+    private static void handOver(Path home) {
+        int exitCode;
+        try {
+            exitCode = (Integer) Class.forName(ATTACH_CLASS).getDeclaredMethod("run", Path.class).invoke(null, home);
+        } catch (ReflectiveOperationException | LinkageError | RuntimeException notAvailable) {
+            return; // this JVM runs the command itself, as without a runtime in the home
+        }
+        if (exitCode >= 0) {
+            System.out.flush();
+            System.err.flush();
+            System.exit(exitCode);
         }
     }
 
