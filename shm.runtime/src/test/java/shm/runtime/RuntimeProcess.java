@@ -65,6 +65,19 @@ final class RuntimeProcess implements AutoCloseable {
         return new RuntimeProcess(builder.start(), startNanos);
     }
 
+    /**
+     * Starts the runtime jar as an operator types a command line: {@code java -jar <jar> [arguments]} with the home's
+     * {@code SHM_HOME} and no JVM option, so that it hands its command to a runtime running in that home, if any.
+     */
+    static RuntimeProcess startCommandLine(Path home, String... arguments) throws IOException {
+        List<String> command = new ArrayList<>(List.of(java().toString(), "-jar", jar().toString()));
+        command.addAll(List.of(arguments));
+        long startNanos = System.nanoTime();
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().put("SHM_HOME", home.toString());
+        return new RuntimeProcess(builder.start(), startNanos);
+    }
+
     /** Runs the runtime jar with the given arguments and no input, until it exits by itself (or the deadline). */
     static Finished run(Path root, String... arguments) throws IOException, InterruptedException {
         try (RuntimeProcess runtime = start(root, arguments)) {
