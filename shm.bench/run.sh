@@ -321,6 +321,29 @@ if want startup; then
             infra-c1 "$st/home-infra" -- "$java25" "${jopt[@]}" -XX:TieredStopAtLevel=1 -jar "$st/infra.jar" :: \
             ds-c1 "$st/home-ds" -- "$java25" "${jopt[@]}" -XX:TieredStopAtLevel=1 -jar "$st/ds.jar" :: \
             full-c1 "$st/home-full" -- "$java25" "${jopt[@]}" -XX:TieredStopAtLevel=1 "${full_cmd[@]}"
+        # A command line while a runtime runs in its home (`shm.jar --serve`, in a home and a store of its own): the
+        # jar's launcher agent hands the command to that runtime and the JVM starts no framework. In turns with bare
+        # Felix (labelled felix-c1 here, so that the bare-c1 line above stays the table's) and a JVM that only starts
+        # and ends (`java -version`: what any Java command line costs), all without C2 as `bin/shm` starts them.
+        served_home="$st/home-served"
+        mkdir -p "$served_home"
+        rm -f "$served_home/run/shell.sock"
+        SHM_HOME="$served_home" "$java25" "${jopt[@]}" -Dshm.provider.mmap.root=/dev/shm/shm-bench-startup-$$-served \
+            -jar "$top/shm.runtime/target/shm.jar" --serve > "$out/startup-served.log" 2>&1 < /dev/null &
+        served_pid=$!
+        for _ in $(seq 1 600); do [ -S "$served_home/run/shell.sock" ] && break; sleep 0.1; done
+        if [ -S "$served_home/run/shell.sock" ]; then
+            python3 "$here/startup.py" turns "$STARTUP_RUNS" \
+                jvm-c1 "$st/home-bare" -- "$java25" -XX:TieredStopAtLevel=1 -version :: \
+                felix-c1 "$st/home-bare" -- "$java25" "${jopt[@]}" -XX:TieredStopAtLevel=1 -jar "$st/bare.jar" :: \
+                handed-c1 "$served_home" -- "$java25" "${jopt[@]}" -XX:TieredStopAtLevel=1 \
+                    -jar "$top/shm.runtime/target/shm.jar" shm:list
+        else
+            echo "FAILED startup: the served runtime did not listen within 60 s (see startup-served.log)" >&2
+        fi
+        kill -TERM "$served_pid" 2>/dev/null || true
+        wait "$served_pid" 2>/dev/null || true  # a served runtime ends with 143 on SIGTERM
+        rm -rf /dev/shm/shm-bench-startup-$$-served
         # Where a start of the full runtime goes, without C2 (its steps' times since the JVM started, from the
         # class-loading log), and when the infrastructure-only framework's probe answers, measured the same way.
         python3 "$here/startup.py" phases full-c1 "$STARTUP_PHASE_RUNS" "$st/home-full" -- \

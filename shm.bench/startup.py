@@ -121,10 +121,12 @@ def turns(runs, specs):
             results[label].append(once(cmd, home))
     for label, _, _ in specs:
         report(label, runs, results[label])
-    for prefix, line, key in (("full", "SHARE", "ours"), ("ds", "DSFLOOR", "first_component")):
+    # Each line: the median over the rounds of (first answer of PREFIX-SUFFIX - first answer of BASE-SUFFIX).
+    for prefix, base, line, key in (("full", "infra", "SHARE", "ours"), ("ds", "infra", "DSFLOOR", "first_component"),
+                                    ("handed", "felix", "HANDED", "vs_bare_felix")):
         for label in [label for label, _, _ in specs if label == prefix or label.startswith(prefix + "-")]:
             suffix = label[len(prefix):]
-            infra = results.get("infra" + suffix)
+            infra = results.get(base + suffix)
             if infra:
                 shares = [(f[0] - i[0]) * 1000 for f, i in zip(results[label], infra)]
                 print(f"{line} startup.{suffix.lstrip('-') or 'default'} {key}={statistics.median(shares):.0f} unit=ms "
