@@ -31,7 +31,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.apache.felix.gogo.runtime.CommandProcessorImpl;
-import org.apache.felix.gogo.runtime.threadio.ThreadIOImpl;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -40,8 +39,6 @@ import org.osgi.service.log.Logger;
 
 import shm.api.ObjectInfo;
 import shm.core.NeutralSharedMemoryService;
-import shm.provider.mmap.MmapBackend;
-import shm.provider.mmap.MmapSettings;
 import shm.testkit.Await;
 
 /**
@@ -52,16 +49,12 @@ import shm.testkit.Await;
  */
 class AttachedCommandsTest {
 
-    private static final List<String> FUNCTIONS = List.of("list", "create", "open", "write", "dump", "info", "close");
-
     @TempDir
     Path temporary;
 
     private Path home;
-    private MmapBackend backend;
+    private GogoWithShmCommands gogo;
     private NeutralSharedMemoryService service;
-    private ShmCommands commands;
-    private ThreadIOImpl threadIO;
     private CommandProcessorImpl processor;
     private final Blocker blocker = new Blocker();
     private final List<String> logged = Collections.synchronizedList(new ArrayList<>());
@@ -70,24 +63,16 @@ class AttachedCommandsTest {
     @BeforeEach
     void startGogoWithTheShmCommands() throws IOException {
         home = Files.createDirectory(temporary.resolve("home"));
-        backend = new MmapBackend(MmapSettings.under(temporary.resolve("root")));
-        service = new NeutralSharedMemoryService(backend);
-        commands = new ShmCommands(() -> service);
-        threadIO = new ThreadIOImpl();
-        threadIO.start();
-        processor = new CommandProcessorImpl(threadIO);
-        FUNCTIONS.forEach(function -> processor.addCommand("shm", commands, function));
+        gogo = new GogoWithShmCommands(temporary.resolve("root"));
+        service = gogo.service;
+        processor = gogo.processor;
         processor.addCommand("test", blocker, "block");
     }
 
     @AfterEach
     void stopEverything() {
         listenings.forEach(Listening::close);
-        processor.stop();
-        threadIO.stop();
-        commands.closeHeldHandles();
-        service.close();
-        backend.close();
+        gogo.close();
     }
 
     /** A command that waits until interrupted, and says so. */

@@ -10,11 +10,9 @@ import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.felix.gogo.runtime.CommandProcessorImpl;
-import org.apache.felix.gogo.runtime.threadio.ThreadIOImpl;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -22,8 +20,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import shm.api.SharedMemory;
 import shm.core.NeutralSharedMemoryService;
-import shm.provider.mmap.MmapBackend;
-import shm.provider.mmap.MmapSettings;
 
 /**
  * The command line run through the real Gogo runtime with the real shm commands over the real mmap backend; only
@@ -31,15 +27,11 @@ import shm.provider.mmap.MmapSettings;
  */
 class CommandLineRunTest {
 
-    private static final List<String> FUNCTIONS = List.of("list", "create", "open", "write", "dump", "info", "close");
-
     @TempDir
     Path temporary;
 
-    private MmapBackend backend;
+    private GogoWithShmCommands gogo;
     private NeutralSharedMemoryService service;
-    private ShmCommands commands;
-    private ThreadIOImpl threadIO;
     private CommandProcessorImpl processor;
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -48,22 +40,14 @@ class CommandLineRunTest {
 
     @BeforeEach
     void startGogoWithTheShmCommands() {
-        backend = new MmapBackend(MmapSettings.under(temporary.resolve("root")));
-        service = new NeutralSharedMemoryService(backend);
-        commands = new ShmCommands(() -> service);
-        threadIO = new ThreadIOImpl();
-        threadIO.start();
-        processor = new CommandProcessorImpl(threadIO);
-        FUNCTIONS.forEach(function -> processor.addCommand("shm", commands, function));
+        gogo = new GogoWithShmCommands(temporary.resolve("root"));
+        service = gogo.service;
+        processor = gogo.processor;
     }
 
     @AfterEach
     void stopEverything() {
-        processor.stop();
-        threadIO.stop();
-        commands.closeHeldHandles();
-        service.close();
-        backend.close();
+        gogo.close();
     }
 
     private int run(Invocation invocation, boolean commandsArrive) {
