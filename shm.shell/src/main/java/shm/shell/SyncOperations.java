@@ -31,7 +31,9 @@ import shm.api.WaitResult;
  * has one thread of its own that makes every call on it, and the mutex, once acquired, is owned by that thread until
  * {@code release} or {@code close}. Waits run in slices of {@value #SLICE_MILLIS} ms, so that Ctrl-C (which
  * interrupts the command's thread) ends a long wait within a slice; a pulse that falls between two slices is missed,
- * as it would be by a waiter that arrives a moment late.
+ * as it would be by a waiter that arrives a moment late. A wait holds none of this object's state while it waits,
+ * so that another command (from a second session, or a command line handed to the runtime) can signal the object it
+ * waits on, or use any other; a handle closed meanwhile ends the wait with that handle's failure.
  */
 final class SyncOperations {
 
@@ -63,10 +65,20 @@ final class SyncOperations {
     }
 
     /** {@code shm:event <verb> <name> ...}. */
-    synchronized String event(List<String> words) {
+    String event(List<String> words) {
         String verb = verb(words, EVENT_USAGE);
         String name = name(words, EVENT_USAGE);
         List<String> rest = words.subList(2, words.size());
+        if (verb.equals("wait")) {
+            NamedEvent event = heldNow(events, name, "event");
+            return waited("event", name, sliced(timeout(rest, EVENT_USAGE), event::await));
+        }
+        synchronized (this) {
+            return eventLocked(verb, name, rest);
+        }
+    }
+
+    private String eventLocked(String verb, String name, List<String> rest) {
         return switch (verb) {
             case "create" -> {
                 flags(rest, EVENT_USAGE, "manual", "signaled");
@@ -91,10 +103,6 @@ final class SyncOperations {
                 }
                 yield verb + " event " + OperatorText.quoted(name);
             }
-            case "wait" -> {
-                NamedEvent event = held(events, name, "event");
-                yield waited("event", name, sliced(timeout(rest, EVENT_USAGE), event::await));
-            }
             case "state" -> {
                 none(rest, EVENT_USAGE);
                 yield state(name);
@@ -108,10 +116,44 @@ final class SyncOperations {
     }
 
     /** {@code shm:mutex <verb> <name> ...}. */
-    synchronized String mutex(List<String> words) {
+    String mutex(List<String> words) {
         String verb = verb(words, MUTEX_USAGE);
         String name = name(words, MUTEX_USAGE);
         List<String> rest = words.subList(2, words.size());
+        // The calls on a held mutex run on its own thread, which a wait keeps busy: they are made outside this
+        // object's lock, so that a wait on one mutex holds up no other command.
+        switch (verb) {
+            case "wait" -> {
+                MutexHolder holder = heldNow(mutexes, name, "mutex");
+                long timeout = timeout(rest, MUTEX_USAGE);
+                return waited("mutex", name, holder.call(() -> sliced(timeout, holder.mutex()::acquire)));
+            }
+            case "release" -> {
+                none(rest, MUTEX_USAGE);
+                MutexHolder holder = heldNow(mutexes, name, "mutex");
+                holder.call(() -> {
+                    holder.mutex().release();
+                    return null;
+                });
+                return "released mutex " + OperatorText.quoted(name);
+            }
+            case "close" -> {
+                none(rest, MUTEX_USAGE);
+                MutexHolder holder;
+                synchronized (this) {
+                    holder = mutexes.remove(name);
+                }
+                return closed(holder != null, name, "mutex", holder == null ? () -> { } : holder::close);
+            }
+            default -> {
+                synchronized (this) {
+                    return mutexLocked(verb, name, rest);
+                }
+            }
+        }
+    }
+
+    private String mutexLocked(String verb, String name, List<String> rest) {
         return switch (verb) {
             case "create", "open" -> {
                 if (verb.equals("create")) {
@@ -127,38 +169,29 @@ final class SyncOperations {
                         : "created mutex ") + OperatorText.quoted(name)
                         + (owned && !holder.alreadyExisted() ? " (owned by this shell)" : "");
             }
-            case "wait" -> {
-                MutexHolder holder = held(mutexes, name, "mutex");
-                long timeout = timeout(rest, MUTEX_USAGE);
-                yield waited("mutex", name, holder.call(() -> sliced(timeout, holder.mutex()::acquire)));
-            }
-            case "release" -> {
-                none(rest, MUTEX_USAGE);
-                MutexHolder holder = held(mutexes, name, "mutex");
-                holder.call(() -> {
-                    holder.mutex().release();
-                    return null;
-                });
-                yield "released mutex " + OperatorText.quoted(name);
-            }
             case "state" -> {
                 none(rest, MUTEX_USAGE);
                 yield state(name);
-            }
-            case "close" -> {
-                none(rest, MUTEX_USAGE);
-                MutexHolder holder = mutexes.remove(name);
-                yield closed(holder != null, name, "mutex", holder == null ? () -> { } : holder::close);
             }
             default -> throw new UsageException("unknown verb " + OperatorText.quoted(verb), MUTEX_USAGE);
         };
     }
 
     /** {@code shm:semaphore <verb> <name> ...}. */
-    synchronized String semaphore(List<String> words) {
+    String semaphore(List<String> words) {
         String verb = verb(words, SEMAPHORE_USAGE);
         String name = name(words, SEMAPHORE_USAGE);
         List<String> rest = words.subList(2, words.size());
+        if (verb.equals("wait")) {
+            NamedSemaphore semaphore = heldNow(semaphores, name, "semaphore");
+            return waited("semaphore", name, sliced(timeout(rest, SEMAPHORE_USAGE), semaphore::acquire));
+        }
+        synchronized (this) {
+            return semaphoreLocked(verb, name, rest);
+        }
+    }
+
+    private String semaphoreLocked(String verb, String name, List<String> rest) {
         return switch (verb) {
             case "create" -> {
                 if (rest.size() != 2) {
@@ -176,10 +209,6 @@ final class SyncOperations {
                 NamedSemaphore semaphore = service().openSemaphore(name);
                 keep(semaphores, name, semaphore, NamedSemaphore::close);
                 yield "opened semaphore " + OperatorText.quoted(name);
-            }
-            case "wait" -> {
-                NamedSemaphore semaphore = held(semaphores, name, "semaphore");
-                yield waited("semaphore", name, sliced(timeout(rest, SEMAPHORE_USAGE), semaphore::acquire));
             }
             case "release" -> {
                 if (rest.size() > 1) {
@@ -263,6 +292,11 @@ final class SyncOperations {
         if (before != null) {
             close.accept(before);
         }
+    }
+
+    /** {@link #held} under this object's lock, for a wait that then runs without it. */
+    private synchronized <T> T heldNow(Map<String, T> held, String name, String what) {
+        return held(held, name, what);
     }
 
     private static <T> T held(Map<String, T> held, String name, String what) {

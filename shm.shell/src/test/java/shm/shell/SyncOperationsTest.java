@@ -21,6 +21,7 @@ import shm.api.ShmException;
 import shm.core.NeutralSharedMemoryService;
 import shm.provider.mmap.MmapBackend;
 import shm.provider.mmap.MmapSettings;
+import shm.testkit.Await;
 
 /** The event, mutex and semaphore commands against the real neutral service over the real mmap backend. */
 class SyncOperationsTest {
@@ -73,6 +74,28 @@ class SyncOperationsTest {
         ShmException notOwned = assertThrows(ShmException.class, () -> sync.mutex(words("release", "lock")));
         assertTrue(notOwned.getMessage().contains("WRONG_STATE"), notOwned.getMessage());
         assertEquals("closed mutex 'lock'", sync.mutex(words("close", "lock")));
+    }
+
+    @Test
+    void aWaitHoldsUpNoOtherCommandAndASetFromAnotherSessionEndsIt() throws Exception {
+        sync.event(words("create", "go"));
+        CompletableFuture<String> waited = new CompletableFuture<>();
+        Thread waiter = Thread.ofPlatform().name("waiting command").start(() -> {
+            try {
+                waited.complete(sync.event(words("wait", "go", "20000")));
+            } catch (RuntimeException failed) {
+                waited.completeExceptionally(failed);
+            }
+        });
+        Await.until("the wait to begin", () -> Arrays.stream(waiter.getStackTrace())
+                .anyMatch(frame -> frame.getMethodName().equals("sliced")));
+
+        // Another session's commands meanwhile: they run at once, and the set ends the wait.
+        assertEquals("created semaphore 'other' (maximum 1)", CompletableFuture.supplyAsync(() -> sync.semaphore(
+                words("create", "other", "0", "1"))).get(5, TimeUnit.SECONDS));
+        assertEquals("set event 'go'", CompletableFuture.supplyAsync(() -> sync.event(words("set", "go")))
+                .get(5, TimeUnit.SECONDS));
+        assertEquals("waited on event 'go': signaled", waited.get(10, TimeUnit.SECONDS));
     }
 
     @Test
