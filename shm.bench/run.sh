@@ -99,7 +99,9 @@ section() {                                   # section NAME: wait for quiet, lo
     quiet_spent=$((quiet_spent + waited))
     local flag=quiet
     python3 -c "import sys; sys.exit(0 if float('$b') < float('$QUIET_BUSY') else 1)" || flag=LOADED
-    echo "LOAD $name busy=$b loadavg=$(cut -d' ' -f1 /proc/loadavg) waited_s=$waited state=$flag" | tee -a "$out/load.txt"
+    # at_s: seconds since the run began, so that load.txt also tells how long each section took
+    echo "LOAD $name busy=$b loadavg=$(cut -d' ' -f1 /proc/loadavg) waited_s=$waited state=$flag" \
+        "at_s=$(( $(date +%s) - run_start ))" | tee -a "$out/load.txt"
     echo "== $name"
 }
 jrun() { "$java25" --enable-native-access=ALL-UNNAMED -cp "$here/target/classes:$here/target/lib/*" "$@"; }

@@ -56,8 +56,9 @@ final class AttachedCommand implements Runnable {
                     .start(() -> interruptWhenGone(in));
             try {
                 Object lock = new Object();
-                int exitCode = runner.run(arguments, new ProcessStreams(new ByteArrayInputStream(new byte[0]),
-                        CommandWire.framing(out, CommandWire.OUT, lock), CommandWire.framing(out, CommandWire.ERR, lock)));
+                ProcessStreams connection = new ProcessStreams(new ByteArrayInputStream(new byte[0]),
+                        CommandWire.framing(out, CommandWire.OUT, lock), CommandWire.framing(out, CommandWire.ERR, lock));
+                int exitCode = runner.run(arguments, connection);
                 synchronized (lock) {
                     finished.set(true);
                     CommandWire.writeExit(out, exitCode);

@@ -1,5 +1,7 @@
 package shm.shell;
 
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Hashtable;
@@ -166,8 +168,7 @@ public final class CommandLineEntry {
 
     /** A command line asked to serve while this runtime serves its home: refused, as a second runtime would be. */
     private static int alreadyServed(Path home, ProcessStreams connection) {
-        java.io.PrintStream errors = new java.io.PrintStream(connection.err(), true,
-                java.nio.charset.StandardCharsets.UTF_8);
+        PrintStream errors = new PrintStream(connection.err(), true, StandardCharsets.UTF_8);
         errors.println("error: a runtime of the home " + home + " runs already (process "
                 + ProcessHandle.current().pid() + ") and takes the commands of its command lines; stop it first");
         return CommandLineRun.BAD_ARGUMENTS;

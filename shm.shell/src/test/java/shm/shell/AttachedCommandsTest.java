@@ -178,7 +178,8 @@ class AttachedCommandsTest {
                 case CommandWire.OUT -> out.write(answer.readNBytes(value));
                 case CommandWire.ERR -> err.write(answer.readNBytes(value));
                 case CommandWire.EXIT -> {
-                    return new Answer(value, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+                    return new Answer(value, out.toString(StandardCharsets.UTF_8),
+                            err.toString(StandardCharsets.UTF_8));
                 }
                 default -> throw new AssertionError("a frame of unknown kind " + kind);
             }

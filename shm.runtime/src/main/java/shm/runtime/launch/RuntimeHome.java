@@ -68,7 +68,7 @@ public final class RuntimeHome {
     static final List<String> RUNTIME_SETTINGS = List.of("shm.", "felix.", "org.osgi.", "org.apache.felix.",
             "launch.", "gosh.", "ds.");
     /** Properties of those prefixes that do not change what a running runtime would do. */
-    static final List<String> NOT_RUNTIME_SETTINGS = List.of(HOME_PROPERTY, ATTACH_PROPERTY, "shm.launch.linker.warmup");
+    static final List<String> NOT_RUNTIME_SETTINGS = List.of(HOME_PROPERTY, ATTACH_PROPERTY, WARM_UP_PROPERTY);
 
     private RuntimeHome() {
     }
