@@ -56,16 +56,16 @@ final class AttachedCommand implements Runnable {
                     .start(() -> interruptWhenGone(in));
             try {
                 Object lock = new Object();
-                ProcessStreams connection = new ProcessStreams(new ByteArrayInputStream(new byte[0]),
+                ProcessStreams streams = new ProcessStreams(new ByteArrayInputStream(new byte[0]),
                         CommandWire.framing(out, CommandWire.OUT, lock), CommandWire.framing(out, CommandWire.ERR, lock));
-                int exitCode = runner.run(arguments, connection);
+                int exitCode = runner.run(arguments, streams);
                 synchronized (lock) {
                     finished.set(true);
                     CommandWire.writeExit(out, exitCode);
                 }
             } finally {
                 finished.set(true);
-                watcher.interrupt();
+                watcher.interrupt(); // which also closes the connection, as the end of this method would
             }
         } catch (IOException clientGone) {
             // the command line went away; what the command did stays done, as at the prompt

@@ -18,8 +18,8 @@ import java.util.List;
 
 /**
  * Hands a command line's command to the runtime that runs in the same platform home, when one listens on the home's
- * socket ({@value #SOCKET}), and prints its answer: the command runs in that runtime, as if typed at its prompt, and
- * this JVM starts no framework. The other side, and the wire format it shares with this class, is shm.shell's
+ * socket ({@value RuntimeHome#ATTACH_SOCKET}), and prints its answer: the command runs in that runtime, as if typed at
+ * its prompt, and this JVM starts no framework. The other side, and the wire format it shares with this class, is shm.shell's
  * {@code AttachedCommands} / {@code CommandWire} ({@code shm.runtime/README.md} describes both):
  *
  * <pre>
@@ -33,8 +33,6 @@ import java.util.List;
  */
 final class AttachedCommandClient {
 
-    /** The socket's path under the platform home. */
-    static final String SOCKET = "run/shell.sock";
     /** What {@link #run} answers when no runtime took the command: the caller starts one. */
     static final int NOT_HANDED_OVER = -1;
 
@@ -61,7 +59,7 @@ final class AttachedCommandClient {
         if (arguments.isEmpty()) {
             return NOT_HANDED_OVER;
         }
-        Path socket = home.resolve(SOCKET);
+        Path socket = home.resolve(RuntimeHome.ATTACH_SOCKET);
         SocketChannel channel;
         try {
             channel = SocketChannel.open(StandardProtocolFamily.UNIX);
