@@ -10,6 +10,9 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
@@ -17,6 +20,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import shm.api.NamedMutex;
 import shm.api.ShmException;
 import shm.core.NeutralSharedMemoryService;
 import shm.provider.mmap.MmapBackend;
@@ -96,6 +100,27 @@ class SyncOperationsTest {
         assertEquals("set event 'go'", CompletableFuture.supplyAsync(() -> sync.event(words("set", "go")))
                 .get(5, TimeUnit.SECONDS));
         assertEquals("waited on event 'go': signaled", waited.get(10, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void closingAMutexEndsAWaitOnItInsteadOfWaitingItOut() throws Exception {
+        // Threads of its own: the common pool may have a single thread on a small machine, which the wait would take.
+        try (NamedMutex owner = service.createOrOpenMutex("held", true);
+                ExecutorService sessions = Executors.newCachedThreadPool()) {
+            assertEquals("opened mutex 'held'", sync.mutex(words("open", "held")));
+            CompletableFuture<String> waited = CompletableFuture.supplyAsync(() -> sync.mutex(words("wait", "held",
+                    "20000")), sessions);
+            Await.until("the wait on the mutex to begin", () -> Thread.getAllStackTraces().entrySet().stream()
+                    .anyMatch(thread -> thread.getKey().getName().equals("shm:mutex held")
+                            && Arrays.stream(thread.getValue()).anyMatch(f -> f.getMethodName().equals("sliced"))));
+
+            assertEquals("closed mutex 'held'", CompletableFuture.supplyAsync(() -> sync.mutex(words("close", "held")),
+                    sessions).get(5, TimeUnit.SECONDS));
+            ExecutionException ended = assertThrows(ExecutionException.class, () -> waited.get(5, TimeUnit.SECONDS));
+            assertEquals("the mutex was closed while this command waited: the wait was given up",
+                    ended.getCause().getMessage());
+            assertTrue(owner.heldByCurrentThread(), "the owner lost the mutex");
+        }
     }
 
     @Test
