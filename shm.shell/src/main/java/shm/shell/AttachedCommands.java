@@ -9,9 +9,11 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -136,7 +138,7 @@ final class AttachedCommands implements Listening {
         BasicFileAttributes attributes;
         try {
             attributes = Files.readAttributes(socket, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        } catch (java.nio.file.NoSuchFileException absent) {
+        } catch (NoSuchFileException absent) {
             return true;
         }
         if (!attributes.isOther()) {
@@ -178,11 +180,6 @@ final class AttachedCommands implements Listening {
         }
     }
 
-    /** The socket's path. */
-    Path socket() {
-        return socket;
-    }
-
     /** Stops listening, removes the socket this runtime made, and ends the connections still running; idempotent. */
     @Override
     public void close() {
@@ -206,7 +203,7 @@ final class AttachedCommands implements Listening {
         }
         running.forEach(AttachedCommand::abandon);
         try {
-            listener.join(java.time.Duration.ofSeconds(5));
+            listener.join(Duration.ofSeconds(5));
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
         }

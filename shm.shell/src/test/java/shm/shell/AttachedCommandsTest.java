@@ -14,11 +14,13 @@ import java.io.IOException;
 import java.lang.reflect.Proxy;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
+import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.Channels;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
@@ -31,6 +33,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.apache.felix.gogo.runtime.CommandProcessorImpl;
+import org.apache.felix.service.command.CommandSession;
+import org.apache.felix.service.command.CommandSessionListener;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -261,11 +265,11 @@ class AttachedCommandsTest {
             try {
                 Answer after = readAnswer(channel);
                 throw new AssertionError("a command line whose runtime stopped listening got an answer: " + after);
-            } catch (EOFException | java.nio.channels.AsynchronousCloseException expected) {
+            } catch (EOFException | AsynchronousCloseException expected) {
                 // the connection ended without an exit code: the client says the runtime stopped
             }
         }
-        assertFalse(Files.exists(socket, java.nio.file.LinkOption.NOFOLLOW_LINKS), "the socket was left behind");
+        assertFalse(Files.exists(socket, LinkOption.NOFOLLOW_LINKS), "the socket was left behind");
         Await.until("the listener thread to end", () -> Thread.getAllStackTraces().keySet().stream()
                 .noneMatch(thread -> thread.getName().equals(AttachedCommands.LISTENER_THREAD)));
     }
@@ -292,7 +296,7 @@ class AttachedCommandsTest {
         try (ServerSocketChannel dead = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
             dead.bind(UnixDomainSocketAddress.of(socket));
         }
-        assertTrue(Files.exists(socket, java.nio.file.LinkOption.NOFOLLOW_LINKS));
+        assertTrue(Files.exists(socket, LinkOption.NOFOLLOW_LINKS));
         Listening third = listen();
         assertNotSame(Listening.NOWHERE, third, "a dead socket kept a runtime from listening");
         assertEquals(0, handOver("list").exitCode());
@@ -311,13 +315,13 @@ class AttachedCommandsTest {
     @Test
     void theFailuresOfHandedOverCommandsAreNotTheConsoles() throws IOException {
         AtomicBoolean counted = new AtomicBoolean();
-        processor.addListener(new org.apache.felix.service.command.CommandSessionListener() {
+        processor.addListener(new CommandSessionListener() {
             @Override
-            public void beforeExecute(org.apache.felix.service.command.CommandSession session, CharSequence command) {
+            public void beforeExecute(CommandSession session, CharSequence command) {
             }
 
             @Override
-            public void afterExecute(org.apache.felix.service.command.CommandSession session, CharSequence command,
+            public void afterExecute(CommandSession session, CharSequence command,
                     Exception exception) {
                 if (session.get(CommandLineRun.ATTACHED_VARIABLE) == null) {
                     counted.set(true);
@@ -325,7 +329,7 @@ class AttachedCommandsTest {
             }
 
             @Override
-            public void afterExecute(org.apache.felix.service.command.CommandSession session, CharSequence command,
+            public void afterExecute(CommandSession session, CharSequence command,
                     Object result) {
             }
         });

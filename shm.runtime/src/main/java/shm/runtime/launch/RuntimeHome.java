@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
@@ -114,7 +115,7 @@ public final class RuntimeHome {
                 return false;
             }
         }
-        return Files.exists(home.resolve(ATTACH_SOCKET), java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        return Files.exists(home.resolve(ATTACH_SOCKET), LinkOption.NOFOLLOW_LINKS);
     }
 
     /**
