@@ -124,12 +124,13 @@ public final class CommandLineEntry {
             Path etc = homeFolder == null ? null : homeFolder.resolve("etc");
             frameworkStages = new FrameworkStages(context, configurations, components, etc, platformLevel, consoleLevel, logger);
             ServiceWait serviceWait = new ServiceArrival(context);
-            RuntimeStages runtimeStages = frameworkStages;
+            // A handed-over command runs once this runtime has started: its start's waits are not made again.
+            RuntimeStages started = new StartedPlatform();
             AttachedCommands.CommandRunner handedOver = (given, connection) -> switch (
                     Invocation.parse(given.toArray(String[]::new))) {
                 case Invocation.Serve serve -> alreadyServed(homeFolder, connection);
                 case Invocation invocation -> new CommandLineRun(invocation, processor, serviceWait, patience,
-                        runtimeStages, connection, () -> Listening.NOWHERE, true).call();
+                        started, connection, () -> Listening.NOWHERE, true).call();
             };
             boolean attach = homeFolder != null && !"false".equalsIgnoreCase(
                     String.valueOf(context.getProperty(ATTACH_PROPERTY)).strip());

@@ -24,7 +24,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -106,31 +105,8 @@ class AttachedCommandsTest {
     /** What the runtime's entry point does with a handed-over command: a command-line run on the connection. */
     private int runHere(List<String> arguments, ProcessStreams connection) {
         return new CommandLineRun(Invocation.parse(arguments.toArray(String[]::new)), processor,
-                (filter, deadline) -> true, Duration.ofSeconds(5), new StartedStages(), connection,
+                (filter, deadline) -> true, Duration.ofSeconds(5), new StartedPlatform(), connection,
                 () -> Listening.NOWHERE, true).call();
-    }
-
-    /** Stages of a runtime that has started: nothing left to start. */
-    private static final class StartedStages implements RuntimeStages {
-        @Override
-        public void startPlatform(Instant deadline) {
-            // started already
-        }
-
-        @Override
-        public void startConsole() {
-            throw new AssertionError("a handed-over command never starts a console");
-        }
-
-        @Override
-        public ConsoleEnd awaitConsoleEnd() {
-            throw new AssertionError("a handed-over command never waits for a console");
-        }
-
-        @Override
-        public int consoleFailures() {
-            return 0;
-        }
     }
 
     private Logger recordingLogger() {
