@@ -49,11 +49,14 @@ if [ -n "$quick" ]; then
     OVERHEAD_CYCLES=2000; OVERHEAD_ROUNDS=3; SYNC_PAIRS=20000; PAIRED_ROUNDS=1; PAIRED_SCALE=10
     JMH_DEFAULT=(-f 1 -wi 1 -w 300ms -i 2 -r 300ms)
 else
-    SCALE_N=${SCALE_N:-100000}; REPS=7; PP_N=300000; PP_WARM=50000; EV_N=100000; EV_WARM=1000000; EV_ROUNDS=5; STARTUP_RUNS=10; STARTUP_PHASE_RUNS=5; SYS_N=2000
-    OVERHEAD_CYCLES=20000; OVERHEAD_ROUNDS=9; PAIRED_ROUNDS=5; PAIRED_SCALE=1
+    # Sized so that the whole run, build included, takes ≤ 20 minutes on the 2-CPU machine of docs/performance.md even
+    # when the host runs slow (21.1 min on 2026-12-01 with 7 repetitions, 9 overhead rounds, 10 start-up rounds, JMH
+    # 3+5 iterations and paired cycles two thirds longer; the sections' times are in load.txt, at_s)
+    SCALE_N=${SCALE_N:-100000}; REPS=5; PP_N=300000; PP_WARM=50000; EV_N=100000; EV_WARM=1000000; EV_ROUNDS=5; STARTUP_RUNS=8; STARTUP_PHASE_RUNS=5; SYS_N=2000
+    OVERHEAD_CYCLES=20000; OVERHEAD_ROUNDS=7; PAIRED_ROUNDS=5; PAIRED_SCALE=1
     # event calls take 20-300 ns: rounds of a million pairs (3-5 s in all) let the JIT's code settle before they count
     SYNC_PAIRS=1000000
-    JMH_DEFAULT=(-f 1 -wi 3 -w 1s -i 5 -r 1s)
+    JMH_DEFAULT=(-f 1 -wi 2 -w 1s -i 4 -r 1s)
 fi
 if [ -n "${JMH_ARGS:-}" ]; then read -r -a JMH_OPTS <<< "$JMH_ARGS"; else JMH_OPTS=("${JMH_DEFAULT[@]}"); fi
 # The iwin32 parts are nanosecond loads and atomics that settle within a second: half-second iterations keep the run
@@ -198,15 +201,16 @@ if want paired; then
     paired_root=/dev/shm/shm-bench-paired-$$
     for r in $(seq "$PAIRED_ROUNDS"); do
         #    platform mode              C mode  platform cycles  warm-up  C cycles
-        for spec in "create-unreserved-confined life   100000 30000 200000" \
-                    "create-unreserved-confined-spares life 100000 30000 200000" \
-                    "create-confined            touch  100000 30000 100000" \
-                    "create-confined-spares     touch  100000 30000 100000" \
-                    "open-elsewhere-confined    open   200000 50000 400000" \
-                    "open-elsewhere-confined-unkept open 200000 50000 400000" \
-                    "open-here-confined         open   200000 50000 400000" \
-                    "create-unreserved          life    30000 10000 200000" \
-                    "open-elsewhere             open    40000 10000 400000"; do
+        # (measured cycles of 1-2.5 s each on this machine; the warm-ups as long as before, for the compiled code)
+        for spec in "create-unreserved-confined life    60000 30000 120000" \
+                    "create-unreserved-confined-spares life 60000 30000 120000" \
+                    "create-confined            touch   60000 30000  60000" \
+                    "create-confined-spares     touch   60000 30000  60000" \
+                    "open-elsewhere-confined    open   120000 50000 240000" \
+                    "open-elsewhere-confined-unkept open 120000 50000 240000" \
+                    "open-here-confined         open   120000 50000 240000" \
+                    "create-unreserved          life    18000 10000 120000" \
+                    "open-elsewhere             open    24000 10000 240000"; do
             read -r mode cmode n warm cn <<< "$spec"
             cline=$("$bin/cycles" "$cmode" $((cn / PAIRED_SCALE)) 4096)
             pline=$(jrun shm.bench.ControlCycles "$mode" "$paired_root" $((n / PAIRED_SCALE)) $((warm / PAIRED_SCALE)))

@@ -7,18 +7,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 import shm.api.ErrorReason;
 import shm.api.NamedEvent;
-import shm.api.NamedMutex;
 import shm.api.NamedSemaphore;
 import shm.api.ObjectInfo;
 import shm.api.ShmException;
@@ -69,70 +63,69 @@ final class SyncOperations {
 
     /** {@code shm:event <verb> <name> ...}. */
     String event(List<String> words) {
-        String verb = verb(words, EVENT_USAGE);
-        String name = name(words, EVENT_USAGE);
-        List<String> rest = words.subList(2, words.size());
-        if (verb.equals("wait")) {
-            NamedEvent event = heldNow(events, name, "event");
-            return waited("event", name, sliced(timeout(rest, EVENT_USAGE), event::await));
+        SyncWords command = SyncWords.of(words, EVENT_USAGE);
+        if (command.verb().equals("wait")) {
+            NamedEvent event = heldNow(events, command.name(), "event");
+            return waited("event", command.name(), sliced(command.timeout(), event::await));
         }
         synchronized (this) {
-            return eventLocked(verb, name, rest);
+            return eventLocked(command);
         }
     }
 
-    private String eventLocked(String verb, String name, List<String> rest) {
-        return switch (verb) {
+    private String eventLocked(SyncWords command) {
+        String name = command.name();
+        return switch (command.verb()) {
             case "create" -> {
-                flags(rest, EVENT_USAGE, "manual", "signaled");
-                NamedEvent event = service().createOrOpenEvent(name, rest.contains("manual"), rest.contains("signaled"));
+                command.flags("manual", "signaled");
+                NamedEvent event = service().createOrOpenEvent(name, command.has("manual"), command.has("signaled"));
                 keep(events, name, event, NamedEvent::close);
                 yield (event.alreadyExisted() ? "opened existing event " : "created event ") + OperatorText.quoted(name)
                         + (event.manualReset() ? " (manual reset)" : " (auto reset)");
             }
             case "open" -> {
-                none(rest, EVENT_USAGE);
+                command.none();
                 NamedEvent event = service().openEvent(name);
                 keep(events, name, event, NamedEvent::close);
                 yield "opened event " + OperatorText.quoted(name);
             }
             case "set", "reset", "pulse" -> {
-                none(rest, EVENT_USAGE);
+                command.none();
                 NamedEvent event = held(events, name, "event");
-                switch (verb) {
+                switch (command.verb()) {
                     case "set" -> event.set();
                     case "reset" -> event.reset();
                     default -> event.pulse();
                 }
-                yield verb + " event " + OperatorText.quoted(name);
+                yield command.verb() + " event " + OperatorText.quoted(name);
             }
             case "state" -> {
-                none(rest, EVENT_USAGE);
+                command.none();
                 yield state(name);
             }
             case "close" -> {
-                none(rest, EVENT_USAGE);
-                yield closed(events.remove(name) != null, name, "event", () -> { });
+                command.none();
+                NamedEvent event = events.remove(name);
+                yield closed(event != null, name, "event", event == null ? () -> { } : event::close);
             }
-            default -> throw new UsageException("unknown verb " + OperatorText.quoted(verb), EVENT_USAGE);
+            default -> throw command.wrong("unknown verb " + OperatorText.quoted(command.verb()));
         };
     }
 
     /** {@code shm:mutex <verb> <name> ...}. */
     String mutex(List<String> words) {
-        String verb = verb(words, MUTEX_USAGE);
-        String name = name(words, MUTEX_USAGE);
-        List<String> rest = words.subList(2, words.size());
+        SyncWords command = SyncWords.of(words, MUTEX_USAGE);
+        String name = command.name();
         // The calls on a held mutex run on its own thread, which a wait keeps busy: they are made outside this
         // object's lock, so that a wait on one mutex holds up no other command.
-        switch (verb) {
+        switch (command.verb()) {
             case "wait" -> {
                 MutexHolder holder = heldNow(mutexes, name, "mutex");
-                long timeout = timeout(rest, MUTEX_USAGE);
+                long timeout = command.timeout();
                 return waited("mutex", name, holder.await(() -> sliced(timeout, holder.mutex()::acquire)));
             }
             case "release" -> {
-                none(rest, MUTEX_USAGE);
+                command.none();
                 MutexHolder holder = heldNow(mutexes, name, "mutex");
                 holder.call(() -> {
                     holder.mutex().release();
@@ -141,7 +134,7 @@ final class SyncOperations {
                 return "released mutex " + OperatorText.quoted(name);
             }
             case "close" -> {
-                none(rest, MUTEX_USAGE);
+                command.none();
                 MutexHolder holder;
                 synchronized (this) {
                     holder = mutexes.remove(name);
@@ -150,88 +143,90 @@ final class SyncOperations {
             }
             default -> {
                 synchronized (this) {
-                    return mutexLocked(verb, name, rest);
+                    return mutexLocked(command);
                 }
             }
         }
     }
 
-    private String mutexLocked(String verb, String name, List<String> rest) {
-        return switch (verb) {
+    private String mutexLocked(SyncWords command) {
+        String name = command.name();
+        return switch (command.verb()) {
             case "create", "open" -> {
-                if (verb.equals("create")) {
-                    flags(rest, MUTEX_USAGE, "owned");
+                boolean create = command.verb().equals("create");
+                if (create) {
+                    command.flags("owned");
                 } else {
-                    none(rest, MUTEX_USAGE);
+                    command.none();
                 }
-                boolean owned = rest.contains("owned");
-                MutexHolder holder = MutexHolder.start(name, () -> verb.equals("create")
+                boolean owned = command.has("owned");
+                MutexHolder holder = MutexHolder.start(name, () -> create
                         ? service().createOrOpenMutex(name, owned) : service().openMutex(name));
                 keep(mutexes, name, holder, MutexHolder::close);
-                yield (verb.equals("open") ? "opened mutex " : holder.alreadyExisted() ? "opened existing mutex "
+                yield (!create ? "opened mutex " : holder.alreadyExisted() ? "opened existing mutex "
                         : "created mutex ") + OperatorText.quoted(name)
                         + (owned && !holder.alreadyExisted() ? " (owned by this shell)" : "");
             }
             case "state" -> {
-                none(rest, MUTEX_USAGE);
+                command.none();
                 yield state(name);
             }
-            default -> throw new UsageException("unknown verb " + OperatorText.quoted(verb), MUTEX_USAGE);
+            default -> throw command.wrong("unknown verb " + OperatorText.quoted(command.verb()));
         };
     }
 
     /** {@code shm:semaphore <verb> <name> ...}. */
     String semaphore(List<String> words) {
-        String verb = verb(words, SEMAPHORE_USAGE);
-        String name = name(words, SEMAPHORE_USAGE);
-        List<String> rest = words.subList(2, words.size());
-        if (verb.equals("wait")) {
-            NamedSemaphore semaphore = heldNow(semaphores, name, "semaphore");
-            return waited("semaphore", name, sliced(timeout(rest, SEMAPHORE_USAGE), semaphore::acquire));
+        SyncWords command = SyncWords.of(words, SEMAPHORE_USAGE);
+        if (command.verb().equals("wait")) {
+            NamedSemaphore semaphore = heldNow(semaphores, command.name(), "semaphore");
+            return waited("semaphore", command.name(), sliced(command.timeout(), semaphore::acquire));
         }
         synchronized (this) {
-            return semaphoreLocked(verb, name, rest);
+            return semaphoreLocked(command);
         }
     }
 
-    private String semaphoreLocked(String verb, String name, List<String> rest) {
-        return switch (verb) {
+    private String semaphoreLocked(SyncWords command) {
+        String name = command.name();
+        List<String> rest = command.rest();
+        return switch (command.verb()) {
             case "create" -> {
                 if (rest.size() != 2) {
-                    throw new UsageException("create needs <initial> <maximum>", SEMAPHORE_USAGE);
+                    throw command.wrong("create needs <initial> <maximum>");
                 }
-                long initial = number(rest.get(0), SEMAPHORE_USAGE);
-                long maximum = number(rest.get(1), SEMAPHORE_USAGE);
+                long initial = command.number(rest.get(0));
+                long maximum = command.number(rest.get(1));
                 NamedSemaphore semaphore = service().createOrOpenSemaphore(name, initial, maximum);
                 keep(semaphores, name, semaphore, NamedSemaphore::close);
                 yield (semaphore.alreadyExisted() ? "opened existing semaphore " : "created semaphore ")
                         + OperatorText.quoted(name) + " (maximum " + semaphore.maximumCount() + ")";
             }
             case "open" -> {
-                none(rest, SEMAPHORE_USAGE);
+                command.none();
                 NamedSemaphore semaphore = service().openSemaphore(name);
                 keep(semaphores, name, semaphore, NamedSemaphore::close);
                 yield "opened semaphore " + OperatorText.quoted(name);
             }
             case "release" -> {
                 if (rest.size() > 1) {
-                    throw new UsageException("too many arguments", SEMAPHORE_USAGE);
+                    throw command.wrong("too many arguments");
                 }
-                long count = rest.isEmpty() ? 1 : number(rest.get(0), SEMAPHORE_USAGE);
+                long count = rest.isEmpty() ? 1 : command.number(rest.get(0));
                 long before = held(semaphores, name, "semaphore").release(count);
                 yield "released semaphore " + OperatorText.quoted(name) + " by " + count + " (count was " + before
                         + ")";
             }
             case "state" -> {
-                none(rest, SEMAPHORE_USAGE);
+                command.none();
                 yield state(name);
             }
             case "close" -> {
-                none(rest, SEMAPHORE_USAGE);
+                command.none();
                 NamedSemaphore semaphore = semaphores.remove(name);
                 yield closed(semaphore != null, name, "semaphore", semaphore == null ? () -> { } : semaphore::close);
             }
-            default -> throw new UsageException("unknown verb " + OperatorText.quoted(verb), SEMAPHORE_USAGE);
+            default -> throw command.wrong("unknown verb " + OperatorText.quoted(command.verb()));
         };
     }
 
@@ -244,16 +239,26 @@ final class SyncOperations {
         return names;
     }
 
-    /** Closes every handle; answers how many there were. */
-    synchronized int closeEverything() {
-        int count = events.size() + mutexes.size() + semaphores.size();
-        events.values().forEach(NamedEvent::close);
-        mutexes.values().forEach(MutexHolder::close);
-        semaphores.values().forEach(NamedSemaphore::close);
-        events.clear();
-        mutexes.clear();
-        semaphores.clear();
-        return count;
+    /**
+     * Closes every handle; answers how many there were. The handles leave this object under its lock and are closed
+     * outside it, so that a close (a mutex's ends a wait under way on it first) holds up no other command.
+     */
+    int closeEverything() {
+        List<NamedEvent> heldEvents;
+        List<MutexHolder> heldMutexes;
+        List<NamedSemaphore> heldSemaphores;
+        synchronized (this) {
+            heldEvents = List.copyOf(events.values());
+            heldMutexes = List.copyOf(mutexes.values());
+            heldSemaphores = List.copyOf(semaphores.values());
+            events.clear();
+            mutexes.clear();
+            semaphores.clear();
+        }
+        heldEvents.forEach(NamedEvent::close);
+        heldMutexes.forEach(MutexHolder::close);
+        heldSemaphores.forEach(NamedSemaphore::close);
+        return heldEvents.size() + heldMutexes.size() + heldSemaphores.size();
     }
 
     private String state(String name) {
@@ -276,7 +281,7 @@ final class SyncOperations {
     }
 
     /** Waits up to {@code timeoutMillis} in slices; an interrupt ends it with a one-line failure. */
-    static WaitResult sliced(long timeoutMillis, java.util.function.Function<Duration, WaitResult> wait) {
+    static WaitResult sliced(long timeoutMillis, Function<Duration, WaitResult> wait) {
         Instant deadline = Instant.now().plusMillis(timeoutMillis);
         while (true) {
             long left = Duration.between(Instant.now(), deadline).toMillis();
@@ -290,7 +295,7 @@ final class SyncOperations {
         }
     }
 
-    private static <T> void keep(Map<String, T> held, String name, T handle, java.util.function.Consumer<T> close) {
+    private static <T> void keep(Map<String, T> held, String name, T handle, Consumer<T> close) {
         T before = held.put(name, handle);
         if (before != null) {
             close.accept(before);
@@ -325,145 +330,5 @@ final class SyncOperations {
             throw new CommandFailure("no shared-memory service is available", null);
         }
         return current;
-    }
-
-    private static String verb(List<String> words, String usage) {
-        if (words.isEmpty()) {
-            throw new UsageException("missing arguments", usage);
-        }
-        return words.get(0);
-    }
-
-    private static String name(List<String> words, String usage) {
-        if (words.size() < 2 || words.get(1) == null) {
-            throw new UsageException("missing the object's name", usage);
-        }
-        for (String word : words) {
-            if (word == null) {
-                throw new UsageException("an argument is empty (an unset variable?)", usage);
-            }
-        }
-        return words.get(1);
-    }
-
-    private static void none(List<String> rest, String usage) {
-        if (!rest.isEmpty()) {
-            throw new UsageException("too many arguments", usage);
-        }
-    }
-
-    private static void flags(List<String> rest, String usage, String... allowed) {
-        for (String word : rest) {
-            if (!List.of(allowed).contains(word)) {
-                throw new UsageException("unknown option " + OperatorText.quoted(word), usage);
-            }
-        }
-    }
-
-    private static long timeout(List<String> rest, String usage) {
-        if (rest.size() > 1) {
-            throw new UsageException("too many arguments", usage);
-        }
-        return rest.isEmpty() ? 0 : number(rest.get(0), usage);
-    }
-
-    private static long number(String text, String usage) {
-        try {
-            return ByteCounts.parseCount(text);
-        } catch (IllegalArgumentException notANumber) {
-            throw new UsageException(notANumber.getMessage(), usage);
-        }
-    }
-
-    /**
-     * One mutex handle and the one thread that makes every call on it. A close ends a wait that runs on that thread
-     * (within a slice) before it closes the handle there, so that it never waits out the wait's timeout: a
-     * {@code shm:mutex close} from another session, or the shell going away for an update, is not held up by a long
-     * {@code shm:mutex wait}.
-     */
-    static final class MutexHolder {
-
-        private final NamedMutex mutex;
-        private final ExecutorService thread;
-        private final AtomicReference<Future<?>> runningWait = new AtomicReference<>();
-
-        private MutexHolder(NamedMutex mutex, ExecutorService thread) {
-            this.mutex = mutex;
-            this.thread = thread;
-        }
-
-        static MutexHolder start(String name, Supplier<NamedMutex> opener) {
-            ExecutorService thread = Executors.newSingleThreadExecutor(
-                    runnable -> new Thread(runnable, "shm:mutex " + OperatorText.printable(name)));
-            try {
-                NamedMutex mutex = thread.submit(opener::get).get();
-                return new MutexHolder(mutex, thread);
-            } catch (ExecutionException failed) {
-                thread.shutdownNow();
-                throw failed.getCause() instanceof RuntimeException runtime ? runtime
-                        : new CommandFailure(CommandLineRun.oneLine(failed.getCause()), failed.getCause());
-            } catch (InterruptedException interrupted) {
-                thread.shutdownNow();
-                Thread.currentThread().interrupt();
-                throw new CommandFailure("interrupted", interrupted);
-            }
-        }
-
-        NamedMutex mutex() {
-            return mutex;
-        }
-
-        boolean alreadyExisted() {
-            return mutex.alreadyExisted();
-        }
-
-        /** Runs {@code work} on the mutex's thread and answers its result. */
-        <T> T call(Callable<T> work) {
-            return run(work, false);
-        }
-
-        /** Runs a wait on the mutex's thread, which {@link #close()} ends; answers its result. */
-        <T> T await(Callable<T> wait) {
-            return run(wait, true);
-        }
-
-        private <T> T run(Callable<T> work, boolean wait) {
-            Future<T> future = thread.submit(work);
-            if (wait) {
-                runningWait.set(future);
-            }
-            try {
-                return future.get();
-            } catch (ExecutionException failed) {
-                throw failed.getCause() instanceof RuntimeException runtime ? runtime
-                        : new CommandFailure(CommandLineRun.oneLine(failed.getCause()), failed.getCause());
-            } catch (CancellationException closed) {
-                throw new CommandFailure("the mutex was closed while this command waited: the wait was given up",
-                        closed);
-            } catch (InterruptedException interrupted) {
-                future.cancel(true);
-                Thread.currentThread().interrupt();
-                throw new CommandFailure("interrupted: the wait was given up", interrupted);
-            } finally {
-                if (wait) {
-                    runningWait.compareAndSet(future, null);
-                }
-            }
-        }
-
-        /** Ends a wait under way, then closes the handle on the mutex's thread (which releases what it owns). */
-        void close() {
-            Future<?> wait = runningWait.getAndSet(null);
-            if (wait != null) {
-                wait.cancel(true);
-            }
-            try {
-                thread.submit(mutex::close).get();
-            } catch (ExecutionException | InterruptedException | RuntimeException notClosed) {
-                mutex.close();
-            } finally {
-                thread.shutdownNow();
-            }
-        }
     }
 }

@@ -69,6 +69,23 @@ class SyncOperationsTest {
     }
 
     @Test
+    void closeLetsGoOfTheObjectSoItsLastCloseDestroysIt() {
+        sync.event(words("create", "ev"));
+        sync.mutex(words("create", "mx"));
+        sync.semaphore(words("create", "sem", "0", "1"));
+        assertEquals(List.of("ev", "mx", "sem"), listedNames());
+
+        assertEquals("closed event 'ev'", sync.event(words("close", "ev")));
+        assertEquals("closed mutex 'mx'", sync.mutex(words("close", "mx")));
+        assertEquals("closed semaphore 'sem'", sync.semaphore(words("close", "sem")));
+        assertEquals(List.of(), listedNames(), "a closed handle still holds its object");
+    }
+
+    private List<String> listedNames() {
+        return service.list().stream().map(object -> object.name()).sorted().toList();
+    }
+
+    @Test
     void mutexIsOwnedByTheShellsThreadAcrossCommandsOnOtherThreads() throws Exception {
         assertEquals("created mutex 'lock'", sync.mutex(words("create", "lock")));
         assertEquals("acquired mutex 'lock'", CompletableFuture.supplyAsync(() -> sync.mutex(words("wait", "lock",
