@@ -14,8 +14,6 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import shm.testkit.Await;
-
 /**
  * Command lines handed to the runtime that runs in their home: the exported jar as a served runtime
  * ({@code --serve}) and at its prompt, and the same jar as the command lines an operator types beside it, all real
@@ -41,15 +39,11 @@ class AttachedCommandIT {
     }
 
     private void awaitListening(RuntimeProcess runtime) {
-        Await.until(() -> "the runtime to listen at " + socket() + "; its errors so far: " + runtime.errorsSoFar(),
-                PATIENCE, () -> Files.exists(socket(), LinkOption.NOFOLLOW_LINKS));
+        runtime.awaitListening(home(), PATIENCE);
     }
 
     private static RuntimeProcess.Finished commandLine(Path home, String... arguments) throws Exception {
-        try (RuntimeProcess command = RuntimeProcess.startCommandLine(home, arguments)) {
-            command.closeInput();
-            return command.awaitExit(PATIENCE);
-        }
+        return RuntimeProcess.runCommandLine(home, PATIENCE, arguments);
     }
 
     @Test

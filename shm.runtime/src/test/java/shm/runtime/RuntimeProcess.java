@@ -3,6 +3,8 @@ package shm.runtime;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -10,6 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+
+import shm.testkit.Await;
 
 /**
  * The exported runtime jar running as a separate process: {@code <java> -Dshm.provider.mmap.root=<root> -jar <jar>
@@ -78,6 +82,25 @@ final class RuntimeProcess implements AutoCloseable {
         return new RuntimeProcess(builder.start(), startNanos);
     }
 
+    /**
+     * Runs a command line as an operator types it beside the runtime of {@code home} ({@link #startCommandLine}), with
+     * no input, until it exits.
+     */
+    static Finished runCommandLine(Path home, Duration patience, String... arguments)
+            throws IOException, InterruptedException {
+        try (RuntimeProcess command = startCommandLine(home, arguments)) {
+            command.closeInput();
+            return command.awaitExit(patience);
+        }
+    }
+
+    /** Waits until this runtime, started over a home, listens there for the command lines of that home. */
+    void awaitListening(Path home, Duration patience) {
+        Path socket = home.resolve("run/shell.sock");
+        Await.until(() -> "the runtime to listen at " + socket + "; its errors so far: " + errorsSoFar(), patience,
+                () -> Files.exists(socket, LinkOption.NOFOLLOW_LINKS));
+    }
+
     /** Runs the runtime jar with the given arguments and no input, until it exits by itself (or the deadline). */
     static Finished run(Path root, String... arguments) throws IOException, InterruptedException {
         try (RuntimeProcess runtime = start(root, arguments)) {
@@ -88,10 +111,10 @@ final class RuntimeProcess implements AutoCloseable {
 
     /** The object files (named, handle and unnamed) of an mmap root; none when the root does not exist. */
     static List<Path> objectFiles(Path root) throws IOException {
-        if (!java.nio.file.Files.isDirectory(root)) {
+        if (!Files.isDirectory(root)) {
             return List.of();
         }
-        try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(root)) {
+        try (java.util.stream.Stream<Path> files = Files.list(root)) {
             return files.filter(file -> file.getFileName().toString().matches("[nhu]\\..+")).sorted().toList();
         }
     }

@@ -6,13 +6,16 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Dictionary;
+import java.util.HashSet;
 import java.util.Hashtable;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 import org.apache.felix.service.command.Descriptor;
+import org.apache.felix.service.command.Parameter;
 import org.apache.felix.service.command.annotations.GogoCommand;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
@@ -47,6 +50,8 @@ import shm.api.spi.ShmBackend;
 public final class BackendCommands {
 
     private static final String CORE_PID = "shm.core";
+    /** The component name of the neutral service (shm.core's {@code NeutralServiceComponent}). */
+    private static final String NEUTRAL_COMPONENT = "shm.core.NeutralServiceComponent";
 
     private final BundleContext context;
 
@@ -85,7 +90,14 @@ public final class BackendCommands {
     /** Changes a backend's ranking through its configuration. */
     @Descriptor("set the service.ranking of a backend (by service id or type) through its configuration")
     public String rank(@Descriptor("service id or type, such as mmap") String backend,
-                       @Descriptor("the new ranking; the highest wins") int ranking) throws IOException {
+                       @Descriptor("the new ranking; the highest wins") String rankingText) throws IOException {
+        int ranking;
+        try {
+            ranking = Integer.parseInt(rankingText.strip());
+        } catch (NumberFormatException notANumber) {
+            throw new UsageException(OperatorText.quoted(rankingText) + " is not a ranking: a whole number from "
+                    + Integer.MIN_VALUE + " to " + Integer.MAX_VALUE, "shm:rank <service id|type> <ranking>");
+        }
         ServiceReference<ShmBackend> reference = find(backend);
         Object pid = reference.getProperty(Constants.SERVICE_PID);
         if (pid == null) {
@@ -100,11 +112,23 @@ public final class BackendCommands {
         return "ranking of " + describe(reference) + " set to " + ranking + " (consumers re-choose; see shm:backends)";
     }
 
-    /** Pins the neutral service to one backend type, or unpins it with {@code *}. */
+    /**
+     * Pins the neutral service to one backend type, or unpins it with {@code *}; refuses a type no registered backend
+     * has, and, without {@code force}, a type whose backends do not serve the stores the service is bound to now
+     * ({@link BackendUse}).
+     */
     @Descriptor("make the neutral service use backends of one type only ('*' for any)")
-    public String use(@Descriptor("backend type, such as mmap, or *") String type) throws IOException {
+    public String use(@Descriptor("switch even when no backend of the type serves the store the neutral service is"
+                              + " bound to now (its handles there are parked, then released)")
+                      @Parameter(names = {"-f", "--force"}, presentValue = "true", absentValue = "false") boolean force,
+                      @Descriptor("backend type, such as mmap, or *") String type) throws IOException {
         if (!type.equals("*") && !type.matches("[A-Za-z0-9._-]+")) {
-            throw new IllegalArgumentException("'" + type + "' is not a backend type: letters, digits, '.', '_', '-'");
+            throw new UsageException(OperatorText.quoted(type) + " is not a backend type: letters, digits, '.', '_',"
+                    + " '-', or '*' for any", "shm:use [--force] <type|*>");
+        }
+        String refusal = BackendUse.refusal(type, force, registered(), neutralBound());
+        if (refusal != null) {
+            throw new CommandFailure(refusal, null);
         }
         Configuration configuration = configurationAdmin().getConfiguration(CORE_PID, "?");
         Dictionary<String, Object> properties = properties(configuration);
@@ -113,6 +137,40 @@ public final class BackendCommands {
         configuration.update(properties);
         writtenBack(configuration);
         return "neutral service now binds " + target + " (handles move only within one namespace; see shm:backends)";
+    }
+
+    /** Every registered backend, as {@link BackendUse} sees it. */
+    private List<BackendUse.Backend> registered() {
+        return backendReferences().stream().map(reference -> new BackendUse.Backend(
+                (Long) reference.getProperty(Constants.SERVICE_ID),
+                String.valueOf(reference.getProperty(ShmBackend.TYPE_PROPERTY)),
+                String.valueOf(reference.getProperty(ShmBackend.NAMESPACE_PROPERTY)),
+                reference.getProperty(ShmBackend.PARK_DEADLINE_PROPERTY) instanceof Number n ? n.longValue() / 1000
+                        : 0)).toList();
+    }
+
+    /** The service ids of the backends the neutral service's active instances are bound to. */
+    private Set<Long> neutralBound() {
+        ServiceComponentRuntime scr = runtime;
+        if (scr == null) {
+            return Set.of();
+        }
+        Set<Long> bound = new HashSet<>();
+        for (var description : scr.getComponentDescriptionDTOs()) {
+            if (!NEUTRAL_COMPONENT.equals(description.name)) {
+                continue;
+            }
+            for (ComponentConfigurationDTO configuration : scr.getComponentConfigurationDTOs(description)) {
+                for (SatisfiedReferenceDTO reference : configuration.satisfiedReferences) {
+                    if (isBackendReference(description, reference.name)) {
+                        for (var service : reference.boundServices) {
+                            bound.add(service.id);
+                        }
+                    }
+                }
+            }
+        }
+        return bound;
     }
 
     private String bindings() {
@@ -127,7 +185,11 @@ public final class BackendCommands {
                     if (!isBackendReference(description, reference.name)) {
                         continue;
                     }
-                    String bound = reference.boundServices.length == 0 ? "nothing" : java.util.Arrays
+                    // a delayed component (a personality) that nobody used yet is satisfied, not active: it binds
+                    // its backend at its first use, which "nothing" would hide
+                    String bound = configuration.state != ComponentConfigurationDTO.ACTIVE
+                            ? "(not active yet: binds on first use)"
+                            : reference.boundServices.length == 0 ? "nothing" : java.util.Arrays
                             .stream(reference.boundServices).map(s -> "service " + s.id)
                             .collect(Collectors.joining(", "));
                     out.append("  ").append(description.name).append(" #").append(configuration.id)

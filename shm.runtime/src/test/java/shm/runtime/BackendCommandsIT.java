@@ -1,0 +1,81 @@
+package shm.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * An operator's mistakes with the backend commands, in the exported jar served in a home of its own and the command
+ * lines typed beside it (real processes, a real mmap root): a pin of the neutral service to a backend type that no
+ * backend has used to be taken, written into the configuration and kept across restarts; the service then had no
+ * backend, and the objects it held were parked and, after the park deadline, released (an object only the runtime
+ * held was destroyed). Now it is refused in one line and nothing changes.
+ */
+class BackendCommandsIT {
+
+    private static final Duration PATIENCE = Duration.ofSeconds(60);
+
+    @TempDir
+    Path temporary;
+
+    private Path root() {
+        return temporary.resolve("root");
+    }
+
+    private Path home() {
+        return RuntimeProcess.home(root());
+    }
+
+    @Test
+    void aPinToATypeNoBackendHasIsRefusedAndTheRuntimesObjectsStayServed() throws Exception {
+        try (RuntimeProcess served = RuntimeProcess.start(root(), "--serve")) {
+            served.closeInput();
+            served.awaitListening(home(), PATIENCE);
+            RuntimeProcess.Finished created = RuntimeProcess.runCommandLine(home(), PATIENCE, "-c",
+                    "shm:create kept 4k; shm:write kept 0 precious");
+            assertEquals(0, created.exitCode(), created.errors());
+
+            RuntimeProcess.Finished typo = RuntimeProcess.runCommandLine(home(), PATIENCE, "shm:use", "mmpa");
+            assertEquals(1, typo.exitCode(), typo.output());
+            assertEquals("error: no backend of type 'mmpa' is registered (registered: 'mmap'); the neutral service's"
+                    + " binding is unchanged (shm:backends lists the backends)\n", typo.errors());
+            RuntimeProcess.Finished forced = RuntimeProcess.runCommandLine(home(), PATIENCE, "shm:use", "--force",
+                    "mmpa");
+            assertEquals(1, forced.exitCode(), forced.output());
+            assertTrue(forced.errors().startsWith("error: no backend of type 'mmpa' is registered"), forced.errors());
+
+            RuntimeProcess.Finished ranked = RuntimeProcess.runCommandLine(home(), PATIENCE, "shm:rank", "mmap",
+                    "high");
+            assertEquals(2, ranked.exitCode(), ranked.output());
+            assertEquals("error: 'high' is not a ranking: a whole number from -2147483648 to 2147483647; usage:"
+                    + " shm:rank <service id|type> <ranking>\n", ranked.errors());
+
+            RuntimeProcess.Finished after = RuntimeProcess.runCommandLine(home(), PATIENCE, "-c",
+                    "shm:dump kept 0 8; shm:backends");
+            assertEquals(0, after.exitCode(), after.errors());
+            assertTrue(after.output().contains("|precious|"), after.output());
+            assertTrue(after.output().contains("parked holds:\n  none"), after.output());
+            assertTrue(after.output().lines().anyMatch(line -> line.contains("shm.core.NeutralServiceComponent #")
+                    && line.contains("-> service ")), "the neutral service is bound to the backend: " + after.output());
+            assertFalse(Files.exists(home().resolve("etc/shm.core.cfg")), "nothing was written into etc/");
+
+            RuntimeProcess.Finished same = RuntimeProcess.runCommandLine(home(), PATIENCE, "shm:use", "mmap");
+            assertEquals(0, same.exitCode(), same.errors());
+            assertEquals("neutral service now binds (shm.backend.type=mmap) (handles move only within one namespace;"
+                    + " see shm:backends)\n", same.output());
+            RuntimeProcess.Finished still = RuntimeProcess.runCommandLine(home(), PATIENCE, "shm:dump", "kept", "0",
+                    "8");
+            assertTrue(still.output().contains("|precious|"), still.output());
+
+            served.terminate();
+            assertEquals(143, served.awaitExit(PATIENCE).exitCode());
+        }
+    }
+}
