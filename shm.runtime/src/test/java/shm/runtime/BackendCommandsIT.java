@@ -16,7 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
  * lines typed beside it (real processes, a real mmap root): a pin of the neutral service to a backend type that no
  * backend has used to be taken, written into the configuration and kept across restarts; the service then had no
  * backend, and the objects it held were parked and, after the park deadline, released (an object only the runtime
- * held was destroyed). Now it is refused in one line and nothing changes.
+ * held was destroyed). Now it is refused in one line and nothing changes, and so is the same filter set with
+ * {@code shm:config set}.
  */
 class BackendCommandsIT {
 
@@ -50,6 +51,13 @@ class BackendCommandsIT {
                     "mmpa");
             assertEquals(1, forced.exitCode(), forced.output());
             assertTrue(forced.errors().startsWith("error: no backend of type 'mmpa' is registered"), forced.errors());
+
+            RuntimeProcess.Finished filter = RuntimeProcess.runCommandLine(home(), PATIENCE, "shm:config", "set",
+                    "shm.core", "backend.target", "(shm.backend.type=nothing)");
+            assertEquals(1, filter.exitCode(), filter.output());
+            assertEquals("error: refused: backend.target = '(shm.backend.type=nothing)' matches no registered backend"
+                    + " (shm:backends lists them), so the component would bind none and its handles would be parked,"
+                    + " then released; the configuration is unchanged\n", filter.errors());
 
             RuntimeProcess.Finished ranked = RuntimeProcess.runCommandLine(home(), PATIENCE, "shm:rank", "mmap",
                     "high");

@@ -12,6 +12,7 @@ import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.annotations.GogoCommand;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
@@ -20,6 +21,7 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.AttributeDefinition;
 import org.osgi.service.metatype.MetaTypeService;
 
+import shm.api.spi.ShmBackend;
 import shm.shell.CommandFailure;
 import shm.shell.UsageException;
 
@@ -36,6 +38,8 @@ public final class ConfigCommands {
 
     static final String USAGE = "shm:config [<pid>] | shm:config set <pid> <key> <value>";
     private static final String FILENAME = EtcWriteBack.FILENAME;
+    /** The filter of the backends a component binds (the neutral service's and each personality's). */
+    private static final String BACKEND_TARGET = "backend.target";
 
     private final BundleContext context;
     private final MetaTypeService metatype;
@@ -170,6 +174,9 @@ public final class ConfigCommands {
         Optional<String> problem = invalid != null && !invalid.isEmpty()
                 ? Optional.of(key + " = '" + value + "': " + invalid)
                 : ConfigurationGuard.problem(described, probe);
+        if (problem.isEmpty() && key.equals(BACKEND_TARGET)) {
+            problem = unmatchedTarget(value);
+        }
         if (problem.isPresent()) {
             throw new CommandFailure("refused: " + problem.get() + "; the configuration is unchanged", null);
         }
@@ -193,6 +200,22 @@ public final class ConfigCommands {
         configuration.update(properties);
         writeBack.writeBack(configuration.getPid());
         return "set " + pid + " " + key + " = " + value + (file == null ? "" : " (saved in " + fileName(file) + ")");
+    }
+
+    /**
+     * Why a {@code backend.target} set at the prompt would bind nothing: no backend registered now matches it (the
+     * component would lose every backend, and the handles it holds would be parked, then released). Only here, where
+     * the backends are up: the guard of {@code etc/} also runs at start, before they register.
+     */
+    private Optional<String> unmatchedTarget(String filter) {
+        try {
+            ServiceReference<?>[] matching = context.getServiceReferences(ShmBackend.class.getName(), filter);
+            return matching != null && matching.length > 0 ? Optional.empty()
+                    : Optional.of(BACKEND_TARGET + " = '" + filter + "' matches no registered backend (shm:backends"
+                    + " lists them), so the component would bind none and its handles would be parked, then released");
+        } catch (InvalidSyntaxException notAFilter) {
+            return Optional.of(BACKEND_TARGET + " = '" + filter + "' is not an LDAP filter: " + notAFilter.getMessage());
+        }
     }
 
     private static String fileName(Object uri) {
