@@ -88,6 +88,7 @@
  */
 #define _GNU_SOURCE
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -799,9 +800,64 @@ static void prepare_root(void)
     }
 }
 
+static bool valid_object_file_name(const char *file);
+
+/*
+ * Whether a file in the root is one a store makes (mmap-store.md, "File names"): the table, a table a repair moved
+ * aside, an object file, a temporary file of some pid.
+ */
+static bool store_file_name(const char *file)
+{
+    if (strcmp(file, TABLE_FILE) == 0 || strncmp(file, TABLE_FILE ".broken.", strlen(TABLE_FILE ".broken.")) == 0) {
+        return true;
+    }
+    if (strncmp(file, ".t.", 3) == 0 && file[3] >= '1' && file[3] <= '9') {
+        return true;
+    }
+    return valid_object_file_name(file);
+}
+
+/*
+ * A store is made only in an empty directory or one that holds nothing but a store's files, never among others'
+ * files (a mistyped root such as /etc): fails with INCOMPATIBLE_STORE before anything is written.
+ */
+static void refuse_foreign_files(void)
+{
+    int fd = dup(root_fd);
+    DIR *dir = fd < 0 ? NULL : fdopendir(fd);
+    if (dir == NULL) {
+        if (fd >= 0) {
+            close(fd);
+        }
+        fail(reason_of(errno), "cannot list the root directory %s: %s", root, strerror(errno));
+    }
+    rewinddir(dir);
+    int foreign = 0;
+    char named[128] = "";
+    struct dirent *entry;
+    while ((entry = readdir(dir)) != NULL) {
+        if (strcmp(entry->d_name, ".") == 0 || strcmp(entry->d_name, "..") == 0 || store_file_name(entry->d_name)) {
+            continue;
+        }
+        if (foreign++ < 3 && strlen(named) + strlen(entry->d_name) + 3 < sizeof named) {
+            if (named[0] != '\0') {
+                strcat(named, ", ");
+            }
+            strcat(named, entry->d_name);
+        }
+    }
+    closedir(dir);
+    if (foreign > 0) {
+        fail("INCOMPATIBLE_STORE", "store %s: no object table here yet, and the directory holds %d file%s that no store"
+             " makes (%s%s): a store is made only in an empty directory or one that holds nothing but a store's files;"
+             " nothing was written", root, foreign, foreign == 1 ? "" : "s", named, foreign > 3 ? ", ..." : "");
+    }
+}
+
 /* Makes a new, complete table under a temporary name and links it to `table` (EEXIST: another creator was first). */
 static void create_table(void)
 {
+    refuse_foreign_files();
     /* the sections and sizes of TableFile.create with the default object limit: about 6.8 MB */
     uint64_t journal = 4096;
     uint64_t processes = journal + NEW_JOURNAL * JOURNAL_ENTRY_SIZE;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
  * backend has used to be taken, written into the configuration and kept across restarts; the service then had no
  * backend, and the objects it held were parked and, after the park deadline, released (an object only the runtime
  * held was destroyed). Now it is refused in one line and nothing changes, and so is the same filter set with
- * {@code shm:config set}.
+ * {@code shm:config set}; a store root moved into a directory of others' files is refused too (it used to get the
+ * store's table among them).
  */
 class BackendCommandsIT {
 
@@ -32,6 +34,12 @@ class BackendCommandsIT {
 
     private Path home() {
         return RuntimeProcess.home(root());
+    }
+
+    private static List<String> fileNames(Path directory) throws java.io.IOException {
+        try (var files = Files.list(directory)) {
+            return files.map(file -> file.getFileName().toString()).sorted().toList();
+        }
     }
 
     @Test
@@ -58,6 +66,16 @@ class BackendCommandsIT {
             assertEquals("error: refused: backend.target = '(shm.backend.type=nothing)' matches no registered backend"
                     + " (shm:backends lists them), so the component would bind none and its handles would be parked,"
                     + " then released; the configuration is unchanged\n", filter.errors());
+
+            Path system = Files.createDirectories(temporary.resolve("system"));
+            Files.writeString(system.resolve("passwd"), "root:x:0:0\n");
+            RuntimeProcess.Finished moved = RuntimeProcess.runCommandLine(home(), PATIENCE, "shm:config", "set",
+                    "shm.provider.mmap", "root", system.toString());
+            assertEquals(1, moved.exitCode(), moved.output());
+            assertEquals("error: refused: root = '" + system + "': a store is made only in an empty directory or in one"
+                    + " that holds a store already (it holds passwd and no store's table); the configuration is"
+                    + " unchanged\n", moved.errors());
+            assertEquals(List.of("passwd"), fileNames(system), "nothing was written beside the files of others");
 
             RuntimeProcess.Finished ranked = RuntimeProcess.runCommandLine(home(), PATIENCE, "shm:rank", "mmap",
                     "high");

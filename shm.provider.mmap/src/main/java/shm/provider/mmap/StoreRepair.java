@@ -142,7 +142,7 @@ final class StoreRepair {
     }
 
     private void moveAside() {
-        String aside = FILE_NAME + ".broken." + System.currentTimeMillis();
+        String aside = FILE_NAME + BROKEN_INFIX + System.currentTimeMillis();
         try {
             root.rename(FILE_NAME, aside);
             repairs.add("moved the table aside to " + aside + " (kept for inspection); the next participant makes a"

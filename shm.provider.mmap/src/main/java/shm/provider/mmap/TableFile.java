@@ -8,6 +8,7 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 
 import shm.api.ErrorReason;
 import shm.api.ShmException;
@@ -180,6 +181,7 @@ final class TableFile implements AutoCloseable {
      * says: a sparse table would fault (SIGBUS) on a full tmpfs at any later write.
      */
     private void create() {
+        refuseForeignFiles();
         long objectCapacity = objectCapacityFor(settings.maxObjects());
         long journalOffset = HEADER_SIZE;
         long processOffset = journalOffset + DEFAULT_JOURNAL_CAPACITY * JOURNAL_ENTRY_SIZE;
@@ -231,6 +233,29 @@ final class TableFile implements AutoCloseable {
                 // gone already, or left for the next reap, which removes temporary files of dead processes
             }
         }
+    }
+
+    /**
+     * Refuses to make a new table in a root that holds files of others: a store is made only in an empty directory or
+     * in one that holds nothing but a store's files (what a store leaves when its last participant left: temporary
+     * files of dead processes, tables moved aside by a repair), so that a mistyped root such as {@code /etc} gets a
+     * one-line refusal instead of a store among files that are not ours.
+     */
+    private void refuseForeignFiles() {
+        List<String> foreign = root.names().stream().filter(name -> !isStoreFileName(name)).sorted().toList();
+        if (!foreign.isEmpty()) {
+            throw StoreErrors.store(ErrorReason.INCOMPATIBLE_STORE, root.path(), "no object table here yet, and the"
+                    + " directory holds " + foreign.size() + (foreign.size() == 1 ? " file" : " files") + " that no"
+                    + " store makes (" + String.join(", ", foreign.subList(0, Math.min(3, foreign.size())))
+                    + (foreign.size() > 3 ? ", ..." : "") + "): a store is made only in an empty directory or one"
+                    + " that holds nothing but a store's files; nothing was written");
+        }
+    }
+
+    /** Whether a file in the root is one a store makes (docs/mmap-store.md, "File names"). */
+    static boolean isStoreFileName(String name) {
+        return name.equals(FILE_NAME) || name.startsWith(FILE_NAME + BROKEN_INFIX) || NameCodec.isObjectFileName(name)
+                || NameCodec.temporaryOwner(name) > 0;
     }
 
     private void checkHeader(MemorySegment table) {

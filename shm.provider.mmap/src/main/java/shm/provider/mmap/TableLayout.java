@@ -56,6 +56,8 @@ import java.nio.ByteOrder;
 final class TableLayout {
 
     static final String FILE_NAME = "table";
+    /** What follows {@link #FILE_NAME} in the name of a table a repair moved aside: {@code table.broken.<ms>}. */
+    static final String BROKEN_INFIX = ".broken.";
     static final int LAYOUT_VERSION = 1;
 
     /** Bytes of one little-endian word, the unit of every field unless noted. */

@@ -543,6 +543,19 @@ class CPeerTest {
         assertEquals(List.of(JAVA), backend.participants());
     }
 
+    /** Neither makes a store among others' files (docs/mmap-store.md, "A new table"); both say so in the same line. */
+    @Test
+    void neitherMakesAStoreInADirectoryHoldingOthersFiles() throws IOException {
+        Path elsewhere = Files.createDirectories(store.directory().resolve("not-a-store"));
+        Files.writeString(elsewhere.resolve("passwd"), "root:x:0:0\n");
+        ShmException java = assertThrows(ShmException.class, () -> new MmapBackend(MmapSettings.under(elsewhere)));
+        assertEquals(ErrorReason.INCOMPATIBLE_STORE, java.reason());
+        CPeerProcess c = peer(elsewhere, "obj", "create", "8");
+        assertEquals(1, c.awaitExit(), c.describe());
+        assertEquals("shm_peer: 'obj': " + java.getMessage() + "\n", c.stderr());
+        assertEquals(List.of("passwd"), TmpfsDirectory.fileNames(elsewhere), "nothing was written");
+    }
+
     @Test
     void aFileTheTableDoesNotKnowIsRefusedByBothAndLeftUntouched() throws IOException {
         Path foreign = root.resolve("n.foreign");

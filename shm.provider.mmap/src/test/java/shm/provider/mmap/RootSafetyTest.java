@@ -55,6 +55,36 @@ class RootSafetyTest {
                 + TmpfsDirectory.fileNames(moved));
     }
 
+    /**
+     * A store is never made among others' files: a mistyped root such as {@code /etc} (the operator's
+     * {@code shm:config set shm.provider.mmap root /etc}) used to get a 6.6 MB {@code table} beside the system's
+     * files; now it is refused in one line naming some of the files, and nothing is written. What a store leaves
+     * behind when its last participant left (a table moved aside by a repair, a dead process's temporary file) does
+     * not count.
+     */
+    @Test
+    void aNewStoreIsMadeOnlyInADirectoryThatHoldsNothingButAStoresFiles() throws IOException {
+        Files.createDirectories(root);
+        Files.writeString(root.resolve("passwd"), "root:x:0:0\n");
+        Files.writeString(root.resolve("hosts"), "127.0.0.1 localhost\n");
+        ShmException refused = assertThrows(ShmException.class, () -> new MmapBackend(MmapSettings.under(root)));
+        assertEquals(ErrorReason.INCOMPATIBLE_STORE, refused.reason());
+        assertEquals("store " + root + ": no object table here yet, and the directory holds 2 files that no store"
+                + " makes (hosts, passwd): a store is made only in an empty directory or one that holds nothing but a"
+                + " store's files; nothing was written (INCOMPATIBLE_STORE)", refused.getMessage());
+        assertEquals(List.of("hosts", "passwd"), TmpfsDirectory.fileNames(root));
+        assertEquals("root:x:0:0\n", Files.readString(root.resolve("passwd")));
+
+        Files.delete(root.resolve("passwd"));
+        Files.delete(root.resolve("hosts"));
+        Files.writeString(root.resolve("table.broken.1764633600000"), "moved aside by a repair");
+        Files.writeString(root.resolve(".t.999999999.table.1"), "");
+        try (MmapBackend backend = new MmapBackend(MmapSettings.under(root));
+             BackendHandle handle = backend.createOrOpen(ObjectType.SHARED_MEMORY, "made", 64, MapOptions.DEFAULT)) {
+            assertTrue(Files.exists(root.resolve("n.made")), "a store's leftovers are no obstacle");
+        }
+    }
+
     @Test
     void aRootThatIsALinkOrBehindALinkIsRefusedUnlessTrusted() throws IOException {
         Path real = Files.createDirectories(store.directory().resolve("real").resolve("ns"));

@@ -194,7 +194,35 @@ public final class ConfigurationGuard implements ConfigurationPlugin {
         if (!Files.isWritable(existing) || isVirtual(existing)) {
             return Optional.of(rule + " (" + existing + " is not writable)");
         }
+        if (existing.equals(path)) {
+            Optional<String> others = othersFiles(path);
+            if (others.isPresent()) {
+                return Optional.of("root = '" + root.strip() + "': a store is made only in an empty directory or in"
+                        + " one that holds a store already (it holds " + others.get() + " and no store's table)");
+            }
+        }
         return Optional.empty();
+    }
+
+    /**
+     * Some of the files of a directory without a store's {@code table} that no store leaves behind (its temporary
+     * files {@code .t.*} and tables moved aside {@code table.broken.*} do; the backend checks every name, see
+     * docs/mmap-store.md, "A new table"); empty when there is a table or no other file.
+     */
+    private static Optional<String> othersFiles(Path directory) {
+        try (var entries = Files.list(directory)) {
+            List<String> names = entries.map(p -> p.getFileName().toString()).sorted().toList();
+            if (names.contains("table")) {
+                return Optional.empty();
+            }
+            List<String> others = names.stream()
+                    .filter(name -> !name.startsWith(".t.") && !name.startsWith("table.broken.")).toList();
+            return others.isEmpty() ? Optional.empty()
+                    : Optional.of(String.join(", ", others.subList(0, Math.min(3, others.size())))
+                    + (others.size() > 3 ? ", ... (" + others.size() + " files)" : ""));
+        } catch (IOException unreadable) {
+            return Optional.empty(); // the backend says what is wrong when it opens the root
+        }
     }
 
     private static boolean isVirtual(Path path) {
