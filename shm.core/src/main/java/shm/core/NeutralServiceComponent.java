@@ -59,8 +59,8 @@ public final class NeutralServiceComponent implements SharedMemoryService, SyncO
         String backend_target() default "(shm.backend.type=*)";
 
         /** How long a call waits for a backend during a swap. */
-        @AttributeDefinition(name = "Swap wait (ms)", description = "How long a call made while no backend serves"
-                + " (during a swap or an update) waits for one before it fails with CLOSED.")
+        @AttributeDefinition(name = "Swap wait (ms)", min = "0", description = "How long a call made while no backend"
+                + " serves (during a swap or an update) waits for one before it fails with CLOSED.")
         long swap_wait_millis() default 10_000;
     }
 

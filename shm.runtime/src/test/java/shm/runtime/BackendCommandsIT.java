@@ -67,6 +67,12 @@ class BackendCommandsIT {
                     + " (shm:backends lists them), so the component would bind none and its handles would be parked,"
                     + " then released; the configuration is unchanged\n", filter.errors());
 
+            RuntimeProcess.Finished negative = RuntimeProcess.runCommandLine(home(), PATIENCE, "shm:config", "set",
+                    "shm.core", "swap.wait.millis", "-5");
+            assertEquals(1, negative.exitCode(), negative.output());
+            assertEquals("error: refused: swap.wait.millis = '-5': less than minimum; the configuration is unchanged\n",
+                    negative.errors());
+
             Path system = Files.createDirectories(temporary.resolve("system"));
             Files.writeString(system.resolve("passwd"), "root:x:0:0\n");
             RuntimeProcess.Finished moved = RuntimeProcess.runCommandLine(home(), PATIENCE, "shm:config", "set",

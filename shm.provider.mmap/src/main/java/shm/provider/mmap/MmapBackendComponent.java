@@ -119,9 +119,10 @@ public final class MmapBackendComponent {
         int service_ranking() default 0;
 
         /** How long parked holds are kept. */
-        @AttributeDefinition(name = "Park deadline (s)", description = "When this backend instance goes away while"
-                + " the process lives (update, stop, a new root), its holds stay parked in the object table this long"
-                + " for the next instance to take over; then any participant releases them. 0: release at once.")
+        @AttributeDefinition(name = "Park deadline (s)", min = "0", description = "When this backend instance goes"
+                + " away while the process lives (update, stop, a new root), its holds stay parked in the object table"
+                + " this long for the next instance to take over; then any participant releases them. 0: release at"
+                + " once.")
         long park_deadline_seconds() default 120;
     }
 
