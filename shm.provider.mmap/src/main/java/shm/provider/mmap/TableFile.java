@@ -181,7 +181,9 @@ final class TableFile implements AutoCloseable {
      * says: a sparse table would fault (SIGBUS) on a full tmpfs at any later write.
      */
     private void create() {
-        refuseForeignFiles();
+        if (!settings.trustRoot()) {
+            refuseForeignFiles();
+        }
         long objectCapacity = objectCapacityFor(settings.maxObjects());
         long journalOffset = HEADER_SIZE;
         long processOffset = journalOffset + DEFAULT_JOURNAL_CAPACITY * JOURNAL_ENTRY_SIZE;
@@ -239,7 +241,8 @@ final class TableFile implements AutoCloseable {
      * Refuses to make a new table in a root that holds files of others: a store is made only in an empty directory or
      * in one that holds nothing but a store's files (what a store leaves when its last participant left: temporary
      * files of dead processes, tables moved aside by a repair), so that a mistyped root such as {@code /etc} gets a
-     * one-line refusal instead of a store among files that are not ours.
+     * one-line refusal instead of a store among files that are not ours. {@link MmapSettings#trustRoot()} skips it, as
+     * it skips the root's other checks.
      */
     private void refuseForeignFiles() {
         List<String> foreign = root.names().stream().filter(name -> !isStoreFileName(name)).sorted().toList();

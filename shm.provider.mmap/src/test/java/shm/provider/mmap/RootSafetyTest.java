@@ -74,6 +74,10 @@ class RootSafetyTest {
                 + " store's files; nothing was written (INCOMPATIBLE_STORE)", refused.getMessage());
         assertEquals(List.of("hosts", "passwd"), TmpfsDirectory.fileNames(root));
         assertEquals("root:x:0:0\n", Files.readString(root.resolve("passwd")));
+        try (MmapBackend trusted = new MmapBackend(MmapSettings.under(root).withTrustRoot(true))) {
+            assertTrue(Files.exists(root.resolve("table")), "trustRoot: the operator takes the directory as it is");
+        }
+        assertEquals(List.of("hosts", "passwd"), TmpfsDirectory.fileNames(root), "the last one out left no table");
 
         Files.delete(root.resolve("passwd"));
         Files.delete(root.resolve("hosts"));

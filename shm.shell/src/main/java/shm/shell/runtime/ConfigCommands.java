@@ -169,7 +169,15 @@ public final class ConfigCommands {
         AttributeDefinition attribute = described.attributes().stream().filter(a -> a.getID().equals(key)).findFirst()
                 .orElseThrow(() -> new CommandFailure(pid + " has no setting '" + key + "'", null));
         String invalid = attribute.validate(value);
+        // the new value among the current ones, so that a rule over two settings (root and trustRoot) sees both
         Hashtable<String, Object> probe = new Hashtable<>();
+        Dictionary<String, Object> current = admin.getConfiguration(pid, "?").getProperties();
+        if (current != null) {
+            for (var keys = current.keys(); keys.hasMoreElements(); ) {
+                String existing = keys.nextElement();
+                probe.put(existing, current.get(existing));
+            }
+        }
         probe.put(key, value);
         Optional<String> problem = invalid != null && !invalid.isEmpty()
                 ? Optional.of(key + " = '" + value + "': " + invalid)

@@ -41,6 +41,8 @@ public final class ConfigurationGuard implements ConfigurationPlugin {
     /** The PID whose {@value #ROOT} must be a usable directory. */
     static final String MMAP_PID = "shm.provider.mmap";
     static final String ROOT = "root";
+    /** The mmap backend's setting that accepts a root its checks would refuse. */
+    static final String TRUST_ROOT = "trustRoot";
 
     private final BundleContext context;
     private final MetaTypeService metatype;
@@ -169,13 +171,17 @@ public final class ConfigurationGuard implements ConfigurationPlugin {
             }
         }
         if (MMAP_PID.equals(description.pid()) && properties.get(ROOT) != null) {
-            return rootProblem(text(properties.get(ROOT)));
+            return rootProblem(text(properties.get(ROOT)), Boolean.parseBoolean(text(
+                    properties.get(TRUST_ROOT) == null ? "false" : properties.get(TRUST_ROOT))));
         }
         return Optional.empty();
     }
 
-    /** Whether the mmap backend can use {@code root}: absolute, and a directory or creatable in a writable one. */
-    static Optional<String> rootProblem(String root) {
+    /**
+     * Whether the mmap backend can use {@code root}: absolute, a directory or creatable in a writable one, and, unless
+     * {@code trusted} ({@code trustRoot}), no directory of others' files without a store.
+     */
+    static Optional<String> rootProblem(String root, boolean trusted) {
         if (root.isBlank()) {
             return Optional.empty();
         }
@@ -194,7 +200,7 @@ public final class ConfigurationGuard implements ConfigurationPlugin {
         if (!Files.isWritable(existing) || isVirtual(existing)) {
             return Optional.of(rule + " (" + existing + " is not writable)");
         }
-        if (existing.equals(path)) {
+        if (existing.equals(path) && !trusted) {
             Optional<String> others = othersFiles(path);
             if (others.isPresent()) {
                 return Optional.of("root = '" + root.strip() + "': a store is made only in an empty directory or in"

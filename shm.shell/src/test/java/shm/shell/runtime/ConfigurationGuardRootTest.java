@@ -28,26 +28,28 @@ class ConfigurationGuardRootTest {
         }
         assertEquals(Optional.of("root = '" + temporary + "': a store is made only in an empty directory or in one"
                 + " that holds a store already (it holds group, hosts, passwd, ... (4 files) and no store's table)"),
-                ConfigurationGuard.rootProblem(temporary.toString()));
+                ConfigurationGuard.rootProblem(temporary.toString(), false));
+        assertEquals(Optional.empty(), ConfigurationGuard.rootProblem(temporary.toString(), true),
+                "trustRoot: the operator takes the directory as it is");
     }
 
     @Test
     void anEmptyOrNewDirectoryAStoreAndAStoresLeftoversPass() throws IOException {
-        assertEquals(Optional.empty(), ConfigurationGuard.rootProblem(temporary.toString()));
-        assertEquals(Optional.empty(), ConfigurationGuard.rootProblem(temporary.resolve("new/ns").toString()));
+        assertEquals(Optional.empty(), ConfigurationGuard.rootProblem(temporary.toString(), false));
+        assertEquals(Optional.empty(), ConfigurationGuard.rootProblem(temporary.resolve("new/ns").toString(), false));
         Files.writeString(temporary.resolve(".t.4242.table.17"), "");
         Files.writeString(temporary.resolve("table.broken.1764633600000"), "");
-        assertEquals(Optional.empty(), ConfigurationGuard.rootProblem(temporary.toString()));
+        assertEquals(Optional.empty(), ConfigurationGuard.rootProblem(temporary.toString(), false));
         Files.writeString(temporary.resolve("notes.txt"), "");
-        assertTrue(ConfigurationGuard.rootProblem(temporary.toString()).isPresent(), "another file besides them");
+        assertTrue(ConfigurationGuard.rootProblem(temporary.toString(), false).isPresent(), "another file besides them");
         Files.writeString(temporary.resolve("table"), "");
-        assertEquals(Optional.empty(), ConfigurationGuard.rootProblem(temporary.toString()),
+        assertEquals(Optional.empty(), ConfigurationGuard.rootProblem(temporary.toString(), false),
                 "a store's root: the backend checks its table");
     }
 
     @Test
     void aRelativeRootIsRefusedAsBefore() {
         assertEquals(Optional.of("root = 'relative/path': must be an absolute directory this user can create objects"
-                + " in (it is relative)"), ConfigurationGuard.rootProblem("relative/path"));
+                + " in (it is relative)"), ConfigurationGuard.rootProblem("relative/path", false));
     }
 }
