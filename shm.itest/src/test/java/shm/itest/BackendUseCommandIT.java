@@ -60,8 +60,11 @@ public class BackendUseCommandIT extends ShmTestBase {
             use(true, RelayBackend.TYPE);
             assertEquals("(" + ShmBackend.TYPE_PROPERTY + "=" + RelayBackend.TYPE + ")", target(admin));
         } finally {
-            use(false, "*");
+            // the relay first: until the unpin reaches the neutral service (Configuration Admin delivers it on a
+            // thread of its own) no backend serves it, and a call waits for one (the swap wait) instead of landing on
+            // a relay that is about to go
             relay.unregister();
+            use(false, "*");
         }
         assertEquals("(" + ShmBackend.TYPE_PROPERTY + "=*)", target(admin));
         try (SharedMemory again = services.shm().createOrOpen("itest.use.after", 4096)) {

@@ -12,6 +12,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import shm.testkit.Await;
+
 /**
  * An operator's mistakes with the backend commands, in the exported jar served in a home of its own and the command
  * lines typed beside it (real processes, a real mmap root): a pin of the neutral service to a backend type that no
@@ -34,6 +36,14 @@ class BackendCommandsIT {
 
     private Path home() {
         return RuntimeProcess.home(root());
+    }
+
+    private static boolean logged(Path log, String text) {
+        try {
+            return Files.exists(log) && Files.readString(log).contains(text);
+        } catch (java.io.IOException unreadable) {
+            return false;
+        }
     }
 
     private static List<String> fileNames(Path directory) throws java.io.IOException {
@@ -82,6 +92,23 @@ class BackendCommandsIT {
                     + " that holds a store already (it holds passwd and no store's table); the configuration is"
                     + " unchanged\n", moved.errors());
             assertEquals(List.of("passwd"), fileNames(system), "nothing was written beside the files of others");
+
+            // A root the guard cannot judge (a file named table that is no table): the backend refuses the store
+            // and goes on serving the one it has, with its handles, and says so in one line.
+            Path bogus = Files.createDirectories(temporary.resolve("bogus"));
+            Files.writeString(bogus.resolve("table"), "not a table");
+            RuntimeProcess.Finished unusable = RuntimeProcess.runCommandLine(home(), PATIENCE, "shm:config", "set",
+                    "shm.provider.mmap", "root", bogus.toString());
+            assertEquals(0, unusable.exitCode(), unusable.errors());
+            Path log = home().resolve("log/shm.log.0");
+            Await.until(() -> "the backend's refusal in " + log, PATIENCE, () -> logged(log,
+                    "the mmap backend goes on serving " + root() + ": the new configuration's store cannot be used:"
+                    + " store " + bogus + ": the object table table cannot be used"));
+            assertEquals("not a table", Files.readString(bogus.resolve("table")));
+            RuntimeProcess.Finished kept = RuntimeProcess.runCommandLine(home(), PATIENCE, "-c",
+                    "shm:dump kept 0 8; shm:config set shm.provider.mmap root " + root());
+            assertEquals(0, kept.exitCode(), kept.errors());
+            assertTrue(kept.output().contains("|precious|"), kept.output());
 
             RuntimeProcess.Finished ranked = RuntimeProcess.runCommandLine(home(), PATIENCE, "shm:rank", "mmap",
                     "high");

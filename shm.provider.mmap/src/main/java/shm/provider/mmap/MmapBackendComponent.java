@@ -17,6 +17,7 @@ import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
+import shm.api.ShmException;
 import shm.api.spi.ShmBackend;
 
 /**
@@ -27,12 +28,15 @@ import shm.api.spi.ShmBackend;
  *
  * <p>A configuration change never closes a handle: a new ranking or park deadline only changes the service's
  * properties; new store settings open a second backend, register it, and only then unregister the first and park its
- * holds (consumers move their handles over in between, make-before-break). Deactivation (an update or stop of the
+ * holds (consumers move their handles over in between, make-before-break); settings whose store cannot be used (a
+ * root of others' files, say) leave the backend in service as it is, and the log says why in one line. Deactivation (an update or stop of the
  * bundle) unregisters the service and parks every hold for the next instance; see {@link MmapBackend#park}.
  */
 @Component(configurationPid = MmapBackendComponent.PID, immediate = true)
 @Designate(ocd = MmapBackendComponent.Config.class)
 public final class MmapBackendComponent {
+
+    private static final System.Logger LOG = System.getLogger(MmapBackendComponent.class.getName());
 
     /** The configuration PID. */
     public static final String PID = "shm.provider.mmap";
@@ -139,7 +143,14 @@ public final class MmapBackendComponent {
     public MmapBackendComponent(Config config, BundleContext context) {
         this.context = context;
         this.parkDeadline = Duration.ofSeconds(Math.max(0, config.park_deadline_seconds()));
-        this.backend = new MmapBackend(settings(config, context));
+        try {
+            this.backend = new MmapBackend(settings(config, context));
+        } catch (ShmException refused) {
+            // Declarative Services logs only "Error during instantiation of the implementation object": the reason
+            // goes to the log in one line first
+            LOG.log(System.Logger.Level.ERROR, "the mmap backend cannot start: " + refused.getMessage());
+            throw refused;
+        }
         backend.parkHoldsFor(parkDeadline);
         this.registration = context.registerService(ShmBackend.class, backend, properties(config, backend));
     }
@@ -154,7 +165,17 @@ public final class MmapBackendComponent {
             registration.setProperties(properties(config, backend));
             return;
         }
-        MmapBackend next = new MmapBackend(wanted);
+        MmapBackend next;
+        try {
+            next = new MmapBackend(wanted);
+        } catch (ShmException refused) {
+            // The backend in service stays, with its handles: a store that cannot be used is no reason to drop one
+            // that can (the other settings still apply).
+            LOG.log(System.Logger.Level.ERROR, "the mmap backend goes on serving " + backend.settings().root()
+                    + ": the new configuration's store cannot be used: " + refused.getMessage());
+            registration.setProperties(properties(config, backend));
+            return;
+        }
         next.parkHoldsFor(parkDeadline);
         ServiceRegistration<ShmBackend> nextRegistration;
         try {
