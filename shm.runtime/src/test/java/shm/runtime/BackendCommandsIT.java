@@ -20,8 +20,9 @@ import shm.testkit.Await;
  * backend has used to be taken, written into the configuration and kept across restarts; the service then had no
  * backend, and the objects it held were parked and, after the park deadline, released (an object only the runtime
  * held was destroyed). Now it is refused in one line and nothing changes, and so is the same filter set with
- * {@code shm:config set}; a store root moved into a directory of others' files is refused too (it used to get the
- * store's table among them).
+ * {@code shm:config set}; a negative swap wait and a store root moved into a directory of others' files are refused
+ * too (the second used to get the store's table among them); a new root whose store the backend cannot use leaves it
+ * serving the store it has; a ranking that is no number is a usage error.
  */
 class BackendCommandsIT {
 
@@ -53,7 +54,7 @@ class BackendCommandsIT {
     }
 
     @Test
-    void aPinToATypeNoBackendHasIsRefusedAndTheRuntimesObjectsStayServed() throws Exception {
+    void anOperatorsMistakesWithBackendsAndStoresAreRefusedAndTheRuntimesObjectStaysServed() throws Exception {
         try (RuntimeProcess served = RuntimeProcess.start(root(), "--serve")) {
             served.closeInput();
             served.awaitListening(home(), PATIENCE);
