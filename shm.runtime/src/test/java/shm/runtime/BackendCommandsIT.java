@@ -12,7 +12,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import shm.testkit.Await;
+import shm.testkit.TmpfsDirectory;
 
 /**
  * An operator's mistakes with the backend commands, in the exported jar served in a home of its own and the command
@@ -37,20 +37,6 @@ class BackendCommandsIT {
 
     private Path home() {
         return RuntimeProcess.home(root());
-    }
-
-    private static boolean logged(Path log, String text) {
-        try {
-            return Files.exists(log) && Files.readString(log).contains(text);
-        } catch (java.io.IOException unreadable) {
-            return false;
-        }
-    }
-
-    private static List<String> fileNames(Path directory) throws java.io.IOException {
-        try (var files = Files.list(directory)) {
-            return files.map(file -> file.getFileName().toString()).sorted().toList();
-        }
     }
 
     @Test
@@ -92,7 +78,7 @@ class BackendCommandsIT {
             assertEquals("error: refused: root = '" + system + "': a store is made only in an empty directory or in one"
                     + " that holds a store already (it holds passwd and no store's table); the configuration is"
                     + " unchanged\n", moved.errors());
-            assertEquals(List.of("passwd"), fileNames(system), "nothing was written beside the files of others");
+            assertEquals(List.of("passwd"), TmpfsDirectory.fileNames(system), "nothing was written beside the files of others");
 
             // A root the guard cannot judge (a file named table that is no table): the backend refuses the store
             // and goes on serving the one it has, with its handles, and says so in one line.
@@ -101,10 +87,9 @@ class BackendCommandsIT {
             RuntimeProcess.Finished unusable = RuntimeProcess.runCommandLine(home(), PATIENCE, "shm:config", "set",
                     "shm.provider.mmap", "root", bogus.toString());
             assertEquals(0, unusable.exitCode(), unusable.errors());
-            Path log = home().resolve("log/shm.log.0");
-            Await.until(() -> "the backend's refusal in " + log, PATIENCE, () -> logged(log,
-                    "the mmap backend goes on serving " + root() + ": the new configuration's store cannot be used:"
-                    + " store " + bogus + ": the object table table cannot be used"));
+            RuntimeProcess.awaitLogged(home(), "the mmap backend goes on serving " + root() + ": the new"
+                    + " configuration's store cannot be used: store " + bogus + ": the object table table cannot be"
+                    + " used", PATIENCE);
             assertEquals("not a table", Files.readString(bogus.resolve("table")));
             RuntimeProcess.Finished kept = RuntimeProcess.runCommandLine(home(), PATIENCE, "-c",
                     "shm:dump kept 0 8; shm:config set shm.provider.mmap root " + root());

@@ -69,7 +69,7 @@ class DeployUpgradeIT {
             shell.typeLine("shm:dump kept 64 24");
             shell.awaitOutput("|kept across the |", PATIENCE); // the dump's text column, 16 bytes a line
             shell.awaitOutput("|upgrade.", PATIENCE);
-            awaitLogged(home, "deploy/" + BUNDLE + ".jar: " + BUNDLE);
+            RuntimeProcess.awaitLogged(home, "deploy/" + BUNDLE + ".jar: " + BUNDLE, PATIENCE);
             shell.typeLine("shm:close kept");
             shell.awaitOutput("closed", PATIENCE);
             // The update's refresh may restart the provider once more after its log line: a close made while the
@@ -159,17 +159,6 @@ class DeployUpgradeIT {
         }
         Thread.sleep(500);
         return shell.outputSoFar().substring(from);
-    }
-
-    private static void awaitLogged(Path home, String text) throws Exception {
-        Instant deadline = Instant.now().plus(PATIENCE);
-        Path log = home.resolve("log/shm.log.0");
-        while (!(Files.exists(log) && Files.readString(log).contains(text))) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("no '" + text + "' in " + log);
-            }
-            Thread.sleep(200);
-        }
     }
 
     /** How {@code shm:dump} shows a 64-bit little-endian number: its 8 bytes in hex, separated by spaces. */

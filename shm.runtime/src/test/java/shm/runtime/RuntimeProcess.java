@@ -94,6 +94,18 @@ final class RuntimeProcess implements AutoCloseable {
         }
     }
 
+    /** Waits until the runtime log of {@code home} ({@code log/shm.log.0}) contains {@code text}. */
+    static void awaitLogged(Path home, String text, Duration patience) {
+        Path log = home.resolve("log/shm.log.0");
+        Await.until(() -> "no '" + text + "' in " + log, patience, () -> {
+            try {
+                return Files.exists(log) && Files.readString(log).contains(text);
+            } catch (IOException unreadable) {
+                return false;
+            }
+        });
+    }
+
     /** Waits until this runtime, started over a home, listens there for the command lines of that home. */
     void awaitListening(Path home, Duration patience) {
         Path socket = home.resolve("run/shell.sock");

@@ -171,7 +171,8 @@ public final class ConfigCommands {
         String invalid = attribute.validate(value);
         // the new value among the current ones, so that a rule over two settings (root and trustRoot) sees both
         Hashtable<String, Object> probe = new Hashtable<>();
-        Dictionary<String, Object> current = admin.getConfiguration(pid, "?").getProperties();
+        Configuration configuration = admin.getConfiguration(pid, "?");
+        Dictionary<String, Object> current = configuration.getProperties();
         if (current != null) {
             for (var keys = current.keys(); keys.hasMoreElements(); ) {
                 String existing = keys.nextElement();
@@ -188,9 +189,7 @@ public final class ConfigCommands {
         if (problem.isPresent()) {
             throw new CommandFailure("refused: " + problem.get() + "; the configuration is unchanged", null);
         }
-        Configuration configuration = admin.getConfiguration(pid, "?");
-        Dictionary<String, Object> properties = configuration.getProperties();
-        Object file = properties == null ? null : properties.get(FILENAME);
+        Object file = current == null ? null : current.get(FILENAME);
         String home = context.getProperty("shm.home");
         if (file == null && home != null && !home.isBlank()) {
             // No file yet: write one; FileInstall reads it into Configuration Admin and keeps the two in step.
@@ -201,11 +200,11 @@ public final class ConfigCommands {
             return "set " + pid + " " + key + " = " + value + " (written to etc/" + created.getFileName()
                     + "; applied within a second)";
         }
-        if (properties == null) {
-            properties = new Hashtable<>();
+        if (current == null) {
+            current = new Hashtable<>();
         }
-        properties.put(key, value);
-        configuration.update(properties);
+        current.put(key, value);
+        configuration.update(current);
         writeBack.writeBack(configuration.getPid());
         return "set " + pid + " " + key + " = " + value + (file == null ? "" : " (saved in " + fileName(file) + ")");
     }

@@ -171,8 +171,8 @@ public final class ConfigurationGuard implements ConfigurationPlugin {
             }
         }
         if (MMAP_PID.equals(description.pid()) && properties.get(ROOT) != null) {
-            return rootProblem(text(properties.get(ROOT)), Boolean.parseBoolean(text(
-                    properties.get(TRUST_ROOT) == null ? "false" : properties.get(TRUST_ROOT))));
+            return rootProblem(text(properties.get(ROOT)), Boolean.parseBoolean(String.valueOf(
+                    properties.get(TRUST_ROOT))));
         }
         return Optional.empty();
     }
